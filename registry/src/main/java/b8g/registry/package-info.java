@@ -1,0 +1,2 @@
+/** Placeholder. */
+package b8g.registry;
