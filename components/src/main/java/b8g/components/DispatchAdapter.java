@@ -1,0 +1,271 @@
+package b8g.components;
+
+import b8g.capabilities.Capability;
+import b8g.capabilities.Capability.Kind;
+import b8g.capabilities.CapabilityTable;
+import b8g.capabilities.Right;
+import b8g.errors.B8gException;
+import b8g.memory.Region;
+import b8g.memory.Ring;
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.primitive.V8ValueDouble;
+import com.caoccao.javet.values.primitive.V8ValueInteger;
+import com.caoccao.javet.values.primitive.V8ValueLong;
+import com.caoccao.javet.values.primitive.V8ValueString;
+import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
+import com.caoccao.javet.values.reference.V8ValueTypedArray;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Decodes and dispatches the one native function a component can call. Every argument comes from
+ * untrusted code: each is type-checked, every slot is looked up in the caller's own table with the
+ * kind and right the operation needs, every range is checked. Nothing here throws into V8: errors
+ * return as {@code "\0code\0message"}, which the prelude turns into a JS error
+ * ({@code CapabilityError}, {@code TypeError} or {@code RangeError}), never a Java trace.
+ *
+ * <p>Not on the hot path: channels call in only to wake a waiting peer.
+ */
+final class DispatchAdapter {
+  // JS -> host operation codes, shared with prelude.js.
+  static final int OP_SIGNAL = 1;
+  static final int OP_LOG = 2;
+  static final int OP_EXIT = 3;
+  static final int OP_REGION_READ = 4;
+  static final int OP_REGION_WRITE = 5;
+  static final int OP_ATTENUATE = 6;
+  static final int OP_RUN = 7;
+  static final int OP_CHILD_TERMINATE = 8;
+  static final int OP_WATCH_PATH = 9;
+  static final int OP_UNWATCH = 10;
+  static final int OP_EXPORT = 11;
+  static final int OP_LINK = 12;
+  static final int OP_TIMER = 13;
+
+  /** Largest single copy a read-only region read may ask for; bigger reads are split by the caller. */
+  static final int MAX_COPY = 64 << 20;
+  static final int MAX_TEXT = 64 << 10;
+
+  private final Component component;
+  private final CapabilityTable table;
+  private final V8Runtime rt;
+
+  DispatchAdapter(Component component, V8Runtime rt) {
+    this.component = component;
+    this.table = component.table();
+    this.rt = rt;
+  }
+
+  V8Value dispatch(V8Value... args) throws JavetException {
+    try {
+      return apply(args == null ? new V8Value[0] : args);
+    } catch (B8gException e) {
+      return error(e.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      // Never a Java trace into JS; the message of an unexpected exception may carry host detail.
+      return error("internal", "the host could not complete the operation");
+    }
+  }
+
+  private V8Value apply(V8Value[] a) throws JavetException {
+    int op = intArg(a, 0, "operation");
+    switch (op) {
+      case OP_SIGNAL -> {
+        Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
+        Ring ch = cap.target(Ring.class);
+        if (cap.kind() == Kind.CHANNEL_READER) {
+          ch.wakeWriter();
+        } else {
+          ch.wakeReader();
+        }
+        return rt.createV8ValueUndefined();
+      }
+      case OP_LOG -> {
+        table.require(intArg(a, 1, "slot"), null, Kind.LOG);
+        String level = stringArg(a, 2, "level", 16);
+        String text = stringArg(a, 3, "text", Integer.MAX_VALUE);
+        if (text.length() > MAX_TEXT) {
+          text = text.substring(0, MAX_TEXT) + "... (" + (text.length() - MAX_TEXT) + " more characters)";
+        }
+        component.services().log(component, level, text);
+        return rt.createV8ValueUndefined();
+      }
+      case OP_EXIT -> {
+        component.requestExit(intArg(a, 1, "code"), stringArg(a, 2, "message", Integer.MAX_VALUE));
+        return rt.createV8ValueUndefined();
+      }
+      case OP_REGION_READ -> {
+        Capability cap = table.require(intArg(a, 1, "slot"), Right.READ, Kind.REGION);
+        Region region = cap.target(Region.class);
+        int offset = intArg(a, 2, "offset");
+        int length = intArg(a, 3, "length");
+        checkRange(region, offset, length);
+        byte[] copy = new byte[length];
+        ByteBuffer view = region.byteBuffer().duplicate();
+        view.position(offset);
+        view.get(copy);
+        V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(length);
+        ab.fromBytes(copy);
+        return ab;
+      }
+      case OP_REGION_WRITE -> {
+        Capability cap = table.require(intArg(a, 1, "slot"), Right.WRITE, Kind.REGION);
+        Region region = cap.target(Region.class);
+        int offset = intArg(a, 2, "offset");
+        if (a.length <= 3 || !(a[3] instanceof V8ValueTypedArray data)) {
+          throw new ComponentException("type", "data must be a Uint8Array");
+        }
+        byte[] bytes = data.toBytes();
+        checkRange(region, offset, bytes.length);
+        ByteBuffer view = region.byteBuffer().duplicate();
+        view.position(offset);
+        view.put(bytes);
+        return rt.createV8ValueUndefined();
+      }
+      case OP_ATTENUATE -> {
+        Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.REGION);
+        Capability narrower = cap.attenuate(Right.fromMask(intArg(a, 2, "rights")));
+        int slot = component.install(narrower);
+        return component.describe(rt, "attenuated", slot, narrower);
+      }
+      case OP_RUN -> {
+        Capability run = table.require(intArg(a, 1, "slot"), null, Kind.RUN);
+        String script = stringArg(a, 2, "script", 4096);
+        String names = stringArg(a, 3, "grant names", MAX_TEXT);
+        String slots = stringArg(a, 4, "grant slots", MAX_TEXT);
+        Map<String, Capability> grants = grantsFor(names, slots);
+        long id = component.services().run(component, run, script, grants);
+        return rt.createV8ValueDouble(id);
+      }
+      case OP_CHILD_TERMINATE -> {
+        table.require(intArg(a, 1, "slot"), null, Kind.RUN);
+        component.services().terminateChild(component, longArg(a, 2, "child id"));
+        return rt.createV8ValueUndefined();
+      }
+      case OP_WATCH_PATH -> {
+        Capability watch = table.require(intArg(a, 1, "slot"), null, Kind.WATCH);
+        long id = component.services().watchPath(component, watch, stringArg(a, 2, "path", 4096));
+        return rt.createV8ValueDouble(id);
+      }
+      case OP_UNWATCH -> {
+        table.require(intArg(a, 1, "slot"), null, Kind.WATCH);
+        component.services().unwatch(component, longArg(a, 2, "watch id"));
+        return rt.createV8ValueUndefined();
+      }
+      case OP_EXPORT -> {
+        String name = stringArg(a, 1, "name", 256);
+        int slot = intArg(a, 2, "slot");
+        Capability cap = table.require(slot, null);
+        component.services().export(component, name, cap);
+        if (cap.kind() == Kind.CHANNEL_READER || cap.kind() == Kind.CHANNEL_WRITER) {
+          // A ring has one reader and one writer: exporting an end hands it over (to the first linker).
+          component.transferredOut(slot);
+        }
+        return rt.createV8ValueUndefined();
+      }
+      case OP_LINK -> {
+        String secret = stringArg(a, 1, "secret", 256);
+        Map<String, Capability> caps = component.services().link(component, secret);
+        return component.installAll(rt, caps);
+      }
+      case OP_TIMER -> {
+        int id = intArg(a, 1, "timer id");
+        int ms = intArg(a, 2, "delay");
+        if (ms < 0) {
+          throw new ComponentException("range", "delay must not be negative");
+        }
+        component.scheduleTimer(id, ms);
+        return rt.createV8ValueUndefined();
+      }
+      default -> throw new ComponentException("type", "unknown operation " + op);
+    }
+  }
+
+  /**
+   * The capabilities a parent passes to a child: region and host capabilities are derived (the
+   * parent keeps its own); channel ends are moved (a ring has one reader and one writer), so the
+   * parent's slot is dropped and its stub stops working.
+   */
+  private Map<String, Capability> grantsFor(String names, String slots) {
+    Map<String, Capability> grants = new LinkedHashMap<>();
+    if (names.isEmpty() && slots.isEmpty()) {
+      return grants;
+    }
+    String[] n = names.split("\n", -1);
+    String[] s = slots.split(",", -1);
+    if (n.length != s.length) {
+      throw new ComponentException("type", "grant names and capabilities do not match");
+    }
+    Map<String, Integer> moved = new LinkedHashMap<>();
+    for (int i = 0; i < n.length; i++) {
+      int slot;
+      try {
+        slot = Integer.parseInt(s[i]);
+      } catch (NumberFormatException e) {
+        throw new ComponentException("type", "grant \"" + n[i] + "\" is not a capability");
+      }
+      Capability cap = table.require(slot, null);
+      if (grants.containsKey(n[i])) {
+        throw new ComponentException("type", "grant name \"" + n[i] + "\" is used twice");
+      }
+      grants.put(n[i], cap.derive());
+      if (cap.kind() == Kind.CHANNEL_READER || cap.kind() == Kind.CHANNEL_WRITER) {
+        moved.put(n[i], slot);
+      }
+    }
+    for (int slot : moved.values()) {
+      component.transferredOut(slot);
+    }
+    return grants;
+  }
+
+  private static void checkRange(Region region, int offset, int length) {
+    if (offset < 0 || length < 0 || length > MAX_COPY || (long) offset + length > region.size()) {
+      throw new ComponentException("range", "range [" + offset + ", " + ((long) offset + length) + ") is outside the region of " + region.size() + " bytes");
+    }
+  }
+
+  private V8Value error(String code, String message) throws JavetException {
+    return rt.createV8ValueString("\0" + code + "\0" + (message == null ? code : message));
+  }
+
+  private static int intArg(V8Value[] a, int i, String what) {
+    long v = longArg(a, i, what);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new ComponentException("range", what + " is out of range");
+    }
+    return (int) v;
+  }
+
+  private static long longArg(V8Value[] a, int i, String what) {
+    V8Value v = i < a.length ? a[i] : null;
+    if (v instanceof V8ValueInteger x) {
+      return x.getValue();
+    }
+    if (v instanceof V8ValueLong x) {
+      return x.getValue();
+    }
+    if (v instanceof V8ValueDouble x) {
+      double d = x.getValue();
+      if (d == Math.rint(d) && Math.abs(d) < (1L << 53)) {
+        return (long) d;
+      }
+    }
+    throw new ComponentException("type", what + " must be an integer");
+  }
+
+  private static String stringArg(V8Value[] a, int i, String what, int max) {
+    V8Value v = i < a.length ? a[i] : null;
+    if (!(v instanceof V8ValueString s)) {
+      throw new ComponentException("type", what + " must be a string");
+    }
+    String str = s.getValue();
+    if (str.length() > max) {
+      throw new ComponentException("range", what + " is longer than " + max + " characters");
+    }
+    return str;
+  }
+}

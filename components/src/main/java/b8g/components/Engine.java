@@ -1,0 +1,70 @@
+package b8g.components;
+
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.interop.converters.JavetPrimitiveConverter;
+import com.caoccao.javet.interop.options.V8RuntimeOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Process-wide V8 state: flags (fixed before the first runtime, see DESIGN.md), the prelude source,
+ * and the shared scheduler for timers and the CPU watchdog. This is where Javet stops: nothing
+ * outside this package sees a {@code V8Runtime}.
+ */
+final class Engine {
+  /** The per-isolate heap ceiling V8 enforces; component budgets below it are enforced by b8g. */
+  static final int MAX_HEAP_MIB = Integer.getInteger("b8g.v8.maxHeapMiB", 2048);
+
+  static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "b8g-scheduler");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private static final String BOOT;
+
+  static {
+    V8RuntimeOptions.V8_FLAGS.setMaxHeapSize(MAX_HEAP_MIB);
+    BOOT = "(" + resource("/b8g/components/prelude.js") + ")(" + resource("/b8g/memory/ring.js") + ");";
+  }
+
+  private Engine() {}
+
+  /** A fresh isolate with no converters beyond primitives: no Java object ever becomes a JS value. */
+  static V8Runtime newRuntime() throws JavetException {
+    V8Runtime rt = V8Host.getV8Instance().createV8Runtime();
+    rt.setConverter(new JavetPrimitiveConverter());
+    return rt;
+  }
+
+  /** Prelude plus ring, as one classic script. */
+  static String bootScript() {
+    return BOOT;
+  }
+
+  /** The V8 version of the loaded engine (the first runtime loads the native library). */
+  static String v8Version() {
+    try (V8Runtime rt = newRuntime()) {
+      return rt.getVersion();
+    } catch (JavetException e) {
+      throw new ComponentException("component.engine", "cannot start V8: " + e.getMessage(), e);
+    }
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = Engine.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name + " (is the build complete?)");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

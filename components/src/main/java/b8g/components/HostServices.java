@@ -1,0 +1,69 @@
+package b8g.components;
+
+import b8g.capabilities.Capability;
+import java.util.Map;
+
+/**
+ * What a component may ask of its host beyond its own handles. The component layer has already
+ * checked that the caller holds the capability it passes (kind and slot); the host decides the rest
+ * (which scripts, which paths, which secrets). Methods run on the calling component's thread and
+ * must not block for long. Failures are {@link b8g.errors.B8gException}s and reach JS as errors.
+ */
+public interface HostServices {
+  /** A line from {@code console}, only ever called for a component holding a log capability. */
+  void log(Component source, String level, String text);
+
+  /**
+   * Starts a child from {@code script} (relative to the manifest) with {@code grants}: capabilities
+   * the parent holds, already derived or moved for the child. Returns the child's id.
+   */
+  long run(Component parent, Capability run, String script, Map<String, Capability> grants);
+
+  /** Terminates a child of {@code parent}; unknown ids are an error. */
+  void terminateChild(Component parent, long childId);
+
+  /** Starts watching a file or directory the watch capability allows; returns the watch id. */
+  long watchPath(Component source, Capability watch, String path);
+
+  void unwatch(Component source, long watchId);
+
+  /** Offers {@code cap} under {@code name} to whoever links with this component's secret. */
+  void export(Component source, String name, Capability cap);
+
+  /** The capabilities exported by the context whose secret is {@code secret}, derived for the caller. */
+  Map<String, Capability> link(Component source, String secret);
+
+  /** A host with none of these services: every request fails as a missing capability. */
+  HostServices NONE = new HostServices() {
+    @Override
+    public void log(Component source, String level, String text) {}
+
+    @Override
+    public long run(Component parent, Capability run, String script, Map<String, Capability> grants) {
+      throw new ComponentException("capability.unknown", "this host does not start children");
+    }
+
+    @Override
+    public void terminateChild(Component parent, long childId) {
+      throw new ComponentException("capability.unknown", "no such child");
+    }
+
+    @Override
+    public long watchPath(Component source, Capability watch, String path) {
+      throw new ComponentException("capability.unknown", "this host does not watch files");
+    }
+
+    @Override
+    public void unwatch(Component source, long watchId) {}
+
+    @Override
+    public void export(Component source, String name, Capability cap) {
+      throw new ComponentException("capability.unknown", "this host does not link components");
+    }
+
+    @Override
+    public Map<String, Capability> link(Component source, String secret) {
+      throw new ComponentException("link.refused", "link refused: the secret does not open any context");
+    }
+  };
+}

@@ -1,0 +1,584 @@
+// b8g component prelude. Runs once in every isolate before any user code.
+//
+// It is evaluated as `(function (ring) { ... })(<ring.js>)` by the Component class. It:
+//  - captures every built-in it relies on (primordials), so user code that patches
+//    Array.prototype, Promise.prototype.then or Atomics changes nothing the platform does;
+//  - removes ArrayBuffer.prototype.transfer/transferToFixedLength (a transferred shared buffer
+//    would alias region memory past a revocation) and keeps private copies for revocation;
+//  - defines TextEncoder, TextDecoder, console (silent without a log capability), setTimeout,
+//    clearTimeout and CapabilityError;
+//  - defines one non-writable global entry point, __b8g(op, a, b, c), through which the host
+//    attaches the native dispatcher, builds `env`, starts `main`, and delivers wake-ups, events,
+//    timers and revocations. Capabilities are pure-JS stubs holding their slot in a closure; the
+//    only native function is the dispatcher, held in one slot the host can clear (snapshots).
+(function (ring) {
+  'use strict';
+  const g = globalThis;
+  const ReflectApply = Reflect.apply;
+  const ObjectFreeze = Object.freeze;
+  const ObjectCreate = Object.create;
+  const ObjectDefineProperty = Object.defineProperty;
+  const ObjectKeys = Object.keys;
+  const ArrayIsArray = Array.isArray;
+  const MapCtor = Map;
+  const MapGet = Map.prototype.get;
+  const MapSet = Map.prototype.set;
+  const MapDelete = Map.prototype.delete;
+  const MapHas = Map.prototype.has;
+  const WeakMapCtor = WeakMap;
+  const WeakMapGet = WeakMap.prototype.get;
+  const WeakMapSet = WeakMap.prototype.set;
+  const PromiseCtor = Promise;
+  const PromiseThen = Promise.prototype.then;
+  const PromiseResolve = Promise.resolve;
+  const ErrorCtor = Error;
+  const TypeErrorCtor = TypeError;
+  const RangeErrorCtor = RangeError;
+  const Uint8ArrayCtor = Uint8Array;
+  const ArrayBufferCtor = ArrayBuffer;
+  const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+  const TypedArraySubarray = TypedArrayProto.subarray;
+  const TypedArraySet = TypedArrayProto.set;
+  const TypedArrayLength = Object.getOwnPropertyDescriptor(TypedArrayProto, 'length').get;
+  const ArrayBufferIsView = ArrayBuffer.isView;
+  const ArrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+  const ArrayBufferTransfer = ArrayBuffer.prototype.transfer;
+  const ArrayPush = Array.prototype.push;
+  const ArrayShift = Array.prototype.shift;
+  const ArrayJoin = Array.prototype.join;
+  const StringCtor = String;
+  const StringFromCharCode = String.fromCharCode;
+  const StringCharCodeAt = String.prototype.charCodeAt;
+  const StringSlice = String.prototype.slice;
+  const StringIndexOf = String.prototype.indexOf;
+  const JSONStringify = JSON.stringify;
+  const NumberIsInteger = Number.isInteger;
+  const SymbolAsyncIterator = Symbol.asyncIterator;
+  const MathMin = Math.min;
+
+  // A transferred ArrayBuffer keeps aliasing shared memory; user code must not have that power.
+  delete ArrayBuffer.prototype.transfer;
+  delete ArrayBuffer.prototype.transferToFixedLength;
+
+  function then(p, onOk, onErr) { return ReflectApply(PromiseThen, p, [onOk, onErr]); }
+  function resolved(v) { return ReflectApply(PromiseResolve, PromiseCtor, [v]); }
+  function u8len(u8) { return ReflectApply(TypedArrayLength, u8, []); }
+  function push(a, v) { ReflectApply(ArrayPush, a, [v]); }
+  function shift(a) { return ReflectApply(ArrayShift, a, []); }
+  function mapGet(m, k) { return ReflectApply(MapGet, m, [k]); }
+  function mapSet(m, k, v) { ReflectApply(MapSet, m, [k, v]); }
+  function mapDelete(m, k) { ReflectApply(MapDelete, m, [k]); }
+  function mapHas(m, k) { return ReflectApply(MapHas, m, [k]); }
+
+  // ---- errors ---------------------------------------------------------------------------------
+  class CapabilityError extends ErrorCtor {
+    constructor(code, message) { super(message); this.code = code; }
+    get name() { return 'CapabilityError'; }
+  }
+  ObjectDefineProperty(g, 'CapabilityError', { value: CapabilityError, writable: true, configurable: true });
+
+  // Host errors come back from the dispatcher as "\0code\0message".
+  function hostError(r) {
+    const i = ReflectApply(StringIndexOf, r, ['\0', 1]);
+    const code = ReflectApply(StringSlice, r, [1, i]);
+    const message = ReflectApply(StringSlice, r, [i + 1]);
+    if (code === 'type') return new TypeErrorCtor(message);
+    if (code === 'range' || code === 'channel.too_large') return new RangeErrorCtor(message);
+    return new CapabilityError(code, message);
+  }
+
+  // ---- the dispatcher slot --------------------------------------------------------------------
+  let dispatch = null;
+  function call(op, a, b, c, d) {
+    if (dispatch === null) throw new CapabilityError('capability.detached', 'the host is detached from this component (snapshot in progress)');
+    const r = dispatch(op, a, b, c, d);
+    if (typeof r === 'string' && r.length > 0 && ReflectApply(StringCharCodeAt, r, [0]) === 0) throw hostError(r);
+    return r;
+  }
+  // Operation codes, shared with DispatchAdapter.java.
+  const OP_SIGNAL = 1, OP_LOG = 2, OP_EXIT = 3, OP_REGION_READ = 4, OP_REGION_WRITE = 5,
+    OP_ATTENUATE = 6, OP_RUN = 7, OP_CHILD_TERMINATE = 8, OP_WATCH_PATH = 9, OP_UNWATCH = 10,
+    OP_EXPORT = 11, OP_LINK = 12, OP_TIMER = 13, OP_TRANSFER_OUT = 14, OP_WATCH_CHILD = 15;
+
+  // ---- UTF-8 ----------------------------------------------------------------------------------
+  function utf8Encode(s) {
+    s = StringCtor(s);
+    const n = s.length;
+    let out = new Uint8ArrayCtor(n * 3);
+    let j = 0;
+    for (let i = 0; i < n; i++) {
+      let c = ReflectApply(StringCharCodeAt, s, [i]);
+      if (c < 0x80) { out[j++] = c; continue; }
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        const d = ReflectApply(StringCharCodeAt, s, [i + 1]);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++;
+          out[j++] = 0xf0 | (c >> 18); out[j++] = 0x80 | ((c >> 12) & 63);
+          out[j++] = 0x80 | ((c >> 6) & 63); out[j++] = 0x80 | (c & 63);
+          continue;
+        }
+      }
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // lone surrogate
+      if (c < 0x800) { out[j++] = 0xc0 | (c >> 6); out[j++] = 0x80 | (c & 63); }
+      else { out[j++] = 0xe0 | (c >> 12); out[j++] = 0x80 | ((c >> 6) & 63); out[j++] = 0x80 | (c & 63); }
+    }
+    return ReflectApply(TypedArraySubarray, out, [0, j]);
+  }
+  function utf8Decode(u8, fatal) {
+    const n = u8len(u8);
+    let s = '';
+    let chunk = [];
+    for (let i = 0; i < n;) {
+      const b = u8[i];
+      let cp = -1, need = 0;
+      if (b < 0x80) { cp = b; need = 0; }
+      else if (b >= 0xc2 && b <= 0xdf) { cp = b & 0x1f; need = 1; }
+      else if (b >= 0xe0 && b <= 0xef) { cp = b & 0x0f; need = 2; }
+      else if (b >= 0xf0 && b <= 0xf4) { cp = b & 0x07; need = 3; }
+      i++;
+      if (cp >= 0 && need > 0) {
+        let ok = i + need <= n;
+        for (let k = 0; ok && k < need; k++) { const c = u8[i + k]; if ((c & 0xc0) !== 0x80) ok = false; else cp = (cp << 6) | (c & 0x3f); }
+        if (ok && ((need === 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (need === 3 && (cp < 0x10000 || cp > 0x10ffff)))) ok = false;
+        if (ok) i += need; else cp = -1;
+      }
+      if (cp < 0) { if (fatal) throw new TypeErrorCtor('The encoded data was not valid UTF-8'); cp = 0xfffd; }
+      if (cp >= 0x10000) { cp -= 0x10000; push(chunk, 0xd800 + (cp >> 10)); push(chunk, 0xdc00 + (cp & 0x3ff)); }
+      else push(chunk, cp);
+      if (chunk.length >= 4096) { s += ReflectApply(StringFromCharCode, null, chunk); chunk = []; }
+    }
+    if (chunk.length > 0) s += ReflectApply(StringFromCharCode, null, chunk);
+    return s;
+  }
+  function toBytes(v, what) {
+    if (v instanceof Uint8ArrayCtor) return v;
+    if (ArrayBufferIsView(v)) return new Uint8ArrayCtor(v.buffer, v.byteOffset, v.byteLength);
+    if (v instanceof ArrayBufferCtor) return new Uint8ArrayCtor(v);
+    throw new TypeErrorCtor(what + ' must be a string, an ArrayBuffer or a typed array');
+  }
+  class TextEncoder {
+    get encoding() { return 'utf-8'; }
+    encode(s = '') { return utf8Encode(s); }
+    encodeInto(s, dest) {
+      const b = utf8Encode(s);
+      const n = MathMin(u8len(b), u8len(dest));
+      // Do not split a multi-byte character.
+      let m = n;
+      while (m > 0 && m < u8len(b) && (b[m] & 0xc0) === 0x80) m--;
+      ReflectApply(TypedArraySet, dest, [ReflectApply(TypedArraySubarray, b, [0, m])]);
+      return { read: utf8Decode(ReflectApply(TypedArraySubarray, b, [0, m])).length, written: m };
+    }
+  }
+  class TextDecoder {
+    #fatal;
+    constructor(label = 'utf-8', options = {}) {
+      const l = StringCtor(label).toLowerCase();
+      if (l !== 'utf-8' && l !== 'utf8') throw new RangeErrorCtor('TextDecoder supports only utf-8, not ' + label);
+      this.#fatal = !!(options && options.fatal);
+    }
+    get encoding() { return 'utf-8'; }
+    get fatal() { return this.#fatal; }
+    decode(input) { return input === undefined ? '' : utf8Decode(toBytes(input, 'input'), this.#fatal); }
+  }
+  ObjectDefineProperty(g, 'TextEncoder', { value: TextEncoder, writable: true, configurable: true });
+  ObjectDefineProperty(g, 'TextDecoder', { value: TextDecoder, writable: true, configurable: true });
+
+  // ---- console --------------------------------------------------------------------------------
+  let logSlot = -1;
+  function show(v, depth) {
+    if (typeof v === 'string') return depth === 0 ? v : JSONStringify(v);
+    if (typeof v === 'bigint') return StringCtor(v) + 'n';
+    if (typeof v === 'symbol' || typeof v === 'function') return StringCtor(v.toString());
+    if (v === null || typeof v !== 'object') return StringCtor(v);
+    if (v instanceof ErrorCtor) return StringCtor(v.stack || v);
+    if (depth > 2) return ArrayIsArray(v) ? '[Array]' : '[Object]';
+    try {
+      if (ArrayIsArray(v)) { const parts = []; for (let i = 0; i < v.length && i < 100; i++) push(parts, show(v[i], depth + 1)); return '[ ' + ReflectApply(ArrayJoin, parts, [', ']) + ' ]'; }
+      if (v instanceof Uint8ArrayCtor) return 'Uint8Array(' + u8len(v) + ')';
+      const parts = []; const ks = ObjectKeys(v);
+      for (let i = 0; i < ks.length && i < 100; i++) push(parts, ks[i] + ': ' + show(v[ks[i]], depth + 1));
+      return '{ ' + ReflectApply(ArrayJoin, parts, [', ']) + ' }';
+    } catch (e) { return '[object]'; }
+  }
+  function logger(level) {
+    return function (...args) {
+      if (logSlot < 0) return;
+      const parts = [];
+      for (let i = 0; i < args.length; i++) push(parts, show(args[i], 0));
+      call(OP_LOG, logSlot, level, ReflectApply(ArrayJoin, parts, [' ']));
+    };
+  }
+  const console = ObjectFreeze({ log: logger('info'), info: logger('info'), debug: logger('debug'), warn: logger('warn'), error: logger('error') });
+  ObjectDefineProperty(g, 'console', { value: console, writable: true, configurable: true });
+
+  // ---- timers ---------------------------------------------------------------------------------
+  const timers = new MapCtor();
+  let nextTimer = 1;
+  function setTimeout(fn, ms = 0, ...args) {
+    if (typeof fn !== 'function') throw new TypeErrorCtor('setTimeout needs a function');
+    const id = nextTimer++;
+    mapSet(timers, id, () => ReflectApply(fn, undefined, args));
+    ms = +ms; if (!(ms >= 0)) ms = 0; if (ms > 2147483647) ms = 2147483647;
+    call(OP_TIMER, id, ms | 0);
+    return id;
+  }
+  function clearTimeout(id) { mapDelete(timers, id); }
+  ObjectDefineProperty(g, 'setTimeout', { value: setTimeout, writable: true, configurable: true });
+  ObjectDefineProperty(g, 'clearTimeout', { value: clearTimeout, writable: true, configurable: true });
+
+  // ---- capability stubs -----------------------------------------------------------------------
+  // stub -> slot. A WeakMap, so a component cannot forge a stub: only objects made here are known.
+  const slotOf = new WeakMapCtor();
+  // slot -> internal record { kind, wake(), revoke() }
+  const records = new MapCtor();
+  const RIGHT_READ = 1, RIGHT_WRITE = 2;
+  function rightsMask(rights) {
+    if (rights === undefined) return RIGHT_READ | RIGHT_WRITE;
+    if (typeof rights === 'string') rights = [rights];
+    if (!ArrayIsArray(rights)) throw new TypeErrorCtor('rights must be "read", "write" or an array of them');
+    let m = 0;
+    for (let i = 0; i < rights.length; i++) {
+      if (rights[i] === 'read') m |= RIGHT_READ; else if (rights[i] === 'write') m |= RIGHT_WRITE;
+      else throw new TypeErrorCtor('unknown right ' + StringCtor(rights[i]) + ': use "read" or "write"');
+    }
+    return m;
+  }
+  function revokedError(what) { return new CapabilityError('capability.revoked', what + ' was revoked'); }
+  function detach(buffer) {
+    // Detach every view of the shared memory: views go to length 0, later writes go nowhere.
+    if (buffer !== null && buffer !== undefined) { try { ReflectApply(ArrayBufferTransfer, buffer, [0]); } catch (e) { } }
+  }
+  function register(stub, slot, rec) {
+    ReflectApply(WeakMapSet, slotOf, [stub, slot]);
+    mapSet(records, slot, rec);
+    return ObjectFreeze(stub);
+  }
+  function requireSlot(stub, what) {
+    const s = (stub !== null && typeof stub === 'object') ? ReflectApply(WeakMapGet, slotOf, [stub]) : undefined;
+    if (s === undefined) throw new TypeErrorCtor(what + ' must be a capability from env');
+    return s;
+  }
+
+  function makeRegion(d) {
+    const slot = d.slot, size = d.size, rights = d.rights;
+    let buffer = d.buffer === undefined ? null : d.buffer;
+    let revoked = false;
+    function live() { if (revoked) throw revokedError('region'); }
+    function range(offset, length) {
+      if (!NumberIsInteger(offset) || !NumberIsInteger(length) || offset < 0 || length < 0 || offset + length > size)
+        throw new RangeErrorCtor('range [' + offset + ', ' + (offset + length) + ') is outside the region of ' + size + ' bytes');
+    }
+    const stub = {
+      kind: 'region', size,
+      rights: ObjectFreeze((rights & RIGHT_READ ? ['read'] : []).concat(rights & RIGHT_WRITE ? ['write'] : [])),
+      get buffer() { live(); if (buffer === null) throw new CapabilityError('capability.rights', 'a shared view needs read and write rights; use read(offset, length)'); return buffer; },
+      read(offset = 0, length = size - offset) {
+        live(); range(offset, length);
+        if (buffer !== null) { const out = new Uint8ArrayCtor(length); ReflectApply(TypedArraySet, out, [new Uint8ArrayCtor(buffer, offset, length)]); return out; }
+        return new Uint8ArrayCtor(call(OP_REGION_READ, slot, offset, length));
+      },
+      write(offset, data) {
+        live(); const b = typeof data === 'string' ? utf8Encode(data) : toBytes(data, 'data'); range(offset, u8len(b));
+        if (buffer !== null) { ReflectApply(TypedArraySet, new Uint8ArrayCtor(buffer, offset, u8len(b)), [b]); return; }
+        call(OP_REGION_WRITE, slot, offset, b);
+      },
+      attenuate(r) { live(); return stubFor(call(OP_ATTENUATE, slot, rightsMask(r))); },
+    };
+    return register(stub, slot, { kind: 'region', wake() {}, revoke() { revoked = true; detach(buffer); buffer = null; } });
+  }
+
+  function decode(type, bytes) { return type === ring.TYPE.TEXT ? utf8Decode(bytes, false) : bytes; }
+
+  function makeReader(d) {
+    const slot = d.slot;
+    let buffer = d.buffer;
+    const r = ring.reader(buffer);
+    const waiting = []; // [resolve, reject] pairs of pending reads, kept here, not in Java
+    const watchers = [];
+    let revoked = false, ended = false, transferred = false;
+    function live() { if (revoked) throw revokedError('channel'); if (transferred) throw new CapabilityError('capability.transferred', 'this channel end was given away'); }
+    function signalWriter() { if (r.wake) { r.wake = false; call(OP_SIGNAL, slot); } }
+    // Returns null when nothing is there yet, undefined at end of stream.
+    function tryRead() {
+      live();
+      if (ended) return undefined;
+      const t = r.poll();
+      if (t === 0) return null;
+      signalWriter();
+      if (t === ring.TYPE.END) { ended = true; return undefined; }
+      return decode(t, r.bytes);
+    }
+    function pump() {
+      while (waiting.length > 0) {
+        let v;
+        try { v = tryRead(); } catch (e) { while (waiting.length > 0) { shift(waiting); shift(waiting)(e); } return; }
+        if (v === null) { if (r.armWait()) continue; return; }
+        const resolve = shift(waiting); shift(waiting);
+        resolve(v);
+      }
+    }
+    const stub = {
+      kind: 'channel', end: 'read',
+      tryRead,
+      read() {
+        if (waiting.length === 0) { const v = tryRead(); if (v !== null) return resolved(v); }
+        else live();
+        return new PromiseCtor((resolve, reject) => { push(waiting, resolve); push(waiting, reject); if (waiting.length === 2 && r.armWait()) pump(); });
+      },
+      // Zero-copy: calls fn(view, type) with a view over the shared ring, valid only during the call.
+      readInPlace(fn) {
+        live();
+        if (ended) return false;
+        const t = r.peek();
+        if (t === 0) return false;
+        if (t === ring.TYPE.END) { r.release(); signalWriter(); ended = true; return false; }
+        try { fn(r.view, t === ring.TYPE.TEXT ? 'text' : 'bytes'); } finally { r.release(); signalWriter(); }
+        return true;
+      },
+      // Resolves when a message (or the end) can be read without waiting.
+      ready() {
+        live();
+        return new PromiseCtor((resolve) => {
+          push(watchers, resolve);
+          if (watchers.length === 1 && r.armWait()) queueWake();
+        });
+      },
+      get ended() { return ended; },
+      [SymbolAsyncIterator]() {
+        const self = this;
+        return { next() { return then(self.read(), (v) => v === undefined ? { value: undefined, done: true } : { value: v, done: false }); }, [SymbolAsyncIterator]() { return this; } };
+      },
+    };
+    function queueWake() { then(resolved(undefined), () => wake()); }
+    function wake() {
+      if (revoked || transferred) return;
+      pump();
+      if (watchers.length > 0) {
+        const ws = watchers.splice(0); for (let i = 0; i < ws.length; i++) ws[i]();
+      }
+    }
+    return register(stub, slot, {
+      kind: 'reader', wake,
+      revoke(err) { revoked = true; detach(buffer); buffer = null; const e = err || revokedError('channel'); while (waiting.length > 0) { shift(waiting); shift(waiting)(e); } },
+      transferred() { transferred = true; detach(buffer); buffer = null; },
+    });
+  }
+
+  function makeWriter(d) {
+    const slot = d.slot;
+    let buffer = d.buffer;
+    const w = ring.writer(buffer);
+    const waiting = []; // pending writes: [bytes, type, resolve, reject]
+    const watchers = [];
+    let revoked = false, closed = false, transferred = false;
+    function live() {
+      if (revoked) throw revokedError('channel');
+      if (transferred) throw new CapabilityError('capability.transferred', 'this channel end was given away');
+      if (closed) throw new CapabilityError('channel.closed', 'the channel was closed by this writer');
+    }
+    function encode(msg) {
+      if (typeof msg === 'string') return [utf8Encode(msg), ring.TYPE.TEXT];
+      return [toBytes(msg, 'a message'), ring.TYPE.BYTES];
+    }
+    function offer(bytes, type) {
+      const res = w.offer(bytes, type);
+      if (res === 2) call(OP_SIGNAL, slot);
+      return res !== 0;
+    }
+    function pump() {
+      while (waiting.length > 0) {
+        let ok;
+        try { ok = offer(waiting[0], waiting[1]); } catch (e) { while (waiting.length > 0) { shift(waiting); shift(waiting); shift(waiting); shift(waiting)(e); } return; }
+        if (!ok) { if (w.armWait()) continue; return; }
+        shift(waiting); shift(waiting); const resolve = shift(waiting); shift(waiting);
+        resolve();
+      }
+    }
+    function enqueue(bytes, type) {
+      return new PromiseCtor((resolve, reject) => {
+        push(waiting, bytes); push(waiting, type); push(waiting, resolve); push(waiting, reject);
+        if (waiting.length === 4 && w.armWait()) pump();
+      });
+    }
+    const stub = {
+      kind: 'channel', end: 'write', maxMessage: w.maxPayload,
+      // Writes now and returns true, or returns false when the ring is full.
+      tryWrite(msg) {
+        live();
+        if (waiting.length > 0) return false;
+        const e = encode(msg);
+        return offer(e[0], e[1]);
+      },
+      // Writes now and returns undefined, or returns a promise that resolves once written.
+      write(msg) {
+        live();
+        const e = encode(msg);
+        if (waiting.length === 0 && offer(e[0], e[1])) return undefined;
+        return enqueue(e[0], e[1]);
+      },
+      ready() {
+        live();
+        return new PromiseCtor((resolve) => { push(watchers, resolve); if (watchers.length === 1 && w.armWait()) then(resolved(undefined), () => wake()); });
+      },
+      // End of stream: the reader's iteration ends after the messages before it.
+      close() {
+        if (closed) return undefined;
+        live();
+        closed = true;
+        if (waiting.length === 0 && offer(new Uint8ArrayCtor(0), ring.TYPE.END)) return undefined;
+        return enqueue(new Uint8ArrayCtor(0), ring.TYPE.END);
+      },
+    };
+    function wake() {
+      if (revoked || transferred) return;
+      pump();
+      if (watchers.length > 0) { const ws = watchers.splice(0); for (let i = 0; i < ws.length; i++) ws[i](); }
+    }
+    return register(stub, slot, {
+      kind: 'writer', wake,
+      revoke(err) { revoked = true; detach(buffer); buffer = null; const e = err || revokedError('channel'); while (waiting.length > 0) { shift(waiting); shift(waiting); shift(waiting); shift(waiting)(e); } },
+      transferred() { transferred = true; detach(buffer); buffer = null; },
+    });
+  }
+
+  // ---- host capabilities ----------------------------------------------------------------------
+  const children = new MapCtor(); // child id -> { resolve, listeners }
+  const watches = new MapCtor();  // watch id -> callback
+
+  function makeRun(d) {
+    const slot = d.slot;
+    function start(script, grants = {}) {
+      if (typeof script !== 'string') throw new TypeErrorCtor('run(script, grants): script must be a string path');
+      if (grants === null || typeof grants !== 'object') throw new TypeErrorCtor('run(script, grants): grants must be an object of capabilities');
+      const names = ObjectKeys(grants);
+      const slots = [];
+      for (let i = 0; i < names.length; i++) push(slots, requireSlot(grants[names[i]], 'grant "' + names[i] + '"'));
+      const id = call(OP_RUN, slot, script, ReflectApply(ArrayJoin, names, ['\n']), ReflectApply(ArrayJoin, slots, [',']));
+      for (let i = 0; i < slots.length; i++) {
+        const rec = mapGet(records, slots[i]);
+        if (rec !== undefined && rec.transferred !== undefined && (rec.kind === 'reader' || rec.kind === 'writer')) rec.transferred();
+      }
+      let resolveExit;
+      const exited = new PromiseCtor((resolve) => { resolveExit = resolve; });
+      mapSet(children, id, { resolve: resolveExit, listeners: [] });
+      const child = {
+        id, exited,
+        terminate() { call(OP_CHILD_TERMINATE, slot, id); },
+      };
+      return register(child, -id, { kind: 'child', wake() {}, revoke() {} });
+    }
+    const stub = function run(script, grants) { return start(script, grants); };
+    return register(stub, slot, { kind: 'run', wake() {}, revoke() {} });
+  }
+
+  function makeWatch(d) {
+    const slot = d.slot;
+    function handle(id) { return ObjectFreeze({ close() { mapDelete(watches, id); call(OP_UNWATCH, slot, id); } }); }
+    const stub = {
+      // Calls onEvent({ kind: 'created'|'modified'|'deleted', path }) for changes of a granted file or directory.
+      path(path, onEvent) {
+        if (typeof onEvent !== 'function') throw new TypeErrorCtor('watch.path(path, onEvent): onEvent must be a function');
+        const id = call(OP_WATCH_PATH, slot, StringCtor(path));
+        mapSet(watches, id, onEvent);
+        return handle(id);
+      },
+      // Calls onEvent({ kind: 'exit', code, reason }) when a child started with run ends.
+      child(child, onEvent) {
+        if (typeof onEvent !== 'function') throw new TypeErrorCtor('watch.child(child, onEvent): onEvent must be a function');
+        const s = requireSlot(child, 'child');
+        const c = mapGet(children, -s);
+        if (c === undefined) throw new TypeErrorCtor('not a child of this component');
+        push(c.listeners, onEvent);
+        return ObjectFreeze({ close() { const i = c.listeners.indexOf(onEvent); if (i >= 0) c.listeners.splice(i, 1); } });
+      },
+      // Calls onEvent({ kind: 'readable' }) whenever the channel end has messages or its end.
+      channel(reader, onEvent) {
+        if (typeof onEvent !== 'function') throw new TypeErrorCtor('watch.channel(reader, onEvent): onEvent must be a function');
+        let open = true;
+        function loop() { if (!open) return; then(reader.ready(), () => { if (open) { onEvent({ kind: 'readable' }); loop(); } }); }
+        loop();
+        return ObjectFreeze({ close() { open = false; } });
+      },
+    };
+    return register(stub, slot, { kind: 'watch', wake() {}, revoke() {} });
+  }
+
+  function stubFor(d) {
+    switch (d.kind) {
+      case 'region': return makeRegion(d);
+      case 'reader': return makeReader(d);
+      case 'writer': return makeWriter(d);
+      case 'run': return makeRun(d);
+      case 'watch': return makeWatch(d);
+      case 'log': logSlot = d.slot; return register({ kind: 'log' }, d.slot, { kind: 'log', wake() {}, revoke() { logSlot = -1; } });
+      case 'value': return d.value;
+      default: throw new TypeErrorCtor('unknown capability kind ' + d.kind);
+    }
+  }
+
+  function buildEnv(descriptors) {
+    const env = ObjectCreate(null);
+    for (let i = 0; i < descriptors.length; i++) {
+      const d = descriptors[i];
+      env[d.name] = stubFor(d);
+    }
+    ObjectDefineProperty(env, 'export', {
+      value: function (name, cap) {
+        if (typeof name !== 'string') throw new TypeErrorCtor('export(name, capability): name must be a string');
+        const s = requireSlot(cap, 'export(name, capability): capability');
+        call(OP_EXPORT, name, s);
+        const rec = mapGet(records, s);
+        if (rec !== undefined && (rec.kind === 'reader' || rec.kind === 'writer')) rec.transferred();
+      },
+    });
+    ObjectDefineProperty(env, 'link', {
+      value: function (secret) {
+        if (typeof secret !== 'string') throw new TypeErrorCtor('link(secret): secret must be a string');
+        const ds = call(OP_LINK, secret);
+        const out = ObjectCreate(null);
+        for (let i = 0; i < ds.length; i++) out[ds[i].name] = stubFor(ds[i]);
+        return ObjectFreeze(out);
+      },
+    });
+    return ObjectFreeze(env);
+  }
+
+  // ---- the host's entry point -----------------------------------------------------------------
+  // Operation codes, shared with Component.java.
+  const IN_ATTACH = 1, IN_DETACH = 2, IN_START = 3, IN_WAKE = 4, IN_REVOKE = 5, IN_TIMER = 6,
+    IN_WATCH_EVENT = 7, IN_CHILD_EXIT = 8, IN_TRANSFERRED = 9;
+  let started = false;
+  function settle(code, message) { try { call(OP_EXIT, code, message); } catch (e) { } }
+  function enter(op, a, b, c) {
+    switch (op) {
+      case IN_ATTACH: dispatch = a; return;
+      case IN_DETACH: dispatch = null; return;
+      case IN_START: {
+        if (started) throw new TypeErrorCtor('already started');
+        started = true;
+        const main = b;
+        if (typeof main !== 'function') { settle(1, 'the script does not define a function main(env)'); return; }
+        let p;
+        try { p = main(buildEnv(a)); } catch (e) { settle(1, show(e, 0)); return; }
+        then(resolved(p), () => settle(0, ''), (e) => settle(1, show(e, 0)));
+        return;
+      }
+      case IN_WAKE: { const r = mapGet(records, a); if (r !== undefined) r.wake(); return; }
+      case IN_REVOKE: { const r = mapGet(records, a); if (r !== undefined) { mapDelete(records, a); r.revoke(); } return; }
+      case IN_TIMER: { const f = mapGet(timers, a); if (f !== undefined) { mapDelete(timers, a); f(); } return; }
+      case IN_WATCH_EVENT: { const f = mapGet(watches, a); if (f !== undefined) f(ObjectFreeze({ kind: b, path: c })); return; }
+      case IN_CHILD_EXIT: {
+        const ch = mapGet(children, a);
+        if (ch === undefined) return;
+        mapDelete(children, a);
+        const ev = ObjectFreeze({ kind: 'exit', code: b, reason: c });
+        ch.resolve(ev);
+        for (let i = 0; i < ch.listeners.length; i++) ch.listeners[i](ev);
+        return;
+      }
+      case IN_TRANSFERRED: { const r = mapGet(records, a); if (r !== undefined && r.transferred) r.transferred(); return; }
+      default: throw new TypeErrorCtor('unknown host operation');
+    }
+  }
+  ObjectDefineProperty(g, '__b8g', { value: enter, writable: false, enumerable: false, configurable: false });
+})

@@ -1,0 +1,561 @@
+package b8g.host;
+
+import b8g.capabilities.Capability;
+import b8g.capabilities.Capability.Kind;
+import b8g.capabilities.CapabilityException;
+import b8g.capabilities.LinkRegistry;
+import b8g.capabilities.Right;
+import b8g.components.Component;
+import b8g.components.Component.EnvEntry;
+import b8g.components.Component.ExitStatus;
+import b8g.components.ComponentException;
+import b8g.components.HostServices;
+import b8g.components.manifest.Backing;
+import b8g.components.manifest.RestartPolicy;
+import b8g.errors.B8gException;
+import b8g.host.manifest.ChannelSpec;
+import b8g.host.manifest.ComponentSpec;
+import b8g.host.manifest.GrantSpec;
+import b8g.host.manifest.LinkSpec;
+import b8g.host.manifest.LoadedManifest;
+import b8g.host.manifest.ManifestLoader;
+import b8g.host.manifest.RegionSpec;
+import b8g.memory.Region;
+import b8g.memory.Ring;
+import b8g.memory.RingDescriptor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The process that owns all authority: it loads a manifest, creates the handles, starts the
+ * components with exactly their grants, supervises them (restart policy), serves their host
+ * capabilities (run, watch, export/link, log) and, on {@link #close()}, closes every isolate and
+ * releases every byte of off-heap memory (non-persistent /dev/shm files are removed).
+ *
+ * <p>Launch with {@link #launch(Context)}; a failed launch closes what it opened. Thread-safe.
+ */
+public final class Host implements AutoCloseable {
+  /** Configuration; {@link #conclude()} loads the manifest and validates. */
+  public static final class Context {
+    private Path manifestFile;
+    private LoadedManifest manifest;
+    private Consumer<String> log = System.out::println;
+    private Consumer<HostEvent> events = e -> {};
+    private boolean restartOnScriptChange;
+
+    public Context manifest(Path file) {
+      manifestFile = file;
+      return this;
+    }
+
+    public Context manifest(LoadedManifest loaded) {
+      manifest = loaded;
+      return this;
+    }
+
+    /** Where {@code console} output of components with a log capability goes, one line per call. */
+    public Context log(Consumer<String> sink) {
+      log = sink;
+      return this;
+    }
+
+    public Context events(Consumer<HostEvent> sink) {
+      events = sink;
+      return this;
+    }
+
+    /** Restart a component when its script file changes ({@code b8g run --watch}). */
+    public Context restartOnScriptChange(boolean v) {
+      restartOnScriptChange = v;
+      return this;
+    }
+
+    Context conclude() {
+      if (manifest == null) {
+        if (manifestFile == null) {
+          throw new B8gException(B8gException.Category.USAGE, "host.config", "no manifest given");
+        }
+        manifest = ManifestLoader.load(manifestFile);
+      }
+      return this;
+    }
+  }
+
+  /** A manifest component and its supervision state. */
+  private final class Supervised {
+    final ComponentSpec spec;
+    final Map<String, Capability> roots = new LinkedHashMap<>();
+    volatile Component current;
+    int restarts;
+    volatile ExitStatus finalStatus;
+
+    Supervised(ComponentSpec spec) {
+      this.spec = spec;
+    }
+  }
+
+  private record Child(Component component, Component parent) {}
+
+  private final Context ctx;
+  private final LoadedManifest manifest;
+  private final Map<String, Region> regions = new LinkedHashMap<>();
+  private final Map<String, Ring> channels = new LinkedHashMap<>();
+  private final Map<String, Supervised> supervised = new LinkedHashMap<>();
+  private final Map<Long, Child> children = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Capability>> exports = new ConcurrentHashMap<>();
+  private final Map<Long, Component> watchOwners = new ConcurrentHashMap<>();
+  private final LinkRegistry<String> links = new LinkRegistry<>();
+  private final AtomicLong childIds = new AtomicLong();
+  private final Services services = new Services();
+  private FileWatcher watcher;
+  private volatile boolean closing;
+
+  private Host(Context ctx) {
+    this.ctx = ctx;
+    this.manifest = ctx.manifest;
+  }
+
+  /** Loads, validates, creates every handle and starts every component in start order. */
+  public static Host launch(Context ctx) {
+    Host h = new Host(ctx.conclude());
+    try {
+      h.open();
+      return h;
+    } catch (RuntimeException e) {
+      h.close();
+      throw e;
+    }
+  }
+
+  private void open() {
+    try {
+      watcher = new FileWatcher();
+    } catch (IOException e) {
+      throw new B8gException(B8gException.Category.IO, "host.watch", "cannot start the file watcher: " + e.getMessage(), e);
+    }
+    long pid = ProcessHandle.current().pid();
+    for (RegionSpec r : manifest.regions()) {
+      regions.put(r.name(), r.backing() == Backing.SHM_FILE
+          ? Region.shmFile(r.name(), shmPath(r.file().orElse("b8g-" + pid + "-" + r.name())), r.size(), r.persistent())
+          : Region.anonymous(r.name(), r.size()));
+    }
+    for (ChannelSpec c : manifest.channels()) {
+      long size = (long) c.capacity() + RingDescriptor.TRAILER_LENGTH;
+      Region mem = c.backing() == Backing.SHM_FILE
+          ? Region.shmFile(c.name(), shmPath(c.file().orElse("b8g-" + pid + "-" + c.name())), size, c.persistent())
+          : Region.anonymous(c.name(), size);
+      regions.put("channel:" + c.name(), mem);
+      channels.put(c.name(), Ring.create(mem));
+    }
+    for (ComponentSpec spec : manifest.components()) {
+      supervised.put(spec.name(), new Supervised(spec));
+      links.register(spec.name());
+    }
+    for (Supervised s : supervised.values()) {
+      for (GrantSpec g : s.spec.grants()) {
+        s.roots.put(g.env(), rootFor(g));
+      }
+    }
+    for (ComponentSpec spec : manifest.startOrder()) {
+      Supervised s = supervised.get(spec.name());
+      start(s);
+      if (ctx.restartOnScriptChange) {
+        watchScript(s);
+      }
+    }
+  }
+
+  private static Path shmPath(String file) {
+    return Path.of("/dev/shm", file);
+  }
+
+  private Capability rootFor(GrantSpec g) {
+    Set<Right> rights = EnumSet.noneOf(Right.class);
+    for (var r : g.rights()) {
+      rights.add(Right.valueOf(r.name()));
+    }
+    return switch (g.kind()) {
+      case REGION -> Capability.root(Kind.REGION, regions.get(g.target()), rights);
+      case CHANNEL -> Capability.root(rights.contains(Right.WRITE) ? Kind.CHANNEL_WRITER : Kind.CHANNEL_READER,
+          channels.get(g.target()), rights);
+      case HOST -> switch (g.host().orElseThrow()) {
+        case RUN -> Capability.root(Kind.RUN, new PathScope(manifest.directory(), g.paths()), rights);
+        case WATCH -> Capability.root(Kind.WATCH, new PathScope(manifest.directory(), g.paths()), rights);
+        case LOG -> Capability.root(Kind.LOG, null, rights);
+        default -> throw new IllegalStateException("validated manifest has an unknown host capability");
+      };
+    };
+  }
+
+  private void start(Supervised s) {
+    ComponentSpec spec = s.spec;
+    String source;
+    try {
+      source = Files.readString(spec.script(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ComponentException("component.script", spec.scriptLocation() + ": cannot read script " + spec.script() + ": " + e.getMessage(), e);
+    }
+    Component.Context c = new Component.Context()
+        .name(spec.name())
+        .script(source, manifest.directory().relativize(spec.script()).toString())
+        .heapBytes(spec.limits().heapBytes())
+        .cpuMillisPerTurn(spec.limits().cpuMsPerTurn())
+        .services(services)
+        .listener((comp, status) -> ended(s, comp, status));
+    for (Map.Entry<String, Capability> e : s.roots.entrySet()) {
+      c.grant(EnvEntry.of(e.getKey(), e.getValue().derive()));
+      event(HostEvent.Kind.GRANTED, spec.name(), "env." + e.getKey() + " = " + describe(e.getValue()));
+    }
+    for (LinkSpec l : spec.secrets()) {
+      c.grant(EnvEntry.value(l.env(), links.secretOf(l.from()).reveal()));
+      event(HostEvent.Kind.GRANTED, spec.name(), "env." + l.env() + " = link secret of " + l.from());
+    }
+    s.current = Component.start(c);
+    event(HostEvent.Kind.STARTED, spec.name(), spec.script().getFileName().toString());
+  }
+
+  private String describe(Capability cap) {
+    String rights = cap.rights().isEmpty() ? "" : " " + cap.rights().toString().toLowerCase(Locale.ROOT);
+    return switch (cap.kind()) {
+      case REGION -> "region " + cap.target(Region.class).name() + rights;
+      case CHANNEL_READER -> "channel " + nameOf(cap.target(Ring.class)) + " (reader)";
+      case CHANNEL_WRITER -> "channel " + nameOf(cap.target(Ring.class)) + " (writer)";
+      default -> cap.kind().name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  private String nameOf(Ring ring) {
+    for (Map.Entry<String, Ring> e : channels.entrySet()) {
+      if (e.getValue() == ring) {
+        return e.getKey();
+      }
+    }
+    return "?";
+  }
+
+  private void ended(Supervised s, Component comp, ExitStatus status) {
+    terminateChildrenOf(comp);
+    exports.remove(comp.name());
+    HostEvent.Kind kind = switch (status.outcome()) {
+      case EXITED -> status.success() ? HostEvent.Kind.EXITED : HostEvent.Kind.FAILED;
+      case FAILED -> HostEvent.Kind.FAILED;
+      case TERMINATED -> HostEvent.Kind.TERMINATED;
+    };
+    event(kind, comp.name(), status.reason());
+    synchronized (this) {
+      if (s.current != comp) {
+        return; // an older instance (replaced by a script-change restart)
+      }
+      boolean restart = !closing && !status.success()
+          && s.spec.restartMode() == RestartPolicy.Mode.ON_FAILURE && s.restarts < s.spec.maxRestarts();
+      if (restart) {
+        s.restarts++;
+        event(HostEvent.Kind.RESTARTED, comp.name(), "restart " + s.restarts + " of " + s.spec.maxRestarts());
+        try {
+          start(s);
+          return;
+        } catch (RuntimeException e) {
+          status = new ExitStatus(Component.Outcome.FAILED, 1, "restart failed: " + e.getMessage());
+        }
+      }
+      s.finalStatus = status;
+      notifyAll();
+    }
+  }
+
+  private void watchScript(Supervised s) {
+    try {
+      watcher.watch(s.spec.script(), (id, kind, path) -> {
+        if (closing || !kind.equals("modified") && !kind.equals("created")) {
+          return;
+        }
+        event(HostEvent.Kind.SCRIPT_CHANGED, s.spec.name(), path.getFileName().toString());
+        synchronized (this) {
+          Component old = s.current;
+          try {
+            start(s);
+          } catch (RuntimeException e) {
+            event(HostEvent.Kind.FAILED, s.spec.name(), "restart after change failed: " + e.getMessage());
+            return;
+          }
+          if (old != null) {
+            old.terminate("replaced after its script changed");
+          }
+        }
+      });
+    } catch (IOException e) {
+      throw new B8gException(B8gException.Category.IO, "host.watch", "cannot watch " + s.spec.script() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until every manifest component has ended for good (restarts done). Returns each
+   * component's final status by name, or null if the timeout passed first.
+   */
+  public synchronized Map<String, ExitStatus> awaitCompletion(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<String, ExitStatus> out = new LinkedHashMap<>();
+      for (Supervised s : supervised.values()) {
+        if (s.finalStatus == null) {
+          out = null;
+          break;
+        }
+        out.put(s.spec.name(), s.finalStatus);
+      }
+      if (out != null) {
+        return out;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+  }
+
+  /** The running instance of a manifest component, or null when it is not running. */
+  public Component component(String name) {
+    Supervised s = supervised.get(name);
+    return s == null ? null : s.current;
+  }
+
+  /** A channel's ring, for a Java end the host holds (an end no component was granted). */
+  public Ring channel(String name) {
+    Ring r = channels.get(name);
+    if (r == null) {
+      throw new CapabilityException("capability.unknown", "no channel named " + name);
+    }
+    return r;
+  }
+
+  public Region region(String name) {
+    Region r = regions.get(name);
+    if (r == null) {
+      throw new CapabilityException("capability.unknown", "no region named " + name);
+    }
+    return r;
+  }
+
+  public LoadedManifest manifest() {
+    return manifest;
+  }
+
+  /** Revokes what {@code component} holds under {@code env}, and everything derived from it. */
+  public void revoke(String component, String env) {
+    Supervised s = supervised.get(component);
+    Capability root = s == null ? null : s.roots.get(env);
+    if (root == null) {
+      throw new CapabilityException("capability.unknown", component + " holds nothing under env." + env);
+    }
+    root.revoke();
+    event(HostEvent.Kind.REVOKED, component, "env." + env);
+  }
+
+  /** Gives {@code component} a new link secret; the old one matches nothing from now on. */
+  public void rotateSecret(String component) {
+    links.rotate(component);
+    event(HostEvent.Kind.GRANTED, component, "secret rotated");
+  }
+
+  /** Stops everything and releases all memory. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+    }
+    List<Component> all = new ArrayList<>();
+    for (Child c : children.values()) {
+      all.add(c.component);
+    }
+    for (Supervised s : supervised.values()) {
+      if (s.current != null) {
+        all.add(s.current);
+      }
+    }
+    for (Component c : all) {
+      c.terminate("host shutting down");
+    }
+    for (Component c : all) {
+      try {
+        c.awaitExit(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (watcher != null) {
+      try {
+        watcher.close();
+      } catch (IOException e) {
+        // nothing left to watch
+      }
+    }
+    // Every isolate is closed: no JS view of this memory remains, so it may go.
+    for (Region r : regions.values()) {
+      r.close();
+    }
+    event(HostEvent.Kind.STOPPED, "host", "");
+  }
+
+  private void event(HostEvent.Kind kind, String component, String detail) {
+    try {
+      ctx.events.accept(new HostEvent(kind, component, detail));
+    } catch (RuntimeException e) {
+      // A failing event sink must not break supervision.
+    }
+  }
+
+  private void terminateChildrenOf(Component parent) {
+    for (Map.Entry<Long, Child> e : children.entrySet()) {
+      if (e.getValue().parent == parent) {
+        e.getValue().component.terminate("parent " + parent.name() + " ended");
+      }
+    }
+  }
+
+  /** The host capabilities, as the component layer calls them. */
+  private final class Services implements HostServices {
+    @Override
+    public void log(Component source, String level, String text) {
+      String prefix = "[" + source.name() + "] " + (level.equals("info") || level.equals("debug") ? "" : level + ": ");
+      for (String line : text.split("\n", -1)) {
+        ctx.log.accept(prefix + line);
+      }
+    }
+
+    @Override
+    public long run(Component parent, Capability run, String script, Map<String, Capability> grants) {
+      if (closing) {
+        throw new ComponentException("component.closing", "the host is shutting down");
+      }
+      Path file = run.target(PathScope.class).resolve(script, true);
+      String source;
+      try {
+        source = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new ComponentException("component.script", "cannot read " + script);
+      }
+      long id = childIds.incrementAndGet();
+      String name = parent.name() + "/" + file.getFileName() + "#" + id;
+      Supervised owner = supervisedOf(parent);
+      Component.Context c = new Component.Context()
+          .name(name)
+          .script(source, manifest.directory().relativize(file).toString())
+          .heapBytes(owner == null ? 64L << 20 : owner.spec.limits().heapBytes())
+          .cpuMillisPerTurn(owner == null ? 1000 : owner.spec.limits().cpuMsPerTurn())
+          .services(this)
+          .listener((comp, status) -> {
+            children.remove(id);
+            terminateChildrenOf(comp);
+            exports.remove(comp.name());
+            event(status.success() ? HostEvent.Kind.EXITED : HostEvent.Kind.FAILED, comp.name(), status.reason());
+            parent.deliverChildExit(id, status);
+          });
+      for (Map.Entry<String, Capability> e : grants.entrySet()) {
+        c.grant(EnvEntry.of(e.getKey(), e.getValue()));
+        event(HostEvent.Kind.GRANTED, name, "env." + e.getKey() + " = " + describe(e.getValue()) + " (from " + parent.name() + ")");
+      }
+      links.register(name);
+      Component child = Component.start(c);
+      children.put(id, new Child(child, parent));
+      event(HostEvent.Kind.CHILD_STARTED, name, "started by " + parent.name());
+      return id;
+    }
+
+    @Override
+    public void terminateChild(Component parent, long childId) {
+      Child c = children.get(childId);
+      if (c == null || c.parent != parent) {
+        throw new ComponentException("capability.unknown", "no running child " + childId);
+      }
+      c.component.terminate("terminated by " + parent.name());
+    }
+
+    @Override
+    public long watchPath(Component source, Capability watch, String path) {
+      Path p = watch.target(PathScope.class).resolve(path, false);
+      Path base = manifest.directory();
+      try {
+        long id = watcher.watch(p, (wid, kind, changed) -> source.deliverWatchEvent(wid, kind, safeRelative(base, changed)));
+        watchOwners.put(id, source);
+        return id;
+      } catch (IOException | RuntimeException e) {
+        throw new ComponentException("capability.path", "cannot watch \"" + path + "\"");
+      }
+    }
+
+    @Override
+    public void unwatch(Component source, long watchId) {
+      if (watchOwners.get(watchId) == source) {
+        watchOwners.remove(watchId);
+        watcher.unwatch(watchId);
+      }
+    }
+
+    @Override
+    public void export(Component source, String name, Capability cap) {
+      exports.computeIfAbsent(source.name(), k -> new ConcurrentHashMap<>()).put(name, cap);
+      event(HostEvent.Kind.EXPORTED, source.name(), name + " = " + describe(cap));
+    }
+
+    @Override
+    public Map<String, Capability> link(Component source, String secret) {
+      String target;
+      try {
+        target = links.resolve(source.name(), secret);
+      } catch (CapabilityException e) {
+        event(HostEvent.Kind.LINK_REFUSED, source.name(), e.code());
+        throw e;
+      }
+      Map<String, Capability> offered = exports.getOrDefault(target, Map.of());
+      Map<String, Capability> out = new LinkedHashMap<>();
+      for (Map.Entry<String, Capability> e : offered.entrySet()) {
+        Capability cap = e.getValue();
+        boolean channelEnd = cap.kind() == Kind.CHANNEL_READER || cap.kind() == Kind.CHANNEL_WRITER;
+        // A channel end has one holder: the first link takes it from the export table.
+        if (channelEnd && !offered.remove(e.getKey(), cap)) {
+          continue;
+        }
+        if (!cap.revoked()) {
+          out.put(e.getKey(), cap.derive());
+        }
+      }
+      event(HostEvent.Kind.LINKED, source.name(), "to " + target + " (" + String.join(", ", out.keySet()) + ")");
+      return out;
+    }
+  }
+
+  private static String safeRelative(Path base, Path p) {
+    return p.startsWith(base) ? base.relativize(p).toString() : p.getFileName().toString();
+  }
+
+  private Supervised supervisedOf(Component c) {
+    for (Supervised s : supervised.values()) {
+      if (s.current == c) {
+        return s;
+      }
+    }
+    for (Child ch : children.values()) {
+      if (ch.component == c) {
+        return supervisedOf(ch.parent);
+      }
+    }
+    return null;
+  }
+}
