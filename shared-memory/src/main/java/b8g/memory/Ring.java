@@ -1,0 +1,128 @@
+package b8g.memory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.openhft.chronicle.bytes.BytesStore;
+
+/**
+ * A single-producer single-consumer message ring laid out as {@link RingDescriptor} says, over a
+ * {@link Region} of {@code capacity + 512} bytes. This object is where the two ends meet inside a
+ * process: it hands out at most one {@link RingWriter} and one {@link RingReader}, and holds the
+ * two wake-up hooks.
+ *
+ * <p>Either end may instead be JavaScript (ring.js, see {@link RingScript}) on another thread. The
+ * host then installs the hooks: {@link #onReadable} is what wakes the reader (a Java reader installs
+ * an unparking hook itself; for a JS reader the host installs one that schedules the component),
+ * {@link #onWritable} the same for the writer. When a JS end reports that the other side was waiting
+ * (offer returned 2, or {@code r.wake}), the host calls {@link #wakeReader()} / {@link
+ * #wakeWriter()}.
+ *
+ * <p>The ring does not own the region: close the region after both ends have stopped.
+ */
+public final class Ring {
+  private static final Runnable NONE = () -> {};
+
+  private final Region region;
+  private final BytesStore<?, ?> bytes;
+  private final int capacity;
+  private final AtomicBoolean writerTaken = new AtomicBoolean();
+  private final AtomicBoolean readerTaken = new AtomicBoolean();
+  private volatile Runnable readable = NONE;
+  private volatile Runnable writable = NONE;
+
+  private Ring(Region region, int capacity) {
+    this.region = region;
+    this.bytes = region.bytesStore();
+    this.capacity = capacity;
+  }
+
+  /**
+   * Initialises a new, empty ring in {@code region} (descriptor written, counters and flags zero).
+   * Nothing else may use the region's trailer at the same time.
+   *
+   * @throws b8g.errors.B8gException {@code channel.capacity} unless the region's size is capacity
+   *     + 512 for a power-of-two capacity in 4 KiB .. 1 GiB
+   */
+  public static Ring create(Region region) {
+    int capacity = RingDescriptor.capacityFor(region);
+    Ring ring = new Ring(region, capacity);
+    RingDescriptor.initialise(ring.bytes, capacity);
+    return ring;
+  }
+
+  /**
+   * Attaches to a ring another party initialised (another process, a restored region).
+   *
+   * @throws b8g.errors.B8gException {@code channel.capacity}, {@code channel.corrupt} (magic,
+   *     capacity, maxPayload) or {@code channel.version} (another major version)
+   */
+  public static Ring attach(Region region) {
+    int capacity = RingDescriptor.capacityFor(region);
+    Ring ring = new Ring(region, capacity);
+    RingDescriptor.validate(ring.bytes, capacity);
+    return ring;
+  }
+
+  public Region region() {
+    return region;
+  }
+
+  /** Bytes in the data area, a power of two. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /** Largest payload one message can carry: {@code capacity / 2 - 8}. */
+  public int maxPayload() {
+    return RingDescriptor.maxPayload(capacity);
+  }
+
+  /**
+   * The writing end. It takes its position from the ring's tail, so it may continue a stream
+   * another writer left.
+   *
+   * @throws b8g.errors.B8gException {@code channel.busy} if this ring already handed out a writer
+   */
+  public RingWriter writer() {
+    if (!writerTaken.compareAndSet(false, true)) {
+      throw MemoryErrors.busy("writer");
+    }
+    return new RingWriter(this, bytes, capacity);
+  }
+
+  /**
+   * The reading end, positioned at the ring's head.
+   *
+   * @throws b8g.errors.B8gException {@code channel.busy} if this ring already handed out a reader
+   */
+  public RingReader reader() {
+    if (!readerTaken.compareAndSet(false, true)) {
+      throw MemoryErrors.busy("reader");
+    }
+    return new RingReader(this, bytes, capacity);
+  }
+
+  /** Installs what {@link #wakeReader()} runs. It must be quick and must not block; null removes it. */
+  public void onReadable(Runnable hook) {
+    readable = hook == null ? NONE : hook;
+  }
+
+  /** Installs what {@link #wakeWriter()} runs. It must be quick and must not block; null removes it. */
+  public void onWritable(Runnable hook) {
+    writable = hook == null ? NONE : hook;
+  }
+
+  /** Signals the reader that data was published while it was waiting. Spurious calls are harmless. */
+  public void wakeReader() {
+    readable.run();
+  }
+
+  /** Signals the writer that room was made while it was waiting. Spurious calls are harmless. */
+  public void wakeWriter() {
+    writable.run();
+  }
+
+  @Override
+  public String toString() {
+    return "Ring[" + region.name() + ", capacity " + capacity + "]";
+  }
+}

@@ -1,0 +1,173 @@
+package b8g.memory;
+
+import net.openhft.chronicle.bytes.BytesStore;
+
+/**
+ * Binary layout of a channel ring: one producer, one consumer, in a region of {@code capacity +
+ * 512} bytes. The Java endpoints ({@link RingWriter}, {@link RingReader}) and the JS ring ({@code
+ * b8g/memory/ring.js}) both follow it; change it only with a new major version.
+ *
+ * <pre>
+ *  offset                      size   contents
+ *  0 ------------------------+
+ *    | data                   |  capacity   records, each 8-byte aligned; capacity is a power of
+ *    |  +--------+------+---+ |             two, 4 KiB .. 1 GiB
+ *    |  | length | type |...| |
+ *    |  +--------+------+---+ |
+ *  capacity -----------------+
+ *    | descriptor line        |  128  int magic 0x52473842 ('B8GR' little-endian) @ +0
+ *    |                        |       int version (major &lt;&lt; 16 | minor) = 1.0      @ +4
+ *    |                        |       int capacity                                  @ +8
+ *    |                        |       int maxPayload = capacity / 2 - 8             @ +12
+ *  capacity + 128 -----------+
+ *    | producer line          |  128  int tail: uint32 position, wraps mod 2^32     @ +0
+ *  capacity + 256 -----------+
+ *    | consumer line          |  128  int head: uint32 position, wraps mod 2^32     @ +0
+ *  capacity + 384 -----------+
+ *    | waiting line           |  128  int readerWaiting @ +0, int writerWaiting @ +4
+ *  capacity + 512 -----------+  (total length)
+ *
+ *  record at (position &amp; (capacity - 1)):
+ *    +0  int length    payload bytes
+ *    +4  int type      1 PADDING, 2 BYTES, 3 TEXT (UTF-8), 4 END (empty); 0 is never valid
+ *    +8  payload, then zero or more padding bytes up to the next multiple of 8
+ * </pre>
+ *
+ * <p>All ints are little-endian. The lines are 128 bytes apart so the two counters never share a
+ * cache line (nor an adjacent-line prefetch pair). A record never crosses the end of the data: a
+ * writer that cannot fit one before the end first writes a PADDING record filling exactly to the
+ * end, then the record at index 0. Positions count bytes and wrap as uint32: distances are always
+ * int subtraction ({@code (a - b) | 0} in JS).
+ *
+ * <p>Publication: a writer writes payload, type, length, then stores tail (volatile); the reader
+ * loads tail (volatile) and may read every byte before it. The reader consumes by storing head. A
+ * side finding the ring empty (reader) / full (writer) sets its waiting flag, re-checks, then
+ * parks; the other side, after storing its counter, clears a set flag and signals.
+ */
+public final class RingDescriptor {
+  private RingDescriptor() {}
+
+  /** 'B8GR' read as a little-endian int. */
+  public static final int MAGIC = 0x52473842;
+
+  public static final int VERSION_MAJOR = 1;
+  public static final int VERSION_MINOR = 0;
+  /** Version as stored: major in the high 16 bits. Readers reject any other major version. */
+  public static final int VERSION = VERSION_MAJOR << 16 | VERSION_MINOR;
+
+  public static final int MIN_CAPACITY = 4 * 1024;
+  public static final int MAX_CAPACITY = 1 << 30;
+
+  /** Distance between the trailer's lines. */
+  public static final int LINE_LENGTH = 128;
+  /** Bytes after the data area: four lines. */
+  public static final int TRAILER_LENGTH = 4 * LINE_LENGTH;
+
+  // Offsets relative to the end of the data area (add capacity).
+  public static final int MAGIC_OFFSET = 0;
+  public static final int VERSION_OFFSET = 4;
+  public static final int CAPACITY_OFFSET = 8;
+  public static final int MAX_PAYLOAD_OFFSET = 12;
+  public static final int TAIL_OFFSET = LINE_LENGTH;
+  public static final int HEAD_OFFSET = 2 * LINE_LENGTH;
+  public static final int READER_WAITING_OFFSET = 3 * LINE_LENGTH;
+  public static final int WRITER_WAITING_OFFSET = 3 * LINE_LENGTH + 4;
+
+  /** Record header: int length, int type. */
+  public static final int HEADER_LENGTH = 8;
+  public static final int ALIGNMENT = 8;
+
+  public static final int TYPE_PADDING = 1;
+  public static final int TYPE_BYTES = 2;
+  public static final int TYPE_TEXT = 3;
+  public static final int TYPE_END = 4;
+
+  /** Region size a ring of this capacity needs. */
+  public static long totalLength(int capacity) {
+    return (long) capacity + TRAILER_LENGTH;
+  }
+
+  /** Largest payload: half the data area less a header, so a record plus a padding always fits. */
+  public static int maxPayload(int capacity) {
+    return capacity / 2 - HEADER_LENGTH;
+  }
+
+  /** Bytes a record with this payload occupies: header plus payload, rounded up to 8. */
+  public static int recordLength(int payloadLength) {
+    return (HEADER_LENGTH + payloadLength + ALIGNMENT - 1) & -ALIGNMENT;
+  }
+
+  static boolean isValidCapacity(long capacity) {
+    return capacity >= MIN_CAPACITY
+        && capacity <= MAX_CAPACITY
+        && (capacity & (capacity - 1)) == 0;
+  }
+
+  /**
+   * The capacity a region of this size holds.
+   *
+   * @throws b8g.errors.B8gException {@code channel.capacity} unless size is capacity + 512 for a
+   *     power-of-two capacity in 4 KiB .. 1 GiB
+   */
+  static int capacityFor(Region region) {
+    long capacity = region.size() - TRAILER_LENGTH;
+    if (!isValidCapacity(capacity)) {
+      throw new b8g.errors.B8gException(
+          b8g.errors.B8gException.Category.MEMORY,
+          "channel.capacity",
+          "region '" + region.name() + "' of " + region.size()
+              + " bytes cannot hold a ring: its size must be capacity + " + TRAILER_LENGTH
+              + " for a power-of-two capacity between " + MIN_CAPACITY + " and " + MAX_CAPACITY);
+    }
+    return (int) capacity;
+  }
+
+  /**
+   * Writes the descriptor line and zeroes counters and flags. Data bytes are left as they are: a
+   * reader never reads past the published tail. The descriptor fields are stored before the magic
+   * (volatile) so a concurrent attacher that sees the magic sees the rest.
+   */
+  static void initialise(BytesStore<?, ?> bytes, int capacity) {
+    long trailer = capacity;
+    bytes.writeInt(trailer + CAPACITY_OFFSET, capacity);
+    bytes.writeInt(trailer + MAX_PAYLOAD_OFFSET, maxPayload(capacity));
+    bytes.writeInt(trailer + VERSION_OFFSET, VERSION);
+    bytes.writeInt(trailer + TAIL_OFFSET, 0);
+    bytes.writeInt(trailer + HEAD_OFFSET, 0);
+    bytes.writeInt(trailer + READER_WAITING_OFFSET, 0);
+    bytes.writeInt(trailer + WRITER_WAITING_OFFSET, 0);
+    bytes.writeVolatileInt(trailer + MAGIC_OFFSET, MAGIC);
+  }
+
+  /**
+   * Checks the descriptor line of a ring of the given capacity (taken from the region size).
+   *
+   * @throws b8g.errors.B8gException {@code channel.corrupt} for a wrong magic, capacity or
+   *     maxPayload; {@code channel.version} for another major version
+   */
+  static void validate(BytesStore<?, ?> bytes, int capacity) {
+    long trailer = capacity;
+    int magic = bytes.readVolatileInt(trailer + MAGIC_OFFSET);
+    if (magic != MAGIC) {
+      throw MemoryErrors.channelCorrupt(
+          "magic is 0x" + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC)
+              + " (not a b8g ring, or not initialised)");
+    }
+    int version = bytes.readInt(trailer + VERSION_OFFSET);
+    if (version >>> 16 != VERSION_MAJOR) {
+      throw MemoryErrors.channelVersion(version);
+    }
+    int stored = bytes.readInt(trailer + CAPACITY_OFFSET);
+    if (stored != capacity) {
+      throw MemoryErrors.channelCorrupt(
+          "descriptor capacity " + Integer.toUnsignedString(stored) + " does not match the region's "
+              + capacity);
+    }
+    int maxPayload = bytes.readInt(trailer + MAX_PAYLOAD_OFFSET);
+    if (maxPayload != maxPayload(capacity)) {
+      throw MemoryErrors.channelCorrupt(
+          "descriptor maxPayload " + maxPayload + " is not capacity / 2 - 8 = "
+              + maxPayload(capacity));
+    }
+  }
+}

@@ -1,0 +1,345 @@
+// b8g channel ring, JavaScript side. Layout and rules: b8g.memory.RingDescriptor (Java).
+// This file is one classic-script expression evaluating to the factory R. It captures every
+// built-in it uses while it is evaluated (before user code runs), so later patches of
+// Uint8Array.prototype, Atomics, Reflect, Error and the like change nothing here. It uses no
+// global beyond ECMAScript.
+//
+// Memory ordering: record bytes are plain typed-array stores; the writer publishes with
+// Atomics.store(tail) and the reader acquires with Atomics.load(tail). Counters and waiting
+// flags are only touched with Atomics (sequentially consistent), which the wake-up protocol
+// (store own flag, then re-load the other's counter) needs.
+(function () {
+  'use strict';
+  const AtomicsLoad = Atomics.load;
+  const AtomicsStore = Atomics.store;
+  const ReflectApply = Reflect.apply;
+  const ObjectDefineProperty = Object.defineProperty;
+  const ObjectFreeze = Object.freeze;
+  const ObjectGetPrototypeOf = Object.getPrototypeOf;
+  const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const U8 = Uint8Array;
+  const I32 = Int32Array;
+  const ErrorCtor = Error;
+  const RangeErrorCtor = RangeError;
+  const TypedArrayPrototype = ObjectGetPrototypeOf(U8.prototype);
+  const u8Set = TypedArrayPrototype.set;
+  const taLength = ObjectGetOwnPropertyDescriptor(TypedArrayPrototype, 'length').get;
+  const abByteLength = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+  // Number-to-string of a uint32 without touching Number.prototype.
+  const u32 = (v) => '' + (v >>> 0);
+
+  const MAGIC = 0x52473842;
+  const VERSION_MAJOR = 1;
+  const MIN_CAPACITY = 4096;
+  const MAX_CAPACITY = 1073741824;
+  const TRAILER = 512;
+  // Int32 indices relative to capacity / 4.
+  const MAGIC_I = 0, VERSION_I = 1, CAPACITY_I = 2, MAX_PAYLOAD_I = 3;
+  const TAIL_I = 32, HEAD_I = 64, READER_WAITING_I = 96, WRITER_WAITING_I = 97;
+  const PADDING = 1, BYTES = 2, TEXT = 3, END = 4;
+  // Payloads up to this many bytes are copied out with a loop: no temporary view is allocated.
+  const SMALL_COPY = 64;
+
+  function fail(code, message) {
+    const e = new ErrorCtor(message);
+    ObjectDefineProperty(e, 'code', { __proto__: null, value: code, writable: true, configurable: true, enumerable: true });
+    return e;
+  }
+  function corrupt(what) {
+    return fail('channel.corrupt', 'channel corrupt: ' + what);
+  }
+
+  // Checks the descriptor line; returns the capacity.
+  function attach(ab) {
+    const total = ReflectApply(abByteLength, ab, []); // throws TypeError for a non-ArrayBuffer
+    const capacity = total - TRAILER;
+    if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || (capacity & (capacity - 1)) !== 0) {
+      throw corrupt('buffer of ' + total + ' bytes is not capacity + 512 for a power-of-two capacity in 4 KiB .. 1 GiB');
+    }
+    const i32 = new I32(ab);
+    const t = capacity >> 2;
+    const magic = AtomicsLoad(i32, t + MAGIC_I);
+    if (magic !== MAGIC) {
+      throw corrupt('magic is ' + u32(magic) + ', expected ' + MAGIC + ' (not a b8g ring, or not initialised)');
+    }
+    const version = AtomicsLoad(i32, t + VERSION_I);
+    if ((version >>> 16) !== VERSION_MAJOR) {
+      throw fail('channel.version', 'channel ring version ' + (version >>> 16) + '.' + (version & 0xffff) +
+        ' is not supported (this build reads ' + VERSION_MAJOR + '.x)');
+    }
+    if (AtomicsLoad(i32, t + CAPACITY_I) !== capacity) {
+      throw corrupt('descriptor capacity ' + u32(AtomicsLoad(i32, t + CAPACITY_I)) + ' does not match the buffer\'s ' + capacity);
+    }
+    if (AtomicsLoad(i32, t + MAX_PAYLOAD_I) !== capacity / 2 - 8) {
+      throw corrupt('descriptor maxPayload ' + AtomicsLoad(i32, t + MAX_PAYLOAD_I) + ' is not capacity / 2 - 8');
+    }
+    return capacity;
+  }
+
+  class Writer {
+    #ab; #u8; #i32; #capacity; #mask; #maxPayload; #tailI; #headI; #readerWaitingI; #writerWaitingI;
+    #tail; #headCache; #need;
+    constructor(ab) {
+      const capacity = attach(ab);
+      this.#ab = ab;
+      this.#u8 = new U8(ab);
+      this.#i32 = new I32(ab);
+      this.#capacity = capacity;
+      this.#mask = capacity - 1;
+      const t = capacity >> 2;
+      this.#tailI = t + TAIL_I;
+      this.#headI = t + HEAD_I;
+      this.#readerWaitingI = t + READER_WAITING_I;
+      this.#writerWaitingI = t + WRITER_WAITING_I;
+      // Read once: the tail lives in this object from now on and is only written to memory.
+      const tail = AtomicsLoad(this.#i32, this.#tailI);
+      const head = AtomicsLoad(this.#i32, this.#headI);
+      const used = (tail - head) | 0;
+      if ((tail & 7) !== 0 || (head & 7) !== 0 || used < 0 || used > capacity) {
+        throw corrupt('writer attached with tail ' + u32(tail) + ' and head ' + u32(head));
+      }
+      this.#tail = tail;
+      this.#headCache = head;
+      this.#need = 0;
+      this.#maxPayload = capacity / 2 - 8;
+    }
+
+    get maxPayload() {
+      return this.#maxPayload;
+    }
+
+    offer(u8, type) {
+      const length = ReflectApply(taLength, u8, []); // TypeError unless u8 is a typed array
+      if (length > this.#maxPayload) {
+        throw new RangeErrorCtor('message of ' + length + ' bytes exceeds this channel\'s maximum of ' + this.#maxPayload + ' bytes');
+      }
+      if (type !== BYTES && type !== TEXT && type !== END) {
+        throw new RangeErrorCtor('record type ' + type + ' cannot be offered: use 2 (BYTES), 3 (TEXT) or 4 (END)');
+      }
+      const capacity = this.#capacity;
+      const i32 = this.#i32;
+      let tail = this.#tail;
+      const size = (length + 15) & -8;
+      let index = tail & this.#mask;
+      const toEnd = capacity - index;
+      const required = size <= toEnd ? size : toEnd + size;
+      if (capacity - ((tail - this.#headCache) | 0) < required) {
+        this.#refreshHead();
+        if (capacity - ((tail - this.#headCache) | 0) < required) {
+          this.#need = required;
+          return 0;
+        }
+      }
+      if (size > toEnd) {
+        i32[(index >> 2) + 1] = PADDING;
+        i32[index >> 2] = toEnd - 8;
+        tail = (tail + toEnd) | 0;
+        index = 0;
+      }
+      if (length !== 0) {
+        ReflectApply(u8Set, this.#u8, [u8, index + 8]);
+      }
+      i32[(index >> 2) + 1] = type;
+      i32[index >> 2] = length;
+      tail = (tail + size) | 0;
+      this.#tail = tail;
+      AtomicsStore(i32, this.#tailI, tail);
+      if (AtomicsLoad(i32, this.#readerWaitingI) !== 0) {
+        AtomicsStore(i32, this.#readerWaitingI, 0);
+        return 2;
+      }
+      return 1;
+    }
+
+    armWait() {
+      AtomicsStore(this.#i32, this.#writerWaitingI, 1);
+      this.#refreshHead();
+      if (this.#capacity - ((this.#tail - this.#headCache) | 0) >= this.#need) {
+        AtomicsStore(this.#i32, this.#writerWaitingI, 0);
+        return true;
+      }
+      return false;
+    }
+
+    #refreshHead() {
+      const head = AtomicsLoad(this.#i32, this.#headI);
+      const cached = this.#headCache;
+      const advanced = (head - cached) | 0;
+      if ((head & 7) !== 0) {
+        throw corrupt('head ' + u32(head) + ' is not a multiple of 8');
+      }
+      if (advanced < 0) {
+        throw corrupt('head moved backwards from ' + u32(cached) + ' to ' + u32(head));
+      }
+      if (advanced > ((this.#tail - cached) | 0)) {
+        throw corrupt('head ' + u32(head) + ' is beyond tail ' + u32(this.#tail));
+      }
+      this.#headCache = head;
+    }
+  }
+
+  class Reader {
+    #ab; #u8; #i32; #capacity; #mask; #maxPayload; #tailI; #headI; #readerWaitingI; #writerWaitingI;
+    #head; #tailCache; #type; #length; #size; #peeked;
+    constructor(ab) {
+      const capacity = attach(ab);
+      this.#ab = ab;
+      this.#u8 = new U8(ab);
+      this.#i32 = new I32(ab);
+      this.#capacity = capacity;
+      this.#mask = capacity - 1;
+      this.#maxPayload = capacity / 2 - 8;
+      const t = capacity >> 2;
+      this.#tailI = t + TAIL_I;
+      this.#headI = t + HEAD_I;
+      this.#readerWaitingI = t + READER_WAITING_I;
+      this.#writerWaitingI = t + WRITER_WAITING_I;
+      // Read once: the head lives in this object from now on and is only written to memory.
+      const head = AtomicsLoad(this.#i32, this.#headI);
+      if ((head & 7) !== 0) {
+        throw corrupt('reader attached with head ' + u32(head) + ', not a multiple of 8');
+      }
+      this.#head = head;
+      this.#tailCache = head;
+      this.#type = 0;
+      this.#length = 0;
+      this.#size = 0;
+      this.#peeked = false;
+      this.bytes = null;
+      this.view = null;
+      this.wake = false;
+    }
+
+    poll() {
+      const index = this.#next();
+      if (index < 0) {
+        return 0;
+      }
+      const length = this.#length;
+      const out = new U8(length);
+      if (length !== 0) {
+        const start = index + 8;
+        if (length <= SMALL_COPY) {
+          const mem = this.#u8;
+          for (let i = 0; i < length; i++) {
+            out[i] = mem[start + i];
+          }
+        } else {
+          ReflectApply(u8Set, out, [new U8(this.#ab, start, length)]);
+        }
+      }
+      this.bytes = out;
+      this.#consume();
+      return this.#type;
+    }
+
+    peek() {
+      const index = this.#next();
+      if (index < 0) {
+        return 0;
+      }
+      this.view = new U8(this.#ab, index + 8, this.#length);
+      this.#peeked = true;
+      return this.#type;
+    }
+
+    release() {
+      if (this.#peeked) {
+        this.#peeked = false;
+        this.view = null;
+        this.#consume();
+      }
+    }
+
+    armWait() {
+      AtomicsStore(this.#i32, this.#readerWaitingI, 1);
+      if (AtomicsLoad(this.#i32, this.#tailI) !== this.#head) {
+        AtomicsStore(this.#i32, this.#readerWaitingI, 0);
+        return true;
+      }
+      return false;
+    }
+
+    #consume() {
+      const head = (this.#head + this.#size) | 0;
+      this.#head = head;
+      AtomicsStore(this.#i32, this.#headI, head);
+      if (AtomicsLoad(this.#i32, this.#writerWaitingI) !== 0) {
+        AtomicsStore(this.#i32, this.#writerWaitingI, 0);
+        this.wake = true;
+      }
+    }
+
+    // Finds the next BYTES/TEXT/END record, skipping padding, and checks everything read from
+    // the writer. Returns its index, or -1 if nothing is published.
+    #next() {
+      const capacity = this.#capacity;
+      const i32 = this.#i32;
+      for (;;) {
+        const head = this.#head;
+        let available = (this.#tailCache - head) | 0;
+        if (available === 0) {
+          const tail = AtomicsLoad(i32, this.#tailI);
+          available = (tail - head) | 0;
+          if (available === 0) {
+            return -1;
+          }
+          if (available < 0 || available > capacity || (available & 7) !== 0) {
+            throw corrupt('tail ' + u32(tail) + ' is impossible for head ' + u32(head));
+          }
+          this.#tailCache = tail;
+        }
+        const index = head & this.#mask;
+        const length = i32[index >> 2];
+        const type = i32[(index >> 2) + 1];
+        if (type < PADDING || type > END) {
+          throw corrupt('record type ' + type + ' at index ' + index);
+        }
+        if (length < 0 || length > capacity - 8) {
+          throw corrupt('record length ' + length + ' at index ' + index);
+        }
+        const size = (length + 15) & -8;
+        if (size > available) {
+          throw corrupt('record at index ' + index + ' needs ' + size + ' bytes but only ' + available + ' are published');
+        }
+        if (index + size > capacity) {
+          throw corrupt('record at index ' + index + ' of ' + size + ' bytes crosses the end of the data area');
+        }
+        if (type === PADDING) {
+          if (index + size !== capacity) {
+            throw corrupt('padding at index ' + index + ' of ' + size + ' bytes does not fill to the end');
+          }
+          this.#head = (head + size) | 0;
+          AtomicsStore(i32, this.#headI, this.#head);
+          continue;
+        }
+        if (length > this.#maxPayload) {
+          throw corrupt('record length ' + length + ' at index ' + index + ' exceeds maxPayload ' + this.#maxPayload);
+        }
+        if (type === END && length !== 0) {
+          throw corrupt('END record at index ' + index + ' has a payload');
+        }
+        this.#type = type;
+        this.#length = length;
+        this.#size = size;
+        return index;
+      }
+    }
+  }
+
+  ObjectFreeze(Writer.prototype);
+  ObjectFreeze(Writer);
+  ObjectFreeze(Reader.prototype);
+  ObjectFreeze(Reader);
+  const R = {
+    __proto__: null,
+    TYPE: ObjectFreeze({ __proto__: null, PADDING, BYTES, TEXT, END }),
+    writer(arrayBuffer) {
+      return new Writer(arrayBuffer);
+    },
+    reader(arrayBuffer) {
+      return new Reader(arrayBuffer);
+    },
+  };
+  return ObjectFreeze(R);
+})()
