@@ -177,6 +177,7 @@ public final class Component {
   private volatile ExitStatus status;
   private ExitStatus requestedExit;
   private DispatchAdapter dispatcher;
+  private JavetCallbackContext callback;
 
   private Component(Context ctx) {
     this.ctx = ctx;
@@ -425,6 +426,15 @@ public final class Component {
     table.revokeAll();
     if (rt != null) {
       try {
+        if (callback != null && !rt.isDead()) {
+          // Release the dispatcher's callback context explicitly so none is left for V8's GC.
+          enter(rt, IN_DETACH);
+          rt.removeCallbackContext(callback.getHandle());
+        }
+      } catch (JavetException | RuntimeException e) {
+        // The isolate may be terminated; closing it below releases everything anyway.
+      }
+      try {
         rt.close();
       } catch (JavetException | RuntimeException e) {
         // The isolate is gone either way; nothing the component can observe depends on this.
@@ -475,9 +485,9 @@ public final class Component {
   }
 
   private void attach(V8Runtime rt) throws JavetException {
-    JavetCallbackContext cb = new JavetCallbackContext("b8g", JavetCallbackType.DirectCallNoThisAndResult,
+    callback = new JavetCallbackContext("b8g", JavetCallbackType.DirectCallNoThisAndResult,
         (IJavetDirectCallable.NoThisAndResult<Exception>) dispatcher::dispatch);
-    try (V8ValueFunction f = rt.createV8ValueFunction(cb)) {
+    try (V8ValueFunction f = rt.createV8ValueFunction(callback)) {
       enter(rt, IN_ATTACH, f);
     }
   }
