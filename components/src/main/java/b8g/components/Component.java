@@ -170,6 +170,7 @@ public final class Component {
   private final CapabilityTable table;
   private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
   private final CountDownLatch done = new CountDownLatch(1);
+  private final CountDownLatch started = new CountDownLatch(1);
   private final Thread thread;
   private volatile V8Runtime runtime;
   private volatile long turnStartedNanos;
@@ -209,6 +210,14 @@ public final class Component {
   /** The status once ended, else null. */
   public ExitStatus status() {
     return status;
+  }
+
+  /**
+   * Waits until {@code main(env)} has been called (its synchronous part has run) or the component
+   * ended before that. Returns false on timeout.
+   */
+  public boolean awaitStarted(Duration timeout) throws InterruptedException {
+    return started.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Waits for the end; returns null on timeout. */
@@ -372,6 +381,7 @@ public final class Component {
           enter(r, IN_START, descs, main);
         }
       });
+      started.countDown();
       while (end == null) {
         Task task = queue.take();
         end = turn(rt, task);
@@ -442,6 +452,7 @@ public final class Component {
     }
     runtime = null;
     status = end;
+    started.countDown();
     LIVE.remove(this);
     done.countDown();
     try {

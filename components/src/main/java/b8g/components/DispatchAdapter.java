@@ -136,8 +136,14 @@ final class DispatchAdapter {
         String script = stringArg(a, 2, "script", 4096);
         String names = stringArg(a, 3, "grant names", MAX_TEXT);
         String slots = stringArg(a, 4, "grant slots", MAX_TEXT);
+        Map<String, String> values = valuesFrom(stringArg(a, 5, "grant values", 1 << 20));
         Map<String, Capability> grants = grantsFor(names, slots);
-        long id = component.services().run(component, run, script, grants);
+        for (String k : values.keySet()) {
+          if (grants.containsKey(k)) {
+            throw new ComponentException("type", "grant name \"" + k + "\" is used twice");
+          }
+        }
+        long id = component.services().run(component, run, script, grants, values);
         return rt.createV8ValueDouble(id);
       }
       case OP_CHILD_TERMINATE -> {
@@ -220,6 +226,39 @@ final class DispatchAdapter {
       component.transferredOut(slot);
     }
     return grants;
+  }
+
+  /** Decodes {@code len:name len:value ...} pairs, as the prelude encodes plain-value grants. */
+  static Map<String, String> valuesFrom(String encoded) {
+    Map<String, String> out = new LinkedHashMap<>();
+    int i = 0;
+    String key = null;
+    while (i < encoded.length()) {
+      int colon = encoded.indexOf(':', i);
+      int len;
+      try {
+        len = colon < 0 ? -1 : Integer.parseInt(encoded, i, colon, 10);
+      } catch (NumberFormatException e) {
+        len = -1;
+      }
+      if (len < 0 || colon + 1 + len > encoded.length()) {
+        throw new ComponentException("type", "malformed grant values");
+      }
+      String s = encoded.substring(colon + 1, colon + 1 + len);
+      i = colon + 1 + len;
+      if (key == null) {
+        key = s;
+      } else {
+        if (out.put(key, s) != null) {
+          throw new ComponentException("type", "grant name \"" + key + "\" is used twice");
+        }
+        key = null;
+      }
+    }
+    if (key != null) {
+      throw new ComponentException("type", "malformed grant values");
+    }
+    return out;
   }
 
   private static void checkRange(Region region, int offset, int length) {

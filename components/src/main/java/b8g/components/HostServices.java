@@ -15,9 +15,10 @@ public interface HostServices {
 
   /**
    * Starts a child from {@code script} (relative to the manifest) with {@code grants}: capabilities
-   * the parent holds, already derived or moved for the child. Returns the child's id.
+   * the parent holds, already derived or moved for the child, and plain string {@code values}
+   * (arguments, no authority). Returns the child's id.
    */
-  long run(Component parent, Capability run, String script, Map<String, Capability> grants);
+  long run(Component parent, Capability run, String script, Map<String, Capability> grants, Map<String, String> values);
 
   /** Terminates a child of {@code parent}; unknown ids are an error. */
   void terminateChild(Component parent, long childId);
@@ -39,7 +40,7 @@ public interface HostServices {
     public void log(Component source, String level, String text) {}
 
     @Override
-    public long run(Component parent, Capability run, String script, Map<String, Capability> grants) {
+    public long run(Component parent, Capability run, String script, Map<String, Capability> grants, Map<String, String> values) {
       throw new ComponentException("capability.unknown", "this host does not start children");
     }
 

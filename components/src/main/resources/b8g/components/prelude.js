@@ -89,9 +89,9 @@
 
   // ---- the dispatcher slot --------------------------------------------------------------------
   let dispatch = null;
-  function call(op, a, b, c, d) {
+  function call(op, a, b, c, d, e) {
     if (dispatch === null) throw new CapabilityError('capability.detached', 'the host is detached from this component (snapshot in progress)');
-    const r = dispatch(op, a, b, c, d);
+    const r = dispatch(op, a, b, c, d, e);
     if (typeof r === 'string' && r.length > 0 && ReflectApply(StringCharCodeAt, r, [0]) === 0) throw hostError(r);
     return r;
   }
@@ -450,10 +450,18 @@
     function start(script, grants = {}) {
       if (typeof script !== 'string') throw new TypeErrorCtor('run(script, grants): script must be a string path');
       if (grants === null || typeof grants !== 'object') throw new TypeErrorCtor('run(script, grants): grants must be an object of capabilities');
-      const names = ObjectKeys(grants);
-      const slots = [];
-      for (let i = 0; i < names.length; i++) push(slots, requireSlot(grants[names[i]], 'grant "' + names[i] + '"'));
-      const id = call(OP_RUN, slot, script, ReflectApply(ArrayJoin, names, ['\n']), ReflectApply(ArrayJoin, slots, [',']));
+      const keys = ObjectKeys(grants);
+      const names = [], slots = [], values = [];
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i], v = grants[k];
+        if (ReflectApply(StringIndexOf, k, ['\n']) >= 0) throw new TypeErrorCtor('a grant name must not contain a line break');
+        // Strings are plain values (like arguments); everything else must be a capability stub.
+        if (typeof v === 'string') { push(values, k); push(values, v); continue; }
+        push(names, k); push(slots, requireSlot(v, 'grant "' + k + '"'));
+      }
+      let encoded = '';
+      for (let i = 0; i < values.length; i++) encoded += values[i].length + ':' + values[i];
+      const id = call(OP_RUN, slot, script, ReflectApply(ArrayJoin, names, ['\n']), ReflectApply(ArrayJoin, slots, [',']), encoded);
       for (let i = 0; i < slots.length; i++) {
         const rec = mapGet(records, slots[i]);
         if (rec !== undefined && rec.transferred !== undefined && (rec.kind === 'reader' || rec.kind === 'writer')) rec.transferred();

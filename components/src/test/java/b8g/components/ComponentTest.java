@@ -36,7 +36,7 @@ class ComponentTest {
 
   private final HostServices logging = new HostServices() {
     @Override public void log(Component s, String level, String text) { log.add(s.name() + ":" + text); }
-    @Override public long run(Component p, Capability r, String s, Map<String, Capability> g) { throw new ComponentException("capability.unknown", "no"); }
+    @Override public long run(Component p, Capability r, String s, Map<String, Capability> g, Map<String, String> v) { throw new ComponentException("capability.unknown", "no"); }
     @Override public void terminateChild(Component p, long id) {}
     @Override public long watchPath(Component s, Capability w, String p) { throw new ComponentException("capability.unknown", "no"); }
     @Override public void unwatch(Component s, long id) {}

@@ -79,7 +79,7 @@ final class FileWatcher implements AutoCloseable {
             if (w.dir.equals(dir) && (w.file == null || w.file.equals(changed))) {
               try {
                 w.listener.changed(e.getKey(), kind, changed);
-              } catch (RuntimeException e) {
+              } catch (RuntimeException failure) {
                 // One listener's failure must not stop the others.
               }
             }

@@ -171,10 +171,25 @@ public final class Host implements AutoCloseable {
     }
     for (ComponentSpec spec : manifest.startOrder()) {
       Supervised s = supervised.get(spec.name());
+      for (String before : spec.after()) {
+        awaitStarted(supervised.get(before));
+      }
       start(s);
       if (ctx.restartOnScriptChange) {
         watchScript(s);
       }
+    }
+  }
+
+  private static void awaitStarted(Supervised s) {
+    Component c = s.current;
+    try {
+      if (c != null && !c.awaitStarted(Duration.ofSeconds(30))) {
+        throw new ComponentException("component.start", s.spec.name() + " did not start within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ComponentException("component.start", "interrupted while starting " + s.spec.name());
     }
   }
 
@@ -440,7 +455,7 @@ public final class Host implements AutoCloseable {
     }
 
     @Override
-    public long run(Component parent, Capability run, String script, Map<String, Capability> grants) {
+    public long run(Component parent, Capability run, String script, Map<String, Capability> grants, Map<String, String> values) {
       if (closing) {
         throw new ComponentException("component.closing", "the host is shutting down");
       }
@@ -470,6 +485,9 @@ public final class Host implements AutoCloseable {
       for (Map.Entry<String, Capability> e : grants.entrySet()) {
         c.grant(EnvEntry.of(e.getKey(), e.getValue()));
         event(HostEvent.Kind.GRANTED, name, "env." + e.getKey() + " = " + describe(e.getValue()) + " (from " + parent.name() + ")");
+      }
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        c.grant(EnvEntry.value(e.getKey(), e.getValue()));
       }
       links.register(name);
       Component child = Component.start(c);

@@ -1,0 +1,4 @@
+async function main(env) {
+  console.log('hello from an isolated component');
+  console.log('env holds:', Object.keys(env).join(', '));
+}

@@ -1,0 +1,13 @@
+// Checks that every square arrived, in order, exactly once.
+async function main(env) {
+  let count = 0n, sum = 0n, outOfOrder = 0;
+  for await (const msg of env.in) {
+    const sq = new DataView(msg.buffer, msg.byteOffset, 8).getBigUint64(0, true);
+    if (sq !== count * count) outOfOrder++;
+    sum += sq;
+    count++;
+  }
+  // sum of i^2 for i < n is (n-1)n(2n-1)/6
+  const expected = (count - 1n) * count * (2n * count - 1n) / 6n;
+  console.log(`received ${count} squares, ${outOfOrder} out of order, sum ${sum} (expected ${expected})`);
+}
