@@ -1,2 +1,0 @@
-/** Placeholder. */
-package b8g.cli;
