@@ -463,6 +463,9 @@ public final class Component {
   }
 
   private void installLimits(V8Runtime rt) {
+    // Rejections are the component's business (main's promise carries its outcome); without this
+    // callback Javet would log every unhandled rejection as a host warning.
+    rt.setPromiseRejectCallback((event, promise, value) -> { });
     rt.addGCEpilogueCallback((type, flags) -> rt.getV8HeapStatistics().thenAccept(s -> {
       if (s.getUsedHeapSize() > ctx.heapBytes) {
         overLimit("heap budget of " + (ctx.heapBytes >> 20) + " MiB exceeded (" + (s.getUsedHeapSize() >> 20) + " MiB in use)");

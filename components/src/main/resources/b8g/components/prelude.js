@@ -557,6 +557,13 @@
     IN_WATCH_EVENT = 7, IN_CHILD_EXIT = 8, IN_TRANSFERRED = 9;
   let started = false;
   function settle(code, message) { try { call(OP_EXIT, code, message); } catch (e) { } }
+  // One line for people: "Error: message (at file:line:col)".
+  function reason(e) {
+    if (!(e instanceof ErrorCtor)) return show(e, 0);
+    const stack = StringCtor(e.stack || '');
+    const at = /\n\s*at (?:.*\()?([^()\n]+:\d+:\d+)\)?/.exec(stack);
+    return e.name + ': ' + e.message + (at ? ' (at ' + at[1] + ')' : '');
+  }
   function enter(op, a, b, c) {
     switch (op) {
       case IN_ATTACH: dispatch = a; return;
@@ -567,8 +574,8 @@
         const main = b;
         if (typeof main !== 'function') { settle(1, 'the script does not define a function main(env)'); return; }
         let p;
-        try { p = main(buildEnv(a)); } catch (e) { settle(1, show(e, 0)); return; }
-        then(resolved(p), () => settle(0, ''), (e) => settle(1, show(e, 0)));
+        try { p = main(buildEnv(a)); } catch (e) { settle(1, reason(e)); return; }
+        then(resolved(p), () => settle(0, ''), (e) => settle(1, reason(e)));
         return;
       }
       case IN_WAKE: { const r = mapGet(records, a); if (r !== undefined) r.wake(); return; }

@@ -1,0 +1,194 @@
+package b8g.host;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import b8g.components.Component.ExitStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostTest {
+  @TempDir Path dir;
+  final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  final List<HostEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+  private Path write(String name, String text) throws Exception {
+    Path p = dir.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, text);
+    return p;
+  }
+
+  private Host launch(Path manifest) {
+    return Host.launch(new Host.Context().manifest(manifest).log(log::add).events(events::add));
+  }
+
+  private Map<String, ExitStatus> finish(Host h) throws InterruptedException {
+    Map<String, ExitStatus> done = h.awaitCompletion(Duration.ofSeconds(60));
+    assertNotNull(done, "did not finish; log " + log + " events " + events);
+    return done;
+  }
+
+  @Test
+  void shouldNotReachAHandleWithoutAGrant() throws Exception {
+    write("owner.js", "async function main(env) { env.data.write(0, 'top secret'); }");
+    write("snoop.js", """
+        async function main(env) {
+          const found = [];
+          for (const k of Object.getOwnPropertyNames(globalThis)) { const v = globalThis[k]; if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) found.push(k); }
+          let linked = 'no';
+          try { env.link('11'.repeat(32)); linked = 'yes'; } catch (e) { linked = e.code; }
+          let forged = 'no';
+          try { env.export('x', { kind: 'region', slot: 0 }); forged = 'yes'; } catch (e) { forged = e.constructor.name; }
+          console.log(Object.keys(env).join(','), found.length, linked, forged, typeof __b8g);
+        }""");
+    Path m = write("m.txtpb", """
+        components { name: "owner" script: "owner.js" }
+        components { name: "snoop" script: "snoop.js" after: "owner" }
+        regions { name: "data" size: 64 backing: ANONYMOUS }
+        grants { component: "owner" region: "data" rights: READ rights: WRITE }
+        grants { component: "snoop" host: LOG }
+        """);
+    try (Host h = launch(m)) {
+      finish(h).forEach((n, s) -> assertTrue(s.success(), n + " " + s));
+    }
+    assertEquals(List.of("[snoop] log 0 link.refused TypeError function"), log);
+  }
+
+  @Test
+  void shouldRefuseWrongAndRotatedSecretsLikeMissingOnes() throws Exception {
+    write("a.js", "async function main(env) { env.export('data', env.data); await new Promise(r => setTimeout(r, 60000)); }");
+    write("b.js", """
+        async function main(env) {
+          const tries = [env.a_secret.replace(/^./, c => c === '0' ? '1' : '0'), 'not hex'];
+          for (const t of tries) { try { env.link(t); console.log('linked?!'); } catch (e) { console.log(e.name, e.code, e.message); } }
+          const a = env.link(env.a_secret);
+          console.log('linked', a.data.read(0, 2).join(','));
+        }""");
+    Path m = write("m.txtpb", """
+        components { name: "a" script: "a.js" }
+        components { name: "b" script: "b.js" after: "a" }
+        regions { name: "data" size: 64 backing: ANONYMOUS }
+        grants { component: "a" region: "data" rights: READ }
+        grants { component: "b" host: LOG }
+        links { from: "a" to: "b" }
+        """);
+    try (Host h = launch(m)) {
+      h.region("data").byteBuffer().put(0, (byte) 4).put(1, (byte) 2);
+      Map<String, ExitStatus> done = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (log.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      String refused = "[b] CapabilityError link.refused link refused: the secret does not open any context";
+      assertEquals(List.of(refused, refused, "[b] linked 4,2"), log);
+      assertNull(done);
+    }
+    assertTrue(events.stream().anyMatch(e -> e.kind() == HostEvent.Kind.LINK_REFUSED));
+    assertTrue(events.stream().noneMatch(e -> e.toString().matches(".*[0-9a-f]{64}.*")), "an event carried a secret: " + events);
+  }
+
+  @Test
+  void shouldRefuseARotatedSecret() throws Exception {
+    write("a.js", "async function main(env) { env.export('data', env.data); await new Promise(r => setTimeout(r, 60000)); }");
+    write("b.js", """
+        async function main(env) {
+          await new Promise(r => setTimeout(r, 300)); // the test rotates a's secret meanwhile
+          try { env.link(env.a_secret); console.log('linked?!'); } catch (e) { console.log(e.name, e.code); }
+        }""");
+    Path m = write("m.txtpb", """
+        components { name: "a" script: "a.js" }
+        components { name: "b" script: "b.js" after: "a" }
+        regions { name: "data" size: 64 backing: ANONYMOUS }
+        grants { component: "a" region: "data" rights: READ }
+        grants { component: "b" host: LOG }
+        links { from: "a" to: "b" }
+        """);
+    try (Host h = launch(m)) {
+      h.rotateSecret("a");
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (log.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+    }
+    assertEquals(List.of("[b] CapabilityError link.refused"), log);
+  }
+
+  @Test
+  void shouldRestartOnFailureUpToTheLimit() throws Exception {
+    write("flaky.js", "async function main(env) { console.log('start'); throw new Error('boom'); }");
+    Path m = write("m.txtpb", """
+        components { name: "flaky" script: "flaky.js" restart { mode: ON_FAILURE max_restarts: 2 } }
+        grants { component: "flaky" host: LOG }
+        """);
+    try (Host h = launch(m)) {
+      ExitStatus s = finish(h).get("flaky");
+      assertFalse(s.success());
+      assertTrue(s.reason().contains("boom"), s.reason());
+    }
+    assertEquals(List.of("[flaky] start", "[flaky] start", "[flaky] start"), log);
+    assertEquals(2, events.stream().filter(e -> e.kind() == HostEvent.Kind.RESTARTED).count());
+  }
+
+  @Test
+  void shouldRemoveShmFilesOnCloseUnlessPersistent() throws Exception {
+    write("w.js", "async function main(env) { await env.out.write('kept'); }");
+    String tmp = "b8g-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    Path m = write("m.txtpb", """
+        components { name: "w" script: "w.js" }
+        channels { name: "out" capacity: 4096 backing: SHM_FILE file: "%s-ch" }
+        regions { name: "keep" size: 4096 backing: SHM_FILE persistent: true file: "%s-keep" }
+        grants { component: "w" channel: "out" rights: WRITE }
+        """.formatted(tmp, tmp));
+    Path ch = Path.of("/dev/shm", tmp + "-ch");
+    Path keep = Path.of("/dev/shm", tmp + "-keep");
+    try {
+      try (Host h = launch(m)) {
+        finish(h);
+        assertTrue(Files.exists(ch));
+        assertEquals("kept", h.channel("out").reader().poll().text());
+      }
+      assertFalse(Files.exists(ch), "a non-persistent shm file outlived the host");
+      assertTrue(Files.exists(keep));
+    } finally {
+      Files.deleteIfExists(keep);
+      Files.deleteIfExists(ch);
+    }
+  }
+
+  @Test
+  void shouldConfineRunToGrantedScriptsAndCapabilities() throws Exception {
+    write("parent.js", """
+        async function main(env) {
+          const out = [];
+          try { env.run('../escape.js', {}); } catch (e) { out.push(e.code); }
+          try { env.run('other.js', {}); } catch (e) { out.push(e.code); }
+          try { env.run('kids/child.js', { fake: { kind: 'region' } }); } catch (e) { out.push(e.constructor.name); }
+          const c = env.run('kids/child.js', { data: env.data.attenuate('read'), note: 'hi' });
+          const ev = await c.exited;
+          out.push('child exit ' + ev.code + ' ' + ev.reason);
+          console.log(out.join(' | '));
+        }""");
+    write("other.js", "async function main(env) {}");
+    write("kids/child.js", "async function main(env) { if (env.note !== 'hi') throw new Error('no note'); try { env.data.write(0, 'x'); } catch (e) { throw new Error('refused ' + e.code); } }");
+    Path m = write("m.txtpb", """
+        components { name: "parent" script: "parent.js" }
+        regions { name: "data" size: 64 backing: ANONYMOUS }
+        grants { component: "parent" region: "data" rights: READ rights: WRITE }
+        grants { component: "parent" host: RUN paths: "kids" }
+        grants { component: "parent" host: LOG }
+        """);
+    try (Host h = launch(m)) {
+      finish(h).forEach((n, s) -> assertTrue(s.success(), n + " " + s));
+    }
+    assertEquals(1, log.size(), log.toString());
+    assertTrue(log.get(0).startsWith("[parent] capability.path | capability.path | TypeError | child exit 1 "), log.get(0));
+    assertTrue(log.get(0).contains("Error: refused capability.rights (at kids/child.js:1:"), log.get(0));
+  }
+}
