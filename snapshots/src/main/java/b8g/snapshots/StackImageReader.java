@@ -171,9 +171,17 @@ final class StackImageReader {
             at + describe(s) + " overlaps " + (previous == null ? "the section table" : describe(previous))
                 + "; the table is corrupt");
       }
-      requireZero(at, buf, cursor, s.offset());
       cursor = s.offset() + s.length();
       previous = s;
+    }
+    // A second walk for padding, so a moved section is reported as the overlap it causes rather
+    // than as the non-zero gap it leaves behind.
+    cursor = tableEnd;
+    for (SectionEntry s : byOffset) {
+      if (s.length() > 0) {
+        requireZero(at, buf, cursor, s.offset());
+        cursor = s.offset() + s.length();
+      }
     }
     requireZero(at, buf, cursor, fileLength);
 
