@@ -73,10 +73,13 @@ public final class StackImageWriter {
     return this;
   }
 
-  /** Adds the next component's V8 context blob; returns its component index (0, 1, ...). */
+  /**
+   * Adds the next component's V8 context blob; returns its component index (0, 1, ...). The
+   * bytes from position to limit are read at write time, not copied now.
+   */
   public int addContext(ByteBuffer blob) {
-    ByteBuffer copy = Objects.requireNonNull(blob, "blob").duplicate();
-    return addContext(() -> copy.duplicate());
+    ByteBuffer view = Objects.requireNonNull(blob, "blob").duplicate();
+    return addContext(() -> view.duplicate());
   }
 
   /** As {@link #addContext(ByteBuffer)}, with the blob supplied at write time. */

@@ -167,4 +167,46 @@ class StackImageRoundTripTest {
     new StackImageWriter(Images.HOST).writeTo(file);
     assertEquals(0, StackImage.open(file, Images.HOST).componentCount());
   }
+
+  /**
+   * A 1.x image with a longer header (128 bytes) and longer table entries (40 bytes), as a newer
+   * minor may write: the extra bytes are covered by the checksums and otherwise skipped.
+   */
+  @Test
+  void shouldReadNewerMinorWithLongerHeaderAndLongerEntries() throws Exception {
+    byte[] original = Images.sampleBytes(dir);
+    Images.Surgery s = new Images.Surgery(original);
+    int count = s.count();
+    int headerLength = 128;
+    int entryLength = 40;
+    long shift = StackImageDescriptor.PAGE_ALIGNMENT; // keeps region bytes page aligned
+    byte[] out = new byte[(int) (original.length + shift)];
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    System.arraycopy(original, 0, out, 0, StackImageDescriptor.HEADER_LENGTH);
+    java.util.Arrays.fill(out, StackImageDescriptor.HEADER_LENGTH, headerLength, (byte) 0x77);
+    b.putShort(StackImageDescriptor.MINOR_OFFSET, (short) 3);
+    b.putInt(StackImageDescriptor.HEADER_LENGTH_OFFSET, headerLength);
+    b.putInt(StackImageDescriptor.ENTRY_LENGTH_OFFSET, entryLength);
+    b.putLong(StackImageDescriptor.FILE_LENGTH_OFFSET, out.length);
+    for (int i = 0; i < count; i++) {
+      int e = headerLength + i * entryLength;
+      System.arraycopy(original, s.entry(i), out, e, StackImageDescriptor.ENTRY_LENGTH);
+      b.putLong(e + StackImageDescriptor.ENTRY_OFFSET_OFFSET, s.offset(i) + shift);
+      b.putLong(e + StackImageDescriptor.ENTRY_LENGTH, 0x1122334455667788L); // a field from the future
+      System.arraycopy(original, (int) s.offset(i), out, (int) (s.offset(i) + shift), (int) s.length(i));
+    }
+    Images.Surgery t = new Images.Surgery(out);
+    // Surgery copies; seal the copy and read that.
+    t.resealTable();
+    StackImage image = Images.read(t.bytes);
+    assertEquals(3, image.formatMinor());
+    assertEquals(headerLength, image.headerLength());
+    assertEquals(entryLength, image.entryLength());
+    assertEquals(Images.SAMPLE_REGIONS, image.regions());
+    assertArrayEquals(Images.random(1, 777), bytes(image.contextBlob(0)));
+    // and the extra header bytes are under the header checksum
+    Images.Surgery u = new Images.Surgery(t.bytes).flip(100);
+    assertEquals(ImageException.CHECKSUM,
+        org.junit.jupiter.api.Assertions.assertThrows(ImageException.class, () -> Images.read(u.bytes)).code());
+  }
 }
