@@ -1,0 +1,92 @@
+package b8g.snapshots;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What a stack image needs from the host that restores it. V8 aborts the whole process when it
+ * is handed a context blob from another V8 version (and does not verify blob checksums in release
+ * builds), so {@link #requireCompatibleWith} is what keeps the host alive: it runs before any blob
+ * leaves this module.
+ *
+ * @param javetVersion Javet release, for example {@code 5.0.6}
+ * @param v8Version V8 version string exactly as V8 reports it, for example {@code 14.7.173.20}
+ * @param os operating system the blob was taken on, for example {@code linux}
+ * @param arch CPU architecture, for example {@code x86_64}
+ * @param v8Flags the V8 flags that shape a snapshot, in a canonical order (may be empty)
+ * @param abiVersion b8g platform ABI version: the JS prelude and stub layout the blob contains
+ * @param extra further key/value pairs (written by newer versions); kept, shown, not compared
+ */
+public record Compatibility(
+    String javetVersion,
+    String v8Version,
+    String os,
+    String arch,
+    String v8Flags,
+    int abiVersion,
+    Map<String, String> extra) {
+
+  public Compatibility {
+    Objects.requireNonNull(javetVersion, "javetVersion");
+    Objects.requireNonNull(v8Version, "v8Version");
+    Objects.requireNonNull(os, "os");
+    Objects.requireNonNull(arch, "arch");
+    Objects.requireNonNull(v8Flags, "v8Flags");
+    if (abiVersion < 0) {
+      throw new IllegalArgumentException("abiVersion must be >= 0, was " + abiVersion);
+    }
+    extra = Map.copyOf(new TreeMap<>(Objects.requireNonNull(extra, "extra")));
+    for (String key : extra.keySet()) {
+      if (isStandardKey(key)) {
+        throw new IllegalArgumentException("extra must not repeat the standard key " + key);
+      }
+    }
+  }
+
+  /** A record without extra keys. */
+  public Compatibility(
+      String javetVersion, String v8Version, String os, String arch, String v8Flags, int abiVersion) {
+    this(javetVersion, v8Version, os, arch, v8Flags, abiVersion, Map.of());
+  }
+
+  /**
+   * Throws {@link ImageException} ({@value ImageException#INCOMPATIBLE}) unless V8 version,
+   * Javet version, ABI version, OS, architecture and V8 flags all equal {@code expected}'s. The
+   * message names the field and both values.
+   */
+  public void requireCompatibleWith(Compatibility expected) {
+    Objects.requireNonNull(expected, "expected");
+    // V8 version first: it is the mismatch that would abort the process.
+    mustEqual("V8 version", v8Version, expected.v8Version);
+    mustEqual("Javet version", javetVersion, expected.javetVersion);
+    mustEqual("b8g ABI version", Integer.toString(abiVersion), Integer.toString(expected.abiVersion));
+    mustEqual("OS", os, expected.os);
+    mustEqual("architecture", arch, expected.arch);
+    mustEqual("V8 flags", v8Flags, expected.v8Flags);
+  }
+
+  private static void mustEqual(String what, String inImage, String onHost) {
+    if (!inImage.equals(onHost)) {
+      throw new ImageException(
+          ImageException.INCOMPATIBLE,
+          "stack image was taken with "
+              + what
+              + " \""
+              + inImage
+              + "\" but this host has \""
+              + onHost
+              + "\"; V8 cannot restore it here. Restore it with a host of the same versions,"
+              + " or take a new snapshot with this one.");
+    }
+  }
+
+  static boolean isStandardKey(String key) {
+    return key.equals(StackImageDescriptor.KEY_JAVET_VERSION)
+        || key.equals(StackImageDescriptor.KEY_V8_VERSION)
+        || key.equals(StackImageDescriptor.KEY_OS)
+        || key.equals(StackImageDescriptor.KEY_ARCH)
+        || key.equals(StackImageDescriptor.KEY_V8_FLAGS)
+        || key.equals(StackImageDescriptor.KEY_ABI_VERSION);
+  }
+}

@@ -1,0 +1,154 @@
+package b8g.snapshots;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Describes a validated {@link StackImage} for {@code b8g image inspect FILE}: as a JSON-shaped
+ * map (string keys; values are strings, numbers, booleans, lists and maps, in a stable order) and
+ * as text for a terminal. Shows structure, sizes and checksums; never section contents other
+ * than the compatibility record and names (an image holds no secrets, but blobs are not for
+ * terminals).
+ */
+public final class ImageInspector {
+  private ImageInspector() {}
+
+  /** The image as a JSON-shaped map, for {@code --json} output and for scripts. */
+  public static Map<String, Object> describe(StackImage image) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("source", image.source());
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("format", image.formatMajor() + "." + image.formatMinor());
+    header.put("headerLength", image.headerLength());
+    header.put("entryLength", image.entryLength());
+    header.put("sectionCount", image.sections().size());
+    header.put("flags", StackImageReader.hex(image.flags()));
+    header.put("fileLength", image.fileLength());
+    header.put("headerChecksum", StackImageReader.hex(image.headerChecksum()));
+    header.put("tableChecksum", StackImageReader.hex(image.tableChecksum()));
+    out.put("header", header);
+
+    List<Object> sections = new ArrayList<>();
+    for (SectionEntry s : image.sections()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("index", s.position());
+      m.put("type", s.typeName());
+      m.put("required", s.required());
+      m.put("id", Integer.toUnsignedLong(s.id()));
+      m.put("offset", s.offset());
+      m.put("length", s.length());
+      m.put("checksum", StackImageReader.hex(s.checksum()));
+      sections.add(m);
+    }
+    out.put("sections", sections);
+
+    Compatibility c = image.compatibility();
+    Map<String, Object> compat = new LinkedHashMap<>();
+    compat.put("javetVersion", c.javetVersion());
+    compat.put("v8Version", c.v8Version());
+    compat.put("os", c.os());
+    compat.put("arch", c.arch());
+    compat.put("v8Flags", c.v8Flags());
+    compat.put("abiVersion", c.abiVersion());
+    compat.put("extra", new LinkedHashMap<>(c.extra()));
+    compat.put("checkedAgainstHost", image.compatibilityChecked());
+    out.put("compatibility", compat);
+
+    long regionBytes = 0;
+    List<Object> regions = new ArrayList<>();
+    for (RegionDescriptor r : image.regions()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", r.name());
+      m.put("size", r.size());
+      m.put("backing", r.backing().name());
+      m.put("rights", rights(r.rights()));
+      regions.add(m);
+      regionBytes += r.size();
+    }
+    out.put("regions", regions);
+    long contextBytes = 0;
+    for (SectionEntry s : image.sections()) {
+      if (s.knownType() == SectionType.CONTEXT) {
+        contextBytes += s.length();
+      }
+    }
+    List<Object> channels = new ArrayList<>();
+    for (ChannelState ch : image.channels()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", ch.name());
+      m.put("capacity", ch.capacity());
+      m.put("unreadMessages", ch.unread().size());
+      m.put("unreadBytes", ch.unreadBytes());
+      channels.add(m);
+    }
+    out.put("channels", channels);
+    List<Object> caps = new ArrayList<>();
+    for (CapabilityEntry e : image.capabilities()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("component", e.component());
+      m.put("env", e.envName());
+      m.put("kind", e.kind());
+      m.put("target", e.target());
+      m.put("rights", StackImageReader.hex(e.rights()));
+      caps.add(m);
+    }
+    out.put("capabilities", caps);
+    Map<String, Object> sizes = new LinkedHashMap<>();
+    sizes.put("components", image.componentCount());
+    sizes.put("contextBytes", contextBytes);
+    sizes.put("regionBytes", regionBytes);
+    sizes.put("manifestChars", image.manifest().length());
+    sizes.put("fileBytes", image.fileLength());
+    out.put("sizes", sizes);
+    return out;
+  }
+
+  /** The image as text, one fact per line, for a terminal. */
+  public static String text(StackImage image) {
+    StringBuilder b = new StringBuilder();
+    b.append("stack image ").append(image.source()).append('\n');
+    b.append(String.format(
+        "  format %d.%d, %d bytes, header %d bytes, %d sections, flags %s%n",
+        image.formatMajor(), image.formatMinor(), image.fileLength(), image.headerLength(),
+        image.sections().size(), StackImageReader.hex(image.flags())));
+    b.append(String.format(
+        "  checksums: header %s, table %s (all verified)%n",
+        StackImageReader.hex(image.headerChecksum()), StackImageReader.hex(image.tableChecksum())));
+    Compatibility c = image.compatibility();
+    b.append(String.format(
+        "  compatibility: Javet %s, V8 %s, %s/%s, ABI %d, V8 flags \"%s\"%s%s%n",
+        c.javetVersion(), c.v8Version(), c.os(), c.arch(), c.abiVersion(), c.v8Flags(),
+        c.extra().isEmpty() ? "" : ", extra " + c.extra(),
+        image.compatibilityChecked() ? " (matches this host)" : " (not checked against a host)"));
+    b.append(String.format("  %-5s %-20s %-3s %6s %12s %12s  %s%n", "#", "type", "req", "id", "offset", "length", "crc32c"));
+    for (SectionEntry s : image.sections()) {
+      b.append(String.format(
+          "  %-5d %-20s %-3s %6s %12d %12d  %s%n",
+          s.position(), s.typeName(), s.required() ? "yes" : "no", Integer.toUnsignedString(s.id()),
+          s.offset(), s.length(), StackImageReader.hex(s.checksum())));
+    }
+    for (RegionDescriptor r : image.regions()) {
+      b.append(String.format("  region %s: %d bytes, %s, %s%n", r.name(), r.size(), r.backing(), rights(r.rights())));
+    }
+    for (ChannelState ch : image.channels()) {
+      b.append(String.format(
+          "  channel %s: capacity %d, %d unread message(s), %d bytes%n",
+          ch.name(), ch.capacity(), ch.unread().size(), ch.unreadBytes()));
+    }
+    for (CapabilityEntry e : image.capabilities()) {
+      b.append(String.format(
+          "  capability: component %d env.%s = %s %s rights %s%n",
+          e.component(), e.envName(), e.kind(), e.target(), StackImageReader.hex(e.rights())));
+    }
+    b.append(String.format("  manifest: %d characters%n", image.manifest().length()));
+    return b.toString();
+  }
+
+  private static String rights(int rights) {
+    String s = ((rights & StackImageDescriptor.RIGHT_READ) != 0 ? "r" : "-")
+        + ((rights & StackImageDescriptor.RIGHT_WRITE) != 0 ? "w" : "-");
+    return s;
+  }
+}

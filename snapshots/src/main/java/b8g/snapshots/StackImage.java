@@ -1,0 +1,355 @@
+package b8g.snapshots;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A validated stack image. The static {@code open}/{@code read} methods check the whole image
+ * (header, table, bounds, overlaps, padding, every checksum, the structure of every small
+ * section, limits, and, unless opened for inspection, compatibility with this host) before they
+ * return; an image that fails any check is never returned, only an {@link ImageException}.
+ *
+ * <p><b>Why the file is read into memory, not mapped.</b> The checks are only worth something if
+ * the bytes later handed to V8 are the bytes that were checked. A mapping of a file that another
+ * process rewrites or truncates after validation would show unchecked bytes (or kill the JVM with
+ * SIGBUS on a read past a truncation). A private heap copy cannot change under us. Restoring a
+ * region copies its bytes into fresh shared memory anyway, so a mapping would save little; the
+ * format still page-aligns region bytes so a future reader that owns the file (for example one
+ * that verified a sealed or read-only file) can map them directly. The cost is memory equal to
+ * the image size for the lifetime of this object, bounded by {@link Limits#maxImageBytes()}.
+ *
+ * <p>Instances are immutable and thread-safe. Byte accessors return read-only views; nothing
+ * needs closing.
+ */
+public final class StackImage {
+
+  /**
+   * Bounds the reader enforces (the writer applies the same ones). Every field is checked against
+   * a hard cap the format or the JVM imposes.
+   *
+   * @param maxImageBytes largest file accepted (at most {@link #HARD_MAX_IMAGE_BYTES})
+   * @param maxRegionBytes largest region, and largest channel capacity
+   * @param maxContextBytes largest V8 context blob
+   * @param maxManifestBytes largest manifest text
+   * @param maxSections most sections (at most {@link StackImageDescriptor#MAX_SECTIONS})
+   * @param maxStringBytes longest string in a structured section
+   * @param maxEntries most entries in any table inside a section
+   */
+  public record Limits(
+      long maxImageBytes,
+      long maxRegionBytes,
+      long maxContextBytes,
+      long maxManifestBytes,
+      int maxSections,
+      int maxStringBytes,
+      int maxEntries) {
+
+    /** The largest page multiple a single Java buffer can hold. */
+    public static final long HARD_MAX_IMAGE_BYTES = 0x7FFF_F000L;
+
+    /** Regions up to 1 GiB, blobs up to 256 MiB, manifest 16 MiB, strings 64 KiB. */
+    public static final Limits DEFAULT =
+        new Limits(HARD_MAX_IMAGE_BYTES, 1L << 30, 256L << 20, 16L << 20, 4096, 64 * 1024, 1 << 20);
+
+    public Limits {
+      if (maxImageBytes < StackImageDescriptor.HEADER_LENGTH || maxImageBytes > HARD_MAX_IMAGE_BYTES) {
+        throw new IllegalArgumentException(
+            "maxImageBytes must be in [64, " + HARD_MAX_IMAGE_BYTES + "], was " + maxImageBytes);
+      }
+      if (maxRegionBytes < 0 || maxContextBytes < 0 || maxManifestBytes < 0) {
+        throw new IllegalArgumentException("byte limits must be >= 0");
+      }
+      if (maxSections < 1 || maxSections > StackImageDescriptor.MAX_SECTIONS) {
+        throw new IllegalArgumentException(
+            "maxSections must be in [1, " + StackImageDescriptor.MAX_SECTIONS + "], was " + maxSections);
+      }
+      if (maxStringBytes < 0 || maxEntries < 0) {
+        throw new IllegalArgumentException("maxStringBytes and maxEntries must be >= 0");
+      }
+    }
+
+    public Limits withMaxImageBytes(long v) {
+      return new Limits(v, maxRegionBytes, maxContextBytes, maxManifestBytes, maxSections, maxStringBytes, maxEntries);
+    }
+
+    public Limits withMaxRegionBytes(long v) {
+      return new Limits(maxImageBytes, v, maxContextBytes, maxManifestBytes, maxSections, maxStringBytes, maxEntries);
+    }
+  }
+
+  private final ByteBuffer file;
+  private final String source;
+  private final int formatMajor;
+  private final int formatMinor;
+  private final int headerLength;
+  private final int entryLength;
+  private final int flags;
+  private final int headerChecksum;
+  private final int tableChecksum;
+  private final List<SectionEntry> sections;
+  private final Compatibility compatibility;
+  private final boolean compatibilityChecked;
+  private final String manifest;
+  private final List<SectionEntry> contexts;
+  private final List<RegionDescriptor> regions;
+  private final List<SectionEntry> regionSections;
+  private final List<CapabilityEntry> capabilities;
+  private final List<ChannelState> channels;
+
+  StackImage(
+      ByteBuffer file,
+      String source,
+      int formatMajor,
+      int formatMinor,
+      int headerLength,
+      int entryLength,
+      int flags,
+      int headerChecksum,
+      int tableChecksum,
+      List<SectionEntry> sections,
+      Compatibility compatibility,
+      boolean compatibilityChecked,
+      String manifest,
+      List<SectionEntry> contexts,
+      List<RegionDescriptor> regions,
+      List<SectionEntry> regionSections,
+      List<CapabilityEntry> capabilities,
+      List<ChannelState> channels) {
+    this.file = file.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    this.source = source;
+    this.formatMajor = formatMajor;
+    this.formatMinor = formatMinor;
+    this.headerLength = headerLength;
+    this.entryLength = entryLength;
+    this.flags = flags;
+    this.headerChecksum = headerChecksum;
+    this.tableChecksum = tableChecksum;
+    this.sections = List.copyOf(sections);
+    this.compatibility = compatibility;
+    this.compatibilityChecked = compatibilityChecked;
+    this.manifest = manifest;
+    this.contexts = List.copyOf(contexts);
+    this.regions = List.copyOf(regions);
+    this.regionSections = List.copyOf(regionSections);
+    this.capabilities = List.copyOf(capabilities);
+    this.channels = List.copyOf(channels);
+  }
+
+  // ---------------------------------------------------------------- opening
+
+  /**
+   * Reads and validates the image at {@code path} with the default limits and checks it against
+   * the host's {@code expected} compatibility. Only an image opened this way (or with {@link
+   * #read}) hands out V8 context blobs.
+   *
+   * @throws ImageException if the file cannot be read, is corrupt, exceeds the limits or was
+   *     taken with another V8/Javet/ABI version, OS, architecture or V8 flags
+   */
+  public static StackImage open(Path path, Compatibility expected) {
+    return open(path, expected, Limits.DEFAULT);
+  }
+
+  /** As {@link #open(Path, Compatibility)} with the given limits. */
+  public static StackImage open(Path path, Compatibility expected, Limits limits) {
+    Objects.requireNonNull(expected, "expected");
+    return StackImageReader.validate(load(path, limits), path.toString(), expected, limits);
+  }
+
+  /**
+   * Reads and validates everything except compatibility, for {@code b8g image inspect}. The
+   * result describes the image but refuses to hand out context blobs ({@value
+   * ImageException#UNCHECKED}).
+   */
+  public static StackImage openForInspection(Path path, Limits limits) {
+    return StackImageReader.validate(load(path, limits), path.toString(), null, limits);
+  }
+
+  /**
+   * Validates an image held in memory (the bytes from {@code image}'s position to its limit),
+   * checking compatibility against {@code expected}. The bytes are copied first, so later changes
+   * to {@code image} do not reach the result.
+   */
+  public static StackImage read(ByteBuffer image, Compatibility expected, Limits limits) {
+    Objects.requireNonNull(expected, "expected");
+    return StackImageReader.validate(copy(image, limits), "<memory>", expected, limits);
+  }
+
+  /** As {@link #read} without the compatibility check; see {@link #openForInspection}. */
+  public static StackImage readForInspection(ByteBuffer image, Limits limits) {
+    return StackImageReader.validate(copy(image, limits), "<memory>", null, limits);
+  }
+
+  private static ByteBuffer copy(ByteBuffer image, Limits limits) {
+    if (image.remaining() > limits.maxImageBytes()) {
+      throw tooLarge("<memory>", image.remaining(), limits);
+    }
+    ByteBuffer copy = ByteBuffer.allocate(image.remaining());
+    copy.put(image.duplicate()).flip();
+    return copy;
+  }
+
+  private static ImageException tooLarge(String source, long size, Limits limits) {
+    return new ImageException(
+        ImageException.TOO_LARGE,
+        source + ": image is " + size + " bytes, more than the limit of " + limits.maxImageBytes()
+            + " bytes; raise the limit if the image is expected to be this large");
+  }
+
+  private static ByteBuffer load(Path path, Limits limits) {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = ch.size();
+      // Size comes from the file system, not from the image, and is capped before allocating.
+      if (size > limits.maxImageBytes()) {
+        throw tooLarge(path.toString(), size, limits);
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) size);
+      while (buf.hasRemaining()) {
+        if (ch.read(buf) < 0) {
+          throw new EOFException("file shrank to " + buf.position() + " bytes while being read");
+        }
+      }
+      return buf.flip();
+    } catch (NoSuchFileException e) {
+      throw new ImageException(ImageException.IO, path + ": no such stack image file", e);
+    } catch (EOFException e) {
+      throw new ImageException(
+          ImageException.TRUNCATED, path + ": " + e.getMessage() + "; is another process writing it?", e);
+    } catch (IOException e) {
+      throw new ImageException(
+          ImageException.IO, path + ": cannot read stack image: " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- accessors
+
+  /** Where the image was read from (a path, or {@code <memory>}). */
+  public String source() {
+    return source;
+  }
+
+  public int formatMajor() {
+    return formatMajor;
+  }
+
+  public int formatMinor() {
+    return formatMinor;
+  }
+
+  public int headerLength() {
+    return headerLength;
+  }
+
+  public int entryLength() {
+    return entryLength;
+  }
+
+  public int flags() {
+    return flags;
+  }
+
+  public int headerChecksum() {
+    return headerChecksum;
+  }
+
+  public int tableChecksum() {
+    return tableChecksum;
+  }
+
+  public long fileLength() {
+    return file.capacity();
+  }
+
+  /** Every section table row, in table order, including optional sections of unknown types. */
+  public List<SectionEntry> sections() {
+    return sections;
+  }
+
+  /**
+   * The bytes of the section at table {@code position}, read-only, without parsing any other.
+   * CONTEXT sections are refused on an image opened for inspection.
+   */
+  public ByteBuffer sectionBytes(int position) {
+    Objects.checkIndex(position, sections.size());
+    SectionEntry e = sections.get(position);
+    if (e.knownType() == SectionType.CONTEXT) {
+      requireChecked();
+    }
+    return slice(e);
+  }
+
+  public Compatibility compatibility() {
+    return compatibility;
+  }
+
+  /** True if the image was checked against the host's compatibility record when opened. */
+  public boolean compatibilityChecked() {
+    return compatibilityChecked;
+  }
+
+  /** The manifest fragment, or the empty string if the image has none. */
+  public String manifest() {
+    return manifest;
+  }
+
+  /** Number of components, i.e. of CONTEXT sections (ids 0..n-1). */
+  public int componentCount() {
+    return contexts.size();
+  }
+
+  /**
+   * The V8 context blob of component {@code component}: verified, and taken with the V8 this host
+   * expects. Refused ({@value ImageException#UNCHECKED}) if the image was opened for inspection.
+   */
+  public ByteBuffer contextBlob(int component) {
+    requireChecked();
+    Objects.checkIndex(component, contexts.size());
+    return slice(contexts.get(component));
+  }
+
+  public List<RegionDescriptor> regions() {
+    return regions;
+  }
+
+  /** The saved bytes of region {@code region} (index into {@link #regions()}), read-only. */
+  public ByteBuffer regionBytes(int region) {
+    Objects.checkIndex(region, regionSections.size());
+    return slice(regionSections.get(region));
+  }
+
+  public List<CapabilityEntry> capabilities() {
+    return capabilities;
+  }
+
+  public List<ChannelState> channels() {
+    return channels;
+  }
+
+  private ByteBuffer slice(SectionEntry e) {
+    ByteBuffer d = file.duplicate();
+    d.position((int) e.offset()).limit((int) (e.offset() + e.length()));
+    return d.slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private void requireChecked() {
+    if (!compatibilityChecked) {
+      throw new ImageException(
+          ImageException.UNCHECKED,
+          source + ": opened for inspection without a compatibility check, so its V8 context"
+              + " blobs are withheld; open it with StackImage.open(path, expected) to restore it");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StackImage[" + source + ", " + formatMajor + "." + formatMinor + ", "
+        + sections.size() + " sections, " + fileLength() + " bytes]";
+  }
+}

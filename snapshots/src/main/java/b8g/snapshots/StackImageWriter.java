@@ -1,0 +1,311 @@
+package b8g.snapshots;
+
+import static b8g.snapshots.StackImageDescriptor.*;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * Builds a stack image from in-memory parts and writes it atomically.
+ *
+ * <p>Parts are collected first ({@code manifest}, {@code addContext}, {@code addRegion}, {@code
+ * addCapability}, {@code addChannel}); {@link #writeTo} then checks them against the same rules
+ * and {@link StackImage.Limits} the reader applies (so it never writes an image the reader
+ * rejects), asks each {@link Source} for its bytes, and writes: a temporary file in the target's
+ * directory, sections first (checksummed as they are written), then the table and the header,
+ * {@link FileChannel#force(boolean) force(true)}, an atomic rename over the target, and an fsync of
+ * the directory where the platform allows one. If anything fails, the temporary file is deleted
+ * and the target is untouched: a reader sees the old image or the new one, never a mix.
+ *
+ * <p>Not thread-safe; a writer is used by one thread and may write several times (sources are
+ * asked again each time).
+ */
+public final class StackImageWriter {
+
+  /**
+   * Supplies a part's bytes when the image is written, so large parts (a live region) are read
+   * late and never copied into the writer. The bytes from position to limit are written; the
+   * buffer is not modified.
+   */
+  @FunctionalInterface
+  public interface Source {
+    ByteBuffer bytes() throws IOException;
+  }
+
+  private record Part(int type, int flags, int id, Source source, long expectedLength) {}
+
+  private final Compatibility compatibility;
+  private final StackImage.Limits limits;
+  private String manifest = "";
+  private final List<Source> contexts = new ArrayList<>();
+  private final List<RegionDescriptor> regions = new ArrayList<>();
+  private final List<Source> regionSources = new ArrayList<>();
+  private final List<CapabilityEntry> capabilities = new ArrayList<>();
+  private final List<ChannelState> channels = new ArrayList<>();
+  private final List<Part> extra = new ArrayList<>();
+
+  /** A writer for an image that needs {@code compatibility}, checked against the default limits. */
+  public StackImageWriter(Compatibility compatibility) {
+    this(compatibility, StackImage.Limits.DEFAULT);
+  }
+
+  public StackImageWriter(Compatibility compatibility, StackImage.Limits limits) {
+    this.compatibility = Objects.requireNonNull(compatibility, "compatibility");
+    this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  /** Sets the manifest fragment (UTF-8 text); empty by default. */
+  public StackImageWriter manifest(String text) {
+    this.manifest = Objects.requireNonNull(text, "text");
+    return this;
+  }
+
+  /**
+   * Adds the next component's V8 context blob; returns its component index (0, 1, ...). The
+   * bytes from position to limit are read at write time, not copied now.
+   */
+  public int addContext(ByteBuffer blob) {
+    ByteBuffer view = Objects.requireNonNull(blob, "blob").duplicate();
+    return addContext(() -> view.duplicate());
+  }
+
+  /** As {@link #addContext(ByteBuffer)}, with the blob supplied at write time. */
+  public int addContext(Source blob) {
+    contexts.add(Objects.requireNonNull(blob, "blob"));
+    return contexts.size() - 1;
+  }
+
+  /**
+   * Adds a region; returns its index. {@code bytes} must hold exactly {@code descriptor.size()}
+   * bytes when written; it is read at write time, not copied now.
+   */
+  public int addRegion(RegionDescriptor descriptor, ByteBuffer bytes) {
+    ByteBuffer view = Objects.requireNonNull(bytes, "bytes").duplicate();
+    return addRegion(descriptor, () -> view.duplicate());
+  }
+
+  /** As {@link #addRegion(RegionDescriptor, ByteBuffer)}, with the bytes supplied at write time. */
+  public int addRegion(RegionDescriptor descriptor, Source bytes) {
+    regions.add(Objects.requireNonNull(descriptor, "descriptor"));
+    regionSources.add(Objects.requireNonNull(bytes, "bytes"));
+    return regions.size() - 1;
+  }
+
+  public StackImageWriter addCapability(CapabilityEntry entry) {
+    capabilities.add(Objects.requireNonNull(entry, "entry"));
+    return this;
+  }
+
+  public StackImageWriter addChannel(ChannelState channel) {
+    channels.add(Objects.requireNonNull(channel, "channel"));
+    return this;
+  }
+
+  /** Adds a section of any type as is; for tests of forward compatibility. */
+  StackImageWriter addRawSection(int type, int flags, int id, ByteBuffer bytes) {
+    ByteBuffer copy = bytes.duplicate();
+    extra.add(new Part(type, flags, id, () -> copy.duplicate(), -1));
+    return this;
+  }
+
+  /**
+   * Writes the image to {@code target} atomically, replacing any file there.
+   *
+   * @throws ImageException {@value ImageException#IO} if writing fails, or the code the reader
+   *     would use if the parts break a rule or a limit; in both cases no file is left behind
+   */
+  public void writeTo(Path target) {
+    List<Part> parts = plan();
+    Path absolute = target.toAbsolutePath();
+    Path dir = absolute.getParent();
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+    } catch (IOException e) {
+      throw new ImageException(
+          ImageException.IO, target + ": cannot create a temporary file in " + dir + ": " + e.getMessage(), e);
+    }
+    boolean moved = false;
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        write(ch, parts, target);
+        ch.force(true);
+      }
+      Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
+      moved = true;
+      syncDirectory(dir);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new ImageException(
+          ImageException.IO, target + ": the file system cannot rename atomically; write the image elsewhere", e);
+    } catch (IOException e) {
+      throw new ImageException(ImageException.IO, target + ": cannot write stack image: " + e.getMessage(), e);
+    } finally {
+      if (!moved) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // The original failure is what the caller needs to see; a stray temp file is
+          // recognisable by its leading dot and .tmp suffix.
+        }
+      }
+    }
+  }
+
+  /** Validates every part and fixes the order of sections. */
+  private List<Part> plan() {
+    List<Part> parts = new ArrayList<>();
+    int required = SECTION_FLAG_REQUIRED;
+    parts.add(fixed(SectionType.COMPATIBILITY, SectionCodec.encodeCompatibility(compatibility, limits)));
+
+    byte[] manifestBytes = SectionCodec.utf8("manifest", manifest);
+    if (manifestBytes.length > limits.maxManifestBytes()) {
+      throw new ImageException(
+          ImageException.TOO_LARGE,
+          "manifest is " + manifestBytes.length + " bytes, more than the limit of " + limits.maxManifestBytes());
+    }
+    parts.add(fixed(SectionType.MANIFEST, manifestBytes));
+
+    requireCount("regions", regions.size());
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < regions.size(); i++) {
+      RegionDescriptor r = regions.get(i);
+      SectionCodec.checkRegion(
+          i, r.name(), r.size(), r.backing().code(), Integer.toUnsignedLong(r.rights()), limits, names, StackImageWriter::malformed);
+    }
+    parts.add(fixed(SectionType.REGION_DESCRIPTORS, SectionCodec.encodeRegions(regions, limits)));
+
+    requireCount("capabilities", capabilities.size());
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < capabilities.size(); i++) {
+      CapabilityEntry c = capabilities.get(i);
+      SectionCodec.checkCapability(
+          i, c.component(), c.envName(), c.kind(), contexts.size(), seen, StackImageWriter::malformed);
+    }
+    parts.add(fixed(SectionType.CAPABILITIES, SectionCodec.encodeCapabilities(capabilities, limits)));
+
+    requireCount("channels", channels.size());
+    Set<String> channelNames = new HashSet<>();
+    for (int i = 0; i < channels.size(); i++) {
+      ChannelState ch = channels.get(i);
+      requireCount("unread messages of channel " + ch.name(), ch.unread().size());
+      SectionCodec.checkChannel(
+          i, ch.name(), ch.capacity(), ch.unreadBytes(), limits, channelNames, StackImageWriter::malformed);
+    }
+    parts.add(fixed(SectionType.CHANNEL_STATE, SectionCodec.encodeChannels(channels, limits)));
+
+    for (int i = 0; i < contexts.size(); i++) {
+      parts.add(new Part(SectionType.CONTEXT.code(), required, i, contexts.get(i), -1));
+    }
+    for (int i = 0; i < regions.size(); i++) {
+      parts.add(new Part(SectionType.REGION_BYTES.code(), required, i, regionSources.get(i), regions.get(i).size()));
+    }
+    parts.addAll(extra);
+    int max = Math.min(MAX_SECTIONS, limits.maxSections());
+    if (parts.size() > max) {
+      throw new ImageException(
+          ImageException.TOO_LARGE, "image would have " + parts.size() + " sections, more than the limit of " + max);
+    }
+    return parts;
+  }
+
+  private void write(FileChannel ch, List<Part> parts, Path target) throws IOException {
+    long tableEnd = HEADER_LENGTH + (long) parts.size() * ENTRY_LENGTH;
+    ByteBuffer table = ByteBuffer.allocate((int) (tableEnd - HEADER_LENGTH)).order(ByteOrder.LITTLE_ENDIAN);
+    long cursor = tableEnd;
+    for (Part p : parts) {
+      ByteBuffer bytes = Objects.requireNonNull(p.source().bytes(), "a Source returned null").duplicate();
+      long length = bytes.remaining();
+      String what = target + ": " + new SectionEntry(0, p.type(), p.flags(), 0, 0, 0, p.id()).typeName() + " " + p.id();
+      if (p.expectedLength() >= 0 && length != p.expectedLength()) {
+        throw new ImageException(
+            ImageException.MALFORMED,
+            what + ": region bytes are " + length + " bytes but its descriptor says " + p.expectedLength());
+      }
+      if (p.type() == SectionType.CONTEXT.code() && length > limits.maxContextBytes()) {
+        throw new ImageException(
+            ImageException.TOO_LARGE,
+            what + ": context blob is " + length + " bytes, more than the limit of " + limits.maxContextBytes());
+      }
+      long offset = align(cursor, alignmentOf(p.type()));
+      if (offset + length > limits.maxImageBytes()) {
+        throw new ImageException(
+            ImageException.TOO_LARGE,
+            what + ": the image would exceed the limit of " + limits.maxImageBytes() + " bytes");
+      }
+      CRC32C crc = new CRC32C();
+      crc.update(bytes.duplicate());
+      writeFully(ch, bytes, offset);
+      table.putInt(p.type()).putInt(p.flags()).putLong(offset).putLong(length)
+          .putInt((int) crc.getValue()).putInt(p.id());
+      cursor = offset + length;
+    }
+    long fileLength = cursor;
+    if (ch.size() < fileLength) {
+      // Trailing empty sections sit past the last byte written; give the file its full length.
+      writeFully(ch, ByteBuffer.allocate((int) (fileLength - ch.size())), ch.size());
+    }
+    table.flip();
+    int tableCrc = StackImageReader.crc(table, 0, table.remaining());
+
+    ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    header.put(MAGIC);
+    header.putShort(MAJOR_OFFSET, (short) FORMAT_MAJOR);
+    header.putShort(MINOR_OFFSET, (short) FORMAT_MINOR);
+    header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+    header.putInt(SECTION_COUNT_OFFSET, parts.size());
+    header.putInt(ENTRY_LENGTH_OFFSET, ENTRY_LENGTH);
+    header.putInt(FLAGS_OFFSET, 0);
+    header.putLong(FILE_LENGTH_OFFSET, fileLength);
+    header.putInt(TABLE_CHECKSUM_OFFSET, tableCrc);
+    header.putInt(HEADER_CHECKSUM_OFFSET, StackImageReader.headerChecksum(header, HEADER_LENGTH));
+    header.clear();
+    writeFully(ch, table, HEADER_LENGTH);
+    writeFully(ch, header, 0);
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+    long p = position;
+    while (b.hasRemaining()) {
+      p += ch.write(b, p);
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    // Makes the rename itself durable. Some platforms (Windows) cannot open a directory; the
+    // image is complete either way, only its name may be lost in a crash right now.
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // best effort, see above
+    }
+  }
+
+  private Part fixed(SectionType type, byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    return new Part(type.code(), SECTION_FLAG_REQUIRED, 0, () -> b.duplicate(), -1);
+  }
+
+  private void requireCount(String what, int n) {
+    if (n > limits.maxEntries()) {
+      throw new ImageException(
+          ImageException.TOO_LARGE, "image would have " + n + " " + what + ", more than the limit of " + limits.maxEntries());
+    }
+  }
+
+  private static ImageException malformed(String message) {
+    return new ImageException(ImageException.MALFORMED, "cannot write stack image: " + message);
+  }
+}
