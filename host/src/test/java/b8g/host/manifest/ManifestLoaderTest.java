@@ -215,4 +215,18 @@ class ManifestLoaderTest {
     assertEquals("dir/m.txtpb:3:4: bad; fix it.", e.getMessage());
     assertEquals(f, e.file());
   }
+
+  @Test
+  void shouldRejectDeeplyNestedInputWithoutExhaustingTheStack(@TempDir Path dir) {
+    ManifestException text = assertThrows(ManifestException.class,
+        () -> ManifestLoader.parse("x {".repeat(100_000), dir.resolve("m.txtpb")));
+    assertEquals("manifest.syntax", text.code());
+    assertTrue(text.detail().contains("nested too deep"), text::getMessage);
+    ManifestException json = assertThrows(ManifestException.class,
+        () -> ManifestLoader.parse("{\"components\": " + "[".repeat(100_000), dir.resolve("m.json")));
+    assertEquals("manifest.syntax", json.code());
+    assertEquals(1, json.line());
+    assertEquals(16 + JsonSource.MAX_DEPTH, json.column());
+    assertTrue(json.detail().contains("nesting deeper than"), json::getMessage);
+  }
 }
