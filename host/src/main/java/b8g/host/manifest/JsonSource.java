@@ -53,7 +53,7 @@ final class JsonSource {
     Node node = source.value(0);
     source.skipSpace();
     if (source.pos < text.length()) {
-      throw source.syntax("unexpected text after the end of the manifest object; remove it");
+      throw source.syntax("unexpected text after the end of the manifest object; remove it.");
     }
     if (!(node instanceof Obj obj)) {
       throw new ManifestException("manifest.syntax", source.at(node.line(), node.column()),
@@ -334,6 +334,6 @@ final class JsonSource {
   }
 
   private ManifestException syntax(String detail) {
-    return new ManifestException("manifest.syntax", at(line, column()), "JSON syntax: " + detail);
+    return new ManifestException("manifest.syntax", at(line, column()), "JSON syntax: " + detail + (detail.endsWith(".") ? "" : "."));
   }
 }

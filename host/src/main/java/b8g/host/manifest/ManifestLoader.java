@@ -153,7 +153,7 @@ public final class ManifestLoader {
     int line = Math.max(e.getLine(), 0);
     int column = line == 0 ? 0 : Math.max(e.getColumn(), 0);
     // The parser's text starts with "line:col: "; the location is ours to print.
-    String detail = message.replaceFirst("^-?\\d+:-?\\d+: ", "");
+    String detail = message.replaceFirst("^-?\\d+:-?\\d+: ", "").replaceFirst("\\.$", "");
     return new ManifestException("manifest.syntax", new SourceLocation(file, line, column),
         "syntax error: " + detail + " (the file is protobuf text format, schema b8g.manifest.v1.Manifest).", e);
   }

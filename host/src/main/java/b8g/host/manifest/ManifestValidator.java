@@ -628,7 +628,8 @@ final class ManifestValidator {
     try {
       rel = Path.of(value);
     } catch (InvalidPathException e) {
-      throw fail("manifest.invalid_path", path, what + " is not a valid path (" + e.getReason() + "); fix it.");
+      throw fail("manifest.invalid_path", path,
+          what + " \"" + printable(value) + "\" is not a valid path (" + e.getReason() + "); fix it.");
     }
     if (rel.isAbsolute()) {
       throw fail("manifest.path_escapes", path,

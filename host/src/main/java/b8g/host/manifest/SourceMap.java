@@ -59,7 +59,8 @@ final class SourceMap {
   /**
    * Records every field of {@code message} from a text-format parse tree. A repeated field written
    * in list form ({@code rights: [READ, WRITE]}) has one location for the whole list; its elements
-   * are located at the last location recorded at or before their index.
+   * are located at the last location recorded at or before their index, and fields inside
+   * messages written in list form at the list.
    */
   static SourceMap fromTextFormat(Path file, TextFormatParseInfoTree tree, Message message) {
     SourceMap map = new SourceMap(file);
@@ -81,7 +82,10 @@ final class SourceMap {
         int count = message.getRepeatedFieldCount(field);
         for (int i = 0; i < count; i++) {
           putText(path + "[" + i + "]", locations.get(Math.min(i, locations.size() - 1)));
-          if (i < nested.size()) {
+          // In list form ({@code components: [{...}, {...}]}) the parser merges the elements of
+          // one list into one nested tree, so positions inside them cannot be told apart; such
+          // elements are located at their list and no deeper.
+          if (nested.size() == count) {
             addText(path + "[" + i + "].", nested.get(i), (Message) message.getRepeatedField(field, i));
           }
         }

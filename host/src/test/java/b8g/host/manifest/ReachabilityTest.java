@@ -1,0 +1,55 @@
+package b8g.host.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReachabilityTest {
+
+  @Test
+  void shouldDescribeWhoReachesWhat() {
+    String expected = """
+        component source (source.js; heap 64 MiB, cpu 500 ms/turn; restart NEVER)
+          env.out: channel numbers, WRITE (writer end; reader: sink)
+          env.table: region table, READ (shared with: sink)
+          env.run: host RUN (paths: tools)
+          env.watch: host WATCH (paths: later.txt)
+        component sink (sink.js; heap 32 MiB, cpu 500 ms/turn; restart ON_FAILURE up to 3; after source)
+          env.in: channel numbers, READ (reader end; writer: source)
+          env.results: channel results, WRITE (writer end; reader: host)
+          env.table: region table, READ (shared with: source)
+          env.log: host LOG
+          env.source_secret: secret of source (may link to source)
+        channel numbers: source -> sink (65536 bytes, ANONYMOUS)
+        channel results: sink -> host (1048576 bytes, ANONYMOUS)
+        region table: read by sink, source; written by (none) (4096 bytes, SHM_FILE, at most READ)
+        link: sink can link to source (holds source's secret as env.source_secret)
+        start order: source, sink
+        """;
+    assertEquals(expected, Reachability.describe(ManifestLoader.load(Manifests.resource("good/pipeline.txtpb"))));
+  }
+
+  @Test
+  void shouldSayWhenAComponentReachesNothing(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("lonely.js"), "function main(env) {}");
+    String text = """
+        components { name: "lonely" script: "lonely.js" limits { heap_mib: 8 cpu_ms_per_turn: 20 } }
+        channels { name: "feed" backing: ANONYMOUS capacity: 4096 }
+        regions { name: "scratch" size: 100 backing: ANONYMOUS }
+        """;
+    String expected = """
+        component lonely (lonely.js; heap 8 MiB, cpu 20 ms/turn; restart NEVER)
+          (env is empty: reaches nothing)
+        channel feed: host -> host (4096 bytes, ANONYMOUS)
+        region scratch: read by (none); written by (none) (100 bytes, ANONYMOUS, at most READ+WRITE)
+        start order: lonely
+        """;
+    LoadedManifest m = ManifestLoader.parse(text, dir.resolve("m.txtpb"));
+    assertEquals(expected, Reachability.describe(m));
+    assertEquals(Reachability.describe(m), Reachability.describe(ManifestLoader.parse(text, dir.resolve("m.txtpb"))));
+  }
+}
