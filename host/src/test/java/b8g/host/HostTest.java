@@ -191,4 +191,26 @@ class HostTest {
     assertTrue(log.get(0).startsWith("[parent] capability.path | capability.path | TypeError | child exit 1 "), log.get(0));
     assertTrue(log.get(0).contains("Error: refused capability.rights (at kids/child.js:1:"), log.get(0));
   }
+
+  @Test
+  void shouldRestartAComponentWhenItsScriptChanges() throws Exception {
+    Path script = write("s.js", "async function main(env) { console.log('v1'); await new Promise(r => setTimeout(r, 60000)); }");
+    Path m = write("m.txtpb", """
+        components { name: "s" script: "s.js" }
+        grants { component: "s" host: LOG }
+        """);
+    try (Host h = Host.launch(new Host.Context().manifest(m).log(log::add).events(events::add).restartOnScriptChange(true))) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (log.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Files.writeString(script, "async function main(env) { console.log('v2'); }");
+      while (!log.contains("[s] v2") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals("[s] v2", log.get(log.size() - 1), log.toString());
+      assertTrue(finish(h).get("s").success());
+    }
+    assertTrue(events.stream().anyMatch(e -> e.kind() == HostEvent.Kind.SCRIPT_CHANGED), events.toString());
+  }
 }
