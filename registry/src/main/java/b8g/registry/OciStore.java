@@ -115,6 +115,17 @@ final class OciStore {
   }
 
   byte[] readBlob(Descriptor d) {
+    try {
+      long actual = Files.size(blobPath(d.digest()));
+      if (actual != d.size()) {
+        throw new RegistryException(RegistryException.DIGEST_MISMATCH, "blob " + d.digest() + " in " + root + " has "
+            + actual + " bytes, its descriptor says " + d.size() + "; the copy is corrupt or was altered, it was not used");
+      }
+    } catch (NoSuchFileException e) {
+      throw new RegistryException(RegistryException.NOT_FOUND, "blob " + d.digest() + " is not in store " + root, e);
+    } catch (IOException e) {
+      throw io("cannot read blob " + d.digest() + " in " + root, e);
+    }
     byte[] b = readBlob(d.digest(), d.size());
     if (b.length != d.size()) {
       throw new RegistryException(RegistryException.DIGEST_MISMATCH,
