@@ -313,6 +313,7 @@ final class OciStore {
     ann.put(MediaTypes.ANNOTATION_REF_NAME, refName);
     Descriptor entry = new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size(), manifest.artifactType(), ann);
     updateIndex(entries -> {
+      requireComplete(manifest, "tag " + refName);
       entries.removeIf(e -> refName.equals(refName(e)));
       entries.add(OciJson.toJson(entry));
     });
@@ -336,6 +337,7 @@ final class OciStore {
     ann.put(MediaTypes.ANNOTATION_REFERRER_SUBJECT, subjectDigest);
     Descriptor entry = new Descriptor(referrer.mediaType(), referrer.digest(), referrer.size(), referrer.artifactType(), ann);
     updateIndex(entries -> {
+      requireComplete(entry, "referrer of " + subjectDigest);
       for (JsonObject e : entries) {
         if (referrer.digest().equals(digestOf(e)) && subjectDigest.equals(subjectOf(e))) {
           return;
@@ -353,6 +355,29 @@ final class OciStore {
       }
     }
     return out;
+  }
+
+  /**
+   * Checked under the index lock before an entry is written: everything the manifest reaches is
+   * present. A gc running between a pull's blob writes and its tag would otherwise leave a
+   * dangling tag; instead the tag fails and the pull can simply be repeated.
+   */
+  private void requireComplete(Descriptor manifest, String what) {
+    Deque<Descriptor> todo = new ArrayDeque<>(List.of(manifest));
+    while (!todo.isEmpty()) {
+      Descriptor d = todo.poll();
+      if (!hasBlob(d.digest())) {
+        throw new RegistryException(RegistryException.NOT_FOUND, "cannot write " + what + ": blob " + d.digest()
+            + " is not in store " + root + " (was it collected by a concurrent gc? repeat the operation)");
+      }
+      if (isManifestType(d.mediaType())) {
+        OciJson.Manifest m = OciJson.parseManifest(readManifest(d.digest()), "manifest " + d.digest());
+        todo.add(m.config());
+        todo.addAll(m.layers());
+      } else if (isIndexType(d.mediaType())) {
+        todo.addAll(OciJson.parseIndex(readManifest(d.digest()), "index " + d.digest()).manifests());
+      }
+    }
   }
 
   private static String refName(JsonObject e) {
@@ -482,8 +507,11 @@ final class OciStore {
           for (Path p : ds) {
             String name = p.getFileName().toString();
             if (name.startsWith(TMP)) {
-              Files.deleteIfExists(p);
-              temps++;
+              // A younger temp file may belong to a write in progress (writers take no lock).
+              if (isStale(p)) {
+                Files.deleteIfExists(p);
+                temps++;
+              }
               continue;
             }
             String digest = "sha256:" + name;
@@ -496,13 +524,26 @@ final class OciStore {
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, TMP + "*")) {
           for (Path p : ds) {
-            Files.deleteIfExists(p);
-            temps++;
+            if (isStale(p)) {
+              Files.deleteIfExists(p);
+              temps++;
+            }
           }
         }
         removed.sort(null);
         return new GcReport(removed, freed, dropped, temps);
     }, "gc of " + root + " failed");
+  }
+
+  /** Temp files older than this are leftovers of a crash; younger ones may still be written. */
+  static final java.time.Duration TEMP_GRACE = java.time.Duration.ofHours(1);
+
+  private static boolean isStale(Path p) throws IOException {
+    try {
+      return Files.getLastModifiedTime(p).toInstant().isBefore(java.time.Instant.now().minus(TEMP_GRACE));
+    } catch (NoSuchFileException gone) {
+      return false;
+    }
   }
 
   private void walk(Deque<Descriptor> todo, Set<String> reachable) {

@@ -73,11 +73,19 @@ class StoreTest {
       assertTrue(reg.gc().removedBlobs().isEmpty(), "gone:2 still reaches it");
       assertEquals(1, reg.rm("gone:2"));
       // a crash mid-write leaves a temp file; gc takes it away too
-      Files.writeString(reg.storePath().resolve("blobs/sha256/.tmp-crashed"), "half");
+      Path crashed = reg.storePath().resolve("blobs/sha256/.tmp-crashed");
+      Path writing = reg.storePath().resolve("blobs/sha256/.tmp-in-progress");
+      Files.writeString(crashed, "half");
+      Files.writeString(writing, "being written");
+      Files.setLastModifiedTime(crashed, java.nio.file.attribute.FileTime.from(
+          java.time.Instant.now().minus(OciStore.TEMP_GRACE).minusSeconds(60)));
       GcReport report = reg.gc();
       assertTrue(report.removedBlobs().contains(gone.digest()));
       assertTrue(report.bytesFreed() > 0);
       assertEquals(1, report.removedTempFiles());
+      assertFalse(Files.exists(crashed));
+      assertTrue(Files.exists(writing), "a temp file of a write in progress is left alone");
+      Files.delete(writing);
       assertEquals(List.of(), reg.check());
       Fixtures.assertSameFiles(keep, reg.pull("keep:1"));
       RegistryException e = assertThrows(RegistryException.class, () -> reg.pull("gone:2"));
@@ -135,6 +143,16 @@ class StoreTest {
       assertEquals(RegistryException.CREDENTIALS, e.code());
       assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
     }
+  }
+
+  @Test
+  void shouldRefuseATagWhoseBlobsAreMissingInsteadOfLeavingItDangling() {
+    OciStore store = OciStore.open(home.resolve("s"), 4 << 20);
+    Unit.Packed p = Fixtures.unit("demo", "d").pack();
+    store.writeBlob(p.manifest()); // the manifest, but not its config and layers (a gc took them)
+    RegistryException e = assertThrows(RegistryException.class, () -> store.tag("demo:1", p.descriptor()));
+    assertEquals(RegistryException.NOT_FOUND, e.code());
+    assertEquals(List.of(), store.tags());
   }
 
   @Test
