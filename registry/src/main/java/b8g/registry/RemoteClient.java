@@ -174,7 +174,7 @@ final class RemoteClient {
       expect(r, what, 201);
       drain(r);
     } else {
-      location = uploadChunks(location, file, d.size(), 0, chunkSize);
+      location = uploadChunks(name, location, file, d.size(), 0, chunkSize);
       completeUpload(location, d.digest());
     }
     uploaded.incrementAndGet();
@@ -228,9 +228,10 @@ final class RemoteClient {
 
   /**
    * Sends the rest of {@code file} from {@code offset} in chunks. A chunk lost to a connection or
-   * server error is retried (up to 3 times in a row) from where the registry says the upload is.
+   * server error is retried (up to 3 times in a row) from where the registry says the upload is;
+   * when the registry no longer knows the upload, it starts again from byte 0.
    */
-  String uploadChunks(String location, Path file, long size, long offset, long chunkSize) {
+  String uploadChunks(String name, String location, Path file, long size, long offset, long chunkSize) {
     int failures = 0;
     while (offset < size) {
       int n = (int) Math.min(chunkSize, size - offset);
@@ -243,16 +244,26 @@ final class RemoteClient {
         if (!transientFault || ++failures > 3) {
           throw e;
         }
-        offset = uploadStatus(location);
+        try {
+          offset = uploadStatus(location);
+        } catch (RegistryException lost) {
+          // The registry dropped the session (distribution cancels an upload whose state token
+          // went stale when a chunk's answer was lost): start over rather than fail.
+          if (lost.code().equals(RegistryException.CONNECTION) || lost.code().equals(RegistryException.UNAUTHORIZED)) {
+            throw lost;
+          }
+          location = startUpload(name);
+          offset = 0;
+        }
       }
     }
     return location;
   }
 
   /** Continues an interrupted chunked upload at {@code location} and completes it. */
-  void resumeUpload(String location, Path file, Descriptor d, long chunkSize) {
+  void resumeUpload(String name, String location, Path file, Descriptor d, long chunkSize) {
     long offset = uploadStatus(location);
-    location = uploadChunks(location, file, d.size(), offset, chunkSize);
+    location = uploadChunks(name, location, file, d.size(), offset, chunkSize);
     completeUpload(location, d.digest());
     uploaded.incrementAndGet();
   }

@@ -95,7 +95,7 @@ class RemoteRegistryTest {
       RemoteClient second = new RemoteClient(server.host, false, null, java.time.Duration.ofSeconds(5),
           java.time.Duration.ofSeconds(30), 4 << 20, 1 << 30);
       assertEquals(chunk, second.uploadStatus(location));
-      second.resumeUpload(location, store.blobPath(digest), d, chunk);
+      second.resumeUpload(repo, location, store.blobPath(digest), d, chunk);
       assertTrue(second.blobExists(repo, digest));
 
       OciStore other = OciStore.open(home.resolve("other"), 4 << 20);
