@@ -77,6 +77,11 @@ class FaultTest {
         send(x, 500, "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"disk on fire\",\"detail\":\"rack 7\"}]}", "application/json");
         return;
       }
+      if (path.startsWith("/v2/f/u/referrers/")) {
+        Descriptor sig = new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + "1".repeat(64), 10, MediaTypes.SIGNATURE, Map.of());
+        send(x, 200, OciJson.indexBytes(List.of(sig)), MediaTypes.OCI_INDEX);
+        return;
+      }
       if (path.equals("/v2/")) {
         send(x, 200, "{}", "application/json");
       } else if (path.startsWith("/v2/f/u/manifests/")) {
@@ -206,11 +211,25 @@ class FaultTest {
   }
 
   @Test
+  void shouldRefuseABlobOverTheSizeLimit() {
+    reg.close();
+    reg = Registry.open(new Registry.Context().home(home).maxBlobBytes(16));
+    RegistryException e = pullFails(RegistryException.TOO_LARGE);
+    assertTrue(e.getMessage().contains("over the limit of 16"), e.getMessage());
+  }
+
+  @Test
+  void shouldUseTheReferrersApiWhenTheRegistryHasIt() {
+    List<Descriptor> refs = reg.client(host).referrers("f/u", packed.descriptor().digest());
+    assertEquals(1, refs.size());
+    assertEquals(MediaTypes.SIGNATURE, refs.get(0).artifactType());
+  }
+
+  @Test
   void shouldParseTheDistributionErrorFormat() {
     assertEquals("NAME_UNKNOWN: repository name not known to registry [{\"name\":\"x\"}]",
         RemoteClient.errorText("{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\",\"detail\":{\"name\":\"x\"}}]}"
             .getBytes(StandardCharsets.UTF_8)));
     assertEquals("plain text", RemoteClient.errorText("plain text".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(Map.of(), Map.of());
   }
 }
