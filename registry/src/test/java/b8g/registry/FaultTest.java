@@ -77,7 +77,7 @@ class FaultTest {
         send(x, 500, "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"disk on fire\",\"detail\":\"rack 7\"}]}", "application/json");
         return;
       }
-      if (path.startsWith("/v2/f/u/referrers/")) {
+      if (path.startsWith("/v2/f/u/referrers/") && fault.equals("referrers-api")) {
         Descriptor sig = new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + "1".repeat(64), 10, MediaTypes.SIGNATURE, Map.of());
         send(x, 200, OciJson.indexBytes(List.of(sig)), MediaTypes.OCI_INDEX);
         return;
@@ -220,6 +220,7 @@ class FaultTest {
 
   @Test
   void shouldUseTheReferrersApiWhenTheRegistryHasIt() {
+    fault = "referrers-api";
     List<Descriptor> refs = reg.client(host).referrers("f/u", packed.descriptor().digest());
     assertEquals(1, refs.size());
     assertEquals(MediaTypes.SIGNATURE, refs.get(0).artifactType());
