@@ -44,6 +44,16 @@ class SkopeoInteropTest {
     OciJson.Manifest m = OciJson.parseManifest(store.readManifest(d.digest()), "skopeo copy");
     Fixtures.assertSameFiles(unit, Unit.fromOci(m, store::readBlob, "skopeo copy"));
     assertEquals(List.of(), store.verify());
+
+    // skopeo writing straight into b8g's own store, next to what is there
+    try (Registry reg = Fixtures.open(home.resolve("own"))) {
+      Unit kept = Fixtures.unit("kept", "k");
+      reg.push(kept, "kept:1");
+      skopeo("copy", "--src-tls-verify=false", "docker://" + server.host + "/interop/a:1", "oci:" + reg.storePath() + ":interop/a:1");
+      Fixtures.assertSameFiles(unit, reg.pull("interop/a:1"));
+      Fixtures.assertSameFiles(kept, reg.pull("kept:1"));
+      assertEquals(List.of(), reg.check());
+    }
   }
 
   @Test
