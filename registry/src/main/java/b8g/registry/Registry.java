@@ -1,0 +1,623 @@
+package b8g.registry;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The registry module's entry: an embedded OCI-layout store under {@code $B8G_HOME/store} plus
+ * clients for remote OCI registries. Every operation takes a reference string (grammar in
+ * {@link Reference} and README.md): without a host it names the embedded store only; with a
+ * host the operation talks to that registry, keeping a verified copy in the store.
+ *
+ * <p>Guarantees: a failed operation leaves the store consistent and loses nothing stored before
+ * (blobs land whole or not at all; tags are written only after everything they reach is stored
+ * and verified). Every byte read back is checked against its digest. Thread-safe.
+ *
+ * <pre>{@code
+ * try (Registry registry = Registry.open(new Registry.Context().home(dir))) {
+ *   registry.push(Unit.fromDirectory(src, "app.txtpb"), "localhost:5000/demo/app:1.0");
+ *   registry.pull("localhost:5000/demo/app:1.0").extractTo(target);
+ * }
+ * }</pre>
+ */
+public final class Registry implements AutoCloseable {
+  private static final Pattern FALLBACK_TAG = Pattern.compile("sha256-[a-f0-9]{64}");
+  private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
+
+  /** Configuration of a {@link Registry}; {@link #conclude()} fills defaults and validates. */
+  public static final class Context {
+    private Path home;
+    private Path credentialsFile;
+    private boolean insecure;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofMinutes(5);
+    private long maxManifestBytes = 4L * 1024 * 1024;
+    private long maxBlobBytes = 2L * 1024 * 1024 * 1024;
+    private long chunkSize = 16L * 1024 * 1024;
+    private int tagPageSize = 100;
+
+    /** b8g's home; default {@code $B8G_HOME}, else {@code ~/.b8g}. The store is {@code home/store}. */
+    public Context home(Path home) {
+      this.home = home;
+      return this;
+    }
+
+    public Path home() {
+      return home;
+    }
+
+    /** Basic-auth credentials (Docker config.json shape, mode 0600); default {@code home/credentials.json}. */
+    public Context credentialsFile(Path file) {
+      this.credentialsFile = file;
+      return this;
+    }
+
+    public Path credentialsFile() {
+      return credentialsFile;
+    }
+
+    /** Allow plain http to every host. Off by default; localhost and 127.0.0.1 always use http. */
+    public Context insecure(boolean insecure) {
+      this.insecure = insecure;
+      return this;
+    }
+
+    public boolean insecure() {
+      return insecure;
+    }
+
+    public Context connectTimeout(Duration d) {
+      this.connectTimeout = d;
+      return this;
+    }
+
+    public Duration connectTimeout() {
+      return connectTimeout;
+    }
+
+    /** Per-request timeout (a whole blob upload or download is one request). */
+    public Context requestTimeout(Duration d) {
+      this.requestTimeout = d;
+      return this;
+    }
+
+    public Duration requestTimeout() {
+      return requestTimeout;
+    }
+
+    /** Largest manifest or index accepted, default 4 MiB. */
+    public Context maxManifestBytes(long n) {
+      this.maxManifestBytes = n;
+      return this;
+    }
+
+    public long maxManifestBytes() {
+      return maxManifestBytes;
+    }
+
+    /** Largest blob accepted, default 2 GiB. */
+    public Context maxBlobBytes(long n) {
+      this.maxBlobBytes = n;
+      return this;
+    }
+
+    public long maxBlobBytes() {
+      return maxBlobBytes;
+    }
+
+    /** Blobs larger than this are uploaded in chunks of this size (0: always in one request). Default 16 MiB. */
+    public Context chunkSize(long n) {
+      this.chunkSize = n;
+      return this;
+    }
+
+    public long chunkSize() {
+      return chunkSize;
+    }
+
+    /** Page size ({@code n}) when listing tags of a remote repository; default 100. */
+    public Context tagPageSize(int n) {
+      this.tagPageSize = n;
+      return this;
+    }
+
+    public int tagPageSize() {
+      return tagPageSize;
+    }
+
+    /** Fills defaults and validates; returns this. */
+    public Context conclude() {
+      if (home == null) {
+        String env = System.getenv("B8G_HOME");
+        home = env != null && !env.isEmpty() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".b8g");
+      }
+      home = home.toAbsolutePath().normalize();
+      if (credentialsFile == null) {
+        credentialsFile = home.resolve("credentials.json");
+      }
+      if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()
+          || requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new RegistryException(RegistryException.REFUSED, "registry timeouts must be positive");
+      }
+      if (maxManifestBytes < 1024 || maxManifestBytes > Integer.MAX_VALUE - 16) {
+        throw new RegistryException(RegistryException.REFUSED, "maxManifestBytes must be between 1 KiB and 2 GiB, was " + maxManifestBytes);
+      }
+      if (maxBlobBytes < 1 || chunkSize < 0 || chunkSize > Integer.MAX_VALUE - 16 || tagPageSize < 1) {
+        throw new RegistryException(RegistryException.REFUSED, "maxBlobBytes and tagPageSize must be positive, chunkSize 0..2 GiB");
+      }
+      return this;
+    }
+  }
+
+  private final Context ctx;
+  private final OciStore store;
+  private final Credentials credentials;
+  private final Map<String, RemoteClient> clients = new ConcurrentHashMap<>();
+
+  private Registry(Context ctx) {
+    this.ctx = ctx;
+    this.store = OciStore.open(ctx.home().resolve("store"), ctx.maxManifestBytes());
+    this.credentials = new Credentials(ctx.credentialsFile());
+  }
+
+  /** Opens (creating if needed) the store under the context's home. */
+  public static Registry open(Context ctx) {
+    return new Registry(ctx.conclude());
+  }
+
+  /** The embedded store's OCI layout directory (readable by {@code skopeo copy oci:DIR:TAG}). */
+  public Path storePath() {
+    return store.root();
+  }
+
+  /** Nothing to release today; kept so that callers scope a registry's lifetime. */
+  @Override
+  public void close() {
+    clients.clear();
+  }
+
+  // ---- push / pull ----
+
+  /**
+   * Stores {@code unit} under {@code ref} in the embedded store and, when {@code ref} has a host,
+   * pushes it there (blobs already present are skipped). {@code ref} needs a tag (or none, for
+   * {@code latest}), not a digest. Returns the unit's manifest descriptor.
+   */
+  public Descriptor push(Unit unit, String ref) {
+    Reference r = Reference.parse(ref);
+    if (r.digest() != null) {
+      throw new RegistryException(RegistryException.BAD_REFERENCE, "push needs a tag, not a digest: " + ref);
+    }
+    Unit.Packed packed = unit.pack();
+    packed.blobs().values().forEach(store::writeBlob);
+    store.writeBlob(packed.manifest());
+    store.tag(r.storeTag(), packed.descriptor());
+    if (r.isRemote()) {
+      upload(r, packed.descriptor().digest(), null);
+    }
+    return packed.descriptor();
+  }
+
+  /**
+   * Packs and pushes a directory or manifest file: a file is the manifest and its directory is the
+   * unit; a directory must hold exactly one top-level {@code *.txtpb} (or, failing that, one
+   * {@code *.json}) manifest.
+   */
+  public Descriptor push(Path dirOrManifest, String ref) {
+    Path p = dirOrManifest.toAbsolutePath().normalize();
+    if (Files.isRegularFile(p)) {
+      return push(Unit.fromDirectory(p.getParent(), p.getFileName().toString()), ref);
+    }
+    if (!Files.isDirectory(p)) {
+      throw new RegistryException(RegistryException.NOT_FOUND, p + " is neither a unit directory nor a manifest file");
+    }
+    for (String glob : List.of("*.txtpb", "*.json")) {
+      List<Path> found = new ArrayList<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(p, glob)) {
+        ds.forEach(found::add);
+      } catch (IOException e) {
+        throw new RegistryException(RegistryException.IO, "cannot list " + p + ": " + e, e);
+      }
+      if (found.size() == 1) {
+        return push(Unit.fromDirectory(p, found.get(0).getFileName().toString()), ref);
+      }
+      if (found.size() > 1) {
+        throw new RegistryException(RegistryException.BAD_UNIT, p + " holds " + found.size() + " " + glob
+            + " files; name the manifest file instead of the directory");
+      }
+    }
+    throw new RegistryException(RegistryException.BAD_UNIT, p + " holds no *.txtpb or *.json manifest");
+  }
+
+  /**
+   * Returns the unit {@code ref} names. A remote reference is fetched into the store first
+   * (manifest, blobs and signatures, all verified) and tagged there as {@code host/repo:tag};
+   * a store-only reference is read from the store. Nothing is tagged unless everything arrived.
+   */
+  public Unit pull(String ref) {
+    Reference r = Reference.parse(ref);
+    if (!r.isRemote()) {
+      return readUnit(resolveLocal(r).digest(), r.toString());
+    }
+    Resolved x = fetchToStore(r);
+    store.tag(r.storeTag(), x.descriptor());
+    return readUnit(x.digest(), r.toString());
+  }
+
+  private Resolved fetchToStore(Reference r) {
+    RemoteClient c = client(r.host());
+    Resolved x = resolveRemote(r);
+    OciJson.Manifest m = unitManifest(x, r.toString());
+    fetchBlobs(c, r.repository(), m);
+    store.writeBlob(x.bytes());
+    for (Descriptor ref : c.referrers(r.repository(), x.digest())) {
+      if (!MediaTypes.SIGNATURE.equals(ref.artifactType())) {
+        continue;
+      }
+      RemoteClient.Fetched f = c.getManifest(r.repository(), ref.digest());
+      OciJson.Manifest sm = OciJson.parseManifest(f.bytes(), "signature " + ref.digest());
+      if (sm.subject() == null || !x.digest().equals(sm.subject().digest())) {
+        continue;
+      }
+      fetchBlobs(c, r.repository(), sm);
+      store.writeBlob(f.bytes());
+      store.addReferrer(new Descriptor(MediaTypes.OCI_MANIFEST, f.digest(), f.bytes().length, MediaTypes.SIGNATURE, Map.of()), x.digest());
+    }
+    return x;
+  }
+
+  private void fetchBlobs(RemoteClient c, String repository, OciJson.Manifest m) {
+    List<Descriptor> blobs = new ArrayList<>();
+    blobs.add(m.config());
+    blobs.addAll(m.layers());
+    for (Descriptor d : blobs) {
+      if (!store.hasBlob(d.digest())) {
+        c.fetchBlob(repository, d, store);
+      }
+    }
+  }
+
+  private Unit readUnit(String digest, String what) {
+    OciJson.Manifest m = OciJson.parseManifest(store.readManifest(digest), what);
+    return Unit.fromOci(m, store::readBlob, what);
+  }
+
+  private static OciJson.Manifest unitManifest(Resolved x, String what) {
+    if (OciStore.isIndexType(x.mediaType())) {
+      throw new RegistryException(RegistryException.BAD_UNIT, what + " is an image index, not a b8g unit");
+    }
+    OciJson.Manifest m = OciJson.parseManifest(x.bytes(), what);
+    if (!MediaTypes.UNIT.equals(m.artifactType()) && !MediaTypes.UNIT_CONFIG.equals(m.config().mediaType())) {
+      throw new RegistryException(RegistryException.BAD_UNIT, what + " is not a b8g unit (artifactType "
+          + Strings.clip(m.artifactType()) + ", config " + Strings.clip(m.config().mediaType()) + ")");
+    }
+    return m;
+  }
+
+  /** Uploads a stored manifest, its blobs and its stored signatures to {@code r}. */
+  private void upload(Reference r, String digest, String mountFrom) {
+    RemoteClient c = client(r.host());
+    byte[] bytes = store.readManifest(digest);
+    OciJson.Manifest m = OciJson.parseManifest(bytes, "manifest " + digest);
+    pushBlobs(c, r.repository(), m, mountFrom);
+    c.putManifest(r.repository(), r.tag() != null ? r.tag() : digest, m.mediaType(), bytes);
+    for (Descriptor sig : store.referrers(digest)) {
+      pushReferrer(c, r.repository(), sig.digest(), digest, mountFrom);
+    }
+  }
+
+  private void pushBlobs(RemoteClient c, String repository, OciJson.Manifest m, String mountFrom) {
+    List<Descriptor> blobs = new ArrayList<>();
+    blobs.add(m.config());
+    blobs.addAll(m.layers());
+    for (Descriptor d : blobs) {
+      c.pushBlob(repository, d, store, mountFrom, ctx.chunkSize());
+    }
+  }
+
+  private Descriptor pushReferrer(RemoteClient c, String repository, String referrerDigest, String subject, String mountFrom) {
+    byte[] bytes = store.readManifest(referrerDigest);
+    OciJson.Manifest m = OciJson.parseManifest(bytes, "referrer " + referrerDigest);
+    pushBlobs(c, repository, m, mountFrom);
+    boolean registryIndexes = c.putManifest(repository, referrerDigest, MediaTypes.OCI_MANIFEST, bytes);
+    Descriptor d = new Descriptor(MediaTypes.OCI_MANIFEST, referrerDigest, bytes.length, m.artifactType(), m.annotations());
+    if (!registryIndexes) {
+      c.addToFallback(repository, subject, d);
+    }
+    return d;
+  }
+
+  // ---- names ----
+
+  /**
+   * Lists references. {@code null} or a store-only repository: the store's tags (all, or those
+   * of that repository). {@code host/repo}: that repository's tags in the registry (paged),
+   * without the {@code sha256-*} referrer fallback tags.
+   */
+  public List<String> ls(String repository) {
+    if (repository == null || repository.isEmpty()) {
+      return store.tags();
+    }
+    Reference r = Reference.parse(repository);
+    if (!r.isRemote()) {
+      return store.tags().stream().filter(t -> t.startsWith(r.name() + ":") || t.startsWith(r.name() + "@")).toList();
+    }
+    return client(r.host()).tags(r.repository(), ctx.tagPageSize()).stream()
+        .filter(t -> !FALLBACK_TAG.matcher(t).matches())
+        .map(t -> r.name() + ":" + t)
+        .toList();
+  }
+
+  /**
+   * Gives {@code src}'s unit the name {@code dst} (which needs a tag). Within one registry host
+   * the blobs are mounted across repositories instead of uploaded when the registry allows.
+   * Returns the manifest descriptor.
+   */
+  public Descriptor tag(String src, String dst) {
+    Reference s = Reference.parse(src);
+    Reference d = Reference.parse(dst);
+    if (d.digest() != null) {
+      throw new RegistryException(RegistryException.BAD_REFERENCE, "the target of tag needs a tag, not a digest: " + dst);
+    }
+    Resolved x = s.isRemote() ? fetchToStore(s) : resolveLocal(s);
+    store.tag(d.storeTag(), x.descriptor());
+    if (d.isRemote()) {
+      String mountFrom = s.isRemote() && s.host().equals(d.host()) ? s.repository() : null;
+      upload(d, x.digest(), mountFrom);
+    }
+    return x.descriptor();
+  }
+
+  /**
+   * Removes {@code ref}. Store-only: drops the tag (or every tag of a {@code name@digest}); the
+   * blobs stay until {@link #gc()}. Remote: deletes the manifest in the registry (by digest, so
+   * every tag pointing at it goes) and drops the store's tag of the same name. Returns how many
+   * names were removed.
+   */
+  public int rm(String ref) {
+    Reference r = Reference.parse(ref);
+    int n = 0;
+    if (r.isRemote()) {
+      RemoteClient c = client(r.host());
+      String digest = r.digest() != null ? r.digest() : c.getManifest(r.repository(), r.tag()).digest();
+      c.deleteManifest(r.repository(), digest);
+      n++;
+    }
+    String storeTag = r.storeTag();
+    int local = store.untag(e -> {
+      String name = e.annotations().get(MediaTypes.ANNOTATION_REF_NAME);
+      if (name == null) {
+        return false;
+      }
+      if (r.tag() != null) {
+        return name.equals(storeTag);
+      }
+      return e.digest().equals(r.digest()) && (name.startsWith(r.name() + ":") || name.startsWith(r.name() + "@"));
+    });
+    if (n + local == 0) {
+      throw new RegistryException(RegistryException.NOT_FOUND, "no " + ref + " in the store " + store.root()
+          + "; b8g registry ls lists what is there");
+    }
+    return n + local;
+  }
+
+  /** A JSON description of {@code ref}: digest, media types, annotations, files, signatures. */
+  public String inspect(String ref) {
+    Reference r = Reference.parse(ref);
+    Resolved x = r.isRemote() ? resolveRemote(r) : resolveLocal(r);
+    JsonObject o = new JsonObject();
+    o.addProperty("reference", r.toString());
+    o.addProperty("digest", x.digest());
+    o.addProperty("mediaType", x.mediaType());
+    o.addProperty("size", x.bytes().length);
+    if (OciStore.isIndexType(x.mediaType())) {
+      JsonArray a = new JsonArray();
+      OciJson.parseIndex(x.bytes(), r.toString()).manifests().forEach(d -> a.add(OciJson.toJson(d)));
+      o.add("manifests", a);
+      return OciJson.pretty(o);
+    }
+    OciJson.Manifest m = OciJson.parseManifest(x.bytes(), r.toString());
+    if (m.artifactType() != null) {
+      o.addProperty("artifactType", m.artifactType());
+    }
+    o.add("annotations", OciJson.annotationsJson(m.annotations()));
+    o.add("config", OciJson.toJson(m.config()));
+    JsonArray layers = new JsonArray();
+    m.layers().forEach(d -> layers.add(OciJson.toJson(d)));
+    o.add("layers", layers);
+    List<Descriptor> refs = r.isRemote() ? client(r.host()).referrers(r.repository(), x.digest()) : store.referrers(x.digest());
+    JsonArray ra = new JsonArray();
+    refs.forEach(d -> ra.add(OciJson.toJson(d)));
+    o.add("referrers", ra);
+    return OciJson.pretty(o);
+  }
+
+  /** Deletes blobs no tag reaches (see {@link GcReport}). */
+  public GcReport gc() {
+    return store.gc();
+  }
+
+  /** Checks every blob and index entry of the store; returns the problems (empty: consistent). */
+  public List<String> check() {
+    return store.verify();
+  }
+
+  // ---- credentials and signatures ----
+
+  /** Checks {@code username}/{@code password} against {@code host} and stores them (file mode 0600). */
+  public void login(String host, String username, String password) {
+    RemoteClient probe = new RemoteClient(host, ctx.insecure(), new Credentials.Login(username, password),
+        ctx.connectTimeout(), ctx.requestTimeout(), ctx.maxManifestBytes(), ctx.maxBlobBytes());
+    probe.ping();
+    credentials.store(host, username, password);
+    clients.remove(host);
+  }
+
+  /** Writes a new Ed25519 key pair: {@code privateKey} (mode 0600, PKCS#8 + public block) and {@code publicKey} (X.509 PEM). */
+  public static void generateKeys(Path privateKey, Path publicKey) {
+    Signing.generate(privateKey, publicKey);
+  }
+
+  /**
+   * Signs the manifest digest of {@code ref} with the Ed25519 key in {@code privateKey} and
+   * attaches the signature as a referrer ({@link MediaTypes#SIGNATURE}); in the store, and in the
+   * registry when {@code ref} has a host (through the referrers fallback tag when the registry has
+   * no referrers API). Returns the signature manifest's descriptor.
+   */
+  public Descriptor sign(String ref, Path privateKey) {
+    Reference r = Reference.parse(ref);
+    PrivateKey priv = Signing.readPrivate(privateKey);
+    PublicKey pub = Signing.readPublic(privateKey);
+    String probe = Digest.of(new byte[0]);
+    if (!Signing.verify(pub, probe, Signing.sign(priv, probe))) {
+      throw new RegistryException(RegistryException.BAD_KEY, privateKey + ": its PUBLIC KEY block does not belong to its PRIVATE KEY");
+    }
+    Resolved x = r.isRemote() ? resolveRemote(r) : resolveLocal(r);
+    byte[] signature = Signing.sign(priv, x.digest());
+    Descriptor config = new Descriptor(MediaTypes.OCI_EMPTY, store.writeBlob(EMPTY_JSON), EMPTY_JSON.length);
+    Descriptor layer = new Descriptor(MediaTypes.SIGNATURE_ED25519, store.writeBlob(signature), signature.length);
+    Map<String, String> ann = new LinkedHashMap<>();
+    ann.put(MediaTypes.ANNOTATION_SIGNER, Signing.fingerprint(pub));
+    ann.put(MediaTypes.ANNOTATION_CREATED, DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+    byte[] manifest = OciJson.manifestBytes(MediaTypes.SIGNATURE, config, List.of(layer), x.descriptor(), ann);
+    String digest = store.writeBlob(manifest);
+    Descriptor d = new Descriptor(MediaTypes.OCI_MANIFEST, digest, manifest.length, MediaTypes.SIGNATURE, ann);
+    if (store.hasBlob(x.digest())) {
+      store.addReferrer(d, x.digest());
+    }
+    if (r.isRemote()) {
+      pushReferrer(client(r.host()), r.repository(), digest, x.digest(), null);
+    }
+    return d;
+  }
+
+  /**
+   * Succeeds only when {@code ref} carries a valid signature by {@code trustedPublicKey} over its
+   * manifest digest and every blob of the unit matches its digest; returns the verified manifest
+   * descriptor. Refusals: {@code registry.unsigned} (no signature), {@code
+   * registry.untrusted_signer} (signed by other keys only), {@code registry.bad_signature} (a
+   * signature naming the trusted key that does not verify), {@code registry.digest_mismatch}
+   * (content altered).
+   */
+  public Descriptor verify(String ref, Path trustedPublicKey) {
+    Reference r = Reference.parse(ref);
+    PublicKey trusted = Signing.readPublic(trustedPublicKey);
+    String trustedFp = Signing.fingerprint(trusted);
+    Resolved x = r.isRemote() ? resolveRemote(r) : resolveLocal(r);
+    RemoteClient c = r.isRemote() ? client(r.host()) : null;
+    List<Descriptor> refs = c != null ? c.referrers(r.repository(), x.digest()) : store.referrers(x.digest());
+    List<String> signers = new ArrayList<>();
+    boolean good = false;
+    boolean badByTrusted = false;
+    for (Descriptor ref0 : refs) {
+      if (!MediaTypes.SIGNATURE.equals(ref0.artifactType())) {
+        continue;
+      }
+      byte[] bytes = c != null ? c.getManifest(r.repository(), ref0.digest()).bytes() : store.readManifest(ref0.digest());
+      OciJson.Manifest m = OciJson.parseManifest(bytes, "signature " + ref0.digest());
+      if (m.subject() == null || !x.digest().equals(m.subject().digest()) || m.layers().size() != 1
+          || !MediaTypes.SIGNATURE_ED25519.equals(m.layers().get(0).mediaType())) {
+        continue;
+      }
+      Descriptor layer = m.layers().get(0);
+      byte[] sig = c != null ? c.fetchSmallBlob(r.repository(), layer, 1024) : store.readBlob(layer);
+      String signer = m.annotations().getOrDefault(MediaTypes.ANNOTATION_SIGNER, "unnamed key");
+      signers.add(signer);
+      if (Signing.verify(trusted, x.digest(), sig)) {
+        good = true;
+        break;
+      }
+      if (trustedFp.equals(signer)) {
+        badByTrusted = true;
+      }
+    }
+    if (!good) {
+      if (signers.isEmpty()) {
+        throw new RegistryException(RegistryException.UNSIGNED, r + " (" + x.digest() + ") carries no b8g signature;"
+            + " refusing it (sign it with: b8g registry sign " + r + " KEY)");
+      }
+      if (badByTrusted) {
+        throw new RegistryException(RegistryException.BAD_SIGNATURE, r + " (" + x.digest() + ") has a signature naming the trusted key "
+            + trustedFp + " that does not verify; the unit or the signature was altered");
+      }
+      throw new RegistryException(RegistryException.UNTRUSTED_SIGNER, r + " (" + x.digest() + ") is signed only by "
+          + String.join(", ", signers) + ", not by the trusted key " + trustedFp);
+    }
+    OciJson.Manifest m = unitManifest(x, r.toString());
+    if (c != null) {
+      fetchBlobs(c, r.repository(), m);
+    }
+    store.readBlob(m.config());
+    for (Descriptor d : m.layers()) {
+      store.checkBlob(d);
+    }
+    return x.descriptor();
+  }
+
+  // ---- resolution ----
+
+  private record Resolved(byte[] bytes, String digest, String mediaType, String artifactType) {
+    Descriptor descriptor() {
+      return new Descriptor(mediaType, digest, bytes.length, artifactType, Map.of());
+    }
+  }
+
+  private Resolved resolveLocal(Reference r) {
+    String digest;
+    if (r.tag() != null) {
+      Descriptor d = store.resolve(r.storeTag()).orElseThrow(() -> new RegistryException(RegistryException.NOT_FOUND,
+          "no " + r + " in the store " + store.root() + (r.isRemote() ? "; pull it first" : "") + " (b8g registry ls lists what is there)"));
+      digest = d.digest();
+      if (r.digest() != null && !r.digest().equals(digest)) {
+        throw new RegistryException(RegistryException.DIGEST_MISMATCH, r + ": the tag points at " + digest + ", not at " + r.digest());
+      }
+    } else {
+      digest = r.digest();
+      if (!store.hasBlob(digest)) {
+        throw new RegistryException(RegistryException.NOT_FOUND, "no manifest " + digest + " in the store " + store.root());
+      }
+    }
+    return resolved(store.readManifest(digest), digest, r.toString());
+  }
+
+  private Resolved resolveRemote(Reference r) {
+    RemoteClient.Fetched f = client(r.host()).getManifest(r.repository(), r.remoteReference());
+    return resolved(f.bytes(), f.digest(), r.toString());
+  }
+
+  private static Resolved resolved(byte[] bytes, String digest, String what) {
+    JsonObject o = OciJson.parseObject(bytes, what);
+    String declared = o.has("mediaType") && o.get("mediaType").isJsonPrimitive() ? o.get("mediaType").getAsString() : null;
+    if (OciJson.isIndex(declared, o)) {
+      return new Resolved(bytes, digest, OciJson.parseIndex(o, what).mediaType(), null);
+    }
+    OciJson.Manifest m = OciJson.parseManifest(bytes, what);
+    return new Resolved(bytes, digest, m.mediaType(), m.artifactType());
+  }
+
+  RemoteClient client(String host) {
+    return clients.computeIfAbsent(host, h -> new RemoteClient(h, ctx.insecure(), credentials.forHost(h),
+        ctx.connectTimeout(), ctx.requestTimeout(), ctx.maxManifestBytes(), ctx.maxBlobBytes()));
+  }
+
+  OciStore store() {
+    return store;
+  }
+}

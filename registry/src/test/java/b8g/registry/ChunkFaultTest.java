@@ -1,0 +1,140 @@
+package b8g.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A forwarding proxy in front of the real registry loses one PATCH of a chunked upload: either
+ * the request (the registry never sees it) or the answer (it did). The push still completes.
+ */
+class ChunkFaultTest {
+  private static final Set<String> HOP = Set.of("host", "content-length", "connection", "transfer-encoding",
+      "expect", "upgrade", "keep-alive");
+  @TempDir static Path serverDir;
+  static RegistryServer server;
+  @TempDir Path home;
+  private HttpServer proxy;
+  private String proxyHost;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final AtomicInteger patches = new AtomicInteger();
+  private final AtomicInteger statusQueries = new AtomicInteger();
+  private final AtomicInteger starts = new AtomicInteger();
+  private volatile String lose = "none";
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = RegistryServer.start(serverDir);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void startProxy() throws IOException {
+    proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    proxy.createContext("/", this::forward);
+    proxy.start();
+    proxyHost = "127.0.0.1:" + proxy.getAddress().getPort();
+  }
+
+  @AfterEach
+  void stopProxy() {
+    proxy.stop(0);
+  }
+
+  private void forward(HttpExchange x) throws IOException {
+    try (x) {
+      byte[] body = x.getRequestBody().readAllBytes();
+      String method = x.getRequestMethod();
+      boolean losing = method.equals("PATCH") && patches.incrementAndGet() == 2;
+      if (losing && lose.equals("request")) {
+        throw new IOException("losing the second chunk before the registry sees it");
+      }
+      if (method.equals("GET") && x.getRequestURI().getPath().contains("/blobs/uploads/")) {
+        statusQueries.incrementAndGet();
+      }
+      if (method.equals("POST") && x.getRequestURI().getPath().endsWith("/blobs/uploads/")) {
+        starts.incrementAndGet();
+      }
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + server.host + x.getRequestURI()))
+          .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+      x.getRequestHeaders().forEach((k, vs) -> {
+        if (!HOP.contains(k.toLowerCase(java.util.Locale.ROOT))) {
+          vs.forEach(v -> b.header(k, v));
+        }
+      });
+      HttpResponse<byte[]> r;
+      try {
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      if (losing && lose.equals("answer")) {
+        throw new IOException("losing the answer to the second chunk");
+      }
+      r.headers().map().forEach((k, vs) -> {
+        if (!HOP.contains(k.toLowerCase(java.util.Locale.ROOT))) {
+          vs.forEach(v -> x.getResponseHeaders().add(k, v.replace(server.host, proxyHost)));
+        }
+      });
+      byte[] out = r.body();
+      x.sendResponseHeaders(r.statusCode(), method.equals("HEAD") || out.length == 0 ? -1 : out.length);
+      if (!method.equals("HEAD") && out.length > 0) {
+        x.getResponseBody().write(out);
+      }
+    }
+  }
+
+  private void pushThroughProxy(String repo) {
+    Unit unit = Fixtures.unit("big", "z".repeat(2000));
+    try (Registry reg = Registry.open(new Registry.Context().home(home.resolve("a")).chunkSize(512))) {
+      reg.push(unit, proxyHost + "/" + repo + ":1");
+    }
+    try (Registry reg = Fixtures.open(home.resolve("b"))) {
+      Fixtures.assertSameFiles(unit, reg.pull(server.host + "/" + repo + ":1"));
+      assertEquals(List.of(), reg.check());
+    }
+  }
+
+  @Test
+  void shouldResumeFromTheRegistrysOffsetWhenAChunkIsLost() {
+    lose = "request";
+    pushThroughProxy("resume/lost-request");
+    assertTrue(statusQueries.get() >= 1, "asked the registry where the upload stands");
+    assertEquals(4, starts.get(), "one upload per blob (config and three layers), none restarted");
+  }
+
+  @Test
+  void shouldStartOverWhenTheRegistryDroppedTheUpload() {
+    lose = "answer";
+    pushThroughProxy("resume/lost-answer");
+    assertTrue(statusQueries.get() >= 1);
+    // distribution 2.8 cancels an upload whose state token went stale: one upload starts over
+    assertEquals(5, starts.get(), "four blobs plus one restarted upload");
+  }
+}

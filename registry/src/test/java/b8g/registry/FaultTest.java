@@ -1,0 +1,236 @@
+package b8g.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults injected by a tiny in-test registry (com.sun.net.httpserver): each gives a clear error
+ * and leaves the local store consistent with its previous content intact.
+ */
+class FaultTest {
+  @TempDir Path home;
+  private HttpServer server;
+  private String host;
+  private volatile String fault = "none";
+  private volatile String requiredAuth;
+  private volatile boolean bearer;
+  private Unit.Packed packed;
+  private Unit kept;
+  private Registry reg;
+
+  @BeforeEach
+  void start() throws IOException {
+    packed = Fixtures.unit("remote", "r").pack();
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+    host = "127.0.0.1:" + server.getAddress().getPort();
+    reg = Registry.open(new Registry.Context().home(home).maxManifestBytes(64 * 1024));
+    kept = Fixtures.unit("kept", "k");
+    reg.push(kept, "kept:1");
+  }
+
+  @AfterEach
+  void stop() {
+    reg.close();
+    server.stop(0);
+  }
+
+  private void handle(HttpExchange x) throws IOException {
+    try (x) {
+      String path = x.getRequestURI().getPath();
+      if (path.equals("/token")) {
+        send(x, 200, "{\"token\":\"t0k3n\"}", "application/json");
+        return;
+      }
+      String auth = x.getRequestHeaders().getFirst("Authorization");
+      if (bearer && !"Bearer t0k3n".equals(auth)) {
+        x.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host + "/token\",service=\"fake\",scope=\"repository:f/u:pull\"");
+        send(x, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}", "application/json");
+        return;
+      }
+      if (requiredAuth != null && !requiredAuth.equals(auth)) {
+        x.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"fake\"");
+        send(x, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"detail\":null}]}", "application/json");
+        return;
+      }
+      if (fault.equals("500")) {
+        send(x, 500, "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"disk on fire\",\"detail\":\"rack 7\"}]}", "application/json");
+        return;
+      }
+      if (path.startsWith("/v2/f/u/referrers/") && fault.equals("referrers-api")) {
+        Descriptor sig = new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + "1".repeat(64), 10, MediaTypes.SIGNATURE, Map.of());
+        send(x, 200, OciJson.indexBytes(List.of(sig)), MediaTypes.OCI_INDEX);
+        return;
+      }
+      if (path.equals("/v2/")) {
+        send(x, 200, "{}", "application/json");
+      } else if (path.startsWith("/v2/f/u/manifests/")) {
+        String ref = path.substring("/v2/f/u/manifests/".length());
+        if (ref.startsWith("sha256-")) {
+          send(x, 404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}", "application/json");
+        } else if (fault.equals("huge-manifest")) {
+          send(x, 200, "{\"pad\":\"" + "x".repeat(100_000) + "\"}", MediaTypes.OCI_MANIFEST);
+        } else {
+          x.getResponseHeaders().add("Docker-Content-Digest", packed.descriptor().digest());
+          send(x, 200, packed.manifest(), MediaTypes.OCI_MANIFEST);
+        }
+      } else if (path.startsWith("/v2/f/u/blobs/")) {
+        byte[] blob = packed.blobs().get(path.substring("/v2/f/u/blobs/".length()));
+        if (blob == null) {
+          send(x, 404, "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"blob unknown\"}]}", "application/json");
+        } else if (fault.equals("wrong-bytes")) {
+          byte[] wrong = blob.clone();
+          wrong[wrong.length / 2] ^= 1;
+          send(x, 200, wrong, "application/octet-stream");
+        } else if (fault.equals("drop")) {
+          throw new IOException("dropping the connection on purpose");
+        } else if (fault.equals("truncate")) {
+          x.sendResponseHeaders(200, blob.length);
+          OutputStream out = x.getResponseBody();
+          out.write(blob, 0, blob.length / 2);
+          out.flush();
+          throw new IOException("cutting the download on purpose");
+        } else {
+          send(x, 200, blob, "application/octet-stream");
+        }
+      } else {
+        send(x, 404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"unknown\"}]}", "application/json");
+      }
+    }
+  }
+
+  private static void send(HttpExchange x, int status, String body, String type) throws IOException {
+    send(x, status, body.getBytes(StandardCharsets.UTF_8), type);
+  }
+
+  private static void send(HttpExchange x, int status, byte[] body, String type) throws IOException {
+    x.getResponseHeaders().add("Content-Type", type);
+    if (x.getRequestMethod().equals("HEAD")) {
+      x.sendResponseHeaders(status, -1);
+      return;
+    }
+    x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    x.getResponseBody().write(body);
+  }
+
+  private RegistryException pullFails(String expectedCode) {
+    RegistryException e = assertThrows(RegistryException.class, () -> reg.pull(host + "/f/u:1"));
+    assertEquals(expectedCode, e.code(), e.getMessage());
+    assertEquals(List.of(), reg.check(), "the store stays consistent");
+    assertEquals(List.of("kept:1"), reg.ls(null), "no tag for what failed");
+    Fixtures.assertSameFiles(kept, reg.pull("kept:1"));
+    return e;
+  }
+
+  @Test
+  void shouldPullFromTheFakeWhenNothingIsWrong() {
+    Fixtures.assertSameFiles(Fixtures.unit("remote", "r"), reg.pull(host + "/f/u:1"));
+  }
+
+  @Test
+  void shouldRefuseABlobWhoseBytesDoNotMatchItsDigest() {
+    fault = "wrong-bytes";
+    RegistryException e = pullFails(RegistryException.DIGEST_MISMATCH);
+    assertTrue(e.getMessage().contains("sha256:"), e.getMessage());
+  }
+
+  @Test
+  void shouldReportTheRegistryErrorBodyOfA500() {
+    fault = "500";
+    RegistryException e = pullFails(RegistryException.SERVER_ERROR);
+    assertTrue(e.getMessage().contains("UNKNOWN: disk on fire [rack 7]"), e.getMessage());
+  }
+
+  @Test
+  void shouldReportADroppedConnection() {
+    fault = "drop";
+    pullFails(RegistryException.CONNECTION);
+  }
+
+  @Test
+  void shouldReportATruncatedDownload() {
+    fault = "truncate";
+    RegistryException e = pullFails(RegistryException.CONNECTION);
+    assertTrue(e.getMessage().contains("nothing was stored"), e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseAManifestOverTheSizeLimit() {
+    fault = "huge-manifest";
+    RegistryException e = pullFails(RegistryException.TOO_LARGE);
+    assertTrue(e.getMessage().contains("65536"), e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseWrongCredentialsAndUnsafeCredentialFiles() throws IOException {
+    requiredAuth = "Basic " + Base64.getEncoder().encodeToString("me:right".getBytes(StandardCharsets.UTF_8));
+    RegistryException none = pullFails(RegistryException.UNAUTHORIZED);
+    assertTrue(none.getMessage().contains("b8g registry login"), none.getMessage());
+
+    RegistryException wrong = assertThrows(RegistryException.class, () -> reg.login(host, "me", "wrong"));
+    assertEquals(RegistryException.UNAUTHORIZED, wrong.code());
+    assertTrue(wrong.getMessage().contains("authentication required"), wrong.getMessage());
+
+    reg.login(host, "me", "right");
+    Path creds = home.resolve("credentials.json");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(creds)));
+    Fixtures.assertSameFiles(Fixtures.unit("remote", "r"), reg.pull(host + "/f/u:1"));
+
+    Files.setPosixFilePermissions(creds, PosixFilePermissions.fromString("rw-r--r--"));
+    try (Registry other = Registry.open(new Registry.Context().home(home))) {
+      RegistryException unsafe = assertThrows(RegistryException.class, () -> other.pull(host + "/f/u:1"));
+      assertEquals(RegistryException.CREDENTIALS, unsafe.code());
+      assertTrue(unsafe.getMessage().contains("chmod 600"), unsafe.getMessage());
+    }
+  }
+
+  @Test
+  void shouldFetchABearerTokenFromTheChallengedRealm() {
+    bearer = true;
+    Fixtures.assertSameFiles(Fixtures.unit("remote", "r"), reg.pull(host + "/f/u:1"));
+  }
+
+  @Test
+  void shouldRefuseABlobOverTheSizeLimit() {
+    reg.close();
+    reg = Registry.open(new Registry.Context().home(home).maxBlobBytes(16));
+    RegistryException e = pullFails(RegistryException.TOO_LARGE);
+    assertTrue(e.getMessage().contains("over the limit of 16"), e.getMessage());
+  }
+
+  @Test
+  void shouldUseTheReferrersApiWhenTheRegistryHasIt() {
+    fault = "referrers-api";
+    List<Descriptor> refs = reg.client(host).referrers("f/u", packed.descriptor().digest());
+    assertEquals(1, refs.size());
+    assertEquals(MediaTypes.SIGNATURE, refs.get(0).artifactType());
+  }
+
+  @Test
+  void shouldParseTheDistributionErrorFormat() {
+    assertEquals("NAME_UNKNOWN: repository name not known to registry [{\"name\":\"x\"}]",
+        RemoteClient.errorText("{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\",\"detail\":{\"name\":\"x\"}}]}"
+            .getBytes(StandardCharsets.UTF_8)));
+    assertEquals("plain text", RemoteClient.errorText("plain text".getBytes(StandardCharsets.UTF_8)));
+  }
+}

@@ -1,0 +1,166 @@
+package b8g.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Happy paths and refusals against a real Distribution 2.8 server. */
+class RemoteRegistryTest {
+  @TempDir static Path serverDir;
+  static RegistryServer server;
+  @TempDir Path home;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = RegistryServer.start(serverDir);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private Registry open(Path h) {
+    return Registry.open(new Registry.Context().home(h).chunkSize(0).tagPageSize(1));
+  }
+
+  @Test
+  void shouldPushPullTagListAndDelete() {
+    String repo = server.host + "/demo/app";
+    Unit unit = Fixtures.unit("app", "push");
+    try (Registry a = open(home.resolve("a")); Registry b = open(home.resolve("b"))) {
+      Descriptor pushed = a.push(unit, repo + ":1.0");
+      a.tag(repo + ":1.0", repo + ":stable");
+      a.tag(repo + ":1.0", repo + ":latest");
+      // paging with n=1 follows three Link headers
+      assertEquals(List.of(repo + ":1.0", repo + ":latest", repo + ":stable"), b.ls(repo).stream().sorted().toList());
+
+      Unit pulled = b.pull(repo + ":stable");
+      Fixtures.assertSameFiles(unit, pulled);
+      assertEquals(List.of(repo + ":stable"), b.ls(null));
+      Fixtures.assertSameFiles(unit, b.pull(repo + "@" + pushed.digest()));
+      assertTrue(b.inspect(repo + ":1.0").contains(pushed.digest()));
+      Path out = home.resolve("out");
+      pulled.extractTo(out);
+      assertTrue(Files.isRegularFile(out.resolve("lib/util.js")));
+
+      assertEquals(2, b.rm(repo + ":stable")); // the registry's manifest and the store's tag
+      RegistryException e = assertThrows(RegistryException.class, () -> b.pull(repo + ":1.0"));
+      assertEquals(RegistryException.NOT_FOUND, e.code());
+      assertTrue(e.getMessage().contains("MANIFEST_UNKNOWN"), e.getMessage());
+      assertEquals(List.of(), b.check());
+    }
+  }
+
+  @Test
+  void shouldFailClearlyForAMissingTagAndKeepTheStore() {
+    try (Registry reg = open(home)) {
+      Unit kept = Fixtures.unit("kept", "k");
+      reg.push(kept, "kept:1");
+      RegistryException e = assertThrows(RegistryException.class, () -> reg.pull(server.host + "/demo/none:nope"));
+      assertEquals(RegistryException.NOT_FOUND, e.code());
+      assertTrue(e.getMessage().contains("demo/none:nope"), e.getMessage());
+      assertEquals(List.of(), reg.check());
+      Fixtures.assertSameFiles(kept, reg.pull("kept:1"));
+    }
+  }
+
+  @Test
+  void shouldResumeAChunkedUploadAfterAnInterruption() throws Exception {
+    byte[] image = new byte[300_000];
+    new Random(7).nextBytes(image);
+    try (Registry reg = open(home)) {
+      OciStore store = reg.store();
+      String digest = store.writeBlob(image);
+      Descriptor d = new Descriptor(MediaTypes.IMAGE, digest, image.length);
+      String repo = "chunked/blob";
+      int chunk = 128 * 1024;
+
+      RemoteClient first = reg.client(server.host);
+      String location = first.startUpload(repo);
+      location = first.patchChunk(location, store.blobPath(digest), 0, chunk);
+      // the first client is gone (a crash, a lost connection); a fresh one asks where the upload stands
+      RemoteClient second = new RemoteClient(server.host, false, null, java.time.Duration.ofSeconds(5),
+          java.time.Duration.ofSeconds(30), 4 << 20, 1 << 30);
+      assertEquals(chunk, second.uploadStatus(location));
+      second.resumeUpload(repo, location, store.blobPath(digest), d, chunk);
+      assertTrue(second.blobExists(repo, digest));
+
+      OciStore other = OciStore.open(home.resolve("other"), 4 << 20);
+      second.fetchBlob(repo, d, other);
+      assertEquals(digest, Digest.of(other.readBlob(d)));
+    }
+  }
+
+  @Test
+  void shouldPushLargeBlobsInChunksThroughTheRegistryEntry() {
+    try (Registry reg = Registry.open(new Registry.Context().home(home).chunkSize(64))) {
+      Unit unit = Fixtures.unit("chunky", "c".repeat(500));
+      reg.push(unit, server.host + "/chunky/app:1");
+      try (Registry other = open(home.resolve("o"))) {
+        Fixtures.assertSameFiles(unit, other.pull(server.host + "/chunky/app:1"));
+      }
+    }
+  }
+
+  @Test
+  void shouldMountBlobsAcrossRepositories() {
+    try (Registry reg = open(home)) {
+      Unit unit = Fixtures.unit("mnt", "mount");
+      reg.push(unit, server.host + "/mount/src:1");
+      RemoteClient c = reg.client(server.host);
+      int uploadsBefore = c.uploaded.get();
+      reg.tag(server.host + "/mount/src:1", server.host + "/mount/dst:1");
+      assertEquals(4, c.mounted.get(), "config and three layers mounted");
+      assertEquals(uploadsBefore, c.uploaded.get());
+      try (Registry other = open(home.resolve("o"))) {
+        Fixtures.assertSameFiles(unit, other.pull(server.host + "/mount/dst:1"));
+      }
+    }
+  }
+
+  @Test
+  void shouldVerifyASignedUnitAfterARoundTripAndRefuseOthers() {
+    Path priv = home.resolve("keys/me.pem");
+    Path pub = home.resolve("keys/me.pub");
+    Path otherPriv = home.resolve("keys/other.pem");
+    Registry.generateKeys(priv, pub);
+    Registry.generateKeys(otherPriv, home.resolve("keys/other.pub"));
+    String ref = server.host + "/signed/app:1";
+    try (Registry a = open(home.resolve("a")); Registry b = open(home.resolve("b"))) {
+      Descriptor unit = a.push(Fixtures.unit("signed", "s"), ref);
+      assertEquals(RegistryException.UNSIGNED, assertThrows(RegistryException.class, () -> b.verify(ref, pub)).code());
+      a.sign(ref, otherPriv);
+      RegistryException foreign = assertThrows(RegistryException.class, () -> b.verify(ref, pub));
+      assertEquals(RegistryException.UNTRUSTED_SIGNER, foreign.code());
+      a.sign(ref, priv);
+
+      // Distribution 2.8 has no referrers API: the signatures sit in the sha256-<hex> fallback index
+      RemoteClient c = b.client(server.host);
+      assertTrue(c.findManifest("signed/app", RemoteClient.fallbackTag(unit.digest())).isPresent());
+      assertEquals(2, c.referrers("signed/app", unit.digest()).size());
+      assertEquals(unit.digest(), b.verify(ref, pub).digest());
+
+      // pulled into another store, the signatures come along and verify offline
+      b.pull(ref);
+      assertEquals(unit.digest(), b.verify("" + ref, pub).digest());
+      assertFalse(b.ls(server.host + "/signed/app").stream().anyMatch(t -> t.contains("sha256-")));
+
+      // the tag moved to altered content: that manifest is not signed
+      a.push(Fixtures.unit("signed", "altered"), ref);
+      assertEquals(RegistryException.UNSIGNED, assertThrows(RegistryException.class, () -> b.verify(ref, pub)).code());
+    }
+  }
+}
