@@ -13,11 +13,10 @@ import com.caoccao.javet.interop.callback.IJavetDirectCallable;
 import com.caoccao.javet.interop.callback.JavetCallbackContext;
 import com.caoccao.javet.interop.callback.JavetCallbackType;
 import com.caoccao.javet.values.V8Value;
-import com.caoccao.javet.values.reference.V8ValueArray;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import com.caoccao.javet.values.reference.V8ValueGlobalObject;
-import com.caoccao.javet.values.reference.V8ValueObject;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -285,48 +284,52 @@ public final class Component {
     table.remove(slot);
   }
 
-  /** Describes an installed capability as the prelude expects: {name, kind, slot, rights, size, buffer}. */
-  V8ValueObject describe(V8Runtime rt, String name, int slot, Capability cap) throws JavetException {
-    V8ValueObject d = rt.createV8ValueObject();
-    d.set("name", name);
-    d.set("slot", slot);
-    d.set("rights", Right.mask(cap.rights()));
-    switch (cap.kind()) {
-      case REGION -> {
-        Region region = cap.target(Region.class);
-        d.set("kind", "region");
-        d.set("size", (double) region.size());
-        // Never hand JS memory it may not write (DESIGN.md): only a read+write holder gets a view.
-        if (cap.has(Right.READ) && cap.has(Right.WRITE)) {
-          try (V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(region.byteBuffer())) {
-            d.set("buffer", ab);
-          }
-        }
-      }
-      case CHANNEL_READER, CHANNEL_WRITER -> {
-        d.set("kind", cap.kind() == Capability.Kind.CHANNEL_READER ? "reader" : "writer");
-        try (V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(cap.target(Ring.class).region().byteBuffer())) {
-          d.set("buffer", ab);
-        }
-      }
-      case RUN -> d.set("kind", "run");
-      case WATCH -> d.set("kind", "watch");
-      case LOG -> d.set("kind", "log");
-      default -> throw new ComponentException("capability.kind", "a " + cap.kind() + " capability cannot be placed in env");
+  /**
+   * Installs capabilities and describes them for the prelude: one string of length-prefixed fields
+   * (name, kind, slot, rights, size, value) per entry. A string, not a V8 object: building an
+   * object from Java would run any setter user code put on {@code Object.prototype}. Shared
+   * memory is handed over separately, by slot ({@code OP_BUFFER}), as a return value.
+   */
+  String installAll(Map<String, Capability> caps) {
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, Capability> e : caps.entrySet()) {
+      Capability cap = e.getValue();
+      int slot = install(cap);
+      String kind = switch (cap.kind()) {
+        case REGION -> "region";
+        case CHANNEL_READER -> "reader";
+        case CHANNEL_WRITER -> "writer";
+        case RUN -> "run";
+        case WATCH -> "watch";
+        case LOG -> "log";
+        default -> throw new ComponentException("capability.kind", "a " + cap.kind() + " capability cannot be placed in env");
+      };
+      long size = cap.kind() == Capability.Kind.REGION ? cap.target(Region.class).size() : 0;
+      describe(b, e.getKey(), kind, slot, Right.mask(cap.rights()), size, "");
     }
-    return d;
+    return b.toString();
   }
 
-  /** Installs capabilities and returns their JS descriptors (used by start and by link). */
-  V8ValueArray installAll(V8Runtime rt, Map<String, Capability> caps) throws JavetException {
-    V8ValueArray arr = rt.createV8ValueArray();
-    for (Map.Entry<String, Capability> e : caps.entrySet()) {
-      int slot = install(e.getValue());
-      try (V8ValueObject d = describe(rt, e.getKey(), slot, e.getValue())) {
-        arr.push(d);
-      }
+  static void describe(StringBuilder b, String name, String kind, int slot, int rights, long size, String value) {
+    for (String f : new String[] {name, kind, Integer.toString(slot), Integer.toString(rights), Long.toString(size), value}) {
+      b.append(f.length()).append(':').append(f);
     }
-    return arr;
+  }
+
+  /** The shared memory behind a region (read and write rights only) or a channel end, zero copy. */
+  V8ValueArrayBuffer buffer(V8Runtime rt, Capability cap) throws JavetException {
+    ByteBuffer bb = switch (cap.kind()) {
+      case REGION -> {
+        // Never hand JS memory it may not write (DESIGN.md): only a read+write holder gets a view.
+        if (!cap.has(Right.READ) || !cap.has(Right.WRITE)) {
+          throw new ComponentException("capability.rights", "a shared view needs read and write rights; use read(offset, length)");
+        }
+        yield cap.target(Region.class).byteBuffer();
+      }
+      case CHANNEL_READER, CHANNEL_WRITER -> cap.target(Ring.class).region().byteBuffer();
+      default -> throw new ComponentException("capability.kind", "a " + cap.kind().name().toLowerCase(java.util.Locale.ROOT) + " capability has no memory");
+    };
+    return rt.createV8ValueArrayBuffer(bb);
   }
 
   HostServices services() {
@@ -368,17 +371,12 @@ public final class Component {
             values.add(e);
           }
         }
-        try (V8ValueArray descs = installAll(r, caps);
-             V8Value main = r.getExecutor("typeof main === 'function' ? main : undefined").setResourceName("b8g:start").execute()) {
-          for (EnvEntry v : values) {
-            try (V8ValueObject d = r.createV8ValueObject()) {
-              d.set("name", v.name());
-              d.set("kind", "value");
-              d.set("value", v.value());
-              descs.push(d);
-            }
-          }
-          enter(r, IN_START, descs, main);
+        StringBuilder descs = new StringBuilder(installAll(caps));
+        for (EnvEntry v : values) {
+          describe(descs, v.name(), "value", -1, 0, 0, v.value());
+        }
+        try (V8Value main = r.getExecutor("typeof main === 'function' ? main : undefined").setResourceName("b8g:start").execute()) {
+          enter(r, IN_START, descs.toString(), main);
         }
       });
       started.countDown();

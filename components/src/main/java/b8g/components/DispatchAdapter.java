@@ -44,6 +44,7 @@ final class DispatchAdapter {
   static final int OP_EXPORT = 11;
   static final int OP_LINK = 12;
   static final int OP_TIMER = 13;
+  static final int OP_BUFFER = 14;
 
   /** Largest single copy a read-only region read may ask for; bigger reads are split by the caller. */
   static final int MAX_COPY = 64 << 20;
@@ -128,8 +129,7 @@ final class DispatchAdapter {
       case OP_ATTENUATE -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.REGION);
         Capability narrower = cap.attenuate(Right.fromMask(intArg(a, 2, "rights")));
-        int slot = component.install(narrower);
-        return component.describe(rt, "attenuated", slot, narrower);
+        return rt.createV8ValueString(component.installAll(Map.of("attenuated", narrower)));
       }
       case OP_RUN -> {
         Capability run = table.require(intArg(a, 1, "slot"), null, Kind.RUN);
@@ -175,7 +175,7 @@ final class DispatchAdapter {
       case OP_LINK -> {
         String secret = stringArg(a, 1, "secret", 256);
         Map<String, Capability> caps = component.services().link(component, secret);
-        return component.installAll(rt, caps);
+        return rt.createV8ValueString(component.installAll(caps));
       }
       case OP_TIMER -> {
         int id = intArg(a, 1, "timer id");
@@ -185,6 +185,10 @@ final class DispatchAdapter {
         }
         component.scheduleTimer(id, ms);
         return rt.createV8ValueUndefined();
+      }
+      case OP_BUFFER -> {
+        Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
+        return component.buffer(rt, cap);
       }
       default -> throw new ComponentException("type", "unknown operation " + op);
     }

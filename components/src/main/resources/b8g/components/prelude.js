@@ -55,11 +55,23 @@
   const NumberIsInteger = Number.isInteger;
   const SymbolAsyncIterator = Symbol.asyncIterator;
   const MathMin = Math.min;
+  const StringToLowerCase = String.prototype.toLowerCase;
+  const RegExpExec = RegExp.prototype.exec;
+  const NumberCtor = Number;
 
   // A transferred ArrayBuffer keeps aliasing shared memory; user code must not have that power.
   delete ArrayBuffer.prototype.transfer;
   delete ArrayBuffer.prototype.transferToFixedLength;
 
+  const STACK_LINE = /\n\s*at (?:.*\()?([^()\n]+:\d+:\d+)\)?/;
+  // Calls every waiting callback once; callbacks added meanwhile wait for the next wake.
+  function drain(list) {
+    const n = list.length;
+    const fs = [];
+    for (let i = 0; i < n; i++) fs[i] = list[i];
+    list.length = 0;
+    for (let i = 0; i < n; i++) fs[i]();
+  }
   function then(p, onOk, onErr) { return ReflectApply(PromiseThen, p, [onOk, onErr]); }
   function resolved(v) { return ReflectApply(PromiseResolve, PromiseCtor, [v]); }
   function u8len(u8) { return ReflectApply(TypedArrayLength, u8, []); }
@@ -98,7 +110,7 @@
   // Operation codes, shared with DispatchAdapter.java.
   const OP_SIGNAL = 1, OP_LOG = 2, OP_EXIT = 3, OP_REGION_READ = 4, OP_REGION_WRITE = 5,
     OP_ATTENUATE = 6, OP_RUN = 7, OP_CHILD_TERMINATE = 8, OP_WATCH_PATH = 9, OP_UNWATCH = 10,
-    OP_EXPORT = 11, OP_LINK = 12, OP_TIMER = 13, OP_TRANSFER_OUT = 14, OP_WATCH_CHILD = 15;
+    OP_EXPORT = 11, OP_LINK = 12, OP_TIMER = 13, OP_BUFFER = 14;
 
   // ---- UTF-8 ----------------------------------------------------------------------------------
   function utf8Encode(s) {
@@ -172,7 +184,7 @@
   class TextDecoder {
     #fatal;
     constructor(label = 'utf-8', options = {}) {
-      const l = StringCtor(label).toLowerCase();
+      const l = ReflectApply(StringToLowerCase, StringCtor(label), []);
       if (l !== 'utf-8' && l !== 'utf8') throw new RangeErrorCtor('TextDecoder supports only utf-8, not ' + label);
       this.#fatal = !!(options && options.fatal);
     }
@@ -270,7 +282,7 @@
     }
     const stub = {
       kind: 'region', size,
-      rights: ObjectFreeze((rights & RIGHT_READ ? ['read'] : []).concat(rights & RIGHT_WRITE ? ['write'] : [])),
+      rights: ObjectFreeze(rights === (RIGHT_READ | RIGHT_WRITE) ? ['read', 'write'] : rights === RIGHT_READ ? ['read'] : rights === RIGHT_WRITE ? ['write'] : []),
       get buffer() { live(); if (buffer === null) throw new CapabilityError('capability.rights', 'a shared view needs read and write rights; use read(offset, length)'); return buffer; },
       read(offset = 0, length = size - offset) {
         live(); range(offset, length);
@@ -282,7 +294,7 @@
         if (buffer !== null) { ReflectApply(TypedArraySet, new Uint8ArrayCtor(buffer, offset, u8len(b)), [b]); return; }
         call(OP_REGION_WRITE, slot, offset, b);
       },
-      attenuate(r) { live(); return stubFor(call(OP_ATTENUATE, slot, rightsMask(r))); },
+      attenuate(r) { live(); return stubFor(decodeDescriptors(call(OP_ATTENUATE, slot, rightsMask(r)))[0]); },
     };
     return register(stub, slot, { kind: 'region', wake() {}, revoke() { revoked = true; detach(buffer); buffer = null; } });
   }
@@ -354,7 +366,7 @@
       if (revoked || transferred) return;
       pump();
       if (watchers.length > 0) {
-        const ws = watchers.splice(0); for (let i = 0; i < ws.length; i++) ws[i]();
+        drain(watchers);
       }
     }
     return register(stub, slot, {
@@ -432,7 +444,7 @@
     function wake() {
       if (revoked || transferred) return;
       pump();
-      if (watchers.length > 0) { const ws = watchers.splice(0); for (let i = 0; i < ws.length; i++) ws[i](); }
+      if (watchers.length > 0) drain(watchers);
     }
     return register(stub, slot, {
       kind: 'writer', wake,
@@ -497,7 +509,7 @@
         const c = mapGet(children, -s);
         if (c === undefined) throw new TypeErrorCtor('not a child of this component');
         push(c.listeners, onEvent);
-        return ObjectFreeze({ close() { const i = c.listeners.indexOf(onEvent); if (i >= 0) c.listeners.splice(i, 1); } });
+        return ObjectFreeze({ close() { for (let i = 0; i < c.listeners.length; i++) if (c.listeners[i] === onEvent) c.listeners[i] = null; } });
       },
       // Calls onEvent({ kind: 'readable' }) whenever the channel end has messages or its end.
       channel(reader, onEvent) {
@@ -509,6 +521,31 @@
       },
     };
     return register(stub, slot, { kind: 'watch', wake() {}, revoke() {} });
+  }
+
+  // Capability descriptors come from the host as one string of length-prefixed fields
+  // (name, kind, slot, rights, size, value per capability), never as objects: an object built by
+  // the host would run setters user code defined on Object.prototype.
+  function decodeDescriptors(s) {
+    const fields = [];
+    let i = 0;
+    while (i < s.length) {
+      const colon = ReflectApply(StringIndexOf, s, [':', i]);
+      const len = NumberCtor(ReflectApply(StringSlice, s, [i, colon]));
+      fields[fields.length] = ReflectApply(StringSlice, s, [colon + 1, colon + 1 + len]);
+      i = colon + 1 + len;
+    }
+    const out = [];
+    for (let k = 0; k + 5 < fields.length; k += 6) {
+      const d = ObjectCreate(null);
+      d.name = fields[k]; d.kind = fields[k + 1]; d.slot = NumberCtor(fields[k + 2]);
+      d.rights = NumberCtor(fields[k + 3]); d.size = NumberCtor(fields[k + 4]); d.value = fields[k + 5];
+      if (d.kind === 'reader' || d.kind === 'writer' || (d.kind === 'region' && d.rights === (RIGHT_READ | RIGHT_WRITE))) {
+        d.buffer = call(OP_BUFFER, d.slot);
+      }
+      out[out.length] = d;
+    }
+    return out;
   }
 
   function stubFor(d) {
@@ -542,7 +579,7 @@
     ObjectDefineProperty(env, 'link', {
       value: function (secret) {
         if (typeof secret !== 'string') throw new TypeErrorCtor('link(secret): secret must be a string');
-        const ds = call(OP_LINK, secret);
+        const ds = decodeDescriptors(call(OP_LINK, secret));
         const out = ObjectCreate(null);
         for (let i = 0; i < ds.length; i++) out[ds[i].name] = stubFor(ds[i]);
         return ObjectFreeze(out);
@@ -561,7 +598,7 @@
   function reason(e) {
     if (!(e instanceof ErrorCtor)) return show(e, 0);
     const stack = StringCtor(e.stack || '');
-    const at = /\n\s*at (?:.*\()?([^()\n]+:\d+:\d+)\)?/.exec(stack);
+    const at = ReflectApply(RegExpExec, STACK_LINE, [stack]);
     return e.name + ': ' + e.message + (at ? ' (at ' + at[1] + ')' : '');
   }
   function enter(op, a, b, c) {
@@ -574,7 +611,7 @@
         const main = b;
         if (typeof main !== 'function') { settle(1, 'the script does not define a function main(env)'); return; }
         let p;
-        try { p = main(buildEnv(a)); } catch (e) { settle(1, reason(e)); return; }
+        try { p = main(buildEnv(decodeDescriptors(a))); } catch (e) { settle(1, reason(e)); return; }
         then(resolved(p), () => settle(0, ''), (e) => settle(1, reason(e)));
         return;
       }
@@ -588,7 +625,7 @@
         mapDelete(children, a);
         const ev = ObjectFreeze({ kind: 'exit', code: b, reason: c });
         ch.resolve(ev);
-        for (let i = 0; i < ch.listeners.length; i++) ch.listeners[i](ev);
+        for (let i = 0; i < ch.listeners.length; i++) if (ch.listeners[i] !== null) ch.listeners[i](ev);
         return;
       }
       case IN_TRANSFERRED: { const r = mapGet(records, a); if (r !== undefined && r.transferred) r.transferred(); return; }

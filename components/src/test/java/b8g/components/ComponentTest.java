@@ -143,7 +143,7 @@ class ComponentTest {
 
   @Test
   void shouldTerminateHeapBombAndReport() throws Exception {
-    Component.Context ctx = new Component.Context().name("bomb").heapBytes(32L << 20)
+    Component.Context ctx = new Component.Context().name("bomb").heapBytes(32L << 20).cpuMillisPerTurn(60_000)
         .script("async function main(env) { const a = []; for (;;) a.push(new Array(10000).fill(1.5)); }", "bomb.js");
     Component bomb = Component.start(ctx);
     components.add(bomb);

@@ -1,0 +1,100 @@
+package b8g.components;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import b8g.capabilities.Capability;
+import b8g.capabilities.Capability.Kind;
+import b8g.capabilities.Right;
+import b8g.components.Component.EnvEntry;
+import b8g.components.Component.ExitStatus;
+import b8g.memory.Region;
+import b8g.memory.Ring;
+import b8g.memory.RingDescriptor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What the prelude adds to ECMAScript, and that user code cannot bend the platform by patching built-ins. */
+class PreludeTest {
+  private final List<Region> regions = new ArrayList<>();
+  private final List<Component> components = new ArrayList<>();
+  private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  private final HostServices logging = new HostServices() {
+    @Override public void log(Component s, String level, String text) { log.add(text); }
+    @Override public long run(Component p, Capability r, String s, Map<String, Capability> g, Map<String, String> v) { throw new ComponentException("capability.unknown", "no"); }
+    @Override public void terminateChild(Component p, long id) {}
+    @Override public long watchPath(Component s, Capability w, String p) { throw new ComponentException("capability.unknown", "no"); }
+    @Override public void unwatch(Component s, long id) {}
+    @Override public void export(Component s, String n, Capability c) {}
+    @Override public Map<String, Capability> link(Component s, String secret) { return HostServices.NONE.link(s, secret); }
+  };
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    for (Component c : components) {
+      c.terminate("test over");
+      assertNotNull(c.awaitExit(Duration.ofSeconds(10)));
+    }
+    regions.forEach(Region::close);
+  }
+
+  private ExitStatus run(String name, String script, EnvEntry... env) throws InterruptedException {
+    Component.Context ctx = new Component.Context().name(name).script(script, name + ".js").services(logging)
+        .grant(EnvEntry.of("log", Capability.root(Kind.LOG, null, EnumSet.noneOf(Right.class))));
+    for (EnvEntry e : env) {
+      ctx.grant(e);
+    }
+    Component c = Component.start(ctx);
+    components.add(c);
+    ExitStatus s = c.awaitExit(Duration.ofSeconds(30));
+    assertNotNull(s);
+    return s;
+  }
+
+  @Test
+  void shouldEncodeAndDecodeUtf8() throws Exception {
+    ExitStatus s = run("utf8", """
+        async function main(env) {
+          const text = 'aé€😀';
+          const bytes = new TextEncoder().encode(text);
+          const back = new TextDecoder().decode(bytes);
+          const lossy = new TextDecoder().decode(new Uint8Array([0x61, 0xff, 0xc3]));
+          let fatal = '';
+          try { new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array([0xff])); } catch (e) { fatal = e.constructor.name; }
+          console.log(Array.from(bytes).join(','), back === text, JSON.stringify(lossy), fatal);
+        }""");
+    assertTrue(s.success(), s.toString());
+    assertEquals(List.of("97,195,169,226,130,172,240,159,152,128 true \"a\uFFFD\uFFFD\" TypeError"), log);
+  }
+
+  @Test
+  void shouldKeepChannelsWorkingWhenUserCodePatchesBuiltins() throws Exception {
+    Region mem = Region.anonymous("ch", 4096 + RingDescriptor.TRAILER_LENGTH);
+    regions.add(mem);
+    Ring ring = Ring.create(mem);
+    ExitStatus s = run("patcher", """
+        Array.prototype.push = function () { throw new Error('patched push'); };
+        Array.prototype.shift = function () { throw new Error('patched shift'); };
+        Uint8Array.prototype.set = function () { throw new Error('patched set'); };
+        Atomics.load = () => 0; Atomics.store = () => 0;
+        Map.prototype.get = () => undefined;
+        Reflect.apply = () => { throw new Error('patched apply'); };
+        async function main(env) {
+          const original = Promise.prototype.then;
+          for (let i = 0; i < 200; i++) { const p = env.out.write('m' + i); if (p) await p; }
+          await env.out.close();
+          let n = 0, last;
+          for (;;) { const m = env.in.tryRead(); if (m === null) { await env.in.ready(); continue; } if (m === undefined) break; n++; last = m; }
+          console.log(n, last, typeof ArrayBuffer.prototype.transfer, typeof ArrayBuffer.prototype.transferToFixedLength);
+        }""",
+        EnvEntry.of("out", Capability.root(Kind.CHANNEL_WRITER, ring, EnumSet.of(Right.WRITE))),
+        EnvEntry.of("in", Capability.root(Kind.CHANNEL_READER, ring, EnumSet.of(Right.READ))));
+    assertTrue(s.success(), s.toString());
+    assertEquals(List.of("200 m199 undefined undefined"), log);
+  }
+}

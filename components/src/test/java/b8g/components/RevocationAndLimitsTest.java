@@ -1,0 +1,111 @@
+package b8g.components;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import b8g.capabilities.Capability;
+import b8g.capabilities.Capability.Kind;
+import b8g.capabilities.Right;
+import b8g.components.Component.EnvEntry;
+import b8g.components.Component.ExitStatus;
+import b8g.components.Component.Outcome;
+import b8g.memory.Region;
+import b8g.memory.Ring;
+import b8g.memory.RingDescriptor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Revoked channel ends, and limits hitting one component while its siblings keep streaming. */
+class RevocationAndLimitsTest {
+  private final List<Region> regions = new ArrayList<>();
+  private final List<Component> components = new ArrayList<>();
+  private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+  private final HostServices logging = new HostServices() {
+    @Override public void log(Component s, String level, String text) { log.add(s.name() + ":" + text); }
+    @Override public long run(Component p, Capability r, String s, Map<String, Capability> g, Map<String, String> v) { throw new ComponentException("capability.unknown", "no"); }
+    @Override public void terminateChild(Component p, long id) {}
+    @Override public long watchPath(Component s, Capability w, String p) { throw new ComponentException("capability.unknown", "no"); }
+    @Override public void unwatch(Component s, long id) {}
+    @Override public void export(Component s, String n, Capability c) {}
+    @Override public Map<String, Capability> link(Component s, String secret) { return HostServices.NONE.link(s, secret); }
+  };
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    for (Component c : components) {
+      c.terminate("test over");
+      assertNotNull(c.awaitExit(Duration.ofSeconds(10)), "component did not end");
+    }
+    regions.forEach(Region::close);
+  }
+
+  private Component start(Component.Context ctx) {
+    ctx.services(logging).grant(EnvEntry.of("log", Capability.root(Kind.LOG, null, EnumSet.noneOf(Right.class))));
+    Component c = Component.start(ctx);
+    components.add(c);
+    return c;
+  }
+
+  private Ring ring(int capacity) {
+    Region r = Region.anonymous("ch", capacity + RingDescriptor.TRAILER_LENGTH);
+    regions.add(r);
+    return Ring.create(r);
+  }
+
+  @Test
+  void shouldRejectPendingReadAndLaterCallsWhenAChannelEndIsRevoked() throws Exception {
+    Ring ring = ring(4096);
+    Capability reader = Capability.root(Kind.CHANNEL_READER, ring, EnumSet.of(Right.READ)).derive();
+    Component c = start(new Component.Context().name("r").script("""
+        async function main(env) {
+          let first;
+          try { await env.in.read(); first = 'resolved?!'; } catch (e) { first = e.name + ':' + e.code; }
+          let second;
+          try { env.in.tryRead(); second = 'read?!'; } catch (e) { second = e.code; }
+          console.log(first, second);
+        }""", "r.js").grant(EnvEntry.of("in", reader)));
+    assertTrue(c.awaitStarted(Duration.ofSeconds(10)));
+    Thread.sleep(100);
+    reader.revoke();
+    ExitStatus s = c.awaitExit(Duration.ofSeconds(20));
+    assertNotNull(s);
+    assertTrue(s.success(), s.toString());
+    assertEquals(List.of("r:CapabilityError:capability.revoked capability.revoked"), log);
+  }
+
+  @Test
+  void shouldTerminateAHeapBombWhileSiblingsKeepStreaming() throws Exception {
+    Ring ring = ring(1 << 16);
+    Component bomb = start(new Component.Context().name("bomb").heapBytes(48L << 20).cpuMillisPerTurn(60_000).script("""
+        async function main(env) {
+          await new Promise(r => setTimeout(r, 100));
+          const hoard = [];
+          for (;;) hoard.push(new Array(100000).fill(Math.random()));
+        }""", "bomb.js"));
+    Component sink = start(new Component.Context().name("sink").script("""
+        async function main(env) { let n = 0, bad = 0; for await (const m of env.in) { if (Number(m) !== n) bad++; n++; } console.log(n, bad); }""", "sink.js")
+        .grant(EnvEntry.of("in", Capability.root(Kind.CHANNEL_READER, ring, EnumSet.of(Right.READ)))));
+    Component source = start(new Component.Context().name("source").script("""
+        async function main(env) {
+          const t = Date.now(); let i = 0;
+          while (Date.now() - t < 1500) { const p = env.out.write(String(i++)); if (p) await p; if (i % 500 === 0) await new Promise(r => setTimeout(r, 1)); }
+          await env.out.close();
+        }""", "source.js").grant(EnvEntry.of("out", Capability.root(Kind.CHANNEL_WRITER, ring, EnumSet.of(Right.WRITE)))));
+    ExitStatus b = bomb.awaitExit(Duration.ofSeconds(60));
+    assertNotNull(b, "the heap bomb was not stopped");
+    assertEquals(Outcome.TERMINATED, b.outcome());
+    assertTrue(b.reason().contains("heap"), b.reason());
+    assertNull(source.status(), "the source should still be streaming when the bomb is stopped");
+    assertTrue(source.awaitExit(Duration.ofSeconds(60)).success());
+    assertTrue(sink.awaitExit(Duration.ofSeconds(60)).success());
+    String[] parts = log.get(0).substring("sink:".length()).split(" ");
+    assertTrue(Integer.parseInt(parts[0]) > 1000, log.toString());
+    assertEquals("0", parts[1], "messages out of order or lost: " + log);
+  }
+}
