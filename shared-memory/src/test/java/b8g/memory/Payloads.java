@@ -76,7 +76,7 @@ final class Payloads {
     if (size >= 8 && getInt(bytes, offset + 4) != crc(bytes, offset + 8, offset + size)) {
       return "message " + seq + ": checksum mismatch";
     }
-    int from = Math.min(size, 8);
+    int from = size >= 8 ? 8 : size >= 4 ? 4 : 0;
     int pool = poolOffset(seq);
     if (!Arrays.equals(bytes, offset + from, offset + size, POOL, pool + from, pool + size)) {
       return "message " + seq + ": contents differ from what was written";

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -87,7 +88,7 @@ class RingStressTest {
       if (blocking) {
         boolean ok = viaBuffer
             ? writer.write(direct, type, PATIENCE)
-            : writer.write(size == max ? scratch : java.util.Arrays.copyOf(scratch, size), type, PATIENCE);
+            : writer.write(size == max ? scratch : Arrays.copyOf(scratch, size), type, PATIENCE);
         if (!ok) {
           throw new AssertionError("writer timed out at message " + seq + ": lost wake-up?");
         }
