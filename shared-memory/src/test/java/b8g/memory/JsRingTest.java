@@ -488,6 +488,80 @@ class JsRingTest {
     assertNull(javaReader.poll());
   }
 
+  @Test
+  void ringJsShouldRejectHostileValuesWithCodes() throws Exception {
+    Ring ring = newRing(CAPACITY);
+    Region region = ring.region();
+    int tail = CAPACITY + RingDescriptor.TAIL_OFFSET;
+    int head = CAPACITY + RingDescriptor.HEAD_OFFSET;
+    try (V8Runtime runtime = runtime(region)) {
+      runtime.getExecutor("""
+          function attempt(f) {
+            try { f(); return 'none'; } catch (e) { return e.code || e.name; }
+          }
+          function corruptMessage(f) {
+            try { f(); return 'none'; } catch (e) { return e.message; }
+          }
+          """).executeVoid();
+      // Descriptor line.
+      region.writeVolatileInt(CAPACITY + 4, 2 << 16);
+      assertEquals("channel.version", js(runtime, "attempt(() => R.reader(ab))"));
+      region.writeVolatileInt(CAPACITY + 4, 1 << 16 | 3);
+      assertEquals("none", js(runtime, "attempt(() => R.reader(ab))"));
+      region.writeVolatileInt(CAPACITY, 0x12345678);
+      assertEquals("channel.corrupt", js(runtime, "attempt(() => R.writer(ab))"));
+      region.writeVolatileInt(CAPACITY, RingDescriptor.MAGIC);
+      region.writeVolatileInt(CAPACITY + 12, 100);
+      assertEquals("channel.corrupt", js(runtime, "attempt(() => R.writer(ab))"));
+      region.writeVolatileInt(CAPACITY + 12, MAX);
+      assertEquals("channel.corrupt", js(runtime, "attempt(() => R.reader(new ArrayBuffer(8192)))"));
+      assertEquals("TypeError", js(runtime, "attempt(() => R.reader({}))"));
+
+      // Records and tail seen by a JS reader; each case on a fresh reader at head 0.
+      String[][] cases = {
+        {"12", "0", "0", "tail 12"},
+        {"8", "0", "0", "record type 0"},
+        {"8", "0", "5", "record type 5"},
+        {"64", "-1", "2", "record length -1"},
+        {"64", "100", "2", "only 64 are published"},
+        {"" + CAPACITY, "" + (MAX + 8), "2", "exceeds maxPayload"},
+        {"64", "8", "1", "does not fill to the end"},
+        {"16", "8", "4", "END record"},
+        {"" + (CAPACITY + 8), "0", "2", "tail " + (CAPACITY + 8)},
+      };
+      for (String[] c : cases) {
+        region.writeVolatileInt(0, Integer.parseInt(c[1]));
+        region.writeVolatileInt(4, Integer.parseInt(c[2]));
+        region.writeVolatileInt(tail, Integer.parseInt(c[0]));
+        String message = js(runtime, "corruptMessage(() => R.reader(ab).poll())");
+        assertTrue(message.startsWith("channel corrupt: ") && message.contains(c[3]), message);
+        assertEquals("channel.corrupt", js(runtime, "attempt(() => R.reader(ab).peek())"));
+      }
+
+      // Head seen by a JS writer: fill the ring, then lie about head.
+      region.writeVolatileInt(tail, 0);
+      region.writeVolatileInt(head, 0);
+      runtime.getExecutor("""
+          const w = R.writer(ab);
+          const big = new Uint8Array(w.maxPayload);
+          while (w.offer(big, 2) !== 0) {}
+          """).executeVoid();
+      region.writeVolatileInt(head, 4);
+      assertTrue(js(runtime, "corruptMessage(() => w.armWait())").contains("not a multiple of 8"));
+      region.writeVolatileInt(head, 1 << 20);
+      assertTrue(js(runtime, "corruptMessage(() => w.offer(big, 2))").contains("beyond tail"));
+      region.writeVolatileInt(head, -8);
+      assertTrue(js(runtime, "corruptMessage(() => w.offer(big, 2))").contains("backwards"));
+      assertEquals("RangeError", js(runtime, "attempt(() => w.offer(new Uint8Array(w.maxPayload + 1), 2))"));
+      assertEquals("RangeError", js(runtime, "attempt(() => w.offer(new Uint8Array(1), 1))"));
+      assertEquals("RangeError", js(runtime, "attempt(() => w.offer(new Uint8Array(1), 4))"));
+    }
+  }
+
+  private static String js(V8Runtime runtime, String expression) throws JavetException {
+    return runtime.getExecutor(expression).executeString();
+  }
+
   private static byte[] constant(int size, int seq) {
     byte[] bytes = new byte[size];
     Arrays.fill(bytes, (byte) seq);
