@@ -113,8 +113,8 @@
       if (length > this.#maxPayload) {
         throw new RangeErrorCtor('message of ' + length + ' bytes exceeds this channel\'s maximum of ' + this.#maxPayload + ' bytes');
       }
-      if (type !== BYTES && type !== TEXT && type !== END) {
-        throw new RangeErrorCtor('record type ' + type + ' cannot be offered: use 2 (BYTES), 3 (TEXT) or 4 (END)');
+      if (type !== BYTES && type !== TEXT && (type !== END || length !== 0)) {
+        throw new RangeErrorCtor('record type ' + type + ' cannot be offered: use 2 (BYTES), 3 (TEXT) or 4 (END, empty)');
       }
       const capacity = this.#capacity;
       const i32 = this.#i32;
