@@ -1,5 +1,6 @@
 package b8g.components;
 
+import b8g.memory.RingScript;
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
@@ -31,7 +32,7 @@ final class Engine {
 
   static {
     V8RuntimeOptions.V8_FLAGS.setMaxHeapSize(MAX_HEAP_MIB);
-    BOOT = "(" + resource("/b8g/components/prelude.js") + ")(" + resource("/b8g/memory/ring.js") + ");";
+    BOOT = "(" + resource("/b8g/components/prelude.js") + ")(" + RingScript.source() + ");";
   }
 
   private Engine() {}
