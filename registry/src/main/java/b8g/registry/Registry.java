@@ -561,7 +561,7 @@ public final class Registry implements AutoCloseable {
     if (!good) {
       if (signers.isEmpty()) {
         throw new RegistryException(RegistryException.UNSIGNED, r + " (" + x.digest() + ") carries no b8g signature;"
-            + " refusing it (sign it with: b8g registry sign " + r + " KEY)");
+            + " refusing it (sign it with: b8g registry sign " + r + " --key KEY)");
       }
       if (badByTrusted) {
         throw new RegistryException(RegistryException.BAD_SIGNATURE, r + " (" + x.digest() + ") has a signature naming the trusted key "
