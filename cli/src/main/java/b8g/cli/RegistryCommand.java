@@ -335,8 +335,8 @@ final class RegistryCommand implements Runnable {
   }
 
   @Command(name = "sign", mixinStandardHelpOptions = true,
-      description = {"Signs REF's manifest digest with an Ed25519 private key and attaches the signature as a referrer",
-          "(in the store, and in the registry when REF has a host)."})
+      description = {"Signs REF's manifest digest with an Ed25519 private key (a referrer of REF).",
+          "The signature is kept in the store, and pushed to the registry when REF has a host."})
   static final class Sign extends Sub {
     @Parameters(paramLabel = "REF")
     String ref;
@@ -407,7 +407,8 @@ final class RegistryCommand implements Runnable {
         return;
       }
       double s = (System.nanoTime() - start) / 1e9;
-      String rate = bytes < 0 ? "" : String.format(" (%.1f MiB, %.1f MiB/s)", bytes / 1048576.0, bytes / 1048576.0 / Math.max(s, 1e-6));
+      String rate = bytes < 0 ? "" : bytes < 1 << 20 ? String.format(" (%.1f KiB)", bytes / 1024.0)
+          : String.format(" (%.1f MiB, %.1f MiB/s)", bytes / 1048576.0, bytes / 1048576.0 / Math.max(s, 1e-6));
       err.printf("b8g: %s: done in %.2f s%s%n", what, s, rate);
       err.flush();
     }
