@@ -32,11 +32,17 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    Host host = Host.launch(new Host.Context()
-        .manifest(manifest)
-        .restartOnScriptChange(watch)
+    return runHost(new Host.Context().manifest(manifest).restartOnScriptChange(watch), verbose,
+        spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /**
+   * Launches the host on {@code ctx} (log lines to {@code out}, failures and restarts to {@code
+   * err}, every event when {@code verbose}), waits for every component and returns {@code run}'s
+   * exit code: 0 all succeeded, 1 one failed or was terminated. Shared with {@code deploy}.
+   */
+  static int runHost(Host.Context ctx, boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
+    Host host = Host.launch(ctx
         .log(line -> {
           synchronized (out) {
             out.println(line);

@@ -418,6 +418,16 @@ public final class Registry implements AutoCloseable {
     return n + local;
   }
 
+  /**
+   * The manifest descriptor {@code ref} names now: a store-only reference from the store, a remote
+   * one from its registry (one manifest request; nothing is stored). Callers pin what they then
+   * pull with {@code name[:tag]@digest}, so a tag moved in between cannot swap the content.
+   */
+  public Descriptor resolve(String ref) {
+    Reference r = Reference.parse(ref);
+    return (r.isRemote() ? resolveRemote(r) : resolveLocal(r)).descriptor();
+  }
+
   /** A JSON description of {@code ref}: digest, media types, annotations, files, signatures. */
   public String inspect(String ref) {
     Reference r = Reference.parse(ref);
@@ -551,7 +561,7 @@ public final class Registry implements AutoCloseable {
     if (!good) {
       if (signers.isEmpty()) {
         throw new RegistryException(RegistryException.UNSIGNED, r + " (" + x.digest() + ") carries no b8g signature;"
-            + " refusing it (sign it with: b8g registry sign " + r + " KEY)");
+            + " refusing it (sign it with: b8g registry sign " + r + " --key KEY)");
       }
       if (badByTrusted) {
         throw new RegistryException(RegistryException.BAD_SIGNATURE, r + " (" + x.digest() + ") has a signature naming the trusted key "

@@ -30,12 +30,18 @@ final class Signing {
       KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
       Files.createDirectories(privateKey.toAbsolutePath().getParent());
       Files.createDirectories(publicKey.toAbsolutePath().getParent());
+      // Checked first so that an existing public key neither is overwritten nor leaves a new
+      // private key behind without its public half.
+      if (Files.exists(publicKey, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new java.nio.file.FileAlreadyExistsException(publicKey.toString());
+      }
       Files.createFile(privateKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       // The private file carries the public key too: a signature names its signer by the public
       // key's fingerprint, and the JDK cannot derive an Ed25519 public key from a private one.
       Files.writeString(privateKey, pem("PRIVATE KEY", kp.getPrivate().getEncoded()) + pem("PUBLIC KEY", kp.getPublic().getEncoded()),
           StandardOpenOption.TRUNCATE_EXISTING);
-      Files.writeString(publicKey, pem("PUBLIC KEY", kp.getPublic().getEncoded()));
+      Files.writeString(publicKey, pem("PUBLIC KEY", kp.getPublic().getEncoded()), StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
     } catch (java.nio.file.FileAlreadyExistsException e) {
       throw new RegistryException(RegistryException.IO, "key file " + e.getFile() + " exists; refusing to overwrite a key", e);
     } catch (IOException e) {

@@ -16,14 +16,20 @@ import java.time.Duration;
 /**
  * A real Distribution 2.8 registry ({@code /usr/bin/docker-registry}, installed by {@code .ci/run})
  * on a free 127.0.0.1 port, with its storage in a test directory. Stopped by {@link #close()}.
+ *
+ * <p>Public and shipped in the registry module's test-jar so that the CLI's tests and the registry
+ * benchmark start the same server the same way.
  */
-final class RegistryServer implements AutoCloseable {
+public final class RegistryServer implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
-  final int port;
-  final String host;
+  /** The port it listens on (127.0.0.1). */
+  public final int port;
+  /** {@code 127.0.0.1:port}, the host part of references to it. */
+  public final String host;
   private final Process process;
   private final Path log;
+  private Path storage;
 
   private RegistryServer(int port, Process process, Path log) {
     this.port = port;
@@ -32,7 +38,8 @@ final class RegistryServer implements AutoCloseable {
     this.log = log;
   }
 
-  static RegistryServer start(Path dir) throws IOException, InterruptedException {
+  /** Starts a server storing below {@code dir}; fails the test (naming .ci/run) when the binary is missing. */
+  public static RegistryServer start(Path dir) throws IOException, InterruptedException {
     if (!Files.isExecutable(BINARY)) {
       fail(BINARY + " is missing: the registry tests need Debian's docker-registry (distribution 2.8);"
           + " .ci/run installs it (apt-get install docker-registry)");
@@ -61,6 +68,7 @@ final class RegistryServer implements AutoCloseable {
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       RegistryServer server = new RegistryServer(port, p, log);
       if (server.awaitReady()) {
+        server.storage = storage;
         return server;
       }
       server.close();
@@ -91,7 +99,18 @@ final class RegistryServer implements AutoCloseable {
     return false;
   }
 
-  String log() throws IOException {
+  /** The server's filesystem storage root (blobs under {@code docker/registry/v2/blobs}). */
+  public Path storage() {
+    return storage;
+  }
+
+  /** Blob {@code sha256:<hex>} as the server keeps it on disk (for tests that alter content). */
+  public Path blobFile(String digest) {
+    String hex = digest.substring("sha256:".length());
+    return storage.resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+  }
+
+  public String log() throws IOException {
     return Files.readString(log);
   }
 

@@ -133,6 +133,26 @@ class StoreTest {
   }
 
   @Test
+  void shouldResolveAReferenceToTheDigestPushed() {
+    try (Registry reg = Fixtures.open(home)) {
+      Descriptor d = reg.push(Fixtures.unit("demo", "r"), "demo/app:1");
+      assertEquals(d.digest(), reg.resolve("demo/app:1").digest());
+      assertEquals(MediaTypes.UNIT, reg.resolve("demo/app@" + d.digest()).artifactType());
+      assertEquals(RegistryException.NOT_FOUND, assertThrows(RegistryException.class, () -> reg.resolve("demo/app:2")).code());
+    }
+  }
+
+  @Test
+  void shouldRefuseKeygenOverAnExistingPublicKeyWithoutLeavingAPrivateOne() throws Exception {
+    Path pub = home.resolve("k.pub");
+    Files.writeString(pub, "someone's key\n");
+    RegistryException e = assertThrows(RegistryException.class, () -> Registry.generateKeys(home.resolve("k.pem"), pub));
+    assertTrue(e.getMessage().contains("refusing to overwrite"), e.getMessage());
+    assertFalse(Files.exists(home.resolve("k.pem")));
+    assertEquals("someone's key\n", Files.readString(pub));
+  }
+
+  @Test
   void shouldRefuseAPrivateKeyReadableByOthers() throws Exception {
     Path priv = home.resolve("k.pem");
     Registry.generateKeys(priv, home.resolve("k.pub"));
