@@ -44,6 +44,7 @@ final class DispatchAdapter {
   static final int OP_EXPORT = 11;
   static final int OP_LINK = 12;
   static final int OP_TIMER = 13;
+  static final int OP_SNAPSHOT = 16;
 
   /** Largest single copy a read-only region read may ask for; bigger reads are split by the caller. */
   static final int MAX_COPY = 64 << 20;
@@ -127,9 +128,12 @@ final class DispatchAdapter {
       }
       case OP_ATTENUATE -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.REGION);
-        Capability narrower = cap.attenuate(Right.fromMask(intArg(a, 2, "rights")));
+        int mask = intArg(a, 2, "rights");
+        Capability narrower = cap.attenuate(Right.fromMask(mask));
         int slot = component.install(narrower);
-        return component.describe(rt, "attenuated", slot, narrower);
+        // Named after its parent so a restore can derive it again from the parent granted then.
+        String parent = component.slotName(intArg(a, 1, "slot"));
+        return component.describe(rt, (parent == null ? "region" : parent) + "#" + mask, slot, narrower);
       }
       case OP_RUN -> {
         Capability run = table.require(intArg(a, 1, "slot"), null, Kind.RUN);
@@ -175,7 +179,7 @@ final class DispatchAdapter {
       case OP_LINK -> {
         String secret = stringArg(a, 1, "secret", 256);
         Map<String, Capability> caps = component.services().link(component, secret);
-        return component.installAll(rt, caps);
+        return component.installAll(rt, caps, "link:");
       }
       case OP_TIMER -> {
         int id = intArg(a, 1, "timer id");
@@ -184,6 +188,14 @@ final class DispatchAdapter {
           throw new ComponentException("range", "delay must not be negative");
         }
         component.scheduleTimer(id, ms);
+        return rt.createV8ValueUndefined();
+      }
+      case OP_SNAPSHOT -> {
+        Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.SNAPSHOT);
+        long id = longArg(a, 2, "request id");
+        String path = stringArg(a, 3, "path", 4096);
+        // Taken by the host after this turn ends (never inside it); the promise settles then.
+        component.services().snapshot(component, cap, path, id);
         return rt.createV8ValueUndefined();
       }
       default -> throw new ComponentException("type", "unknown operation " + op);
