@@ -24,6 +24,8 @@ public final class Capability {
     RUN,
     WATCH,
     LOG,
+    /** The host capability to checkpoint the holding component into a stack image (snapshots). */
+    SNAPSHOT,
     CHILD
   }
 

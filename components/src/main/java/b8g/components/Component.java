@@ -19,12 +19,16 @@ import com.caoccao.javet.values.reference.V8ValueGlobalObject;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -39,8 +43,14 @@ import java.util.concurrent.TimeUnit;
  * another thread); a heap over {@code heapBytes} after a GC, or near V8's own ceiling, is
  * terminated. The host and the other components go on.
  *
- * <p>Thread-safe: {@link #terminate}, {@link #awaitExit} and {@link #post} may be called from any
- * thread; everything touching V8 runs on the component's thread.
+ * <p>Snapshots: a component started with {@link Context#snapshottable} can be paused at a turn
+ * boundary ({@link #pause}) and its V8 context taken ({@link Paused#snapshot}); it then goes on in
+ * a runtime restored from the blob just taken (V8 allows one snapshot per runtime). A component
+ * started with {@link Context#restore} continues from such a blob with the capabilities its
+ * context grants it now, re-bound by name. See snapshots/README.md for what survives.
+ *
+ * <p>Thread-safe: {@link #terminate}, {@link #awaitExit}, {@link #pause} and {@link #post} may be
+ * called from any thread; everything touching V8 runs on the component's thread.
  */
 public final class Component {
   /** How a component ended. */
@@ -86,6 +96,9 @@ public final class Component {
     private final List<EnvEntry> env = new ArrayList<>();
     private HostServices services = HostServices.NONE;
     private Listener listener = (c, s) -> {};
+    private boolean snapshottable;
+    private byte[] restoreBlob;
+    private List<String> restoreHeld = List.of();
 
     public Context name(String v) {
       name = v;
@@ -124,6 +137,34 @@ public final class Component {
       return this;
     }
 
+    /**
+     * Start the isolate with snapshots enabled, so {@link #pause} and {@link Paused#snapshot} work.
+     * Measured here it costs nothing at start, but V8 then leaves WebAssembly and
+     * SharedArrayBuffer out of the context. Off by default.
+     */
+    public Context snapshottable(boolean v) {
+      snapshottable = v;
+      return this;
+    }
+
+    /**
+     * Continue from a V8 context blob instead of running the script: the restored component keeps
+     * its heap, its pending promises and timers, and gets, by name, the capabilities granted in
+     * this context ({@link #grant}); a name it held that is not granted now is revoked in JS.
+     * {@code held} is what it held at the snapshot ({@link ComponentSnapshot#held} keys), used to
+     * re-derive attenuated regions. The blob must come from a checked source (a validated stack
+     * image): V8 itself does not check it. A restored component is snapshottable.
+     */
+    public Context restore(byte[] blob, Collection<String> held) {
+      restoreBlob = Objects.requireNonNull(blob, "blob");
+      restoreHeld = List.copyOf(held);
+      snapshottable = true;
+      if (script == null) {
+        script = "";
+      }
+      return this;
+    }
+
     Context conclude() {
       if (name == null || name.isEmpty()) {
         throw new ComponentException("component.config", "a component needs a name");
@@ -157,8 +198,21 @@ public final class Component {
   static final int IN_WATCH_EVENT = 7;
   static final int IN_CHILD_EXIT = 8;
   static final int IN_TRANSFERRED = 9;
+  static final int IN_PREPARE = 10;
+  static final int IN_RESTORE_BEGIN = 11;
+  static final int IN_REBIND = 12;
+  static final int IN_RESUMED = 13;
+  static final int IN_SNAPSHOT_DONE = 14;
 
   private static final Set<Component> LIVE = ConcurrentHashMap.newKeySet();
+  /**
+   * The one component whose isolates may be snapshotted in this process. Measured here (Javet
+   * 5.0.6): a chain of snapshots of one isolate and its restored successors is fine, and blobs of
+   * several lineages restore fine side by side in a fresh process, but once two independent
+   * isolates have each been snapshotted in one process, the next restore or close crashed the JVM
+   * (V8 "Check failed: index < size()" or SIGSEGV). So the second lineage is refused, clearly.
+   */
+  private static final java.util.concurrent.atomic.AtomicReference<Component> SNAPSHOT_LINEAGE = new java.util.concurrent.atomic.AtomicReference<>();
 
   static {
     // One watchdog for all components: a turn that runs past its component's limit is terminated.
@@ -178,6 +232,10 @@ public final class Component {
   private ExitStatus requestedExit;
   private DispatchAdapter dispatcher;
   private JavetCallbackContext callback;
+  /** Slot -> the name the JS stub knows the capability by (for re-binding after a snapshot). */
+  private final Map<Integer, String> slotNames = new ConcurrentHashMap<>();
+  private volatile Paused activePause;
+  private com.caoccao.javet.interop.callback.IJavetGCCallback gcCallback;
 
   private Component(Context ctx) {
     this.ctx = ctx;
@@ -239,6 +297,10 @@ public final class Component {
     if (rt != null && turnStartedNanos != 0) {
       rt.terminateExecution();
     }
+    Paused p = activePause;
+    if (p != null) {
+      p.close();
+    }
     queue.add(r -> {});
   }
 
@@ -282,6 +344,12 @@ public final class Component {
   /** The slot was moved to a child: the JS stub stops working, the table forgets the slot. */
   void transferredOut(int slot) {
     table.remove(slot);
+    slotNames.remove(slot);
+  }
+
+  /** The name the JS stub in {@code slot} is known by, or null. */
+  String slotName(int slot) {
+    return slotNames.get(slot);
   }
 
   /**
@@ -290,24 +358,32 @@ public final class Component {
    * object from Java would run any setter user code put on {@code Object.prototype}. Shared
    * memory is handed over separately, by slot ({@code OP_BUFFER}), as a return value.
    */
-  String installAll(Map<String, Capability> caps) {
+  String installAll(Map<String, Capability> caps, String prefix) {
     StringBuilder b = new StringBuilder();
     for (Map.Entry<String, Capability> e : caps.entrySet()) {
       Capability cap = e.getValue();
       int slot = install(cap);
-      String kind = switch (cap.kind()) {
-        case REGION -> "region";
-        case CHANNEL_READER -> "reader";
-        case CHANNEL_WRITER -> "writer";
-        case RUN -> "run";
-        case WATCH -> "watch";
-        case LOG -> "log";
-        default -> throw new ComponentException("capability.kind", "a " + cap.kind() + " capability cannot be placed in env");
-      };
-      long size = cap.kind() == Capability.Kind.REGION ? cap.target(Region.class).size() : 0;
-      describe(b, e.getKey(), kind, slot, Right.mask(cap.rights()), size, "");
+      // Restores re-derive by this name (link:NAME for linked ones, PARENT#MASK for attenuations).
+      slotNames.put(slot, prefix + e.getKey());
+      describe(b, e.getKey(), slot, cap);
     }
     return b.toString();
+  }
+
+  /** Appends the descriptor of a capability installed in {@code slot}. */
+  static void describe(StringBuilder b, String name, int slot, Capability cap) {
+    String kind = switch (cap.kind()) {
+      case REGION -> "region";
+      case CHANNEL_READER -> "reader";
+      case CHANNEL_WRITER -> "writer";
+      case RUN -> "run";
+      case WATCH -> "watch";
+      case LOG -> "log";
+      case SNAPSHOT -> "snapshot";
+      default -> throw new ComponentException("capability.kind", "a " + cap.kind() + " capability cannot be placed in env");
+    };
+    long size = cap.kind() == Capability.Kind.REGION ? cap.target(Region.class).size() : 0;
+    describe(b, name, kind, slot, Right.mask(cap.rights()), size, "");
   }
 
   static void describe(StringBuilder b, String name, String kind, int slot, int rights, long size, String value) {
@@ -348,19 +424,325 @@ public final class Component {
     Engine.SCHEDULER.schedule(() -> post(rt -> enter(rt, IN_TIMER, id)), millis, TimeUnit.MILLISECONDS);
   }
 
+  // ---- snapshots -----------------------------------------------------------------------------
+
+  /**
+   * Parks the component at its next turn boundary (the current turn and its microtasks finish
+   * first; nothing of its JS runs until {@link Paused#close}). Channel peers and region sharers
+   * go on; pause them too for a consistent copy of what they share.
+   *
+   * @throws ComponentException {@code snapshot.in_flight} when called from the component's own
+   *     thread (a capability call is in flight: the turn cannot end under it);
+   *     {@code snapshot.busy} when no turn boundary came within {@code timeout};
+   *     {@code snapshot.ended} when the component has ended
+   */
+  public Paused pause(Duration timeout) {
+    if (Thread.currentThread() == thread) {
+      throw new ComponentException("snapshot.in_flight", "cannot pause " + ctx.name
+          + " from inside its own turn: a capability call is in flight; take the snapshot from the host,"
+          + " or through the snapshot capability, which waits for the turn to end");
+    }
+    if (status != null) {
+      throw new ComponentException("snapshot.ended", ctx.name + " has ended (" + status.reason() + ")");
+    }
+    Paused p = new Paused();
+    queue.add(rt -> p.park());
+    try {
+      if (!p.parked.await(timeout.toMillis(), TimeUnit.MILLISECONDS) || status != null) {
+        if (p.cancel()) {
+          throw status != null
+              ? new ComponentException("snapshot.ended", ctx.name + " ended before it could be paused")
+              : new ComponentException("snapshot.busy", ctx.name + " did not reach a turn boundary within "
+                  + timeout.toMillis() + " ms (a long turn is running); try again");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.cancel();
+      throw new ComponentException("snapshot.busy", "interrupted while pausing " + ctx.name);
+    }
+    return p;
+  }
+
+  /** Pauses, takes the V8 context and resumes: {@link #pause} then {@link Paused#snapshot}. */
+  public ComponentSnapshot snapshot(Duration timeout) {
+    try (Paused p = pause(timeout)) {
+      return p.snapshot();
+    }
+  }
+
+  /**
+   * A component parked at a turn boundary. {@link #close} lets it go on; until then its thread
+   * runs only what is asked through this object. Thread-safe; close is idempotent.
+   */
+  public final class Paused implements AutoCloseable {
+    private final CountDownLatch parked = new CountDownLatch(1);
+    private final LinkedBlockingQueue<Runnable> actions = new LinkedBlockingQueue<>();
+    private final Runnable resume = () -> {};
+    private boolean cancelled;
+    private boolean running;
+    private volatile boolean closed;
+
+    private Paused() {}
+
+    /** Runs on the component's thread, inside a turn: parks it until close. */
+    private void park() {
+      synchronized (this) {
+        if (cancelled) {
+          return;
+        }
+        running = true;
+      }
+      // Parked is not running: the CPU watchdog must not count this time.
+      turnStartedNanos = 0;
+      activePause = this;
+      parked.countDown();
+      try {
+        while (true) {
+          Runnable a = actions.take();
+          if (a == resume) {
+            return;
+          }
+          a.run();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        activePause = null;
+        turnStartedNanos = System.nanoTime();
+      }
+    }
+
+    /** True if the park had not begun and now never will. */
+    private synchronized boolean cancel() {
+      if (running) {
+        return false;
+      }
+      cancelled = true;
+      return true;
+    }
+
+    /** The component this pause holds. */
+    public Component component() {
+      return Component.this;
+    }
+
+    /**
+     * Takes the component's V8 context. The component then goes on in a runtime restored from
+     * the blob just taken, with its capabilities re-bound; its JS sees at most a pause.
+     *
+     * @throws ComponentException {@code snapshot.disabled} if the component was not started
+     *     snapshottable; {@code snapshot.unsupported} if its heap holds what V8 cannot snapshot
+     *     (nothing was changed; it goes on); {@code snapshot.failed} if V8 failed after the
+     *     point of no return (the component is terminated)
+     */
+    public ComponentSnapshot snapshot() {
+      return onThread(Component.this::takeSnapshot);
+    }
+
+    /** Copies the current bytes of {@code region} while parked (for images of live stacks). */
+    <T> T onThread(java.util.concurrent.Callable<T> action) {
+      if (closed) {
+        throw new ComponentException("snapshot.ended", "the pause of " + ctx.name + " is over");
+      }
+      CompletableFuture<T> f = new CompletableFuture<>();
+      actions.add(() -> {
+        try {
+          f.complete(action.call());
+        } catch (Throwable t) {
+          f.completeExceptionally(t);
+        }
+      });
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ComponentException("snapshot.failed", "interrupted while taking a snapshot of " + ctx.name);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new ComponentException("snapshot.failed", "cannot snapshot " + ctx.name + ": " + e.getCause(), e.getCause());
+      }
+    }
+
+    /** Lets the component go on. */
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        actions.add(resume);
+      }
+    }
+  }
+
+  /** On the component's thread, parked at a turn boundary. */
+  private ComponentSnapshot takeSnapshot() throws JavetException {
+    if (!ctx.snapshottable) {
+      throw new ComponentException("snapshot.disabled", ctx.name + " was started without snapshots enabled;"
+          + " start it snapshottable (Host.Context.snapshots(true), b8g run does by default)");
+    }
+    Component owner = SNAPSHOT_LINEAGE.get();
+    if (owner != this && !SNAPSHOT_LINEAGE.compareAndSet(null, this)) {
+      throw new ComponentException("snapshot.unsupported", "cannot snapshot " + ctx.name + ": this process already took a"
+          + " snapshot of " + SNAPSHOT_LINEAGE.get().name() + ", and with Javet 5.0.6 a second independent isolate"
+          + " snapshotted in one process crashes the JVM; snapshot one component per process at a time (restoring several is fine)");
+    }
+    V8Runtime old = runtime;
+    // The heap-budget callback asks for heap statistics, which Javet answers through an isolate
+    // interrupt when the isolate is busy; one landing during createSnapshot crashed the JVM
+    // (SIGSEGV, intermittent). So it goes first, and the JS below runs any interrupt still queued.
+    old.removeGCEpilogueCallback(gcCallback);
+    String why;
+    try {
+      why = enterString(old, IN_PREPARE);
+    } catch (JavetException | RuntimeException e) {
+      old.addGCEpilogueCallback(gcCallback);
+      throw e;
+    }
+    if (!why.isEmpty()) {
+      old.addGCEpilogueCallback(gcCallback);
+    }
+    if (!why.isEmpty()) {
+      throw new ComponentException("snapshot.unsupported", "cannot snapshot " + ctx.name + ": " + why);
+    }
+    // Detach: no Java callback, no Java-held reference may be alive for V8's snapshot creator.
+    enter(old, IN_DETACH);
+    old.removeCallbackContext(callback.getHandle());
+    callback = null;
+    old.lowMemoryNotification();
+    int refs = old.getReferenceCount();
+    int callbacks = old.getCallbackContextCount();
+    if (refs > 0 || callbacks > 0) {
+      old.addGCEpilogueCallback(gcCallback);
+      attach(old);
+      enter(old, IN_RESTORE_BEGIN);
+      enter(old, IN_RESUMED, false);
+      throw new ComponentException("snapshot.unsupported", "cannot snapshot " + ctx.name + ": the host still holds "
+          + refs + " V8 reference(s) and " + callbacks + " callback(s) into it");
+    }
+    byte[] blob;
+    try {
+      blob = old.createSnapshot();
+    } catch (JavetException e) {
+      // Refused before V8 was asked (Javet's own check): the runtime is still usable.
+      old.addGCEpilogueCallback(gcCallback);
+      attach(old);
+      throw new ComponentException("snapshot.unsupported", "cannot snapshot " + ctx.name + ": " + e.getMessage(), e);
+    }
+    // One snapshot per runtime (a second aborts the JVM): go on in a runtime restored from the blob.
+    // The spent runtime is closed first: closing it after a runtime was restored from its blob
+    // crashed the JVM intermittently (measured here, Javet 5.0.6), closing it before never did.
+    Map<String, Capability> held = heldNow();
+    runtime = null;
+    try {
+      old.close();
+    } catch (JavetException | RuntimeException e) {
+      // Its state lives on in the blob; nothing observable depends on closing it cleanly.
+    }
+    try {
+      V8Runtime next = Engine.newRuntime(true, blob);
+      runtime = next;
+      installLimits(next);
+      dispatcher = new DispatchAdapter(this, next);
+      attach(next);
+      enter(next, IN_RESTORE_BEGIN);
+      List<Capability> slots = table.snapshot();
+      for (Map.Entry<Integer, String> e : new java.util.TreeMap<>(slotNames).entrySet()) {
+        int slot = e.getKey();
+        Capability cap = slot < slots.size() ? slots.get(slot) : null;
+        if (cap != null && !cap.revoked()) {
+          StringBuilder d = new StringBuilder();
+          describe(d, e.getValue(), slot, cap);
+          enter(next, IN_REBIND, d.toString(), true);
+        }
+      }
+      enter(next, IN_RESUMED, false);
+    } catch (JavetException | RuntimeException e) {
+      overLimit("could not continue after a snapshot: " + e.getMessage());
+      throw new ComponentException("snapshot.failed", ctx.name + " could not continue after its snapshot: " + e.getMessage(), e);
+    }
+    return new ComponentSnapshot(ctx.name, blob, held);
+  }
+
+  /** Capabilities by the names the JS stubs know them by, in slot order. */
+  private Map<String, Capability> heldNow() {
+    Map<String, Capability> held = new LinkedHashMap<>();
+    List<Capability> slots = table.snapshot();
+    for (Map.Entry<Integer, String> e : new java.util.TreeMap<>(slotNames).entrySet()) {
+      Capability cap = e.getKey() < slots.size() ? slots.get(e.getKey()) : null;
+      if (cap != null && !cap.revoked()) {
+        held.putIfAbsent(e.getValue(), cap);
+      }
+    }
+    return held;
+  }
+
+  /** The first turn of a restored component: re-bind by name what is granted now, then go on. */
+  private void restoreTurn(V8Runtime rt) throws JavetException {
+    enter(rt, IN_RESTORE_BEGIN);
+    Map<String, Capability> granted = new LinkedHashMap<>();
+    for (EnvEntry e : ctx.env) {
+      if (e.capability() != null) {
+        rebind(rt, e.name(), e.capability());
+        granted.put(e.name(), e.capability());
+      }
+    }
+    // An attenuated region is re-derived from the region granted now, with the rights it had.
+    for (String name : ctx.restoreHeld) {
+      int hash = name.lastIndexOf('#');
+      Capability parent = hash > 0 ? granted.get(name.substring(0, hash)) : null;
+      if (parent != null && parent.kind() == Capability.Kind.REGION) {
+        try {
+          rebind(rt, name, parent.attenuate(Right.fromMask(Integer.parseInt(name.substring(hash + 1)))));
+        } catch (RuntimeException e) {
+          // Not derivable any more (rights widened or bad name): it stays unbound and is revoked.
+        }
+      }
+    }
+    enter(rt, IN_RESUMED, true);
+  }
+
+  private void rebind(V8Runtime rt, String name, Capability cap) throws JavetException {
+    int slot = install(cap);
+    StringBuilder d = new StringBuilder();
+    describe(d, name, slot, cap);
+    boolean bound = enterBoolean(rt, IN_REBIND, d.toString(), false);
+    if (!bound) {
+      // The image held nothing of that name (or of another kind): the grant has no stub to use it.
+      table.remove(slot);
+      slotNames.remove(slot);
+    }
+  }
+
+  /** Tells the component how its snapshot request {@code id} ended ({@code error} empty: written). */
+  public void snapshotDone(long id, String error) {
+    post(rt -> enter(rt, IN_SNAPSHOT_DONE, (double) id, error == null ? "" : error));
+  }
+
   // ---- the loop -------------------------------------------------------------------------------
 
   private void loop() {
     ExitStatus end;
-    V8Runtime rt = null;
     try {
-      rt = Engine.newRuntime();
+      V8Runtime rt = Engine.newRuntime(ctx.snapshottable, ctx.restoreBlob);
       runtime = rt;
       installLimits(rt);
+      if (ctx.restoreBlob != null) {
+        dispatcher = new DispatchAdapter(this, rt);
+        attach(rt);
+        end = turn(this::restoreTurn);
+        started.countDown();
+        while (end == null) {
+          end = turn(queue.take());
+        }
+        finish(runtime, end);
+        return;
+      }
       rt.getExecutor(Engine.bootScript()).setResourceName("b8g:prelude").executeVoid();
       dispatcher = new DispatchAdapter(this, rt);
       attach(rt);
-      end = turn(rt, r -> {
+      end = turn(r -> {
         r.getExecutor(ctx.script).setResourceName(ctx.scriptName).executeVoid();
         Map<String, Capability> caps = new java.util.LinkedHashMap<>();
         List<EnvEntry> values = new ArrayList<>();
@@ -371,7 +753,7 @@ public final class Component {
             values.add(e);
           }
         }
-        StringBuilder descs = new StringBuilder(installAll(caps));
+        StringBuilder descs = new StringBuilder(installAll(caps, ""));
         for (EnvEntry v : values) {
           describe(descs, v.name(), "value", -1, 0, 0, v.value());
         }
@@ -381,25 +763,27 @@ public final class Component {
       });
       started.countDown();
       while (end == null) {
-        Task task = queue.take();
-        end = turn(rt, task);
+        end = turn(queue.take());
       }
     } catch (InterruptedException e) {
       end = new ExitStatus(Outcome.TERMINATED, 137, "interrupted");
     } catch (JavetException | RuntimeException e) {
       end = new ExitStatus(Outcome.FAILED, 1, "could not start: " + e.getMessage());
     }
-    finish(rt, end);
+    finish(runtime, end);
   }
 
-  /** Runs one turn; returns the end status if the component ended during it. */
-  private ExitStatus turn(V8Runtime rt, Task task) {
+  /**
+   * Runs one turn on the current runtime (a snapshot swaps the runtime between turns); returns
+   * the end status if the component ended during it.
+   */
+  private ExitStatus turn(Task task) {
     if (terminationReason != null) {
       return new ExitStatus(Outcome.TERMINATED, 137, terminationReason);
     }
     turnStartedNanos = System.nanoTime();
     try {
-      task.run(rt);
+      task.run(runtime);
     } catch (JavetException e) {
       return classify(e);
     } catch (RuntimeException e) {
@@ -449,6 +833,7 @@ public final class Component {
       }
     }
     runtime = null;
+    SNAPSHOT_LINEAGE.compareAndSet(this, null);
     status = end;
     started.countDown();
     LIVE.remove(this);
@@ -464,11 +849,12 @@ public final class Component {
     // Rejections are the component's business (main's promise carries its outcome); without this
     // callback Javet would log every unhandled rejection as a host warning.
     rt.setPromiseRejectCallback((event, promise, value) -> { });
-    rt.addGCEpilogueCallback((type, flags) -> rt.getV8HeapStatistics().thenAccept(s -> {
+    gcCallback = (type, flags) -> rt.getV8HeapStatistics().thenAccept(s -> {
       if (s.getUsedHeapSize() > ctx.heapBytes) {
         overLimit("heap budget of " + (ctx.heapBytes >> 20) + " MiB exceeded (" + (s.getUsedHeapSize() >> 20) + " MiB in use)");
       }
-    }));
+    });
+    rt.addGCEpilogueCallback(gcCallback);
     rt.setNearHeapLimitCallback((current, initial) -> {
       overLimit("heap reached the engine's limit of " + (current >> 20) + " MiB");
       // Room to unwind; the termination stops the component before it uses it.
@@ -506,12 +892,29 @@ public final class Component {
 
   /** Calls the prelude's entry point. */
   static void enter(V8Runtime rt, int op, Object... args) throws JavetException {
+    try (V8ValueGlobalObject global = rt.getGlobalObject()) {
+      global.invokeVoid("__b8g", withOp(op, args));
+    }
+  }
+
+  private static String enterString(V8Runtime rt, int op, Object... args) throws JavetException {
+    try (V8ValueGlobalObject global = rt.getGlobalObject()) {
+      String s = global.invokeString("__b8g", withOp(op, args));
+      return s == null ? "" : s;
+    }
+  }
+
+  private static boolean enterBoolean(V8Runtime rt, int op, Object... args) throws JavetException {
+    try (V8ValueGlobalObject global = rt.getGlobalObject()) {
+      return Boolean.TRUE.equals(global.invokeBoolean("__b8g", withOp(op, args)));
+    }
+  }
+
+  private static Object[] withOp(int op, Object[] args) {
     Object[] all = new Object[args.length + 1];
     all[0] = op;
     System.arraycopy(args, 0, all, 1, args.length);
-    try (V8ValueGlobalObject global = rt.getGlobalObject()) {
-      global.invokeVoid("__b8g", all);
-    }
+    return all;
   }
 
   /** One turn of the loop: runs on the component's thread with the isolate. */

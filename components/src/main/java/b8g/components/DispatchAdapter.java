@@ -45,6 +45,7 @@ final class DispatchAdapter {
   static final int OP_LINK = 12;
   static final int OP_TIMER = 13;
   static final int OP_BUFFER = 14;
+  static final int OP_SNAPSHOT = 16;
 
   /** Largest single copy a read-only region read may ask for; bigger reads are split by the caller. */
   static final int MAX_COPY = 64 << 20;
@@ -128,8 +129,11 @@ final class DispatchAdapter {
       }
       case OP_ATTENUATE -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.REGION);
-        Capability narrower = cap.attenuate(Right.fromMask(intArg(a, 2, "rights")));
-        return rt.createV8ValueString(component.installAll(Map.of("attenuated", narrower)));
+        int mask = intArg(a, 2, "rights");
+        Capability narrower = cap.attenuate(Right.fromMask(mask));
+        // Named after its parent so a restore can derive it again from the parent granted then.
+        String parent = component.slotName(intArg(a, 1, "slot"));
+        return rt.createV8ValueString(component.installAll(Map.of((parent == null ? "region" : parent) + "#" + mask, narrower), ""));
       }
       case OP_RUN -> {
         Capability run = table.require(intArg(a, 1, "slot"), null, Kind.RUN);
@@ -175,7 +179,7 @@ final class DispatchAdapter {
       case OP_LINK -> {
         String secret = stringArg(a, 1, "secret", 256);
         Map<String, Capability> caps = component.services().link(component, secret);
-        return rt.createV8ValueString(component.installAll(caps));
+        return rt.createV8ValueString(component.installAll(caps, "link:"));
       }
       case OP_TIMER -> {
         int id = intArg(a, 1, "timer id");
@@ -189,6 +193,14 @@ final class DispatchAdapter {
       case OP_BUFFER -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
         return component.buffer(rt, cap);
+      }
+      case OP_SNAPSHOT -> {
+        Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.SNAPSHOT);
+        long id = longArg(a, 2, "request id");
+        String path = stringArg(a, 3, "path", 4096);
+        // Taken by the host after this turn ends (never inside it); the promise settles then.
+        component.services().snapshot(component, cap, path, id);
+        return rt.createV8ValueUndefined();
       }
       default -> throw new ComponentException("type", "unknown operation " + op);
     }

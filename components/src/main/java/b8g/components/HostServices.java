@@ -34,6 +34,16 @@ public interface HostServices {
   /** The capabilities exported by the context whose secret is {@code secret}, derived for the caller. */
   Map<String, Capability> link(Component source, String secret);
 
+  /**
+   * Takes a snapshot of {@code source} into the image file {@code path} (the snapshot capability
+   * decides which paths are allowed) after the current turn, then calls
+   * {@link Component#snapshotDone} with {@code requestId}. Must not pause {@code source} on the
+   * calling thread (that is the component's own, inside a turn).
+   */
+  default void snapshot(Component source, Capability snapshot, String path, long requestId) {
+    throw new ComponentException("capability.unknown", "this host does not take snapshots");
+  }
+
   /** A host with none of these services: every request fails as a missing capability. */
   HostServices NONE = new HostServices() {
     @Override

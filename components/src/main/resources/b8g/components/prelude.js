@@ -11,6 +11,13 @@
 //    attaches the native dispatcher, builds `env`, starts `main`, and delivers wake-ups, events,
 //    timers and revocations. Capabilities are pure-JS stubs holding their slot in a closure; the
 //    only native function is the dispatcher, held in one slot the host can clear (snapshots).
+//
+// Snapshots (see snapshots/README.md). A V8 snapshot copies every external ArrayBuffer into the
+// heap, so after a restore the stubs' buffers are private copies, not the shared memory. The host
+// therefore re-binds every stub by name (IN_REBIND) to a fresh view of the shared memory, and the
+// stale copies are detached so a view user code kept across the snapshot fails loudly (length 0)
+// instead of silently diverging. Pending reads and writes live in the stubs' own tables and go on:
+// after a restore every stub is woken (IN_RESUMED) and re-polls its ring.
 (function (ring) {
   'use strict';
   const g = globalThis;
@@ -25,6 +32,8 @@
   const MapSet = Map.prototype.set;
   const MapDelete = Map.prototype.delete;
   const MapHas = Map.prototype.has;
+  const MapEntries = Map.prototype.entries;
+  const MapIteratorNext = Object.getPrototypeOf(new Map().entries()).next;
   const WeakMapCtor = WeakMap;
   const WeakMapGet = WeakMap.prototype.get;
   const WeakMapSet = WeakMap.prototype.set;
@@ -58,6 +67,8 @@
   const StringToLowerCase = String.prototype.toLowerCase;
   const RegExpExec = RegExp.prototype.exec;
   const NumberCtor = Number;
+  const DateNow = Date.now;
+  const MathMax = Math.max;
 
   // A transferred ArrayBuffer keeps aliasing shared memory; user code must not have that power.
   delete ArrayBuffer.prototype.transfer;
@@ -72,6 +83,19 @@
     list.length = 0;
     for (let i = 0; i < n; i++) fs[i]();
   }
+  // V8 aborts the whole process (a failed CHECK, not an exception) when it snapshots a heap whose
+  // FinalizationRegistry has cleanup pending (checked with Javet 5.0.6 / V8 14.7). Whether cleanup
+  // is pending cannot be seen from JS, so a component that ever registered a target is refused a
+  // snapshot with a clear error (IN_PREPARE) before V8 is asked.
+  let finalizationUsed = false;
+  if (typeof FinalizationRegistry === 'function') {
+    const FRRegister = FinalizationRegistry.prototype.register;
+    ObjectDefineProperty(FinalizationRegistry.prototype, 'register', {
+      value: function register(target, held, token) { finalizationUsed = true; return ReflectApply(FRRegister, this, [target, held, token]); },
+      writable: true, configurable: true,
+    });
+  }
+
   function then(p, onOk, onErr) { return ReflectApply(PromiseThen, p, [onOk, onErr]); }
   function resolved(v) { return ReflectApply(PromiseResolve, PromiseCtor, [v]); }
   function u8len(u8) { return ReflectApply(TypedArrayLength, u8, []); }
@@ -81,6 +105,13 @@
   function mapSet(m, k, v) { ReflectApply(MapSet, m, [k, v]); }
   function mapDelete(m, k) { ReflectApply(MapDelete, m, [k]); }
   function mapHas(m, k) { return ReflectApply(MapHas, m, [k]); }
+  // [[key, value], ...] in insertion order, through captured built-ins only.
+  function mapList(m) {
+    const out = [];
+    const it = ReflectApply(MapEntries, m, []);
+    for (let e = ReflectApply(MapIteratorNext, it, []); !e.done; e = ReflectApply(MapIteratorNext, it, [])) push(out, e.value);
+    return out;
+  }
 
   // ---- errors ---------------------------------------------------------------------------------
   class CapabilityError extends ErrorCtor {
@@ -110,7 +141,7 @@
   // Operation codes, shared with DispatchAdapter.java.
   const OP_SIGNAL = 1, OP_LOG = 2, OP_EXIT = 3, OP_REGION_READ = 4, OP_REGION_WRITE = 5,
     OP_ATTENUATE = 6, OP_RUN = 7, OP_CHILD_TERMINATE = 8, OP_WATCH_PATH = 9, OP_UNWATCH = 10,
-    OP_EXPORT = 11, OP_LINK = 12, OP_TIMER = 13, OP_BUFFER = 14;
+    OP_EXPORT = 11, OP_LINK = 12, OP_TIMER = 13, OP_BUFFER = 14, OP_SNAPSHOT = 16;
 
   // ---- UTF-8 ----------------------------------------------------------------------------------
   function utf8Encode(s) {
@@ -229,8 +260,9 @@
   function setTimeout(fn, ms = 0, ...args) {
     if (typeof fn !== 'function') throw new TypeErrorCtor('setTimeout needs a function');
     const id = nextTimer++;
-    mapSet(timers, id, () => ReflectApply(fn, undefined, args));
     ms = +ms; if (!(ms >= 0)) ms = 0; if (ms > 2147483647) ms = 2147483647;
+    // The due time is kept so a restored component can re-arm its timers (Java's are gone).
+    mapSet(timers, id, { run: () => ReflectApply(fn, undefined, args), due: DateNow() + ms });
     call(OP_TIMER, id, ms | 0);
     return id;
   }
@@ -242,7 +274,7 @@
   // stub -> slot. A WeakMap, so a component cannot forge a stub: only objects made here are known.
   const slotOf = new WeakMapCtor();
   // slot -> internal record { kind, wake(), revoke() }
-  const records = new MapCtor();
+  let records = new MapCtor();
   const RIGHT_READ = 1, RIGHT_WRITE = 2;
   function rightsMask(rights) {
     if (rights === undefined) return RIGHT_READ | RIGHT_WRITE;
@@ -260,8 +292,10 @@
     // Detach every view of the shared memory: views go to length 0, later writes go nowhere.
     if (buffer !== null && buffer !== undefined) { try { ReflectApply(ArrayBufferTransfer, buffer, [0]); } catch (e) { } }
   }
-  function register(stub, slot, rec) {
+  function register(stub, slot, rec, name) {
     ReflectApply(WeakMapSet, slotOf, [stub, slot]);
+    rec.stub = stub;
+    rec.name = name;
     mapSet(records, slot, rec);
     return ObjectFreeze(stub);
   }
@@ -271,8 +305,9 @@
     return s;
   }
 
-  function makeRegion(d) {
-    const slot = d.slot, size = d.size, rights = d.rights;
+  function makeRegion(d, name) {
+    let slot = d.slot;
+    const size = d.size, rights = d.rights;
     let buffer = d.buffer === undefined ? null : d.buffer;
     let revoked = false;
     function live() { if (revoked) throw revokedError('region'); }
@@ -294,17 +329,25 @@
         if (buffer !== null) { ReflectApply(TypedArraySet, new Uint8ArrayCtor(buffer, offset, u8len(b)), [b]); return; }
         call(OP_REGION_WRITE, slot, offset, b);
       },
-      attenuate(r) { live(); return stubFor(decodeDescriptors(call(OP_ATTENUATE, slot, rightsMask(r)))[0]); },
+      attenuate(r) { live(); const m = rightsMask(r); return stubFor(decodeDescriptors(call(OP_ATTENUATE, slot, m))[0], name + '#' + m); },
     };
-    return register(stub, slot, { kind: 'region', wake() {}, revoke() { revoked = true; detach(buffer); buffer = null; } });
+    return register(stub, slot, {
+      kind: 'region', wake() {}, revoke() { revoked = true; detach(buffer); buffer = null; },
+      rebind(n) {
+        if (n.kind !== 'region' || n.size !== size) return false;
+        const old = buffer; slot = n.slot; buffer = n.buffer === undefined ? null : n.buffer;
+        if (old !== buffer) detach(old);
+        return true;
+      },
+    }, name);
   }
 
   function decode(type, bytes) { return type === ring.TYPE.TEXT ? utf8Decode(bytes, false) : bytes; }
 
-  function makeReader(d) {
-    const slot = d.slot;
+  function makeReader(d, name) {
+    let slot = d.slot;
     let buffer = d.buffer;
-    const r = ring.reader(buffer);
+    let r = ring.reader(buffer);
     const waiting = []; // [resolve, reject] pairs of pending reads, kept here, not in Java
     const watchers = [];
     let revoked = false, ended = false, transferred = false;
@@ -373,13 +416,22 @@
       kind: 'reader', wake,
       revoke(err) { revoked = true; detach(buffer); buffer = null; const e = err || revokedError('channel'); while (waiting.length > 0) { shift(waiting); shift(waiting)(e); } },
       transferred() { transferred = true; detach(buffer); buffer = null; },
-    });
+      // A new ring reader over the shared memory: it takes its head from memory, which this side
+      // published before the snapshot (a turn boundary), so no message is read twice or skipped.
+      rebind(n) {
+        if (n.kind !== 'reader' || revoked || transferred) return false;
+        const nr = ring.reader(n.buffer);
+        const old = buffer; slot = n.slot; buffer = n.buffer; r = nr;
+        if (old !== buffer) detach(old);
+        return true;
+      },
+    }, name);
   }
 
-  function makeWriter(d) {
-    const slot = d.slot;
+  function makeWriter(d, name) {
+    let slot = d.slot;
     let buffer = d.buffer;
-    const w = ring.writer(buffer);
+    let w = ring.writer(buffer);
     const waiting = []; // pending writes: [bytes, type, resolve, reject]
     const watchers = [];
     let revoked = false, closed = false, transferred = false;
@@ -450,15 +502,22 @@
       kind: 'writer', wake,
       revoke(err) { revoked = true; detach(buffer); buffer = null; const e = err || revokedError('channel'); while (waiting.length > 0) { shift(waiting); shift(waiting); shift(waiting); shift(waiting)(e); } },
       transferred() { transferred = true; detach(buffer); buffer = null; },
-    });
+      rebind(n) {
+        if (n.kind !== 'writer' || revoked || transferred) return false;
+        const nw = ring.writer(n.buffer);
+        const old = buffer; slot = n.slot; buffer = n.buffer; w = nw;
+        if (old !== buffer) detach(old);
+        return true;
+      },
+    }, name);
   }
 
   // ---- host capabilities ----------------------------------------------------------------------
   const children = new MapCtor(); // child id -> { resolve, listeners }
   const watches = new MapCtor();  // watch id -> callback
 
-  function makeRun(d) {
-    const slot = d.slot;
+  function makeRun(d, name) {
+    let slot = d.slot;
     function start(script, grants = {}) {
       if (typeof script !== 'string') throw new TypeErrorCtor('run(script, grants): script must be a string path');
       if (grants === null || typeof grants !== 'object') throw new TypeErrorCtor('run(script, grants): grants must be an object of capabilities');
@@ -485,14 +544,14 @@
         id, exited,
         terminate() { call(OP_CHILD_TERMINATE, slot, id); },
       };
-      return register(child, -id, { kind: 'child', wake() {}, revoke() {} });
+      return register(child, -id, { kind: 'child', wake() {}, revoke() {} }, 'child:' + id);
     }
     const stub = function run(script, grants) { return start(script, grants); };
-    return register(stub, slot, { kind: 'run', wake() {}, revoke() {} });
+    return register(stub, slot, { kind: 'run', wake() {}, revoke() {}, rebind(n) { if (n.kind !== 'run') return false; slot = n.slot; return true; } }, name);
   }
 
-  function makeWatch(d) {
-    const slot = d.slot;
+  function makeWatch(d, name) {
+    let slot = d.slot;
     function handle(id) { return ObjectFreeze({ close() { mapDelete(watches, id); call(OP_UNWATCH, slot, id); } }); }
     const stub = {
       // Calls onEvent({ kind: 'created'|'modified'|'deleted', path }) for changes of a granted file or directory.
@@ -520,7 +579,7 @@
         return ObjectFreeze({ close() { open = false; } });
       },
     };
-    return register(stub, slot, { kind: 'watch', wake() {}, revoke() {} });
+    return register(stub, slot, { kind: 'watch', wake() {}, revoke() {}, rebind(n) { if (n.kind !== 'watch') return false; slot = n.slot; return true; } }, name);
   }
 
   // Capability descriptors come from the host as one string of length-prefixed fields
@@ -548,14 +607,42 @@
     return out;
   }
 
-  function stubFor(d) {
+  // ---- snapshot capability --------------------------------------------------------------------
+  // A request is recorded here, not in Java: the host takes the snapshot after the current turn
+  // (never inside it) and settles the promise in the runtime that goes on. The same record is in
+  // the image, so a component restored from it learns so through the same promise.
+  const snapshotRequests = new MapCtor(); // request id -> [resolve, reject]
+  let nextSnapshotRequest = 1;
+  function makeSnapshot(d, name) {
+    let slot = d.slot;
+    const stub = {
+      kind: 'snapshot',
+      // Resolves with { restored: false } when the image is written and this component goes on,
+      // and with { restored: true } in a component restored from that image.
+      take(path) {
+        if (typeof path !== 'string') throw new TypeErrorCtor('snapshot.take(path): path must be a string');
+        const id = nextSnapshotRequest++;
+        call(OP_SNAPSHOT, slot, id, path);
+        return new PromiseCtor((resolve, reject) => { mapSet(snapshotRequests, id, [resolve, reject]); });
+      },
+    };
+    return register(stub, slot, { kind: 'snapshot', wake() {}, revoke() {}, rebind(n) { if (n.kind !== 'snapshot') return false; slot = n.slot; return true; } }, name);
+  }
+
+  // name: what the host calls this capability when it re-binds it after a restore.
+  function stubFor(d, name) {
+    if (name === undefined) name = d.name;
     switch (d.kind) {
-      case 'region': return makeRegion(d);
-      case 'reader': return makeReader(d);
-      case 'writer': return makeWriter(d);
-      case 'run': return makeRun(d);
-      case 'watch': return makeWatch(d);
-      case 'log': logSlot = d.slot; return register({ kind: 'log' }, d.slot, { kind: 'log', wake() {}, revoke() { logSlot = -1; } });
+      case 'region': return makeRegion(d, name);
+      case 'reader': return makeReader(d, name);
+      case 'writer': return makeWriter(d, name);
+      case 'run': return makeRun(d, name);
+      case 'watch': return makeWatch(d, name);
+      case 'snapshot': return makeSnapshot(d, name);
+      case 'log': logSlot = d.slot; return register({ kind: 'log' }, d.slot, {
+        kind: 'log', wake() {}, revoke() { logSlot = -1; },
+        rebind(n) { if (n.kind !== 'log') return false; logSlot = n.slot; return true; },
+      }, name);
       case 'value': return d.value;
       default: throw new TypeErrorCtor('unknown capability kind ' + d.kind);
     }
@@ -581,7 +668,7 @@
         if (typeof secret !== 'string') throw new TypeErrorCtor('link(secret): secret must be a string');
         const ds = decodeDescriptors(call(OP_LINK, secret));
         const out = ObjectCreate(null);
-        for (let i = 0; i < ds.length; i++) out[ds[i].name] = stubFor(ds[i]);
+        for (let i = 0; i < ds.length; i++) out[ds[i].name] = stubFor(ds[i], 'link:' + ds[i].name);
         return ObjectFreeze(out);
       },
     });
@@ -591,8 +678,56 @@
   // ---- the host's entry point -----------------------------------------------------------------
   // Operation codes, shared with Component.java.
   const IN_ATTACH = 1, IN_DETACH = 2, IN_START = 3, IN_WAKE = 4, IN_REVOKE = 5, IN_TIMER = 6,
-    IN_WATCH_EVENT = 7, IN_CHILD_EXIT = 8, IN_TRANSFERRED = 9;
+    IN_WATCH_EVENT = 7, IN_CHILD_EXIT = 8, IN_TRANSFERRED = 9, IN_PREPARE = 10, IN_RESTORE_BEGIN = 11,
+    IN_REBIND = 12, IN_RESUMED = 13, IN_SNAPSHOT_DONE = 14;
   let started = false;
+  // Between IN_RESTORE_BEGIN and IN_RESUMED: the records not yet re-bound, by their old slot.
+  let unbound = null;
+
+  function rebind(d, bySlot) {
+    let rec, old;
+    if (bySlot) { rec = mapGet(unbound, d.slot); old = d.slot; }
+    else {
+      // By name: the first record of that name not yet re-bound (slot order).
+      const all = mapList(unbound);
+      for (let i = 0; i < all.length; i++) { if (all[i][1].name === d.name) { old = all[i][0]; rec = all[i][1]; break; } }
+    }
+    if (rec === undefined || rec.rebind === undefined) return false;
+    let ok;
+    try { ok = rec.rebind(d); } catch (e) { ok = false; }
+    if (!ok) return false;
+    mapDelete(unbound, old);
+    ReflectApply(WeakMapSet, slotOf, [rec.stub, d.slot]);
+    mapSet(records, d.slot, rec);
+    return true;
+  }
+
+  function resumed(restored) {
+    const left = unbound; unbound = null;
+    const left1 = mapList(left);
+    for (let i = 0; i < left1.length; i++) {
+      const slot = left1[i][0], rec = left1[i][1];
+      // In the same host (restored false) a record the host did not re-bind keeps its slot (a
+      // child, a stub given away). In a restored stack the image grants nothing by itself: what
+      // the manifest no longer grants is revoked.
+      if (!restored) { mapSet(records, slot, rec); continue; }
+      if (rec.kind === 'region' || rec.kind === 'reader' || rec.kind === 'writer' || rec.kind === 'log')
+        rec.revoke(new CapabilityError('capability.revoked', (rec.name || 'a capability') + ' is not granted after the restore'));
+    }
+    if (restored) {
+      // Java's timers and children did not survive; re-arm the timers, report the children gone.
+      const ts = mapList(timers);
+      const now = DateNow();
+      for (let i = 0; i < ts.length; i++) call(OP_TIMER, ts[i][0], MathMin(2147483647, MathMax(0, ts[i][1].due - now)) | 0);
+      const lost = mapList(children);
+      for (let i = 0; i < lost.length; i++) enter(IN_CHILD_EXIT, lost[i][0], 1, 'the child did not survive the restore');
+      const done = mapList(snapshotRequests);
+      for (let i = 0; i < done.length; i++) { mapDelete(snapshotRequests, done[i][0]); done[i][1][0](ObjectFreeze({ restored: true })); }
+    }
+    // Re-poll every ring: a read that was waiting gets what arrived meanwhile.
+    const all = mapList(records);
+    for (let i = 0; i < all.length; i++) { try { all[i][1].wake(); } catch (e) { } }
+  }
   function settle(code, message) { try { call(OP_EXIT, code, message); } catch (e) { } }
   // One line for people: "Error: message (at file:line:col)".
   function reason(e) {
@@ -617,7 +752,7 @@
       }
       case IN_WAKE: { const r = mapGet(records, a); if (r !== undefined) r.wake(); return; }
       case IN_REVOKE: { const r = mapGet(records, a); if (r !== undefined) { mapDelete(records, a); r.revoke(); } return; }
-      case IN_TIMER: { const f = mapGet(timers, a); if (f !== undefined) { mapDelete(timers, a); f(); } return; }
+      case IN_TIMER: { const t = mapGet(timers, a); if (t !== undefined) { mapDelete(timers, a); t.run(); } return; }
       case IN_WATCH_EVENT: { const f = mapGet(watches, a); if (f !== undefined) f(ObjectFreeze({ kind: b, path: c })); return; }
       case IN_CHILD_EXIT: {
         const ch = mapGet(children, a);
@@ -629,6 +764,21 @@
         return;
       }
       case IN_TRANSFERRED: { const r = mapGet(records, a); if (r !== undefined && r.transferred) r.transferred(); return; }
+      case IN_PREPARE: {
+        // '' when the heap can be snapshotted; otherwise why not, for people.
+        if (finalizationUsed) return 'it registered a FinalizationRegistry target, and V8 aborts the process on a snapshot with finalization cleanup pending';
+        return '';
+      }
+      case IN_RESTORE_BEGIN: unbound = records; records = new MapCtor(); return;
+      case IN_REBIND: return rebind(decodeDescriptors(a)[0], b === true);
+      case IN_RESUMED: resumed(a === true); return;
+      case IN_SNAPSHOT_DONE: {
+        const r = mapGet(snapshotRequests, a);
+        if (r === undefined) return;
+        mapDelete(snapshotRequests, a);
+        if (b === '') r[0](ObjectFreeze({ restored: false })); else r[1](new CapabilityError('snapshot.failed', b));
+        return;
+      }
       default: throw new TypeErrorCtor('unknown host operation');
     }
   }

@@ -55,6 +55,10 @@ public final class Host implements AutoCloseable {
     private Consumer<String> log = System.out::println;
     private Consumer<HostEvent> events = e -> {};
     private boolean restartOnScriptChange;
+    private boolean snapshots;
+    private java.util.function.BiConsumer<Host, Path> imageWriter;
+    private Map<String, java.nio.ByteBuffer> restoreRegions = Map.of();
+    private Map<String, Restored> restoreComponents = Map.of();
 
     public Context manifest(Path file) {
       manifestFile = file;
@@ -83,6 +87,34 @@ public final class Host implements AutoCloseable {
       return this;
     }
 
+    /**
+     * What writes a whole-host image to a file when a component uses its snapshot capability
+     * (b8g.snapshots.Snapshots installs one); without it such requests fail.
+     */
+    public Context imageWriter(java.util.function.BiConsumer<Host, Path> writer) {
+      imageWriter = writer;
+      return this;
+    }
+
+    /** Start components snapshottable, so {@link #checkpoint} can take their contexts. */
+    public Context snapshots(boolean v) {
+      snapshots = v;
+      return this;
+    }
+
+    /**
+     * Start from saved state (b8g.snapshots does this after validating an image): region and
+     * channel memory keyed as {@link Checkpoint#regions()} names it, filled before anything
+     * starts; components by name, continued from their blobs with the grants of this manifest.
+     * Components not named start from their scripts. Implies {@link #snapshots}.
+     */
+    public Context restore(Map<String, java.nio.ByteBuffer> regions, Map<String, Restored> components) {
+      restoreRegions = Map.copyOf(regions);
+      restoreComponents = Map.copyOf(components);
+      snapshots = true;
+      return this;
+    }
+
     Context conclude() {
       if (manifest == null) {
         if (manifestFile == null) {
@@ -108,6 +140,68 @@ public final class Host implements AutoCloseable {
   }
 
   private record Child(Component component, Component parent) {}
+
+  /** A component's saved context: a checked V8 blob and the names it held (see ComponentSnapshot). */
+  public record Restored(byte[] blob, List<String> held) {}
+
+  /**
+   * Every running manifest component parked at a turn boundary, with the memory they share, so
+   * that a consistent copy can be taken ({@link #checkpoint}). Region bytes do not change while
+   * this is open, except through Java-held channel ends the host gave out. Close to resume.
+   */
+  public final class Checkpoint implements AutoCloseable {
+    private final Map<String, Component.Paused> paused;
+
+    private Checkpoint(Map<String, Component.Paused> paused) {
+      this.paused = paused;
+    }
+
+    /** The paused components by name, in manifest order. */
+    public Map<String, Component.Paused> components() {
+      return paused;
+    }
+
+    /** All memory by name: manifest regions, and channel rings as {@code channel:NAME}. */
+    public Map<String, Region> regions() {
+      return java.util.Collections.unmodifiableMap(regions);
+    }
+
+    public LoadedManifest manifest() {
+      return manifest;
+    }
+
+    /** Whether the named memory is a file under /dev/shm. */
+    public boolean sharedFile(String region) {
+      return regions.get(region).file() != null;
+    }
+
+    @Override
+    public void close() {
+      for (Component.Paused p : paused.values()) {
+        p.close();
+      }
+    }
+  }
+
+  /**
+   * Pauses every running manifest component at its next turn boundary (children are not
+   * included and are not paused). A failed pause resumes the ones already paused.
+   */
+  public Checkpoint checkpoint(Duration timeout) {
+    Map<String, Component.Paused> paused = new LinkedHashMap<>();
+    try {
+      for (Supervised s : supervised.values()) {
+        Component c = s.current;
+        if (c != null && c.status() == null) {
+          paused.put(s.spec.name(), c.pause(timeout));
+        }
+      }
+    } catch (RuntimeException e) {
+      paused.values().forEach(Component.Paused::close);
+      throw e;
+    }
+    return new Checkpoint(paused);
+  }
 
   private final Context ctx;
   private final LoadedManifest manifest;
@@ -152,13 +246,25 @@ public final class Host implements AutoCloseable {
           ? Region.shmFile(r.name(), shmPath(r.file().orElse("b8g-" + pid + "-" + r.name())), r.size(), r.persistent())
           : Region.anonymous(r.name(), r.size()));
     }
+    for (RegionSpec r : manifest.regions()) {
+      java.nio.ByteBuffer saved = ctx.restoreRegions.get(r.name());
+      if (saved != null) {
+        fill(regions.get(r.name()), saved);
+      }
+    }
     for (ChannelSpec c : manifest.channels()) {
       long size = (long) c.capacity() + RingDescriptor.TRAILER_LENGTH;
       Region mem = c.backing() == Backing.SHM_FILE
           ? Region.shmFile(c.name(), shmPath(c.file().orElse("b8g-" + pid + "-" + c.name())), size, c.persistent())
           : Region.anonymous(c.name(), size);
       regions.put("channel:" + c.name(), mem);
-      channels.put(c.name(), Ring.create(mem));
+      java.nio.ByteBuffer saved = ctx.restoreRegions.get("channel:" + c.name());
+      if (saved != null) {
+        fill(mem, saved);
+        channels.put(c.name(), Ring.attach(mem));
+      } else {
+        channels.put(c.name(), Ring.create(mem));
+      }
     }
     for (ComponentSpec spec : manifest.components()) {
       supervised.put(spec.name(), new Supervised(spec));
@@ -179,6 +285,14 @@ public final class Host implements AutoCloseable {
         watchScript(s);
       }
     }
+  }
+
+  private static void fill(Region region, java.nio.ByteBuffer saved) {
+    if (saved.remaining() != region.size()) {
+      throw new ComponentException("snapshot.mismatch", "saved memory " + region.name() + " has " + saved.remaining()
+          + " bytes but the manifest declares " + region.size());
+    }
+    region.byteBuffer().duplicate().clear().put(saved.duplicate());
   }
 
   private static void awaitStarted(Supervised s) {
@@ -210,6 +324,7 @@ public final class Host implements AutoCloseable {
         case RUN -> Capability.root(Kind.RUN, new PathScope(manifest.directory(), g.paths()), rights);
         case WATCH -> Capability.root(Kind.WATCH, new PathScope(manifest.directory(), g.paths()), rights);
         case LOG -> Capability.root(Kind.LOG, null, rights);
+        case SNAPSHOT -> Capability.root(Kind.SNAPSHOT, new PathScope(manifest.directory(), List.of(manifest.directory())), rights);
         default -> throw new IllegalStateException("validated manifest has an unknown host capability");
       };
     };
@@ -229,7 +344,12 @@ public final class Host implements AutoCloseable {
         .heapBytes(spec.limits().heapBytes())
         .cpuMillisPerTurn(spec.limits().cpuMsPerTurn())
         .services(services)
-        .listener((comp, status) -> ended(s, comp, status));
+        .listener((comp, status) -> ended(s, comp, status))
+        .snapshottable(ctx.snapshots);
+    Restored saved = s.restarts == 0 && s.current == null ? ctx.restoreComponents.get(spec.name()) : null;
+    if (saved != null) {
+      c.restore(saved.blob(), saved.held());
+    }
     for (Map.Entry<String, Capability> e : s.roots.entrySet()) {
       c.grant(EnvEntry.of(e.getKey(), e.getValue().derive()));
       event(HostEvent.Kind.GRANTED, spec.name(), "env." + e.getKey() + " = " + describe(e.getValue()));
@@ -524,6 +644,27 @@ public final class Host implements AutoCloseable {
         watchOwners.remove(watchId);
         watcher.unwatch(watchId);
       }
+    }
+
+    @Override
+    public void snapshot(Component source, Capability snapshot, String path, long requestId) {
+      if (ctx.imageWriter == null) {
+        throw new ComponentException("capability.unknown", "this host does not write stack images");
+      }
+      Path file = snapshot.target(PathScope.class).resolve(path, false);
+      // Not on the component's thread: the snapshot waits for the current turn to end.
+      Thread t = new Thread(() -> {
+        String error = "";
+        try {
+          ctx.imageWriter.accept(Host.this, file);
+          event(HostEvent.Kind.GRANTED, source.name(), "snapshot written to " + safeRelative(manifest.directory(), file));
+        } catch (RuntimeException e) {
+          error = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        source.snapshotDone(requestId, error);
+      }, "b8g-snapshot");
+      t.setDaemon(true);
+      t.start();
     }
 
     @Override

@@ -496,8 +496,9 @@ final class ManifestValidator {
                   + " takes none. Remove the rights.");
         }
         List<Path> paths = new ArrayList<>();
-        if (host == HostCapability.LOG) {
-          noPaths(g, p, "host capability LOG");
+        if (host == HostCapability.LOG || host == HostCapability.SNAPSHOT) {
+          // SNAPSHOT, like LOG, takes no paths: images go where the host's own scope allows.
+          noPaths(g, p, "host capability " + host);
         } else {
           for (int j = 0; j < g.getPathsCount(); j++) {
             paths.add(grantPath(g.getPaths(j), p + ".paths[" + j + "]", host, component));

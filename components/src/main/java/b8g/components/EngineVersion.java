@@ -1,0 +1,31 @@
+package b8g.components;
+
+/**
+ * What a V8 context blob taken in this process needs from the process that restores it: the
+ * Javet release, the V8 version exactly as V8 reports it, the V8 flags that shape the heap, and
+ * the b8g ABI version (the prelude and stub layout inside every blob). V8 aborts the whole
+ * process on a version or flag mismatch, so a restore compares all of these before V8 sees a
+ * byte (b8g.snapshots.Compatibility does that).
+ *
+ * @param javet Javet release, for example {@code 5.0.6}
+ * @param v8 V8 version, for example {@code 14.7.173.18}
+ * @param flags the process-wide V8 flags b8g sets, canonical text
+ * @param abi b8g platform ABI version; raise {@link #ABI} whenever prelude.js changes the shape of
+ *     what it keeps in the heap (records, stubs, tables)
+ */
+public record EngineVersion(String javet, String v8, String flags, int abi) {
+  /** The ABI of this build's prelude. */
+  public static final int ABI = 1;
+
+  private static volatile EngineVersion current;
+
+  /** This process's engine. The first call loads V8 (about 400 ms the first time in a process). */
+  public static EngineVersion current() {
+    EngineVersion v = current;
+    if (v == null) {
+      v = new EngineVersion(Engine.javetVersion(), Engine.v8Version(), "--max-heap-size=" + Engine.MAX_HEAP_MIB, ABI);
+      current = v;
+    }
+    return v;
+  }
+}

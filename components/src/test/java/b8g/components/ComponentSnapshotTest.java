@@ -1,0 +1,314 @@
+package b8g.components;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import b8g.capabilities.Capability;
+import b8g.capabilities.Capability.Kind;
+import b8g.capabilities.Right;
+import b8g.components.Component.EnvEntry;
+import b8g.memory.Region;
+import b8g.memory.Ring;
+import b8g.memory.RingDescriptor;
+import b8g.memory.RingWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Snapshots of live components on real isolates: state, capabilities, channels, regions, refusals. */
+class ComponentSnapshotTest {
+  private static final Duration T = Duration.ofSeconds(20);
+  private final List<Region> regions = new ArrayList<>();
+  private final List<Component> components = new ArrayList<>();
+  private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  private volatile java.util.function.Consumer<Component> onLog = c -> {};
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    for (Component c : components) {
+      c.terminate("test over");
+      assertNotNull(c.awaitExit(Duration.ofSeconds(10)), "component did not end");
+    }
+    regions.forEach(Region::close);
+  }
+
+  private final HostServices services = new HostServices() {
+    @Override public void log(Component s, String level, String text) { log.add(s.name() + ":" + text); onLog.accept(s); }
+    @Override public long run(Component p, Capability r, String s, Map<String, Capability> g, Map<String, String> v) { throw new ComponentException("capability.unknown", "no"); }
+    @Override public void terminateChild(Component p, long id) {}
+    @Override public long watchPath(Component s, Capability w, String p) { throw new ComponentException("capability.unknown", "no"); }
+    @Override public void unwatch(Component s, long id) {}
+    @Override public void export(Component s, String n, Capability c) {}
+    @Override public Map<String, Capability> link(Component s, String secret) { return HostServices.NONE.link(s, secret); }
+  };
+
+  private static final Capability LOG = Capability.root(Kind.LOG, null, EnumSet.noneOf(Right.class));
+
+  private Component.Context context(String name, EnvEntry... env) {
+    Component.Context ctx = new Component.Context().name(name).services(services).snapshottable(true);
+    ctx.grant(EnvEntry.of("log", LOG.derive()));
+    for (EnvEntry e : env) {
+      ctx.grant(e);
+    }
+    return ctx;
+  }
+
+  private Component start(Component.Context ctx) {
+    Component c = Component.start(ctx);
+    components.add(c);
+    return c;
+  }
+
+  private Ring ring(String name) {
+    Region r = Region.anonymous(name, 4096 + RingDescriptor.TRAILER_LENGTH);
+    regions.add(r);
+    return Ring.create(r);
+  }
+
+  private Region copyOf(Region source) {
+    Region r = Region.anonymous(source.name(), source.size());
+    regions.add(r);
+    r.byteBuffer().put(0, source.byteBuffer().duplicate().clear(), 0, (int) source.size());
+    return r;
+  }
+
+  private static void send(RingWriter w, String text) {
+    assertTrue(w.write(text.getBytes(StandardCharsets.UTF_8), RingDescriptor.TYPE_TEXT, T));
+  }
+
+  private void awaitLog(String line) throws InterruptedException {
+    long deadline = System.nanoTime() + T.toNanos();
+    while (!log.contains(line)) {
+      assertTrue(System.nanoTime() < deadline, "no log line \"" + line + "\" in " + log);
+      Thread.sleep(5);
+    }
+  }
+
+  private static Capability reader(Ring ring) {
+    return Capability.root(Kind.CHANNEL_READER, ring, EnumSet.of(Right.READ));
+  }
+
+  /** Heap state of every kind the issue names, reported on each command read from env.in. */
+  private static final String STATE = """
+      class Counter { #n = 0; inc() { return ++this.#n; } }
+      const counter = new Counter();
+      const m = new Map([['a', 1]]); const st = new Set([1, 2]);
+      const wm = new WeakMap(); const key = {}; wm.set(key, 'w');
+      const sym = Symbol('tag'); const obj = { [sym]: 'symval' };
+      const big = 2n ** 70n; const date = new Date(Date.UTC(2020, 1, 2)); const ta = new Float64Array([1.5, 2.5]);
+      function make() { let x = 10; return () => ++x; } const clo = make();
+      function report() {
+        return [counter.inc(), m.get('a'), st.size, wm.get(key), obj[sym], sym.description, String(big),
+          date.toISOString(), ta[1], clo(), typeof WebAssembly].join(' ');
+      }
+      async function main(env) {
+        const input = env.in; // a stub captured in a closure
+        console.log('start', report());
+        for await (const cmd of input) console.log(cmd, report());
+      }""";
+
+  @Test
+  void shouldRoundTripHeapStateAndCapturedStubsIntoANewComponent() throws Exception {
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    Component a = start(context("state", EnvEntry.of("in", reader(ring).derive())).script(STATE, "state.js"));
+    awaitLog("state:start 1 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 11 undefined");
+    send(w, "a");
+    awaitLog("state:a 2 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 12 undefined");
+    ComponentSnapshot snap = a.snapshot(T);
+    assertEquals(List.of("log", "in"), List.copyOf(snap.held().keySet()));
+    a.terminate("replaced by its restored copy");
+    assertNotNull(a.awaitExit(T));
+
+    Component b = start(context("state", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    send(w, "b");
+    awaitLog("state:b 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined");
+  }
+
+  @Test
+  void shouldGoOnAfterSnapshotAndSnapshotTwiceInARow() throws Exception {
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    Component a = start(context("state", EnvEntry.of("in", reader(ring).derive())).script(STATE, "state.js"));
+    assertTrue(a.awaitStarted(T));
+    ComponentSnapshot first = a.snapshot(T);
+    send(w, "one");
+    awaitLog("state:one 2 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 12 undefined");
+    // The component now runs in a runtime restored from `first`: a snapshot of a restored runtime.
+    ComponentSnapshot second = a.snapshot(T);
+    ComponentSnapshot third = a.snapshot(T);
+    send(w, "two");
+    awaitLog("state:two 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined");
+    assertNull(a.status());
+    assertTrue(first.blob().length > 0 && second.blob().length > 0 && third.blob().length > 0);
+  }
+
+  @Test
+  void shouldDeliverUnreadMessagesExactlyOnceAfterRestore() throws Exception {
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    Component a = start(context("state", EnvEntry.of("in", reader(ring).derive())).script(STATE, "state.js"));
+    assertTrue(a.awaitStarted(T));
+    Region saved;
+    ComponentSnapshot snap;
+    try (Component.Paused p = a.pause(T)) {
+      // Written while the reader is parked with a read pending: unread at the snapshot.
+      send(w, "x");
+      send(w, "y");
+      saved = copyOf(ring.region()); // what a stack image keeps
+      snap = p.snapshot();
+    }
+    a.terminate("replaced");
+    assertNotNull(a.awaitExit(T));
+    log.clear();
+    Ring restored = Ring.attach(saved);
+    Component b = start(context("state", EnvEntry.of("in", reader(restored).derive())).restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    awaitLog("state:y 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined");
+    send(restored.writer(), "z");
+    awaitLog("state:z 4 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 14 undefined");
+    assertEquals(3, log.size(), log.toString());
+    assertTrue(log.get(0).startsWith("state:x 2 "), log.toString());
+  }
+
+  @Test
+  void shouldRebindRegionsSoRestoredBytesAreSharedAgain() throws Exception {
+    Region region = Region.anonymous("data", 4096);
+    regions.add(region);
+    Capability rw = Capability.root(Kind.REGION, region, EnumSet.of(Right.READ, Right.WRITE));
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    String script = """
+        async function main(env) {
+          const data = env.data; // captured
+          const ro = data.attenuate('read');
+          new Uint8Array(data.buffer)[0] = 42;
+          for await (const cmd of env.in) {
+            const u8 = new Uint8Array(data.buffer);
+            if (cmd === 'write') u8[1] = 43;
+            console.log(cmd, u8[0], u8[1], u8[2], ro.read(0, 3).join(','), ro.rights.join('+'));
+          }
+        }""";
+    Component a = start(context("r", EnvEntry.of("data", rw.derive()), EnvEntry.of("in", reader(ring).derive())).script(script, "r.js"));
+    assertTrue(a.awaitStarted(T));
+    Region saved;
+    ComponentSnapshot snap;
+    try (Component.Paused p = a.pause(T)) {
+      saved = copyOf(region);
+      snap = p.snapshot();
+    }
+    assertTrue(snap.held().containsKey("data#1"), snap.held().keySet().toString());
+    a.terminate("replaced");
+    assertNotNull(a.awaitExit(T));
+    assertEquals(42, saved.byteBuffer().get(0));
+    saved.byteBuffer().put(2, (byte) 44); // another holder writes after the restore
+    Ring restoredRing = Ring.attach(copyOf(ring.region()));
+    Capability savedRw = Capability.root(Kind.REGION, saved, EnumSet.of(Right.READ, Right.WRITE));
+    Component b = start(context("r", EnvEntry.of("data", savedRw.derive()), EnvEntry.of("in", reader(restoredRing).derive()))
+        .restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    send(restoredRing.writer(), "write");
+    awaitLog("r:write 42 43 44 42,43,44 read");
+    assertEquals(43, saved.byteBuffer().get(1), "a write after restore reaches the shared region");
+  }
+
+  @Test
+  void shouldRevokeWhatTheRestoringContextNoLongerGrants() throws Exception {
+    Region region = Region.anonymous("data", 4096);
+    regions.add(region);
+    Ring ring = ring("in");
+    String script = """
+        async function main(env) {
+          const data = env.data;
+          for await (const cmd of env.in) {
+            let r; try { data.read(0, 1); r = 'ok'; } catch (e) { r = e.name + ':' + e.code; }
+            console.log(cmd, r);
+          }
+        }""";
+    Component a = start(context("g", EnvEntry.of("data", Capability.root(Kind.REGION, region, EnumSet.of(Right.READ, Right.WRITE)).derive()),
+        EnvEntry.of("in", reader(ring).derive())).script(script, "g.js"));
+    assertTrue(a.awaitStarted(T));
+    ComponentSnapshot snap = a.snapshot(T);
+    a.terminate("replaced");
+    assertNotNull(a.awaitExit(T));
+    Component b = start(context("g", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    send(ring.writer(), "now");
+    awaitLog("g:now CapabilityError:capability.revoked");
+  }
+
+  @Test
+  void shouldRefuseAComponentStartedWithoutSnapshots() throws Exception {
+    Component c = start(context("plain").snapshottable(false).script("async function main(env) { await new Promise(() => {}); }", "p.js"));
+    assertTrue(c.awaitStarted(T));
+    ComponentException e = assertThrows(ComponentException.class, () -> c.snapshot(T));
+    assertEquals("snapshot.disabled", e.code());
+    assertTrue(e.getMessage().contains("without snapshots enabled"), e.getMessage());
+    assertNull(c.status(), "the component goes on");
+  }
+
+  @Test
+  void shouldRefuseFinalizationRegistryInsteadOfAbortingTheProcess() throws Exception {
+    Ring ring = ring("in");
+    String script = """
+        const fr = new FinalizationRegistry(() => {});
+        (function () { fr.register({}, 1); })();
+        async function main(env) { for await (const cmd of env.in) console.log('still', cmd); }""";
+    Component c = start(context("fr", EnvEntry.of("in", reader(ring).derive())).script(script, "fr.js"));
+    assertTrue(c.awaitStarted(T));
+    ComponentException e = assertThrows(ComponentException.class, () -> c.snapshot(T));
+    assertEquals("snapshot.unsupported", e.code());
+    assertTrue(e.getMessage().contains("FinalizationRegistry"), e.getMessage());
+    send(ring.writer(), "here");
+    awaitLog("fr:still here");
+  }
+
+  @Test
+  void shouldSnapshotAComponentThatTriedAModuleImport() throws Exception {
+    String script = """
+        async function main(env) {
+          let r; try { await import('x'); r = 'loaded'; } catch (e) { r = 'refused'; }
+          console.log('import', r, typeof WebAssembly, typeof SharedArrayBuffer);
+          await new Promise(() => {});
+        }""";
+    Component c = start(context("mod").script(script, "mod.js"));
+    awaitLog("mod:import refused undefined undefined");
+    assertTrue(c.snapshot(T).blob().length > 0);
+  }
+
+  @Test
+  void shouldRefuseAPauseFromInsideTheComponentsOwnTurn() throws Exception {
+    List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    onLog = s -> {
+      try {
+        s.pause(T).close();
+      } catch (ComponentException e) {
+        errors.add(e.code() + " " + e.getMessage());
+      }
+    };
+    Component c = start(context("self").script("async function main(env) { console.log('x'); await new Promise(() => {}); }", "s.js"));
+    awaitLog("self:x");
+    for (int i = 0; i < 1000 && errors.isEmpty(); i++) {
+      Thread.sleep(5);
+    }
+    assertEquals(1, errors.size());
+    assertTrue(errors.get(0).startsWith("snapshot.in_flight") && errors.get(0).contains("in flight"), errors.toString());
+    onLog = s -> {};
+    assertTrue(c.snapshot(T).blob().length > 0);
+  }
+
+  @Test
+  void shouldRefuseWhenNoTurnBoundaryComes() throws Exception {
+    Component c = start(context("busy").cpuMillisPerTurn(3000).script(
+        "async function main(env) { console.log('in'); const t = Date.now(); while (Date.now() - t < 1500) {} }", "b.js"));
+    awaitLog("busy:in");
+    ComponentException e = assertThrows(ComponentException.class, () -> c.pause(Duration.ofMillis(200)));
+    assertEquals("snapshot.busy", e.code());
+  }
+}

@@ -1,0 +1,166 @@
+package b8g.snapshots;
+
+import b8g.capabilities.Capability;
+import b8g.capabilities.Right;
+import b8g.components.Component;
+import b8g.components.ComponentSnapshot;
+import b8g.components.EngineVersion;
+import b8g.host.Host;
+import b8g.memory.Region;
+import b8g.memory.Ring;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Takes stack images of a running host and restores hosts from them: the bridge between the
+ * live stack ({@link Host#checkpoint}, {@link Component.Paused#snapshot}) and the image format.
+ *
+ * <p>Taking: every running manifest component is paused at a turn boundary, then every region and
+ * channel ring is copied (a consistent cut: nothing that shares them runs), then each component's
+ * V8 context is taken, the image is written atomically, and everything goes on. Restoring: the
+ * image is validated completely (structure, checksums, and compatibility with this process: V8
+ * and Javet versions, V8 flags, ABI, OS and architecture) before V8 sees a byte; then a host is
+ * launched whose regions and rings hold the saved bytes and whose components continue from their
+ * contexts, with the grants of the manifest given now.
+ *
+ * <p>The image names its components in the first line of the MANIFEST section
+ * ({@value #COMPONENTS_LINE} followed by the names, comma separated, in CONTEXT id order).
+ */
+public final class Snapshots {
+  /** First line of the MANIFEST section: which component each CONTEXT id is. */
+  public static final String COMPONENTS_LINE = "# b8g image components: ";
+  /** Second line: the manifest file the image was taken from. */
+  public static final String MANIFEST_LINE = "# b8g image manifest: ";
+
+  private Snapshots() {}
+
+  /** This process, as an image must match it to be restored here. Loads V8 on first use. */
+  public static Compatibility compatibility() {
+    EngineVersion v = EngineVersion.current();
+    return new Compatibility(v.javet(), v.v8(), System.getProperty("os.name").toLowerCase(Locale.ROOT),
+        System.getProperty("os.arch"), v.flags(), v.abi());
+  }
+
+  /**
+   * Writes an image of every running manifest component of {@code host} to {@code file}
+   * (atomically). The components are paused for the copy and the context blobs, then go on.
+   *
+   * @throws b8g.errors.B8gException a component refused (its code says why: snapshot.disabled,
+   *     snapshot.unsupported, snapshot.busy, ...) or the image could not be written
+   */
+  public static ImageSummary write(Host host, Path file, Duration timeout) {
+    long t0 = System.nanoTime();
+    StackImageWriter w = new StackImageWriter(compatibility());
+    List<String> names = new ArrayList<>();
+    try (Host.Checkpoint cp = host.checkpoint(timeout)) {
+      // Copy all memory first: a context's resumption below may read or write it again.
+      Map<String, Region> regions = cp.regions();
+      for (Map.Entry<String, Region> e : regions.entrySet()) {
+        Region r = e.getValue();
+        ByteBuffer copy = ByteBuffer.allocate((int) r.size());
+        copy.put(r.byteBuffer().duplicate().clear()).flip();
+        RegionDescriptor.Backing backing = cp.sharedFile(e.getKey()) ? RegionDescriptor.Backing.SHARED_FILE : RegionDescriptor.Backing.ANONYMOUS;
+        w.addRegion(new RegionDescriptor(e.getKey(), r.size(), backing, StackImageDescriptor.RIGHT_READ | StackImageDescriptor.RIGHT_WRITE), copy);
+      }
+      for (Map.Entry<String, Component.Paused> e : cp.components().entrySet()) {
+        ComponentSnapshot snap = e.getValue().snapshot();
+        int id = w.addContext(ByteBuffer.wrap(snap.blob()));
+        names.add(e.getKey());
+        for (Map.Entry<String, Capability> h : snap.held().entrySet()) {
+          w.addCapability(new CapabilityEntry(id, h.getKey(), kindName(h.getValue()), targetName(h.getValue()), Right.mask(h.getValue().rights())));
+        }
+      }
+      String manifestFile = host.manifest().file() == null ? "" : host.manifest().file().toAbsolutePath().toString();
+      w.manifest(COMPONENTS_LINE + String.join(",", names) + "\n" + MANIFEST_LINE + manifestFile + "\n");
+    }
+    long t1 = System.nanoTime();
+    w.writeTo(file);
+    return new ImageSummary(file, names, (t1 - t0) / 1_000, (System.nanoTime() - t1) / 1_000);
+  }
+
+  /** What {@link #write} did: the components in the image and how long they were paused (us). */
+  public record ImageSummary(Path file, List<String> components, long pausedMicros, long writeMicros) {}
+
+  /**
+   * Validates the image at {@code file} against this process and launches a host from it with
+   * {@code ctx}'s manifest (which decides what is granted now). Regions and channels of the image
+   * that the manifest declares with the same size are refilled; components it names continue from
+   * their contexts; anything else starts fresh.
+   *
+   * @throws ImageException before any V8 work if the image is corrupt or incompatible
+   */
+  public static Host restore(Path file, Host.Context ctx) {
+    StackImage image = StackImage.open(file, compatibility());
+    return restore(image, ctx);
+  }
+
+  /** As {@link #restore(Path, Host.Context)} for an image already opened with a compatibility check. */
+  public static Host restore(StackImage image, Host.Context ctx) {
+    List<String> names = componentNames(image);
+    Map<String, ByteBuffer> regions = new LinkedHashMap<>();
+    for (int i = 0; i < image.regions().size(); i++) {
+      regions.put(image.regions().get(i).name(), image.regionBytes(i));
+    }
+    Map<String, List<String>> held = new LinkedHashMap<>();
+    for (CapabilityEntry e : image.capabilities()) {
+      held.computeIfAbsent(names.get(e.component()), k -> new ArrayList<>()).add(e.envName());
+    }
+    Map<String, Host.Restored> components = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      ByteBuffer blob = image.contextBlob(i);
+      byte[] bytes = new byte[blob.remaining()];
+      blob.get(bytes);
+      components.put(names.get(i), new Host.Restored(bytes, held.getOrDefault(names.get(i), List.of())));
+    }
+    return Host.launch(ctx.restore(regions, components).imageWriter((h, f) -> write(h, f, Duration.ofSeconds(10))));
+  }
+
+  /** The manifest file recorded in an image, or null. */
+  public static Path manifestOf(StackImage image) {
+    for (String line : image.manifest().split("\n")) {
+      if (line.startsWith(MANIFEST_LINE) && line.length() > MANIFEST_LINE.length()) {
+        return Path.of(line.substring(MANIFEST_LINE.length()));
+      }
+    }
+    return null;
+  }
+
+  static List<String> componentNames(StackImage image) {
+    String m = image.manifest();
+    if (!m.startsWith(COMPONENTS_LINE)) {
+      throw new ImageException(ImageException.MALFORMED, image.source() + ": the image does not name its components"
+          + " (its MANIFEST section must start with \"" + COMPONENTS_LINE.trim() + "\")");
+    }
+    int end = m.indexOf('\n');
+    String list = m.substring(COMPONENTS_LINE.length(), end < 0 ? m.length() : end);
+    List<String> names = list.isEmpty() ? List.of() : List.of(list.split(","));
+    if (names.size() != image.componentCount()) {
+      throw new ImageException(ImageException.MALFORMED, image.source() + ": the image names " + names.size()
+          + " components but holds " + image.componentCount() + " contexts");
+    }
+    return names;
+  }
+
+  private static String kindName(Capability c) {
+    return switch (c.kind()) {
+      case REGION -> "region";
+      case CHANNEL_READER -> "channel.in";
+      case CHANNEL_WRITER -> "channel.out";
+      default -> c.kind().name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  private static String targetName(Capability c) {
+    return switch (c.kind()) {
+      case REGION -> c.target(Region.class).name();
+      case CHANNEL_READER, CHANNEL_WRITER -> c.target(Ring.class).region().name();
+      default -> "";
+    };
+  }
+}
