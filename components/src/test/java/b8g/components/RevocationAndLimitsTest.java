@@ -26,15 +26,7 @@ class RevocationAndLimitsTest {
   private final List<Component> components = new ArrayList<>();
   private final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
-  private final HostServices logging = new HostServices() {
-    @Override public void log(Component s, String level, String text) { log.add(s.name() + ":" + text); }
-    @Override public long run(Component p, Capability r, String s, Map<String, Capability> g, Map<String, String> v) { throw new ComponentException("capability.unknown", "no"); }
-    @Override public void terminateChild(Component p, long id) {}
-    @Override public long watchPath(Component s, Capability w, String p) { throw new ComponentException("capability.unknown", "no"); }
-    @Override public void unwatch(Component s, long id) {}
-    @Override public void export(Component s, String n, Capability c) {}
-    @Override public Map<String, Capability> link(Component s, String secret) { return HostServices.NONE.link(s, secret); }
-  };
+  private final HostServices logging = Fixtures.logging((s, text) -> log.add(s.name() + ":" + text));
 
   @AfterEach
   void tearDown() throws InterruptedException {
