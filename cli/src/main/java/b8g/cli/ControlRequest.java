@@ -119,7 +119,11 @@ record ControlRequest(String op, String component, Path path) {
       }
       return o;
     } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
-      throw bad("the request is not valid JSON: " + printable(String.valueOf(e.getMessage())));
+      // Gson's own message suggests lenient parsing; say only where.
+      String m = String.valueOf(e.getMessage());
+      int at = m.indexOf(" at line ");
+      int end = at < 0 ? -1 : m.indexOf(" path ", at);
+      throw bad("the request is not strict JSON" + (at < 0 || end < 0 ? "" : m.substring(at, end)));
     }
   }
 

@@ -1,5 +1,6 @@
 package b8g.cli;
 
+import b8g.snapshots.ImageException;
 import b8g.snapshots.ImageInspector;
 import b8g.snapshots.Snapshots;
 import b8g.snapshots.StackImage;
@@ -41,12 +42,13 @@ final class ImageCommand implements Runnable {
 
     @Override
     public Integer call() {
+      // Structure and checksums first (exit 7 when broken), then whether this host could restore it.
       StackImage image = StackImage.openForInspection(file, StackImage.Limits.DEFAULT);
       String restorable;
       try {
-        StackImage.open(file, Snapshots.compatibility());
+        image = StackImage.open(file, Snapshots.compatibility());
         restorable = "";
-      } catch (b8g.snapshots.ImageException e) {
+      } catch (ImageException e) {
         restorable = e.getMessage();
       }
       PrintWriter out = spec.commandLine().getOut();
