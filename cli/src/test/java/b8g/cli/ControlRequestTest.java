@@ -43,7 +43,7 @@ class ControlRequestTest {
     String ok = dir.resolve("x.b8gi").toString();
     assertRefused("garbage", "not strict JSON");
     assertRefused("[1]", "one JSON object");
-    assertRefused("{\"v\":1,\"op\":\"status\"} {}", "more after");
+    assertRefused("{\"v\":1,\"op\":\"status\"} {}", "not strict JSON");
     assertRefused("{'v':1,'op':'status'}", "not strict JSON");
     assertRefused("{\"v\":2,\"op\":\"status\"}", "\"v\" must be 1");
     assertRefused("{\"op\":\"status\"}", "\"v\" must be 1");
