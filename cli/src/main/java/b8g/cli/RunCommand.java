@@ -1,13 +1,21 @@
 package b8g.cli;
 
 import b8g.components.Component.ExitStatus;
+import b8g.components.manifest.HostCapability;
+import b8g.errors.B8gException;
 import b8g.host.Host;
 import b8g.host.HostEvent;
+import b8g.host.manifest.ComponentSpec;
+import b8g.host.manifest.GrantSpec;
+import b8g.host.manifest.LoadedManifest;
+import b8g.host.manifest.ManifestLoader;
+import b8g.snapshots.Snapshots;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,22 +35,52 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Print every host event (grants, links, starts, ends) to stderr.")
   boolean verbose;
 
+  @Option(names = "--snapshots", description = {"Start components snapshottable, so b8g snapshot can take them",
+      "(on by itself when the manifest grants the snapshot capability). Such components have no WebAssembly."})
+  boolean snapshots;
+
+  @Option(names = "--no-control", description = "Do not open the control socket (b8g snapshot cannot reach this host).")
+  boolean noControl;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
-    return runHost(new Host.Context().manifest(manifest).restartOnScriptChange(watch), verbose,
-        spec.commandLine().getOut(), spec.commandLine().getErr());
+    LoadedManifest loaded = ManifestLoader.load(manifest);
+    boolean snap = snapshots || grantsSnapshot(loaded);
+    return runHost(new Host.Context().manifest(loaded).restartOnScriptChange(watch).snapshots(snap), Host::launch,
+        snap, !noControl, verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** Whether any component may take snapshots itself: then it must be started snapshottable. */
+  static boolean grantsSnapshot(LoadedManifest m) {
+    for (ComponentSpec c : m.components()) {
+      for (GrantSpec g : c.grants()) {
+        if (g.host().isPresent() && g.host().get() == HostCapability.SNAPSHOT) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** As {@link #runHost(Host.Context, Function, boolean, boolean, boolean, PrintWriter, PrintWriter)}, no control socket. */
+  static int runHost(Host.Context ctx, boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
+    return runHost(ctx, Host::launch, false, false, verbose, out, err);
   }
 
   /**
-   * Launches the host on {@code ctx} (log lines to {@code out}, failures and restarts to {@code
-   * err}, every event when {@code verbose}), waits for every component and returns {@code run}'s
-   * exit code: 0 all succeeded, 1 one failed or was terminated. Shared with {@code deploy}.
+   * Launches the host on {@code ctx} with {@code launcher} (log lines to {@code out}, failures and
+   * restarts to {@code err}, every event when {@code verbose}), opens its control socket when
+   * {@code control} (a failure to do so is reported and the host runs without one), waits for
+   * every component and returns {@code run}'s exit code: 0 all succeeded, 1 one failed or was
+   * terminated. Shared with {@code deploy} and {@code restore}.
    */
-  static int runHost(Host.Context ctx, boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
-    Host host = Host.launch(ctx
+  static int runHost(Host.Context ctx, Function<Host.Context, Host> launcher, boolean snapshots, boolean control,
+      boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
+    Host host = launcher.apply(ctx
+        .imageWriter((h, f) -> Snapshots.write(h, f, ControlServer.SNAPSHOT_TIMEOUT))
         .log(line -> {
           synchronized (out) {
             out.println(line);
@@ -58,13 +96,39 @@ final class RunCommand implements Callable<Integer> {
             }
           }
         }));
-    Thread hook = new Thread(host::close, "b8g-shutdown");
+    ControlServer server = null;
+    if (control) {
+      try {
+        server = ControlServer.open(host, snapshots, ControlSocket.directoryPath(System.getenv()));
+        if (verbose) {
+          synchronized (err) {
+            err.println("b8g: control socket " + server.socket());
+            err.flush();
+          }
+        }
+      } catch (B8gException e) {
+        synchronized (err) {
+          err.println("b8g: warning: running without a control socket: " + e.getMessage());
+          err.flush();
+        }
+      }
+    }
+    ControlServer controlServer = server;
+    Thread hook = new Thread(() -> {
+      if (controlServer != null) {
+        controlServer.close();
+      }
+      host.close();
+    }, "b8g-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       Map<String, ExitStatus> done = host.awaitCompletion(Duration.ofDays(3650));
       boolean ok = done != null && done.values().stream().allMatch(ExitStatus::success);
       return ok ? 0 : 1;
     } finally {
+      if (controlServer != null) {
+        controlServer.close();
+      }
       host.close();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

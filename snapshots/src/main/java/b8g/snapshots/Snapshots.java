@@ -5,7 +5,9 @@ import b8g.capabilities.Right;
 import b8g.components.Component;
 import b8g.components.ComponentSnapshot;
 import b8g.components.EngineVersion;
+import b8g.errors.B8gException;
 import b8g.host.Host;
+import b8g.host.manifest.ComponentSpec;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import java.nio.ByteBuffer;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Takes stack images of a running host and restores hosts from them: the bridge between the
@@ -55,6 +58,28 @@ public final class Snapshots {
    *     snapshot.unsupported, snapshot.busy, ...) or the image could not be written
    */
   public static ImageSummary write(Host host, Path file, Duration timeout) {
+    return write(host, file, timeout, null);
+  }
+
+  /**
+   * As {@link #write(Host, Path, Duration)}, but only the contexts of the components named in
+   * {@code only} (null: all) go into the image. Every manifest component is still paused and all
+   * memory is copied, because the named ones share it with the others: the cut stays consistent.
+   * On restore, the components not in the image start from their scripts.
+   *
+   * @throws b8g.errors.B8gException {@code snapshot.unknown} (usage) when a name is not a running
+   *     manifest component; otherwise as {@link #write(Host, Path, Duration)}
+   */
+  public static ImageSummary write(Host host, Path file, Duration timeout, Set<String> only) {
+    if (only != null) {
+      for (String name : only) {
+        Component c = host.component(name);
+        if (c == null || c.status() != null) {
+          throw new B8gException(B8gException.Category.USAGE, "snapshot.unknown",
+              "no running component named \"" + name + "\" in this host (running: " + String.join(", ", running(host)) + ")");
+        }
+      }
+    }
     long t0 = System.nanoTime();
     StackImageWriter w = new StackImageWriter(compatibility());
     List<String> names = new ArrayList<>();
@@ -69,6 +94,9 @@ public final class Snapshots {
         w.addRegion(new RegionDescriptor(e.getKey(), r.size(), backing, StackImageDescriptor.RIGHT_READ | StackImageDescriptor.RIGHT_WRITE), copy);
       }
       for (Map.Entry<String, Component.Paused> e : cp.components().entrySet()) {
+        if (only != null && !only.contains(e.getKey())) {
+          continue;
+        }
         ComponentSnapshot snap = e.getValue().snapshot();
         int id = w.addContext(ByteBuffer.wrap(snap.blob()));
         names.add(e.getKey());
@@ -82,6 +110,18 @@ public final class Snapshots {
     long t1 = System.nanoTime();
     w.writeTo(file);
     return new ImageSummary(file, names, (t1 - t0) / 1_000, (System.nanoTime() - t1) / 1_000);
+  }
+
+  /** The names of the manifest components of {@code host} that are running now. */
+  public static List<String> running(Host host) {
+    List<String> out = new ArrayList<>();
+    for (ComponentSpec spec : host.manifest().components()) {
+      Component c = host.component(spec.name());
+      if (c != null && c.status() == null) {
+        out.add(spec.name());
+      }
+    }
+    return out;
   }
 
   /** What {@link #write} did: the components in the image and how long they were paused (us). */
