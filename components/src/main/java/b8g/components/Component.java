@@ -616,8 +616,7 @@ public final class Component {
     if (refs > 0 || callbacks > 0) {
       old.addGCEpilogueCallback(gcCallback);
       attach(old);
-      enter(old, IN_RESTORE_BEGIN);
-      enter(old, IN_RESUMED, false);
+      rebindAll(old);
       throw new ComponentException("snapshot.unsupported", "cannot snapshot " + ctx.name + ": the host still holds "
           + refs + " V8 reference(s) and " + callbacks + " callback(s) into it");
     }
@@ -628,6 +627,7 @@ public final class Component {
       // Refused before V8 was asked (Javet's own check): the runtime is still usable.
       old.addGCEpilogueCallback(gcCallback);
       attach(old);
+      rebindAll(old);
       throw new ComponentException("snapshot.unsupported", "cannot snapshot " + ctx.name + ": " + e.getMessage(), e);
     }
     // One snapshot per runtime (a second aborts the JVM): go on in a runtime restored from the blob.
@@ -646,23 +646,32 @@ public final class Component {
       installLimits(next);
       dispatcher = new DispatchAdapter(this, next);
       attach(next);
-      enter(next, IN_RESTORE_BEGIN);
-      List<Capability> slots = table.snapshot();
-      for (Map.Entry<Integer, String> e : new java.util.TreeMap<>(slotNames).entrySet()) {
-        int slot = e.getKey();
-        Capability cap = slot < slots.size() ? slots.get(slot) : null;
-        if (cap != null && !cap.revoked()) {
-          StringBuilder d = new StringBuilder();
-          describe(d, e.getValue(), slot, cap);
-          enter(next, IN_REBIND, d.toString(), true);
-        }
-      }
-      enter(next, IN_RESUMED, false);
+      rebindAll(next);
     } catch (JavetException | RuntimeException e) {
       overLimit("could not continue after a snapshot: " + e.getMessage());
       throw new ComponentException("snapshot.failed", ctx.name + " could not continue after its snapshot: " + e.getMessage(), e);
     }
     return new ComponentSnapshot(ctx.name, blob, held);
+  }
+
+  /**
+   * Gives every stub its capability again, by slot, with fresh views of shared memory: after a
+   * snapshot (in the runtime restored from it) and when a snapshot attempt failed after the
+   * prelude had detached the views for it.
+   */
+  private void rebindAll(V8Runtime rt) throws JavetException {
+    enter(rt, IN_RESTORE_BEGIN);
+    List<Capability> slots = table.snapshot();
+    for (Map.Entry<Integer, String> e : new java.util.TreeMap<>(slotNames).entrySet()) {
+      int slot = e.getKey();
+      Capability cap = slot < slots.size() ? slots.get(slot) : null;
+      if (cap != null && !cap.revoked()) {
+        StringBuilder d = new StringBuilder();
+        describe(d, e.getValue(), slot, cap);
+        enter(rt, IN_REBIND, d.toString(), true);
+      }
+    }
+    enter(rt, IN_RESUMED, false);
   }
 
   /** Capabilities by the names the JS stubs know them by, in slot order. */

@@ -333,6 +333,7 @@
     };
     return register(stub, slot, {
       kind: 'region', wake() {}, revoke() { revoked = true; detach(buffer); buffer = null; },
+      prepare() { detach(buffer); },
       rebind(n) {
         if (n.kind !== 'region' || n.size !== size) return false;
         const old = buffer; slot = n.slot; buffer = n.buffer === undefined ? null : n.buffer;
@@ -418,6 +419,7 @@
       transferred() { transferred = true; detach(buffer); buffer = null; },
       // A new ring reader over the shared memory: it takes its head from memory, which this side
       // published before the snapshot (a turn boundary), so no message is read twice or skipped.
+      prepare() { detach(buffer); },
       rebind(n) {
         if (n.kind !== 'reader' || revoked || transferred) return false;
         const nr = ring.reader(n.buffer);
@@ -502,6 +504,7 @@
       kind: 'writer', wake,
       revoke(err) { revoked = true; detach(buffer); buffer = null; const e = err || revokedError('channel'); while (waiting.length > 0) { shift(waiting); shift(waiting); shift(waiting); shift(waiting)(e); } },
       transferred() { transferred = true; detach(buffer); buffer = null; },
+      prepare() { detach(buffer); },
       rebind(n) {
         if (n.kind !== 'writer' || revoked || transferred) return false;
         const nw = ring.writer(n.buffer);
@@ -767,6 +770,10 @@
       case IN_PREPARE: {
         // '' when the heap can be snapshotted; otherwise why not, for people.
         if (finalizationUsed) return 'it registered a FinalizationRegistry target, and V8 aborts the process on a snapshot with finalization cleanup pending';
+        // V8 would copy every shared buffer still attached into the context blob (regions travel as
+        // their own sections): detach them; the host re-binds fresh views after the snapshot.
+        const all = mapList(records);
+        for (let i = 0; i < all.length; i++) if (all[i][1].prepare !== undefined) all[i][1].prepare();
         return '';
       }
       case IN_RESTORE_BEGIN: unbound = records; records = new MapCtor(); return;
