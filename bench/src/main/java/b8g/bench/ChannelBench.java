@@ -49,7 +49,7 @@ final class ChannelBench {
   record Result(Stats msgsPerSecond, long messagesPerRound, int size, double[] waitsPerMessage) {
     Stats gibPerSecond() {
       double f = size / (double) (1L << 30);
-      return new Stats(msgsPerSecond.median() * f, msgsPerSecond.p90() * f, msgsPerSecond.min() * f, msgsPerSecond.max() * f, msgsPerSecond.count());
+      return new Stats(msgsPerSecond.median() * f, msgsPerSecond.p90() * f, msgsPerSecond.min() * f, msgsPerSecond.max() * f, msgsPerSecond.count(), null);
     }
   }
 

@@ -21,10 +21,15 @@ final class StartBench {
 
   private StartBench() {}
 
-  /** Platform: milliseconds from Component.start to started, and to exited (isolate closed). */
-  static Stats[] platform(int warmup, int n) throws InterruptedException {
+  /**
+   * Milliseconds from Component.start to started, and to exited (isolate closed); and, alternating
+   * with each start so load changes hit both alike, a bare createV8Runtime + trivial script +
+   * close. Returns {started, exited, bare}.
+   */
+  static Stats[] platform(int warmup, int n) throws Exception {
     double[] started = new double[n];
     double[] exited = new double[n];
+    double[] bare = new double[n];
     for (int i = -warmup; i < n; i++) {
       long t0 = System.nanoTime();
       Component c = Component.start(new Component.Context().name("start-" + i).script(EMPTY_MAIN, "empty.js"));
@@ -35,12 +40,18 @@ final class StartBench {
       if (s == null || !s.success()) {
         throw new IllegalStateException("empty component did not exit cleanly: " + s);
       }
+      long t3 = System.nanoTime();
+      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+        rt.getExecutor("function main(env) {} main({});").executeVoid();
+      }
+      long t4 = System.nanoTime();
       if (i >= 0) {
         started[i] = (t1 - t0) / 1e6;
         exited[i] = (t2 - t0) / 1e6;
+        bare[i] = (t4 - t3) / 1e6;
       }
     }
-    return new Stats[] {Stats.of(started), Stats.of(exited)};
+    return new Stats[] {Stats.of(started), Stats.of(exited), Stats.of(bare)};
   }
 
   /** Milliseconds for createV8Runtime, then (if boot is not null) executing boot, then close. */
@@ -88,7 +99,23 @@ final class StartBench {
   }
 
   /** isolated-vm's figures from a Node subprocess, or a reason why there are none. */
-  record Ivm(Stats async, Stats asyncDispose, Stats sync, Stats syncDispose, String node, String note) {}
+  record Ivm(Stats async, Stats asyncDispose, Stats sync, Stats syncDispose, String node, String note) {
+    /** The two runs' samples pooled (one before, one after the platform's starts). */
+    Ivm pool(Ivm other) {
+      if (async == null || other.async == null) {
+        return async == null ? this : other;
+      }
+      return new Ivm(merge(async, other.async), merge(asyncDispose, other.asyncDispose), merge(sync, other.sync),
+          merge(syncDispose, other.syncDispose), node, note);
+    }
+
+    private static Stats merge(Stats a, Stats b) {
+      double[] xs = new double[a.samples().length + b.samples().length];
+      System.arraycopy(a.samples(), 0, xs, 0, a.samples().length);
+      System.arraycopy(b.samples(), 0, xs, a.samples().length, b.samples().length);
+      return Stats.of(xs);
+    }
+  }
 
   static Ivm isolatedVm(Path moduleDir, int warmup, int n) {
     if (moduleDir == null || !Files.isDirectory(moduleDir)) {

@@ -3,11 +3,11 @@ package b8g.bench;
 import java.util.Arrays;
 
 /** Median, p90 and range of repeated measurements. */
-record Stats(double median, double p90, double min, double max, int count) {
+record Stats(double median, double p90, double min, double max, int count, double[] samples) {
   static Stats of(double[] samples) {
     double[] s = samples.clone();
     Arrays.sort(s);
-    return new Stats(quantile(s, 0.5), quantile(s, 0.9), s[0], s[s.length - 1], s.length);
+    return new Stats(quantile(s, 0.5), quantile(s, 0.9), s[0], s[s.length - 1], s.length, s);
   }
 
   private static double quantile(double[] sorted, double q) {
