@@ -21,7 +21,7 @@ for p in "${list[@]}"; do
     mkdir -p "$tmp/tree/$(dirname "$f")"
     [ -f "$tmp/tree/$f" ] || cp "$f" "$tmp/tree/$f"
   done
-  (cd "$tmp/tree" && patch -s -p1 < "$root/$p")
+  (cd "$tmp/tree" && patch -s -p1 --no-backup-if-mismatch < "$root/$p")
 done
 java_files=$(cd "$tmp/tree" && find . -path '*/src/main/java/*.java' | sed 's#^\./##')
 if [ -n "$java_files" ]; then

@@ -135,7 +135,7 @@ public final class Bench {
   private void waits(String what, ChannelBench.Result r) {
     double[] w = r.waitsPerMessage();
     if (w != null) {
-      notes.add(String.format("%s: awaits per message: writer %.3f, reader %.3f (each await = park + Java wake-up)", what, w[0], w[1]));
+      notes.add(String.format("%s: ready() awaits per message: writer %.3f, reader %.3f (each one a park + wake-up through Java, unless ready() resolves at once)", what, w[0], w[1]));
     }
   }
 
