@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the platform and runs b8g.bench.Bench: every figure next to its baseline from one run.
+#   bench/run.sh                     # everything (about 3 minutes)
+#   bench/run.sh -Db8g.bench.only=channel -Db8g.bench.rounds=3   # extra -D options go to the JVM
+#   B8G_BENCH_MAIN=b8g.bench.Experiments bench/run.sh   # bottleneck experiments (start, channel CPU cost)
+# The isolated-vm baseline (component start) needs the Node module; it is installed once into
+# $B8G_IVM_HOME (default ~/.cache/b8g-bench/ivm; npm builds a native addon, a few minutes).
+# Set B8G_IVM_HOME=none to skip it. Without it the bench still runs and prints a note.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+mvn -B -o -q -pl bench -am package -DskipTests dependency:build-classpath \
+  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+cp="${B8G_BENCH_CP_PREFIX:+$B8G_BENCH_CP_PREFIX:}bench/target/classes:$(cat bench/target/classpath.txt)"
+flags="$(sed -n 's:.*<b8g.jvm.flags>\(.*\)</b8g.jvm.flags>.*:\1:p' pom.xml)"
+
+ivm_home="${B8G_IVM_HOME:-$HOME/.cache/b8g-bench/ivm}"
+ivm=()
+if [ "$ivm_home" != none ]; then
+  if [ ! -f "$ivm_home/node_modules/isolated-vm/out/isolated_vm.node" ]; then
+    echo "installing isolated-vm into $ivm_home (once) ..." >&2
+    mkdir -p "$ivm_home"
+    ( cd "$ivm_home" && { [ -f package.json ] || npm init -y >/dev/null; } \
+      && npm install --no-audit --no-fund isolated-vm >&2 ) \
+      || echo "isolated-vm install failed; the bench runs without that baseline" >&2
+  fi
+  ivm=("-Db8g.bench.ivm=$ivm_home/node_modules/isolated-vm")
+fi
+
+# Fixed, pre-touched Java heap: the idle figure measures RSS deltas, which heap growth would blur.
+# shellcheck disable=SC2086
+exec java $flags -Xss4m -Xms512m -Xmx512m -XX:+AlwaysPreTouch "${ivm[@]}" "$@" -cp "$cp" "${B8G_BENCH_MAIN:-b8g.bench.Bench}"

@@ -1,0 +1,262 @@
+package b8g.bench;
+
+import b8g.capabilities.Capability;
+import b8g.capabilities.Capability.Kind;
+import b8g.capabilities.Right;
+import b8g.components.Component;
+import b8g.components.Component.EnvEntry;
+import b8g.memory.Message;
+import b8g.memory.Region;
+import b8g.memory.Ring;
+import b8g.memory.RingDescriptor;
+import b8g.memory.RingReader;
+import b8g.memory.RingWriter;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
+import com.caoccao.javet.values.reference.V8ValueGlobalObject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.Future;
+
+/**
+ * Channel throughput between two isolates on two threads: the platform (two components, channel
+ * stubs from env) against a raw JS ring over the same kind of buffer (two bare V8 runtimes). Each
+ * side is driven in rounds: a calibration round sizes the rounds to about {@code targetSeconds},
+ * one warm-up round, then {@code rounds} measured rounds in the same isolates (JIT stays warm),
+ * platform and baseline rounds alternating so that the load of a shared machine hits both alike.
+ */
+final class ChannelBench {
+  /** The manifest's default channel capacity. */
+  static final int CAPACITY = 1 << 20;
+  private static final Duration LONG = Duration.ofMinutes(5);
+
+  /** One round: n messages through, returns seconds. */
+  interface Driver {
+    double round(long n) throws Exception;
+
+    /** Times each side waited (parked) per message over the rounds since the last call, or null. */
+    default double[] waitsPerMessage() {
+      return null;
+    }
+
+    /** Ends both sides and releases their memory. */
+    void finish() throws Exception;
+  }
+
+  /** A measurement: messages per second per round, and the round size used. */
+  record Result(Stats msgsPerSecond, long messagesPerRound, int size, double[] waitsPerMessage) {
+    Stats gibPerSecond() {
+      double f = size / (double) (1L << 30);
+      return new Stats(msgsPerSecond.median() * f, msgsPerSecond.p90() * f, msgsPerSecond.min() * f, msgsPerSecond.max() * f, msgsPerSecond.count(), null);
+    }
+  }
+
+  private ChannelBench() {}
+
+  /** Platform and baseline measured in alternating rounds, so load changes hit both alike. */
+  record Pair(Result platform, Result baseline, Stats ratio) {}
+
+  static Pair measure(Driver platform, Driver baseline, int size, long n0, double targetSeconds, int rounds) throws Exception {
+    try {
+      long np = calibrate(platform, n0, targetSeconds);
+      long nb = calibrate(baseline, n0, targetSeconds);
+      double[] p = new double[rounds];
+      double[] b = new double[rounds];
+      double[] r = new double[rounds];
+      for (int i = 0; i < rounds; i++) {
+        b[i] = nb / baseline.round(nb);
+        p[i] = np / platform.round(np);
+        r[i] = p[i] / b[i];
+      }
+      return new Pair(new Result(Stats.of(p), np, size, platform.waitsPerMessage()),
+          new Result(Stats.of(b), nb, size, baseline.waitsPerMessage()), Stats.of(r));
+    } finally {
+      try {
+        platform.finish();
+      } finally {
+        baseline.finish();
+      }
+    }
+  }
+
+  /** A short round to size the rounds, then one warm-up round of that size. */
+  private static long calibrate(Driver d, long n0, double targetSeconds) throws Exception {
+    double s0 = d.round(n0);
+    long n = Math.max(n0, (long) (n0 * targetSeconds / Math.max(s0, 1e-6)));
+    d.round(n);
+    d.waitsPerMessage();
+    return n;
+  }
+
+  // ---- platform ---------------------------------------------------------------------------------
+
+  /** Two components; env.go (Java writes round sizes) and env.ack (Java reads round ends). */
+  static final class Platform implements Driver {
+    private final Region ch;
+    private final Region goRegion;
+    private final Region ackRegion;
+    private final RingWriter go;
+    private final RingReader ack;
+    private final Region statsRegion;
+    private final RingReader stats;
+    private long writerWaits;
+    private long readerWaits;
+    private long messages;
+    private final Component reader;
+    private final Component writer;
+
+    Platform(int size, String mode, int spin) throws InterruptedException {
+      ch = Region.anonymous("bench-ch", CAPACITY + RingDescriptor.TRAILER_LENGTH);
+      goRegion = Region.anonymous("bench-go", 4096 + RingDescriptor.TRAILER_LENGTH);
+      ackRegion = Region.anonymous("bench-ack", 4096 + RingDescriptor.TRAILER_LENGTH);
+      Ring ring = Ring.create(ch);
+      Ring goRing = Ring.create(goRegion);
+      Ring ackRing = Ring.create(ackRegion);
+      statsRegion = Region.anonymous("bench-stats", 4096 + RingDescriptor.TRAILER_LENGTH);
+      Ring statsRing = Ring.create(statsRegion);
+      stats = statsRing.reader();
+      go = goRing.writer();
+      ack = ackRing.reader();
+      reader = Component.start(new Component.Context()
+          .name("bench-reader")
+          .script(Bench.resource("channel-reader.js"), "channel-reader.js")
+          .cpuMillisPerTurn(600_000)
+          .grant(EnvEntry.of("in", Capability.root(Kind.CHANNEL_READER, ring, EnumSet.of(Right.READ)).derive()))
+          .grant(EnvEntry.of("ack", Capability.root(Kind.CHANNEL_WRITER, ackRing, EnumSet.of(Right.WRITE)).derive()))
+          .grant(EnvEntry.value("mode", mode))
+          .grant(EnvEntry.value("spin", Integer.toString(spin))));
+      writer = Component.start(new Component.Context()
+          .name("bench-writer")
+          .script(Bench.resource("channel-writer.js"), "channel-writer.js")
+          .cpuMillisPerTurn(600_000)
+          .grant(EnvEntry.of("out", Capability.root(Kind.CHANNEL_WRITER, ring, EnumSet.of(Right.WRITE)).derive()))
+          .grant(EnvEntry.of("go", Capability.root(Kind.CHANNEL_READER, goRing, EnumSet.of(Right.READ)).derive()))
+          .grant(EnvEntry.of("stats", Capability.root(Kind.CHANNEL_WRITER, statsRing, EnumSet.of(Right.WRITE)).derive()))
+          .grant(EnvEntry.value("size", Integer.toString(size)))
+          .grant(EnvEntry.value("spin", Integer.toString(spin))));
+      reader.awaitStarted(LONG);
+      writer.awaitStarted(LONG);
+    }
+
+    @Override
+    public double round(long n) {
+      long t0 = System.nanoTime();
+      if (!go.write(Long.toString(n).getBytes(StandardCharsets.UTF_8), RingDescriptor.TYPE_TEXT, LONG)) {
+        throw new IllegalStateException("writer component does not take rounds: " + writer.status());
+      }
+      Message m = ack.take(LONG);
+      long t1 = System.nanoTime();
+      if (m == null || m.isEnd()) {
+        throw new IllegalStateException("reader component ended: " + reader.status() + ", writer: " + writer.status());
+      }
+      Message w = stats.take(LONG);
+      if (w == null || w.isEnd()) {
+        throw new IllegalStateException("writer component ended: " + writer.status());
+      }
+      readerWaits += Long.parseLong(m.text().split(" ")[0]);
+      writerWaits += Long.parseLong(w.text());
+      messages += n;
+      return (t1 - t0) / 1e9;
+    }
+
+    @Override
+    public double[] waitsPerMessage() {
+      double[] r = {writerWaits / (double) Math.max(messages, 1), readerWaits / (double) Math.max(messages, 1)};
+      writerWaits = 0;
+      readerWaits = 0;
+      messages = 0;
+      return r;
+    }
+
+    @Override
+    public void finish() throws Exception {
+      go.close(LONG);
+      Component.ExitStatus w = writer.awaitExit(LONG);
+      Component.ExitStatus r = reader.awaitExit(LONG);
+      ch.close();
+      goRegion.close();
+      ackRegion.close();
+      statsRegion.close();
+      if (w == null || !w.success() || r == null || !r.success()) {
+        throw new IllegalStateException("benchmark components failed: writer " + w + ", reader " + r);
+      }
+    }
+  }
+
+  // ---- raw baseline -----------------------------------------------------------------------------
+
+  /** Two bare runtimes on two threads sharing one direct ByteBuffer; raw-ring.js, no platform code. */
+  static final class Raw implements Driver {
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(CAPACITY + RingDescriptor.TRAILER_LENGTH);
+    private final JsThread writer;
+    private final JsThread reader;
+
+    Raw(int size, String mode) throws Exception {
+      writer = new JsThread("raw-writer");
+      reader = new JsThread("raw-reader");
+      setup(writer, size, mode);
+      setup(reader, size, mode);
+    }
+
+    private void setup(JsThread t, int size, String mode) throws Exception {
+      t.submit(rt -> {
+        rt.getExecutor(Bench.resource("raw-ring.js")).setResourceName("raw-ring.js").executeVoid();
+        try (V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(buffer);
+             V8ValueGlobalObject g = rt.getGlobalObject()) {
+          g.invokeVoid("setup", ab, CAPACITY, size, mode);
+        }
+        return null;
+      }).get();
+    }
+
+    /**
+     * After a spin in JS found nothing to do: yield, and after a few yields sleep 20 us, so that on
+     * an oversubscribed machine a spinner does not burn the quantum its partner needs. On an idle
+     * machine the JS spin (2000 Atomics.load) almost always succeeds first.
+     */
+    private static void backOff(int idle) {
+      if (idle < 4) {
+        Thread.yield();
+      } else {
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+      }
+    }
+
+    private static boolean pump(V8Runtime rt, String fn) throws Exception {
+      try (V8ValueGlobalObject g = rt.getGlobalObject()) {
+        return g.invokeBoolean(fn);
+      }
+    }
+
+    @Override
+    public double round(long n) throws Exception {
+      long t0 = System.nanoTime();
+      Future<Void> r = reader.submit(rt -> {
+        for (int idle = 0; !pump(rt, "pumpReader"); idle++) {
+          backOff(idle);
+        }
+        return null;
+      });
+      Future<Void> w = writer.submit(rt -> {
+        try (V8ValueGlobalObject g = rt.getGlobalObject()) {
+          g.invokeVoid("start", (double) n);
+        }
+        for (int idle = 0; !pump(rt, "pumpWriter"); idle++) {
+          backOff(idle);
+        }
+        return null;
+      });
+      w.get();
+      r.get();
+      return (System.nanoTime() - t0) / 1e9;
+    }
+
+    @Override
+    public void finish() throws Exception {
+      writer.shutdown();
+      reader.shutdown();
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package b8g.bench;
+
+import b8g.memory.Region;
+import b8g.memory.Ring;
+import b8g.memory.RingDescriptor;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.interop.options.V8RuntimeOptions;
+import com.caoccao.javet.values.reference.V8Script;
+import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
+import com.caoccao.javet.values.reference.V8ValueGlobalObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Bottleneck experiments behind the figures of {@link Bench} (run: {@code B8G_BENCH_MAIN=b8g.bench.Experiments
+ * bench/run.sh}):
+ *
+ * <ol>
+ *   <li>start: where a component's start time goes (bare runtime, prelude evaluation, prelude with
+ *       V8's code cache, runtime from a snapshot blob that already holds the prelude);
+ *   <li>channel CPU cost per message in one isolate on one thread, free of scheduling noise:
+ *       platform stubs, ring.js alone, a raw ring, and the stubs with candidate fixes applied.
+ * </ol>
+ */
+public final class Experiments {
+  private Experiments() {}
+
+  public static void main(String[] args) throws Exception {
+    System.out.printf("experiments: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(),
+        java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
+    if (!"channel".equals(System.getProperty("b8g.bench.only"))) {
+      start();
+    }
+    if (!"start".equals(System.getProperty("b8g.bench.only"))) {
+      channel();
+    }
+    System.exit(0);
+  }
+
+  // ---- start ------------------------------------------------------------------------------------
+
+  private static void start() throws Exception {
+    String boot = StartBench.platformBootScript();
+    int warm = 30;
+    int n = 200;
+    byte[] cache;
+    try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime();
+         V8Script s = rt.getExecutor(boot).setResourceName("b8g:prelude").compileV8Script(true)) {
+      cache = s.getCachedData();
+    }
+    V8RuntimeOptions snapOptions = new V8RuntimeOptions();
+    snapOptions.setCreateSnapshotEnabled(true);
+    byte[] blob;
+    try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime(snapOptions)) {
+      rt.getExecutor(boot).executeVoid();
+      rt.lowMemoryNotification();
+      blob = rt.createSnapshot();
+    }
+    V8RuntimeOptions fromBlob = new V8RuntimeOptions();
+    fromBlob.setSnapshotBlob(blob);
+    System.out.printf("%nstart breakdown (ms, median / p90 of %d after %d warm-up); code cache %d KiB, snapshot blob %d KiB%n",
+        n, warm, cache == null ? 0 : cache.length >> 10, blob.length >> 10);
+    report("bare createV8Runtime + close", time(warm, n, () -> {
+      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+        rt.getExecutor("1").executeVoid();
+      }
+    }));
+    report("+ prelude evaluated (what Component does)", time(warm, n, () -> {
+      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+        rt.getExecutor(boot).setResourceName("b8g:prelude").executeVoid();
+      }
+    }));
+    report("+ prelude evaluated with V8 code cache", time(warm, n, () -> {
+      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+        rt.getExecutor(boot, cache).setResourceName("b8g:prelude").executeVoid();
+      }
+    }));
+    report("runtime from snapshot blob with prelude, + close", time(warm, n, () -> {
+      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime(fromBlob)) {
+        rt.getExecutor("typeof __b8g").executeVoid();
+      }
+    }));
+  }
+
+  interface Body {
+    void run() throws Exception;
+  }
+
+  private static Stats time(int warm, int n, Body body) throws Exception {
+    double[] ms = new double[n];
+    for (int i = -warm; i < n; i++) {
+      long t0 = System.nanoTime();
+      body.run();
+      if (i >= 0) {
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    return Stats.of(ms);
+  }
+
+  private static void report(String what, Stats s) {
+    System.out.printf("  %-52s %s%n", what, s.medianP90("%.2f"));
+  }
+
+  // ---- channel CPU cost -------------------------------------------------------------------------
+
+  private static final String NO_ALLOC_FIX = "        if (msg instanceof Uint8ArrayCtor) return offer(msg, ring.TYPE.BYTES);\n";
+
+  private static void channel() throws Exception {
+    String boot = StartBench.platformBootScript();
+    String tryWrite = "        const e = encode(msg);\n        return offer(e[0], e[1]);";
+    if (!boot.contains(tryWrite)) {
+      System.out.println("(prelude changed: the tryWrite patch no longer applies)");
+    }
+    String patched = boot.replace(tryWrite, NO_ALLOC_FIX + tryWrite);
+    // ring.TYPE is a frozen __proto__:null object literal: a dictionary-mode object in V8, so each
+    // ring.TYPE.X in the per-message path is a hash lookup. Hoist the three constants into locals.
+    String hoist = "  const g = globalThis;\n";
+    String hoisted = boot.replace(hoist, hoist + "  const RT_BYTES = ring.TYPE.BYTES, RT_TEXT = ring.TYPE.TEXT, RT_END = ring.TYPE.END;\n")
+        .replace("ring.TYPE.BYTES", "RT_BYTES").replace("ring.TYPE.TEXT", "RT_TEXT").replace("ring.TYPE.END", "RT_END")
+        .replace("const RT_BYTES = RT_BYTES, RT_TEXT = RT_TEXT, RT_END = RT_END;", "const RT_BYTES = ring.TYPE.BYTES, RT_TEXT = ring.TYPE.TEXT, RT_END = ring.TYPE.END;");
+    String both = hoisted.replace(tryWrite, NO_ALLOC_FIX.replace("ring.TYPE.BYTES", "RT_BYTES") + tryWrite);
+    int reps = 9;
+    System.out.printf("%nchannel CPU cost, one isolate, one thread, write a batch then read it (ns per message,"
+        + " median [min-max] of %d, variants interleaved)%n", reps);
+    for (int size : new int[] {64, 65536}) {
+      List<Variant> vs = new ArrayList<>();
+      vs.add(new Variant("platform stubs tryWrite/tryRead", boot, "stubLoop", false));
+      vs.add(new Variant("platform stubs, tryWrite without [bytes,type] alloc", patched, "stubLoop", false));
+      vs.add(new Variant("platform stubs, ring.TYPE.* hoisted to locals", hoisted, "stubLoop", false));
+      vs.add(new Variant("platform stubs, hoisted + no alloc", both, "stubLoop", false));
+      vs.add(new Variant("ring.js offer/poll, no stubs", boot, "ringLoop", false));
+      vs.add(new Variant("raw ring offer/take (copy out)", boot, "rawLoop", false));
+      vs.add(new Variant("platform stubs tryWrite/readInPlace", boot, "stubLoop", true));
+      vs.add(new Variant("platform stubs tryWrite/readInPlace, hoisted + no alloc", both, "stubLoop", true));
+      vs.add(new Variant("ring.js offer/peek/release", boot, "ringLoop", true));
+      vs.add(new Variant("raw ring offer/view (in place)", boot, "rawLoop", true));
+      long total = size >= 4096 ? 50_000 : 2_000_000;
+      for (Variant v : vs) {
+        v.open(size);
+        v.run(size, total / 5);
+      }
+      double[][] ns = new double[vs.size()][reps];
+      for (int r = 0; r < reps; r++) {
+        for (int k = 0; k < vs.size(); k++) {
+          ns[k][r] = vs.get(k).run(size, total);
+        }
+      }
+      for (int k = 0; k < vs.size(); k++) {
+        Stats s = Stats.of(ns[k]);
+        System.out.printf("  %6d B  %-52s %s ns  (%.1f M msg/s, %.2f GiB/s one thread)%n", size, vs.get(k).name, s.range("%.1f"),
+            1e3 / s.median(), size / s.median() * 1e9 / (1L << 30));
+        vs.get(k).close();
+      }
+    }
+  }
+
+  /** One code path in its own runtime over its own ring. */
+  private static final class Variant {
+    final String name;
+    final String boot;
+    final String loop;
+    final boolean inPlace;
+    Region region;
+    V8Runtime rt;
+    V8ValueGlobalObject g;
+
+    Variant(String name, String boot, String loop, boolean inPlace) {
+      this.name = name;
+      this.boot = boot;
+      this.loop = loop;
+      this.inPlace = inPlace;
+    }
+
+    void open(int size) throws Exception {
+      region = Region.anonymous("exp", ChannelBench.CAPACITY + RingDescriptor.TRAILER_LENGTH);
+      Ring.create(region);
+      rt = V8Host.getV8Instance().createV8Runtime();
+      rt.getExecutor(boot).executeVoid();
+      String ringJs = new String(Experiments.class.getResourceAsStream("/b8g/memory/ring.js").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      rt.getExecutor("globalThis.R2 = " + ringJs + ";").executeVoid();
+      rt.getExecutor(Bench.resource("exp-harness.js")).setResourceName("exp-harness.js").executeVoid();
+      g = rt.getGlobalObject();
+      try (V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(region.byteBuffer())) {
+        switch (loop) {
+          case "stubLoop" -> g.invokeVoid("setupStubs", ab);
+          case "ringLoop" -> g.invokeVoid("setupRing", ab);
+          default -> g.invokeVoid("setupRaw", ab);
+        }
+      }
+    }
+
+    /** Nanoseconds per message over {@code total} messages. */
+    double run(int size, long total) throws Exception {
+      long t0 = System.nanoTime();
+      g.invokeVoid(loop, size, (double) total, inPlace);
+      return (System.nanoTime() - t0) / (double) total;
+    }
+
+    void close() throws Exception {
+      g.close();
+      rt.close();
+      region.close();
+    }
+  }
+}

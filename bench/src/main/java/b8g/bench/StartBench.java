@@ -1,0 +1,174 @@
+package b8g.bench;
+
+import b8g.components.Component;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Runtime;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Component start on a warm host, against bare runtime creation and isolated-vm in Node. */
+final class StartBench {
+  private static final Duration LONG = Duration.ofSeconds(30);
+  static final String EMPTY_MAIN = "function main(env) {}";
+
+  private StartBench() {}
+
+  /**
+   * Milliseconds from Component.start to started, and to exited (isolate closed); and, alternating
+   * with each start so load changes hit both alike, a bare createV8Runtime + trivial script +
+   * close. Returns {started, exited, bare}.
+   */
+  static Stats[] platform(int warmup, int n) throws Exception {
+    double[] started = new double[n];
+    double[] exited = new double[n];
+    double[] bare = new double[n];
+    for (int i = -warmup; i < n; i++) {
+      long t0 = System.nanoTime();
+      Component c = Component.start(new Component.Context().name("start-" + i).script(EMPTY_MAIN, "empty.js"));
+      c.awaitStarted(LONG);
+      long t1 = System.nanoTime();
+      Component.ExitStatus s = c.awaitExit(LONG);
+      long t2 = System.nanoTime();
+      if (s == null || !s.success()) {
+        throw new IllegalStateException("empty component did not exit cleanly: " + s);
+      }
+      long t3 = System.nanoTime();
+      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+        rt.getExecutor("function main(env) {} main({});").executeVoid();
+      }
+      long t4 = System.nanoTime();
+      if (i >= 0) {
+        started[i] = (t1 - t0) / 1e6;
+        exited[i] = (t2 - t0) / 1e6;
+        bare[i] = (t4 - t3) / 1e6;
+      }
+    }
+    return new Stats[] {Stats.of(started), Stats.of(exited), Stats.of(bare)};
+  }
+
+  /** Milliseconds for createV8Runtime, then (if boot is not null) executing boot, then close. */
+  static Stats raw(int warmup, int n, String boot) throws Exception {
+    double[] ms = new double[n];
+    for (int i = -warmup; i < n; i++) {
+      long t0 = System.nanoTime();
+      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+        if (boot != null) {
+          rt.getExecutor(boot).executeVoid();
+        }
+      }
+      long t1 = System.nanoTime();
+      if (i >= 0) {
+        ms[i] = (t1 - t0) / 1e6;
+      }
+    }
+    return Stats.of(ms);
+  }
+
+  /** The platform's boot script, built as b8g.components.Engine builds it. */
+  static String platformBootScript() throws IOException {
+    return "(" + classpath("/b8g/components/prelude.js") + ")(" + classpath("/b8g/memory/ring.js") + ");";
+  }
+
+  /** Milliseconds to start a platform thread that creates and closes a runtime, joined. */
+  static Stats rawOnNewThread(int warmup, int n) throws Exception {
+    double[] ms = new double[n];
+    for (int i = -warmup; i < n; i++) {
+      long t0 = System.nanoTime();
+      Thread t = new Thread(() -> {
+        try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+          rt.getExecutor("1").executeVoid();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      t.start();
+      t.join();
+      if (i >= 0) {
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    return Stats.of(ms);
+  }
+
+  /** isolated-vm's figures from a Node subprocess, or a reason why there are none. */
+  record Ivm(Stats async, Stats asyncDispose, Stats sync, Stats syncDispose, String node, String note) {
+    /** The two runs' samples pooled (one before, one after the platform's starts). */
+    Ivm pool(Ivm other) {
+      if (async == null || other.async == null) {
+        return async == null ? this : other;
+      }
+      return new Ivm(merge(async, other.async), merge(asyncDispose, other.asyncDispose), merge(sync, other.sync),
+          merge(syncDispose, other.syncDispose), node, note);
+    }
+
+    private static Stats merge(Stats a, Stats b) {
+      double[] xs = new double[a.samples().length + b.samples().length];
+      System.arraycopy(a.samples(), 0, xs, 0, a.samples().length);
+      System.arraycopy(b.samples(), 0, xs, a.samples().length, b.samples().length);
+      return Stats.of(xs);
+    }
+  }
+
+  static Ivm isolatedVm(Path moduleDir, int warmup, int n) {
+    if (moduleDir == null || !Files.isDirectory(moduleDir)) {
+      return new Ivm(null, null, null, null, null, "isolated-vm not installed at " + moduleDir + " (run bench/run.sh, or pass -Db8g.bench.ivm=<dir>/node_modules/isolated-vm)");
+    }
+    try {
+      Path script = Files.createTempFile("b8g-ivm-start", ".js");
+      Files.writeString(script, Bench.resource("ivm-start.js"));
+      Process p = new ProcessBuilder("node", script.toString(), moduleDir.toAbsolutePath().toString(), Integer.toString(n), Integer.toString(warmup))
+          .redirectErrorStream(true).start();
+      String out = readAll(p.getInputStream());
+      boolean done = p.waitFor(5, TimeUnit.MINUTES);
+      Files.deleteIfExists(script);
+      if (!done || p.exitValue() != 0) {
+        p.destroyForcibly();
+        return new Ivm(null, null, null, null, null, "isolated-vm run failed: " + out.strip());
+      }
+      return new Ivm(stats(out, "async"), stats(out, "asyncDispose"), stats(out, "sync"), stats(out, "syncDispose"), field(out), null);
+    } catch (IOException | InterruptedException e) {
+      return new Ivm(null, null, null, null, null, "isolated-vm run failed: " + e);
+    }
+  }
+
+  private static String field(String json) {
+    Matcher m = Pattern.compile("\"node\":\"([^\"]*)\"").matcher(json);
+    return m.find() ? m.group(1) : "?";
+  }
+
+  private static Stats stats(String json, String key) {
+    Matcher m = Pattern.compile("\"" + key + "\":\\[([^\\]]*)\\]").matcher(json);
+    if (!m.find()) {
+      throw new IllegalStateException("no " + key + " in isolated-vm output: " + json);
+    }
+    String[] parts = m.group(1).split(",");
+    double[] xs = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      xs[i] = Double.parseDouble(parts[i]);
+    }
+    return Stats.of(xs);
+  }
+
+  private static String readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    in.transferTo(b);
+    return b.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String classpath(String name) throws IOException {
+    try (InputStream in = Component.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException("missing resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

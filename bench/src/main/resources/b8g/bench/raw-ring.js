@@ -1,0 +1,72 @@
+// Baseline: a minimal hand-written SPSC ring over an ArrayBuffer shared by two isolates, with the
+// record layout of b8g.memory.RingDescriptor (8-byte header, 8-byte alignment, padding record at
+// the wrap, tail and head on their own lines in the trailer) and no platform code: no stubs, no
+// checks, no promises. Waiting is a bounded spin on Atomics.load; then pump() returns false and
+// the Java driver yields the thread and calls it again.
+//
+// Globals the driver uses: setup(ab, capacity, size, mode), start(n), pump() -> true when done.
+// The writer writes n messages of `size` bytes, then an empty marker; the reader consumes until the
+// marker. mode: 'copy' copies each payload out into a new Uint8Array (what tryRead does), 'inplace'
+// only touches the payload through a view (what readInPlace does).
+'use strict';
+const SPIN = 2000;
+let u8, i32, ab, capacity, mask, tailI, headI, msg, empty, copy;
+let tail = 0, head = 0, tailCache = 0, headCache = 0, left = 0, sink = 0;
+function setup(buffer, cap, size, mode) {
+  ab = buffer; capacity = cap; mask = cap - 1;
+  u8 = new Uint8Array(ab); i32 = new Int32Array(ab);
+  tailI = (cap >> 2) + 32; headI = (cap >> 2) + 64;
+  msg = new Uint8Array(size); for (let i = 0; i < size; i++) msg[i] = i & 255;
+  empty = new Uint8Array(0);
+  copy = mode === 'copy';
+}
+function start(n) { left = n + 1; }
+function offer(m) {
+  const length = m.length, size = (length + 15) & -8;
+  let index = tail & mask;
+  const toEnd = capacity - index;
+  const required = size <= toEnd ? size : toEnd + size;
+  if (capacity - ((tail - headCache) | 0) < required) {
+    headCache = Atomics.load(i32, headI);
+    if (capacity - ((tail - headCache) | 0) < required) return false;
+  }
+  if (size > toEnd) { i32[(index >> 2) + 1] = 1; i32[index >> 2] = toEnd - 8; tail = (tail + toEnd) | 0; index = 0; }
+  if (length !== 0) u8.set(m, index + 8);
+  i32[(index >> 2) + 1] = 2; i32[index >> 2] = length;
+  tail = (tail + size) | 0;
+  Atomics.store(i32, tailI, tail);
+  return true;
+}
+function pumpWriter() {
+  let spins = 0;
+  while (left > 0) {
+    if (offer(left === 1 ? empty : msg)) { left--; spins = 0; } else if (++spins > SPIN) return false;
+  }
+  return true;
+}
+function pumpReader() {
+  let spins = 0;
+  for (;;) {
+    if (head === tailCache) {
+      tailCache = Atomics.load(i32, tailI);
+      if (head === tailCache) { if (++spins > SPIN) return false; continue; }
+    }
+    spins = 0;
+    const index = head & mask;
+    const length = i32[index >> 2], type = i32[(index >> 2) + 1];
+    const size = (length + 15) & -8;
+    if (type === 1) { head = (head + size) | 0; Atomics.store(i32, headI, head); continue; }
+    if (copy) {
+      const out = new Uint8Array(length);
+      if (length <= 64) { for (let i = 0; i < length; i++) out[i] = u8[index + 8 + i]; }
+      else out.set(new Uint8Array(ab, index + 8, length));
+      sink += length === 0 ? 0 : out[0] + out.length;
+    } else {
+      const view = new Uint8Array(ab, index + 8, length);
+      sink += length === 0 ? 0 : view[0] + view.length;
+    }
+    head = (head + size) | 0;
+    Atomics.store(i32, headI, head);
+    if (length === 0) return true;
+  }
+}
