@@ -151,6 +151,12 @@
       return 1;
     }
 
+    // True if the record that last did not fit would fit now: a cheap poll to spin on before
+    // armWait (offer still validates the head it reads).
+    writable() {
+      return this.#capacity - ((this.#tail - AtomicsLoad(this.#i32, this.#headI)) | 0) >= this.#need;
+    }
+
     armWait() {
       AtomicsStore(this.#i32, this.#writerWaitingI, 1);
       this.#refreshHead();
@@ -249,6 +255,11 @@
         this.view = null;
         this.#consume();
       }
+    }
+
+    // True if something is published past this reader's head: a cheap poll to spin on before armWait.
+    readable() {
+      return this.#tailCache !== this.#head || AtomicsLoad(this.#i32, this.#tailI) !== this.#head;
     }
 
     armWait() {
