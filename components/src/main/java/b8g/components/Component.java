@@ -12,7 +12,6 @@ import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.callback.IJavetDirectCallable;
 import com.caoccao.javet.interop.callback.JavetCallbackContext;
 import com.caoccao.javet.interop.callback.JavetCallbackType;
-import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import com.caoccao.javet.values.reference.V8ValueGlobalObject;
@@ -224,8 +223,9 @@ public final class Component {
   private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
   private final CountDownLatch done = new CountDownLatch(1);
   private final CountDownLatch started = new CountDownLatch(1);
-  private final Thread thread;
   private volatile V8Runtime runtime;
+  /** The thread running the loop (its own, or a pooled worker's), set when the loop starts. */
+  private volatile Thread thread;
   private volatile long turnStartedNanos;
   private volatile String terminationReason;
   private volatile ExitStatus status;
@@ -240,8 +240,6 @@ public final class Component {
   private Component(Context ctx) {
     this.ctx = ctx;
     this.table = new CapabilityTable(ctx.name);
-    this.thread = new Thread(this::loop, "b8g-" + ctx.name);
-    this.thread.setDaemon(true);
   }
 
   /**
@@ -251,8 +249,92 @@ public final class Component {
   public static Component start(Context ctx) {
     Component c = new Component(ctx.conclude());
     LIVE.add(c);
-    c.thread.start();
+    // A pooled isolate is fresh and not snapshottable: snapshottable and restored ones start cold.
+    if (ctx.snapshottable || ctx.restoreBlob != null || !Pool.assign(c)) {
+      Thread t = new Thread(() -> c.loop(null), "b8g-" + ctx.name);
+      t.setDaemon(true);
+      t.start();
+    }
     return c;
+  }
+
+  /**
+   * Sets how many pre-warmed isolates wait for components (0 turns the pool off; workers already
+   * waiting stay until taken) and starts topping the pool up.
+   */
+  public static void pool(int isolates) {
+    if (isolates < 0) {
+      throw new IllegalArgumentException("pool size must not be negative");
+    }
+    Pool.size = isolates;
+    Pool.refill();
+  }
+
+  /** How many pre-warmed isolates are waiting now. */
+  public static int pooledIsolates() {
+    return Pool.ready();
+  }
+
+  /**
+   * Threads that each hold a fresh isolate with the prelude already evaluated, waiting for a
+   * component: a start from the pool pays only for the script and {@code main}. The size is the
+   * system property {@code b8g.pool.size} (default 2; 0 turns it off); a worker taken is replaced
+   * in the background. An idle worker costs about one idle component's memory.
+   */
+  static final class Pool {
+    static volatile int size = Integer.getInteger("b8g.pool.size", 2);
+    private static final java.util.concurrent.BlockingQueue<java.util.concurrent.SynchronousQueue<Component>> READY =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private static final java.util.concurrent.atomic.AtomicInteger PENDING = new java.util.concurrent.atomic.AtomicInteger();
+
+    private Pool() {}
+
+    /** Hands {@code c} to a waiting worker; false if none is ready. Keeps the pool topped up. */
+    static boolean assign(Component c) {
+      var worker = READY.poll();
+      // Top up a little later, so the new isolate is not built on the core this start needs.
+      Engine.SCHEDULER.schedule(Pool::refill, 5, TimeUnit.MILLISECONDS);
+      return worker != null && worker.offer(c);
+    }
+
+    /** Number of workers ready now (for benchmarks that want a warm pool). */
+    static int ready() {
+      return READY.size();
+    }
+
+    static void refill() {
+      while (READY.size() + PENDING.get() < size) {
+        PENDING.incrementAndGet();
+        Thread t = new Thread(Pool::work, "b8g-pool");
+        t.setDaemon(true);
+        t.start();
+      }
+    }
+
+    private static void work() {
+      V8Runtime rt;
+      try {
+        rt = Engine.newRuntime();
+        rt.getExecutor(Engine.bootScript(), Engine.bootCache()).setResourceName("b8g:prelude").executeVoid();
+      } catch (JavetException | RuntimeException e) {
+        PENDING.decrementAndGet();
+        return; // components start cold instead
+      }
+      var handoff = new java.util.concurrent.SynchronousQueue<Component>();
+      READY.add(handoff);
+      PENDING.decrementAndGet();
+      try {
+        Component c = handoff.take();
+        Thread.currentThread().setName("b8g-" + c.name());
+        c.loop(rt);
+      } catch (InterruptedException e) {
+        try {
+          rt.close();
+        } catch (JavetException ignored) {
+          // the process is going away
+        }
+      }
+    }
   }
 
   public String name() {
@@ -731,10 +813,12 @@ public final class Component {
 
   // ---- the loop -------------------------------------------------------------------------------
 
-  private void loop() {
+  /** The component's thread. {@code booted}: a pooled isolate with the prelude evaluated, or null. */
+  private void loop(V8Runtime booted) {
+    thread = Thread.currentThread();
     ExitStatus end;
     try {
-      V8Runtime rt = Engine.newRuntime(ctx.snapshottable, ctx.restoreBlob);
+      V8Runtime rt = booted != null ? booted : Engine.newRuntime(ctx.snapshottable, ctx.restoreBlob);
       runtime = rt;
       installLimits(rt);
       if (ctx.restoreBlob != null) {
@@ -750,8 +834,10 @@ public final class Component {
       }
       // The code cache saves about 1 ms per start; a snapshottable isolate compiles from source
       // (with the cache, createSnapshot aborted the JVM here: Javet 5.0.6, V8 14.7).
-      (ctx.snapshottable ? rt.getExecutor(Engine.bootScript()) : rt.getExecutor(Engine.bootScript(), Engine.bootCache()))
-          .setResourceName("b8g:prelude").executeVoid();
+      if (booted == null) {
+        (ctx.snapshottable ? rt.getExecutor(Engine.bootScript()) : rt.getExecutor(Engine.bootScript(), Engine.bootCache()))
+            .setResourceName("b8g:prelude").executeVoid();
+      }
       dispatcher = new DispatchAdapter(this, rt);
       attach(rt);
       end = turn(r -> {
@@ -769,9 +855,7 @@ public final class Component {
         for (EnvEntry v : values) {
           describe(descs, v.name(), "value", -1, 0, 0, v.value());
         }
-        try (V8Value main = r.getExecutor("typeof main === 'function' ? main : undefined").setResourceName("b8g:start").execute()) {
-          enter(r, IN_START, descs.toString(), main);
-        }
+        enter(r, IN_START, descs.toString());
       });
       started.countDown();
       while (end == null) {

@@ -753,10 +753,12 @@
       case IN_START: {
         if (started) throw new TypeErrorCtor('already started');
         started = true;
-        const main = b;
-        if (typeof main !== 'function') { settle(1, 'the script does not define a function main(env)'); return; }
+        // The user script's top-level `main` (a function declaration or a top-level let/const),
+        // looked up by name in the global scope at this point, after the script ran.
+        const entry = typeof main === 'function' ? main : undefined;
+        if (entry === undefined) { settle(1, 'the script does not define a function main(env)'); return; }
         let p;
-        try { p = main(buildEnv(decodeDescriptors(a))); } catch (e) { settle(1, reason(e)); return; }
+        try { p = entry(buildEnv(decodeDescriptors(a))); } catch (e) { settle(1, reason(e)); return; }
         then(resolved(p), () => settle(0, ''), (e) => settle(1, reason(e)));
         return;
       }

@@ -89,4 +89,14 @@ class PreludeTest {
     assertTrue(s.success(), s.toString());
     assertEquals(List.of("200 m199 undefined undefined"), log);
   }
+
+  @Test
+  void shouldFindMainDeclaredAsFunctionOrTopLevelConst() throws Exception {
+    assertTrue(run("fn", "function main(env) { console.log('fn'); }").success());
+    assertTrue(run("arrow", "const main = async (env) => { console.log('arrow'); };").success());
+    ExitStatus none = run("none", "const mainly = 1;");
+    assertFalse(none.success());
+    assertTrue(none.reason().contains("main(env)"), none.reason());
+    assertEquals(List.of("fn", "arrow"), log);
+  }
 }
