@@ -5,6 +5,8 @@ import b8g.registry.Descriptor;
 import b8g.registry.Registry;
 import b8g.registry.RegistryException;
 import b8g.registry.Unit;
+import b8g.snapshots.Snapshots;
+import b8g.snapshots.StackImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileVisitResult;
@@ -55,6 +57,9 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "Allow plain http to every registry host (localhost and 127.0.0.1 always use http).")
   boolean insecure;
 
+  @Option(names = "--fresh", description = "Start the manifest fresh even when the unit carries a stack image.")
+  boolean fresh;
+
   @Option(names = {"-v", "--verbose"}, description = "Print every host event (grants, links, starts, ends) to stderr.")
   boolean verbose;
 
@@ -91,13 +96,22 @@ final class DeployCommand implements Callable<Integer> {
       err.flush();
     }
     List<String> images = unit.files().keySet().stream().filter(p -> p.endsWith(".b8gi")).toList();
-    if (!images.isEmpty()) {
-      err.println("b8g: note: the unit carries stack image(s) " + String.join(", ", images)
-          + "; deploy does not resume from stack images yet, so they are ignored and the manifest starts fresh");
+    Host.Context ctx = new Host.Context().manifest(dir.resolve(unit.manifestFileName()));
+    if (images.isEmpty() || fresh) {
+      return RunCommand.runHost(ctx, verbose, spec.commandLine().getOut(), err);
+    }
+    if (images.size() > 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "the unit carries several stack images ("
+          + String.join(", ", images) + "); deploy resumes from one only: use --fresh, or push one image per unit");
+    }
+    // Resume: every check (structure, checksums, compatibility) happens before V8 sees a byte; the
+    // unit's own manifest decides what the restored components are granted.
+    StackImage img = StackImage.open(dir.resolve(images.get(0)), Snapshots.compatibility());
+    if (tty) {
+      err.println("b8g: resuming from " + images.get(0));
       err.flush();
     }
-    return RunCommand.runHost(new Host.Context().manifest(dir.resolve(unit.manifestFileName())), verbose,
-        spec.commandLine().getOut(), err);
+    return RunCommand.runHost(ctx, c -> Snapshots.restore(img, c), true, true, verbose, spec.commandLine().getOut(), err);
   }
 
   /**

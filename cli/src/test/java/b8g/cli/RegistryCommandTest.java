@@ -229,15 +229,18 @@ class RegistryCommandTest {
   }
 
   @Test
-  void shouldDeployFromTheStoreAndIgnoreAStackImageWithANote() throws Exception {
+  void shouldRefuseACorruptStackImageAndStartFreshOnRequest() throws Exception {
     Path unit = copyOfPipeline();
     Files.write(unit.resolve("resume.b8gi"), new byte[] {'B', '8', 'G', 'I'});
     Path home = dir.resolve("home");
     ok(registry(home, "push", unit.resolve("pipeline.txtpb").toString(), "local/resumable:1"));
     Result r = b8g("deploy", "local/resumable:1", "--home", home.toString());
-    assertEquals(0, r.code(), r.toString());
-    assertTrue(r.out().contains(SINK_LINE), r.toString());
-    assertTrue(r.err().contains("resume.b8gi") && r.err().contains("ignored"), r.err());
+    assertEquals(7, r.code(), r.toString());
+    assertTrue(r.err().contains("resume.b8gi"), r.err());
+    assertFalse(r.out().contains(SINK_LINE), "nothing ran from a corrupt image: " + r);
+    Result fresh = b8g("deploy", "local/resumable:1", "--home", home.toString(), "--fresh");
+    assertEquals(0, fresh.code(), fresh.toString());
+    assertTrue(fresh.out().contains(SINK_LINE), fresh.toString());
   }
 
   @Test

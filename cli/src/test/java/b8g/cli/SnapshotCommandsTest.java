@@ -87,12 +87,27 @@ class SnapshotCommandsTest {
         cmd.add(a);
       }
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "restore", "--no-control", image.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "restore process did not end");
-    String restored = new String(p.getInputStream().readAllBytes());
-    assertEquals(0, p.exitValue(), restored);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    String restored = runJava(cmd, "restore", "--no-control", image.toString());
     assertTrue(restored.startsWith("[counter] restored at tick 10 - counting on"), restored);
     assertTrue(restored.endsWith("[counter] tick 15\n[counter] tick 20\n[counter] done at tick 20\n"), restored);
+
+    // The same directory shipped as a unit through the store: deploy resumes from its image.
+    Path home = dir.resolve("home");
+    assertEquals(0, run("registry", "--home", home.toString(), "push", dir.resolve("counter.txtpb").toString(), "local/counter:1"), err.toString());
+    String deployed = runJava(cmd, "deploy", "--home", home.toString(), "local/counter:1");
+    assertTrue(deployed.startsWith("[counter] restored at tick 10 - counting on"), deployed);
+    assertTrue(deployed.endsWith("[counter] done at tick 20\n"), deployed);
+  }
+
+  /** Runs {@code java ... Main args} in a new process (a restored lineage must not share this JVM). */
+  private static String runJava(List<String> javaAndClasspath, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(javaAndClasspath);
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "process did not end: " + cmd);
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.exitValue(), out);
+    return out.replaceAll("(?m)^SLF4J.*\n", "");
   }
 }
