@@ -69,6 +69,8 @@ class HostTest {
           const tries = [env.a_secret.replace(/^./, c => c === '0' ? '1' : '0'), 'not hex'];
           for (const t of tries) { try { env.link(t); console.log('linked?!'); } catch (e) { console.log(e.name, e.code, e.message); } }
           const a = env.link(env.a_secret);
+          // The test writes the bytes after launch; wait for them (shared memory, no message).
+          while (a.data.read(0, 1)[0] === 0) await new Promise(r => setTimeout(r, 5));
           console.log('linked', a.data.read(0, 2).join(','));
         }""");
     Path m = write("m.txtpb", """
@@ -80,7 +82,7 @@ class HostTest {
         links { from: "a" to: "b" }
         """);
     try (Host h = launch(m)) {
-      h.region("data").byteBuffer().put(0, (byte) 4).put(1, (byte) 2);
+      h.region("data").byteBuffer().put(1, (byte) 2).put(0, (byte) 4);
       Map<String, ExitStatus> done = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (log.size() < 3 && System.nanoTime() < deadline) {
