@@ -175,7 +175,7 @@ class ComponentTest {
           u8[2] = 9; // the view is detached: writes go nowhere
           console.log(u8.length, err);
         }""", EnvEntry.of("data", granted));
-    Thread.sleep(100);
+    assertTrue(holder.awaitStarted(Duration.ofSeconds(30)), "holder did not start");
     granted.revoke();
     await(holder);
     assertEquals("rw:0 CapabilityError:capability.revoked", log.get(1));
