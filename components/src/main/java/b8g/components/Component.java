@@ -12,6 +12,7 @@ import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.callback.IJavetDirectCallable;
 import com.caoccao.javet.interop.callback.JavetCallbackContext;
 import com.caoccao.javet.interop.callback.JavetCallbackType;
+import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import com.caoccao.javet.values.reference.V8ValueGlobalObject;
@@ -232,6 +233,8 @@ public final class Component {
   private ExitStatus requestedExit;
   private DispatchAdapter dispatcher;
   private JavetCallbackContext callback;
+  /** The prelude's entry point, held only by Java (see {@link #enter}); bound to {@link #runtime}. */
+  private V8ValueFunction entry;
   /** Slot -> the name the JS stub knows the capability by (for re-binding after a snapshot). */
   private final Map<Integer, String> slotNames = new ConcurrentHashMap<>();
   private volatile Paused activePause;
@@ -283,7 +286,7 @@ public final class Component {
    */
   static final class Pool {
     static volatile int size = Integer.getInteger("b8g.pool.size", 2);
-    private static final java.util.concurrent.BlockingQueue<java.util.concurrent.SynchronousQueue<Component>> READY =
+    private static final java.util.concurrent.BlockingQueue<java.util.concurrent.BlockingQueue<Component>> READY =
         new java.util.concurrent.LinkedBlockingQueue<>();
     private static final java.util.concurrent.atomic.AtomicInteger PENDING = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -320,7 +323,8 @@ public final class Component {
         PENDING.decrementAndGet();
         return; // components start cold instead
       }
-      var handoff = new java.util.concurrent.SynchronousQueue<Component>();
+      // Room for one: a component offered before this worker blocks in take() is not lost.
+      var handoff = new java.util.concurrent.ArrayBlockingQueue<Component>(1);
       READY.add(handoff);
       PENDING.decrementAndGet();
       try {
@@ -376,7 +380,9 @@ public final class Component {
       terminationReason = reason;
     }
     V8Runtime rt = runtime;
-    if (rt != null && turnStartedNanos != 0) {
+    if (rt != null) {
+      // Also when no turn seems to run: host-driven JS (a snapshot's prepare) must stop too; an
+      // idle isolate only carries the flag into the next entry, which ends the component anyway.
       rt.terminateExecution();
     }
     Paused p = activePause;
@@ -474,8 +480,18 @@ public final class Component {
     }
   }
 
-  /** The shared memory behind a region (read and write rights only) or a channel end, zero copy. */
-  V8ValueArrayBuffer buffer(V8Runtime rt, Capability cap) throws JavetException {
+  /** Slots whose memory was handed to JS since the last (re-)binding: each at most once. */
+  private final Set<Integer> buffersGiven = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The shared memory behind a region (read and write rights only) or a channel end, zero copy,
+   * once per slot and binding: the prelude can detach the one view it holds on revocation or
+   * transfer, so there must be no second one.
+   */
+  V8ValueArrayBuffer buffer(V8Runtime rt, int slot, Capability cap) throws JavetException {
+    if (!buffersGiven.add(slot)) {
+      throw new ComponentException("capability.buffer", "the memory of this capability was handed out already");
+    }
     ByteBuffer bb = switch (cap.kind()) {
       case REGION -> {
         // Never hand JS memory it may not write (DESIGN.md): only a read+write holder gets a view.
@@ -503,8 +519,26 @@ public final class Component {
 
   /** Called from JS to schedule a timer turn. */
   void scheduleTimer(int id, int millis) {
-    Engine.SCHEDULER.schedule(() -> post(rt -> enter(rt, IN_TIMER, id)), millis, TimeUnit.MILLISECONDS);
+    if (timers.size() >= MAX_TIMERS) {
+      throw new ComponentException("range", "too many pending timers (" + MAX_TIMERS + "); clear some first");
+    }
+    timers.put(id, Engine.SCHEDULER.schedule(() -> {
+      timers.remove(id);
+      post(rt -> enter(rt, IN_TIMER, id));
+    }, millis, TimeUnit.MILLISECONDS));
   }
+
+  /** Cancels a timer (clearTimeout): its task leaves the host's scheduler at once. */
+  void clearTimer(int id) {
+    java.util.concurrent.ScheduledFuture<?> f = timers.remove(id);
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
+  /** Pending timers per component; each costs a task on the host's shared scheduler. */
+  static final int MAX_TIMERS = 10_000;
+  private final Map<Integer, java.util.concurrent.ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
 
   // ---- snapshots -----------------------------------------------------------------------------
 
@@ -585,7 +619,13 @@ public final class Component {
           if (a == resume) {
             return;
           }
-          a.run();
+          // An action may run JS (a snapshot's prepare): the CPU watchdog covers it like a turn.
+          turnStartedNanos = System.nanoTime();
+          try {
+            a.run();
+          } finally {
+            turnStartedNanos = 0;
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -636,7 +676,10 @@ public final class Component {
         }
       });
       try {
-        return f.get();
+        return f.get(Math.max(ctx.cpuMillisPerTurn, 1000) + 30_000, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        Component.this.terminate("a snapshot action did not finish");
+        throw new ComponentException("snapshot.failed", "taking a snapshot of " + ctx.name + " did not finish; the component was terminated");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ComponentException("snapshot.failed", "interrupted while taking a snapshot of " + ctx.name);
@@ -689,7 +732,9 @@ public final class Component {
       throw new ComponentException("snapshot.unsupported", "cannot snapshot " + ctx.name + ": " + why);
     }
     // Detach: no Java callback, no Java-held reference may be alive for V8's snapshot creator.
+    // (IN_PREPARE put the entry point back on the global, so the restored runtime can bind it.)
     enter(old, IN_DETACH);
+    releaseEntry();
     old.removeCallbackContext(callback.getHandle());
     callback = null;
     old.lowMemoryNotification();
@@ -742,6 +787,7 @@ public final class Component {
    * prelude had detached the views for it.
    */
   private void rebindAll(V8Runtime rt) throws JavetException {
+    buffersGiven.clear();
     enter(rt, IN_RESTORE_BEGIN);
     List<Capability> slots = table.snapshot();
     for (Map.Entry<Integer, String> e : new java.util.TreeMap<>(slotNames).entrySet()) {
@@ -771,6 +817,7 @@ public final class Component {
 
   /** The first turn of a restored component: re-bind by name what is granted now, then go on. */
   private void restoreTurn(V8Runtime rt) throws JavetException {
+    buffersGiven.clear();
     enter(rt, IN_RESTORE_BEGIN);
     Map<String, Capability> granted = new LinkedHashMap<>();
     for (EnvEntry e : ctx.env) {
@@ -912,6 +959,10 @@ public final class Component {
   private void finish(V8Runtime rt, ExitStatus end) {
     // Revoke first: nothing the component held stays usable by anyone it passed it to.
     table.revokeAll();
+    for (java.util.concurrent.ScheduledFuture<?> t : timers.values()) {
+      t.cancel(false);
+    }
+    timers.clear();
     if (rt != null) {
       try {
         if (callback != null && !rt.isDead()) {
@@ -922,6 +973,7 @@ public final class Component {
       } catch (JavetException | RuntimeException e) {
         // The isolate may be terminated; closing it below releases everything anyway.
       }
+      releaseEntry();
       try {
         rt.close();
       } catch (JavetException | RuntimeException e) {
@@ -979,6 +1031,9 @@ public final class Component {
   }
 
   private void attach(V8Runtime rt) throws JavetException {
+    if (entry == null || entry.getV8Runtime() != rt) {
+      bindEntry(rt);
+    }
     callback = new JavetCallbackContext("b8g", JavetCallbackType.DirectCallNoThisAndResult,
         (IJavetDirectCallable.NoThisAndResult<Exception>) dispatcher::dispatch);
     try (V8ValueFunction f = rt.createV8ValueFunction(callback)) {
@@ -986,23 +1041,55 @@ public final class Component {
     }
   }
 
-  /** Calls the prelude's entry point. */
-  static void enter(V8Runtime rt, int op, Object... args) throws JavetException {
+  /**
+   * Calls the prelude's entry point. The function is held only here: the prelude puts it on the
+   * global object, {@link #bindEntry} takes it and deletes the global before any user code runs, so
+   * a component can never call the host's side of the protocol (re-binding, waking, revoking).
+   */
+  void enter(V8Runtime rt, int op, Object... args) throws JavetException {
+    entry(rt).callVoid((V8Value) null, withOp(op, args));
+  }
+
+  private String enterString(V8Runtime rt, int op, Object... args) throws JavetException {
+    String s = entry(rt).callString((V8Value) null, withOp(op, args));
+    return s == null ? "" : s;
+  }
+
+  private boolean enterBoolean(V8Runtime rt, int op, Object... args) throws JavetException {
+    return Boolean.TRUE.equals(entry(rt).callBoolean((V8Value) null, withOp(op, args)));
+  }
+
+  private V8ValueFunction entry(V8Runtime rt) {
+    V8ValueFunction e = entry;
+    if (e == null || e.getV8Runtime() != rt) {
+      throw new ComponentException("component.entry", ctx.name + ": the host is not bound to this isolate");
+    }
+    return e;
+  }
+
+  /** Takes the prelude's entry point off the global object (see {@link #enter}). */
+  private void bindEntry(V8Runtime rt) throws JavetException {
+    releaseEntry();
     try (V8ValueGlobalObject global = rt.getGlobalObject()) {
-      global.invokeVoid("__b8g", withOp(op, args));
+      V8Value v = global.get("__b8g");
+      if (!(v instanceof V8ValueFunction f)) {
+        v.close();
+        throw new ComponentException("component.entry", ctx.name + ": the prelude's entry point is missing");
+      }
+      entry = f;
+      global.delete("__b8g");
     }
   }
 
-  private static String enterString(V8Runtime rt, int op, Object... args) throws JavetException {
-    try (V8ValueGlobalObject global = rt.getGlobalObject()) {
-      String s = global.invokeString("__b8g", withOp(op, args));
-      return s == null ? "" : s;
-    }
-  }
-
-  private static boolean enterBoolean(V8Runtime rt, int op, Object... args) throws JavetException {
-    try (V8ValueGlobalObject global = rt.getGlobalObject()) {
-      return Boolean.TRUE.equals(global.invokeBoolean("__b8g", withOp(op, args)));
+  private void releaseEntry() {
+    V8ValueFunction e = entry;
+    entry = null;
+    if (e != null) {
+      try {
+        e.close();
+      } catch (JavetException | RuntimeException ignored) {
+        // its isolate is closed already
+      }
     }
   }
 

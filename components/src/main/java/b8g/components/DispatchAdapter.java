@@ -46,6 +46,7 @@ final class DispatchAdapter {
   static final int OP_TIMER = 13;
   static final int OP_BUFFER = 14;
   static final int OP_SNAPSHOT = 16;
+  static final int OP_TIMER_CLEAR = 17;
 
   /** Largest single copy a read-only region read may ask for; bigger reads are split by the caller. */
   static final int MAX_COPY = 64 << 20;
@@ -190,9 +191,14 @@ final class DispatchAdapter {
         component.scheduleTimer(id, ms);
         return rt.createV8ValueUndefined();
       }
+      case OP_TIMER_CLEAR -> {
+        component.clearTimer(intArg(a, 1, "timer id"));
+        return rt.createV8ValueUndefined();
+      }
       case OP_BUFFER -> {
-        Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
-        return component.buffer(rt, cap);
+        int slot = intArg(a, 1, "slot");
+        Capability cap = table.require(slot, null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
+        return component.buffer(rt, slot, cap);
       }
       case OP_SNAPSHOT -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.SNAPSHOT);

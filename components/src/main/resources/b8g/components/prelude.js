@@ -27,6 +27,8 @@
   // usually publishes within microseconds, and a park costs that peer a Java call per wake-up.
   const SPIN_POLLS = 256;
   const ReflectApply = Reflect.apply;
+  const ReflectDefineProperty = Reflect.defineProperty;
+  const ObjectSetPrototypeOf = Object.setPrototypeOf;
   const ObjectFreeze = Object.freeze;
   const ObjectCreate = Object.create;
   const ObjectDefineProperty = Object.defineProperty;
@@ -84,7 +86,7 @@
   function drain(list) {
     const n = list.length;
     const fs = [];
-    for (let i = 0; i < n; i++) fs[i] = list[i];
+    for (let i = 0; i < n; i++) push(fs, list[i]);
     list.length = 0;
     for (let i = 0; i < n; i++) fs[i]();
   }
@@ -104,7 +106,8 @@
   function then(p, onOk, onErr) { return ReflectApply(PromiseThen, p, [onOk, onErr]); }
   function resolved(v) { return ReflectApply(PromiseResolve, PromiseCtor, [v]); }
   function u8len(u8) { return ReflectApply(TypedArrayLength, u8, []); }
-  function push(a, v) { ReflectApply(ArrayPush, a, [v]); }
+  // Defines instead of [[Set]]: a setter user code put on Array.prototype must never run here.
+  function push(a, v) { ReflectDefineProperty(a, a.length, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true }); }
   function shift(a) { return ReflectApply(ArrayShift, a, []); }
   function mapGet(m, k) { return ReflectApply(MapGet, m, [k]); }
   function mapSet(m, k, v) { ReflectApply(MapSet, m, [k, v]); }
@@ -146,7 +149,7 @@
   // Operation codes, shared with DispatchAdapter.java.
   const OP_SIGNAL = 1, OP_LOG = 2, OP_EXIT = 3, OP_REGION_READ = 4, OP_REGION_WRITE = 5,
     OP_ATTENUATE = 6, OP_RUN = 7, OP_CHILD_TERMINATE = 8, OP_WATCH_PATH = 9, OP_UNWATCH = 10,
-    OP_EXPORT = 11, OP_LINK = 12, OP_TIMER = 13, OP_BUFFER = 14, OP_SNAPSHOT = 16;
+    OP_EXPORT = 11, OP_LINK = 12, OP_TIMER = 13, OP_BUFFER = 14, OP_SNAPSHOT = 16, OP_TIMER_CLEAR = 17;
 
   // ---- UTF-8 ----------------------------------------------------------------------------------
   function utf8Encode(s) {
@@ -271,7 +274,22 @@
     call(OP_TIMER, id, ms | 0);
     return id;
   }
-  function clearTimeout(id) { mapDelete(timers, id); }
+  function clearTimeout(id) { if (mapHas(timers, id)) { mapDelete(timers, id); call(OP_TIMER_CLEAR, id); } }
+
+  // A stream consumer whose promises always resolve at once would never end its turn, and the
+  // per-turn CPU limit would stop it: after YIELD_EVERY immediate resolutions in one turn the next
+  // one is deferred to a new turn of the loop (one Java call per YIELD_EVERY messages).
+  const YIELD_EVERY = 4096;
+  let immediate = 0;
+  function soon(v) {
+    if (++immediate <= YIELD_EVERY) return resolved(v);
+    immediate = 0;
+    return new PromiseCtor((resolve) => {
+      const id = nextTimer++;
+      mapSet(timers, id, { run: () => resolve(v), due: DateNow() });
+      call(OP_TIMER, id, 0);
+    });
+  }
   ObjectDefineProperty(g, 'setTimeout', { value: setTimeout, writable: true, configurable: true });
   ObjectDefineProperty(g, 'clearTimeout', { value: clearTimeout, writable: true, configurable: true });
 
@@ -299,6 +317,9 @@
   }
   function register(stub, slot, rec, name) {
     ReflectApply(WeakMapSet, slotOf, [stub, slot]);
+    // Host-driven paths read optional members (prepare, rebind, transferred): with no prototype,
+    // a getter user code put on Object.prototype cannot run inside them.
+    ObjectSetPrototypeOf(rec, null);
     rec.stub = stub;
     rec.name = name;
     mapSet(records, slot, rec);
@@ -364,8 +385,9 @@
       live();
       if (ended) return undefined;
       const t = r.poll();
-      if (t === 0) return null;
+      // Even when nothing is left: skipping a padding record frees space a waiting writer needs.
       signalWriter();
+      if (t === 0) return null;
       if (t === RT_END) { ended = true; return undefined; }
       return decode(t, r.bytes);
     }
@@ -382,7 +404,7 @@
       kind: 'channel', end: 'read',
       tryRead,
       read() {
-        if (waiting.length === 0) { const v = tryRead(); if (v !== null) return resolved(v); }
+        if (waiting.length === 0) { const v = tryRead(); if (v !== null) return soon(v); }
         else live();
         return new PromiseCtor((resolve, reject) => { push(waiting, resolve); push(waiting, reject); if (waiting.length === 2 && r.armWait()) pump(); });
       },
@@ -391,7 +413,7 @@
         live();
         if (ended) return false;
         const t = r.peek();
-        if (t === 0) return false;
+        if (t === 0) { signalWriter(); return false; }
         if (t === RT_END) { r.release(); signalWriter(); ended = true; return false; }
         try { fn(r.view, t === RT_TEXT ? 'text' : 'bytes'); } finally { r.release(); signalWriter(); }
         return true;
@@ -399,7 +421,7 @@
       // Resolves when a message (or the end) can be read without waiting.
       ready() {
         live();
-        if (watchers.length === 0) { for (let i = 0; i < SPIN_POLLS; i++) if (r.readable()) return resolved(undefined); }
+        if (watchers.length === 0) { for (let i = 0; i < SPIN_POLLS; i++) if (r.readable()) return soon(undefined); }
         return new PromiseCtor((resolve) => {
           push(watchers, resolve);
           if (watchers.length === 1 && r.armWait()) queueWake();
@@ -490,7 +512,7 @@
       },
       ready() {
         live();
-        if (watchers.length === 0) { for (let i = 0; i < SPIN_POLLS; i++) if (w.writable()) return resolved(undefined); }
+        if (watchers.length === 0) { for (let i = 0; i < SPIN_POLLS; i++) if (w.writable()) return soon(undefined); }
         return new PromiseCtor((resolve) => { push(watchers, resolve); if (watchers.length === 1 && w.armWait()) then(resolved(undefined), () => wake()); });
       },
       // End of stream: the reader's iteration ends after the messages before it.
@@ -601,7 +623,7 @@
     while (i < s.length) {
       const colon = ReflectApply(StringIndexOf, s, [':', i]);
       const len = NumberCtor(ReflectApply(StringSlice, s, [i, colon]));
-      fields[fields.length] = ReflectApply(StringSlice, s, [colon + 1, colon + 1 + len]);
+      push(fields, ReflectApply(StringSlice, s, [colon + 1, colon + 1 + len]));
       i = colon + 1 + len;
     }
     const out = [];
@@ -612,7 +634,7 @@
       if (d.kind === 'reader' || d.kind === 'writer' || (d.kind === 'region' && d.rights === (RIGHT_READ | RIGHT_WRITE))) {
         d.buffer = call(OP_BUFFER, d.slot);
       }
-      out[out.length] = d;
+      push(out, d);
     }
     return out;
   }
@@ -747,6 +769,7 @@
     return e.name + ': ' + e.message + (at ? ' (at ' + at[1] + ')' : '');
   }
   function enter(op, a, b, c) {
+    immediate = 0; // every host entry starts a new turn
     switch (op) {
       case IN_ATTACH: dispatch = a; return;
       case IN_DETACH: dispatch = null; return;
@@ -783,6 +806,7 @@
         // their own sections): detach them; the host re-binds fresh views after the snapshot.
         const all = mapList(records);
         for (let i = 0; i < all.length; i++) if (all[i][1].prepare !== undefined) all[i][1].prepare();
+        expose();
         return '';
       }
       case IN_RESTORE_BEGIN: unbound = records; records = new MapCtor(); return;
@@ -798,5 +822,9 @@
       default: throw new TypeErrorCtor('unknown host operation');
     }
   }
-  ObjectDefineProperty(g, '__b8g', { value: enter, writable: false, enumerable: false, configurable: false });
+  // The host takes this off the global object before user code runs (Component.bindEntry) and
+  // holds it privately; IN_PREPARE puts it back for the moment of a snapshot, so a runtime
+  // restored from the blob can be bound again. No user code runs in between.
+  function expose() { ReflectDefineProperty(g, '__b8g', { __proto__: null, value: enter, writable: false, enumerable: false, configurable: true }); }
+  expose();
 })

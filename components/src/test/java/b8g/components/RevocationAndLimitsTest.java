@@ -100,4 +100,25 @@ class RevocationAndLimitsTest {
     assertTrue(Integer.parseInt(parts[0]) > 1000, log.toString());
     assertEquals("0", parts[1], "messages out of order or lost: " + log);
   }
+
+  @Test
+  void shouldNotCountALongStreamAsOneTurn() throws Exception {
+    // A for-await consumer fed faster than it reads resolves every read at once; the platform must
+    // still end its turns, or the per-turn CPU limit would stop a healthy stream.
+    Ring ring = ring(1 << 16);
+    Component sink = start(new Component.Context().name("sink").cpuMillisPerTurn(200).script("""
+        async function main(env) { let n = 0; for await (const m of env.in) n++; console.log('n', n > 0); }""", "sink.js")
+        .grant(EnvEntry.of("in", Capability.root(Kind.CHANNEL_READER, ring, EnumSet.of(Right.READ)))));
+    Component source = start(new Component.Context().name("source").cpuMillisPerTurn(60_000).script("""
+        async function main(env) {
+          const t = Date.now(); const m = new Uint8Array(16);
+          while (Date.now() - t < 1000) { const p = env.out.write(m); if (p) await p; }
+          await env.out.close();
+        }""", "source.js").grant(EnvEntry.of("out", Capability.root(Kind.CHANNEL_WRITER, ring, EnumSet.of(Right.WRITE)))));
+    ExitStatus s = sink.awaitExit(Duration.ofSeconds(60));
+    assertNotNull(s);
+    assertTrue(s.success(), s.toString());
+    assertTrue(source.awaitExit(Duration.ofSeconds(60)).success());
+    assertEquals(List.of("sink:n true"), log);
+  }
 }

@@ -131,6 +131,8 @@ public final class Host implements AutoCloseable {
     final ComponentSpec spec;
     final Map<String, Capability> roots = new LinkedHashMap<>();
     volatile Component current;
+    /** Which start is current: a component may end before Component.start has even returned. */
+    int generation;
     int restarts;
     volatile ExitStatus finalStatus;
 
@@ -331,6 +333,10 @@ public final class Host implements AutoCloseable {
   }
 
   private void start(Supervised s) {
+    int gen;
+    synchronized (this) {
+      gen = ++s.generation;
+    }
     ComponentSpec spec = s.spec;
     String source;
     try {
@@ -344,7 +350,7 @@ public final class Host implements AutoCloseable {
         .heapBytes(spec.limits().heapBytes())
         .cpuMillisPerTurn(spec.limits().cpuMsPerTurn())
         .services(services)
-        .listener((comp, status) -> ended(s, comp, status))
+        .listener((comp, status) -> ended(s, gen, comp, status))
         .snapshottable(ctx.snapshots);
     Restored saved = s.restarts == 0 && s.current == null ? ctx.restoreComponents.get(spec.name()) : null;
     if (saved != null) {
@@ -358,7 +364,13 @@ public final class Host implements AutoCloseable {
       c.grant(EnvEntry.value(l.env(), links.secretOf(l.from()).reveal()));
       event(HostEvent.Kind.GRANTED, spec.name(), "env." + l.env() + " = link secret of " + l.from());
     }
-    s.current = Component.start(c);
+    Component started = Component.start(c);
+    synchronized (this) {
+      // It may have ended and been restarted already; then the newer start is current.
+      if (s.generation == gen) {
+        s.current = started;
+      }
+    }
     event(HostEvent.Kind.STARTED, spec.name(), spec.script().getFileName().toString());
   }
 
@@ -381,7 +393,7 @@ public final class Host implements AutoCloseable {
     return "?";
   }
 
-  private void ended(Supervised s, Component comp, ExitStatus status) {
+  private void ended(Supervised s, int gen, Component comp, ExitStatus status) {
     terminateChildrenOf(comp);
     exports.remove(comp.name());
     HostEvent.Kind kind = switch (status.outcome()) {
@@ -391,7 +403,7 @@ public final class Host implements AutoCloseable {
     };
     event(kind, comp.name(), status.reason());
     synchronized (this) {
-      if (s.current != comp) {
+      if (s.generation != gen) {
         return; // an older instance (replaced by a script-change restart)
       }
       boolean restart = !closing && !status.success()
