@@ -104,6 +104,12 @@ final class DeployCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "the unit carries several stack images ("
           + String.join(", ", images) + "); deploy resumes from one only: use --fresh, or push one image per unit");
     }
+    // A context blob is deserialised by V8, which verifies nothing and is no security boundary:
+    // only a unit whose signature was verified against a trusted key may resume from one.
+    if (trust == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "the unit carries a stack image (" + images.get(0)
+          + "); resuming runs its V8 context, so it needs a signed unit and --trust PUBKEY (or --fresh to start fresh)");
+    }
     // Resume: every check (structure, checksums, compatibility) happens before V8 sees a byte; the
     // unit's own manifest decides what the restored components are granted.
     StackImage img = StackImage.open(dir.resolve(images.get(0)), Snapshots.compatibility());

@@ -234,7 +234,13 @@ class RegistryCommandTest {
     Files.write(unit.resolve("resume.b8gi"), new byte[] {'B', '8', 'G', 'I'});
     Path home = dir.resolve("home");
     ok(registry(home, "push", unit.resolve("pipeline.txtpb").toString(), "local/resumable:1"));
-    Result r = b8g("deploy", "local/resumable:1", "--home", home.toString());
+    Result unsigned = b8g("deploy", "local/resumable:1", "--home", home.toString());
+    assertEquals(2, unsigned.code(), unsigned.toString());
+    assertTrue(unsigned.err().contains("--trust"), unsigned.err());
+    Path key = dir.resolve("resume-key");
+    ok(registry(home, "keygen", "-o", key.toString()));
+    ok(registry(home, "sign", "local/resumable:1", "--key", key.toString()));
+    Result r = b8g("deploy", "local/resumable:1", "--home", home.toString(), "--trust", key + ".pub");
     assertEquals(7, r.code(), r.toString());
     assertTrue(r.err().contains("resume.b8gi"), r.err());
     assertFalse(r.out().contains(SINK_LINE), "nothing ran from a corrupt image: " + r);

@@ -95,7 +95,13 @@ class SnapshotCommandsTest {
     // The same directory shipped as a unit through the store: deploy resumes from its image.
     Path home = dir.resolve("home");
     assertEquals(0, run("registry", "--home", home.toString(), "push", dir.resolve("counter.txtpb").toString(), "local/counter:1"), err.toString());
-    String deployed = runJava(cmd, "deploy", "--home", home.toString(), "local/counter:1");
+    // Resuming runs a V8 context blob: only from a signed unit checked against a trusted key.
+    assertEquals(2, run("deploy", "--home", home.toString(), "local/counter:1"));
+    assertTrue(err.toString().contains("--trust"), err.toString());
+    Path key = Files.createDirectories(dir.resolve("keys")).resolve("signer");
+    assertEquals(0, run("registry", "--home", home.toString(), "keygen", "-o", key.toString()), err.toString());
+    assertEquals(0, run("registry", "--home", home.toString(), "sign", "local/counter:1", "--key", key.toString()), err.toString());
+    String deployed = runJava(cmd, "deploy", "--home", home.toString(), "--trust", key + ".pub", "local/counter:1");
     assertTrue(deployed.startsWith("[counter] restored at tick 10 - counting on"), deployed);
     assertTrue(deployed.endsWith("[counter] done at tick 20\n"), deployed);
   }

@@ -482,6 +482,8 @@ public final class Component {
 
   /** Slots whose memory was handed to JS since the last (re-)binding: each at most once. */
   private final Set<Integer> buffersGiven = ConcurrentHashMap.newKeySet();
+  /** Bytes of shared memory handed to JS (not the component's own allocation). */
+  private final java.util.concurrent.atomic.AtomicLong sharedBytes = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * The shared memory behind a region (read and write rights only) or a channel end, zero copy,
@@ -503,6 +505,7 @@ public final class Component {
       case CHANNEL_READER, CHANNEL_WRITER -> cap.target(Ring.class).region().byteBuffer();
       default -> throw new ComponentException("capability.kind", "a " + cap.kind().name().toLowerCase(java.util.Locale.ROOT) + " capability has no memory");
     };
+    sharedBytes.addAndGet(bb.capacity());
     return rt.createV8ValueArrayBuffer(bb);
   }
 
@@ -788,6 +791,7 @@ public final class Component {
    */
   private void rebindAll(V8Runtime rt) throws JavetException {
     buffersGiven.clear();
+    sharedBytes.set(0);
     enter(rt, IN_RESTORE_BEGIN);
     List<Capability> slots = table.snapshot();
     for (Map.Entry<Integer, String> e : new java.util.TreeMap<>(slotNames).entrySet()) {
@@ -818,6 +822,7 @@ public final class Component {
   /** The first turn of a restored component: re-bind by name what is granted now, then go on. */
   private void restoreTurn(V8Runtime rt) throws JavetException {
     buffersGiven.clear();
+    sharedBytes.set(0);
     enter(rt, IN_RESTORE_BEGIN);
     Map<String, Capability> granted = new LinkedHashMap<>();
     for (EnvEntry e : ctx.env) {
@@ -1000,6 +1005,13 @@ public final class Component {
     gcCallback = (type, flags) -> rt.getV8HeapStatistics().thenAccept(s -> {
       if (s.getUsedHeapSize() > ctx.heapBytes) {
         overLimit("heap budget of " + (ctx.heapBytes >> 20) + " MiB exceeded (" + (s.getUsedHeapSize() >> 20) + " MiB in use)");
+      }
+      // ArrayBuffers live outside the JS heap. V8 counts them as external memory, shared regions
+      // and rings handed to this component included; what the component allocated itself has a
+      // budget of its own, as large as its heap budget.
+      long own = s.getExternalMemory() - sharedBytes.get();
+      if (own > ctx.heapBytes) {
+        overLimit("off-heap budget of " + (ctx.heapBytes >> 20) + " MiB exceeded (" + (own >> 20) + " MiB of ArrayBuffers)");
       }
     });
     rt.addGCEpilogueCallback(gcCallback);

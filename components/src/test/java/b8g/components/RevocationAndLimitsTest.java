@@ -121,4 +121,23 @@ class RevocationAndLimitsTest {
     assertTrue(source.awaitExit(Duration.ofSeconds(60)).success());
     assertEquals(List.of("sink:n true"), log);
   }
+
+  @Test
+  void shouldTerminateAComponentHoardingArrayBuffersButNotCountSharedMemory() throws Exception {
+    Region big = Region.anonymous("big", 64L << 20);
+    regions.add(big);
+    Component hoarder = start(new Component.Context().name("hoarder").heapBytes(16L << 20).cpuMillisPerTurn(60_000).script("""
+        async function main(env) {
+          const shared = new Uint8Array(env.big.buffer); // 64 MiB of shared memory: not its own
+          shared[0] = 1;
+          console.log('shared ok');
+          const keep = [];
+          for (;;) { keep.push(new ArrayBuffer(4 << 20)); await new Promise(r => setTimeout(r, 0)); }
+        }""", "hoarder.js").grant(EnvEntry.of("big", Capability.root(Kind.REGION, big, EnumSet.of(Right.READ, Right.WRITE)))));
+    ExitStatus s = hoarder.awaitExit(Duration.ofSeconds(60));
+    assertNotNull(s, "the hoarder was not stopped");
+    assertEquals(Outcome.TERMINATED, s.outcome());
+    assertTrue(s.reason().contains("off-heap budget"), s.reason());
+    assertEquals(List.of("hoarder:shared ok"), log);
+  }
 }

@@ -213,6 +213,7 @@ public final class Host implements AutoCloseable {
   private final Map<Long, Child> children = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Capability>> exports = new ConcurrentHashMap<>();
   private final Map<Long, Component> watchOwners = new ConcurrentHashMap<>();
+  private final Set<Component> snapshotting = ConcurrentHashMap.newKeySet();
   private final LinkRegistry<String> links = new LinkRegistry<>();
   private final AtomicLong childIds = new AtomicLong();
   private final Services services = new Services();
@@ -664,6 +665,17 @@ public final class Host implements AutoCloseable {
         throw new ComponentException("capability.unknown", "this host does not write stack images");
       }
       Path file = snapshot.target(PathScope.class).resolve(path, false);
+      // Only stack images: a component must not be able to overwrite a manifest, a script or any
+      // other file of the unit through this capability.
+      if (!file.getFileName().toString().endsWith(".b8gi")) {
+        throw new CapabilityException("capability.path", "\"" + path + "\": a snapshot file name must end in .b8gi");
+      }
+      if (Files.exists(file) && !isStackImage(file)) {
+        throw new CapabilityException("capability.path", "\"" + path + "\" exists and is not a stack image; it is not replaced");
+      }
+      if (!snapshotting.add(source)) {
+        throw new ComponentException("snapshot.busy", "a snapshot of " + source.name() + " is being taken already");
+      }
       // Not on the component's thread: the snapshot waits for the current turn to end.
       Thread t = new Thread(() -> {
         String error = "";
@@ -672,6 +684,8 @@ public final class Host implements AutoCloseable {
           event(HostEvent.Kind.GRANTED, source.name(), "snapshot written to " + safeRelative(manifest.directory(), file));
         } catch (RuntimeException e) {
           error = e.getMessage() == null ? e.toString() : e.getMessage();
+        } finally {
+          snapshotting.remove(source);
         }
         source.snapshotDone(requestId, error);
       }, "b8g-snapshot");
@@ -709,6 +723,15 @@ public final class Host implements AutoCloseable {
       }
       event(HostEvent.Kind.LINKED, source.name(), "to " + target + " (" + String.join(", ", out.keySet()) + ")");
       return out;
+    }
+  }
+
+  /** True if {@code file} starts with the stack image magic ("B8GIMAGE"). */
+  private static boolean isStackImage(Path file) {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      return java.util.Arrays.equals(in.readNBytes(8), "B8GIMAGE".getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      return false;
     }
   }
 

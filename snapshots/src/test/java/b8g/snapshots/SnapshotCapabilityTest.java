@@ -37,7 +37,7 @@ class SnapshotCapabilityTest {
     Files.writeString(app.resolve("self.js"), """
         async function main(env) {
           let state = 41;
-          for (const bad of ['../outside.b8gi', '/tmp/elsewhere.b8gi']) {
+          for (const bad of ['../outside.b8gi', '/tmp/elsewhere.b8gi', 'm.txtpb', 'self.js']) {
             try { await env.snapshot.take(bad); console.log('wrote', bad); }
             catch (e) { console.log('refused', bad, e.name, e.code); }
           }
@@ -56,6 +56,8 @@ class SnapshotCapabilityTest {
     assertEquals(List.of(
         "[self] refused ../outside.b8gi CapabilityError capability.path",
         "[self] refused /tmp/elsewhere.b8gi CapabilityError capability.path",
+        "[self] refused m.txtpb CapabilityError capability.path",
+        "[self] refused self.js CapabilityError capability.path",
         "[self] restored false state 42"), log);
     assertFalse(Files.exists(dir.resolve("outside.b8gi")));
     Path image = app.resolve("self.b8gi");
