@@ -17,7 +17,9 @@ import com.caoccao.javet.values.primitive.V8ValueString;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import com.caoccao.javet.values.reference.V8ValueTypedArray;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -142,13 +144,24 @@ final class DispatchAdapter {
         String names = stringArg(a, 3, "grant names", MAX_TEXT);
         String slots = stringArg(a, 4, "grant slots", MAX_TEXT);
         Map<String, String> values = valuesFrom(stringArg(a, 5, "grant values", 1 << 20));
-        Map<String, Capability> grants = grantsFor(names, slots);
-        for (String k : values.keySet()) {
-          if (grants.containsKey(k)) {
-            throw new ComponentException("type", "grant name \"" + k + "\" is used twice");
+        List<Integer> moved = new ArrayList<>();
+        Map<String, Capability> grants = grantsFor(names, slots, moved);
+        long id;
+        try {
+          for (String k : values.keySet()) {
+            if (grants.containsKey(k)) {
+              throw new ComponentException("type", "grant name \"" + k + "\" is used twice");
+            }
           }
+          id = component.services().run(component, run, script, grants, values);
+        } catch (RuntimeException e) {
+          // Nothing was handed over: the child's copies go, the caller keeps its channel ends.
+          grants.values().forEach(Capability::revoke);
+          throw e;
         }
-        long id = component.services().run(component, run, script, grants, values);
+        for (int slot : moved) {
+          component.transferredOut(slot);
+        }
         return rt.createV8ValueDouble(id);
       }
       case OP_CHILD_TERMINATE -> {
@@ -217,7 +230,7 @@ final class DispatchAdapter {
    * parent keeps its own); channel ends are moved (a ring has one reader and one writer), so the
    * parent's slot is dropped and its stub stops working.
    */
-  private Map<String, Capability> grantsFor(String names, String slots) {
+  private Map<String, Capability> grantsFor(String names, String slots, List<Integer> moved) {
     Map<String, Capability> grants = new LinkedHashMap<>();
     if (names.isEmpty() && slots.isEmpty()) {
       return grants;
@@ -227,7 +240,6 @@ final class DispatchAdapter {
     if (n.length != s.length) {
       throw new ComponentException("type", "grant names and capabilities do not match");
     }
-    Map<String, Integer> moved = new LinkedHashMap<>();
     for (int i = 0; i < n.length; i++) {
       int slot;
       try {
@@ -241,11 +253,8 @@ final class DispatchAdapter {
       }
       grants.put(n[i], cap.derive());
       if (cap.kind() == Kind.CHANNEL_READER || cap.kind() == Kind.CHANNEL_WRITER) {
-        moved.put(n[i], slot);
+        moved.add(slot);
       }
-    }
-    for (int slot : moved.values()) {
-      component.transferredOut(slot);
     }
     return grants;
   }

@@ -763,6 +763,9 @@
   function settle(code, message) { try { call(OP_EXIT, code, message); } catch (e) { } }
   // One line for people: "Error: message (at file:line:col)".
   function reason(e) {
+    try { return describeError(e); } catch (x) { return 'an error whose description threw'; }
+  }
+  function describeError(e) {
     if (!(e instanceof ErrorCtor)) return show(e, 0);
     const stack = StringCtor(e.stack || '');
     const at = ReflectApply(RegExpExec, STACK_LINE, [stack]);

@@ -396,6 +396,7 @@ public final class Host implements AutoCloseable {
 
   private void ended(Supervised s, int gen, Component comp, ExitStatus status) {
     terminateChildrenOf(comp);
+    unwatchAll(comp);
     exports.remove(comp.name());
     HostEvent.Kind kind = switch (status.outcome()) {
       case EXITED -> status.success() ? HostEvent.Kind.EXITED : HostEvent.Kind.FAILED;
@@ -569,6 +570,26 @@ public final class Host implements AutoCloseable {
     }
   }
 
+  /** Live children one component may have, and file watches it may hold. */
+  static final int MAX_CHILDREN = 64;
+  static final int MAX_WATCHES = 256;
+
+  /** Drops what an ended child leaves in the host: watches, its link secret, its exports. */
+  private void forget(Component c) {
+    unwatchAll(c);
+    links.unregister(c.name());
+  }
+
+  private void unwatchAll(Component c) {
+    watchOwners.entrySet().removeIf(e -> {
+      if (e.getValue() != c) {
+        return false;
+      }
+      watcher.unwatch(e.getKey());
+      return true;
+    });
+  }
+
   private void terminateChildrenOf(Component parent) {
     for (Map.Entry<Long, Child> e : children.entrySet()) {
       if (e.getValue().parent == parent) {
@@ -593,6 +614,10 @@ public final class Host implements AutoCloseable {
         throw new ComponentException("component.closing", "the host is shutting down");
       }
       Path file = run.target(PathScope.class).resolve(script, true);
+      long live = children.values().stream().filter(c -> c.parent == parent).count();
+      if (live >= MAX_CHILDREN) {
+        throw new ComponentException("capability.quota", parent.name() + " already runs " + live + " children (the limit is " + MAX_CHILDREN + ")");
+      }
       String source;
       try {
         source = Files.readString(file, StandardCharsets.UTF_8);
@@ -611,6 +636,7 @@ public final class Host implements AutoCloseable {
           .listener((comp, status) -> {
             children.remove(id);
             terminateChildrenOf(comp);
+            forget(comp);
             exports.remove(comp.name());
             event(status.success() ? HostEvent.Kind.EXITED : HostEvent.Kind.FAILED, comp.name(), status.reason());
             parent.deliverChildExit(id, status);
@@ -641,6 +667,10 @@ public final class Host implements AutoCloseable {
     @Override
     public long watchPath(Component source, Capability watch, String path) {
       Path p = watch.target(PathScope.class).resolve(path, false);
+      long mine = watchOwners.values().stream().filter(c -> c == source).count();
+      if (mine >= MAX_WATCHES) {
+        throw new ComponentException("capability.quota", source.name() + " already has " + mine + " watches (the limit is " + MAX_WATCHES + ")");
+      }
       Path base = manifest.directory();
       try {
         long id = watcher.watch(p, (wid, kind, changed) -> source.deliverWatchEvent(wid, kind, safeRelative(base, changed)));

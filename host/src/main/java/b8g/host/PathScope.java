@@ -32,6 +32,15 @@ record PathScope(Path base, List<Path> allowed) {
       if (!real.startsWith(base.toRealPath())) {
         throw new CapabilityException("capability.path", "\"" + requested + "\" leads outside the manifest's directory");
       }
+      // A symlink inside an allowed directory must not lead to another file of the manifest's.
+      boolean allowedReal = false;
+      for (Path a : allowed) {
+        Path ar = Files.exists(a) ? a.toRealPath() : a;
+        allowedReal |= real.equals(ar) || real.startsWith(ar);
+      }
+      if (!allowedReal) {
+        throw new CapabilityException("capability.path", "\"" + requested + "\" leads outside what this capability allows");
+      }
       if (mustExist && !Files.isRegularFile(real)) {
         throw new CapabilityException("capability.path", "\"" + requested + "\" is not a file");
       }

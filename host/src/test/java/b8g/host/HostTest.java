@@ -58,7 +58,7 @@ class HostTest {
     try (Host h = launch(m)) {
       finish(h).forEach((n, s) -> assertTrue(s.success(), n + " " + s));
     }
-    assertEquals(List.of("[snoop] log 0 link.refused TypeError function"), log);
+    assertEquals(List.of("[snoop] log 0 link.refused TypeError undefined"), log, "the host entry point is not reachable");
   }
 
   @Test
