@@ -179,7 +179,7 @@ final class Engine {
 
   /**
    * The read-only part every blob taken in this process carries: read from a snapshot of an empty
-   * snapshot-enabled isolate (a few ms, once, on first need). Taken on a thread of its own, because
+   * snapshot-enabled isolate (about 10 ms, measured; once, on first need). Taken on a thread of its own, because
    * V8 enters a snapshot-enabled isolate on the thread that creates it until it is closed (two of
    * them closed out of order on one thread left a dangling current isolate: SIGSEGV, measured).
    */
