@@ -205,15 +205,6 @@ public final class Component {
   static final int IN_SNAPSHOT_DONE = 14;
 
   private static final Set<Component> LIVE = ConcurrentHashMap.newKeySet();
-  /**
-   * The one component whose isolates may be snapshotted in this process. Measured here (Javet
-   * 5.0.6): a chain of snapshots of one isolate and its restored successors is fine, and blobs of
-   * several lineages restore fine side by side in a fresh process, but once two independent
-   * isolates have each been snapshotted in one process, the next restore or close crashed the JVM
-   * (V8 "Check failed: index < size()" or SIGSEGV). So the second lineage is refused, clearly.
-   */
-  private static final java.util.concurrent.atomic.AtomicReference<Component> SNAPSHOT_LINEAGE = new java.util.concurrent.atomic.AtomicReference<>();
-
   static {
     // One watchdog for all components: a turn that runs past its component's limit is terminated.
     Engine.SCHEDULER.scheduleAtFixedRate(Component::watchdog, 10, 10, TimeUnit.MILLISECONDS);
@@ -711,12 +702,6 @@ public final class Component {
       throw new ComponentException("snapshot.disabled", ctx.name + " was started without snapshots enabled;"
           + " start it snapshottable (Host.Context.snapshots(true), b8g run does by default)");
     }
-    Component owner = SNAPSHOT_LINEAGE.get();
-    if (owner != this && !SNAPSHOT_LINEAGE.compareAndSet(null, this)) {
-      throw new ComponentException("snapshot.unsupported", "cannot snapshot " + ctx.name + ": this process already took a"
-          + " snapshot of " + SNAPSHOT_LINEAGE.get().name() + ", and with Javet 5.0.6 a second independent isolate"
-          + " snapshotted in one process crashes the JVM; snapshot one component per process at a time (restoring several is fine)");
-    }
     V8Runtime old = runtime;
     // The heap-budget callback asks for heap statistics, which Javet answers through an isolate
     // interrupt when the isolate is busy; one landing during createSnapshot crashed the JVM
@@ -760,6 +745,20 @@ public final class Component {
       attach(old);
       rebindAll(old);
       throw new ComponentException("snapshot.unsupported", "cannot snapshot " + ctx.name + ": " + e.getMessage(), e);
+    }
+    // Every blob taken here must carry the read-only heap all isolates of this process share
+    // (Engine.ReadOnlyAnchor); one that does not could not be restored here without crashing the
+    // process, so it is not continued from (never seen since the anchor exists).
+    String mismatch = Engine.blobMismatch(blob, true);
+    if (mismatch != null) {
+      runtime = null;
+      try {
+        old.close();
+      } catch (JavetException | RuntimeException e) {
+        // It cannot go on either way.
+      }
+      overLimit("could not continue after a snapshot: " + mismatch);
+      throw new ComponentException("snapshot.failed", ctx.name + " could not continue after its snapshot: " + mismatch);
     }
     // One snapshot per runtime (a second aborts the JVM): go on in a runtime restored from the blob.
     // The spent runtime is closed first: closing it after a runtime was restored from its blob
@@ -852,7 +851,11 @@ public final class Component {
     StringBuilder d = new StringBuilder();
     describe(d, name, slot, cap);
     boolean bound = enterBoolean(rt, IN_REBIND, d.toString(), false);
-    if (!bound) {
+    if (bound) {
+      // Known by name again, so a snapshot of the restored component re-binds it (rebindAll) and
+      // lists it in the image (heldNow); without this a restored one lost every stub to it.
+      slotNames.put(slot, name);
+    } else {
       // The image held nothing of that name (or of another kind): the grant has no stub to use it.
       table.remove(slot);
       slotNames.remove(slot);
@@ -987,7 +990,6 @@ public final class Component {
       }
     }
     runtime = null;
-    SNAPSHOT_LINEAGE.compareAndSet(this, null);
     status = end;
     started.countDown();
     LIVE.remove(this);

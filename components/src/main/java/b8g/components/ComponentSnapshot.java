@@ -25,4 +25,14 @@ public record ComponentSnapshot(String name, byte[] blob, Map<String, Capability
     Objects.requireNonNull(blob, "blob");
     held = Collections.unmodifiableMap(new LinkedHashMap<>(held));
   }
+
+  /**
+   * Why {@code blob} cannot be restored in this process, or null if it can: it must be a context
+   * of this V8 whose read-only heap part is the one all isolates of this process share (V8 does
+   * not check that in release builds; a mismatch crashed the process). Loads V8 on first use and
+   * takes one probe snapshot (about 10 ms, measured) the first time.
+   */
+  public static String restoreProblem(byte[] blob) {
+    return Engine.blobMismatch(blob);
+  }
 }

@@ -50,6 +50,13 @@ final class Engine {
    * it gets here: V8 trusts it and aborts the process on a mismatch (DESIGN.md).
    */
   static V8Runtime newRuntime(boolean snapshottable, byte[] blob) throws JavetException {
+    ReadOnlyAnchor.hold();
+    if (blob != null) {
+      String why = blobMismatch(blob);
+      if (why != null) {
+        throw new ComponentException("snapshot.incompatible", why);
+      }
+    }
     V8RuntimeOptions options = new V8RuntimeOptions();
     options.setCreateSnapshotEnabled(snapshottable);
     if (blob != null) {
@@ -58,6 +65,153 @@ final class Engine {
     V8Runtime rt = V8Host.getV8Instance().createV8Runtime(options);
     rt.setConverter(new JavetPrimitiveConverter());
     return rt;
+  }
+
+  /**
+   * V8 (14.7, as built into Javet 5.0.6) shares one read-only heap among all live isolates of the
+   * process, set up from the snapshot of the first isolate, and checks that a later isolate's
+   * blob has the same read-only part only in debug builds (measured here, reproducer in
+   * snapshots/README.md). A snapshot-enabled isolate that finds no shared read-only heap gets a
+   * private, writable one, and {@code createSnapshot} then promotes some of the context's own
+   * objects (strings, functions) into it: every such blob has a read-only part of its own, and
+   * two of them alive at once read each other's objects (wrong values, "Check failed: index <
+   * size()", SIGSEGV). So the first isolate of the process is this plain one, made from V8's
+   * built-in snapshot and never closed: every later isolate, snapshot-enabled or restored, shares
+   * its read-only heap, and every blob taken here carries that same read-only part (checked by
+   * {@link #blobMismatch} before any blob reaches V8). Costs one idle isolate (about 1 MiB).
+   */
+  private static final class ReadOnlyAnchor {
+    private static String failure;
+    static final V8Runtime RUNTIME = make();
+
+    private ReadOnlyAnchor() {}
+
+    static void hold() {
+      if (RUNTIME == null) {
+        throw new ComponentException("component.engine", "cannot start V8: " + failure);
+      }
+    }
+
+    private static V8Runtime make() {
+      try {
+        return V8Host.getV8Instance().createV8Runtime(new V8RuntimeOptions());
+      } catch (JavetException | RuntimeException | LinkageError e) {
+        failure = e.toString();
+        return null;
+      }
+    }
+  }
+
+  /** Where V8 14.7 keeps the version string and the read-only part's bounds in a blob's header. */
+  private static final int BLOB_VERSION_AT = 16;
+  private static final int BLOB_VERSION_LENGTH = 64;
+  private static final int BLOB_READ_ONLY_AT = 80;
+  private static final int BLOB_SHARED_AT = 84;
+  /**
+   * The read-only part ends with the isolate's next SharedFunctionInfo id (a counter of the
+   * context, not of the read-only heap) and padding: left out of the comparison. The header's own
+   * read-only checksum covers it, so it differs between any two contexts and cannot be used.
+   */
+  private static final int BLOB_READ_ONLY_TAIL = 16;
+
+  /**
+   * Why {@code blob} must not go into V8 in this process (null if it may): it must be a V8 blob
+   * of this V8 whose read-only part is the one every isolate here shares ({@link ReadOnlyAnchor}).
+   * A blob taken in a process without that anchor (b8g before it) usually has a read-only part of
+   * its own, with some of its context's objects in it, and would crash the process when restored
+   * next to another isolate.
+   */
+  static String blobMismatch(byte[] blob) {
+    return blobMismatch(blob, false);
+  }
+
+  /**
+   * As {@link #blobMismatch(byte[])}; {@code takenHere}: the blob was just taken in this process,
+   * so its read-only part must match the shared one byte for byte (but for its tail). A blob from
+   * another process is compared by the read-only part's size only: its bytes differ by the hash
+   * seed of the process that took it (V8 rehashes on restore), while objects promoted into it, the
+   * failure this guards against, make it larger. Images of b8g before the anchor are refused
+   * earlier by their ABI version ({@link EngineVersion#ABI}).
+   */
+  static String blobMismatch(byte[] blob, boolean takenHere) {
+    String version = v8Version();
+    if (blob.length < BLOB_VERSION_AT + BLOB_VERSION_LENGTH) {
+      return "the context is not a V8 " + version + " snapshot (" + blob.length + " bytes)";
+    }
+    byte[] v = version.getBytes(StandardCharsets.US_ASCII);
+    boolean same = v.length < BLOB_VERSION_LENGTH && blob[BLOB_VERSION_AT + v.length] == 0;
+    for (int i = 0; same && i < v.length; i++) {
+      same = blob[BLOB_VERSION_AT + i] == v[i];
+    }
+    if (!same) {
+      return "the context is not a V8 " + version + " snapshot";
+    }
+    long have = readOnlyDigest(blob);
+    if (have < 0) {
+      return "the context's V8 header is malformed (read-only part out of bounds)";
+    }
+    long want = sharedReadOnlyDigest();
+    if (takenHere ? have != want : have >>> 32 != want >>> 32) {
+      return String.format("the context was taken against another V8 read-only heap (%d bytes, %08x; this process"
+          + " shares %d bytes, %08x): taken by a b8g without the read-only anchor, it would crash this process",
+          have >>> 32, have & 0xffffffffL, want >>> 32, want & 0xffffffffL);
+    }
+    return null;
+  }
+
+  /** Length (high 32 bits) and CRC32C of the blob's read-only part without its tail; -1 if out of bounds. */
+  private static long readOnlyDigest(byte[] blob) {
+    if (blob.length < BLOB_SHARED_AT + 4) {
+      return -1;
+    }
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(blob).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int from = h.getInt(BLOB_READ_ONLY_AT);
+    int to = h.getInt(BLOB_SHARED_AT);
+    if (from < BLOB_SHARED_AT + 4 || to > blob.length || to - from <= BLOB_READ_ONLY_TAIL) {
+      return -1;
+    }
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(blob, from, to - from - BLOB_READ_ONLY_TAIL);
+    return ((long) (to - from) << 32) | crc.getValue();
+  }
+
+  private static Long sharedReadOnly;
+
+  /**
+   * The read-only part every blob taken in this process carries: read from a snapshot of an empty
+   * snapshot-enabled isolate (about 10 ms, measured; once, on first need). Taken on a thread of its own, because
+   * V8 enters a snapshot-enabled isolate on the thread that creates it until it is closed (two of
+   * them closed out of order on one thread left a dangling current isolate: SIGSEGV, measured).
+   */
+  static synchronized long sharedReadOnlyDigest() {
+    if (sharedReadOnly == null) {
+      sharedReadOnly = readOnlyDigest(probeReadOnly());
+    }
+    return sharedReadOnly;
+  }
+
+  private static byte[] probeReadOnly() {
+    ReadOnlyAnchor.hold();
+    java.util.concurrent.CompletableFuture<byte[]> f = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      V8RuntimeOptions options = new V8RuntimeOptions();
+      options.setCreateSnapshotEnabled(true);
+      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime(options)) {
+        f.complete(rt.createSnapshot());
+      } catch (Throwable e) {
+        f.completeExceptionally(e);
+      }
+    }, "b8g-ro-probe");
+    t.setDaemon(true);
+    t.start();
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ComponentException("component.engine", "interrupted while probing V8's read-only heap");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new ComponentException("component.engine", "cannot probe V8's read-only heap: " + e.getCause(), e.getCause());
+    }
   }
 
   /** The Javet release on the class path. */
@@ -95,11 +249,8 @@ final class Engine {
 
   /** The V8 version of the loaded engine (the first runtime loads the native library). */
   static String v8Version() {
-    try (V8Runtime rt = newRuntime()) {
-      return rt.getVersion();
-    } catch (JavetException e) {
-      throw new ComponentException("component.engine", "cannot start V8: " + e.getMessage(), e);
-    }
+    ReadOnlyAnchor.hold();
+    return ReadOnlyAnchor.RUNTIME.getVersion();
   }
 
   private static String resource(String name) {

@@ -14,8 +14,12 @@ package b8g.components;
  *     what it keeps in the heap (records, stubs, tables)
  */
 public record EngineVersion(String javet, String v8, String flags, int abi) {
-  /** The ABI of this build's prelude. */
-  public static final int ABI = 1;
+  /**
+   * The ABI of this build's prelude and blobs. 2: blobs are taken next to the read-only anchor
+   * (Engine), so their read-only heap part is V8's own; blobs of ABI 1 may hold a private one and
+   * crash a process that restores them next to another isolate.
+   */
+  public static final int ABI = 2;
 
   private static volatile EngineVersion current;
 

@@ -124,6 +124,48 @@ class ComponentSnapshotTest {
   }
 
   @Test
+  void shouldSnapshotAndRestoreIndependentComponentsSideBySideInOneProcess() throws Exception {
+    // Three lineages alive at once, each snapshotted (each then goes on in a restored runtime),
+    // then restored side by side while the originals still run: this aborted the JVM before the
+    // read-only anchor (Engine), and a restore could even come up with another context's values.
+    List<Ring> rings = new ArrayList<>();
+    List<Component> originals = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Ring ring = ring("in" + i);
+      rings.add(ring);
+      String script = "const mine = 'lineage" + i + "'; function f" + i + "() { return mine + ':' + " + i + "; }\n"
+          + "async function main(env) { for await (const c of env.in) console.log(c, f" + i + "()); }";
+      originals.add(start(context("c" + i, EnvEntry.of("in", reader(ring).derive())).script(script, "c" + i + ".js")));
+    }
+    List<ComponentSnapshot> snaps = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      snaps.clear();
+      for (Component c : originals) {
+        assertTrue(c.awaitStarted(T));
+        snaps.add(c.snapshot(T));
+      }
+    }
+    List<Component> restored = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Ring copy = Ring.attach(copyOf(rings.get(i).region()));
+      rings.add(copy);
+      restored.add(start(context("r" + i, EnvEntry.of("in", reader(copy).derive())).restore(snaps.get(i).blob(), snaps.get(i).held().keySet())));
+    }
+    for (int i = 0; i < 3; i++) {
+      assertTrue(restored.get(i).awaitStarted(T));
+      RingWriter toRestored = rings.get(3 + i).writer();
+      send(rings.get(i).writer(), "o");
+      send(toRestored, "r");
+      awaitLog("c" + i + ":o lineage" + i + ":" + i);
+      awaitLog("r" + i + ":r lineage" + i + ":" + i);
+      // A restored component is snapshotted in turn and keeps its stubs (re-bound by name).
+      restored.get(i).snapshot(T);
+      send(toRestored, "again");
+      awaitLog("r" + i + ":again lineage" + i + ":" + i);
+    }
+  }
+
+  @Test
   void shouldGoOnAfterSnapshotAndSnapshotTwiceInARow() throws Exception {
     Ring ring = ring("in");
     RingWriter w = ring.writer();

@@ -283,7 +283,12 @@ public final class Host implements AutoCloseable {
       for (String before : spec.after()) {
         awaitStarted(supervised.get(before));
       }
-      start(s);
+      // Under the monitor, as ended() is: a component that fails at once (a pooled start takes
+      // microseconds) must not end before s.current names it, or its end is taken for an older
+      // instance's and the host never finishes (HostTest.shouldRestartOnFailureUpToTheLimit hung).
+      synchronized (this) {
+        start(s);
+      }
       if (ctx.restartOnScriptChange) {
         watchScript(s);
       }

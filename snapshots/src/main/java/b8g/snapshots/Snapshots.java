@@ -156,6 +156,10 @@ public final class Snapshots {
       ByteBuffer blob = image.contextBlob(i);
       byte[] bytes = new byte[blob.remaining()];
       blob.get(bytes);
+      String problem = ComponentSnapshot.restoreProblem(bytes);
+      if (problem != null) {
+        throw new ImageException(ImageException.INCOMPATIBLE, image.source() + ": component \"" + names.get(i) + "\": " + problem);
+      }
       components.put(names.get(i), new Host.Restored(bytes, held.getOrDefault(names.get(i), List.of())));
     }
     return Host.launch(ctx.restore(regions, components).imageWriter((h, f) -> write(h, f, Duration.ofSeconds(10))));

@@ -23,7 +23,7 @@ class HostSnapshotTest {
   final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
   private Path manifest() throws Exception {
-    // One component: Javet 5.0.6 allows one snapshotted isolate lineage per process at a time.
+    // One component; MultiComponentSnapshotTest images a composition of three.
     Files.writeString(dir.resolve("consumer.js"), """
         async function main(env) {
           let sum = 0, n = 0;

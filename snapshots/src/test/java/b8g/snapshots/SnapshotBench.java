@@ -18,8 +18,7 @@ import java.util.Locale;
  * same snapshottable, a snapshot ({@link Snapshots#write}: pause, copy regions, take the
  * context, continue, write the file with fsync; the pause part and the file part also shown),
  * and a restore ({@link StackImage#open} with every check, then {@link Snapshots#restore} until
- * the component runs again). One component lineage snapshots at a time (Javet 5.0.6): each case's
- * snapshot host is closed before the next case starts.
+ * the component runs again). Each case's snapshot host is closed before the next case starts.
  */
 public final class SnapshotBench {
   private SnapshotBench() {}
