@@ -106,7 +106,7 @@ class SnapshotCommandsTest {
     assertTrue(deployed.endsWith("[counter] done at tick 20\n"), deployed);
   }
 
-  /** Runs {@code java ... Main args} in a new process (a restored lineage must not share this JVM). */
+  /** Runs {@code java ... Main args} in a new process: what a user does on another machine. */
   private static String runJava(List<String> javaAndClasspath, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(javaAndClasspath);
     cmd.addAll(List.of(args));

@@ -283,12 +283,9 @@ public final class Host implements AutoCloseable {
       for (String before : spec.after()) {
         awaitStarted(supervised.get(before));
       }
-      // Under the monitor, as ended() is: a component that fails at once (a pooled start takes
-      // microseconds) must not end before s.current names it, or its end is taken for an older
-      // instance's and the host never finishes (HostTest.shouldRestartOnFailureUpToTheLimit hung).
-      synchronized (this) {
-        start(s);
-      }
+      // A component may end before start() returns (a pooled start takes microseconds): ended()
+      // tells its own end from an older instance's by the start generation, not by s.current.
+      start(s);
       if (ctx.restartOnScriptChange) {
         watchScript(s);
       }
