@@ -203,6 +203,7 @@ public final class Component {
   static final int IN_REBIND = 12;
   static final int IN_RESUMED = 13;
   static final int IN_SNAPSHOT_DONE = 14;
+  static final int IN_VALUES = 15;
 
   private static final Set<Component> LIVE = ConcurrentHashMap.newKeySet();
   static {
@@ -803,7 +804,19 @@ public final class Component {
         enter(rt, IN_REBIND, d.toString(), true);
       }
     }
+    enter(rt, IN_VALUES, values());
     enter(rt, IN_RESUMED, false);
+  }
+
+  /** The plain-value grants (link secrets), described for the prelude's value table. */
+  private String values() {
+    StringBuilder b = new StringBuilder();
+    for (EnvEntry v : ctx.env) {
+      if (v.capability() == null) {
+        describe(b, v.name(), "value", -1, 0, 0, v.value());
+      }
+    }
+    return b.toString();
   }
 
   /** Capabilities by the names the JS stubs know them by, in slot order. */
@@ -843,6 +856,8 @@ public final class Component {
         }
       }
     }
+    // Values granted now (a restored context gets the secrets of this host, not the image's).
+    enter(rt, IN_VALUES, values());
     enter(rt, IN_RESUMED, true);
   }
 

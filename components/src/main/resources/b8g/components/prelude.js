@@ -39,6 +39,7 @@
   const MapSet = Map.prototype.set;
   const MapDelete = Map.prototype.delete;
   const MapHas = Map.prototype.has;
+  const MapClear = Map.prototype.clear;
   const MapEntries = Map.prototype.entries;
   const MapIteratorNext = Object.getPrototypeOf(new Map().entries()).next;
   const WeakMapCtor = WeakMap;
@@ -680,10 +681,19 @@
     }
   }
 
+  const envValues = new MapCtor();
   function buildEnv(descriptors) {
     const env = ObjectCreate(null);
     for (let i = 0; i < descriptors.length; i++) {
       const d = descriptors[i];
+      if (d.kind === 'value') {
+        // Plain values (link secrets) are read through a getter from a table the prelude empties
+        // before a snapshot and the host refills after it: no secret is written into an image.
+        const nm = d.name;
+        mapSet(envValues, nm, d.value);
+        ObjectDefineProperty(env, nm, { __proto__: null, get: () => mapGet(envValues, nm), enumerable: true });
+        continue;
+      }
       env[d.name] = stubFor(d);
     }
     ObjectDefineProperty(env, 'export', {
@@ -711,7 +721,7 @@
   // Operation codes, shared with Component.java.
   const IN_ATTACH = 1, IN_DETACH = 2, IN_START = 3, IN_WAKE = 4, IN_REVOKE = 5, IN_TIMER = 6,
     IN_WATCH_EVENT = 7, IN_CHILD_EXIT = 8, IN_TRANSFERRED = 9, IN_PREPARE = 10, IN_RESTORE_BEGIN = 11,
-    IN_REBIND = 12, IN_RESUMED = 13, IN_SNAPSHOT_DONE = 14;
+    IN_REBIND = 12, IN_RESUMED = 13, IN_SNAPSHOT_DONE = 14, IN_VALUES = 15;
   let started = false;
   // Between IN_RESTORE_BEGIN and IN_RESUMED: the records not yet re-bound, by their old slot.
   let unbound = null;
@@ -809,11 +819,13 @@
         // their own sections): detach them; the host re-binds fresh views after the snapshot.
         const all = mapList(records);
         for (let i = 0; i < all.length; i++) if (all[i][1].prepare !== undefined) all[i][1].prepare();
+        ReflectApply(MapClear, envValues, []);
         expose();
         return '';
       }
       case IN_RESTORE_BEGIN: unbound = records; records = new MapCtor(); return;
       case IN_REBIND: return rebind(decodeDescriptors(a)[0], b === true);
+      case IN_VALUES: { const ds = decodeDescriptors(a); for (let i = 0; i < ds.length; i++) if (ds[i].kind === 'value') mapSet(envValues, ds[i].name, ds[i].value); return; }
       case IN_RESUMED: resumed(a === true); return;
       case IN_SNAPSHOT_DONE: {
         const r = mapGet(snapshotRequests, a);

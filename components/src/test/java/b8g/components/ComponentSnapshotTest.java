@@ -345,4 +345,27 @@ class ComponentSnapshotTest {
     ComponentException e = assertThrows(ComponentException.class, () -> c.pause(Duration.ofMillis(200)));
     assertEquals("snapshot.busy", e.code());
   }
+
+  @Test
+  void shouldKeepPlainValueSecretsOutOfTheBlobAndRegrantThemOnRestore() throws Exception {
+    String secret = "5ec7e7".repeat(10) + "abcd";
+    String fresh = "f7e5a0".repeat(10) + "1234";
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    String script = "async function main(env) { for await (const m of env.in) console.log(m, env.peer_secret.slice(0, 6)); }";
+    Component a = start(context("keeper", EnvEntry.of("in", reader(ring).derive()), EnvEntry.value("peer_secret", secret)).script(script, "keeper.js"));
+    assertTrue(a.awaitStarted(T));
+    ComponentSnapshot snap = a.snapshot(T);
+    String blob = new String(snap.blob(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertFalse(blob.contains(secret), "a granted secret was written into the context blob");
+    send(w, "after-snapshot");
+    awaitLog("keeper:after-snapshot 5ec7e7");
+    a.terminate("replaced");
+    assertNotNull(a.awaitExit(T));
+    Component b = start(context("keeper", EnvEntry.of("in", reader(ring).derive()), EnvEntry.value("peer_secret", fresh))
+        .restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    send(w, "restored");
+    awaitLog("keeper:restored f7e5a0");
+  }
 }
