@@ -399,6 +399,7 @@ public final class Host implements AutoCloseable {
   private void ended(Supervised s, int gen, Component comp, ExitStatus status) {
     terminateChildrenOf(comp);
     unwatchAll(comp);
+    logWindows.remove(comp);
     exports.remove(comp.name());
     HostEvent.Kind kind = switch (status.outcome()) {
       case EXITED -> status.success() ? HostEvent.Kind.EXITED : HostEvent.Kind.FAILED;
@@ -572,6 +573,10 @@ public final class Host implements AutoCloseable {
     }
   }
 
+  /** Console lines a component may write per second; more are dropped and counted. */
+  static final int LOG_LINES_PER_SECOND = 5_000;
+  private final Map<Component, long[]> logWindows = new ConcurrentHashMap<>();
+
   /** Live children one component may have, and file watches it may hold. */
   static final int MAX_CHILDREN = 64;
   static final int MAX_WATCHES = 256;
@@ -579,6 +584,7 @@ public final class Host implements AutoCloseable {
   /** Drops what an ended child leaves in the host: watches, its link secret, its exports. */
   private void forget(Component c) {
     unwatchAll(c);
+    logWindows.remove(c);
     links.unregister(c.name());
   }
 
@@ -604,6 +610,26 @@ public final class Host implements AutoCloseable {
   private final class Services implements HostServices {
     @Override
     public void log(Component source, String level, String text) {
+      // A component may not flood the host's output: at most LOG_LINES_PER_SECOND lines, the rest
+      // dropped and counted in one line when its next second begins.
+      long[] w = logWindows.computeIfAbsent(source, k -> new long[3]); // {window start, lines, dropped}
+      long dropped = 0;
+      synchronized (w) {
+        long now = System.nanoTime();
+        if (now - w[0] > 1_000_000_000L) {
+          dropped = w[2];
+          w[0] = now;
+          w[1] = 0;
+          w[2] = 0;
+        }
+        if (++w[1] > LOG_LINES_PER_SECOND) {
+          w[2]++;
+          return;
+        }
+      }
+      if (dropped > 0) {
+        ctx.log.accept("[" + source.name() + "] warn: " + dropped + " log lines dropped (more than " + LOG_LINES_PER_SECOND + " a second)");
+      }
       String prefix = "[" + source.name() + "] " + (level.equals("info") || level.equals("debug") ? "" : level + ": ");
       for (String line : text.split("\n", -1)) {
         ctx.log.accept(prefix + line);

@@ -215,4 +215,24 @@ class HostTest {
     }
     assertTrue(events.stream().anyMatch(e -> e.kind() == HostEvent.Kind.SCRIPT_CHANGED), events.toString());
   }
+
+  @Test
+  void shouldCapAComponentsLogFloodAndSayHowMuchWasDropped() throws Exception {
+    write("flood.js", """
+        async function main(env) {
+          for (let i = 0; i < 20000; i++) console.log('line', i);
+          await new Promise(r => setTimeout(r, 1100));
+          console.log('end');
+        }""");
+    Path m = write("m.txtpb", """
+        components { name: "flood" script: "flood.js" }
+        grants { component: "flood" host: LOG }
+        """);
+    try (Host h = launch(m)) {
+      assertTrue(finish(h).get("flood").success());
+    }
+    assertTrue(log.size() <= Host.LOG_LINES_PER_SECOND + 2, "lines passed: " + log.size());
+    assertTrue(log.stream().anyMatch(l -> l.matches("\\[flood\\] warn: 15000 log lines dropped .*")), log.subList(log.size() - 2, log.size()).toString());
+    assertEquals("[flood] end", log.get(log.size() - 1));
+  }
 }
