@@ -49,6 +49,7 @@ final class DispatchAdapter {
   static final int OP_BUFFER = 14;
   static final int OP_SNAPSHOT = 16;
   static final int OP_TIMER_CLEAR = 17;
+  static final int OP_WATCH_REGION = 18;
 
   /** Largest single copy a read-only region read may ask for; bigger reads are split by the caller. */
   static final int MAX_COPY = 64 << 20;
@@ -172,6 +173,13 @@ final class DispatchAdapter {
       case OP_WATCH_PATH -> {
         Capability watch = table.require(intArg(a, 1, "slot"), null, Kind.WATCH);
         long id = component.services().watchPath(component, watch, stringArg(a, 2, "path", 4096));
+        return rt.createV8ValueDouble(id);
+      }
+      case OP_WATCH_REGION -> {
+        Capability watch = table.require(intArg(a, 1, "slot"), null, Kind.WATCH);
+        // Seeing when a region changes is reading it: the region capability needs READ.
+        Capability region = table.require(intArg(a, 2, "region"), Right.READ, Kind.REGION);
+        long id = component.services().watchRegion(component, watch, region);
         return rt.createV8ValueDouble(id);
       }
       case OP_UNWATCH -> {

@@ -26,6 +26,14 @@ public interface HostServices {
   /** Starts watching a file or directory the watch capability allows; returns the watch id. */
   long watchPath(Component source, Capability watch, String path);
 
+  /**
+   * Starts watching a region the caller may read ({@code region} holds READ): "modified" events
+   * when its bytes change. Returns the watch id.
+   */
+  default long watchRegion(Component source, Capability watch, Capability region) {
+    throw new ComponentException("capability.unknown", "this host does not watch regions");
+  }
+
   void unwatch(Component source, long watchId);
 
   /** Offers {@code cap} under {@code name} to whoever links with this component's secret. */

@@ -150,7 +150,7 @@
   // Operation codes, shared with DispatchAdapter.java.
   const OP_SIGNAL = 1, OP_LOG = 2, OP_EXIT = 3, OP_REGION_READ = 4, OP_REGION_WRITE = 5,
     OP_ATTENUATE = 6, OP_RUN = 7, OP_CHILD_TERMINATE = 8, OP_WATCH_PATH = 9, OP_UNWATCH = 10,
-    OP_EXPORT = 11, OP_LINK = 12, OP_TIMER = 13, OP_BUFFER = 14, OP_SNAPSHOT = 16, OP_TIMER_CLEAR = 17;
+    OP_EXPORT = 11, OP_LINK = 12, OP_TIMER = 13, OP_BUFFER = 14, OP_SNAPSHOT = 16, OP_TIMER_CLEAR = 17, OP_WATCH_REGION = 18;
 
   // ---- UTF-8 ----------------------------------------------------------------------------------
   function utf8Encode(s) {
@@ -610,6 +610,14 @@
         function loop() { if (!open) return; then(reader.ready(), () => { if (open) { onEvent({ kind: 'readable' }); loop(); } }); }
         loop();
         return ObjectFreeze({ close() { open = false; } });
+      },
+      // Calls onEvent({ kind: 'modified', path: <region name> }) when the region's bytes change
+      // (the host samples a checksum of a region this component may read, every 50 ms).
+      region(region, onEvent) {
+        if (typeof onEvent !== 'function') throw new TypeErrorCtor('watch.region(region, onEvent): onEvent must be a function');
+        const id = call(OP_WATCH_REGION, slot, requireSlot(region, 'watch.region(region, onEvent): region'));
+        mapSet(watches, id, onEvent);
+        return handle(id);
       },
     };
     return register(stub, slot, { kind: 'watch', wake() {}, revoke() {}, rebind(n) { if (n.kind !== 'watch') return false; slot = n.slot; return true; } }, name);

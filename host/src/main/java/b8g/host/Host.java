@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -213,6 +214,15 @@ public final class Host implements AutoCloseable {
   private final Map<Long, Child> children = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Capability>> exports = new ConcurrentHashMap<>();
   private final Map<Long, Component> watchOwners = new ConcurrentHashMap<>();
+  /** Region watches: a checksum sampled every REGION_SAMPLE_MS on this host's own thread. */
+  private final Map<Long, java.util.concurrent.ScheduledFuture<?>> regionWatches = new ConcurrentHashMap<>();
+  private final AtomicLong regionWatchIds = new AtomicLong(1L << 40); // apart from file watch ids
+  private final java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "b8g-region-watch");
+    t.setDaemon(true);
+    return t;
+  });
+  static final int REGION_SAMPLE_MS = 50;
   private final Set<Component> snapshotting = ConcurrentHashMap.newKeySet();
   private final LinkRegistry<String> links = new LinkRegistry<>();
   private final AtomicLong childIds = new AtomicLong();
@@ -558,6 +568,13 @@ public final class Host implements AutoCloseable {
         // nothing left to watch
       }
     }
+    // The sampler reads region memory: it stops (and finishes any sample) before memory goes.
+    sampler.shutdownNow();
+    try {
+      sampler.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     // Every isolate is closed: no JS view of this memory remains, so it may go.
     for (Region r : regions.values()) {
       r.close();
@@ -593,9 +610,24 @@ public final class Host implements AutoCloseable {
       if (e.getValue() != c) {
         return false;
       }
-      watcher.unwatch(e.getKey());
+      stopWatch(e.getKey());
       return true;
     });
+  }
+
+  private void stopWatch(long id) {
+    java.util.concurrent.ScheduledFuture<?> f = regionWatches.remove(id);
+    if (f != null) {
+      f.cancel(false);
+    } else {
+      watcher.unwatch(id);
+    }
+  }
+
+  private static long checksum(Region r) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(r.byteBuffer());
+    return crc.getValue();
   }
 
   private void terminateChildrenOf(Component parent) {
@@ -713,8 +745,33 @@ public final class Host implements AutoCloseable {
     public void unwatch(Component source, long watchId) {
       if (watchOwners.get(watchId) == source) {
         watchOwners.remove(watchId);
-        watcher.unwatch(watchId);
+        stopWatch(watchId);
       }
+    }
+
+    @Override
+    public long watchRegion(Component source, Capability watch, Capability region) {
+      long mine = watchOwners.values().stream().filter(c -> c == source).count();
+      if (mine >= MAX_WATCHES) {
+        throw new ComponentException("capability.quota", source.name() + " already has " + mine + " watches (the limit is " + MAX_WATCHES + ")");
+      }
+      Region r = region.target(Region.class);
+      long id = regionWatchIds.incrementAndGet();
+      long[] last = {checksum(r)};
+      regionWatches.put(id, sampler.scheduleWithFixedDelay(() -> {
+        if (region.revoked() || r.isClosed()) {
+          stopWatch(id);
+          watchOwners.remove(id);
+          return;
+        }
+        long now = checksum(r);
+        if (now != last[0]) {
+          last[0] = now;
+          source.deliverWatchEvent(id, "modified", r.name());
+        }
+      }, REGION_SAMPLE_MS, REGION_SAMPLE_MS, TimeUnit.MILLISECONDS));
+      watchOwners.put(id, source);
+      return id;
     }
 
     @Override

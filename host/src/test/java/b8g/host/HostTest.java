@@ -235,4 +235,34 @@ class HostTest {
     assertTrue(log.stream().anyMatch(l -> l.matches("\\[flood\\] warn: 15000 log lines dropped .*")), log.subList(log.size() - 2, log.size()).toString());
     assertEquals("[flood] end", log.get(log.size() - 1));
   }
+
+  @Test
+  void shouldWatchARegionItMayReadAndNotOneItMayNot() throws Exception {
+    write("writer.js", """
+        async function main(env) {
+          await new Promise(r => setTimeout(r, 300));
+          env.data.write(0, 'changed');
+        }""");
+    write("watcher.js", """
+        async function main(env) {
+          let refused = '';
+          try { env.watch.region(env.log, () => {}); } catch (e) { refused = e.code; }
+          await new Promise((resolve) => {
+            const w = env.watch.region(env.data, (ev) => { console.log(ev.kind, ev.path, refused); w.close(); resolve(); });
+          });
+        }""");
+    Path m = write("m.txtpb", """
+        components { name: "writer" script: "writer.js" }
+        components { name: "watcher" script: "watcher.js" }
+        regions { name: "data" size: 4096 backing: ANONYMOUS }
+        grants { component: "writer" region: "data" rights: WRITE }
+        grants { component: "watcher" region: "data" rights: READ }
+        grants { component: "watcher" host: WATCH }
+        grants { component: "watcher" host: LOG }
+        """);
+    try (Host h = launch(m)) {
+      finish(h).forEach((n, s) -> assertTrue(s.success(), n + " " + s));
+    }
+    assertEquals(List.of("[watcher] modified data capability.kind"), log);
+  }
 }
