@@ -65,7 +65,11 @@ final class RegistryCommand implements Runnable {
   }
 
   static Registry open(Path home, boolean insecure) {
-    return Registry.open(new Registry.Context().home(home).insecure(insecure));
+    return open(home, insecure, n -> { });
+  }
+
+  static Registry open(Path home, boolean insecure, java.util.function.LongConsumer progress) {
+    return Registry.open(new Registry.Context().home(home).insecure(insecure).progress(progress));
   }
 
   /** {@code name[:tag]@digest}: the reference pinned to what was resolved or verified. */
@@ -82,9 +86,17 @@ final class RegistryCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** The transfer being shown, if any: the registry reports bytes here as they move. */
+    private volatile Progress current;
+
     @Override
     public final Integer call() throws Exception {
-      try (Registry registry = open(parent.home, parent.insecure)) {
+      try (Registry registry = open(parent.home, parent.insecure, n -> {
+        Progress p = current;
+        if (p != null) {
+          p.accept(n);
+        }
+      })) {
         return run(registry);
       }
     }
@@ -100,7 +112,9 @@ final class RegistryCommand implements Runnable {
 
     /** Transfer progress on stderr, only when a terminal is attached and the output is text. */
     final Progress progress(String what) {
-      return Progress.start(spec.commandLine().getErr(), !parent.json && System.console() != null, what);
+      Progress p = Progress.start(spec.commandLine().getErr(), !parent.json && System.console() != null, what);
+      current = p;
+      return p;
     }
   }
 
@@ -379,12 +393,30 @@ final class RegistryCommand implements Runnable {
     }
   }
 
-  /** Coarse transfer progress: a start line and a summary with the rate, on stderr, when enabled. */
-  static final class Progress {
+  /**
+   * Transfer progress on stderr when enabled (a terminal, text output): a line redrawn at most ten
+   * times a second with the bytes moved and the rate, then a summary.
+   */
+  static final class Progress implements java.util.function.LongConsumer {
     private final PrintWriter err;
     private final boolean enabled;
     private final String what;
     private final long start = System.nanoTime();
+    private long bytes;
+    private long lastDraw;
+
+    @Override
+    public synchronized void accept(long n) {
+      bytes += n;
+      long now = System.nanoTime();
+      if (!enabled || now - lastDraw < 100_000_000L) {
+        return;
+      }
+      lastDraw = now;
+      double s = (now - start) / 1e9;
+      err.printf("\rb8g: %s: %.1f MiB (%.1f MiB/s)   ", what, bytes / 1048576.0, bytes / 1048576.0 / Math.max(s, 1e-6));
+      err.flush();
+    }
 
     private Progress(PrintWriter err, boolean enabled, String what) {
       this.err = err;
@@ -401,10 +433,16 @@ final class RegistryCommand implements Runnable {
       return p;
     }
 
-    /** Ends the line; {@code bytes < 0} when the amount is unknown. */
-    void done(long bytes) {
+    /** Ends the line; {@code bytes < 0} when the amount is unknown (then what was counted is shown). */
+    synchronized void done(long bytes) {
       if (!enabled) {
         return;
+      }
+      if (bytes < 0 && this.bytes > 0) {
+        bytes = this.bytes;
+      }
+      if (lastDraw != 0) {
+        err.print("\r");
       }
       double s = (System.nanoTime() - start) / 1e9;
       String rate = bytes < 0 ? "" : bytes < 1 << 20 ? String.format(" (%.1f KiB)", bytes / 1024.0)

@@ -132,11 +132,26 @@ public final class Registry implements AutoCloseable {
       return chunkSize;
     }
 
+    /**
+     * Told the number of bytes each time a part of a blob crossed the network (downloads as they
+     * stream, uploads per request or chunk), for progress displays. Called on the calling thread.
+     */
+    public Context progress(java.util.function.LongConsumer bytesTransferred) {
+      this.progress = bytesTransferred;
+      return this;
+    }
+
+    public java.util.function.LongConsumer progress() {
+      return progress;
+    }
+
     /** Page size ({@code n}) when listing tags of a remote repository; default 100. */
     public Context tagPageSize(int n) {
       this.tagPageSize = n;
       return this;
     }
+
+    private java.util.function.LongConsumer progress = n -> { };
 
     public int tagPageSize() {
       return tagPageSize;
@@ -624,7 +639,7 @@ public final class Registry implements AutoCloseable {
 
   RemoteClient client(String host) {
     return clients.computeIfAbsent(host, h -> new RemoteClient(h, ctx.insecure(), credentials.forHost(h),
-        ctx.connectTimeout(), ctx.requestTimeout(), ctx.maxManifestBytes(), ctx.maxBlobBytes()));
+        ctx.connectTimeout(), ctx.requestTimeout(), ctx.maxManifestBytes(), ctx.maxBlobBytes()).progress(ctx.progress()));
   }
 
   OciStore store() {

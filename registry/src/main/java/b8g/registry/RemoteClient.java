@@ -61,6 +61,12 @@ final class RemoteClient {
   final AtomicInteger mounted = new AtomicInteger();
   final AtomicInteger uploaded = new AtomicInteger();
   final AtomicInteger skipped = new AtomicInteger();
+  private java.util.function.LongConsumer progress = n -> { };
+
+  RemoteClient progress(java.util.function.LongConsumer bytesTransferred) {
+    this.progress = bytesTransferred;
+    return this;
+  }
 
   RemoteClient(String host, boolean insecure, Credentials.Login login, Duration connectTimeout, Duration requestTimeout,
       long maxManifestBytes, long maxBlobBytes) {
@@ -116,7 +122,7 @@ final class RemoteClient {
       drain(r);
       throw new RegistryException(RegistryException.TOO_LARGE, what + " is " + declared + " bytes, over the limit of " + maxBlobBytes);
     }
-    try (InputStream in = new NetworkStream(r.body(), what)) {
+    try (InputStream in = counted(new NetworkStream(r.body(), what))) {
       store.writeBlob(in, d.digest(), d.size());
     } catch (IOException e) {
       throw new RegistryException(RegistryException.CONNECTION, what + ": " + e, e);
@@ -173,6 +179,7 @@ final class RemoteClient {
           Map.of("Content-Type", "application/octet-stream"), what);
       expect(r, what, 201);
       drain(r);
+      progress.accept(d.size());
     } else {
       location = uploadChunks(name, location, file, d.size(), 0, chunkSize);
       completeUpload(location, d.digest());
@@ -206,7 +213,31 @@ final class RemoteClient {
         Map.of("Content-Type", "application/octet-stream", "Content-Range", offset + "-" + (offset + n - 1)), what);
     drain(r);
     expect(r, what, 202);
+    progress.accept(n);
     return location(r, what);
+  }
+
+  /** Reports every read to the progress listener. */
+  private InputStream counted(InputStream in) {
+    return new java.io.FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          progress.accept(1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buf, int off, int len) throws IOException {
+        int n = super.read(buf, off, len);
+        if (n > 0) {
+          progress.accept(n);
+        }
+        return n;
+      }
+    };
   }
 
   /** How many bytes the registry holds for an upload in progress (GET on its location, Range header). */

@@ -37,6 +37,23 @@ class RemoteRegistryTest {
   }
 
   @Test
+  void shouldReportTransferredBytesForProgress() {
+    String repo = server.host + "/demo/progress";
+    Unit unit = Fixtures.unit("app", "progress");
+    long files = unit.files().values().stream().mapToLong(b -> b.length).sum();
+    java.util.concurrent.atomic.AtomicLong up = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong down = new java.util.concurrent.atomic.AtomicLong();
+    try (Registry a = Registry.open(new Registry.Context().home(home.resolve("a")).chunkSize(0).progress(up::addAndGet));
+         Registry b = Registry.open(new Registry.Context().home(home.resolve("b")).progress(down::addAndGet))) {
+      a.push(unit, repo + ":1");
+      Fixtures.assertSameFiles(unit, b.pull(repo + ":1"));
+    }
+    // Every file is a blob that crossed the network once each way (plus the small config blob).
+    assertTrue(up.get() >= files, "reported " + up.get() + " of at least " + files + " bytes up");
+    assertTrue(down.get() >= files, "reported " + down.get() + " of at least " + files + " bytes down");
+  }
+
+  @Test
   void shouldPushPullTagListAndDelete() {
     String repo = server.host + "/demo/app";
     Unit unit = Fixtures.unit("app", "push");
