@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import b8g.components.Component.ExitStatus;
 import b8g.host.Host;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,22 +105,7 @@ class HostSnapshotTest {
   void shouldRestoreInANewJvm() throws Exception {
     Path m = manifest();
     Path file = takeMidStream(m);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-")) {
-        cmd.add(a);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(RestoreMain.class.getName());
-    cmd.add(file.toString());
-    cmd.add(m.toString());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "restore process did not end");
-    String out = new String(p.getInputStream().readAllBytes());
-    assertEquals(0, p.exitValue(), out);
+    String out = RestoreMain.inNewJvm(file.toString(), m.toString());
     assertTrue(out.contains("[consumer] sum 820 n 40"), out);
   }
 

@@ -6,7 +6,6 @@ import b8g.components.Component.ExitStatus;
 import b8g.host.Host;
 import b8g.memory.RingDescriptor;
 import b8g.memory.RingWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -173,23 +171,7 @@ class MultiComponentSnapshotTest {
   void shouldRestoreTheCompositionInANewJvm() throws Exception {
     Path m = manifest(dir);
     Path file = takeMidStream(m, "three.b8gi");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-")) {
-        cmd.add(a);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(RestoreMain.class.getName());
-    cmd.add(file.toString());
-    cmd.add(m.toString());
-    cmd.add("three");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "restore process did not end");
-    String out = new String(p.getInputStream().readAllBytes());
-    assertEquals(0, p.exitValue(), out);
+    String out = RestoreMain.inNewJvm(file.toString(), m.toString(), "three");
     assertEquals(1, out.split(java.util.regex.Pattern.quote(DONE_LINE), -1).length - 1, out);
   }
 
