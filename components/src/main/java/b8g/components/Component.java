@@ -197,7 +197,6 @@ public final class Component {
   static final int IN_TIMER = 6;
   static final int IN_WATCH_EVENT = 7;
   static final int IN_CHILD_EXIT = 8;
-  static final int IN_TRANSFERRED = 9;
   static final int IN_PREPARE = 10;
   static final int IN_RESTORE_BEGIN = 11;
   static final int IN_REBIND = 12;

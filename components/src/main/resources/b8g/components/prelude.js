@@ -60,7 +60,6 @@
   const ArrayBufferIsView = ArrayBuffer.isView;
   const ArrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
   const ArrayBufferTransfer = ArrayBuffer.prototype.transfer;
-  const ArrayPush = Array.prototype.push;
   const ArrayShift = Array.prototype.shift;
   const ArrayJoin = Array.prototype.join;
   const StringCtor = String;
@@ -728,7 +727,7 @@
   // ---- the host's entry point -----------------------------------------------------------------
   // Operation codes, shared with Component.java.
   const IN_ATTACH = 1, IN_DETACH = 2, IN_START = 3, IN_WAKE = 4, IN_REVOKE = 5, IN_TIMER = 6,
-    IN_WATCH_EVENT = 7, IN_CHILD_EXIT = 8, IN_TRANSFERRED = 9, IN_PREPARE = 10, IN_RESTORE_BEGIN = 11,
+    IN_WATCH_EVENT = 7, IN_CHILD_EXIT = 8, IN_PREPARE = 10, IN_RESTORE_BEGIN = 11,
     IN_REBIND = 12, IN_RESUMED = 13, IN_SNAPSHOT_DONE = 14, IN_VALUES = 15;
   let started = false;
   // Between IN_RESTORE_BEGIN and IN_RESUMED: the records not yet re-bound, by their old slot.
@@ -819,7 +818,6 @@
         for (let i = 0; i < ch.listeners.length; i++) if (ch.listeners[i] !== null) ch.listeners[i](ev);
         return;
       }
-      case IN_TRANSFERRED: { const r = mapGet(records, a); if (r !== undefined && r.transferred) r.transferred(); return; }
       case IN_PREPARE: {
         // '' when the heap can be snapshotted; otherwise why not, for people.
         if (finalizationUsed) return 'it registered a FinalizationRegistry target, and V8 aborts the process on a snapshot with finalization cleanup pending';
