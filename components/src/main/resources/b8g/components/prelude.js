@@ -22,7 +22,7 @@
   'use strict';
   const g = globalThis;
   // ring.TYPE is a frozen __proto__:null literal (dictionary mode in V8): read it once, not per message.
-  const RT_BYTES = ring.TYPE.BYTES, RT_TEXT = ring.TYPE.TEXT, RT_END = ring.TYPE.END;
+  const RT_BYTES = ring.TYPE.BYTES, RT_TEXT = ring.TYPE.TEXT, RT_END = ring.TYPE.END, RT_BROKEN = ring.BROKEN;
   // Polls of the ring before a channel end parks in ready() (about 1-3 us): a peer on another core
   // usually publishes within microseconds, and a park costs that peer a Java call per wake-up.
   const SPIN_POLLS = 256;
@@ -370,6 +370,14 @@
   }
 
   function decode(type, bytes) { return type === RT_TEXT ? utf8Decode(bytes, false) : bytes; }
+  // The other end is gone for good (its holder ended and no restart takes it up): EPIPE for a
+  // writer; for a reader, a writer that ended without close(), after every message it wrote.
+  function brokenError(name, writerSide) {
+    return new CapabilityError('channel.broken', writerSide
+      ? 'channel ' + name + ' is broken: its reader is gone, nothing written now would be read'
+      : 'channel ' + name + ' is broken: its writer is gone without closing it (every message it wrote was read)');
+  }
+  function rejected(e) { return new PromiseCtor((resolve, reject) => reject(e)); }
 
   function makeReader(d, name) {
     let slot = d.slot;
@@ -377,10 +385,16 @@
     let r = ring.reader(buffer);
     const waiting = []; // [resolve, reject] pairs of pending reads, kept here, not in Java
     const watchers = [];
-    let revoked = false, ended = false, transferred = false;
-    function live() { if (revoked) throw revokedError('channel'); if (transferred) throw new CapabilityError('capability.transferred', 'this channel end was given away'); }
+    let revoked = false, ended = false, transferred = false, broken = false;
+    function live() {
+      if (revoked) throw revokedError('channel');
+      if (transferred) throw new CapabilityError('capability.transferred', 'this channel end was given away');
+      if (broken) throw brokenError(name, false);
+    }
     function signalWriter() { if (r.wake) { r.wake = false; call(OP_SIGNAL, slot); } }
-    // Returns null when nothing is there yet, undefined at end of stream.
+    function becomeBroken() { ended = true; broken = true; throw brokenError(name, false); }
+    // Returns null when nothing is there yet, undefined at end of stream; throws channel.broken
+    // when the writer is gone without close() and every message it wrote was read.
     function tryRead() {
       live();
       if (ended) return undefined;
@@ -389,6 +403,7 @@
       signalWriter();
       if (t === 0) return null;
       if (t === RT_END) { ended = true; return undefined; }
+      if (t === RT_BROKEN) becomeBroken();
       return decode(t, r.bytes);
     }
     function pump() {
@@ -415,6 +430,7 @@
         const t = r.peek();
         if (t === 0) { signalWriter(); return false; }
         if (t === RT_END) { r.release(); signalWriter(); ended = true; return false; }
+        if (t === RT_BROKEN) becomeBroken();
         try { fn(r.view, t === RT_TEXT ? 'text' : 'bytes'); } finally { r.release(); signalWriter(); }
         return true;
       },
@@ -477,6 +493,7 @@
     function offer(bytes, type) {
       const res = w.offer(bytes, type);
       if (res === 2) call(OP_SIGNAL, slot);
+      else if (res === RT_BROKEN) throw brokenError(name, true);
       return res !== 0;
     }
     function pump() {
@@ -510,10 +527,15 @@
         if (waiting.length === 0 && offer(e[0], e[1])) return undefined;
         return enqueue(e[0], e[1]);
       },
+      // Resolves when a message fits; rejects with channel.broken once the reader is gone.
       ready() {
         live();
+        if (w.gone()) return rejected(brokenError(name, true));
         if (watchers.length === 0) { for (let i = 0; i < SPIN_POLLS; i++) if (w.writable()) return soon(undefined); }
-        return new PromiseCtor((resolve) => { push(watchers, resolve); if (watchers.length === 1 && w.armWait()) then(resolved(undefined), () => wake()); });
+        return new PromiseCtor((resolve, reject) => {
+          push(watchers, resolve); push(watchers, reject);
+          if (watchers.length === 2 && w.armWait()) then(resolved(undefined), () => wake());
+        });
       },
       // End of stream: the reader's iteration ends after the messages before it.
       close() {
@@ -527,11 +549,26 @@
     function wake() {
       if (revoked || transferred) return;
       pump();
-      if (watchers.length > 0) drain(watchers);
+      if (watchers.length === 0) return;
+      if (w.gone()) {
+        const e = brokenError(name, true);
+        while (watchers.length > 0) { shift(watchers); shift(watchers)(e); }
+      } else {
+        // [resolve, reject] pairs: call each resolve once.
+        const rs = [];
+        for (let i = 0; i < watchers.length; i += 2) push(rs, watchers[i]);
+        watchers.length = 0;
+        drain(rs);
+      }
     }
     return register(stub, slot, {
       kind: 'writer', wake,
-      revoke(err) { revoked = true; detach(buffer); buffer = null; const e = err || revokedError('channel'); while (waiting.length > 0) { shift(waiting); shift(waiting); shift(waiting); shift(waiting)(e); } },
+      revoke(err) {
+        revoked = true; detach(buffer); buffer = null;
+        const e = err || revokedError('channel');
+        while (waiting.length > 0) { shift(waiting); shift(waiting); shift(waiting); shift(waiting)(e); }
+        while (watchers.length > 0) { shift(watchers); shift(watchers)(e); }
+      },
       transferred() { transferred = true; detach(buffer); buffer = null; },
       prepare() { detach(buffer); },
       rebind(n) {

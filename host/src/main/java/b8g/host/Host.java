@@ -227,6 +227,8 @@ public final class Host implements AutoCloseable {
   private final LinkRegistry<String> links = new LinkRegistry<>();
   private final AtomicLong childIds = new AtomicLong();
   private final Services services = new Services();
+  /** Who holds each channel end: an end whose holder is gone for good is marked gone on its ring. */
+  private final ChannelEnds ends = new ChannelEnds();
   private FileWatcher watcher;
   private volatile boolean closing;
 
@@ -370,6 +372,9 @@ public final class Host implements AutoCloseable {
       c.restore(saved.blob(), saved.held());
     }
     for (Map.Entry<String, Capability> e : s.roots.entrySet()) {
+      // The manifest's ends are this component's again (after a restart: the same ring, from its
+      // own head and tail), whoever held them meanwhile.
+      ends.take(e.getValue(), s);
       c.grant(EnvEntry.of(e.getKey(), e.getValue().derive()));
       event(HostEvent.Kind.GRANTED, spec.name(), "env." + e.getKey() + " = " + describe(e.getValue()));
     }
@@ -408,6 +413,8 @@ public final class Host implements AutoCloseable {
 
   private void ended(Supervised s, int gen, Component comp, ExitStatus status) {
     terminateChildrenOf(comp);
+    // Ends this instance took by link are gone with it; its manifest ends only if no restart follows.
+    ends.release(comp);
     unwatchAll(comp);
     logWindows.remove(comp);
     exports.remove(comp.name());
@@ -434,6 +441,7 @@ public final class Host implements AutoCloseable {
         }
       }
       s.finalStatus = status;
+      ends.release(s);
       notifyAll();
     }
   }
@@ -695,6 +703,8 @@ public final class Host implements AutoCloseable {
           .services(this)
           .listener((comp, status) -> {
             children.remove(id);
+            ends.release(id);
+            ends.release(comp);
             terminateChildrenOf(comp);
             forget(comp);
             exports.remove(comp.name());
@@ -702,6 +712,7 @@ public final class Host implements AutoCloseable {
             parent.deliverChildExit(id, status);
           });
       for (Map.Entry<String, Capability> e : grants.entrySet()) {
+        ends.hold(e.getValue(), id); // a channel end is moved to the child: gone when it ends
         c.grant(EnvEntry.of(e.getKey(), e.getValue()));
         event(HostEvent.Kind.GRANTED, name, "env." + e.getKey() + " = " + describe(e.getValue()) + " (from " + parent.name() + ")");
       }
@@ -833,7 +844,11 @@ public final class Host implements AutoCloseable {
           continue;
         }
         if (!cap.revoked()) {
-          out.put(e.getKey(), cap.derive());
+          Capability given = cap.derive();
+          if (channelEnd) {
+            ends.hold(given, source); // the linker's instance holds it now
+          }
+          out.put(e.getKey(), given);
         }
       }
       event(HostEvent.Kind.LINKED, source.name(), "to " + target + " (" + String.join(", ", out.keySet()) + ")");

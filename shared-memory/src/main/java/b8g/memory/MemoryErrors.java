@@ -56,6 +56,17 @@ final class MemoryErrors {
         Category.MEMORY, "channel.closed", "channel writer is closed: END was already offered");
   }
 
+  /** The other end is gone for good: EPIPE for a writer, a writer that died for a reader. */
+  static B8gException channelBroken(boolean writerSide) {
+    return new B8gException(
+        Category.MEMORY,
+        "channel.broken",
+        writerSide
+            ? "channel broken: its reader is gone (its holder ended) and nothing will read what is written"
+            : "channel broken: its writer is gone (its holder ended without closing the channel);"
+                + " every message it wrote was read");
+  }
+
   static B8gException badType(int type) {
     return new B8gException(
         Category.MEMORY,

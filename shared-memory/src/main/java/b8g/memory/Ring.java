@@ -111,6 +111,76 @@ public final class Ring {
     writable = hook == null ? NONE : hook;
   }
 
+  /**
+   * Records that the writing end is gone for good (its holder ended and nothing will take it up
+   * again), then wakes the reader: it reads every record published so far and then sees {@code
+   * channel.broken} instead of waiting for ever. Call only once the writer has stopped touching
+   * the ring. Idempotent.
+   */
+  public void markWriterGone() {
+    bytes.writeVolatileInt((long) capacity + RingDescriptor.WRITER_STATE_OFFSET, RingDescriptor.END_GONE);
+    wakeReader();
+  }
+
+  /**
+   * Records that the reading end is gone for good, then wakes the writer: its next write fails
+   * with {@code channel.broken}. Idempotent.
+   */
+  public void markReaderGone() {
+    bytes.writeVolatileInt((long) capacity + RingDescriptor.READER_STATE_OFFSET, RingDescriptor.END_GONE);
+    wakeWriter();
+  }
+
+  /**
+   * Marks both ends held again: for a ring whose ends are handed to new holders (a restarted
+   * component, a restored host). Messages in the ring stay; the new holders continue from the
+   * ring's own head and tail.
+   */
+  public void reopen(boolean writer, boolean reader) {
+    if (writer) {
+      bytes.writeVolatileInt((long) capacity + RingDescriptor.WRITER_STATE_OFFSET, 0);
+    }
+    if (reader) {
+      bytes.writeVolatileInt((long) capacity + RingDescriptor.READER_STATE_OFFSET, 0);
+    }
+  }
+
+  /** True once {@link #markWriterGone()} was called (and not {@link #reopen reopened}). */
+  public boolean writerGone() {
+    return bytes.readVolatileInt((long) capacity + RingDescriptor.WRITER_STATE_OFFSET) != 0;
+  }
+
+  /** True once {@link #markReaderGone()} was called (and not {@link #reopen reopened}). */
+  public boolean readerGone() {
+    return bytes.readVolatileInt((long) capacity + RingDescriptor.READER_STATE_OFFSET) != 0;
+  }
+
+  /**
+   * What the ring says about a reader waiting now: its waiting flag is set and nothing is
+   * published past head. For reports (a deadlock); racy by nature.
+   */
+  public boolean readerWaiting() {
+    return bytes.readVolatileInt((long) capacity + RingDescriptor.READER_WAITING_OFFSET) != 0
+        && bytes.readVolatileInt((long) capacity + RingDescriptor.TAIL_OFFSET)
+            == bytes.readVolatileInt((long) capacity + RingDescriptor.HEAD_OFFSET);
+  }
+
+  /** What the ring says about a writer waiting for room now (its waiting flag). Racy by nature. */
+  public boolean writerWaiting() {
+    return bytes.readVolatileInt((long) capacity + RingDescriptor.WRITER_WAITING_OFFSET) != 0;
+  }
+
+  /** Bytes published and not yet consumed (tail - head as read now). */
+  public int used() {
+    return bytes.readVolatileInt((long) capacity + RingDescriptor.TAIL_OFFSET)
+        - bytes.readVolatileInt((long) capacity + RingDescriptor.HEAD_OFFSET);
+  }
+
+  /** Whether a Java {@link #writer()} or {@link #reader()} was handed out from this object. */
+  public boolean hasJavaEnd() {
+    return writerTaken.get() || readerTaken.get();
+  }
+
   /** Signals the reader that data was published while it was waiting. Spurious calls are harmless. */
   public void wakeReader() {
     readable.run();

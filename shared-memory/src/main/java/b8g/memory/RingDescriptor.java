@@ -16,9 +16,11 @@ import net.openhft.chronicle.bytes.BytesStore;
  *    |  +--------+------+---+ |
  *  capacity -----------------+
  *    | descriptor line        |  128  int magic 0x52473842 ('B8GR' little-endian) @ +0
- *    |                        |       int version (major &lt;&lt; 16 | minor) = 1.0      @ +4
+ *    |                        |       int version (major &lt;&lt; 16 | minor) = 1.1      @ +4
  *    |                        |       int capacity                                  @ +8
  *    |                        |       int maxPayload = capacity / 2 - 8             @ +12
+ *    |                        |       int writerState: 0 open, 1 gone (since 1.1)   @ +16
+ *    |                        |       int readerState: 0 open, 1 gone (since 1.1)   @ +20
  *  capacity + 128 -----------+
  *    | producer line          |  128  int tail: uint32 position, wraps mod 2^32     @ +0
  *  capacity + 256 -----------+
@@ -43,6 +45,17 @@ import net.openhft.chronicle.bytes.BytesStore;
  * loads tail (volatile) and may read every byte before it. The reader consumes by storing head. A
  * side finding the ring empty (reader) / full (writer) sets its waiting flag, re-checks, then
  * parks; the other side, after storing its counter, clears a set flag and signals.
+ *
+ * <p>Ends that are gone (1.1): whoever supervises an end (the host, for a component's end) stores
+ * 1 into that end's state word once the end is gone for good (its holder ended and no restart
+ * will take it up), after the holder has stopped touching the ring, then signals the other side.
+ * A writer checks {@code readerState} before each record and refuses to write to a ring nobody
+ * will read ({@code channel.broken}). A reader checks {@code writerState} only when it finds the
+ * ring empty, then loads tail once more: every record published before the writer went is read
+ * first, and a writer that went without END shows as {@code channel.broken}, not as a clean end.
+ * The words are written only by the supervisor, never by the ends, and sit on the descriptor line,
+ * which is read-only in the steady state (no false sharing with the counters). A 1.0 ring has
+ * zeros there, which reads as "open".
  */
 public final class RingDescriptor {
   private RingDescriptor() {}
@@ -51,7 +64,7 @@ public final class RingDescriptor {
   public static final int MAGIC = 0x52473842;
 
   public static final int VERSION_MAJOR = 1;
-  public static final int VERSION_MINOR = 0;
+  public static final int VERSION_MINOR = 1;
   /** Version as stored: major in the high 16 bits. Readers reject any other major version. */
   public static final int VERSION = VERSION_MAJOR << 16 | VERSION_MINOR;
 
@@ -68,6 +81,12 @@ public final class RingDescriptor {
   public static final int VERSION_OFFSET = 4;
   public static final int CAPACITY_OFFSET = 8;
   public static final int MAX_PAYLOAD_OFFSET = 12;
+  /** 0 while the writing end is held (or may be taken up again by a restart), 1 once it is gone. */
+  public static final int WRITER_STATE_OFFSET = 16;
+  /** 0 while the reading end is held (or may be taken up again by a restart), 1 once it is gone. */
+  public static final int READER_STATE_OFFSET = 20;
+  /** A state word's value once its end is gone for good. */
+  public static final int END_GONE = 1;
   public static final int TAIL_OFFSET = LINE_LENGTH;
   public static final int HEAD_OFFSET = 2 * LINE_LENGTH;
   public static final int READER_WAITING_OFFSET = 3 * LINE_LENGTH;
@@ -136,6 +155,8 @@ public final class RingDescriptor {
     bytes.writeInt(trailer + HEAD_OFFSET, 0);
     bytes.writeInt(trailer + READER_WAITING_OFFSET, 0);
     bytes.writeInt(trailer + WRITER_WAITING_OFFSET, 0);
+    bytes.writeInt(trailer + WRITER_STATE_OFFSET, 0);
+    bytes.writeInt(trailer + READER_STATE_OFFSET, 0);
     bytes.writeVolatileInt(trailer + MAGIC_OFFSET, MAGIC);
   }
 

@@ -45,6 +45,7 @@ public final class RingReader {
   private final long headAt;
   private final long readerWaitingAt;
   private final long writerWaitingAt;
+  private final long writerStateAt;
 
   private int head;
   private int tailCache;
@@ -64,6 +65,7 @@ public final class RingReader {
     this.headAt = (long) capacity + RingDescriptor.HEAD_OFFSET;
     this.readerWaitingAt = (long) capacity + RingDescriptor.READER_WAITING_OFFSET;
     this.writerWaitingAt = (long) capacity + RingDescriptor.WRITER_WAITING_OFFSET;
+    this.writerStateAt = (long) capacity + RingDescriptor.WRITER_STATE_OFFSET;
     // Read once: from here on the head lives in this field and is only ever written to memory.
     int startHead = bytes.readVolatileInt(headAt);
     if ((startHead & 7) != 0) {
@@ -85,7 +87,8 @@ public final class RingReader {
    * Takes the next message if one is published, copying its payload.
    *
    * @return the message, or null if the ring is empty (or END was already read)
-   * @throws b8g.errors.B8gException {@code channel.corrupt} if the writer wrote impossible values
+   * @throws b8g.errors.B8gException {@code channel.corrupt} if the writer wrote impossible values;
+   *     {@code channel.broken} if the ring is empty and its writer is gone without an END
    */
   public Message poll() {
     int index = next();
@@ -121,8 +124,9 @@ public final class RingReader {
    * Takes the next message, waiting up to {@code timeout} for one to be published.
    *
    * @return the message, or null if the timeout passed or END was already read
-   * @throws b8g.errors.B8gException {@code channel.corrupt}, or {@code channel.interrupted} (the
-   *     thread's interrupt flag stays set)
+   * @throws b8g.errors.B8gException {@code channel.corrupt}, {@code channel.broken} (the writer is
+   *     gone and everything it wrote was read), or {@code channel.interrupted} (the thread's
+   *     interrupt flag stays set)
    */
   public Message take(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -188,7 +192,15 @@ public final class RingReader {
         int tail = bytes.readVolatileInt(tailAt);
         available = tail - head;
         if (available == 0) {
-          return -1;
+          if (bytes.readVolatileInt(writerStateAt) == 0) {
+            return -1;
+          }
+          // The writer is gone: whatever it published before is visible now; read that first.
+          tail = bytes.readVolatileInt(tailAt);
+          available = tail - head;
+          if (available == 0) {
+            throw MemoryErrors.channelBroken(false);
+          }
         }
         if (available < 0 || available > capacity || (available & 7) != 0) {
           throw MemoryErrors.channelCorrupt(

@@ -39,6 +39,7 @@ public final class RingWriter implements AutoCloseable {
   private final long headAt;
   private final long readerWaitingAt;
   private final long writerWaitingAt;
+  private final long readerStateAt;
 
   private int tail;
   private int headCache;
@@ -56,6 +57,7 @@ public final class RingWriter implements AutoCloseable {
     this.headAt = (long) capacity + RingDescriptor.HEAD_OFFSET;
     this.readerWaitingAt = (long) capacity + RingDescriptor.READER_WAITING_OFFSET;
     this.writerWaitingAt = (long) capacity + RingDescriptor.WRITER_WAITING_OFFSET;
+    this.readerStateAt = (long) capacity + RingDescriptor.READER_STATE_OFFSET;
     // Read once: from here on the tail lives in this field and is only ever written to memory.
     int startTail = bytes.readVolatileInt(tailAt);
     int startHead = bytes.readVolatileInt(headAt);
@@ -82,7 +84,8 @@ public final class RingWriter implements AutoCloseable {
    * @param type {@link RingDescriptor#TYPE_BYTES} or {@link RingDescriptor#TYPE_TEXT}
    * @return false if the ring is full (nothing was written)
    * @throws b8g.errors.B8gException {@code channel.too_large} if longer than {@link #maxPayload()},
-   *     {@code channel.type}, {@code channel.closed}, {@code channel.corrupt} (hostile head)
+   *     {@code channel.type}, {@code channel.closed}, {@code channel.corrupt} (hostile head),
+   *     {@code channel.broken} (the reader is gone for good: nothing written would be read)
    */
   public boolean offer(byte[] payload, int type) {
     return offer(payload, 0, payload.length, type);
@@ -256,6 +259,9 @@ public final class RingWriter implements AutoCloseable {
   private int claim(int length) {
     if (length > maxPayload) {
       throw MemoryErrors.tooLarge(length, maxPayload);
+    }
+    if (bytes.readVolatileInt(readerStateAt) != 0) {
+      throw MemoryErrors.channelBroken(true);
     }
     int size = RingDescriptor.recordLength(length);
     int index = tail & mask;

@@ -34,9 +34,12 @@
   const MAX_CAPACITY = 1073741824;
   const TRAILER = 512;
   // Int32 indices relative to capacity / 4.
-  const MAGIC_I = 0, VERSION_I = 1, CAPACITY_I = 2, MAX_PAYLOAD_I = 3;
+  const MAGIC_I = 0, VERSION_I = 1, CAPACITY_I = 2, MAX_PAYLOAD_I = 3, WRITER_STATE_I = 4, READER_STATE_I = 5;
   const TAIL_I = 32, HEAD_I = 64, READER_WAITING_I = 96, WRITER_WAITING_I = 97;
   const PADDING = 1, BYTES = 2, TEXT = 3, END = 4;
+  // Not a record type: what offer/poll/peek return when the other end is gone for good (its state
+  // word, written by whoever supervises that end; see RingDescriptor).
+  const BROKEN = -1;
   // Payloads up to this many bytes are copied out with a loop: no temporary view is allocated.
   const SMALL_COPY = 64;
 
@@ -78,7 +81,7 @@
 
   class Writer {
     #ab; #u8; #i32; #capacity; #mask; #maxPayload; #tailI; #headI; #readerWaitingI; #writerWaitingI;
-    #tail; #headCache; #need;
+    #readerStateI; #tail; #headCache; #need;
     constructor(ab) {
       const capacity = attach(ab);
       this.#ab = ab;
@@ -91,6 +94,7 @@
       this.#headI = t + HEAD_I;
       this.#readerWaitingI = t + READER_WAITING_I;
       this.#writerWaitingI = t + WRITER_WAITING_I;
+      this.#readerStateI = t + READER_STATE_I;
       // Read once: the tail lives in this object from now on and is only written to memory.
       const tail = AtomicsLoad(this.#i32, this.#tailI);
       const head = AtomicsLoad(this.#i32, this.#headI);
@@ -118,6 +122,11 @@
       }
       const capacity = this.#capacity;
       const i32 = this.#i32;
+      // A ring nobody will read again takes nothing more (EPIPE): one load of a line that is
+      // read-only in the steady state.
+      if (AtomicsLoad(i32, this.#readerStateI) !== 0) {
+        return BROKEN;
+      }
       let tail = this.#tail;
       const size = (length + 15) & -8;
       let index = tail & this.#mask;
@@ -157,10 +166,17 @@
       return this.#capacity - ((this.#tail - AtomicsLoad(this.#i32, this.#headI)) | 0) >= this.#need;
     }
 
+    // True once the reader is gone for good: offer returns BROKEN from then on.
+    gone() {
+      return AtomicsLoad(this.#i32, this.#readerStateI) !== 0;
+    }
+
+    // Sets the waiting flag, then re-checks. True: try again now (room, or the reader is gone and
+    // offer will say BROKEN); false: the reader (or the host, when it goes) will signal.
     armWait() {
       AtomicsStore(this.#i32, this.#writerWaitingI, 1);
       this.#refreshHead();
-      if (this.#capacity - ((this.#tail - this.#headCache) | 0) >= this.#need) {
+      if (this.#capacity - ((this.#tail - this.#headCache) | 0) >= this.#need || this.gone()) {
         AtomicsStore(this.#i32, this.#writerWaitingI, 0);
         return true;
       }
@@ -186,7 +202,7 @@
 
   class Reader {
     #ab; #u8; #i32; #capacity; #mask; #maxPayload; #tailI; #headI; #readerWaitingI; #writerWaitingI;
-    #head; #tailCache; #type; #length; #size; #peeked;
+    #writerStateI; #head; #tailCache; #type; #length; #size; #peeked;
     constructor(ab) {
       const capacity = attach(ab);
       this.#ab = ab;
@@ -200,6 +216,7 @@
       this.#headI = t + HEAD_I;
       this.#readerWaitingI = t + READER_WAITING_I;
       this.#writerWaitingI = t + WRITER_WAITING_I;
+      this.#writerStateI = t + WRITER_STATE_I;
       // Read once: the head lives in this object from now on and is only written to memory.
       const head = AtomicsLoad(this.#i32, this.#headI);
       if ((head & 7) !== 0) {
@@ -216,10 +233,12 @@
       this.wake = false;
     }
 
+    // The next record's type with its payload copied to this.bytes; 0 when nothing is published,
+    // BROKEN when nothing is left and the writer is gone for good.
     poll() {
       const index = this.#next();
       if (index < 0) {
-        return 0;
+        return index === -1 ? 0 : BROKEN;
       }
       const length = this.#length;
       const out = new U8(length);
@@ -242,7 +261,7 @@
     peek() {
       const index = this.#next();
       if (index < 0) {
-        return 0;
+        return index === -1 ? 0 : BROKEN;
       }
       this.view = new U8(this.#ab, index + 8, this.#length);
       this.#peeked = true;
@@ -258,13 +277,15 @@
     }
 
     // True if something is published past this reader's head: a cheap poll to spin on before armWait.
+    // A writer that is gone counts: poll then says BROKEN once the ring is drained.
     readable() {
-      return this.#tailCache !== this.#head || AtomicsLoad(this.#i32, this.#tailI) !== this.#head;
+      return this.#tailCache !== this.#head || AtomicsLoad(this.#i32, this.#tailI) !== this.#head
+        || AtomicsLoad(this.#i32, this.#writerStateI) !== 0;
     }
 
     armWait() {
       AtomicsStore(this.#i32, this.#readerWaitingI, 1);
-      if (AtomicsLoad(this.#i32, this.#tailI) !== this.#head) {
+      if (AtomicsLoad(this.#i32, this.#tailI) !== this.#head || AtomicsLoad(this.#i32, this.#writerStateI) !== 0) {
         AtomicsStore(this.#i32, this.#readerWaitingI, 0);
         return true;
       }
@@ -282,7 +303,8 @@
     }
 
     // Finds the next BYTES/TEXT/END record, skipping padding, and checks everything read from
-    // the writer. Returns its index, or -1 if nothing is published.
+    // the writer. Returns its index, -1 if nothing is published, -2 if nothing is published and the
+    // writer is gone for good (its state word is read only here, on the empty path).
     #next() {
       const capacity = this.#capacity;
       const i32 = this.#i32;
@@ -290,10 +312,18 @@
         const head = this.#head;
         let available = (this.#tailCache - head) | 0;
         if (available === 0) {
-          const tail = AtomicsLoad(i32, this.#tailI);
+          let tail = AtomicsLoad(i32, this.#tailI);
           available = (tail - head) | 0;
           if (available === 0) {
-            return -1;
+            if (AtomicsLoad(i32, this.#writerStateI) === 0) {
+              return -1;
+            }
+            // Gone: what it published before is visible now, and is read before the end shows.
+            tail = AtomicsLoad(i32, this.#tailI);
+            available = (tail - head) | 0;
+            if (available === 0) {
+              return -2;
+            }
           }
           if (available < 0 || available > capacity || (available & 7) !== 0) {
             throw corrupt('tail ' + u32(tail) + ' is impossible for head ' + u32(head));
@@ -345,6 +375,7 @@
   const R = {
     __proto__: null,
     TYPE: ObjectFreeze({ __proto__: null, PADDING, BYTES, TEXT, END }),
+    BROKEN,
     writer(arrayBuffer) {
       return new Writer(arrayBuffer);
     },
