@@ -66,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** As {@link #runHost(Host.Context, Function, boolean, boolean, boolean, PrintWriter, PrintWriter)}, no control socket. */
+  /** The exit code of a host that ended because no component could make progress. */
+  static final int DEADLOCK = 10;
+
   static int runHost(Host.Context ctx, boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
     return runHost(ctx, Host::launch, false, false, verbose, out, err);
   }
@@ -75,7 +78,8 @@ final class RunCommand implements Callable<Integer> {
    * restarts to {@code err}, every event when {@code verbose}), opens its control socket when
    * {@code control} (a failure to do so is reported and the host runs without one), waits for
    * every component and returns {@code run}'s exit code: 0 all succeeded, 1 one failed or was
-   * terminated. Shared with {@code deploy} and {@code restore}.
+   * terminated, {@link #DEADLOCK} none could make progress (the host ended them all and the
+   * report, who waits on what, went to {@code err}). Shared with {@code deploy} and {@code restore}.
    */
   static int runHost(Host.Context ctx, Function<Host.Context, Host> launcher, boolean snapshots, boolean control,
       boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
@@ -89,6 +93,7 @@ final class RunCommand implements Callable<Integer> {
         })
         .events(e -> {
           if (verbose || e.kind() == HostEvent.Kind.FAILED || e.kind() == HostEvent.Kind.TERMINATED
+              || e.kind() == HostEvent.Kind.DEADLOCK
               || e.kind() == HostEvent.Kind.RESTARTED || e.kind() == HostEvent.Kind.SCRIPT_CHANGED) {
             synchronized (err) {
               err.println("b8g: " + e);
@@ -123,6 +128,9 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       Map<String, ExitStatus> done = host.awaitCompletion(Duration.ofDays(3650));
+      if (host.deadlock() != null) {
+        return DEADLOCK;
+      }
       boolean ok = done != null && done.values().stream().allMatch(ExitStatus::success);
       return ok ? 0 : 1;
     } finally {

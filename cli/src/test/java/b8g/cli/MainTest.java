@@ -55,4 +55,23 @@ class MainTest {
     assertEquals(0, run("run", "--help"));
     assertTrue(out.toString().contains("--watch"), out.toString());
   }
+
+  @Test
+  void shouldExitTenWithAReportWhenEveryComponentIsBlocked(@TempDir Path dir) throws Exception {
+    // Each waits to read what the other would write only after reading: nothing can ever move.
+    Files.writeString(dir.resolve("a.js"), "async function main(env) { const m = await env.in.read(); env.out.write(m); }");
+    Files.writeString(dir.resolve("m.txtpb"), """
+        components { name: "ping" script: "a.js" }
+        components { name: "pong" script: "a.js" }
+        channels { name: "to_pong" capacity: 4096 backing: ANONYMOUS }
+        channels { name: "to_ping" capacity: 4096 backing: ANONYMOUS }
+        grants { component: "ping" channel: "to_pong" rights: WRITE as: "out" }
+        grants { component: "pong" channel: "to_pong" rights: READ as: "in" }
+        grants { component: "pong" channel: "to_ping" rights: WRITE as: "out" }
+        grants { component: "ping" channel: "to_ping" rights: READ as: "in" }
+        """);
+    assertEquals(10, run("run", dir.resolve("m.txtpb").toString()), err.toString());
+    assertTrue(err.toString().contains("deadlock host: every component is blocked: ping waits to read channel to_ping (empty);"
+        + " pong waits to read channel to_pong (empty)"), err.toString());
+  }
 }

@@ -220,6 +220,7 @@ public final class Component {
   private volatile Thread thread;
   private volatile long turnStartedNanos;
   private volatile long turnCpuStartNanos;
+  private volatile long turns;
   private volatile String terminationReason;
   private volatile ExitStatus status;
   private ExitStatus requestedExit;
@@ -345,6 +346,21 @@ public final class Component {
   /** The status once ended, else null. */
   public ExitStatus status() {
     return status;
+  }
+
+  /** Turns begun so far: unchanged between two looks means nothing of this component ran. */
+  public long turns() {
+    return turns;
+  }
+
+  /**
+   * True when only something outside the component could wake it: it has started, has not
+   * ended, runs no turn, has none queued, is not paused and has no pending timer. Racy by nature;
+   * a caller that concludes anything from it looks again later and compares {@link #turns()}.
+   */
+  public boolean quiet() {
+    return status == null && started.getCount() == 0 && runtime != null && turnStartedNanos == 0
+        && queue.isEmpty() && timers.isEmpty() && activePause == null;
   }
 
   /**
@@ -1053,6 +1069,7 @@ public final class Component {
 
   /** Marks the start of a turn (or of host-driven JS) for the watchdog: wall clock and thread CPU. */
   private void beginTurn() {
+    turns++; // only this component's thread writes it
     turnCpuStartNanos = CPU.getCurrentThreadCpuTime();
     turnStartedNanos = System.nanoTime();
   }

@@ -57,6 +57,7 @@ public final class Host implements AutoCloseable {
     private Consumer<HostEvent> events = e -> {};
     private boolean restartOnScriptChange;
     private boolean snapshots;
+    private boolean deadlockDetection = true;
     private java.util.function.BiConsumer<Host, Path> imageWriter;
     private Map<String, java.nio.ByteBuffer> restoreRegions = Map.of();
     private Map<String, Restored> restoreComponents = Map.of();
@@ -94,6 +95,16 @@ public final class Host implements AutoCloseable {
      */
     public Context imageWriter(java.util.function.BiConsumer<Host, Path> writer) {
       imageWriter = writer;
+      return this;
+    }
+
+    /**
+     * Whether the host ends every component, with a report, once none can make progress (on by
+     * default; see {@link Host#deadlock()}). Turn it off when Java code of the embedding
+     * application wakes components in ways the host cannot see.
+     */
+    public Context deadlockDetection(boolean v) {
+      deadlockDetection = v;
       return this;
     }
 
@@ -218,7 +229,7 @@ public final class Host implements AutoCloseable {
   private final Map<Long, java.util.concurrent.ScheduledFuture<?>> regionWatches = new ConcurrentHashMap<>();
   private final AtomicLong regionWatchIds = new AtomicLong(1L << 40); // apart from file watch ids
   private final java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "b8g-region-watch");
+    Thread t = new Thread(r, "b8g-host-sampler");
     t.setDaemon(true);
     return t;
   });
@@ -229,6 +240,11 @@ public final class Host implements AutoCloseable {
   private final Services services = new Services();
   /** Who holds each channel end: an end whose holder is gone for good is marked gone on its ring. */
   private final ChannelEnds ends = new ChannelEnds();
+  private final DeadlockDetector deadlocks = new DeadlockDetector();
+  /** Why the host ended every component as deadlocked, or null. */
+  private volatile String deadlock;
+  /** How often the host looks for a deadlock; {@link DeadlockDetector#LOOKS} looks make a report. */
+  static final int DEADLOCK_LOOK_MS = 250;
   private FileWatcher watcher;
   private volatile boolean closing;
 
@@ -302,6 +318,69 @@ public final class Host implements AutoCloseable {
         watchScript(s);
       }
     }
+    // A script change can wake a --watch host at any time: it is never deadlocked.
+    if (ctx.deadlockDetection && !ctx.restartOnScriptChange) {
+      sampler.scheduleWithFixedDelay(this::lookForDeadlock, DEADLOCK_LOOK_MS, DEADLOCK_LOOK_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Ends every component when none can make progress ({@link DeadlockDetector}), with a report of
+   * who waits on what, instead of waiting for ever; no restart follows. Anything outside the
+   * components that could still wake one (a watch, a channel end held from Java, a snapshot
+   * being written) means no deadlock.
+   */
+  private void lookForDeadlock() {
+    if (closing || deadlock != null) {
+      return;
+    }
+    List<Component> live = new ArrayList<>();
+    for (Supervised s : supervised.values()) {
+      Component c = s.current;
+      if (s.finalStatus == null && c != null && c.status() == null) {
+        live.add(c);
+      }
+    }
+    for (Child ch : children.values()) {
+      if (ch.component.status() == null) {
+        live.add(ch.component);
+      }
+    }
+    boolean outside = !watchOwners.isEmpty() || !snapshotting.isEmpty()
+        || channels.values().stream().anyMatch(Ring::hasJavaEnd);
+    String report = deadlocks.look(live, outside, this::waitsOn);
+    if (report == null) {
+      return;
+    }
+    deadlock = report;
+    event(HostEvent.Kind.DEADLOCK, "host", report);
+    for (Component c : live) {
+      c.terminate("deadlock: " + report);
+    }
+  }
+
+  /** What a quiet component waits on, as far as its rings tell. */
+  private List<String> waitsOn(Component c) {
+    List<String> out = new ArrayList<>();
+    for (Capability cap : c.table().snapshot()) {
+      if (cap == null || cap.revoked()) {
+        continue;
+      }
+      if (cap.kind() == Kind.CHANNEL_READER && cap.target(Ring.class).readerWaiting()) {
+        out.add("read channel " + nameOf(cap.target(Ring.class)) + " (empty)");
+      } else if (cap.kind() == Kind.CHANNEL_WRITER && cap.target(Ring.class).writerWaiting()) {
+        out.add("write channel " + nameOf(cap.target(Ring.class)) + " (full)");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The report if this host ended its components because none could make progress (a deadlock),
+   * else null.
+   */
+  public String deadlock() {
+    return deadlock;
   }
 
   private static void fill(Region region, java.nio.ByteBuffer saved) {
@@ -428,7 +507,7 @@ public final class Host implements AutoCloseable {
       if (s.generation != gen) {
         return; // an older instance (replaced by a script-change restart)
       }
-      boolean restart = !closing && !status.success()
+      boolean restart = !closing && deadlock == null && !status.success()
           && s.spec.restartMode() == RestartPolicy.Mode.ON_FAILURE && s.restarts < s.spec.maxRestarts();
       if (restart) {
         s.restarts++;

@@ -19,6 +19,8 @@ public record HostEvent(Kind kind, String component, String detail) {
     TERMINATED,
     RESTARTED,
     SCRIPT_CHANGED,
+    /** No component could make progress; every one was ended (detail: who waits on what). */
+    DEADLOCK,
     STOPPED
   }
 

@@ -60,7 +60,9 @@ class RingTest {
     assertEquals(0x52473842, view.getInt(CAPACITY));
     assertEquals('B', view.get(CAPACITY));
     assertEquals('R', view.get(CAPACITY + 3));
-    assertEquals(1 << 16, view.getInt(CAPACITY + 4));
+    assertEquals(1 << 16 | 1, view.getInt(CAPACITY + 4), "version 1.1");
+    assertEquals(0, view.getInt(CAPACITY + 16), "writer state: open");
+    assertEquals(0, view.getInt(CAPACITY + 20), "reader state: open");
     assertEquals(CAPACITY, view.getInt(CAPACITY + 8));
     assertEquals(CAPACITY / 2 - 8, view.getInt(CAPACITY + 12));
     assertEquals(CAPACITY, Ring.attach(region).capacity());
@@ -347,5 +349,60 @@ class RingTest {
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  @Test
+  void shouldReadEveryCommittedMessageBeforeAGoneWriterShowsAsBroken() throws Exception {
+    Ring ring = Ring.create(region(CAPACITY));
+    RingWriter w = ring.writer();
+    RingReader r = ring.reader();
+    for (int i = 0; i < 100; i++) {
+      assertTrue(w.offer(new byte[] {(byte) i}, TYPE_BYTES));
+    }
+    ring.markWriterGone();
+    for (int i = 0; i < 100; i++) {
+      assertEquals(i, r.take(Duration.ofSeconds(5)).bytes()[0]);
+    }
+    B8gException e = assertThrows(B8gException.class, () -> r.take(Duration.ofSeconds(5)));
+    assertEquals("channel.broken", e.code());
+    assertThrows(B8gException.class, r::poll, "it stays broken");
+  }
+
+  @Test
+  void shouldWakeAParkedReaderWhenItsWriterGoes() throws Exception {
+    Ring ring = Ring.create(region(CAPACITY));
+    RingReader r = ring.reader();
+    CompletableFuture<String> code = CompletableFuture.supplyAsync(() -> {
+      try {
+        return "took " + r.take(Duration.ofSeconds(60));
+      } catch (B8gException e) {
+        return e.code();
+      }
+    });
+    Thread.sleep(50); // let it park (it would wait 60 s)
+    ring.markWriterGone();
+    assertEquals("channel.broken", code.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void shouldRefuseAndWakeAWriterWhoseReaderIsGone() throws Exception {
+    Ring ring = Ring.create(region(CAPACITY));
+    RingWriter w = ring.writer();
+    while (w.offer(new byte[1000], TYPE_BYTES)) {
+      // fill the ring
+    }
+    CompletableFuture<String> code = CompletableFuture.supplyAsync(() -> {
+      try {
+        return "wrote " + w.write(new byte[1000], TYPE_BYTES, Duration.ofSeconds(60));
+      } catch (B8gException e) {
+        return e.code();
+      }
+    });
+    Thread.sleep(50);
+    ring.markReaderGone();
+    assertEquals("channel.broken", code.get(10, TimeUnit.SECONDS));
+    ring.reopen(false, true);
+    assertFalse(ring.readerGone(), "a new holder takes the end up again");
+    assertFalse(w.offer(new byte[1000], TYPE_BYTES), "open again: the ring is full, not broken");
   }
 }
