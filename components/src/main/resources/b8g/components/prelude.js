@@ -276,19 +276,34 @@
   }
   function clearTimeout(id) { if (mapHas(timers, id)) { mapDelete(timers, id); call(OP_TIMER_CLEAR, id); } }
 
-  // A stream consumer whose promises always resolve at once would never end its turn, and the
-  // per-turn CPU limit would stop it: after YIELD_EVERY immediate resolutions in one turn the next
-  // one is deferred to a new turn of the loop (one Java call per YIELD_EVERY messages).
+  // A stream whose operations always succeed at once would never end its turn, and the per-turn
+  // CPU limit would stop it for being fast. So every channel operation counts against one quota
+  // per turn: after YIELD_EVERY of them a promise-returning call resolves in a new turn of the loop
+  // (soon), and a synchronous one (tryRead, tryWrite, readInPlace) reports "not now" once, so that
+  // the ready() the caller awaits next resolves in a new turn. One Java call per YIELD_EVERY
+  // messages; the loops the README teaches never trip the CPU limit by streaming.
   const YIELD_EVERY = 4096;
   let immediate = 0;
-  function soon(v) {
-    if (++immediate <= YIELD_EVERY) return resolved(v);
-    immediate = 0;
+  // Set when a synchronous operation said "not now" for the quota: the next ready() yields.
+  let yieldDue = false;
+  function nextTurn(v) {
     return new PromiseCtor((resolve) => {
       const id = nextTimer++;
       mapSet(timers, id, { run: () => resolve(v), due: DateNow() });
       call(OP_TIMER, id, 0);
     });
+  }
+  function soon(v) {
+    if (!yieldDue && ++immediate <= YIELD_EVERY) return resolved(v);
+    immediate = 0; yieldDue = false;
+    return nextTurn(v);
+  }
+  // For synchronous operations: true while this turn's quota lasts.
+  function mayGoOn() {
+    if (yieldDue) return false;
+    if (++immediate <= YIELD_EVERY) return true;
+    immediate = 0; yieldDue = true;
+    return false;
   }
   ObjectDefineProperty(g, 'setTimeout', { value: setTimeout, writable: true, configurable: true });
   ObjectDefineProperty(g, 'clearTimeout', { value: clearTimeout, writable: true, configurable: true });
@@ -395,7 +410,7 @@
     function becomeBroken() { ended = true; broken = true; throw brokenError(name, false); }
     // Returns null when nothing is there yet, undefined at end of stream; throws channel.broken
     // when the writer is gone without close() and every message it wrote was read.
-    function tryRead() {
+    function poll() {
       live();
       if (ended) return undefined;
       const t = r.poll();
@@ -409,7 +424,7 @@
     function pump() {
       while (waiting.length > 0) {
         let v;
-        try { v = tryRead(); } catch (e) { while (waiting.length > 0) { shift(waiting); shift(waiting)(e); } return; }
+        try { v = poll(); } catch (e) { while (waiting.length > 0) { shift(waiting); shift(waiting)(e); } return; }
         if (v === null) { if (r.armWait()) continue; return; }
         const resolve = shift(waiting); shift(waiting);
         resolve(v);
@@ -417,16 +432,18 @@
     }
     const stub = {
       kind: 'channel', end: 'read',
-      tryRead,
+      // A message, null when none is there now (or this turn has streamed its share: await
+      // ready()), undefined at the end.
+      tryRead() { live(); return mayGoOn() ? poll() : null; },
       read() {
-        if (waiting.length === 0) { const v = tryRead(); if (v !== null) return soon(v); }
+        if (waiting.length === 0) { const v = poll(); if (v !== null) return soon(v); }
         else live();
         return new PromiseCtor((resolve, reject) => { push(waiting, resolve); push(waiting, reject); if (waiting.length === 2 && r.armWait()) pump(); });
       },
       // Zero-copy: calls fn(view, type) with a view over the shared ring, valid only during the call.
       readInPlace(fn) {
         live();
-        if (ended) return false;
+        if (ended || !mayGoOn()) return false;
         const t = r.peek();
         if (t === 0) { signalWriter(); return false; }
         if (t === RT_END) { r.release(); signalWriter(); ended = true; return false; }
@@ -437,6 +454,7 @@
       // Resolves when a message (or the end) can be read without waiting.
       ready() {
         live();
+        if (yieldDue) return soon(undefined);
         if (watchers.length === 0) { for (let i = 0; i < SPIN_POLLS; i++) if (r.readable()) return soon(undefined); }
         return new PromiseCtor((resolve) => {
           push(watchers, resolve);
@@ -516,7 +534,7 @@
       // Writes now and returns true, or returns false when the ring is full.
       tryWrite(msg) {
         live();
-        if (waiting.length > 0) return false;
+        if (waiting.length > 0 || !mayGoOn()) return false;
         const e = encode(msg);
         return offer(e[0], e[1]);
       },
@@ -524,13 +542,16 @@
       write(msg) {
         live();
         const e = encode(msg);
-        if (waiting.length === 0 && offer(e[0], e[1])) return undefined;
+        // Written: undefined, or (once per YIELD_EVERY writes in a turn) a promise that resolves in
+        // the next turn, so a loop that awaits what write() returns never trips the CPU limit.
+        if (waiting.length === 0 && offer(e[0], e[1])) return mayGoOn() ? undefined : soon(undefined);
         return enqueue(e[0], e[1]);
       },
       // Resolves when a message fits; rejects with channel.broken once the reader is gone.
       ready() {
         live();
         if (w.gone()) return rejected(brokenError(name, true));
+        if (yieldDue) return soon(undefined);
         if (watchers.length === 0) { for (let i = 0; i < SPIN_POLLS; i++) if (w.writable()) return soon(undefined); }
         return new PromiseCtor((resolve, reject) => {
           push(watchers, resolve); push(watchers, reject);
@@ -826,7 +847,7 @@
     return e.name + ': ' + e.message + (at ? ' (at ' + at[1] + ')' : '');
   }
   function enter(op, a, b, c) {
-    immediate = 0; // every host entry starts a new turn
+    immediate = 0; yieldDue = false; // every host entry starts a new turn
     switch (op) {
       case IN_ATTACH: dispatch = a; return;
       case IN_DETACH: dispatch = null; return;
