@@ -23,9 +23,9 @@ final class Watch {
 
   private Watch() {}
 
-  /** The bound of one wait: {@code b8g.bench.timeout} seconds (120). */
+  /** The bound of one wait: {@code b8g.bench.timeout} seconds (120, or 60 in smoke mode). */
   static Duration bound() {
-    return Duration.ofSeconds(Long.getLong("b8g.bench.timeout", 120));
+    return Duration.ofSeconds(Long.getLong("b8g.bench.timeout", Bench.smoke() ? 60 : 120));
   }
 
   /** "name ended: OUTCOME, code N: reason" for an ended component, "name is running" otherwise. */
