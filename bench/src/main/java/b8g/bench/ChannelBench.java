@@ -18,7 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Channel throughput between two isolates on two threads: the platform (two components, channel
@@ -30,7 +33,6 @@ import java.util.concurrent.Future;
 final class ChannelBench {
   /** The manifest's default channel capacity. */
   static final int CAPACITY = 1 << 20;
-  private static final Duration LONG = Duration.ofMinutes(5);
 
   /** One round: n messages through, returns seconds. */
   interface Driver {
@@ -41,8 +43,11 @@ final class ChannelBench {
       return null;
     }
 
-    /** Ends both sides and releases their memory. */
+    /** Ends both sides and releases their memory; fails if a side did not end cleanly. */
     void finish() throws Exception;
+
+    /** After a failure: stops both sides at once and releases what can be released; quiet. */
+    void abandon() throws Exception;
   }
 
   /** A measurement: messages per second per round, and the round size used. */
@@ -58,8 +63,25 @@ final class ChannelBench {
   /** Platform and baseline measured in alternating rounds, so load changes hit both alike. */
   record Pair(Result platform, Result baseline, Stats ratio) {}
 
-  static Pair measure(Driver platform, Driver baseline, int size, long n0, double targetSeconds, int rounds) throws Exception {
+  /** Makes a driver (starts its isolates). */
+  interface Factory {
+    Driver open() throws Exception;
+  }
+
+  /**
+   * Both drivers measured; both are finished (or, after a failure, abandoned) before this returns.
+   *
+   * @throws FigureFailed if a side could not be measured: a component ended, or a wait reached its
+   *     bound ({@link Watch#bound()})
+   */
+  static Pair measure(Factory platformFactory, Factory baselineFactory, int size, long n0, double targetSeconds, int rounds)
+      throws Exception {
+    Driver platform = null;
+    Driver baseline = null;
+    Pair pair;
     try {
+      platform = platformFactory.open();
+      baseline = baselineFactory.open();
       long np = calibrate(platform, n0, targetSeconds);
       long nb = calibrate(baseline, n0, targetSeconds);
       double[] p = new double[rounds];
@@ -70,15 +92,26 @@ final class ChannelBench {
         p[i] = np / platform.round(np);
         r[i] = p[i] / b[i];
       }
-      return new Pair(new Result(Stats.of(p), np, size, platform.waitsPerMessage()),
+      pair = new Pair(new Result(Stats.of(p), np, size, platform.waitsPerMessage()),
           new Result(Stats.of(b), nb, size, baseline.waitsPerMessage()), Stats.of(r));
-    } finally {
-      try {
-        platform.finish();
-      } finally {
-        baseline.finish();
+    } catch (Exception | Error e) {
+      for (Driver d : new Driver[] {platform, baseline}) {
+        if (d != null) {
+          try {
+            d.abandon();
+          } catch (Exception | Error cleanup) {
+            e.addSuppressed(cleanup);
+          }
+        }
       }
+      throw e;
     }
+    try {
+      platform.finish();
+    } finally {
+      baseline.finish();
+    }
+    return pair;
   }
 
   /** A short round to size the rounds, then one warm-up round of that size. */
@@ -92,7 +125,11 @@ final class ChannelBench {
 
   // ---- platform ---------------------------------------------------------------------------------
 
-  /** Two components; env.go (Java writes round sizes) and env.ack (Java reads round ends). */
+  /**
+   * Two components; env.go (Java writes round sizes) and env.ack (Java reads round ends). Every
+   * wait watches both components ({@link Watch}): if the platform ends one of them, the round fails
+   * at once with its reason, and the other is terminated.
+   */
   static final class Platform implements Driver {
     private final Region ch;
     private final Region goRegion;
@@ -136,25 +173,24 @@ final class ChannelBench {
           .grant(EnvEntry.of("stats", Capability.root(Kind.CHANNEL_WRITER, statsRing, EnumSet.of(Right.WRITE)).derive()))
           .grant(EnvEntry.value("size", Integer.toString(size)))
           .grant(EnvEntry.value("spin", Integer.toString(spin))));
-      reader.awaitStarted(LONG);
-      writer.awaitStarted(LONG);
+      try {
+        Watch.awaitStarted(reader, Watch.bound());
+        Watch.awaitStarted(writer, Watch.bound());
+      } catch (RuntimeException | InterruptedException e) {
+        abandon();
+        throw e;
+      }
     }
 
     @Override
-    public double round(long n) {
+    public double round(long n) throws InterruptedException {
+      Duration bound = Watch.bound();
       long t0 = System.nanoTime();
-      if (!go.write(Long.toString(n).getBytes(StandardCharsets.UTF_8), RingDescriptor.TYPE_TEXT, LONG)) {
-        throw new IllegalStateException("writer component does not take rounds: " + writer.status());
-      }
-      Message m = ack.take(LONG);
+      Watch.write(go, Long.toString(n).getBytes(StandardCharsets.UTF_8), RingDescriptor.TYPE_TEXT,
+          "the round size for bench-writer", bound, writer, reader);
+      Message m = Watch.take(ack, "the end of a round of " + n + " messages from bench-reader", bound, reader, writer);
       long t1 = System.nanoTime();
-      if (m == null || m.isEnd()) {
-        throw new IllegalStateException("reader component ended: " + reader.status() + ", writer: " + writer.status());
-      }
-      Message w = stats.take(LONG);
-      if (w == null || w.isEnd()) {
-        throw new IllegalStateException("writer component ended: " + writer.status());
-      }
+      Message w = Watch.take(stats, "bench-writer's wait count", bound, writer, reader);
       readerWaits += Long.parseLong(m.text().split(" ")[0]);
       writerWaits += Long.parseLong(w.text());
       messages += n;
@@ -172,16 +208,33 @@ final class ChannelBench {
 
     @Override
     public void finish() throws Exception {
-      go.close(LONG);
-      Component.ExitStatus w = writer.awaitExit(LONG);
-      Component.ExitStatus r = reader.awaitExit(LONG);
+      // The go ring always has room for END unless bench-writer stopped reading it; end() below
+      // then reports why.
+      go.close(Watch.SLICE);
+      boolean ended = Watch.end(Watch.bound(), writer, reader);
+      release(ended);
+      if (!ended || !writer.status().success() || !reader.status().success()) {
+        throw new FigureFailed("the benchmark components did not end cleanly: " + Watch.describe(writer) + "; "
+            + Watch.describe(reader));
+      }
+    }
+
+    @Override
+    public void abandon() throws InterruptedException {
+      release(Watch.terminate("the figure was abandoned", writer, reader));
+    }
+
+    /** Closes the regions, unless a component that may still touch them is running. */
+    private void release(boolean ended) {
+      go.close(Duration.ZERO);
+      if (!ended) {
+        System.out.println("note: channel regions left mapped: " + Watch.describe(writer) + "; " + Watch.describe(reader));
+        return;
+      }
       ch.close();
       goRegion.close();
       ackRegion.close();
       statsRegion.close();
-      if (w == null || !w.success() || r == null || !r.success()) {
-        throw new IllegalStateException("benchmark components failed: writer " + w + ", reader " + r);
-      }
     }
   }
 
@@ -192,12 +245,18 @@ final class ChannelBench {
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(CAPACITY + RingDescriptor.TRAILER_LENGTH);
     private final JsThread writer;
     private final JsThread reader;
+    private volatile boolean abandoned;
 
     Raw(int size, String mode) throws Exception {
       writer = new JsThread("raw-writer");
       reader = new JsThread("raw-reader");
-      setup(writer, size, mode);
-      setup(reader, size, mode);
+      try {
+        setup(writer, size, mode);
+        setup(reader, size, mode);
+      } catch (Exception | Error e) {
+        abandon();
+        throw e;
+      }
     }
 
     private void setup(JsThread t, int size, String mode) throws Exception {
@@ -208,7 +267,7 @@ final class ChannelBench {
           g.invokeVoid("setup", ab, CAPACITY, size, mode);
         }
         return null;
-      }).get();
+      }).get(Watch.bound().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -236,6 +295,7 @@ final class ChannelBench {
       Future<Void> r = reader.submit(rt -> {
         for (int idle = 0; !pump(rt, "pumpReader"); idle++) {
           backOff(idle);
+          stopIfAbandoned();
         }
         return null;
       });
@@ -245,18 +305,48 @@ final class ChannelBench {
         }
         for (int idle = 0; !pump(rt, "pumpWriter"); idle++) {
           backOff(idle);
+          stopIfAbandoned();
         }
         return null;
       });
-      w.get();
-      r.get();
+      long deadline = System.nanoTime() + Watch.bound().toNanos();
+      await(w, "raw-writer", n, deadline);
+      await(r, "raw-reader", n, deadline);
       return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private void stopIfAbandoned() {
+      if (abandoned) {
+        throw new IllegalStateException("abandoned");
+      }
+    }
+
+    private static void await(Future<Void> f, String who, long n, long deadline) throws InterruptedException {
+      try {
+        f.get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw new FigureFailed(who + " did not finish a round of " + n + " messages within " + Watch.bound().toSeconds() + " s");
+      } catch (ExecutionException e) {
+        throw new FigureFailed(who + " failed: " + e.getCause(), e.getCause());
+      }
     }
 
     @Override
     public void finish() throws Exception {
       writer.shutdown();
       reader.shutdown();
+    }
+
+    @Override
+    public void abandon() throws Exception {
+      abandoned = true;
+      writer.terminate();
+      reader.terminate();
+      try {
+        writer.shutdown();
+      } finally {
+        reader.shutdown();
+      }
     }
   }
 }

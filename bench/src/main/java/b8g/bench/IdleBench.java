@@ -32,23 +32,23 @@ final class IdleBench {
     settle();
     long before = rss();
     List<Component> cs = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      cs.add(Component.start(new Component.Context().name("idle-" + i).script(IDLE_MAIN, "idle.js")));
-    }
-    for (Component c : cs) {
-      if (!c.awaitStarted(LONG) || c.status() != null) {
-        throw new IllegalStateException(c + " did not start idle: " + c.status());
+    try {
+      for (int i = 0; i < n; i++) {
+        cs.add(Component.start(new Component.Context().name("idle-" + i).script(IDLE_MAIN, "idle.js")));
+      }
+      for (Component c : cs) {
+        Watch.awaitStarted(c, LONG);
+      }
+      settle();
+      long after = rss();
+      // An idle component that ended while the others started was not idle: the figure is void.
+      Watch.requireRunning("the RSS of " + n + " idle components", cs.toArray(new Component[0]));
+      return (after - before) / (double) n / (1 << 20);
+    } finally {
+      if (!Watch.terminate("benchmark done", cs.toArray(new Component[0]))) {
+        System.out.println("note: some idle components did not end within " + Watch.GRACE.toSeconds() + " s of being terminated");
       }
     }
-    settle();
-    long after = rss();
-    for (Component c : cs) {
-      c.terminate("benchmark done");
-    }
-    for (Component c : cs) {
-      c.awaitExit(LONG);
-    }
-    return (after - before) / (double) n / (1 << 20);
   }
 
   /** MiB of RSS per bare runtime (created on one thread, one trivial script run in each). */

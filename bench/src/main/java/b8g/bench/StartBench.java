@@ -3,7 +3,6 @@ package b8g.bench;
 import b8g.components.Component;
 import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,17 +37,18 @@ final class StartBench {
         Thread.sleep(1);
       }
       while (!pooled && Component.pooledIsolates() > 0) {
-        Component.start(new Component.Context().name("drain").script(EMPTY_MAIN, "empty.js")).awaitExit(LONG);
+        Component drain = Component.start(new Component.Context().name("drain").script(EMPTY_MAIN, "empty.js"));
+        exitCleanly(drain, Watch.bound());
       }
       long t0 = System.nanoTime();
       Component c = Component.start(new Component.Context().name("start-" + i).script(EMPTY_MAIN, "empty.js"));
-      c.awaitStarted(LONG);
-      long t1 = System.nanoTime();
-      Component.ExitStatus s = c.awaitExit(LONG);
-      long t2 = System.nanoTime();
-      if (s == null || !s.success()) {
-        throw new IllegalStateException("empty component did not exit cleanly: " + s);
+      if (!c.awaitStarted(LONG)) {
+        Watch.terminate("it did not start within " + LONG.toSeconds() + " s", c);
+        throw new FigureFailed(c.name() + " (an empty main) did not start within " + LONG.toSeconds() + " s; " + Watch.describe(c));
       }
+      long t1 = System.nanoTime();
+      exitCleanly(c, LONG);
+      long t2 = System.nanoTime();
       long t3 = System.nanoTime();
       try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
         rt.getExecutor("function main(env) {} main({});").executeVoid();
@@ -61,6 +61,21 @@ final class StartBench {
       }
     }
     return new Stats[] {Stats.of(started), Stats.of(exited), Stats.of(bare)};
+  }
+
+  /**
+   * Waits, bounded, for a component with an empty main to end; fails with its reason if it did not
+   * end cleanly, and terminates it if it did not end in time.
+   */
+  private static void exitCleanly(Component c, Duration bound) throws InterruptedException {
+    Component.ExitStatus s = c.awaitExit(bound);
+    if (s == null) {
+      Watch.terminate("it did not end within " + bound.toSeconds() + " s", c);
+      throw new FigureFailed(c.name() + " (an empty main) did not end within " + bound.toSeconds() + " s; " + Watch.describe(c));
+    }
+    if (!s.success()) {
+      throw new FigureFailed(c.name() + " (an empty main) did not end cleanly: " + Watch.describe(c));
+    }
   }
 
   /** Milliseconds for createV8Runtime, then (if boot is not null) executing boot, then close. */
@@ -130,21 +145,38 @@ final class StartBench {
     if (moduleDir == null || !Files.isDirectory(moduleDir)) {
       return new Ivm(null, null, null, null, null, "isolated-vm not installed at " + moduleDir + " (run bench/run.sh, or pass -Db8g.bench.ivm=<dir>/node_modules/isolated-vm)");
     }
+    Path script = null;
+    Path output = null;
     try {
-      Path script = Files.createTempFile("b8g-ivm-start", ".js");
+      script = Files.createTempFile("b8g-ivm-start", ".js");
+      output = Files.createTempFile("b8g-ivm-start", ".out");
       Files.writeString(script, Bench.resource("ivm-start.js"));
       Process p = new ProcessBuilder("node", script.toString(), moduleDir.toAbsolutePath().toString(), Integer.toString(n), Integer.toString(warmup))
-          .redirectErrorStream(true).start();
-      String out = readAll(p.getInputStream());
-      boolean done = p.waitFor(5, TimeUnit.MINUTES);
-      Files.deleteIfExists(script);
-      if (!done || p.exitValue() != 0) {
+          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      Duration bound = Watch.bound();
+      boolean done = p.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
+      if (!done) {
         p.destroyForcibly();
-        return new Ivm(null, null, null, null, null, "isolated-vm run failed: " + out.strip());
+        p.waitFor(Watch.GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      String out = Files.readString(output);
+      if (!done || p.exitValue() != 0) {
+        return new Ivm(null, null, null, null, null, "isolated-vm run failed"
+            + (done ? " (exit " + p.exitValue() + ")" : " (no end within " + bound.toSeconds() + " s)") + ": " + out.strip());
       }
       return new Ivm(stats(out, "async"), stats(out, "asyncDispose"), stats(out, "sync"), stats(out, "syncDispose"), field(out), null);
-    } catch (IOException | InterruptedException e) {
+    } catch (IOException | InterruptedException | RuntimeException e) {
       return new Ivm(null, null, null, null, null, "isolated-vm run failed: " + e);
+    } finally {
+      for (Path f : new Path[] {script, output}) {
+        try {
+          if (f != null) {
+            Files.deleteIfExists(f);
+          }
+        } catch (IOException e) {
+          // a temp file left behind
+        }
+      }
     }
   }
 
@@ -164,12 +196,6 @@ final class StartBench {
       xs[i] = Double.parseDouble(parts[i]);
     }
     return Stats.of(xs);
-  }
-
-  private static String readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    in.transferTo(b);
-    return b.toString(StandardCharsets.UTF_8);
   }
 
   private static String classpath(String name) throws IOException {
