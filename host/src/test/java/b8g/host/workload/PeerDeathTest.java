@@ -17,6 +17,8 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -58,10 +60,10 @@ class PeerDeathTest {
     return all.stream();
   }
 
-  // Message i has a size derived from i (5 .. 4095 bytes) and carries i in its first 4 bytes.
+  // Message i has a size derived from i (5 .. 4095 bytes; every 64th up to 16 KiB) and carries i in its first 4 bytes.
   static final String COMMON = """
       const N = %d, DIE_AT = %d, DIES = '%s';
-      function size(i) { return Math.max(5, Math.imul(i, 2654435761) >>> 20); }
+      function size(i) { return (i & 63) === 63 ? 5 + (Math.imul(i, 2654435761) >>> 18) : Math.max(5, Math.imul(i, 2654435761) >>> 20); }
       """;
 
   static final String WRITER = """
@@ -69,7 +71,7 @@ class PeerDeathTest {
         const progress = new Int32Array(env.progress.buffer); // [0]: messages written, [1]: starts
         const start = Atomics.load(progress, 0);
         Atomics.add(progress, 2, 1);
-        const buf = new Uint8Array(4096);
+        const buf = new Uint8Array(32768);
         const dv = new DataView(buf.buffer);
         let i = start;
         try {
@@ -119,6 +121,54 @@ class PeerDeathTest {
   @ParameterizedTest(name = "{0} {2}, restart {1}")
   @MethodSource("cases")
   void shouldGiveTheSurvivorItsDocumentedOutcome(String dies, boolean restart, String how, long seed) throws Exception {
+    streamAndKill(dies, restart, how, seed);
+  }
+
+  /**
+   * The soak: random cases back to back for {@code -Db8g.soak.minutes} minutes (not part of the
+   * unit suite; {@code host/soak.sh} runs it). Prints one line per case and a summary.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "b8g.soak.minutes", matches = "\\d+")
+  void soak() throws Exception {
+    long end = System.nanoTime() + Duration.ofMinutes(Long.getLong("b8g.soak.minutes")).toNanos();
+    Random random = new Random();
+    int runs = 0;
+    List<String> failures = new ArrayList<>();
+    long rssBefore = rssKiB();
+    while (System.nanoTime() < end) {
+      String dies = random.nextBoolean() ? "reader" : "writer";
+      boolean restart = random.nextBoolean();
+      String how = random.nextBoolean() ? "throws" : "killed";
+      long seed = random.nextLong();
+      log.clear();
+      events.clear();
+      runs++;
+      try {
+        streamAndKill(dies, restart, how, seed);
+        System.out.println("soak " + runs + " ok: " + dies + " " + how + " restart " + restart + " seed " + seed
+            + (runs % 50 == 0 ? "; RSS " + (rssKiB() >> 10) + " MiB" : ""));
+      } catch (AssertionError | Exception e) {
+        String m = String.valueOf(e.getMessage());
+        failures.add(dies + " " + how + " restart " + restart + " seed " + seed + ": " + m.substring(0, Math.min(m.length(), 2000)));
+        System.out.println("soak " + runs + " FAILED: " + failures.get(failures.size() - 1));
+      }
+    }
+    System.out.println("soak: " + runs + " runs, " + failures.size() + " failed; RSS " + (rssBefore >> 10) + " MiB before, "
+        + (rssKiB() >> 10) + " MiB after");
+    assertTrue(failures.isEmpty(), failures.size() + " of " + runs + " failed, the first: " + (failures.isEmpty() ? "" : failures.get(0)));
+  }
+
+  private static long rssKiB() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return -1;
+  }
+
+  private void streamAndKill(String dies, boolean restart, String how, long seed) throws Exception {
     Random random = new Random(seed);
     int dieAt = how.equals("throws") ? 1 + random.nextInt(N - 2) : -1;
     String common = COMMON.formatted(N, dieAt, dies);
