@@ -19,12 +19,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * watcher thread and must only hand the event on (to a component's loop).
  */
 final class FileWatcher implements AutoCloseable {
-  /** Receives (watch id, "created" | "modified" | "deleted", absolute path). */
+  /**
+   * Receives (watch id, kind, absolute path). Kinds: "created", "modified", "deleted" for the
+   * entry at path; "overflow" when events were lost, with path = the watched file or directory,
+   * which may have changed in any way since (rescan it).
+   */
   interface Listener {
     void changed(long id, String kind, Path path);
   }
 
-  private record Watch(Path dir, Path file, Listener listener) {}
+  private record Watch(Path dir, Path file, Listener listener) {
+    /** What the caller watches: the file, or else the directory. */
+    Path path() {
+      return file != null ? file : dir;
+    }
+  }
 
   private final WatchService service;
   private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
@@ -68,17 +77,18 @@ final class FileWatcher implements AutoCloseable {
         WatchKey key = service.take();
         Path dir = (Path) key.watchable();
         for (WatchEvent<?> ev : key.pollEvents()) {
-          if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
-            continue;
-          }
-          Path changed = dir.resolve((Path) ev.context());
-          String kind = ev.kind() == StandardWatchEventKinds.ENTRY_CREATE ? "created"
+          // Events were lost (a kernel or JDK queue was full): every watch of this directory may
+          // have missed a change, so each is told, with its own path, and can rescan.
+          boolean overflow = ev.kind() == StandardWatchEventKinds.OVERFLOW;
+          Path changed = overflow ? null : dir.resolve((Path) ev.context());
+          String kind = overflow ? "overflow"
+              : ev.kind() == StandardWatchEventKinds.ENTRY_CREATE ? "created"
               : ev.kind() == StandardWatchEventKinds.ENTRY_DELETE ? "deleted" : "modified";
           for (Map.Entry<Long, Watch> e : watches.entrySet()) {
             Watch w = e.getValue();
-            if (w.dir.equals(dir) && (w.file == null || w.file.equals(changed))) {
+            if (w.dir.equals(dir) && (overflow || w.file == null || w.file.equals(changed))) {
               try {
-                w.listener.changed(e.getKey(), kind, changed);
+                w.listener.changed(e.getKey(), kind, overflow ? w.path() : changed);
               } catch (RuntimeException failure) {
                 // One listener's failure must not stop the others.
               }
