@@ -3,12 +3,18 @@ package b8g.host;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -74,6 +80,24 @@ class FileWatcherTest {
     }
   }
 
+  /** inotify watches this process holds: "inotify wd:" lines of its inotify descriptors' fdinfo. */
+  private static long inotifyWatches() throws IOException {
+    long n = 0;
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        try {
+          if (Files.readSymbolicLink(fd).toString().equals("anon_inode:inotify")) {
+            n += Files.readAllLines(Path.of("/proc/self/fdinfo").resolve(fd.getFileName())).stream()
+                .filter(line -> line.startsWith("inotify wd:")).count();
+          }
+        } catch (IOException closedMeanwhile) {
+          // Some other descriptor (such as this listing's own) is gone already.
+        }
+      }
+    }
+    return n;
+  }
+
   @Test
   void shouldReportOverflowToEveryWatchOfTheDirectoryWhenEventsWereLost() throws Exception {
     Path busy = Files.createDirectory(dir.resolve("busy"));
@@ -104,5 +128,66 @@ class FileWatcherTest {
 
     next(dirWatch, "overflow", busy);
     next(fileWatch, "overflow", note);
+  }
+
+  @Test
+  void shouldReleaseTheInotifyWatchWhenTheLastWatchOfADirectoryIsRemoved() throws Exception {
+    long before = inotifyWatches();
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      ids.add(watcher.watch(Files.createDirectory(dir.resolve("d" + i)), this::record));
+    }
+    assertEquals(2000, watcher.registeredDirectories());
+    assertEquals(before + 2000, inotifyWatches(), "the count of the OS's watches is not what it seems");
+
+    ids.forEach(watcher::unwatch);
+
+    assertEquals(0, watcher.registeredDirectories());
+    assertEquals(before, inotifyWatches());
+  }
+
+  @Test
+  void shouldKeepTheDirectoryWatchedUntilItsLastWatchIsRemoved() throws Exception {
+    Path note = dir.resolve("note.txt");
+    long dirWatch = watcher.watch(dir, this::record);
+    long fileWatch = watcher.watch(note, this::record);
+
+    watcher.unwatch(dirWatch);
+    Files.writeString(note, "hi");
+
+    next(fileWatch, "created", note);
+    assertEquals(1, watcher.registeredDirectories());
+    watcher.unwatch(fileWatch);
+    assertEquals(0, watcher.registeredDirectories());
+  }
+
+  @Test
+  void shouldLeaveNoWatchBehindWhenWatchAndUnwatchOfOneDirectoryRace() throws Exception {
+    long before = inotifyWatches();
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        runs.add(pool.submit(() -> {
+          for (int i = 0; i < 500; i++) {
+            watcher.unwatch(watcher.watch(shared, this::record));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(0, watcher.registeredDirectories());
+    assertEquals(before, inotifyWatches());
+
+    // The directory is watched afresh afterwards (no cancelled key was left cached).
+    long id = watcher.watch(shared, this::record);
+    Files.createFile(shared.resolve("after"));
+    next(id, "created", shared.resolve("after"));
   }
 }
