@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * Watches files and directories with one JDK WatchService (inotify on Linux) and one thread per
  * host. A watch on a file registers its directory and filters by name. A directory stays
- * registered with the OS while at least one watch uses it. Listeners run on the watcher thread,
- * without any lock held, and must only hand the event on (to a component's loop).
+ * registered with the OS while at least one watch uses it, whatever path spelled it (the OS
+ * watches the directory itself, so two spellings share one registration). Listeners run on the
+ * watcher thread, without any lock held, and must only hand the event on (to a component's loop).
  */
 final class FileWatcher implements AutoCloseable {
   /**
@@ -31,20 +32,19 @@ final class FileWatcher implements AutoCloseable {
 
   /** A directory registered with the OS and the number of watches using it (under the lock). */
   private static final class Dir {
-    final Path path;
     final WatchKey key;
     int users;
 
-    Dir(Path path, WatchKey key) {
-      this.path = path;
+    Dir(WatchKey key) {
       this.key = key;
     }
   }
 
-  private record Watch(Dir dir, Path file, Listener listener) {
+  /** {@code dir} as this watch spelled it; {@code file} null for a directory watch. */
+  private record Watch(Dir registration, Path dir, Path file, Listener listener) {
     /** What the caller watches: the file, or else the directory. */
     Path path() {
-      return file != null ? file : dir.path;
+      return file != null ? file : dir;
     }
   }
 
@@ -52,7 +52,8 @@ final class FileWatcher implements AutoCloseable {
   // One lock for both maps, so a directory's count and its registration always change together.
   private final Object lock = new Object();
   private final Map<Long, Watch> watches = new HashMap<>();
-  private final Map<Path, Dir> dirs = new HashMap<>();
+  // By key, not path: the JDK hands back the same key for every spelling of one directory.
+  private final Map<WatchKey, Dir> dirs = new HashMap<>();
   private long lastId;
   private final Thread thread;
 
@@ -71,14 +72,12 @@ final class FileWatcher implements AutoCloseable {
     boolean isDir = Files.isDirectory(path);
     Path d = isDir ? path : path.getParent();
     synchronized (lock) {
-      Dir dir = dirs.get(d);
-      if (dir == null) {
-        dir = new Dir(d, d.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE));
-        dirs.put(d, dir);
-      }
-      dir.users++;
+      // Registering a directory again returns its existing key, so this also finds a registration.
+      WatchKey key = d.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+      Dir registration = dirs.computeIfAbsent(key, Dir::new);
+      registration.users++;
       long id = ++lastId;
-      watches.put(id, new Watch(dir, isDir ? null : path, listener));
+      watches.put(id, new Watch(registration, d, isDir ? null : path, listener));
       return id;
     }
   }
@@ -90,10 +89,10 @@ final class FileWatcher implements AutoCloseable {
   void unwatch(long id) {
     synchronized (lock) {
       Watch w = watches.remove(id);
-      if (w != null && --w.dir.users == 0) {
+      if (w != null && --w.registration.users == 0) {
         // inotify watches are limited per user: give this one back now, not at close().
-        w.dir.key.cancel();
-        dirs.remove(w.dir.path, w.dir);
+        w.registration.key.cancel();
+        dirs.remove(w.registration.key);
       }
     }
   }
@@ -118,21 +117,20 @@ final class FileWatcher implements AutoCloseable {
   }
 
   private void deliver(WatchKey key, List<WatchEvent<?>> events) {
-    Path dir = (Path) key.watchable();
     List<Map.Entry<Long, Watch>> targets = watchesOf(key);
     for (WatchEvent<?> ev : events) {
       // Events were lost (a kernel or JDK queue was full): every watch of this directory may
       // have missed a change, so each is told, with its own path, and can rescan.
       boolean overflow = ev.kind() == StandardWatchEventKinds.OVERFLOW;
-      Path changed = overflow ? null : dir.resolve((Path) ev.context());
+      Path name = overflow ? null : (Path) ev.context();
       String kind = overflow ? "overflow"
           : ev.kind() == StandardWatchEventKinds.ENTRY_CREATE ? "created"
           : ev.kind() == StandardWatchEventKinds.ENTRY_DELETE ? "deleted" : "modified";
       for (Map.Entry<Long, Watch> e : targets) {
         Watch w = e.getValue();
-        if (overflow || w.file == null || w.file.equals(changed)) {
+        if (overflow || w.file == null || w.file.getFileName().equals(name)) {
           try {
-            w.listener.changed(e.getKey(), kind, overflow ? w.path() : changed);
+            w.listener.changed(e.getKey(), kind, overflow ? w.path() : w.dir.resolve(name));
           } catch (RuntimeException failure) {
             // One listener's failure must not stop the others.
           }
@@ -144,7 +142,7 @@ final class FileWatcher implements AutoCloseable {
   /** A copy of the watches registered under {@code key}, so listeners run without the lock. */
   private List<Map.Entry<Long, Watch>> watchesOf(WatchKey key) {
     synchronized (lock) {
-      return watches.entrySet().stream().filter(e -> e.getValue().dir.key == key).map(e -> Map.entry(e.getKey(), e.getValue())).toList();
+      return watches.entrySet().stream().filter(e -> e.getValue().registration.key == key).map(e -> Map.entry(e.getKey(), e.getValue())).toList();
     }
   }
 

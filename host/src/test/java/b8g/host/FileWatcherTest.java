@@ -190,4 +190,23 @@ class FileWatcherTest {
     Files.createFile(shared.resolve("after"));
     next(id, "created", shared.resolve("after"));
   }
+
+  @Test
+  void shouldKeepWatchingADirectoryWhenTheWatchOfAnotherSpellingOfItIsRemoved() throws Exception {
+    Path real = Files.createDirectory(dir.resolve("real"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+    long viaReal = watcher.watch(real, this::record);
+    // The OS watches the directory, not the name: both watches share one registration.
+    long viaLink = watcher.watch(link.resolve("note.txt"), this::record);
+    assertEquals(1, watcher.registeredDirectories());
+
+    Files.createFile(real.resolve("note.txt"));
+    next(viaLink, "created", link.resolve("note.txt"));
+    watcher.unwatch(viaLink);
+    Files.createFile(real.resolve("other.txt"));
+
+    next(viaReal, "created", real.resolve("other.txt"));
+    watcher.unwatch(viaReal);
+    assertEquals(0, watcher.registeredDirectories());
+  }
 }
