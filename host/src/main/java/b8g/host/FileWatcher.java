@@ -24,7 +24,9 @@ final class FileWatcher implements AutoCloseable {
   /**
    * Receives (watch id, kind, absolute path). Kinds: "created", "modified", "deleted" for the
    * entry at path; "overflow" when events were lost, with path = the watched file or directory,
-   * which may have changed in any way since (rescan it).
+   * which may have changed in any way since (rescan it); "deleted" with path = the watched
+   * directory (for a file watch: its directory) when the OS stops watching it because it was
+   * deleted: that watch then ends and gets nothing more, even if the directory is recreated.
    */
   interface Listener {
     void changed(long id, String kind, Path path);
@@ -66,7 +68,8 @@ final class FileWatcher implements AutoCloseable {
 
   /**
    * Watches {@code path} (a directory: every entry in it; a file: that file, which may not exist
-   * yet) until {@link #unwatch} of the returned id.
+   * yet) until {@link #unwatch} of the returned id, or until its directory is deleted. A watch
+   * made after the directory was recreated registers the new directory.
    */
   long watch(Path path, Listener listener) throws IOException {
     boolean isDir = Files.isDirectory(path);
@@ -109,7 +112,11 @@ final class FileWatcher implements AutoCloseable {
       while (true) {
         WatchKey key = service.take();
         deliver(key, key.pollEvents());
-        key.reset();
+        if (!key.reset()) {
+          // Events that came between the poll and the key's end are still in it.
+          deliver(key, key.pollEvents());
+          ended(key);
+        }
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closed
@@ -129,13 +136,37 @@ final class FileWatcher implements AutoCloseable {
       for (Map.Entry<Long, Watch> e : targets) {
         Watch w = e.getValue();
         if (overflow || w.file == null || w.file.getFileName().equals(name)) {
-          try {
-            w.listener.changed(e.getKey(), kind, overflow ? w.path() : w.dir.resolve(name));
-          } catch (RuntimeException failure) {
-            // One listener's failure must not stop the others.
-          }
+          tell(e, kind, overflow ? w.path() : w.dir.resolve(name));
         }
       }
+    }
+  }
+
+  /**
+   * The OS no longer watches key's directory (deleted, or its file system unmounted): its watches
+   * end, told by a "deleted" event for the directory. Re-arming them would mean watching parent
+   * directories for the name to reappear; instead a caller watches again, which registers afresh
+   * because the stale registration is dropped here.
+   */
+  private void ended(WatchKey key) {
+    List<Map.Entry<Long, Watch>> targets;
+    synchronized (lock) {
+      if (dirs.remove(key) == null) {
+        return; // cancelled by unwatch or close: no watch is left to tell
+      }
+      targets = watchesOf(key);
+      watches.values().removeIf(w -> w.registration.key == key);
+    }
+    for (Map.Entry<Long, Watch> e : targets) {
+      tell(e, "deleted", e.getValue().dir);
+    }
+  }
+
+  private static void tell(Map.Entry<Long, Watch> watch, String kind, Path path) {
+    try {
+      watch.getValue().listener.changed(watch.getKey(), kind, path);
+    } catch (RuntimeException failure) {
+      // One listener's failure must not stop the others.
     }
   }
 
@@ -148,6 +179,11 @@ final class FileWatcher implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    synchronized (lock) {
+      // Closing invalidates every key; with nothing registered, that is not taken for deletions.
+      dirs.clear();
+      watches.clear();
+    }
     service.close();
     thread.interrupt();
   }

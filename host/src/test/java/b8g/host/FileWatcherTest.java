@@ -9,15 +9,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,9 +28,8 @@ class FileWatcherTest {
   record Event(long id, String kind, Path path) {}
 
   @TempDir Path dir;
-  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-  /** Counts of every event seen, by watch and kind, for failure messages. */
-  private final Map<String, Integer> seen = new ConcurrentSkipListMap<>();
+  /** Every event received, in order (guarded by itself; notified on each). */
+  private final List<Event> events = new ArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
   private FileWatcher watcher;
 
@@ -48,26 +45,26 @@ class FileWatcherTest {
   }
 
   private void record(long id, String kind, Path path) {
-    seen.merge(id + " " + kind, 1, Integer::sum);
-    events.add(new Event(id, kind, path));
+    synchronized (events) {
+      events.add(new Event(id, kind, path));
+      events.notifyAll();
+    }
   }
 
-  /** The first event that matches, skipping others; null if none came within the bound. */
-  private Event next(Predicate<Event> wanted) throws InterruptedException {
+  /** Waits, within the bound, until this event has been received (in any order with others). */
+  private void await(long id, String kind, Path path) throws InterruptedException {
+    Event wanted = new Event(id, kind, path);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-      Event e = events.poll(left, TimeUnit.NANOSECONDS);
-      if (e != null && wanted.test(e)) {
-        return e;
+    synchronized (events) {
+      while (!events.contains(wanted)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          Map<String, Long> seen = events.stream().collect(Collectors.groupingBy(e -> e.id() + " " + e.kind(), TreeMap::new, Collectors.counting()));
+          fail("no " + kind + " " + path + " for watch " + id + " within " + WAIT_SECONDS + " s; seen " + seen);
+        }
+        TimeUnit.NANOSECONDS.timedWait(events, left);
       }
     }
-    return null;
-  }
-
-  private Event next(long id, String kind, Path path) throws InterruptedException {
-    Event e = next(ev -> ev.id() == id && ev.kind().equals(kind) && ev.path().equals(path));
-    assertNotNull(e, "no " + kind + " " + path + " for watch " + id + " within " + WAIT_SECONDS + " s; seen " + seen);
-    return e;
   }
 
   /** The kernel's bound on queued inotify events; 16384 (the usual default) if unreadable. */
@@ -126,8 +123,8 @@ class FileWatcherTest {
     }
     release.countDown();
 
-    next(dirWatch, "overflow", busy);
-    next(fileWatch, "overflow", note);
+    await(dirWatch, "overflow", busy);
+    await(fileWatch, "overflow", note);
   }
 
   @Test
@@ -155,7 +152,7 @@ class FileWatcherTest {
     watcher.unwatch(dirWatch);
     Files.writeString(note, "hi");
 
-    next(fileWatch, "created", note);
+    await(fileWatch, "created", note);
     assertEquals(1, watcher.registeredDirectories());
     watcher.unwatch(fileWatch);
     assertEquals(0, watcher.registeredDirectories());
@@ -164,14 +161,14 @@ class FileWatcherTest {
   @Test
   void shouldLeaveNoWatchBehindWhenWatchAndUnwatchOfOneDirectoryRace() throws Exception {
     long before = inotifyWatches();
-    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Path contested = Files.createDirectory(dir.resolve("contested"));
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> runs = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         runs.add(pool.submit(() -> {
           for (int i = 0; i < 500; i++) {
-            watcher.unwatch(watcher.watch(shared, this::record));
+            watcher.unwatch(watcher.watch(contested, this::record));
           }
           return null;
         }));
@@ -186,9 +183,9 @@ class FileWatcherTest {
     assertEquals(before, inotifyWatches());
 
     // The directory is watched afresh afterwards (no cancelled key was left cached).
-    long id = watcher.watch(shared, this::record);
-    Files.createFile(shared.resolve("after"));
-    next(id, "created", shared.resolve("after"));
+    long id = watcher.watch(contested, this::record);
+    Files.createFile(contested.resolve("after"));
+    await(id, "created", contested.resolve("after"));
   }
 
   @Test
@@ -201,12 +198,39 @@ class FileWatcherTest {
     assertEquals(1, watcher.registeredDirectories());
 
     Files.createFile(real.resolve("note.txt"));
-    next(viaLink, "created", link.resolve("note.txt"));
+    await(viaLink, "created", link.resolve("note.txt"));
     watcher.unwatch(viaLink);
     Files.createFile(real.resolve("other.txt"));
 
-    next(viaReal, "created", real.resolve("other.txt"));
+    await(viaReal, "created", real.resolve("other.txt"));
     watcher.unwatch(viaReal);
+    assertEquals(0, watcher.registeredDirectories());
+  }
+
+  @Test
+  void shouldEndTheWatchesOfADeletedDirectoryAndWatchItAfreshOnceRecreated() throws Exception {
+    Path box = Files.createDirectory(dir.resolve("box"));
+    Path note = Files.createFile(box.resolve("note.txt"));
+    long dirWatch = watcher.watch(box, this::record);
+    long fileWatch = watcher.watch(note, this::record);
+
+    Files.delete(note);
+    Files.delete(box);
+
+    await(fileWatch, "deleted", note);
+    await(dirWatch, "deleted", box);
+    await(fileWatch, "deleted", box);
+    assertEquals(0, watcher.registeredDirectories(), "the dead registration is still cached");
+
+    Files.createDirectory(box);
+    long again = watcher.watch(box, this::record);
+    Files.createFile(box.resolve("new.txt"));
+    await(again, "created", box.resolve("new.txt"));
+    // The ended watches no longer count: removing them leaves the new registration alone.
+    watcher.unwatch(dirWatch);
+    watcher.unwatch(fileWatch);
+    assertEquals(1, watcher.registeredDirectories());
+    watcher.unwatch(again);
     assertEquals(0, watcher.registeredDirectories());
   }
 }
