@@ -644,7 +644,8 @@
     let slot = d.slot;
     function handle(id) { return ObjectFreeze({ close() { mapDelete(watches, id); call(OP_UNWATCH, slot, id); } }); }
     const stub = {
-      // Calls onEvent({ kind: 'created'|'modified'|'deleted', path }) for changes of a granted file or directory.
+      // Calls onEvent({ kind: 'created'|'modified'|'deleted'|'overflow', path }) for changes of a granted file or
+      // directory ('overflow': events were lost, look again; 'deleted' of the watched directory ends the watch).
       path(path, onEvent) {
         if (typeof onEvent !== 'function') throw new TypeErrorCtor('watch.path(path, onEvent): onEvent must be a function');
         const id = call(OP_WATCH_PATH, slot, StringCtor(path));

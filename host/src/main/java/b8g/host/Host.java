@@ -528,7 +528,8 @@ public final class Host implements AutoCloseable {
   private void watchScript(Supervised s) {
     try {
       watcher.watch(s.spec.script(), (id, kind, path) -> {
-        if (closing || !kind.equals("modified") && !kind.equals("created")) {
+        // An overflow may hide a change of the script: restart as for one.
+        if (closing || !kind.equals("modified") && !kind.equals("created") && !kind.equals("overflow")) {
           return;
         }
         event(HostEvent.Kind.SCRIPT_CHANGED, s.spec.name(), path.getFileName().toString());
