@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The platform's performance figures next to their baselines, all measured in one run, as a table
- * (figure, platform, baseline, ratio, budget, verdict). Budgets are DESIGN.md's "Performance
+ * (figure, platform, baseline, ratio, budget, verdict). Budgets are ARCHITECTURE.md's "Performance
  * budgets". Run with {@code bench/run.sh}; options as system properties:
  *
  * <ul>

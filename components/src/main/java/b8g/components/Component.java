@@ -504,7 +504,7 @@ public final class Component {
     }
     ByteBuffer bb = switch (cap.kind()) {
       case REGION -> {
-        // Never hand JS memory it may not write (DESIGN.md): only a read+write holder gets a view.
+        // Never hand JS memory it may not write (ARCHITECTURE.md): only a read+write holder gets a view.
         if (!cap.has(Right.READ) || !cap.has(Right.WRITE)) {
           throw new ComponentException("capability.rights", "a shared view needs read and write rights; use read(offset, length)");
         }

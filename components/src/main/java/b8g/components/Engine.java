@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Process-wide V8 state: flags (fixed before the first runtime, see DESIGN.md), the prelude source,
+ * Process-wide V8 state: flags (fixed before the first runtime, see ARCHITECTURE.md), the prelude source,
  * and the shared scheduler for timers and the CPU watchdog. This is where Javet stops: nothing
  * outside this package sees a {@code V8Runtime}.
  */
@@ -47,7 +47,7 @@ final class Engine {
    * A fresh isolate, able to take a snapshot if {@code snapshottable} (measured here: no
    * measurable start cost, but V8 then leaves out WebAssembly and SharedArrayBuffer), restored
    * from {@code blob} if it is not null. A blob must have been checked (version, checksum) before
-   * it gets here: V8 trusts it and aborts the process on a mismatch (DESIGN.md).
+   * it gets here: V8 trusts it and aborts the process on a mismatch (ARCHITECTURE.md).
    */
   static V8Runtime newRuntime(boolean snapshottable, byte[] blob) throws JavetException {
     ReadOnlyAnchor.hold();

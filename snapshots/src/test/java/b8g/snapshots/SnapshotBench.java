@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * Snapshot and restore figures next to a fresh start of the same component, from one run
- * (snapshots/bench.sh). Not a test: it prints, it asserts nothing. Budgets (DESIGN.md): snapshot
+ * (snapshots/bench.sh). Not a test: it prints, it asserts nothing. Budgets (ARCHITECTURE.md): snapshot
  * of a running component with 16 MiB of regions at most 50 ms, restore at most 10 ms.
  *
  * <p>Per case, medians of N: a fresh start (Host.launch until the component's main ran), the
