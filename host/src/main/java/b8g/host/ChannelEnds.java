@@ -3,7 +3,7 @@ package b8g.host;
 import b8g.capabilities.Capability;
 import b8g.memory.Ring;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
 
 /**
  * Who holds each end of each channel, so that an end whose holder is gone for good is marked gone
@@ -14,15 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * its manifest grants (they come back with a restart, so they are released only when it has ended
  * for good), or one instance (a child started by {@code run}, a component that took an end by
  * {@code link}), whose ends are gone when it ends. The latest {@link #hold} of an end wins, so a
- * holder that gave an end away no longer releases it. Thread-safe.
+ * holder that gave an end away no longer releases it. Thread-safe; {@link #close} ends all
+ * marking, so that nothing writes to a ring after the host has released its memory.
  */
 final class ChannelEnds {
   private record End(Ring ring, boolean writer) {}
 
-  private final Map<End, Object> holders = new ConcurrentHashMap<>();
+  private final Map<End, Object> holders = new HashMap<>();
+  private boolean closed;
 
   /** Records {@code holder} as the holder of the channel end {@code cap} (others are ignored). */
-  void hold(Capability cap, Object holder) {
+  synchronized void hold(Capability cap, Object holder) {
     End end = endOf(cap);
     if (end != null) {
       holders.put(end, holder);
@@ -33,9 +35,9 @@ final class ChannelEnds {
    * As {@link #hold}, for an end handed to a new holder that starts now (a manifest component's
    * start or restart): the end is open again, whatever an earlier holder left in its state word.
    */
-  void take(Capability cap, Object holder) {
+  synchronized void take(Capability cap, Object holder) {
     End end = endOf(cap);
-    if (end != null) {
+    if (end != null && !closed) {
       holders.put(end, holder);
       end.ring.reopen(end.writer, !end.writer);
     }
@@ -45,9 +47,14 @@ final class ChannelEnds {
    * {@code holder} is gone for good: every end it still holds is marked gone and its peer woken.
    * Call only once the holder has stopped touching its rings (its isolate is closed).
    */
-  void release(Object holder) {
-    for (Map.Entry<End, Object> e : holders.entrySet()) {
-      if (holder.equals(e.getValue()) && holders.remove(e.getKey(), holder)) {
+  synchronized void release(Object holder) {
+    if (closed) {
+      return;
+    }
+    for (var it = holders.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<End, Object> e = it.next();
+      if (holder.equals(e.getValue())) {
+        it.remove();
         End end = e.getKey();
         if (end.writer) {
           end.ring.markWriterGone();
@@ -56,6 +63,12 @@ final class ChannelEnds {
         }
       }
     }
+  }
+
+  /** From now on nothing is marked: the host is about to release the rings' memory. */
+  synchronized void close() {
+    closed = true;
+    holders.clear();
   }
 
   private static End endOf(Capability cap) {

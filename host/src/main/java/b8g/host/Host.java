@@ -663,7 +663,9 @@ public final class Host implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // Every isolate is closed: no JS view of this memory remains, so it may go.
+    // Every isolate is closed: no JS view of this memory remains, so it may go (and no late
+    // end of a component marks a ring in it).
+    ends.close();
     for (Region r : regions.values()) {
       r.close();
     }
