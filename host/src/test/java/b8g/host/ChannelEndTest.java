@@ -23,22 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code channel.broken}) after every committed message, instead of waiting for ever; with a
  * restart pending it waits, and the restarted holder goes on from the ring's own position.
  */
-class ChannelEndTest {
-  @TempDir Path dir;
-  final List<String> log = Collections.synchronizedList(new ArrayList<>());
-  final List<HostEvent> events = Collections.synchronizedList(new ArrayList<>());
-
-  private Path write(String name, String text) throws Exception {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text);
-    return p;
-  }
-
+class ChannelEndTest extends HostFixture {
   private Map<String, ExitStatus> run(Path manifest) throws Exception {
-    try (Host h = Host.launch(new Host.Context().manifest(manifest).log(log::add).events(events::add))) {
-      Map<String, ExitStatus> done = h.awaitCompletion(Duration.ofSeconds(60));
-      assertNotNull(done, "the host did not end; log " + log + " events " + events);
-      return done;
+    try (Host h = launch(manifest)) {
+      return finish(h);
     }
   }
 
@@ -152,7 +140,7 @@ class ChannelEndTest {
         channels { name: "c" capacity: 65536 backing: ANONYMOUS }
         grants { component: "writer" channel: "c" rights: WRITE as: "out" }
         """);
-    try (Host h = Host.launch(new Host.Context().manifest(m).log(log::add).events(events::add))) {
+    try (Host h = launch(m)) {
       RingReader r = h.channel("c").reader();
       int n = 0;
       B8gException end = null;
@@ -176,7 +164,7 @@ class ChannelEndTest {
         channels { name: "c" capacity: 4096 backing: ANONYMOUS }
         grants { component: "reader" channel: "c" rights: READ as: "in" }
         """);
-    try (Host h = Host.launch(new Host.Context().manifest(m2).log(log::add).events(events::add))) {
+    try (Host h = launch(m2)) {
       RingWriter w = h.channel("c").writer();
       B8gException end = assertThrows(B8gException.class, () -> {
         for (int i = 0; i < 1_000_000; i++) {

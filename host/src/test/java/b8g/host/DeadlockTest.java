@@ -15,22 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A host none of whose components can make progress ends them with a report instead of hanging. */
-class DeadlockTest {
-  @TempDir Path dir;
-  final List<String> log = Collections.synchronizedList(new ArrayList<>());
-  final List<HostEvent> events = Collections.synchronizedList(new ArrayList<>());
-
-  private Path write(String name, String text) throws Exception {
-    Path p = dir.resolve(name);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, text);
-    return p;
-  }
-
-  private Host launch(Path manifest) {
-    return Host.launch(new Host.Context().manifest(manifest).log(log::add).events(events::add));
-  }
-
+class DeadlockTest extends HostFixture {
   @Test
   void shouldReportWhoWaitsOnWhatWhenEveryComponentIsBlocked() throws Exception {
     // A writer blocked on a full ring its reader never reads, the reader waiting for a promise
@@ -45,8 +30,7 @@ class DeadlockTest {
         grants { component: "r" channel: "c" rights: READ as: "in" }
         """);
     try (Host h = launch(m)) {
-      Map<String, ExitStatus> done = h.awaitCompletion(Duration.ofSeconds(30));
-      assertNotNull(done, "the host did not end: " + events);
+      Map<String, ExitStatus> done = finish(h, Duration.ofSeconds(30));
       String report = "every component is blocked: w waits to write channel c (full);"
           + " r waits on nothing that can happen (a promise no event will settle)";
       assertEquals(report, h.deadlock());
@@ -77,7 +61,7 @@ class DeadlockTest {
         """);
     write("holder.js", "async function main(env) { await new Promise(() => {}); }");
     try (Host h = launch(m)) {
-      assertNotNull(h.awaitCompletion(Duration.ofSeconds(30)), "the host did not end: " + events);
+      finish(h, Duration.ofSeconds(30));
       assertNotNull(h.deadlock());
       assertTrue(h.deadlock().contains("parent waits on nothing that can happen"), h.deadlock());
       assertTrue(h.deadlock().contains("parent/kid.js#1 waits to read channel c (empty)"), h.deadlock());
@@ -121,8 +105,7 @@ class DeadlockTest {
       assertNull(h.awaitCompletion(Duration.ZERO), "nothing has ended yet");
       Thread.sleep(2500);
       write("inbox/note.txt", "hi");
-      Map<String, ExitStatus> done = h.awaitCompletion(Duration.ofSeconds(30));
-      assertNotNull(done, "the host did not end: " + events);
+      Map<String, ExitStatus> done = finish(h, Duration.ofSeconds(30));
       assertNull(h.deadlock());
       done.forEach((n, s) -> assertTrue(s.success(), n + " " + s));
     }

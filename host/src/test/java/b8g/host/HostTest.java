@@ -13,28 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class HostTest {
-  @TempDir Path dir;
-  final List<String> log = Collections.synchronizedList(new ArrayList<>());
-  final List<HostEvent> events = Collections.synchronizedList(new ArrayList<>());
-
-  private Path write(String name, String text) throws Exception {
-    Path p = dir.resolve(name);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, text);
-    return p;
-  }
-
-  private Host launch(Path manifest) {
-    return Host.launch(new Host.Context().manifest(manifest).log(log::add).events(events::add));
-  }
-
-  private Map<String, ExitStatus> finish(Host h) throws InterruptedException {
-    Map<String, ExitStatus> done = h.awaitCompletion(Duration.ofSeconds(60));
-    assertNotNull(done, "did not finish; log " + log + " events " + events);
-    return done;
-  }
-
+class HostTest extends HostFixture {
   @Test
   void shouldNotReachAHandleWithoutAGrant() throws Exception {
     write("owner.js", "async function main(env) { env.data.write(0, 'top secret'); }");

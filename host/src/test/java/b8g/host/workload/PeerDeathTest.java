@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import b8g.components.Component;
 import b8g.components.Component.ExitStatus;
 import b8g.host.Host;
+import b8g.host.HostFixture;
 import b8g.host.HostEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,12 +41,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       order, at most one repeated (written, then killed before it recorded so).
  * </ul>
  */
-class PeerDeathTest {
+class PeerDeathTest extends HostFixture {
   static final int N = 200_000;
 
-  @TempDir Path dir;
-  final List<String> log = Collections.synchronizedList(new ArrayList<>());
-  final List<HostEvent> events = Collections.synchronizedList(new ArrayList<>());
 
   static Stream<Arguments> cases() {
     List<Arguments> all = new ArrayList<>();
@@ -172,10 +170,10 @@ class PeerDeathTest {
     Random random = new Random(seed);
     int dieAt = how.equals("throws") ? 1 + random.nextInt(N - 2) : -1;
     String common = COMMON.formatted(N, dieAt, dies);
-    Files.writeString(dir.resolve("writer.js"), common + WRITER);
-    Files.writeString(dir.resolve("reader.js"), common + READER);
+    write("writer.js", common + WRITER);
+    write("reader.js", common + READER);
     String policy = restart ? " restart { mode: ON_FAILURE max_restarts: 1 }" : "";
-    Files.writeString(dir.resolve("m.txtpb"), """
+    write("m.txtpb", """
         components { name: "writer" script: "writer.js"%s }
         components { name: "reader" script: "reader.js"%s }
         channels { name: "c" capacity: 65536 backing: ANONYMOUS }
@@ -188,7 +186,7 @@ class PeerDeathTest {
         grants { component: "reader" host: LOG }
         """.formatted(dies.equals("writer") ? policy : "", dies.equals("reader") ? policy : ""));
     Map<String, ExitStatus> done;
-    try (Host h = Host.launch(new Host.Context().manifest(dir.resolve("m.txtpb")).log(log::add).events(events::add))) {
+    try (Host h = launch(dir.resolve("m.txtpb"))) {
       if (how.equals("killed")) {
         // Somewhere in the stream (it takes a second or more here): a kill mid-turn, mid-message.
         Thread.sleep(5 + random.nextInt(100));
@@ -196,8 +194,7 @@ class PeerDeathTest {
         assertNotNull(victim);
         victim.terminate("killed by the test");
       }
-      done = h.awaitCompletion(Duration.ofSeconds(60));
-      assertNotNull(done, "the host did not end within 60 s: " + log + " " + events);
+      done = finish(h);
     }
     String survivor = dies.equals("reader") ? "writer" : "reader";
     assertTrue(done.get(survivor).success(), survivor + " " + done + " " + log);

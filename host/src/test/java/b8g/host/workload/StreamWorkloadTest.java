@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import b8g.components.Component.ExitStatus;
 import b8g.host.Host;
+import b8g.host.HostFixture;
 import b8g.host.HostEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,15 +24,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * message kinds, each streaming 256 MiB or 1 M messages (whichever comes first) between two real
  * components over a 1 MiB ring, with every message's content checked by the reader.
  */
-class StreamWorkloadTest {
+class StreamWorkloadTest extends HostFixture {
   static final int RING = 1 << 20;
   static final int MAX = RING / 2 - 8;
   static final long VOLUME = 256L << 20;
   static final int MESSAGES = 1_000_000;
 
-  @TempDir Path dir;
-  final List<String> log = Collections.synchronizedList(new ArrayList<>());
-  final List<HostEvent> events = Collections.synchronizedList(new ArrayList<>());
 
   static Stream<Arguments> combinations() {
     List<Arguments> all = new ArrayList<>();
@@ -141,9 +139,9 @@ class StreamWorkloadTest {
   void shouldStreamEveryMessageIntactAndInOrder(String write, String read, int size, boolean text) throws Exception {
     int n = count(size);
     String common = COMMON.formatted(n, size, text);
-    Files.writeString(dir.resolve("writer.js"), common + WRITER.formatted(write.equals("write") ? WRITE : TRY_WRITE));
-    Files.writeString(dir.resolve("reader.js"), common + READER.formatted(READS.get(read)));
-    Files.writeString(dir.resolve("m.txtpb"), """
+    write("writer.js", common + WRITER.formatted(write.equals("write") ? WRITE : TRY_WRITE));
+    write("reader.js", common + READER.formatted(READS.get(read)));
+    write("m.txtpb", """
         components { name: "writer" script: "writer.js" }
         components { name: "reader" script: "reader.js" }
         channels { name: "c" capacity: %d backing: ANONYMOUS }
@@ -151,10 +149,8 @@ class StreamWorkloadTest {
         grants { component: "reader" channel: "c" rights: READ as: "in" }
         grants { component: "reader" host: LOG }
         """.formatted(RING));
-    try (Host h = Host.launch(new Host.Context().manifest(dir.resolve("m.txtpb")).log(log::add).events(events::add))) {
-      Map<String, ExitStatus> done = h.awaitCompletion(Duration.ofMinutes(3));
-      assertNotNull(done, "did not finish in 3 minutes; " + log + " " + events);
-      done.forEach((name, s) -> assertTrue(s.success(), name + ": " + s + " " + log));
+    try (Host h = launch(dir.resolve("m.txtpb"))) {
+      finish(h, Duration.ofMinutes(3)).forEach((name, s) -> assertTrue(s.success(), name + ": " + s + " " + log));
     }
     assertEquals(List.of("[reader] read " + n + " bad 0 "), log);
   }

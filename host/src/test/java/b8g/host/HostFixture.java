@@ -1,0 +1,47 @@
+package b8g.host;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import b8g.components.Component.ExitStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What host tests share: a temporary directory for manifests and scripts, the host's console lines
+ * and events as they arrive, and launching and finishing a host on them.
+ */
+public abstract class HostFixture {
+  @TempDir protected Path dir;
+  protected final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  protected final List<HostEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+  /** Writes {@code text} to {@code name} under {@link #dir} (creating directories). */
+  protected Path write(String name, String text) throws Exception {
+    Path p = dir.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, text);
+    return p;
+  }
+
+  /** A host on {@code manifest} whose console lines go to {@link #log}, events to {@link #events}. */
+  protected Host launch(Path manifest) {
+    return Host.launch(new Host.Context().manifest(manifest).log(log::add).events(events::add));
+  }
+
+  /** Waits (60 s at most) until every component has ended for good; fails the test otherwise. */
+  protected Map<String, ExitStatus> finish(Host h) throws InterruptedException {
+    return finish(h, Duration.ofSeconds(60));
+  }
+
+  protected Map<String, ExitStatus> finish(Host h, Duration timeout) throws InterruptedException {
+    Map<String, ExitStatus> done = h.awaitCompletion(timeout);
+    assertNotNull(done, "did not finish within " + timeout.toSeconds() + " s; log " + log + " events " + events);
+    return done;
+  }
+}
