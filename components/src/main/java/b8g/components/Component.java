@@ -40,8 +40,9 @@ import java.util.concurrent.TimeUnit;
  * called once, the isolate is closed, and every capability in its table is revoked.
  *
  * <p>Limits: a turn of the loop longer than {@code cpuMillisPerTurn} is terminated (watchdog on
- * another thread); a heap over {@code heapBytes} after a GC, or near V8's own ceiling, is
- * terminated. The host and the other components go on.
+ * another thread); a component that keeps more than {@code heapBytes} of JS heap, or as much
+ * again outside it (ArrayBuffers, WebAssembly memory), live after a full GC, or whose heap nears
+ * V8's own ceiling, is terminated ({@link MemoryBudget}). The host and the other components go on.
  *
  * <p>Snapshots: a component started with {@link Context#snapshottable} can be paused at a turn
  * boundary ({@link #pause}) and its V8 context taken ({@link Paused#snapshot}); it then goes on in
@@ -203,6 +204,8 @@ public final class Component {
   static final int IN_RESUMED = 13;
   static final int IN_SNAPSHOT_DONE = 14;
   static final int IN_VALUES = 15;
+  /** Asks the prelude for the committed bytes of its WebAssembly memories (see {@link MemoryBudget}). */
+  static final int IN_MEMORY = 32;
 
   private static final Set<Component> LIVE = ConcurrentHashMap.newKeySet();
   static {
@@ -232,10 +235,12 @@ public final class Component {
   private final Map<Integer, String> slotNames = new ConcurrentHashMap<>();
   private volatile Paused activePause;
   private com.caoccao.javet.interop.callback.IJavetGCCallback gcCallback;
+  private final MemoryBudget memory;
 
   private Component(Context ctx) {
     this.ctx = ctx;
     this.table = new CapabilityTable(ctx.name);
+    this.memory = new MemoryBudget(ctx.heapBytes, sharedBytes::get, this::overLimit);
   }
 
   /**
@@ -966,6 +971,10 @@ public final class Component {
     beginTurn();
     try {
       task.run(runtime);
+      if (terminationReason == null && runtime != null) {
+        V8Runtime rt = runtime;
+        memory.afterTurn(rt, () -> wasmCommitted(rt));
+      }
     } catch (JavetException e) {
       return classify(e);
     } catch (RuntimeException e) {
@@ -1035,24 +1044,25 @@ public final class Component {
     // Rejections are the component's business (main's promise carries its outcome); without this
     // callback Javet would log every unhandled rejection as a host warning.
     rt.setPromiseRejectCallback((event, promise, value) -> { });
-    gcCallback = (type, flags) -> rt.getV8HeapStatistics().thenAccept(s -> {
-      if (s.getUsedHeapSize() > ctx.heapBytes) {
-        overLimit("heap budget of " + (ctx.heapBytes >> 20) + " MiB exceeded (" + (s.getUsedHeapSize() >> 20) + " MiB in use)");
-      }
-      // ArrayBuffers live outside the JS heap. V8 counts them as external memory, shared regions
-      // and rings handed to this component included; what the component allocated itself has a
-      // budget of its own, as large as its heap budget.
-      long own = s.getExternalMemory() - sharedBytes.get();
-      if (own > ctx.heapBytes) {
-        overLimit("off-heap budget of " + (ctx.heapBytes >> 20) + " MiB exceeded (" + (own >> 20) + " MiB of ArrayBuffers)");
-      }
-    });
+    // Heap and off-heap budgets count what is live after a full GC (MemoryBudget).
+    gcCallback = memory.gcCallback(rt);
     rt.addGCEpilogueCallback(gcCallback);
     rt.setNearHeapLimitCallback((current, initial) -> {
       overLimit("heap reached the engine's limit of " + (current >> 20) + " MiB");
       // Room to unwind; the termination stops the component before it uses it.
       return current + (64L << 20);
     });
+  }
+
+  /** The memory budget's side of this component (the dispatcher's memory operations use it). */
+  MemoryBudget memoryBudget() {
+    return memory;
+  }
+
+  /** Committed bytes of the component's WebAssembly memories, as its prelude counts them. */
+  private long wasmCommitted(V8Runtime rt) throws JavetException {
+    Double d = entry(rt).callDouble((V8Value) null, withOp(IN_MEMORY, new Object[0]));
+    return d == null ? 0 : d.longValue();
   }
 
   private void overLimit(String reason) {

@@ -50,6 +50,12 @@ final class DispatchAdapter {
   static final int OP_SNAPSHOT = 16;
   static final int OP_TIMER_CLEAR = 17;
   static final int OP_WATCH_REGION = 18;
+  /** Growable memory (WebAssembly, resizable ArrayBuffers): {@code MEMORY_*} below, see {@link MemoryBudget}. */
+  static final int OP_MEMORY = 32;
+  /** Returns the component's off-heap budget in bytes; from now on its turn ends measure growable memory. */
+  static final int MEMORY_RESERVE = 1;
+  /** Runs a full GC (at most once per turn), so the prelude's weak references to dead memory clear. */
+  static final int MEMORY_COLLECT = 2;
 
   /** Largest single copy a read-only region read may ask for; bigger reads are split by the caller. */
   static final int MAX_COPY = 64 << 20;
@@ -228,6 +234,18 @@ final class DispatchAdapter {
         // Taken by the host after this turn ends (never inside it); the promise settles then.
         component.services().snapshot(component, cap, path, id);
         return rt.createV8ValueUndefined();
+      }
+      case OP_MEMORY -> {
+        switch (intArg(a, 1, "memory operation")) {
+          case MEMORY_RESERVE -> {
+            return rt.createV8ValueDouble(component.memoryBudget().reserve());
+          }
+          case MEMORY_COLLECT -> {
+            component.memoryBudget().collectForReservation(rt);
+            return rt.createV8ValueUndefined();
+          }
+          default -> throw new ComponentException("type", "unknown memory operation");
+        }
       }
       default -> throw new ComponentException("type", "unknown operation " + op);
     }

@@ -23,6 +23,17 @@ final class Engine {
   /** The per-isolate heap ceiling V8 enforces; component budgets below it are enforced by b8g. */
   static final int MAX_HEAP_MIB = Integer.getInteger("b8g.v8.maxHeapMiB", 2048);
 
+  /**
+   * The largest WebAssembly memory V8 will make, in 64 KiB pages: as large as the heap ceiling.
+   * Without it V8 reserves address space for 4 GiB per memory (16 GiB for memory64), whatever the
+   * memory will use (measured). The prelude keeps each component's memories within its own budget
+   * (components/README.md); this is the backstop behind it, for the whole process.
+   */
+  static final int MAX_WASM_PAGES = MAX_HEAP_MIB * 16;
+
+  /** The process-wide V8 flags b8g sets, as {@link EngineVersion#flags} records them. */
+  static final String FLAGS = "--max-heap-size=" + MAX_HEAP_MIB + " --wasm-max-mem-pages=" + MAX_WASM_PAGES;
+
   static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "b8g-scheduler");
     t.setDaemon(true);
@@ -33,6 +44,7 @@ final class Engine {
 
   static {
     V8RuntimeOptions.V8_FLAGS.setMaxHeapSize(MAX_HEAP_MIB);
+    V8RuntimeOptions.V8_FLAGS.setCustomFlags("--wasm-max-mem-pages=" + MAX_WASM_PAGES);
     BOOT = "(" + resource("/b8g/components/prelude.js") + ")(" + RingScript.source() + ");";
   }
 

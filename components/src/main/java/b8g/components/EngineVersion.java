@@ -17,9 +17,11 @@ public record EngineVersion(String javet, String v8, String flags, int abi) {
   /**
    * The ABI of this build's prelude and blobs. 2: blobs are taken next to the read-only anchor
    * (Engine), so their read-only heap part is V8's own; blobs of ABI 1 may hold a private one and
-   * crash a process that restores them next to another isolate.
+   * crash a process that restores them next to another isolate. 3: the prelude keeps a table of
+   * growable memory and makes resizable ArrayBuffers itself (its memory budget section); a
+   * context of ABI 2 restored here would have neither.
    */
-  public static final int ABI = 2;
+  public static final int ABI = 3;
 
   private static volatile EngineVersion current;
 
@@ -27,7 +29,7 @@ public record EngineVersion(String javet, String v8, String flags, int abi) {
   public static EngineVersion current() {
     EngineVersion v = current;
     if (v == null) {
-      v = new EngineVersion(Engine.javetVersion(), Engine.v8Version(), "--max-heap-size=" + Engine.MAX_HEAP_MIB, ABI);
+      v = new EngineVersion(Engine.javetVersion(), Engine.v8Version(), Engine.FLAGS, ABI);
       current = v;
     }
     return v;
