@@ -20,7 +20,7 @@ class HostTest extends HostFixture {
     write("snoop.js", """
         async function main(env) {
           const found = [];
-          for (const k of Object.getOwnPropertyNames(globalThis)) { const v = globalThis[k]; if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) found.push(k); }
+          for (const k of Object.getOwnPropertyNames(globalThis)) { const v = globalThis[k]; if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && v instanceof SharedArrayBuffer)) found.push(k); }
           let linked = 'no';
           try { env.link('11'.repeat(32)); linked = 'yes'; } catch (e) { linked = e.code; }
           let forged = 'no';
