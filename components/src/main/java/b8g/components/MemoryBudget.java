@@ -219,8 +219,11 @@ final class MemoryBudget {
         mib(live.buffers()), mib(live.wasm()));
   }
 
-  /** Whole MiB when exact, else one decimal, so "64.1 MiB live" never reads as "64 MiB". */
+  /**
+   * Whole MiB when exact, else two decimals rounded up, so what is over a budget never reads as
+   * the budget itself ("16.01 MiB live", not "16.0").
+   */
   private static String mib(long bytes) {
-    return bytes % MIB == 0 ? Long.toString(bytes / MIB) : String.format(Locale.ROOT, "%.1f", bytes / (double) MIB);
+    return bytes % MIB == 0 ? Long.toString(bytes / MIB) : String.format(Locale.ROOT, "%.2f", Math.ceil(bytes * 100.0 / MIB) / 100);
   }
 }
