@@ -286,12 +286,13 @@
 
   // A stream whose operations always succeed at once would never end its turn, and the per-turn
   // CPU limit would stop it for being fast. So channel operations count against one quota per
-  // turn, in units of one per operation plus one per 4 KiB moved (decoding a large text message
-  // costs far more than a small one): once YIELD_EVERY units are spent, a promise-returning call
+  // turn, in units of one per operation plus what its bytes cost: one per 4 KiB of text (encoded
+  // or decoded in JS, about 25 us) and one per 64 KiB of bytes copied (a few us); a view read in
+  // place costs nothing more. Once YIELD_EVERY units are spent, a promise-returning call
   // resolves in a new turn of the loop (soon), and a synchronous one (tryRead, tryWrite,
   // readInPlace) reports "not now" once, so that the ready() the caller awaits next resolves in a
-  // new turn. A turn then moves at most about 16 MiB or 4,096 messages, at the cost of one Java
-  // call; the loops the README teaches never trip the CPU limit by streaming.
+  // new turn. A turn then moves at most 4,096 messages, 16 MiB of text or 256 MiB of bytes, at the
+  // cost of one Java call; the loops the README teaches never trip the CPU limit by streaming.
   const YIELD_EVERY = 4096;
   let immediate = 0;
   // Set when a synchronous operation said "not now" for the quota: the next ready() yields.
@@ -304,7 +305,7 @@
     });
   }
   // Charges the bytes an operation moved (see YIELD_EVERY).
-  function charge(bytes) { immediate += bytes >>> 12; }
+  function charge(bytes, type) { immediate += type === RT_TEXT ? bytes >>> 12 : bytes >>> 16; }
   function soon(v) {
     if (!yieldDue && ++immediate <= YIELD_EVERY) return resolved(v);
     immediate = 0; yieldDue = false;
@@ -431,9 +432,8 @@
       if (t === 0) return null;
       if (t === RT_END) { ended = true; return undefined; }
       if (t === RT_BROKEN) becomeBroken();
-      const bytes = r.bytes;
-      charge(u8len(bytes));
-      return decode(t, bytes);
+      charge(r.length, t);
+      return decode(t, r.bytes);
     }
     function pump() {
       while (waiting.length > 0) {
@@ -463,7 +463,6 @@
         if (t === RT_END) { r.release(); signalWriter(); ended = true; return false; }
         if (t === RT_BROKEN) becomeBroken();
         const view = r.view;
-        charge(u8len(view));
         try { fn(view, t === RT_TEXT ? 'text' : 'bytes'); } finally { r.release(); signalWriter(); }
         return true;
       },
@@ -526,7 +525,7 @@
     }
     function offer(bytes, type) {
       const res = w.offer(bytes, type);
-      charge(u8len(bytes));
+      charge(w.length, type);
       if (res === 2) call(OP_SIGNAL, slot);
       else if (res === RT_BROKEN) throw brokenError(name, true);
       return res !== 0;

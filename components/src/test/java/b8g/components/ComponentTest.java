@@ -206,4 +206,18 @@ class ComponentTest {
     Component syntax = start("syntax", "function main( {");
     assertEquals(Outcome.FAILED, await(syntax).outcome());
   }
+
+  @Test
+  void shouldNotLeakShortTimersThatFireBeforeTheyAreRecorded() throws Exception {
+    // 0 ms timers back to back: one that fired before schedule() returned used to stay counted,
+    // until the component was refused timers ("too many pending timers") with none pending.
+    Component c = start("ticker", """
+        async function main(env) {
+          for (let i = 0; i < 30000; i++) await new Promise(r => setTimeout(r, 0));
+          console.log('ticked');
+        }""");
+    ExitStatus s = await(c);
+    assertTrue(s.success(), s.toString());
+    assertEquals(List.of("ticker:ticked"), log);
+  }
 }

@@ -106,6 +106,8 @@
       this.#headCache = head;
       this.#need = 0;
       this.#maxPayload = capacity / 2 - 8;
+      // Payload bytes of the last record offered (written or not): callers charge work by it.
+      this.length = 0;
     }
 
     get maxPayload() {
@@ -117,6 +119,7 @@
       if (length > this.#maxPayload) {
         throw new RangeErrorCtor('message of ' + length + ' bytes exceeds this channel\'s maximum of ' + this.#maxPayload + ' bytes');
       }
+      this.length = length;
       if (type !== BYTES && type !== TEXT && (type !== END || length !== 0)) {
         throw new RangeErrorCtor('record type ' + type + ' cannot be offered: use 2 (BYTES), 3 (TEXT) or 4 (END, empty)');
       }
@@ -229,6 +232,7 @@
       this.#size = 0;
       this.#peeked = false;
       this.bytes = null;
+      this.length = 0; // payload bytes of the record poll() copied out last
       this.view = null;
       this.wake = false;
     }
@@ -254,6 +258,7 @@
         }
       }
       this.bytes = out;
+      this.length = length;
       this.#consume();
       return this.#type;
     }
