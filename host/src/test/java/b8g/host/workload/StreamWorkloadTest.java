@@ -37,7 +37,11 @@ class StreamWorkloadTest extends HostFixture {
       for (String read : List.of("forAwait", "read", "tryRead", "readInPlace")) {
         for (int size : new int[] {0, 64, 4096, 65536, MAX}) {
           for (boolean text : new boolean[] {false, true}) {
-            all.add(Arguments.of(write, read, size, text));
+            // -Db8g.workload.only=write,forAwait,65536,true runs one combination (to chase a failure).
+            String only = System.getProperty("b8g.workload.only");
+            if (only == null || only.equals(write + "," + read + "," + size + "," + text)) {
+              all.add(Arguments.of(write, read, size, text));
+            }
           }
         }
       }
@@ -150,7 +154,8 @@ class StreamWorkloadTest extends HostFixture {
         grants { component: "reader" host: LOG }
         """.formatted(RING));
     try (Host h = launch(dir.resolve("m.txtpb"))) {
-      finish(h, Duration.ofMinutes(3)).forEach((name, s) -> assertTrue(s.success(), name + ": " + s + " " + log));
+      Map<String, ExitStatus> done = finish(h, Duration.ofMinutes(3));
+      assertTrue(done.values().stream().allMatch(ExitStatus::success), done + " " + log);
     }
     assertEquals(List.of("[reader] read " + n + " bad 0 "), log);
   }
