@@ -219,6 +219,8 @@ public final class Component {
   private final CountDownLatch done = new CountDownLatch(1);
   private final CountDownLatch started = new CountDownLatch(1);
   private volatile V8Runtime runtime;
+  /** Held while another thread stops JS in {@link #runtime}, and while it is taken to be closed. */
+  private final Object isolateLock = new Object();
   /** The thread running the loop (its own, or a pooled worker's), set when the loop starts. */
   private volatile Thread thread;
   private volatile long turnStartedNanos;
@@ -392,12 +394,9 @@ public final class Component {
     if (terminationReason == null) {
       terminationReason = reason;
     }
-    V8Runtime rt = runtime;
-    if (rt != null) {
-      // Also when no turn seems to run: host-driven JS (a snapshot's prepare) must stop too; an
-      // idle isolate only carries the flag into the next entry, which ends the component anyway.
-      rt.terminateExecution();
-    }
+    // Also when no turn seems to run: host-driven JS (a snapshot's prepare) must stop too; an
+    // idle isolate only carries the flag into the next entry, which ends the component anyway.
+    interruptIsolate();
     Paused p = activePause;
     if (p != null) {
       p.close();
@@ -791,12 +790,7 @@ public final class Component {
     // process, so it is not continued from (never seen since the anchor exists).
     String mismatch = Engine.blobMismatch(blob, true);
     if (mismatch != null) {
-      runtime = null;
-      try {
-        old.close();
-      } catch (JavetException | RuntimeException e) {
-        // It cannot go on either way.
-      }
+      closeIsolate(old); // it cannot go on either way
       overLimit("could not continue after a snapshot: " + mismatch);
       throw new ComponentException("snapshot.failed", ctx.name + " could not continue after its snapshot: " + mismatch);
     }
@@ -804,12 +798,8 @@ public final class Component {
     // The spent runtime is closed first: closing it after a runtime was restored from its blob
     // crashed the JVM intermittently (measured here, Javet 5.0.6), closing it before never did.
     Map<String, Capability> held = heldNow();
-    runtime = null;
-    try {
-      old.close();
-    } catch (JavetException | RuntimeException e) {
-      // Its state lives on in the blob; nothing observable depends on closing it cleanly.
-    }
+    closeIsolate(old); // its state lives on in the blob
+
     try {
       V8Runtime next = Engine.newRuntime(true, blob);
       runtime = next;
@@ -1041,11 +1031,7 @@ public final class Component {
         // The isolate may be terminated; closing it below releases everything anyway.
       }
       releaseEntry();
-      try {
-        rt.close();
-      } catch (JavetException | RuntimeException e) {
-        // The isolate is gone either way; nothing the component can observe depends on this.
-      }
+      closeIsolate(rt);
     }
     runtime = null;
     status = end;
@@ -1088,9 +1074,34 @@ public final class Component {
     if (terminationReason == null) {
       terminationReason = reason;
     }
-    V8Runtime rt = runtime;
-    if (rt != null) {
-      rt.terminateExecution();
+    interruptIsolate();
+  }
+
+  /**
+   * Stops the JS running in this component's isolate, from any thread. Under {@link #isolateLock},
+   * so it never reaches an isolate being closed: a host that terminated a component just as it
+   * ended crashed the JVM in {@code terminateExecution} (SIGSEGV, seen in the peer-death soak).
+   */
+  private void interruptIsolate() {
+    synchronized (isolateLock) {
+      V8Runtime rt = runtime;
+      if (rt != null) {
+        rt.terminateExecution();
+      }
+    }
+  }
+
+  /** Takes {@code rt} out of reach of other threads ({@link #interruptIsolate}), then closes it. */
+  private void closeIsolate(V8Runtime rt) {
+    synchronized (isolateLock) {
+      if (runtime == rt) {
+        runtime = null;
+      }
+    }
+    try {
+      rt.close();
+    } catch (JavetException | RuntimeException e) {
+      // The isolate is gone either way; nothing the component can observe depends on this.
     }
   }
 

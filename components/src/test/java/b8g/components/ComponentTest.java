@@ -220,4 +220,19 @@ class ComponentTest {
     assertTrue(s.success(), s.toString());
     assertEquals(List.of("ticker:ticked"), log);
   }
+
+  @Test
+  void shouldSurviveTerminationsRacingAComponentsOwnEnd() throws Exception {
+    // The host may terminate a component at the very moment it ends on its own; stopping JS in an
+    // isolate being closed crashed the JVM (SIGSEGV in terminateExecution). Hammer that window.
+    for (int i = 0; i < 400; i++) {
+      Component c = Component.start(new Component.Context().name("brief" + i)
+          .script("async function main(env) { for (let k = 0; k < " + (i % 7) * 100 + "; k++); }", "brief.js"));
+      while (c.status() == null) {
+        c.terminate("racing its end");
+        Thread.onSpinWait();
+      }
+      assertNotNull(c.awaitExit(Duration.ofSeconds(10)));
+    }
+  }
 }
