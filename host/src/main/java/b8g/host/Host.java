@@ -348,7 +348,12 @@ public final class Host implements AutoCloseable {
     }
     boolean outside = !watchOwners.isEmpty() || !snapshotting.isEmpty()
         || channels.values().stream().anyMatch(Ring::hasJavaEnd);
-    String report = deadlocks.look(live, outside, this::waitsOn);
+    String report;
+    try {
+      report = deadlocks.look(live, outside, this::waitsOn);
+    } catch (RuntimeException e) {
+      return; // a look that failed (memory released under it at close) says nothing; look again
+    }
     if (report == null) {
       return;
     }
