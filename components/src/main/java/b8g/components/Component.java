@@ -242,7 +242,7 @@ public final class Component {
   private Component(Context ctx) {
     this.ctx = ctx;
     this.table = new CapabilityTable(ctx.name);
-    this.memory = new MemoryBudget(ctx.heapBytes, sharedBytes::get, this::overLimit);
+    this.memory = new MemoryBudget(ctx.heapBytes, sharedBytes::get, this::overLimit, this::excuseCpu);
   }
 
   /**
@@ -1106,6 +1106,14 @@ public final class Component {
   }
 
   private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /**
+   * CPU time the platform spent on this component's thread for itself (a memory budget's full GC)
+   * does not count against the turn: its start moves on by that much. Component thread only.
+   */
+  private void excuseCpu(long nanos) {
+    turnCpuStartNanos += nanos;
+  }
 
   /** Marks the start of a turn (or of host-driven JS) for the watchdog: wall clock and thread CPU. */
   private void beginTurn() {

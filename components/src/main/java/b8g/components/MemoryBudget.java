@@ -7,6 +7,7 @@ import com.caoccao.javet.interop.monitoring.V8HeapStatistics;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -40,19 +41,25 @@ final class MemoryBudget {
   static final long CHECK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   /**
-   * A full GC to confirm a reading over the budget runs at most this often, unless the reading is
-   * over twice the budget. A stream of copies makes garbage at gigabytes a second, and V8's own
+   * A full GC to confirm a reading over the budget runs at most this often ({@link
+   * #CONFIRM_FAR_EVERY_NANOS} when the reading is over twice the budget). A stream of copies makes garbage at gigabytes a second, and V8's own
    * GCs collect it; confirming every reading ran 10 to 17 full GCs (2 to 10 ms each) per 50,000
    * copies of 64 KiB. The price: a component may hold up to twice its budget for this long
    * before it is stopped. Property {@code b8g.budget.confirmEveryMs} (for measurements).
    */
   static final long CONFIRM_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("b8g.budget.confirmEveryMs", 100));
 
+  /** Over twice the budget, confirmations may come this often (a fast hoarder is stopped soon). */
+  static final long CONFIRM_FAR_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   private static final long MIB = 1L << 20;
 
   private final long budget;
   private final LongSupplier sharedBytes;
   private final Consumer<String> terminate;
+  /** Told the thread CPU time each full GC of ours took: the component's CPU limit excuses it. */
+  private final LongConsumer excuse;
+  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
   /** Turn ends seen; a statistics sample asked for in an earlier turn says nothing about this one. */
   private int turn;
@@ -81,7 +88,8 @@ final class MemoryBudget {
    *     external memory, but not its own allocation)
    * @param terminate ends the component with the given reason (from inside a turn too)
    */
-  MemoryBudget(long budget, LongSupplier sharedBytes, Consumer<String> terminate) {
+  MemoryBudget(long budget, LongSupplier sharedBytes, Consumer<String> terminate, LongConsumer excuse) {
+    this.excuse = excuse;
     this.budget = budget;
     this.sharedBytes = sharedBytes;
     this.terminate = terminate;
@@ -138,7 +146,7 @@ final class MemoryBudget {
     collecting = true;
     collections++;
     try {
-      rt.lowMemoryNotification();
+      collect(rt);
     } finally {
       collecting = false;
     }
@@ -162,7 +170,7 @@ final class MemoryBudget {
       return;
     }
     collections++;
-    rt.lowMemoryNotification();
+    collect(rt);
     Usage live = measure(rt, wasm);
     if (live != null && over(live)) {
       exceeded(live, u);
@@ -187,7 +195,21 @@ final class MemoryBudget {
     if (collectedForPreludeInTurn != turn) {
       collectedForPreludeInTurn = turn;
       collections++;
+      collect(rt);
+    }
+  }
+
+  /**
+   * A full GC on the component's thread. Its CPU time is the platform's, not the component's: the
+   * turn's CPU limit excuses it (a text stream whose turn ran a few of these was terminated for
+   * "a turn ran longer than 1000 ms").
+   */
+  private void collect(V8Runtime rt) {
+    long cpu = CPU.getCurrentThreadCpuTime();
+    try {
       rt.lowMemoryNotification();
+    } finally {
+      excuse.accept(CPU.getCurrentThreadCpuTime() - cpu);
     }
   }
 
@@ -216,7 +238,7 @@ final class MemoryBudget {
   private boolean dueForConfirmation(Usage u) {
     long now = System.nanoTime();
     boolean far = u.heap() > 2 * budget || u.offHeap() > 2 * budget;
-    if (!far && lastConfirmNanos != 0 && now - lastConfirmNanos < CONFIRM_EVERY_NANOS) {
+    if (lastConfirmNanos != 0 && now - lastConfirmNanos < (far ? CONFIRM_FAR_EVERY_NANOS : CONFIRM_EVERY_NANOS)) {
       return false;
     }
     lastConfirmNanos = now;

@@ -20,22 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ComponentTest {
-  private final List<Region> regions = new ArrayList<>();
-  private final List<Component> components = new ArrayList<>();
-  private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    for (Component c : components) {
-      c.terminate("test over");
-      assertNotNull(c.awaitExit(Duration.ofSeconds(10)), "component did not end");
-    }
-    regions.forEach(Region::close);
-  }
-
-  private final HostServices logging = Fixtures.logging((s, text) -> log.add(s.name() + ":" + text));
-
+class ComponentTest extends ComponentFixture {
   private Component start(String name, String script, EnvEntry... env) {
     Component.Context ctx = new Component.Context().name(name).script(script, name + ".js").services(logging);
     ctx.grant(EnvEntry.of("log", Capability.root(Kind.LOG, null, EnumSet.noneOf(Right.class))));
@@ -45,12 +30,6 @@ class ComponentTest {
     Component c = Component.start(ctx);
     components.add(c);
     return c;
-  }
-
-  private Ring ring(int capacity) {
-    Region r = Region.anonymous("ch", capacity + RingDescriptor.TRAILER_LENGTH);
-    regions.add(r);
-    return Ring.create(r);
   }
 
   private static ExitStatus await(Component c) throws InterruptedException {

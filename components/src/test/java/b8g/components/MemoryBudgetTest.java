@@ -24,35 +24,8 @@ import org.junit.jupiter.api.Test;
  * Memory budgets count what a component keeps, not garbage V8 has not collected yet, and cover
  * every kind of memory a component can make outside the JS heap.
  */
-class MemoryBudgetTest {
+class MemoryBudgetTest extends ComponentFixture {
   private static final Duration LONG = Duration.ofSeconds(120);
-
-  private final List<Region> regions = new ArrayList<>();
-  private final List<Component> components = new ArrayList<>();
-  private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-  private final HostServices logging = Fixtures.logging((s, text) -> log.add(s.name() + ":" + text));
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    for (Component c : components) {
-      c.terminate("test over");
-      assertNotNull(c.awaitExit(Duration.ofSeconds(10)), "component did not end");
-    }
-    regions.forEach(Region::close);
-  }
-
-  private Component start(Component.Context ctx) {
-    ctx.services(logging).grant(EnvEntry.of("log", Capability.root(Kind.LOG, null, EnumSet.noneOf(Right.class))));
-    Component c = Component.start(ctx);
-    components.add(c);
-    return c;
-  }
-
-  private Ring ring(int capacity) {
-    Region r = Region.anonymous("ch", capacity + RingDescriptor.TRAILER_LENGTH);
-    regions.add(r);
-    return Ring.create(r);
-  }
 
   private static ExitStatus await(Component c) throws InterruptedException {
     ExitStatus s = c.awaitExit(LONG);

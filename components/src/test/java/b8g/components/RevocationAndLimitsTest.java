@@ -21,35 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Revoked channel ends, and limits hitting one component while its siblings keep streaming. */
-class RevocationAndLimitsTest {
-  private final List<Region> regions = new ArrayList<>();
-  private final List<Component> components = new ArrayList<>();
-  private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-
-  private final HostServices logging = Fixtures.logging((s, text) -> log.add(s.name() + ":" + text));
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    for (Component c : components) {
-      c.terminate("test over");
-      assertNotNull(c.awaitExit(Duration.ofSeconds(10)), "component did not end");
-    }
-    regions.forEach(Region::close);
-  }
-
-  private Component start(Component.Context ctx) {
-    ctx.services(logging).grant(EnvEntry.of("log", Capability.root(Kind.LOG, null, EnumSet.noneOf(Right.class))));
-    Component c = Component.start(ctx);
-    components.add(c);
-    return c;
-  }
-
-  private Ring ring(int capacity) {
-    Region r = Region.anonymous("ch", capacity + RingDescriptor.TRAILER_LENGTH);
-    regions.add(r);
-    return Ring.create(r);
-  }
-
+class RevocationAndLimitsTest extends ComponentFixture {
   @Test
   void shouldRejectPendingReadAndLaterCallsWhenAChannelEndIsRevoked() throws Exception {
     Ring ring = ring(4096);
