@@ -17,25 +17,12 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Snapshots of live components on real isolates: state, capabilities, channels, regions, refusals. */
-class ComponentSnapshotTest {
+class ComponentSnapshotTest extends ComponentFixture {
   private static final Duration T = Duration.ofSeconds(20);
-  private final List<Region> regions = new ArrayList<>();
-  private final List<Component> components = new ArrayList<>();
-  private final List<String> log = Collections.synchronizedList(new ArrayList<>());
   private volatile java.util.function.Consumer<Component> onLog = c -> {};
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    for (Component c : components) {
-      c.terminate("test over");
-      assertNotNull(c.awaitExit(Duration.ofSeconds(10)), "component did not end");
-    }
-    regions.forEach(Region::close);
-  }
 
   private final HostServices services = Fixtures.logging((s, text) -> { log.add(s.name() + ":" + text); onLog.accept(s); });
 
@@ -50,7 +37,7 @@ class ComponentSnapshotTest {
     return ctx;
   }
 
-  private Component start(Component.Context ctx) {
+  private Component launch(Component.Context ctx) {
     Component c = Component.start(ctx);
     components.add(c);
     return c;
@@ -108,7 +95,7 @@ class ComponentSnapshotTest {
   void shouldRoundTripHeapStateAndCapturedStubsIntoANewComponent() throws Exception {
     Ring ring = ring("in");
     RingWriter w = ring.writer();
-    Component a = start(context("state", EnvEntry.of("in", reader(ring).derive())).script(STATE, "state.js"));
+    Component a = launch(context("state", EnvEntry.of("in", reader(ring).derive())).script(STATE, "state.js"));
     awaitLog("state:start 1 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 11 undefined");
     send(w, "a");
     awaitLog("state:a 2 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 12 undefined");
@@ -117,7 +104,7 @@ class ComponentSnapshotTest {
     a.terminate("replaced by its restored copy");
     assertNotNull(a.awaitExit(T));
 
-    Component b = start(context("state", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
+    Component b = launch(context("state", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
     assertTrue(b.awaitStarted(T));
     send(w, "b");
     awaitLog("state:b 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined");
@@ -135,7 +122,7 @@ class ComponentSnapshotTest {
       rings.add(ring);
       String script = "const mine = 'lineage" + i + "'; function f" + i + "() { return mine + ':' + " + i + "; }\n"
           + "async function main(env) { for await (const c of env.in) console.log(c, f" + i + "()); }";
-      originals.add(start(context("c" + i, EnvEntry.of("in", reader(ring).derive())).script(script, "c" + i + ".js")));
+      originals.add(launch(context("c" + i, EnvEntry.of("in", reader(ring).derive())).script(script, "c" + i + ".js")));
     }
     List<ComponentSnapshot> snaps = new ArrayList<>();
     for (int round = 0; round < 3; round++) {
@@ -149,7 +136,7 @@ class ComponentSnapshotTest {
     for (int i = 0; i < 3; i++) {
       Ring copy = Ring.attach(copyOf(rings.get(i).region()));
       rings.add(copy);
-      restored.add(start(context("r" + i, EnvEntry.of("in", reader(copy).derive())).restore(snaps.get(i).blob(), snaps.get(i).held().keySet())));
+      restored.add(launch(context("r" + i, EnvEntry.of("in", reader(copy).derive())).restore(snaps.get(i).blob(), snaps.get(i).held().keySet())));
     }
     for (int i = 0; i < 3; i++) {
       assertTrue(restored.get(i).awaitStarted(T));
@@ -169,7 +156,7 @@ class ComponentSnapshotTest {
   void shouldGoOnAfterSnapshotAndSnapshotTwiceInARow() throws Exception {
     Ring ring = ring("in");
     RingWriter w = ring.writer();
-    Component a = start(context("state", EnvEntry.of("in", reader(ring).derive())).script(STATE, "state.js"));
+    Component a = launch(context("state", EnvEntry.of("in", reader(ring).derive())).script(STATE, "state.js"));
     assertTrue(a.awaitStarted(T));
     ComponentSnapshot first = a.snapshot(T);
     send(w, "one");
@@ -187,7 +174,7 @@ class ComponentSnapshotTest {
   void shouldDeliverUnreadMessagesExactlyOnceAfterRestore() throws Exception {
     Ring ring = ring("in");
     RingWriter w = ring.writer();
-    Component a = start(context("state", EnvEntry.of("in", reader(ring).derive())).script(STATE, "state.js"));
+    Component a = launch(context("state", EnvEntry.of("in", reader(ring).derive())).script(STATE, "state.js"));
     assertTrue(a.awaitStarted(T));
     Region saved;
     ComponentSnapshot snap;
@@ -202,7 +189,7 @@ class ComponentSnapshotTest {
     assertNotNull(a.awaitExit(T));
     log.clear();
     Ring restored = Ring.attach(saved);
-    Component b = start(context("state", EnvEntry.of("in", reader(restored).derive())).restore(snap.blob(), snap.held().keySet()));
+    Component b = launch(context("state", EnvEntry.of("in", reader(restored).derive())).restore(snap.blob(), snap.held().keySet()));
     assertTrue(b.awaitStarted(T));
     awaitLog("state:y 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined");
     send(restored.writer(), "z");
@@ -229,7 +216,7 @@ class ComponentSnapshotTest {
             console.log(cmd, u8[0], u8[1], u8[2], ro.read(0, 3).join(','), ro.rights.join('+'));
           }
         }""";
-    Component a = start(context("r", EnvEntry.of("data", rw.derive()), EnvEntry.of("in", reader(ring).derive())).script(script, "r.js"));
+    Component a = launch(context("r", EnvEntry.of("data", rw.derive()), EnvEntry.of("in", reader(ring).derive())).script(script, "r.js"));
     assertTrue(a.awaitStarted(T));
     Region saved;
     ComponentSnapshot snap;
@@ -244,7 +231,7 @@ class ComponentSnapshotTest {
     saved.byteBuffer().put(2, (byte) 44); // another holder writes after the restore
     Ring restoredRing = Ring.attach(copyOf(ring.region()));
     Capability savedRw = Capability.root(Kind.REGION, saved, EnumSet.of(Right.READ, Right.WRITE));
-    Component b = start(context("r", EnvEntry.of("data", savedRw.derive()), EnvEntry.of("in", reader(restoredRing).derive()))
+    Component b = launch(context("r", EnvEntry.of("data", savedRw.derive()), EnvEntry.of("in", reader(restoredRing).derive()))
         .restore(snap.blob(), snap.held().keySet()));
     assertTrue(b.awaitStarted(T));
     send(restoredRing.writer(), "write");
@@ -265,13 +252,13 @@ class ComponentSnapshotTest {
             console.log(cmd, r);
           }
         }""";
-    Component a = start(context("g", EnvEntry.of("data", Capability.root(Kind.REGION, region, EnumSet.of(Right.READ, Right.WRITE)).derive()),
+    Component a = launch(context("g", EnvEntry.of("data", Capability.root(Kind.REGION, region, EnumSet.of(Right.READ, Right.WRITE)).derive()),
         EnvEntry.of("in", reader(ring).derive())).script(script, "g.js"));
     assertTrue(a.awaitStarted(T));
     ComponentSnapshot snap = a.snapshot(T);
     a.terminate("replaced");
     assertNotNull(a.awaitExit(T));
-    Component b = start(context("g", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
+    Component b = launch(context("g", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
     assertTrue(b.awaitStarted(T));
     send(ring.writer(), "now");
     awaitLog("g:now CapabilityError:capability.revoked");
@@ -279,7 +266,7 @@ class ComponentSnapshotTest {
 
   @Test
   void shouldRefuseAComponentStartedWithoutSnapshots() throws Exception {
-    Component c = start(context("plain").snapshottable(false).script("async function main(env) { await new Promise(() => {}); }", "p.js"));
+    Component c = launch(context("plain").snapshottable(false).script("async function main(env) { await new Promise(() => {}); }", "p.js"));
     assertTrue(c.awaitStarted(T));
     ComponentException e = assertThrows(ComponentException.class, () -> c.snapshot(T));
     assertEquals("snapshot.disabled", e.code());
@@ -294,7 +281,7 @@ class ComponentSnapshotTest {
         const fr = new FinalizationRegistry(() => {});
         (function () { fr.register({}, 1); })();
         async function main(env) { for await (const cmd of env.in) console.log('still', cmd); }""";
-    Component c = start(context("fr", EnvEntry.of("in", reader(ring).derive())).script(script, "fr.js"));
+    Component c = launch(context("fr", EnvEntry.of("in", reader(ring).derive())).script(script, "fr.js"));
     assertTrue(c.awaitStarted(T));
     ComponentException e = assertThrows(ComponentException.class, () -> c.snapshot(T));
     assertEquals("snapshot.unsupported", e.code());
@@ -311,7 +298,7 @@ class ComponentSnapshotTest {
           console.log('import', r, typeof WebAssembly, typeof SharedArrayBuffer);
           await new Promise(() => {});
         }""";
-    Component c = start(context("mod").script(script, "mod.js"));
+    Component c = launch(context("mod").script(script, "mod.js"));
     awaitLog("mod:import refused undefined undefined");
     assertTrue(c.snapshot(T).blob().length > 0);
   }
@@ -326,7 +313,7 @@ class ComponentSnapshotTest {
         errors.add(e.code() + " " + e.getMessage());
       }
     };
-    Component c = start(context("self").script("async function main(env) { console.log('x'); await new Promise(() => {}); }", "s.js"));
+    Component c = launch(context("self").script("async function main(env) { console.log('x'); await new Promise(() => {}); }", "s.js"));
     awaitLog("self:x");
     for (int i = 0; i < 1000 && errors.isEmpty(); i++) {
       Thread.sleep(5);
@@ -339,7 +326,7 @@ class ComponentSnapshotTest {
 
   @Test
   void shouldRefuseWhenNoTurnBoundaryComes() throws Exception {
-    Component c = start(context("busy").cpuMillisPerTurn(3000).script(
+    Component c = launch(context("busy").cpuMillisPerTurn(3000).script(
         "async function main(env) { console.log('in'); const t = Date.now(); while (Date.now() - t < 1500) {} }", "b.js"));
     awaitLog("busy:in");
     ComponentException e = assertThrows(ComponentException.class, () -> c.pause(Duration.ofMillis(200)));
@@ -353,7 +340,7 @@ class ComponentSnapshotTest {
     Ring ring = ring("in");
     RingWriter w = ring.writer();
     String script = "async function main(env) { for await (const m of env.in) console.log(m, env.peer_secret.slice(0, 6)); }";
-    Component a = start(context("keeper", EnvEntry.of("in", reader(ring).derive()), EnvEntry.value("peer_secret", secret)).script(script, "keeper.js"));
+    Component a = launch(context("keeper", EnvEntry.of("in", reader(ring).derive()), EnvEntry.value("peer_secret", secret)).script(script, "keeper.js"));
     assertTrue(a.awaitStarted(T));
     ComponentSnapshot snap = a.snapshot(T);
     String blob = new String(snap.blob(), java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -362,7 +349,7 @@ class ComponentSnapshotTest {
     awaitLog("keeper:after-snapshot 5ec7e7");
     a.terminate("replaced");
     assertNotNull(a.awaitExit(T));
-    Component b = start(context("keeper", EnvEntry.of("in", reader(ring).derive()), EnvEntry.value("peer_secret", fresh))
+    Component b = launch(context("keeper", EnvEntry.of("in", reader(ring).derive()), EnvEntry.value("peer_secret", fresh))
         .restore(snap.blob(), snap.held().keySet()));
     assertTrue(b.awaitStarted(T));
     send(w, "restored");
