@@ -92,8 +92,8 @@ public final class Component {
     private String name;
     private String script;
     private String scriptName;
-    private long heapBytes = 64L << 20;
-    private long cpuMillisPerTurn = 1000;
+    private long heapBytes = Limits.DEFAULT.heapBytes();
+    private long cpuMillisPerTurn = Limits.DEFAULT.cpuMillisPerTurn();
     private final List<EnvEntry> env = new ArrayList<>();
     private HostServices services = HostServices.NONE;
     private Listener listener = (c, s) -> {};
@@ -110,6 +110,13 @@ public final class Component {
     public Context script(String source, String nameForErrors) {
       script = source;
       scriptName = nameForErrors;
+      return this;
+    }
+
+    /** Both limits at once (defaults: {@link Limits#DEFAULT}). */
+    public Context limits(Limits v) {
+      heapBytes = v.heapBytes();
+      cpuMillisPerTurn = v.cpuMillisPerTurn();
       return this;
     }
 
@@ -176,8 +183,10 @@ public final class Component {
       if (scriptName == null) {
         scriptName = name + ".js";
       }
-      if (heapBytes < (1L << 20) || cpuMillisPerTurn < 1) {
-        throw new ComponentException("component.config", "component " + name + ": heap budget must be at least 1 MiB and the CPU limit at least 1 ms");
+      try {
+        new Limits(heapBytes, cpuMillisPerTurn);
+      } catch (ComponentException e) {
+        throw new ComponentException("component.config", "component " + name + ": " + e.getMessage());
       }
       Set<String> seen = new java.util.HashSet<>();
       for (EnvEntry e : env) {
