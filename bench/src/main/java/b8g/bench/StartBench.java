@@ -4,8 +4,6 @@ import b8g.components.Component;
 import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,9 +94,9 @@ final class StartBench {
     return Stats.of(ms);
   }
 
-  /** The platform's boot script, built as b8g.components.Engine builds it. */
-  static String platformBootScript() throws IOException {
-    return "(" + classpath("/b8g/components/prelude.js") + ")(" + classpath("/b8g/memory/ring.js") + ");";
+  /** The platform's boot script, exactly as every component's isolate evaluates it. */
+  static String platformBootScript() {
+    return b8g.components.BootScript.text();
   }
 
   /** Milliseconds to start a platform thread that creates and closes a runtime, joined. */
@@ -196,14 +194,5 @@ final class StartBench {
       xs[i] = Double.parseDouble(parts[i]);
     }
     return Stats.of(xs);
-  }
-
-  private static String classpath(String name) throws IOException {
-    try (InputStream in = Component.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IOException("missing resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 }

@@ -1,5 +1,7 @@
 package b8g.components;
 
+import static b8g.components.Protocol.*;
+
 import b8g.capabilities.Capability;
 import b8g.capabilities.CapabilityTable;
 import b8g.capabilities.Right;
@@ -197,24 +199,6 @@ public final class Component {
       return this;
     }
   }
-
-  // Host -> JS operation codes, shared with prelude.js.
-  static final int IN_ATTACH = 1;
-  static final int IN_DETACH = 2;
-  static final int IN_START = 3;
-  static final int IN_WAKE = 4;
-  static final int IN_REVOKE = 5;
-  static final int IN_TIMER = 6;
-  static final int IN_WATCH_EVENT = 7;
-  static final int IN_CHILD_EXIT = 8;
-  static final int IN_PREPARE = 10;
-  static final int IN_RESTORE_BEGIN = 11;
-  static final int IN_REBIND = 12;
-  static final int IN_RESUMED = 13;
-  static final int IN_SNAPSHOT_DONE = 14;
-  static final int IN_VALUES = 15;
-  /** Asks the prelude for the committed bytes of its WebAssembly memories (see {@link MemoryBudget}). */
-  static final int IN_MEMORY = 32;
 
   private static final Set<Component> LIVE = ConcurrentHashMap.newKeySet();
   static {
@@ -422,17 +406,17 @@ public final class Component {
 
   /** Wakes a pending channel operation on {@code slot} (another thread's signal). */
   public void wake(int slot) {
-    post(rt -> enter(rt, IN_WAKE, slot));
+    post(rt -> enter(rt, TO_GUEST_WAKE, slot));
   }
 
   /** Delivers a watch event to the callback registered under {@code watchId}. */
   public void deliverWatchEvent(long watchId, String kind, String path) {
-    post(rt -> enter(rt, IN_WATCH_EVENT, (double) watchId, kind, path));
+    post(rt -> enter(rt, TO_GUEST_WATCH_EVENT, (double) watchId, kind, path));
   }
 
   /** Tells the component that a child it started has ended. */
   public void deliverChildExit(long childId, ExitStatus s) {
-    post(rt -> enter(rt, IN_CHILD_EXIT, (double) childId, s.code(), s.reason()));
+    post(rt -> enter(rt, TO_GUEST_CHILD_EXIT, (double) childId, s.code(), s.reason()));
   }
 
   /**
@@ -446,7 +430,7 @@ public final class Component {
       case CHANNEL_WRITER -> cap.target(Ring.class).onWritable(() -> wake(slot));
       default -> { }
     }
-    cap.onRevoke(() -> post(rt -> enter(rt, IN_REVOKE, slot)));
+    cap.onRevoke(() -> post(rt -> enter(rt, TO_GUEST_REVOKE, slot)));
     return slot;
   }
 
@@ -465,7 +449,7 @@ public final class Component {
    * Installs capabilities and describes them for the prelude: one string of length-prefixed fields
    * (name, kind, slot, rights, size, value) per entry. A string, not a V8 object: building an
    * object from Java would run any setter user code put on {@code Object.prototype}. Shared
-   * memory is handed over separately, by slot ({@code OP_BUFFER}), as a return value.
+   * memory is handed over separately, by slot ({@code TO_HOST_BUFFER}), as a return value.
    */
   String installAll(Map<String, Capability> caps, String prefix) {
     StringBuilder b = new StringBuilder();
@@ -553,7 +537,7 @@ public final class Component {
       dueTimers.incrementAndGet();
       post(rt -> {
         dueTimers.decrementAndGet();
-        enter(rt, IN_TIMER, id);
+        enter(rt, TO_GUEST_TIMER, id);
       });
       return;
     }
@@ -564,7 +548,7 @@ public final class Component {
         synchronized (timers) {
           timers.remove(id);
         }
-        post(rt -> enter(rt, IN_TIMER, id));
+        post(rt -> enter(rt, TO_GUEST_TIMER, id));
       }, millis, TimeUnit.MILLISECONDS));
     }
   }
@@ -757,7 +741,7 @@ public final class Component {
     old.removeGCEpilogueCallback(gcCallback);
     String why;
     try {
-      why = enterString(old, IN_PREPARE);
+      why = enterString(old, TO_GUEST_PREPARE);
     } catch (JavetException | RuntimeException e) {
       old.addGCEpilogueCallback(gcCallback);
       throw e;
@@ -769,8 +753,8 @@ public final class Component {
       throw new ComponentException("snapshot.unsupported", "cannot snapshot " + ctx.name + ": " + why);
     }
     // Detach: no Java callback, no Java-held reference may be alive for V8's snapshot creator.
-    // (IN_PREPARE put the entry point back on the global, so the restored runtime can bind it.)
-    enter(old, IN_DETACH);
+    // (TO_GUEST_PREPARE put the entry point back on the global, so the restored runtime can bind it.)
+    enter(old, TO_GUEST_DETACH);
     releaseEntry();
     old.removeCallbackContext(callback.getHandle());
     callback = null;
@@ -831,7 +815,7 @@ public final class Component {
   private void rebindAll(V8Runtime rt) throws JavetException {
     buffersGiven.clear();
     sharedBytes.set(0);
-    enter(rt, IN_RESTORE_BEGIN);
+    enter(rt, TO_GUEST_RESTORE_BEGIN);
     List<Capability> slots = table.snapshot();
     for (Map.Entry<Integer, String> e : new java.util.TreeMap<>(slotNames).entrySet()) {
       int slot = e.getKey();
@@ -839,11 +823,11 @@ public final class Component {
       if (cap != null && !cap.revoked()) {
         StringBuilder d = new StringBuilder();
         describe(d, e.getValue(), slot, cap);
-        enter(rt, IN_REBIND, d.toString(), true);
+        enter(rt, TO_GUEST_REBIND, d.toString(), true);
       }
     }
-    enter(rt, IN_VALUES, values());
-    enter(rt, IN_RESUMED, false);
+    enter(rt, TO_GUEST_VALUES, values());
+    enter(rt, TO_GUEST_RESUMED, false);
   }
 
   /** The plain-value grants (link secrets), described for the prelude's value table. */
@@ -874,7 +858,7 @@ public final class Component {
   private void restoreTurn(V8Runtime rt) throws JavetException {
     buffersGiven.clear();
     sharedBytes.set(0);
-    enter(rt, IN_RESTORE_BEGIN);
+    enter(rt, TO_GUEST_RESTORE_BEGIN);
     Map<String, Capability> granted = new LinkedHashMap<>();
     for (EnvEntry e : ctx.env) {
       if (e.capability() != null) {
@@ -895,15 +879,15 @@ public final class Component {
       }
     }
     // Values granted now (a restored context gets the secrets of this host, not the image's).
-    enter(rt, IN_VALUES, values());
-    enter(rt, IN_RESUMED, true);
+    enter(rt, TO_GUEST_VALUES, values());
+    enter(rt, TO_GUEST_RESUMED, true);
   }
 
   private void rebind(V8Runtime rt, String name, Capability cap) throws JavetException {
     int slot = install(cap);
     StringBuilder d = new StringBuilder();
     describe(d, name, slot, cap);
-    boolean bound = enterBoolean(rt, IN_REBIND, d.toString(), false);
+    boolean bound = enterBoolean(rt, TO_GUEST_REBIND, d.toString(), false);
     if (bound) {
       // Known by name again, so a snapshot of the restored component re-binds it (rebindAll) and
       // lists it in the image (heldNow); without this a restored one lost every stub to it.
@@ -917,7 +901,7 @@ public final class Component {
 
   /** Tells the component how its snapshot request {@code id} ended ({@code error} empty: written). */
   public void snapshotDone(long id, String error) {
-    post(rt -> enter(rt, IN_SNAPSHOT_DONE, (double) id, error == null ? "" : error));
+    post(rt -> enter(rt, TO_GUEST_SNAPSHOT_DONE, (double) id, error == null ? "" : error));
   }
 
   // ---- the loop -------------------------------------------------------------------------------
@@ -964,7 +948,7 @@ public final class Component {
         for (EnvEntry v : values) {
           describe(descs, v.name(), "value", -1, 0, 0, v.value());
         }
-        enter(r, IN_START, descs.toString());
+        enter(r, TO_GUEST_START, descs.toString());
       });
       started.countDown();
       while (end == null) {
@@ -1033,7 +1017,7 @@ public final class Component {
       try {
         if (callback != null && !rt.isDead()) {
           // Release the dispatcher's callback context explicitly so none is left for V8's GC.
-          enter(rt, IN_DETACH);
+          enter(rt, TO_GUEST_DETACH);
           rt.removeCallbackContext(callback.getHandle());
         }
       } catch (JavetException | RuntimeException e) {
@@ -1075,7 +1059,7 @@ public final class Component {
 
   /** Committed bytes of the component's WebAssembly memories, as its prelude counts them. */
   private long wasmCommitted(V8Runtime rt) throws JavetException {
-    Double d = entry(rt).callDouble((V8Value) null, withOp(IN_MEMORY, new Object[0]));
+    Double d = entry(rt).callDouble((V8Value) null, withOp(TO_GUEST_MEMORY, new Object[0]));
     return d == null ? 0 : d.longValue();
   }
 
@@ -1160,7 +1144,7 @@ public final class Component {
     callback = new JavetCallbackContext("b8g", JavetCallbackType.DirectCallNoThisAndResult,
         (IJavetDirectCallable.NoThisAndResult<Exception>) dispatcher::dispatch);
     try (V8ValueFunction f = rt.createV8ValueFunction(callback)) {
-      enter(rt, IN_ATTACH, f);
+      enter(rt, TO_GUEST_ATTACH, f);
     }
   }
 

@@ -1,5 +1,7 @@
 package b8g.components;
 
+import static b8g.components.Protocol.*;
+
 import b8g.capabilities.Capability;
 import b8g.capabilities.Capability.Kind;
 import b8g.capabilities.CapabilityTable;
@@ -32,31 +34,6 @@ import java.util.Map;
  * <p>Not on the hot path: channels call in only to wake a waiting peer.
  */
 final class DispatchAdapter {
-  // JS -> host operation codes, shared with prelude.js.
-  static final int OP_SIGNAL = 1;
-  static final int OP_LOG = 2;
-  static final int OP_EXIT = 3;
-  static final int OP_REGION_READ = 4;
-  static final int OP_REGION_WRITE = 5;
-  static final int OP_ATTENUATE = 6;
-  static final int OP_RUN = 7;
-  static final int OP_CHILD_TERMINATE = 8;
-  static final int OP_WATCH_PATH = 9;
-  static final int OP_UNWATCH = 10;
-  static final int OP_EXPORT = 11;
-  static final int OP_LINK = 12;
-  static final int OP_TIMER = 13;
-  static final int OP_BUFFER = 14;
-  static final int OP_SNAPSHOT = 16;
-  static final int OP_TIMER_CLEAR = 17;
-  static final int OP_WATCH_REGION = 18;
-  /** Growable memory (WebAssembly, resizable ArrayBuffers): {@code MEMORY_*} below, see {@link MemoryBudget}. */
-  static final int OP_MEMORY = 32;
-  /** Returns the component's off-heap budget in bytes; from now on its turn ends measure growable memory. */
-  static final int MEMORY_RESERVE = 1;
-  /** Runs a full GC (at most once per turn), so the prelude's weak references to dead memory clear. */
-  static final int MEMORY_COLLECT = 2;
-
   /** Largest single copy a read-only region read may ask for; bigger reads are split by the caller. */
   static final int MAX_COPY = 64 << 20;
   static final int MAX_TEXT = 64 << 10;
@@ -85,7 +62,7 @@ final class DispatchAdapter {
   private V8Value apply(V8Value[] a) throws JavetException {
     int op = intArg(a, 0, "operation");
     switch (op) {
-      case OP_SIGNAL -> {
+      case TO_HOST_SIGNAL -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
         Ring ch = cap.target(Ring.class);
         if (cap.kind() == Kind.CHANNEL_READER) {
@@ -95,7 +72,7 @@ final class DispatchAdapter {
         }
         return rt.createV8ValueUndefined();
       }
-      case OP_LOG -> {
+      case TO_HOST_LOG -> {
         table.require(intArg(a, 1, "slot"), null, Kind.LOG);
         String level = stringArg(a, 2, "level", 16);
         String text = stringArg(a, 3, "text", Integer.MAX_VALUE);
@@ -105,11 +82,11 @@ final class DispatchAdapter {
         component.services().log(component, level, text);
         return rt.createV8ValueUndefined();
       }
-      case OP_EXIT -> {
+      case TO_HOST_EXIT -> {
         component.requestExit(intArg(a, 1, "code"), stringArg(a, 2, "message", Integer.MAX_VALUE));
         return rt.createV8ValueUndefined();
       }
-      case OP_REGION_READ -> {
+      case TO_HOST_REGION_READ -> {
         Capability cap = table.require(intArg(a, 1, "slot"), Right.READ, Kind.REGION);
         Region region = cap.target(Region.class);
         int offset = intArg(a, 2, "offset");
@@ -123,7 +100,7 @@ final class DispatchAdapter {
         ab.fromBytes(copy);
         return ab;
       }
-      case OP_REGION_WRITE -> {
+      case TO_HOST_REGION_WRITE -> {
         Capability cap = table.require(intArg(a, 1, "slot"), Right.WRITE, Kind.REGION);
         Region region = cap.target(Region.class);
         int offset = intArg(a, 2, "offset");
@@ -137,7 +114,7 @@ final class DispatchAdapter {
         view.put(bytes);
         return rt.createV8ValueUndefined();
       }
-      case OP_ATTENUATE -> {
+      case TO_HOST_ATTENUATE -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.REGION);
         int mask = intArg(a, 2, "rights");
         Capability narrower = cap.attenuate(Right.fromMask(mask));
@@ -145,7 +122,7 @@ final class DispatchAdapter {
         String parent = component.slotName(intArg(a, 1, "slot"));
         return rt.createV8ValueString(component.installAll(Map.of((parent == null ? "region" : parent) + "#" + mask, narrower), ""));
       }
-      case OP_RUN -> {
+      case TO_HOST_RUN -> {
         Capability run = table.require(intArg(a, 1, "slot"), null, Kind.RUN);
         String script = stringArg(a, 2, "script", 4096);
         String names = stringArg(a, 3, "grant names", MAX_TEXT);
@@ -171,29 +148,29 @@ final class DispatchAdapter {
         }
         return rt.createV8ValueDouble(id);
       }
-      case OP_CHILD_TERMINATE -> {
+      case TO_HOST_CHILD_TERMINATE -> {
         table.require(intArg(a, 1, "slot"), null, Kind.RUN);
         component.services().terminateChild(component, longArg(a, 2, "child id"));
         return rt.createV8ValueUndefined();
       }
-      case OP_WATCH_PATH -> {
+      case TO_HOST_WATCH_PATH -> {
         Capability watch = table.require(intArg(a, 1, "slot"), null, Kind.WATCH);
         long id = component.services().watchPath(component, watch, stringArg(a, 2, "path", 4096));
         return rt.createV8ValueDouble(id);
       }
-      case OP_WATCH_REGION -> {
+      case TO_HOST_WATCH_REGION -> {
         Capability watch = table.require(intArg(a, 1, "slot"), null, Kind.WATCH);
         // Seeing when a region changes is reading it: the region capability needs READ.
         Capability region = table.require(intArg(a, 2, "region"), Right.READ, Kind.REGION);
         long id = component.services().watchRegion(component, watch, region);
         return rt.createV8ValueDouble(id);
       }
-      case OP_UNWATCH -> {
+      case TO_HOST_UNWATCH -> {
         table.require(intArg(a, 1, "slot"), null, Kind.WATCH);
         component.services().unwatch(component, longArg(a, 2, "watch id"));
         return rt.createV8ValueUndefined();
       }
-      case OP_EXPORT -> {
+      case TO_HOST_EXPORT -> {
         String name = stringArg(a, 1, "name", 256);
         int slot = intArg(a, 2, "slot");
         Capability cap = table.require(slot, null);
@@ -204,12 +181,12 @@ final class DispatchAdapter {
         }
         return rt.createV8ValueUndefined();
       }
-      case OP_LINK -> {
+      case TO_HOST_LINK -> {
         String secret = stringArg(a, 1, "secret", 256);
         Map<String, Capability> caps = component.services().link(component, secret);
         return rt.createV8ValueString(component.installAll(caps, "link:"));
       }
-      case OP_TIMER -> {
+      case TO_HOST_TIMER -> {
         int id = intArg(a, 1, "timer id");
         int ms = intArg(a, 2, "delay");
         if (ms < 0) {
@@ -218,16 +195,16 @@ final class DispatchAdapter {
         component.scheduleTimer(id, ms);
         return rt.createV8ValueUndefined();
       }
-      case OP_TIMER_CLEAR -> {
+      case TO_HOST_TIMER_CLEAR -> {
         component.clearTimer(intArg(a, 1, "timer id"));
         return rt.createV8ValueUndefined();
       }
-      case OP_BUFFER -> {
+      case TO_HOST_BUFFER -> {
         int slot = intArg(a, 1, "slot");
         Capability cap = table.require(slot, null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
         return component.buffer(rt, slot, cap);
       }
-      case OP_SNAPSHOT -> {
+      case TO_HOST_SNAPSHOT -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.SNAPSHOT);
         long id = longArg(a, 2, "request id");
         String path = stringArg(a, 3, "path", 4096);
@@ -235,7 +212,7 @@ final class DispatchAdapter {
         component.services().snapshot(component, cap, path, id);
         return rt.createV8ValueUndefined();
       }
-      case OP_MEMORY -> {
+      case TO_HOST_MEMORY -> {
         switch (intArg(a, 1, "memory operation")) {
           case MEMORY_RESERVE -> {
             return rt.createV8ValueDouble(component.memoryBudget().reserve());
@@ -325,7 +302,7 @@ final class DispatchAdapter {
   }
 
   private V8Value error(String code, String message) throws JavetException {
-    return rt.createV8ValueString("\0" + code + "\0" + (message == null ? code : message));
+    return rt.createV8ValueString(Protocol.error(code, message));
   }
 
   private static int intArg(V8Value[] a, int i, String what) {

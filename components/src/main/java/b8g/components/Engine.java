@@ -40,12 +40,27 @@ final class Engine {
     return t;
   });
 
+  /** Where the prelude's files are, on the class path. */
+  static final String PRELUDE_DIR = "/b8g/components/prelude/";
+
+  /**
+   * The prelude's files, each of one role, in the order they are joined into the boot script
+   * (primordials first: the others use what it captures; the entry point last).
+   */
+  static final java.util.List<String> PRELUDE = java.util.List.of(
+      "primordials.js", "host-calls.js", "text.js", "console.js", "timers.js", "records.js", "region.js",
+      "channel.js", "host-stubs.js", "snapshot.js", "env.js", "memory.js", "entry.js");
+
   private static final String BOOT;
 
   static {
     V8RuntimeOptions.V8_FLAGS.setMaxHeapSize(MAX_HEAP_MIB);
     V8RuntimeOptions.V8_FLAGS.setCustomFlags("--wasm-max-mem-pages=" + MAX_WASM_PAGES);
-    BOOT = "(" + resource("/b8g/components/prelude.js") + ")(" + RingScript.source() + ");";
+    StringBuilder boot = new StringBuilder("(function (ring) {\n'use strict';\n").append(Protocol.jsDeclarations());
+    for (String file : PRELUDE) {
+      boot.append(resource(PRELUDE_DIR + file)).append('\n');
+    }
+    BOOT = boot.append("})(").append(RingScript.source()).append(");").toString();
   }
 
   private Engine() {}
@@ -231,7 +246,7 @@ final class Engine {
     return com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION;
   }
 
-  /** Prelude plus ring, as one classic script. */
+  /** The protocol, the prelude's files and ring.js, as one classic script. */
   static String bootScript() {
     return BOOT;
   }
@@ -265,7 +280,7 @@ final class Engine {
     return ReadOnlyAnchor.RUNTIME.getVersion();
   }
 
-  private static String resource(String name) {
+  static String resource(String name) {
     try (InputStream in = Engine.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + name + " (is the build complete?)");

@@ -1,0 +1,200 @@
+package b8g.components;
+
+import b8g.capabilities.Right;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one definition of the protocol between the host and the prelude in a component's isolate.
+ * Java reads these constants; the prelude reads the same values as {@code const} declarations
+ * that {@link #jsDeclarations()} writes from this class into the boot script, ahead of the
+ * prelude's own files. So a code exists once, here, and ProtocolTest fails when the prelude uses
+ * a name this class lacks, declares one itself, or leaves one unused.
+ *
+ * <p>Two directions, each with its own codes:
+ * <ul>
+ *   <li>{@code TO_HOST_*}: the first argument of the one native function a component can call
+ *       (the dispatcher, {@link DispatchAdapter}), from the prelude's {@code call(op, ...)};
+ *   <li>{@code TO_GUEST_*}: the first argument of the prelude's entry point, which only the host
+ *       holds ({@link GuestEntry}).
+ * </ul>
+ *
+ * <p>What travels besides numbers and strings:
+ * <ul>
+ *   <li><b>Errors</b> from the dispatcher: a string {@link #ERROR_MARK}{@code code}{@link
+ *       #ERROR_MARK}{@code message}; the prelude turns {@code type} into a {@code TypeError},
+ *       {@code range} and {@code channel.too_large} into a {@code RangeError}, every other code
+ *       into a {@code CapabilityError} with that code.
+ *   <li><b>Capability records</b>: {@link #RECORD_FIELDS} fields per capability (name, kind, slot,
+ *       rights, size, value), each written as {@code length:text} ({@link Fields}). A string, not
+ *       a V8 object: building an object from Java would run setters user code put on
+ *       {@code Object.prototype}.
+ *   <li><b>Value lists</b> (a child's plain-string grants, from the prelude): {@code name, value}
+ *       pairs in the same field encoding.
+ *   <li><b>Kinds</b> ({@code KIND_*}) and <b>rights bits</b> ({@code RIGHT_*}, from {@link Right}).
+ * </ul>
+ */
+final class Protocol {
+  private Protocol() {}
+
+  // ---- prelude -> host: the dispatcher's operations -------------------------------------------
+  static final int TO_HOST_SIGNAL = 1;
+  static final int TO_HOST_LOG = 2;
+  static final int TO_HOST_EXIT = 3;
+  static final int TO_HOST_REGION_READ = 4;
+  static final int TO_HOST_REGION_WRITE = 5;
+  static final int TO_HOST_ATTENUATE = 6;
+  static final int TO_HOST_RUN = 7;
+  static final int TO_HOST_CHILD_TERMINATE = 8;
+  static final int TO_HOST_WATCH_PATH = 9;
+  static final int TO_HOST_UNWATCH = 10;
+  static final int TO_HOST_EXPORT = 11;
+  static final int TO_HOST_LINK = 12;
+  static final int TO_HOST_TIMER = 13;
+  static final int TO_HOST_BUFFER = 14;
+  static final int TO_HOST_SNAPSHOT = 16;
+  static final int TO_HOST_TIMER_CLEAR = 17;
+  static final int TO_HOST_WATCH_REGION = 18;
+  /** Growable memory (WebAssembly, resizable ArrayBuffers), with a {@code MEMORY_*} sub-operation; see {@link MemoryBudget}. */
+  static final int TO_HOST_MEMORY = 32;
+  /** Returns the component's off-heap budget in bytes; from then on its turn ends measure growable memory. */
+  static final int MEMORY_RESERVE = 1;
+  /** Runs a full GC (at most once per turn), so the prelude's weak references to dead memory clear. */
+  static final int MEMORY_COLLECT = 2;
+
+  // ---- host -> prelude: the entry point's operations -------------------------------------------
+  static final int TO_GUEST_ATTACH = 1;
+  static final int TO_GUEST_DETACH = 2;
+  static final int TO_GUEST_START = 3;
+  static final int TO_GUEST_WAKE = 4;
+  static final int TO_GUEST_REVOKE = 5;
+  static final int TO_GUEST_TIMER = 6;
+  static final int TO_GUEST_WATCH_EVENT = 7;
+  static final int TO_GUEST_CHILD_EXIT = 8;
+  static final int TO_GUEST_PREPARE = 10;
+  static final int TO_GUEST_RESTORE_BEGIN = 11;
+  static final int TO_GUEST_REBIND = 12;
+  static final int TO_GUEST_RESUMED = 13;
+  static final int TO_GUEST_SNAPSHOT_DONE = 14;
+  static final int TO_GUEST_VALUES = 15;
+  /** Asks the prelude for the committed bytes of its WebAssembly memories (see {@link MemoryBudget}). */
+  static final int TO_GUEST_MEMORY = 32;
+
+  // ---- what travels ---------------------------------------------------------------------------
+  /** Starts and separates the code of an error returned by the dispatcher. */
+  static final String ERROR_MARK = "\0";
+  /** Fields per capability record: name, kind, slot, rights, size, value. */
+  static final int RECORD_FIELDS = 6;
+
+  static final String KIND_REGION = "region";
+  static final String KIND_READER = "reader";
+  static final String KIND_WRITER = "writer";
+  static final String KIND_RUN = "run";
+  static final String KIND_WATCH = "watch";
+  static final String KIND_LOG = "log";
+  static final String KIND_SNAPSHOT = "snapshot";
+  /** A plain string in {@code env} (a link secret, a child's argument): no authority. */
+  static final String KIND_VALUE = "value";
+  /** A child started with {@code run}: a stub of the prelude's own, never from the host. */
+  static final String KIND_CHILD = "child";
+
+  static final int RIGHT_READ = Right.READ.bit();
+  static final int RIGHT_WRITE = Right.WRITE.bit();
+
+  /** The dispatcher's answer for a failed operation. */
+  static String error(String code, String message) {
+    return ERROR_MARK + code + ERROR_MARK + (message == null ? code : message);
+  }
+
+  /** Appends one capability record (see the class comment). */
+  static void record(StringBuilder b, String name, String kind, int slot, int rights, long size, String value) {
+    Fields.append(b, name);
+    Fields.append(b, kind);
+    Fields.append(b, Integer.toString(slot));
+    Fields.append(b, Integer.toString(rights));
+    Fields.append(b, Long.toString(size));
+    Fields.append(b, value);
+  }
+
+  /**
+   * The protocol as JavaScript: one {@code const} per constant of this class, in declaration
+   * order, for the top of the boot script.
+   */
+  static String jsDeclarations() {
+    StringBuilder b = new StringBuilder("// The protocol, written from b8g.components.Protocol.\n");
+    for (Field f : constants()) {
+      try {
+        Object v = f.get(null);
+        b.append("const ").append(f.getName()).append(" = ")
+            .append(v instanceof String s ? jsString(s) : v.toString()).append(";\n");
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return b.toString();
+  }
+
+  /** The constants of this class, in declaration order. */
+  static List<Field> constants() {
+    List<Field> out = new ArrayList<>();
+    for (Field f : Protocol.class.getDeclaredFields()) {
+      int m = f.getModifiers();
+      if (Modifier.isStatic(m) && Modifier.isFinal(m) && (f.getType() == int.class || f.getType() == String.class)) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  private static String jsString(String s) {
+    StringBuilder b = new StringBuilder("'");
+    for (char c : s.toCharArray()) {
+      if (c < 0x20 || c == '\'' || c == '\\' || c > 0x7e) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('\'').toString();
+  }
+
+  /**
+   * The field encoding both directions use: each field as its length in UTF-16 units, a colon,
+   * then the text ({@code 5:hello}). Decoding checks every length against what is there.
+   */
+  static final class Fields {
+    private Fields() {}
+
+    static void append(StringBuilder b, String field) {
+      b.append(field.length()).append(':').append(field);
+    }
+
+    /**
+     * Splits {@code encoded} into its fields.
+     *
+     * @throws ComponentException {@code type} naming {@code what} when a length is missing, not
+     *     a number, or runs past the end
+     */
+    static List<String> split(String encoded, String what) {
+      List<String> out = new ArrayList<>();
+      int i = 0;
+      while (i < encoded.length()) {
+        int colon = encoded.indexOf(':', i);
+        int len;
+        try {
+          len = colon < 0 ? -1 : Integer.parseInt(encoded, i, colon, 10);
+        } catch (NumberFormatException e) {
+          len = -1;
+        }
+        if (len < 0 || colon + 1 + len > encoded.length()) {
+          throw new ComponentException("type", "malformed " + what);
+        }
+        out.add(encoded.substring(colon + 1, colon + 1 + len));
+        i = colon + 1 + len;
+      }
+      return out;
+    }
+  }
+}

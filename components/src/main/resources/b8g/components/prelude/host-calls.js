@@ -1,0 +1,27 @@
+// b8g prelude: Calls to the host: CapabilityError, host errors, and the dispatcher slot.
+// ---- errors ---------------------------------------------------------------------------------
+class CapabilityError extends ErrorCtor {
+  constructor(code, message) { super(message); this.code = code; }
+  get name() { return 'CapabilityError'; }
+}
+ObjectDefineProperty(g, 'CapabilityError', { value: CapabilityError, writable: true, configurable: true });
+
+// Host errors come back from the dispatcher as ERROR_MARK code ERROR_MARK message (Protocol.java).
+const errorMarkCode = ReflectApply(StringCharCodeAt, ERROR_MARK, [0]);
+function hostError(r) {
+  const i = ReflectApply(StringIndexOf, r, [ERROR_MARK, 1]);
+  const code = ReflectApply(StringSlice, r, [1, i]);
+  const message = ReflectApply(StringSlice, r, [i + 1]);
+  if (code === 'type') return new TypeErrorCtor(message);
+  if (code === 'range' || code === 'channel.too_large') return new RangeErrorCtor(message);
+  return new CapabilityError(code, message);
+}
+
+// ---- the dispatcher slot --------------------------------------------------------------------
+let dispatch = null;
+function call(op, a, b, c, d, e) {
+  if (dispatch === null) throw new CapabilityError('capability.detached', 'the host is detached from this component (snapshot in progress)');
+  const r = dispatch(op, a, b, c, d, e);
+  if (typeof r === 'string' && r.length > 0 && ReflectApply(StringCharCodeAt, r, [0]) === errorMarkCode) throw hostError(r);
+  return r;
+}

@@ -1,0 +1,127 @@
+// b8g component prelude. Runs once in every isolate before any user code.
+//
+// Engine joins the files of this folder, in the order Engine.PRELUDE names them, into one
+// classic script: `(function (ring) { 'use strict'; <the protocol> <these files> })(<ring.js>)`,
+// where the protocol is written from Protocol.java. The prelude:
+//  - captures every built-in it relies on (primordials), so user code that patches
+//    Array.prototype, Promise.prototype.then or Atomics changes nothing the platform does;
+//  - removes ArrayBuffer.prototype.transfer/transferToFixedLength (a transferred shared buffer
+//    would alias region memory past a revocation) and keeps private copies for revocation;
+//  - defines TextEncoder, TextDecoder, console (silent without a log capability), setTimeout,
+//    clearTimeout and CapabilityError;
+//  - makes every growable memory (WebAssembly memories, resizable ArrayBuffers) itself, within
+//    the component's off-heap budget, and removes SharedArrayBuffer (see "memory budget");
+//  - defines one non-writable global entry point, __b8g(op, a, b, c), through which the host
+//    attaches the native dispatcher, builds `env`, starts `main`, and delivers wake-ups, events,
+//    timers and revocations. Capabilities are pure-JS stubs holding their slot in a closure; the
+//    only native function is the dispatcher, held in one slot the host can clear (snapshots).
+//
+// Snapshots (see snapshots/README.md). A V8 snapshot copies every external ArrayBuffer into the
+// heap, so after a restore the stubs' buffers are private copies, not the shared memory. The host
+// therefore re-binds every stub by name (TO_GUEST_REBIND) to a fresh view of the shared memory, and the
+// stale copies are detached so a view user code kept across the snapshot fails loudly (length 0)
+// instead of silently diverging. Pending reads and writes live in the stubs' own tables and go on:
+// after a restore every stub is woken (TO_GUEST_RESUMED) and re-polls its ring.
+//
+// This file: every built-in the platform relies on, captured before user code runs, and the small helpers that call them.
+const g = globalThis;
+// ring.TYPE is a frozen __proto__:null literal (dictionary mode in V8): read it once, not per message.
+const RT_BYTES = ring.TYPE.BYTES, RT_TEXT = ring.TYPE.TEXT, RT_END = ring.TYPE.END, RT_BROKEN = ring.BROKEN;
+// Polls of the ring before a channel end parks in ready() (about 1-3 us): a peer on another core
+// usually publishes within microseconds, and a park costs that peer a Java call per wake-up.
+const SPIN_POLLS = 256;
+const ReflectApply = Reflect.apply;
+const ReflectDefineProperty = Reflect.defineProperty;
+const ObjectSetPrototypeOf = Object.setPrototypeOf;
+const ObjectFreeze = Object.freeze;
+const ObjectCreate = Object.create;
+const ObjectDefineProperty = Object.defineProperty;
+const ObjectKeys = Object.keys;
+const ArrayIsArray = Array.isArray;
+const MapCtor = Map;
+const MapGet = Map.prototype.get;
+const MapSet = Map.prototype.set;
+const MapDelete = Map.prototype.delete;
+const MapHas = Map.prototype.has;
+const MapClear = Map.prototype.clear;
+const MapEntries = Map.prototype.entries;
+const MapIteratorNext = Object.getPrototypeOf(new Map().entries()).next;
+const WeakMapCtor = WeakMap;
+const WeakMapGet = WeakMap.prototype.get;
+const WeakMapSet = WeakMap.prototype.set;
+const PromiseCtor = Promise;
+const PromiseThen = Promise.prototype.then;
+const PromiseResolve = Promise.resolve;
+const ErrorCtor = Error;
+const TypeErrorCtor = TypeError;
+const RangeErrorCtor = RangeError;
+const Uint8ArrayCtor = Uint8Array;
+const Uint16ArrayCtor = Uint16Array;
+const ArrayBufferCtor = ArrayBuffer;
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+const TypedArraySubarray = TypedArrayProto.subarray;
+const TypedArraySet = TypedArrayProto.set;
+const TypedArrayLength = Object.getOwnPropertyDescriptor(TypedArrayProto, 'length').get;
+const ArrayBufferIsView = ArrayBuffer.isView;
+const ArrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const ArrayBufferTransfer = ArrayBuffer.prototype.transfer;
+const ArrayShift = Array.prototype.shift;
+const ArrayJoin = Array.prototype.join;
+const StringCtor = String;
+const StringFromCharCode = String.fromCharCode;
+const StringCharCodeAt = String.prototype.charCodeAt;
+const StringSlice = String.prototype.slice;
+const StringIndexOf = String.prototype.indexOf;
+const JSONStringify = JSON.stringify;
+const NumberIsInteger = Number.isInteger;
+const SymbolAsyncIterator = Symbol.asyncIterator;
+const MathMin = Math.min;
+const StringToLowerCase = String.prototype.toLowerCase;
+const RegExpExec = RegExp.prototype.exec;
+const NumberCtor = Number;
+const DateNow = Date.now;
+const MathMax = Math.max;
+
+// A transferred ArrayBuffer keeps aliasing shared memory; user code must not have that power.
+delete ArrayBuffer.prototype.transfer;
+delete ArrayBuffer.prototype.transferToFixedLength;
+
+const STACK_LINE = /\n\s*at (?:.*\()?([^()\n]+:\d+:\d+)\)?/;
+// Calls every waiting callback once; callbacks added meanwhile wait for the next wake.
+function drain(list) {
+  const n = list.length;
+  const fs = [];
+  for (let i = 0; i < n; i++) push(fs, list[i]);
+  list.length = 0;
+  for (let i = 0; i < n; i++) fs[i]();
+}
+// V8 aborts the whole process (a failed CHECK, not an exception) when it snapshots a heap whose
+// FinalizationRegistry has cleanup pending (checked with Javet 5.0.6 / V8 14.7). Whether cleanup
+// is pending cannot be seen from JS, so a component that ever registered a target is refused a
+// snapshot with a clear error (TO_GUEST_PREPARE) before V8 is asked.
+let finalizationUsed = false;
+if (typeof FinalizationRegistry === 'function') {
+  const FRRegister = FinalizationRegistry.prototype.register;
+  ObjectDefineProperty(FinalizationRegistry.prototype, 'register', {
+    value: function register(target, held, token) { finalizationUsed = true; return ReflectApply(FRRegister, this, [target, held, token]); },
+    writable: true, configurable: true,
+  });
+}
+
+function then(p, onOk, onErr) { return ReflectApply(PromiseThen, p, [onOk, onErr]); }
+function resolved(v) { return ReflectApply(PromiseResolve, PromiseCtor, [v]); }
+function u8len(u8) { return ReflectApply(TypedArrayLength, u8, []); }
+// Defines instead of [[Set]]: a setter user code put on Array.prototype must never run here.
+function push(a, v) { ReflectDefineProperty(a, a.length, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true }); }
+function shift(a) { return ReflectApply(ArrayShift, a, []); }
+function mapGet(m, k) { return ReflectApply(MapGet, m, [k]); }
+function mapSet(m, k, v) { ReflectApply(MapSet, m, [k, v]); }
+function mapDelete(m, k) { ReflectApply(MapDelete, m, [k]); }
+function mapHas(m, k) { return ReflectApply(MapHas, m, [k]); }
+// [[key, value], ...] in insertion order, through captured built-ins only.
+function mapList(m) {
+  const out = [];
+  const it = ReflectApply(MapEntries, m, []);
+  for (let e = ReflectApply(MapIteratorNext, it, []); !e.done; e = ReflectApply(MapIteratorNext, it, [])) push(out, e.value);
+  return out;
+}

@@ -1,0 +1,63 @@
+// b8g prelude: Capability records: the stub registry, rights, and decoding the host's records.
+// ---- capability stubs -----------------------------------------------------------------------
+// stub -> slot. A WeakMap, so a component cannot forge a stub: only objects made here are known.
+const slotOf = new WeakMapCtor();
+// slot -> internal record { kind, wake(), revoke() }
+let records = new MapCtor();
+function rightsMask(rights) {
+  if (rights === undefined) return RIGHT_READ | RIGHT_WRITE;
+  if (typeof rights === 'string') rights = [rights];
+  if (!ArrayIsArray(rights)) throw new TypeErrorCtor('rights must be "read", "write" or an array of them');
+  let m = 0;
+  for (let i = 0; i < rights.length; i++) {
+    if (rights[i] === 'read') m |= RIGHT_READ; else if (rights[i] === 'write') m |= RIGHT_WRITE;
+    else throw new TypeErrorCtor('unknown right ' + StringCtor(rights[i]) + ': use "read" or "write"');
+  }
+  return m;
+}
+function revokedError(what) { return new CapabilityError('capability.revoked', what + ' was revoked'); }
+function detach(buffer) {
+  // Detach every view of the shared memory: views go to length 0, later writes go nowhere.
+  if (buffer !== null && buffer !== undefined) { try { ReflectApply(ArrayBufferTransfer, buffer, [0]); } catch (e) { } }
+}
+function register(stub, slot, rec, name) {
+  ReflectApply(WeakMapSet, slotOf, [stub, slot]);
+  // Host-driven paths read optional members (prepare, rebind, transferred): with no prototype,
+  // a getter user code put on Object.prototype cannot run inside them.
+  ObjectSetPrototypeOf(rec, null);
+  rec.stub = stub;
+  rec.name = name;
+  mapSet(records, slot, rec);
+  return ObjectFreeze(stub);
+}
+function requireSlot(stub, what) {
+  const s = (stub !== null && typeof stub === 'object') ? ReflectApply(WeakMapGet, slotOf, [stub]) : undefined;
+  if (s === undefined) throw new TypeErrorCtor(what + ' must be a capability from env');
+  return s;
+}
+
+
+// Capability descriptors come from the host as one string of length-prefixed fields
+// (name, kind, slot, rights, size, value per capability), never as objects: an object built by
+// the host would run setters user code defined on Object.prototype.
+function decodeDescriptors(s) {
+  const fields = [];
+  let i = 0;
+  while (i < s.length) {
+    const colon = ReflectApply(StringIndexOf, s, [':', i]);
+    const len = NumberCtor(ReflectApply(StringSlice, s, [i, colon]));
+    push(fields, ReflectApply(StringSlice, s, [colon + 1, colon + 1 + len]));
+    i = colon + 1 + len;
+  }
+  const out = [];
+  for (let k = 0; k + RECORD_FIELDS - 1 < fields.length; k += RECORD_FIELDS) {
+    const d = ObjectCreate(null);
+    d.name = fields[k]; d.kind = fields[k + 1]; d.slot = NumberCtor(fields[k + 2]);
+    d.rights = NumberCtor(fields[k + 3]); d.size = NumberCtor(fields[k + 4]); d.value = fields[k + 5];
+    if (d.kind === KIND_READER || d.kind === KIND_WRITER || (d.kind === KIND_REGION && d.rights === (RIGHT_READ | RIGHT_WRITE))) {
+      d.buffer = call(TO_HOST_BUFFER, d.slot);
+    }
+    push(out, d);
+  }
+  return out;
+}
