@@ -1,6 +1,6 @@
 package b8g.components;
 
-import static b8g.components.Protocol.*;
+import static b8g.components.Protocol.*; // the TO_HOST_* codes and MEMORY_* sub-operations
 
 import b8g.capabilities.Capability;
 import b8g.capabilities.Capability.Kind;
@@ -28,7 +28,7 @@ import java.util.Map;
  * Decodes and dispatches the one native function a component can call. Every argument comes from
  * untrusted code: each is type-checked, every slot is looked up in the caller's own table with the
  * kind and right the operation needs, every range is checked. Nothing here throws into V8: errors
- * return as {@code "\0code\0message"}, which the prelude turns into a JS error
+ * return as {@link Protocol#error}, which the prelude turns into a JS error
  * ({@code CapabilityError}, {@code TypeError} or {@code RangeError}), never a Java trace.
  *
  * <p>Not on the hot path: channels call in only to wake a waiting peer.
@@ -38,13 +38,17 @@ final class DispatchAdapter {
   static final int MAX_COPY = 64 << 20;
   static final int MAX_TEXT = 64 << 10;
 
+  private final Conductor conductor;
   private final Component component;
+  private final CapabilityBinder binder;
   private final CapabilityTable table;
   private final V8Runtime rt;
 
-  DispatchAdapter(Component component, V8Runtime rt) {
-    this.component = component;
-    this.table = component.table();
+  DispatchAdapter(Conductor conductor, V8Runtime rt) {
+    this.conductor = conductor;
+    this.component = conductor.component();
+    this.binder = conductor.binder();
+    this.table = conductor.table();
     this.rt = rt;
   }
 
@@ -83,7 +87,7 @@ final class DispatchAdapter {
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_EXIT -> {
-        component.requestExit(intArg(a, 1, "code"), stringArg(a, 2, "message", Integer.MAX_VALUE));
+        conductor.requestExit(intArg(a, 1, "code"), stringArg(a, 2, "message", Integer.MAX_VALUE));
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_REGION_READ -> {
@@ -119,8 +123,8 @@ final class DispatchAdapter {
         int mask = intArg(a, 2, "rights");
         Capability narrower = cap.attenuate(Right.fromMask(mask));
         // Named after its parent so a restore can derive it again from the parent granted then.
-        String parent = component.slotName(intArg(a, 1, "slot"));
-        return rt.createV8ValueString(component.installAll(Map.of((parent == null ? "region" : parent) + "#" + mask, narrower), ""));
+        String parent = binder.slotName(intArg(a, 1, "slot"));
+        return rt.createV8ValueString(binder.installAll(Map.of((parent == null ? "region" : parent) + "#" + mask, narrower), ""));
       }
       case TO_HOST_RUN -> {
         Capability run = table.require(intArg(a, 1, "slot"), null, Kind.RUN);
@@ -144,7 +148,7 @@ final class DispatchAdapter {
           throw e;
         }
         for (int slot : moved) {
-          component.transferredOut(slot);
+          binder.transferredOut(slot);
         }
         return rt.createV8ValueDouble(id);
       }
@@ -177,14 +181,14 @@ final class DispatchAdapter {
         component.services().export(component, name, cap);
         if (cap.kind() == Kind.CHANNEL_READER || cap.kind() == Kind.CHANNEL_WRITER) {
           // A ring has one reader and one writer: exporting an end hands it over (to the first linker).
-          component.transferredOut(slot);
+          binder.transferredOut(slot);
         }
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_LINK -> {
         String secret = stringArg(a, 1, "secret", 256);
         Map<String, Capability> caps = component.services().link(component, secret);
-        return rt.createV8ValueString(component.installAll(caps, "link:"));
+        return rt.createV8ValueString(binder.installAll(caps, "link:"));
       }
       case TO_HOST_TIMER -> {
         int id = intArg(a, 1, "timer id");
@@ -192,17 +196,17 @@ final class DispatchAdapter {
         if (ms < 0) {
           throw new ComponentException("range", "delay must not be negative");
         }
-        component.scheduleTimer(id, ms);
+        conductor.timers().schedule(id, ms);
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_TIMER_CLEAR -> {
-        component.clearTimer(intArg(a, 1, "timer id"));
+        conductor.timers().clear(intArg(a, 1, "timer id"));
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_BUFFER -> {
         int slot = intArg(a, 1, "slot");
         Capability cap = table.require(slot, null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
-        return component.buffer(rt, slot, cap);
+        return binder.buffer(rt, slot, cap);
       }
       case TO_HOST_SNAPSHOT -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.SNAPSHOT);
@@ -215,10 +219,10 @@ final class DispatchAdapter {
       case TO_HOST_MEMORY -> {
         switch (intArg(a, 1, "memory operation")) {
           case MEMORY_RESERVE -> {
-            return rt.createV8ValueDouble(component.memoryBudget().reserve());
+            return rt.createV8ValueDouble(conductor.limits().memory().reserve());
           }
           case MEMORY_COLLECT -> {
-            component.memoryBudget().collectForReservation(rt);
+            conductor.limits().memory().collectForReservation(rt);
             return rt.createV8ValueUndefined();
           }
           default -> throw new ComponentException("type", "unknown memory operation");
@@ -264,33 +268,15 @@ final class DispatchAdapter {
 
   /** Decodes {@code len:name len:value ...} pairs, as the prelude encodes plain-value grants. */
   static Map<String, String> valuesFrom(String encoded) {
-    Map<String, String> out = new LinkedHashMap<>();
-    int i = 0;
-    String key = null;
-    while (i < encoded.length()) {
-      int colon = encoded.indexOf(':', i);
-      int len;
-      try {
-        len = colon < 0 ? -1 : Integer.parseInt(encoded, i, colon, 10);
-      } catch (NumberFormatException e) {
-        len = -1;
-      }
-      if (len < 0 || colon + 1 + len > encoded.length()) {
-        throw new ComponentException("type", "malformed grant values");
-      }
-      String s = encoded.substring(colon + 1, colon + 1 + len);
-      i = colon + 1 + len;
-      if (key == null) {
-        key = s;
-      } else {
-        if (out.put(key, s) != null) {
-          throw new ComponentException("type", "grant name \"" + key + "\" is used twice");
-        }
-        key = null;
-      }
-    }
-    if (key != null) {
+    List<String> fields = Protocol.Fields.split(encoded, "grant values");
+    if (fields.size() % 2 != 0) {
       throw new ComponentException("type", "malformed grant values");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < fields.size(); i += 2) {
+      if (out.put(fields.get(i), fields.get(i + 1)) != null) {
+        throw new ComponentException("type", "grant name \"" + fields.get(i) + "\" is used twice");
+      }
     }
     return out;
   }

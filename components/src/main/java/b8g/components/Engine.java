@@ -40,6 +40,9 @@ final class Engine {
     return t;
   });
 
+  /** The CPU watchdog of every component in this process. */
+  static final Watchdog WATCHDOG = new Watchdog(SCHEDULER);
+
   /** Where the prelude's files are, on the class path. */
   static final String PRELUDE_DIR = "/b8g/components/prelude/";
 

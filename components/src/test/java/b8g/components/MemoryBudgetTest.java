@@ -134,7 +134,7 @@ class MemoryBudgetTest extends ComponentFixture {
     // Not asserted (tests never assert timings): printed so a run shows what the budget costs.
     System.out.printf("%s: %d x 64 KiB in %d ms (%.2f GiB/s), full GCs by the budget: reader %d, writer %d%n",
         reader.contains("for await") ? "for await" : "tryRead", count, nanos / 1_000_000,
-        count * 65536.0 / (1 << 30) / (nanos / 1e9), sink.memoryBudget().collections(), source.memoryBudget().collections());
+        count * 65536.0 / (1 << 30) / (nanos / 1e9), sink.conductor().limits().memory().collections(), source.conductor().limits().memory().collections());
   }
 
   @Test
