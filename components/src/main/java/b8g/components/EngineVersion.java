@@ -10,7 +10,7 @@ package b8g.components;
  * @param javet Javet release, for example {@code 5.0.6}
  * @param v8 V8 version, for example {@code 14.7.173.18}
  * @param flags the process-wide V8 flags b8g sets, canonical text
- * @param abi b8g platform ABI version; raise {@link #ABI} whenever prelude.js changes the shape of
+ * @param abi b8g platform ABI version; raise {@link #ABI} whenever the prelude changes the shape of
  *     what it keeps in the heap (records, stubs, tables)
  */
 public record EngineVersion(String javet, String v8, String flags, int abi) {
