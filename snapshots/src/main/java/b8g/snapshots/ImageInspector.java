@@ -74,16 +74,7 @@ public final class ImageInspector {
         contextBytes += s.length();
       }
     }
-    List<Object> channels = new ArrayList<>();
-    for (ChannelState ch : image.channels()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", ch.name());
-      m.put("capacity", ch.capacity());
-      m.put("unreadMessages", ch.unread().size());
-      m.put("unreadBytes", ch.unreadBytes());
-      channels.add(m);
-    }
-    out.put("channels", channels);
+    out.put("components", new ArrayList<Object>(image.componentNames()));
     List<Object> caps = new ArrayList<>();
     for (CapabilityEntry e : image.capabilities()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -132,10 +123,8 @@ public final class ImageInspector {
     for (RegionDescriptor r : image.regions()) {
       b.append(String.format("  region %s: %d bytes, %s, %s%n", r.name(), r.size(), r.backing(), rights(r.rights())));
     }
-    for (ChannelState ch : image.channels()) {
-      b.append(String.format(
-          "  channel %s: capacity %d, %d unread message(s), %d bytes%n",
-          ch.name(), ch.capacity(), ch.unread().size(), ch.unreadBytes()));
+    for (int i = 0; i < image.componentNames().size(); i++) {
+      b.append(String.format("  component %d: %s%n", i, image.componentNames().get(i)));
     }
     for (CapabilityEntry e : image.capabilities()) {
       b.append(String.format(

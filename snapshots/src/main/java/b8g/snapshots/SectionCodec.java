@@ -13,10 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Encodes and decodes the small structured sections (COMPATIBILITY, REGION_DESCRIPTORS,
- * CAPABILITIES, CHANNEL_STATE, MANIFEST). Encoding and decoding sit side by side so the writer
+ * CAPABILITIES, COMPONENT_ORDER, MANIFEST). Encoding and decoding sit side by side so the writer
  * cannot produce what the reader rejects. Decoding trusts nothing: every length and count is
  * checked against the bytes that remain and the configured limits before anything is allocated.
  */
@@ -27,8 +28,7 @@ final class SectionCodec {
   private static final int MIN_KV_BYTES = 8;
   private static final int MIN_REGION_BYTES = 4 + 8 + 4 + 4;
   private static final int MIN_CAPABILITY_BYTES = 4 + 4 + 4 + 4 + 4;
-  private static final int MIN_CHANNEL_BYTES = 4 + 8 + 4;
-  private static final int MIN_MESSAGE_BYTES = 8;
+  private static final int MIN_NAME_BYTES = 4;
 
   // ---------------------------------------------------------------- encoding
 
@@ -144,19 +144,11 @@ final class SectionCodec {
     return out.toByteArray();
   }
 
-  static byte[] encodeChannels(List<ChannelState> channels, StackImage.Limits limits) {
-    Out out = new Out(limits, "CHANNEL_STATE");
-    out.u32(channels.size());
-    for (ChannelState ch : channels) {
-      out.str("channel name", ch.name());
-      out.u64(ch.capacity());
-      out.u32(ch.unread().size());
-      for (ChannelState.Message m : ch.unread()) {
-        ByteBuffer p = m.payload();
-        out.u32(Integer.toUnsignedLong(m.type()));
-        out.u32(p.remaining());
-        out.raw(p);
-      }
+  static byte[] encodeComponentOrder(List<String> names, StackImage.Limits limits) {
+    Out out = new Out(limits, "COMPONENT_ORDER");
+    out.u32(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      out.str("component " + i + " name", names.get(i));
     }
     return out.toByteArray();
   }
@@ -175,12 +167,17 @@ final class SectionCodec {
       this.where = where;
     }
 
+    /** Names the section and a byte offset in it, for messages. */
+    private String at(int offset) {
+      return where + " at section offset " + offset;
+    }
+
     private void need(long n, String what) {
       if (n > buf.remaining()) {
         throw new ImageException(
             ImageException.BOUNDS,
-            where + ": " + what + " needs " + n + " bytes at section offset " + buf.position()
-                + " but only " + buf.remaining() + " remain; the section is malformed");
+            at(buf.position()) + ": " + what + " needs " + n + " bytes but only " + buf.remaining()
+                + " remain; the section is malformed");
       }
     }
 
@@ -190,11 +187,12 @@ final class SectionCodec {
     }
 
     long u64(String what) {
+      int start = buf.position();
       need(8, what);
       long v = buf.getLong();
       if (v < 0) {
         throw new ImageException(
-            ImageException.BOUNDS, where + ": " + what + " is " + Long.toUnsignedString(v)
+            ImageException.BOUNDS, at(start) + ": " + what + " is " + Long.toUnsignedString(v)
                 + ", beyond any file; the section is malformed");
       }
       return v;
@@ -202,34 +200,36 @@ final class SectionCodec {
 
     /** A count of entries each at least {@code minEntryBytes} long, checked before use. */
     int count(String what, int minEntryBytes) {
+      int start = buf.position();
       long n = u32(what);
       if (n > limits.maxEntries()) {
         throw new ImageException(
             ImageException.TOO_LARGE,
-            where + ": " + what + " is " + n + ", more than the limit of " + limits.maxEntries());
+            at(start) + ": " + what + " is " + n + ", more than the limit of " + limits.maxEntries());
       }
       if (n * minEntryBytes > buf.remaining()) {
         throw new ImageException(
             ImageException.BOUNDS,
-            where + ": " + what + " is " + n + " but only " + buf.remaining()
+            at(start) + ": " + what + " is " + n + " but only " + buf.remaining()
                 + " bytes remain in the section; the section is malformed");
       }
       return (int) n;
     }
 
     String str(String what) {
+      int start = buf.position();
       long n = u32(what + " length");
       if (n > limits.maxStringBytes()) {
         throw new ImageException(
             ImageException.TOO_LARGE,
-            where + ": " + what + " is " + n + " bytes, more than the limit of "
+            at(start) + ": " + what + " is " + n + " bytes, more than the limit of "
                 + limits.maxStringBytes());
       }
       need(n, what);
       ByteBuffer b = buf.slice();
       b.limit((int) n);
       buf.position(buf.position() + (int) n);
-      return decodeUtf8(b, where + ": " + what);
+      return decodeUtf8(b, at(start) + ": " + what);
     }
 
     ByteBuffer bytes(String what, long n) {
@@ -244,12 +244,22 @@ final class SectionCodec {
       if (buf.hasRemaining()) {
         throw new ImageException(
             ImageException.MALFORMED,
-            where + ": " + buf.remaining() + " unexpected bytes after the last entry");
+            at(buf.position()) + ": " + buf.remaining() + " unexpected bytes after the last entry");
       }
+    }
+
+    /** Offset of the next byte, from the start of the section. */
+    int position() {
+      return buf.position();
     }
 
     ImageException malformed(String message) {
       return new ImageException(ImageException.MALFORMED, where + ": " + message);
+    }
+
+    /** As {@link #malformed} for the entry that starts at section offset {@code offset}. */
+    ImageException malformedAt(int offset, String message) {
+      return new ImageException(ImageException.MALFORMED, at(offset) + ": " + message);
     }
   }
 
@@ -271,10 +281,11 @@ final class SectionCodec {
     int n = in.count("key/value count", MIN_KV_BYTES);
     Map<String, String> all = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
+      int at = in.position();
       String key = in.str("key " + i);
       String value = in.str("value of " + key);
       if (all.put(key, value) != null) {
-        throw in.malformed("key " + key + " appears twice");
+        throw in.malformedAt(at, "key " + key + " appears twice");
       }
     }
     in.end();
@@ -312,11 +323,12 @@ final class SectionCodec {
     List<RegionDescriptor> out = new ArrayList<>(n);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < n; i++) {
+      int at = in.position();
       String name = in.str("region " + i + " name");
       long size = in.u64("region " + name + " size");
       long backingCode = in.u32("region " + name + " backing");
       long rights = in.u32("region " + name + " rights");
-      checkRegion(i, name, size, backingCode, rights, limits, names, in::malformed);
+      checkRegion(i, name, size, backingCode, rights, limits, names, m -> in.malformedAt(at, m));
       out.add(new RegionDescriptor(name, size, RegionDescriptor.Backing.fromCode((int) backingCode), (int) rights));
     }
     in.end();
@@ -332,7 +344,7 @@ final class SectionCodec {
       long rights,
       StackImage.Limits limits,
       Set<String> seenNames,
-      java.util.function.Function<String, ImageException> malformed) {
+      Function<String, ImageException> malformed) {
     if (name.isEmpty()) {
       throw malformed.apply("region " + index + " has an empty name");
     }
@@ -359,12 +371,13 @@ final class SectionCodec {
     List<CapabilityEntry> out = new ArrayList<>(n);
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < n; i++) {
+      int at = in.position();
       long component = in.u32("capability " + i + " component");
       String env = in.str("capability " + i + " env name");
       String kind = in.str("capability " + i + " kind");
       String target = in.str("capability " + i + " target");
       long rights = in.u32("capability " + i + " rights");
-      checkCapability(i, component, env, kind, componentCount, seen, in::malformed);
+      checkCapability(i, component, env, kind, componentCount, seen, m -> in.malformedAt(at, m));
       out.add(new CapabilityEntry((int) component, env, kind, target, (int) rights));
     }
     in.end();
@@ -378,7 +391,7 @@ final class SectionCodec {
       String kind,
       int componentCount,
       Set<String> seen,
-      java.util.function.Function<String, ImageException> malformed) {
+      Function<String, ImageException> malformed) {
     if (component >= componentCount) {
       throw malformed.apply(
           "capability " + index + " (" + env + ") belongs to component " + component
@@ -392,54 +405,28 @@ final class SectionCodec {
     }
   }
 
-  static List<ChannelState> decodeChannels(In in, StackImage.Limits limits) {
-    int n = in.count("channel count", MIN_CHANNEL_BYTES);
-    List<ChannelState> out = new ArrayList<>(n);
-    Set<String> names = new HashSet<>();
+  static List<String> decodeComponentOrder(In in) {
+    int n = in.count("component count", MIN_NAME_BYTES);
+    List<String> out = new ArrayList<>(n);
+    Set<String> seen = new HashSet<>();
     for (int i = 0; i < n; i++) {
-      String name = in.str("channel " + i + " name");
-      long capacity = in.u64("channel " + name + " capacity");
-      int messages = in.count("channel " + name + " message count", MIN_MESSAGE_BYTES);
-      List<ChannelState.Message> unread = new ArrayList<>(messages);
-      long total = 0;
-      for (int m = 0; m < messages; m++) {
-        long type = in.u32("channel " + name + " message " + m + " type");
-        long length = in.u32("channel " + name + " message " + m + " length");
-        ByteBuffer payload = in.bytes("channel " + name + " message " + m + " payload", length);
-        total += length;
-        unread.add(new ChannelState.Message((int) type, payload));
-      }
-      checkChannel(i, name, capacity, total, limits, names, in::malformed);
-      out.add(new ChannelState(name, capacity, unread));
+      int at = in.position();
+      String name = in.str("component " + i + " name");
+      checkComponentName(i, name, seen, m -> in.malformedAt(at, m));
+      out.add(name);
     }
     in.end();
     return List.copyOf(out);
   }
 
-  static void checkChannel(
-      int index,
-      String name,
-      long capacity,
-      long unreadBytes,
-      StackImage.Limits limits,
-      Set<String> names,
-      java.util.function.Function<String, ImageException> malformed) {
+  /** Checks shared by reader and writer: a component name is non-empty and names one context. */
+  static void checkComponentName(
+      int index, String name, Set<String> seen, Function<String, ImageException> malformed) {
     if (name.isEmpty()) {
-      throw malformed.apply("channel " + index + " has an empty name");
+      throw malformed.apply("component " + index + " has an empty name");
     }
-    if (!names.add(name)) {
-      throw malformed.apply("channel name " + name + " appears twice");
-    }
-    if (capacity > limits.maxRegionBytes()) {
-      throw new ImageException(
-          ImageException.TOO_LARGE,
-          "channel " + name + " has capacity " + capacity + ", more than the limit of "
-              + limits.maxRegionBytes() + " bytes");
-    }
-    if (unreadBytes > capacity) {
-      throw malformed.apply(
-          "channel " + name + " holds " + unreadBytes + " unread bytes, more than its capacity "
-              + capacity);
+    if (!seen.add(name)) {
+      throw malformed.apply("component name " + name + " appears twice (components " + index + " and an earlier one)");
     }
   }
 }

@@ -102,7 +102,7 @@ public final class StackImage {
   private final List<RegionDescriptor> regions;
   private final List<SectionEntry> regionSections;
   private final List<CapabilityEntry> capabilities;
-  private final List<ChannelState> channels;
+  private final List<String> componentNames;
 
   StackImage(
       ByteBuffer file,
@@ -122,7 +122,7 @@ public final class StackImage {
       List<RegionDescriptor> regions,
       List<SectionEntry> regionSections,
       List<CapabilityEntry> capabilities,
-      List<ChannelState> channels) {
+      List<String> componentNames) {
     this.file = file.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     this.source = source;
     this.formatMajor = formatMajor;
@@ -140,7 +140,7 @@ public final class StackImage {
     this.regions = List.copyOf(regions);
     this.regionSections = List.copyOf(regionSections);
     this.capabilities = List.copyOf(capabilities);
-    this.channels = List.copyOf(channels);
+    this.componentNames = List.copyOf(componentNames);
   }
 
   // ---------------------------------------------------------------- opening
@@ -328,8 +328,9 @@ public final class StackImage {
     return capabilities;
   }
 
-  public List<ChannelState> channels() {
-    return channels;
+  /** The component names from COMPONENT_ORDER: the i-th is the component of {@link #contextBlob}(i). */
+  public List<String> componentNames() {
+    return componentNames;
   }
 
   private ByteBuffer slice(SectionEntry e) {

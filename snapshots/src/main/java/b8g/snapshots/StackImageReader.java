@@ -59,6 +59,13 @@ final class StackImageReader {
       throw new ImageException(
           ImageException.VERSION, at + "image format major " + major + " does not exist; the header is corrupt");
     }
+    if (major < FORMAT_MAJOR) {
+      throw new ImageException(
+          ImageException.VERSION,
+          at + "image format " + major + "." + minor + " is older than this reader's " + FORMAT_MAJOR + "."
+              + FORMAT_MINOR + " (2.0 moved the component order into a COMPONENT_ORDER section);"
+              + " take the snapshot again with this version of b8g");
+    }
 
     // ---- header
     long headerLength = u32(buf, HEADER_LENGTH_OFFSET);
@@ -201,7 +208,7 @@ final class StackImageReader {
     SectionEntry manifestEntry = null;
     SectionEntry regionsEntry = null;
     SectionEntry capsEntry = null;
-    SectionEntry channelsEntry = null;
+    SectionEntry orderEntry = null;
     List<SectionEntry> contextList = new ArrayList<>();
     List<SectionEntry> regionBytesList = new ArrayList<>();
     for (SectionEntry s : sections) {
@@ -214,7 +221,7 @@ final class StackImageReader {
         case MANIFEST -> manifestEntry = single(at, manifestEntry, s);
         case REGION_DESCRIPTORS -> regionsEntry = single(at, regionsEntry, s);
         case CAPABILITIES -> capsEntry = single(at, capsEntry, s);
-        case CHANNEL_STATE -> channelsEntry = single(at, channelsEntry, s);
+        case COMPONENT_ORDER -> orderEntry = single(at, orderEntry, s);
         case CONTEXT -> contextList.add(s);
         case REGION_BYTES -> regionBytesList.add(s);
       }
@@ -225,7 +232,14 @@ final class StackImageReader {
     }
     Compatibility compat = SectionCodec.decodeCompatibility(in(buf, compatEntry, limits, at));
 
-    List<SectionEntry> contexts = byId(at, contextList, contextList.size(), "component");
+    if (orderEntry == null) {
+      throw new ImageException(
+          ImageException.MALFORMED,
+          at + "image has no COMPONENT_ORDER section, so its " + contextList.size()
+              + " CONTEXT section(s) cannot be matched to components");
+    }
+    List<String> componentNames = SectionCodec.decodeComponentOrder(in(buf, orderEntry, limits, at));
+    List<SectionEntry> contexts = byId(at, contextList, componentNames.size(), "component");
     List<RegionDescriptor> regions =
         regionsEntry == null ? List.of() : SectionCodec.decodeRegions(in(buf, regionsEntry, limits, at), limits);
     List<SectionEntry> regionSections = byId(at, regionBytesList, regions.size(), "region");
@@ -242,8 +256,6 @@ final class StackImageReader {
         capsEntry == null
             ? List.of()
             : SectionCodec.decodeCapabilities(in(buf, capsEntry, limits, at), contexts.size());
-    List<ChannelState> channels =
-        channelsEntry == null ? List.of() : SectionCodec.decodeChannels(in(buf, channelsEntry, limits, at), limits);
     String manifest = "";
     if (manifestEntry != null) {
       manifest = SectionCodec.decodeUtf8(slice(buf, manifestEntry), at + describe(manifestEntry));
@@ -261,11 +273,17 @@ final class StackImageReader {
     return new StackImage(
         buf, source, major, minor, (int) headerLength, (int) entryLength, flags, storedHeaderCrc,
         storedTableCrc, sections, compat, expected != null, manifest, contexts, regions,
-        regionSections, caps, channels);
+        regionSections, caps, componentNames);
   }
 
   private static void checkEntry(String at, SectionEntry s, long fileLength, long tableEnd, StackImage.Limits limits) {
     SectionType t = s.knownType();
+    if (SectionType.retiredName(s.type()) != null) {
+      throw new ImageException(
+          ImageException.MALFORMED,
+          at + describe(s) + " has a retired type: " + SectionType.retiredName(s.type()) + " was dropped in format 2.0"
+              + " (channels travel as REGION_BYTES) and no 2.x image may hold it; the table is corrupt");
+    }
     if (t == null && s.required()) {
       throw new ImageException(
           ImageException.INCOMPATIBLE,

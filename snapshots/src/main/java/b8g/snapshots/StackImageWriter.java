@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  * Builds a stack image from in-memory parts and writes it atomically.
  *
  * <p>Parts are collected first ({@code manifest}, {@code addContext}, {@code addRegion}, {@code
- * addCapability}, {@code addChannel}); {@link #writeTo} then checks them against the same rules
+ * addCapability}); {@link #writeTo} then checks them against the same rules
  * and {@link StackImage.Limits} the reader applies (so it never writes an image the reader
  * rejects), asks each {@link Source} for its bytes, and writes: a temporary file in the target's
  * directory, sections first (checksummed as they are written), then the table and the header,
@@ -51,10 +51,10 @@ public final class StackImageWriter {
   private final StackImage.Limits limits;
   private String manifest = "";
   private final List<Source> contexts = new ArrayList<>();
+  private final List<String> componentNames = new ArrayList<>();
   private final List<RegionDescriptor> regions = new ArrayList<>();
   private final List<Source> regionSources = new ArrayList<>();
   private final List<CapabilityEntry> capabilities = new ArrayList<>();
-  private final List<ChannelState> channels = new ArrayList<>();
   private final List<Part> extra = new ArrayList<>();
 
   /** A writer for an image that needs {@code compatibility}, checked against the default limits. */
@@ -74,17 +74,20 @@ public final class StackImageWriter {
   }
 
   /**
-   * Adds the next component's V8 context blob; returns its component index (0, 1, ...). The
-   * bytes from position to limit are read at write time, not copied now.
+   * Adds the V8 context blob of the component named {@code component}; returns its component
+   * index (0, 1, ...), under which COMPONENT_ORDER records the name. The bytes from position to
+   * limit are read at write time, not copied now.
    */
-  public int addContext(ByteBuffer blob) {
+  public int addContext(String component, ByteBuffer blob) {
     ByteBuffer view = Objects.requireNonNull(blob, "blob").duplicate();
-    return addContext(() -> view.duplicate());
+    return addContext(component, () -> view.duplicate());
   }
 
-  /** As {@link #addContext(ByteBuffer)}, with the blob supplied at write time. */
-  public int addContext(Source blob) {
+  /** As {@link #addContext(String, ByteBuffer)}, with the blob supplied at write time. */
+  public int addContext(String component, Source blob) {
+    Objects.requireNonNull(component, "component");
     contexts.add(Objects.requireNonNull(blob, "blob"));
+    componentNames.add(component);
     return contexts.size() - 1;
   }
 
@@ -106,11 +109,6 @@ public final class StackImageWriter {
 
   public StackImageWriter addCapability(CapabilityEntry entry) {
     capabilities.add(Objects.requireNonNull(entry, "entry"));
-    return this;
-  }
-
-  public StackImageWriter addChannel(ChannelState channel) {
-    channels.add(Objects.requireNonNull(channel, "channel"));
     return this;
   }
 
@@ -178,6 +176,13 @@ public final class StackImageWriter {
     }
     parts.add(fixed(SectionType.MANIFEST, manifestBytes));
 
+    requireCount("components", componentNames.size());
+    Set<String> componentSeen = new HashSet<>();
+    for (int i = 0; i < componentNames.size(); i++) {
+      SectionCodec.checkComponentName(i, componentNames.get(i), componentSeen, StackImageWriter::malformed);
+    }
+    parts.add(fixed(SectionType.COMPONENT_ORDER, SectionCodec.encodeComponentOrder(componentNames, limits)));
+
     requireCount("regions", regions.size());
     Set<String> names = new HashSet<>();
     for (int i = 0; i < regions.size(); i++) {
@@ -195,16 +200,6 @@ public final class StackImageWriter {
           i, c.component(), c.envName(), c.kind(), contexts.size(), seen, StackImageWriter::malformed);
     }
     parts.add(fixed(SectionType.CAPABILITIES, SectionCodec.encodeCapabilities(capabilities, limits)));
-
-    requireCount("channels", channels.size());
-    Set<String> channelNames = new HashSet<>();
-    for (int i = 0; i < channels.size(); i++) {
-      ChannelState ch = channels.get(i);
-      requireCount("unread messages of channel " + ch.name(), ch.unread().size());
-      SectionCodec.checkChannel(
-          i, ch.name(), ch.capacity(), ch.unreadBytes(), limits, channelNames, StackImageWriter::malformed);
-    }
-    parts.add(fixed(SectionType.CHANNEL_STATE, SectionCodec.encodeChannels(channels, limits)));
 
     for (int i = 0; i < contexts.size(); i++) {
       parts.add(new Part(SectionType.CONTEXT.code(), required, i, contexts.get(i), -1));
