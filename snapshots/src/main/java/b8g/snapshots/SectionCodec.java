@@ -1,12 +1,5 @@
 package b8g.snapshots;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,10 +9,11 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Encodes and decodes the small structured sections (COMPATIBILITY, REGION_DESCRIPTORS,
- * CAPABILITIES, COMPONENT_ORDER, MANIFEST). Encoding and decoding sit side by side so the writer
- * cannot produce what the reader rejects. Decoding trusts nothing: every length and count is
- * checked against the bytes that remain and the configured limits before anything is allocated.
+ * The content layout of the small structured sections (COMPATIBILITY, REGION_DESCRIPTORS,
+ * CAPABILITIES, COMPONENT_ORDER): for each, its encoder, its decoder and the rules on its entries
+ * that the writer and the reader both apply, side by side so the writer cannot produce what the
+ * reader rejects. The bytes themselves go through {@link SectionOut} and {@link SectionIn}, which
+ * bound every length and count against hostile input.
  */
 final class SectionCodec {
   private SectionCodec() {}
@@ -30,79 +24,8 @@ final class SectionCodec {
   private static final int MIN_CAPABILITY_BYTES = 4 + 4 + 4 + 4 + 4;
   private static final int MIN_NAME_BYTES = 4;
 
-  // ---------------------------------------------------------------- encoding
-
-  /** Little-endian output for section bodies. */
-  static final class Out {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final StackImage.Limits limits;
-    private final String where;
-
-    Out(StackImage.Limits limits, String where) {
-      this.limits = limits;
-      this.where = where;
-    }
-
-    void u32(long v) {
-      for (int i = 0; i < 4; i++) {
-        bytes.write((int) (v >>> (8 * i)));
-      }
-    }
-
-    void u64(long v) {
-      for (int i = 0; i < 8; i++) {
-        bytes.write((int) (v >>> (8 * i)));
-      }
-    }
-
-    void str(String what, String s) {
-      byte[] b = utf8(where + ": " + what, s);
-      if (b.length > limits.maxStringBytes()) {
-        throw new ImageException(
-            ImageException.TOO_LARGE,
-            where + ": " + what + " is " + b.length + " bytes of UTF-8, more than the limit of "
-                + limits.maxStringBytes() + "; shorten it");
-      }
-      u32(b.length);
-      bytes.write(b, 0, b.length);
-    }
-
-    void raw(ByteBuffer b) {
-      ByteBuffer d = b.duplicate();
-      byte[] chunk = new byte[Math.min(d.remaining(), 64 * 1024)];
-      while (d.hasRemaining()) {
-        int n = Math.min(chunk.length, d.remaining());
-        d.get(chunk, 0, n);
-        bytes.write(chunk, 0, n);
-      }
-    }
-
-    byte[] toByteArray() {
-      return bytes.toByteArray();
-    }
-  }
-
-  static byte[] utf8(String what, String s) {
-    try {
-      ByteBuffer b =
-          StandardCharsets.UTF_8
-              .newEncoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .encode(CharBuffer.wrap(s));
-      byte[] out = new byte[b.remaining()];
-      b.get(out);
-      return out;
-    } catch (CharacterCodingException e) {
-      throw new ImageException(
-          ImageException.MALFORMED,
-          what + " is not valid Unicode (a lone surrogate?); it cannot be written as UTF-8",
-          e);
-    }
-  }
-
   static byte[] encodeCompatibility(Compatibility c, StackImage.Limits limits) {
-    Out out = new Out(limits, "COMPATIBILITY");
+    SectionOut out = new SectionOut(limits, "COMPATIBILITY");
     Map<String, String> all = new LinkedHashMap<>();
     all.put(StackImageDescriptor.KEY_JAVET_VERSION, c.javetVersion());
     all.put(StackImageDescriptor.KEY_V8_VERSION, c.v8Version());
@@ -120,7 +43,7 @@ final class SectionCodec {
   }
 
   static byte[] encodeRegions(List<RegionDescriptor> regions, StackImage.Limits limits) {
-    Out out = new Out(limits, "REGION_DESCRIPTORS");
+    SectionOut out = new SectionOut(limits, "REGION_DESCRIPTORS");
     out.u32(regions.size());
     for (RegionDescriptor r : regions) {
       out.str("region name", r.name());
@@ -132,7 +55,7 @@ final class SectionCodec {
   }
 
   static byte[] encodeCapabilities(List<CapabilityEntry> caps, StackImage.Limits limits) {
-    Out out = new Out(limits, "CAPABILITIES");
+    SectionOut out = new SectionOut(limits, "CAPABILITIES");
     out.u32(caps.size());
     for (CapabilityEntry c : caps) {
       out.u32(c.component());
@@ -145,7 +68,7 @@ final class SectionCodec {
   }
 
   static byte[] encodeComponentOrder(List<String> names, StackImage.Limits limits) {
-    Out out = new Out(limits, "COMPONENT_ORDER");
+    SectionOut out = new SectionOut(limits, "COMPONENT_ORDER");
     out.u32(names.size());
     for (int i = 0; i < names.size(); i++) {
       out.str("component " + i + " name", names.get(i));
@@ -153,131 +76,7 @@ final class SectionCodec {
     return out.toByteArray();
   }
 
-  // ---------------------------------------------------------------- decoding
-
-  /** A bounded little-endian cursor over one section; every read checks what remains. */
-  static final class In {
-    private final ByteBuffer buf;
-    private final StackImage.Limits limits;
-    private final String where;
-
-    In(ByteBuffer section, StackImage.Limits limits, String where) {
-      this.buf = section.slice().order(ByteOrder.LITTLE_ENDIAN);
-      this.limits = limits;
-      this.where = where;
-    }
-
-    /** Names the section and a byte offset in it, for messages. */
-    private String at(int offset) {
-      return where + " at section offset " + offset;
-    }
-
-    private void need(long n, String what) {
-      if (n > buf.remaining()) {
-        throw new ImageException(
-            ImageException.BOUNDS,
-            at(buf.position()) + ": " + what + " needs " + n + " bytes but only " + buf.remaining()
-                + " remain; the section is malformed");
-      }
-    }
-
-    long u32(String what) {
-      need(4, what);
-      return Integer.toUnsignedLong(buf.getInt());
-    }
-
-    long u64(String what) {
-      int start = buf.position();
-      need(8, what);
-      long v = buf.getLong();
-      if (v < 0) {
-        throw new ImageException(
-            ImageException.BOUNDS, at(start) + ": " + what + " is " + Long.toUnsignedString(v)
-                + ", beyond any file; the section is malformed");
-      }
-      return v;
-    }
-
-    /** A count of entries each at least {@code minEntryBytes} long, checked before use. */
-    int count(String what, int minEntryBytes) {
-      int start = buf.position();
-      long n = u32(what);
-      if (n > limits.maxEntries()) {
-        throw new ImageException(
-            ImageException.TOO_LARGE,
-            at(start) + ": " + what + " is " + n + ", more than the limit of " + limits.maxEntries());
-      }
-      if (n * minEntryBytes > buf.remaining()) {
-        throw new ImageException(
-            ImageException.BOUNDS,
-            at(start) + ": " + what + " is " + n + " but only " + buf.remaining()
-                + " bytes remain in the section; the section is malformed");
-      }
-      return (int) n;
-    }
-
-    String str(String what) {
-      int start = buf.position();
-      long n = u32(what + " length");
-      if (n > limits.maxStringBytes()) {
-        throw new ImageException(
-            ImageException.TOO_LARGE,
-            at(start) + ": " + what + " is " + n + " bytes, more than the limit of "
-                + limits.maxStringBytes());
-      }
-      need(n, what);
-      ByteBuffer b = buf.slice();
-      b.limit((int) n);
-      buf.position(buf.position() + (int) n);
-      return decodeUtf8(b, at(start) + ": " + what);
-    }
-
-    ByteBuffer bytes(String what, long n) {
-      need(n, what);
-      ByteBuffer b = buf.slice();
-      b.limit((int) n);
-      buf.position(buf.position() + (int) n);
-      return b.asReadOnlyBuffer();
-    }
-
-    void end() {
-      if (buf.hasRemaining()) {
-        throw new ImageException(
-            ImageException.MALFORMED,
-            at(buf.position()) + ": " + buf.remaining() + " unexpected bytes after the last entry");
-      }
-    }
-
-    /** Offset of the next byte, from the start of the section. */
-    int position() {
-      return buf.position();
-    }
-
-    ImageException malformed(String message) {
-      return new ImageException(ImageException.MALFORMED, where + ": " + message);
-    }
-
-    /** As {@link #malformed} for the entry that starts at section offset {@code offset}. */
-    ImageException malformedAt(int offset, String message) {
-      return new ImageException(ImageException.MALFORMED, at(offset) + ": " + message);
-    }
-  }
-
-  static String decodeUtf8(ByteBuffer b, String what) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(b.duplicate())
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new ImageException(
-          ImageException.MALFORMED, what + " is not valid UTF-8; the image is corrupt", e);
-    }
-  }
-
-  static Compatibility decodeCompatibility(In in) {
+  static Compatibility decodeCompatibility(SectionIn in) {
     int n = in.count("key/value count", MIN_KV_BYTES);
     Map<String, String> all = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
@@ -318,7 +117,7 @@ final class SectionCodec {
         extra);
   }
 
-  static List<RegionDescriptor> decodeRegions(In in, StackImage.Limits limits) {
+  static List<RegionDescriptor> decodeRegions(SectionIn in, StackImage.Limits limits) {
     int n = in.count("region count", MIN_REGION_BYTES);
     List<RegionDescriptor> out = new ArrayList<>(n);
     Set<String> names = new HashSet<>();
@@ -366,7 +165,7 @@ final class SectionCodec {
     }
   }
 
-  static List<CapabilityEntry> decodeCapabilities(In in, int componentCount) {
+  static List<CapabilityEntry> decodeCapabilities(SectionIn in, int componentCount) {
     int n = in.count("capability count", MIN_CAPABILITY_BYTES);
     List<CapabilityEntry> out = new ArrayList<>(n);
     Set<String> seen = new HashSet<>();
@@ -405,7 +204,7 @@ final class SectionCodec {
     }
   }
 
-  static List<String> decodeComponentOrder(In in) {
+  static List<String> decodeComponentOrder(SectionIn in) {
     int n = in.count("component count", MIN_NAME_BYTES);
     List<String> out = new ArrayList<>(n);
     Set<String> seen = new HashSet<>();

@@ -34,4 +34,9 @@ public record SectionEntry(int position, int type, int flags, long offset, long 
     String code = Integer.toUnsignedString(type);
     return retired != null ? "retired(" + code + ", " + retired + ")" : "unknown(" + code + ")";
   }
+
+  /** {@code section N (TYPE, id I)}: where this section is, for messages. */
+  public String describe() {
+    return "section " + position + " (" + typeName() + ", id " + Integer.toUnsignedString(id) + ")";
+  }
 }

@@ -168,7 +168,7 @@ public final class StackImageWriter {
     int required = SECTION_FLAG_REQUIRED;
     parts.add(fixed(SectionType.COMPATIBILITY, SectionCodec.encodeCompatibility(compatibility, limits)));
 
-    byte[] manifestBytes = SectionCodec.utf8("manifest", manifest);
+    byte[] manifestBytes = SectionOut.utf8("manifest", manifest);
     if (manifestBytes.length > limits.maxManifestBytes()) {
       throw new ImageException(
           ImageException.TOO_LARGE,
@@ -253,7 +253,7 @@ public final class StackImageWriter {
       writeFully(ch, ByteBuffer.allocate((int) (fileLength - ch.size())), ch.size());
     }
     table.flip();
-    int tableCrc = StackImageReader.crc(table, 0, table.remaining());
+    int tableCrc = Checksums.of(table, 0, table.remaining());
 
     ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
     header.put(MAGIC);
@@ -265,7 +265,7 @@ public final class StackImageWriter {
     header.putInt(FLAGS_OFFSET, 0);
     header.putLong(FILE_LENGTH_OFFSET, fileLength);
     header.putInt(TABLE_CHECKSUM_OFFSET, tableCrc);
-    header.putInt(HEADER_CHECKSUM_OFFSET, StackImageReader.headerChecksum(header, HEADER_LENGTH));
+    header.putInt(HEADER_CHECKSUM_OFFSET, Checksums.header(header, HEADER_LENGTH));
     header.clear();
     writeFully(ch, table, HEADER_LENGTH);
     writeFully(ch, header, 0);

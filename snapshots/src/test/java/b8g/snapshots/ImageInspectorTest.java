@@ -25,7 +25,7 @@ class ImageInspectorTest {
     assertEquals(image.sections().size(), sections.size());
     Map<?, ?> first = (Map<?, ?>) sections.get(0);
     assertEquals("COMPATIBILITY", first.get("type"));
-    assertEquals(StackImageReader.hex(image.sections().get(0).checksum()), first.get("checksum"));
+    assertEquals(Checksums.hex(image.sections().get(0).checksum()), first.get("checksum"));
     Map<?, ?> compat = (Map<?, ?>) d.get("compatibility");
     assertEquals("14.7.173.20", compat.get("v8Version"));
     assertEquals(false, compat.get("checkedAgainstHost"));

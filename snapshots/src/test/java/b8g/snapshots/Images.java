@@ -133,7 +133,7 @@ final class Images {
     Surgery resealHeader() {
       int headerLength = buf.getInt(HEADER_LENGTH_OFFSET);
       if (headerLength >= HEADER_LENGTH && headerLength <= bytes.length) {
-        buf.putInt(HEADER_CHECKSUM_OFFSET, StackImageReader.headerChecksum(buf, headerLength));
+        buf.putInt(HEADER_CHECKSUM_OFFSET, Checksums.header(buf, headerLength));
       }
       return this;
     }
