@@ -11,7 +11,6 @@ package b8g.snapshots;
  * @param flags header flags; no unknown required bit is set
  * @param headerChecksum CRC32C of the header (verified)
  * @param tableChecksum CRC32C of the section table (verified)
- * @param tableEnd absolute offset of the first byte after the section table
  */
 record ImageHeader(
     int major,
@@ -20,5 +19,4 @@ record ImageHeader(
     int entryLength,
     int flags,
     int headerChecksum,
-    int tableChecksum,
-    long tableEnd) {}
+    int tableChecksum) {}

@@ -218,7 +218,7 @@ final class StackImageReader {
     }
 
     ImageHeader header =
-        new ImageHeader(major, minor, (int) headerLength, (int) entryLength, flags, storedHeaderCrc, storedTableCrc, tableEnd);
+        new ImageHeader(major, minor, (int) headerLength, (int) entryLength, flags, storedHeaderCrc, storedTableCrc);
     return new StackImage(buf, source, header, sections, contents, expected != null);
   }
 
