@@ -109,6 +109,7 @@ final class SectionIn {
     return new ImageException(ImageException.MALFORMED, at(offset) + ": " + message);
   }
 
+  /** Strict UTF-8 decoding of {@code b}; bad input is {@value ImageException#MALFORMED}, naming {@code what}. */
   static String decodeUtf8(ByteBuffer b, String what) {
     try {
       return StandardCharsets.UTF_8

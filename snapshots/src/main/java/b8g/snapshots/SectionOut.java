@@ -50,6 +50,7 @@ final class SectionOut {
     return bytes.toByteArray();
   }
 
+  /** Strict UTF-8 encoding of {@code s}; a lone surrogate is {@value ImageException#MALFORMED}, naming {@code what}. */
   static byte[] utf8(String what, String s) {
     try {
       ByteBuffer b =
