@@ -25,8 +25,7 @@ public final class Capability {
     WATCH,
     LOG,
     /** The host capability to checkpoint the holding component into a stack image (snapshots). */
-    SNAPSHOT,
-    CHILD
+    SNAPSHOT
   }
 
   private static final AtomicLong IDS = new AtomicLong();

@@ -24,10 +24,10 @@ public final class ImageInspector {
     header.put("headerLength", image.headerLength());
     header.put("entryLength", image.entryLength());
     header.put("sectionCount", image.sections().size());
-    header.put("flags", StackImageReader.hex(image.flags()));
+    header.put("flags", Checksums.hex(image.flags()));
     header.put("fileLength", image.fileLength());
-    header.put("headerChecksum", StackImageReader.hex(image.headerChecksum()));
-    header.put("tableChecksum", StackImageReader.hex(image.tableChecksum()));
+    header.put("headerChecksum", Checksums.hex(image.headerChecksum()));
+    header.put("tableChecksum", Checksums.hex(image.tableChecksum()));
     out.put("header", header);
 
     List<Object> sections = new ArrayList<>();
@@ -39,7 +39,7 @@ public final class ImageInspector {
       m.put("id", Integer.toUnsignedLong(s.id()));
       m.put("offset", s.offset());
       m.put("length", s.length());
-      m.put("checksum", StackImageReader.hex(s.checksum()));
+      m.put("checksum", Checksums.hex(s.checksum()));
       sections.add(m);
     }
     out.put("sections", sections);
@@ -74,16 +74,7 @@ public final class ImageInspector {
         contextBytes += s.length();
       }
     }
-    List<Object> channels = new ArrayList<>();
-    for (ChannelState ch : image.channels()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", ch.name());
-      m.put("capacity", ch.capacity());
-      m.put("unreadMessages", ch.unread().size());
-      m.put("unreadBytes", ch.unreadBytes());
-      channels.add(m);
-    }
-    out.put("channels", channels);
+    out.put("components", new ArrayList<Object>(image.componentNames()));
     List<Object> caps = new ArrayList<>();
     for (CapabilityEntry e : image.capabilities()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -91,7 +82,7 @@ public final class ImageInspector {
       m.put("env", e.envName());
       m.put("kind", e.kind());
       m.put("target", e.target());
-      m.put("rights", StackImageReader.hex(e.rights()));
+      m.put("rights", Checksums.hex(e.rights()));
       caps.add(m);
     }
     out.put("capabilities", caps);
@@ -112,10 +103,10 @@ public final class ImageInspector {
     b.append(String.format(
         "  format %d.%d, %d bytes, header %d bytes, %d sections, flags %s%n",
         image.formatMajor(), image.formatMinor(), image.fileLength(), image.headerLength(),
-        image.sections().size(), StackImageReader.hex(image.flags())));
+        image.sections().size(), Checksums.hex(image.flags())));
     b.append(String.format(
         "  checksums: header %s, table %s (all verified)%n",
-        StackImageReader.hex(image.headerChecksum()), StackImageReader.hex(image.tableChecksum())));
+        Checksums.hex(image.headerChecksum()), Checksums.hex(image.tableChecksum())));
     Compatibility c = image.compatibility();
     b.append(String.format(
         "  compatibility: Javet %s, V8 %s, %s/%s, ABI %d, V8 flags \"%s\"%s%s%n",
@@ -127,20 +118,18 @@ public final class ImageInspector {
       b.append(String.format(
           "  %-5d %-20s %-3s %6s %12d %12d  %s%n",
           s.position(), s.typeName(), s.required() ? "yes" : "no", Integer.toUnsignedString(s.id()),
-          s.offset(), s.length(), StackImageReader.hex(s.checksum())));
+          s.offset(), s.length(), Checksums.hex(s.checksum())));
     }
     for (RegionDescriptor r : image.regions()) {
       b.append(String.format("  region %s: %d bytes, %s, %s%n", r.name(), r.size(), r.backing(), rights(r.rights())));
     }
-    for (ChannelState ch : image.channels()) {
-      b.append(String.format(
-          "  channel %s: capacity %d, %d unread message(s), %d bytes%n",
-          ch.name(), ch.capacity(), ch.unread().size(), ch.unreadBytes()));
+    for (int i = 0; i < image.componentNames().size(); i++) {
+      b.append(String.format("  component %d: %s%n", i, image.componentNames().get(i)));
     }
     for (CapabilityEntry e : image.capabilities()) {
       b.append(String.format(
           "  capability: component %d env.%s = %s %s rights %s%n",
-          e.component(), e.envName(), e.kind(), e.target(), StackImageReader.hex(e.rights())));
+          e.component(), e.envName(), e.kind(), e.target(), Checksums.hex(e.rights())));
     }
     b.append(String.format("  manifest: %d characters%n", image.manifest().length()));
     return b.toString();

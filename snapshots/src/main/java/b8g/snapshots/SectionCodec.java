@@ -1,24 +1,19 @@
 package b8g.snapshots;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Encodes and decodes the small structured sections (COMPATIBILITY, REGION_DESCRIPTORS,
- * CAPABILITIES, CHANNEL_STATE, MANIFEST). Encoding and decoding sit side by side so the writer
- * cannot produce what the reader rejects. Decoding trusts nothing: every length and count is
- * checked against the bytes that remain and the configured limits before anything is allocated.
+ * The content layout of the small structured sections (COMPATIBILITY, REGION_DESCRIPTORS,
+ * CAPABILITIES, COMPONENT_ORDER): for each, its encoder, its decoder and the rules on its entries
+ * that the writer and the reader both apply, side by side so the writer cannot produce what the
+ * reader rejects. The bytes themselves go through {@link SectionOut} and {@link SectionIn}, which
+ * bound every length and count against hostile input.
  */
 final class SectionCodec {
   private SectionCodec() {}
@@ -27,82 +22,10 @@ final class SectionCodec {
   private static final int MIN_KV_BYTES = 8;
   private static final int MIN_REGION_BYTES = 4 + 8 + 4 + 4;
   private static final int MIN_CAPABILITY_BYTES = 4 + 4 + 4 + 4 + 4;
-  private static final int MIN_CHANNEL_BYTES = 4 + 8 + 4;
-  private static final int MIN_MESSAGE_BYTES = 8;
-
-  // ---------------------------------------------------------------- encoding
-
-  /** Little-endian output for section bodies. */
-  static final class Out {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final StackImage.Limits limits;
-    private final String where;
-
-    Out(StackImage.Limits limits, String where) {
-      this.limits = limits;
-      this.where = where;
-    }
-
-    void u32(long v) {
-      for (int i = 0; i < 4; i++) {
-        bytes.write((int) (v >>> (8 * i)));
-      }
-    }
-
-    void u64(long v) {
-      for (int i = 0; i < 8; i++) {
-        bytes.write((int) (v >>> (8 * i)));
-      }
-    }
-
-    void str(String what, String s) {
-      byte[] b = utf8(where + ": " + what, s);
-      if (b.length > limits.maxStringBytes()) {
-        throw new ImageException(
-            ImageException.TOO_LARGE,
-            where + ": " + what + " is " + b.length + " bytes of UTF-8, more than the limit of "
-                + limits.maxStringBytes() + "; shorten it");
-      }
-      u32(b.length);
-      bytes.write(b, 0, b.length);
-    }
-
-    void raw(ByteBuffer b) {
-      ByteBuffer d = b.duplicate();
-      byte[] chunk = new byte[Math.min(d.remaining(), 64 * 1024)];
-      while (d.hasRemaining()) {
-        int n = Math.min(chunk.length, d.remaining());
-        d.get(chunk, 0, n);
-        bytes.write(chunk, 0, n);
-      }
-    }
-
-    byte[] toByteArray() {
-      return bytes.toByteArray();
-    }
-  }
-
-  static byte[] utf8(String what, String s) {
-    try {
-      ByteBuffer b =
-          StandardCharsets.UTF_8
-              .newEncoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .encode(CharBuffer.wrap(s));
-      byte[] out = new byte[b.remaining()];
-      b.get(out);
-      return out;
-    } catch (CharacterCodingException e) {
-      throw new ImageException(
-          ImageException.MALFORMED,
-          what + " is not valid Unicode (a lone surrogate?); it cannot be written as UTF-8",
-          e);
-    }
-  }
+  private static final int MIN_NAME_BYTES = 4;
 
   static byte[] encodeCompatibility(Compatibility c, StackImage.Limits limits) {
-    Out out = new Out(limits, "COMPATIBILITY");
+    SectionOut out = new SectionOut(limits, "COMPATIBILITY");
     Map<String, String> all = new LinkedHashMap<>();
     all.put(StackImageDescriptor.KEY_JAVET_VERSION, c.javetVersion());
     all.put(StackImageDescriptor.KEY_V8_VERSION, c.v8Version());
@@ -120,7 +43,7 @@ final class SectionCodec {
   }
 
   static byte[] encodeRegions(List<RegionDescriptor> regions, StackImage.Limits limits) {
-    Out out = new Out(limits, "REGION_DESCRIPTORS");
+    SectionOut out = new SectionOut(limits, "REGION_DESCRIPTORS");
     out.u32(regions.size());
     for (RegionDescriptor r : regions) {
       out.str("region name", r.name());
@@ -132,7 +55,7 @@ final class SectionCodec {
   }
 
   static byte[] encodeCapabilities(List<CapabilityEntry> caps, StackImage.Limits limits) {
-    Out out = new Out(limits, "CAPABILITIES");
+    SectionOut out = new SectionOut(limits, "CAPABILITIES");
     out.u32(caps.size());
     for (CapabilityEntry c : caps) {
       out.u32(c.component());
@@ -144,137 +67,24 @@ final class SectionCodec {
     return out.toByteArray();
   }
 
-  static byte[] encodeChannels(List<ChannelState> channels, StackImage.Limits limits) {
-    Out out = new Out(limits, "CHANNEL_STATE");
-    out.u32(channels.size());
-    for (ChannelState ch : channels) {
-      out.str("channel name", ch.name());
-      out.u64(ch.capacity());
-      out.u32(ch.unread().size());
-      for (ChannelState.Message m : ch.unread()) {
-        ByteBuffer p = m.payload();
-        out.u32(Integer.toUnsignedLong(m.type()));
-        out.u32(p.remaining());
-        out.raw(p);
-      }
+  static byte[] encodeComponentOrder(List<String> names, StackImage.Limits limits) {
+    SectionOut out = new SectionOut(limits, "COMPONENT_ORDER");
+    out.u32(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      out.str("component " + i + " name", names.get(i));
     }
     return out.toByteArray();
   }
 
-  // ---------------------------------------------------------------- decoding
-
-  /** A bounded little-endian cursor over one section; every read checks what remains. */
-  static final class In {
-    private final ByteBuffer buf;
-    private final StackImage.Limits limits;
-    private final String where;
-
-    In(ByteBuffer section, StackImage.Limits limits, String where) {
-      this.buf = section.slice().order(ByteOrder.LITTLE_ENDIAN);
-      this.limits = limits;
-      this.where = where;
-    }
-
-    private void need(long n, String what) {
-      if (n > buf.remaining()) {
-        throw new ImageException(
-            ImageException.BOUNDS,
-            where + ": " + what + " needs " + n + " bytes at section offset " + buf.position()
-                + " but only " + buf.remaining() + " remain; the section is malformed");
-      }
-    }
-
-    long u32(String what) {
-      need(4, what);
-      return Integer.toUnsignedLong(buf.getInt());
-    }
-
-    long u64(String what) {
-      need(8, what);
-      long v = buf.getLong();
-      if (v < 0) {
-        throw new ImageException(
-            ImageException.BOUNDS, where + ": " + what + " is " + Long.toUnsignedString(v)
-                + ", beyond any file; the section is malformed");
-      }
-      return v;
-    }
-
-    /** A count of entries each at least {@code minEntryBytes} long, checked before use. */
-    int count(String what, int minEntryBytes) {
-      long n = u32(what);
-      if (n > limits.maxEntries()) {
-        throw new ImageException(
-            ImageException.TOO_LARGE,
-            where + ": " + what + " is " + n + ", more than the limit of " + limits.maxEntries());
-      }
-      if (n * minEntryBytes > buf.remaining()) {
-        throw new ImageException(
-            ImageException.BOUNDS,
-            where + ": " + what + " is " + n + " but only " + buf.remaining()
-                + " bytes remain in the section; the section is malformed");
-      }
-      return (int) n;
-    }
-
-    String str(String what) {
-      long n = u32(what + " length");
-      if (n > limits.maxStringBytes()) {
-        throw new ImageException(
-            ImageException.TOO_LARGE,
-            where + ": " + what + " is " + n + " bytes, more than the limit of "
-                + limits.maxStringBytes());
-      }
-      need(n, what);
-      ByteBuffer b = buf.slice();
-      b.limit((int) n);
-      buf.position(buf.position() + (int) n);
-      return decodeUtf8(b, where + ": " + what);
-    }
-
-    ByteBuffer bytes(String what, long n) {
-      need(n, what);
-      ByteBuffer b = buf.slice();
-      b.limit((int) n);
-      buf.position(buf.position() + (int) n);
-      return b.asReadOnlyBuffer();
-    }
-
-    void end() {
-      if (buf.hasRemaining()) {
-        throw new ImageException(
-            ImageException.MALFORMED,
-            where + ": " + buf.remaining() + " unexpected bytes after the last entry");
-      }
-    }
-
-    ImageException malformed(String message) {
-      return new ImageException(ImageException.MALFORMED, where + ": " + message);
-    }
-  }
-
-  static String decodeUtf8(ByteBuffer b, String what) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(b.duplicate())
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new ImageException(
-          ImageException.MALFORMED, what + " is not valid UTF-8; the image is corrupt", e);
-    }
-  }
-
-  static Compatibility decodeCompatibility(In in) {
+  static Compatibility decodeCompatibility(SectionIn in) {
     int n = in.count("key/value count", MIN_KV_BYTES);
     Map<String, String> all = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
+      int at = in.position();
       String key = in.str("key " + i);
       String value = in.str("value of " + key);
       if (all.put(key, value) != null) {
-        throw in.malformed("key " + key + " appears twice");
+        throw in.malformedAt(at, "key " + key + " appears twice");
       }
     }
     in.end();
@@ -307,16 +117,17 @@ final class SectionCodec {
         extra);
   }
 
-  static List<RegionDescriptor> decodeRegions(In in, StackImage.Limits limits) {
+  static List<RegionDescriptor> decodeRegions(SectionIn in, StackImage.Limits limits) {
     int n = in.count("region count", MIN_REGION_BYTES);
     List<RegionDescriptor> out = new ArrayList<>(n);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < n; i++) {
+      int at = in.position();
       String name = in.str("region " + i + " name");
       long size = in.u64("region " + name + " size");
       long backingCode = in.u32("region " + name + " backing");
       long rights = in.u32("region " + name + " rights");
-      checkRegion(i, name, size, backingCode, rights, limits, names, in::malformed);
+      checkRegion(i, name, size, backingCode, rights, limits, names, m -> in.malformedAt(at, m));
       out.add(new RegionDescriptor(name, size, RegionDescriptor.Backing.fromCode((int) backingCode), (int) rights));
     }
     in.end();
@@ -332,7 +143,7 @@ final class SectionCodec {
       long rights,
       StackImage.Limits limits,
       Set<String> seenNames,
-      java.util.function.Function<String, ImageException> malformed) {
+      Function<String, ImageException> malformed) {
     if (name.isEmpty()) {
       throw malformed.apply("region " + index + " has an empty name");
     }
@@ -354,17 +165,18 @@ final class SectionCodec {
     }
   }
 
-  static List<CapabilityEntry> decodeCapabilities(In in, int componentCount) {
+  static List<CapabilityEntry> decodeCapabilities(SectionIn in, int componentCount) {
     int n = in.count("capability count", MIN_CAPABILITY_BYTES);
     List<CapabilityEntry> out = new ArrayList<>(n);
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < n; i++) {
+      int at = in.position();
       long component = in.u32("capability " + i + " component");
       String env = in.str("capability " + i + " env name");
       String kind = in.str("capability " + i + " kind");
       String target = in.str("capability " + i + " target");
       long rights = in.u32("capability " + i + " rights");
-      checkCapability(i, component, env, kind, componentCount, seen, in::malformed);
+      checkCapability(i, component, env, kind, componentCount, seen, m -> in.malformedAt(at, m));
       out.add(new CapabilityEntry((int) component, env, kind, target, (int) rights));
     }
     in.end();
@@ -378,7 +190,7 @@ final class SectionCodec {
       String kind,
       int componentCount,
       Set<String> seen,
-      java.util.function.Function<String, ImageException> malformed) {
+      Function<String, ImageException> malformed) {
     if (component >= componentCount) {
       throw malformed.apply(
           "capability " + index + " (" + env + ") belongs to component " + component
@@ -392,54 +204,28 @@ final class SectionCodec {
     }
   }
 
-  static List<ChannelState> decodeChannels(In in, StackImage.Limits limits) {
-    int n = in.count("channel count", MIN_CHANNEL_BYTES);
-    List<ChannelState> out = new ArrayList<>(n);
-    Set<String> names = new HashSet<>();
+  static List<String> decodeComponentOrder(SectionIn in) {
+    int n = in.count("component count", MIN_NAME_BYTES);
+    List<String> out = new ArrayList<>(n);
+    Set<String> seen = new HashSet<>();
     for (int i = 0; i < n; i++) {
-      String name = in.str("channel " + i + " name");
-      long capacity = in.u64("channel " + name + " capacity");
-      int messages = in.count("channel " + name + " message count", MIN_MESSAGE_BYTES);
-      List<ChannelState.Message> unread = new ArrayList<>(messages);
-      long total = 0;
-      for (int m = 0; m < messages; m++) {
-        long type = in.u32("channel " + name + " message " + m + " type");
-        long length = in.u32("channel " + name + " message " + m + " length");
-        ByteBuffer payload = in.bytes("channel " + name + " message " + m + " payload", length);
-        total += length;
-        unread.add(new ChannelState.Message((int) type, payload));
-      }
-      checkChannel(i, name, capacity, total, limits, names, in::malformed);
-      out.add(new ChannelState(name, capacity, unread));
+      int at = in.position();
+      String name = in.str("component " + i + " name");
+      checkComponentName(i, name, seen, m -> in.malformedAt(at, m));
+      out.add(name);
     }
     in.end();
     return List.copyOf(out);
   }
 
-  static void checkChannel(
-      int index,
-      String name,
-      long capacity,
-      long unreadBytes,
-      StackImage.Limits limits,
-      Set<String> names,
-      java.util.function.Function<String, ImageException> malformed) {
+  /** Checks shared by reader and writer: a component name is non-empty and names one context. */
+  static void checkComponentName(
+      int index, String name, Set<String> seen, Function<String, ImageException> malformed) {
     if (name.isEmpty()) {
-      throw malformed.apply("channel " + index + " has an empty name");
+      throw malformed.apply("component " + index + " has an empty name");
     }
-    if (!names.add(name)) {
-      throw malformed.apply("channel name " + name + " appears twice");
-    }
-    if (capacity > limits.maxRegionBytes()) {
-      throw new ImageException(
-          ImageException.TOO_LARGE,
-          "channel " + name + " has capacity " + capacity + ", more than the limit of "
-              + limits.maxRegionBytes() + " bytes");
-    }
-    if (unreadBytes > capacity) {
-      throw malformed.apply(
-          "channel " + name + " holds " + unreadBytes + " unread bytes, more than its capacity "
-              + capacity);
+    if (!seen.add(name)) {
+      throw malformed.apply("component name " + name + " appears twice (components " + index + " and an earlier one)");
     }
   }
 }

@@ -24,9 +24,19 @@ public record SectionEntry(int position, int type, int flags, long offset, long 
     return (flags & StackImageDescriptor.SECTION_FLAG_REQUIRED) != 0;
   }
 
-  /** The type's name, or {@code unknown(N)}. */
+  /** The type's name, {@code retired(N, NAME)} for a retired code, or {@code unknown(N)}. */
   public String typeName() {
     SectionType t = knownType();
-    return t != null ? t.name() : "unknown(" + Integer.toUnsignedString(type) + ")";
+    if (t != null) {
+      return t.name();
+    }
+    String retired = SectionType.retiredName(type);
+    String code = Integer.toUnsignedString(type);
+    return retired != null ? "retired(" + code + ", " + retired + ")" : "unknown(" + code + ")";
+  }
+
+  /** {@code section N (TYPE, id I)}: where this section is, for messages. */
+  public String describe() {
+    return "section " + position + " (" + typeName() + ", id " + Integer.toUnsignedString(id) + ")";
   }
 }

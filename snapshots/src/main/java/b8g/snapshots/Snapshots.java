@@ -32,13 +32,12 @@ import java.util.Set;
  * launched whose regions and rings hold the saved bytes and whose components continue from their
  * contexts, with the grants of the manifest given now.
  *
- * <p>The image names its components in the first line of the MANIFEST section
- * ({@value #COMPONENTS_LINE} followed by the names, comma separated, in CONTEXT id order).
+ * <p>The image names its components in its COMPONENT_ORDER section ({@link
+ * StackImage#componentNames()}, in CONTEXT id order) and records the manifest file it was taken
+ * from in the MANIFEST section ({@value #MANIFEST_LINE} followed by the absolute path).
  */
 public final class Snapshots {
-  /** First line of the MANIFEST section: which component each CONTEXT id is. */
-  public static final String COMPONENTS_LINE = "# b8g image components: ";
-  /** Second line: the manifest file the image was taken from. */
+  /** The line of the MANIFEST section that names the manifest file the image was taken from. */
   public static final String MANIFEST_LINE = "# b8g image manifest: ";
 
   private Snapshots() {}
@@ -98,14 +97,14 @@ public final class Snapshots {
           continue;
         }
         ComponentSnapshot snap = e.getValue().snapshot();
-        int id = w.addContext(ByteBuffer.wrap(snap.blob()));
+        int id = w.addContext(e.getKey(), ByteBuffer.wrap(snap.blob()));
         names.add(e.getKey());
         for (Map.Entry<String, Capability> h : snap.held().entrySet()) {
           w.addCapability(new CapabilityEntry(id, h.getKey(), kindName(h.getValue()), targetName(h.getValue()), Right.mask(h.getValue().rights())));
         }
       }
       String manifestFile = host.manifest().file() == null ? "" : host.manifest().file().toAbsolutePath().toString();
-      w.manifest(COMPONENTS_LINE + String.join(",", names) + "\n" + MANIFEST_LINE + manifestFile + "\n");
+      w.manifest(MANIFEST_LINE + manifestFile + "\n");
     }
     long t1 = System.nanoTime();
     w.writeTo(file);
@@ -142,7 +141,7 @@ public final class Snapshots {
 
   /** As {@link #restore(Path, Host.Context)} for an image already opened with a compatibility check. */
   public static Host restore(StackImage image, Host.Context ctx) {
-    List<String> names = componentNames(image);
+    List<String> names = image.componentNames();
     Map<String, ByteBuffer> regions = new LinkedHashMap<>();
     for (int i = 0; i < image.regions().size(); i++) {
       regions.put(image.regions().get(i).name(), image.regionBytes(i));
@@ -173,22 +172,6 @@ public final class Snapshots {
       }
     }
     return null;
-  }
-
-  static List<String> componentNames(StackImage image) {
-    String m = image.manifest();
-    if (!m.startsWith(COMPONENTS_LINE)) {
-      throw new ImageException(ImageException.MALFORMED, image.source() + ": the image does not name its components"
-          + " (its MANIFEST section must start with \"" + COMPONENTS_LINE.trim() + "\")");
-    }
-    int end = m.indexOf('\n');
-    String list = m.substring(COMPONENTS_LINE.length(), end < 0 ? m.length() : end);
-    List<String> names = list.isEmpty() ? List.of() : List.of(list.split(","));
-    if (names.size() != image.componentCount()) {
-      throw new ImageException(ImageException.MALFORMED, image.source() + ": the image names " + names.size()
-          + " components but holds " + image.componentCount() + " contexts");
-    }
-    return names;
   }
 
   private static String kindName(Capability c) {

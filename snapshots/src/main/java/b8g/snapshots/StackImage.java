@@ -1,30 +1,20 @@
 package b8g.snapshots;
 
-import java.io.EOFException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A validated stack image. The static {@code open}/{@code read} methods check the whole image
- * (header, table, bounds, overlaps, padding, every checksum, the structure of every small
- * section, limits, and, unless opened for inspection, compatibility with this host) before they
- * return; an image that fails any check is never returned, only an {@link ImageException}.
+ * A validated stack image: the public way to obtain one and to read it. The static {@code
+ * open}/{@code read} methods check the whole image (header, table, bounds, overlaps, padding,
+ * every checksum, the structure of every small section, limits, and, unless opened for
+ * inspection, compatibility with this host) before they return; an image that fails any check is
+ * never returned, only an {@link ImageException}.
  *
- * <p><b>Why the file is read into memory, not mapped.</b> The checks are only worth something if
- * the bytes later handed to V8 are the bytes that were checked. A mapping of a file that another
- * process rewrites or truncates after validation would show unchecked bytes (or kill the JVM with
- * SIGBUS on a read past a truncation). A private heap copy cannot change under us. Restoring a
- * region copies its bytes into fresh shared memory anyway, so a mapping would save little; the
- * format still page-aligns region bytes so a future reader that owns the file (for example one
- * that verified a sealed or read-only file) can map them directly. The cost is memory equal to
- * the image size for the lifetime of this object, bounded by {@link Limits#maxImageBytes()}.
+ * <p>The bytes are a private heap copy of the file ({@link ImageBytes} says why it is not
+ * mapped), so what V8 is later given is exactly what was checked.
  *
  * <p>Instances are immutable and thread-safe. Byte accessors return read-only views; nothing
  * needs closing.
@@ -36,7 +26,7 @@ public final class StackImage {
    * a hard cap the format or the JVM imposes.
    *
    * @param maxImageBytes largest file accepted (at most {@link #HARD_MAX_IMAGE_BYTES})
-   * @param maxRegionBytes largest region, and largest channel capacity
+   * @param maxRegionBytes largest region (channel rings are regions too)
    * @param maxContextBytes largest V8 context blob
    * @param maxManifestBytes largest manifest text
    * @param maxSections most sections (at most {@link StackImageDescriptor#MAX_SECTIONS})
@@ -87,60 +77,25 @@ public final class StackImage {
 
   private final ByteBuffer file;
   private final String source;
-  private final int formatMajor;
-  private final int formatMinor;
-  private final int headerLength;
-  private final int entryLength;
-  private final int flags;
-  private final int headerChecksum;
-  private final int tableChecksum;
+  private final ImageHeader header;
   private final List<SectionEntry> sections;
-  private final Compatibility compatibility;
+  private final ImageContents contents;
   private final boolean compatibilityChecked;
-  private final String manifest;
-  private final List<SectionEntry> contexts;
-  private final List<RegionDescriptor> regions;
-  private final List<SectionEntry> regionSections;
-  private final List<CapabilityEntry> capabilities;
-  private final List<ChannelState> channels;
 
+  /** Only {@link StackImageReader} makes one, from bytes it has verified completely. */
   StackImage(
       ByteBuffer file,
       String source,
-      int formatMajor,
-      int formatMinor,
-      int headerLength,
-      int entryLength,
-      int flags,
-      int headerChecksum,
-      int tableChecksum,
+      ImageHeader header,
       List<SectionEntry> sections,
-      Compatibility compatibility,
-      boolean compatibilityChecked,
-      String manifest,
-      List<SectionEntry> contexts,
-      List<RegionDescriptor> regions,
-      List<SectionEntry> regionSections,
-      List<CapabilityEntry> capabilities,
-      List<ChannelState> channels) {
+      ImageContents contents,
+      boolean compatibilityChecked) {
     this.file = file.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     this.source = source;
-    this.formatMajor = formatMajor;
-    this.formatMinor = formatMinor;
-    this.headerLength = headerLength;
-    this.entryLength = entryLength;
-    this.flags = flags;
-    this.headerChecksum = headerChecksum;
-    this.tableChecksum = tableChecksum;
+    this.header = header;
     this.sections = List.copyOf(sections);
-    this.compatibility = compatibility;
+    this.contents = contents;
     this.compatibilityChecked = compatibilityChecked;
-    this.manifest = manifest;
-    this.contexts = List.copyOf(contexts);
-    this.regions = List.copyOf(regions);
-    this.regionSections = List.copyOf(regionSections);
-    this.capabilities = List.copyOf(capabilities);
-    this.channels = List.copyOf(channels);
   }
 
   // ---------------------------------------------------------------- opening
@@ -160,7 +115,7 @@ public final class StackImage {
   /** As {@link #open(Path, Compatibility)} with the given limits. */
   public static StackImage open(Path path, Compatibility expected, Limits limits) {
     Objects.requireNonNull(expected, "expected");
-    return StackImageReader.validate(load(path, limits), path.toString(), expected, limits);
+    return StackImageReader.validate(ImageBytes.load(path, limits), path.toString(), expected, limits);
   }
 
   /**
@@ -169,7 +124,7 @@ public final class StackImage {
    * ImageException#UNCHECKED}).
    */
   public static StackImage openForInspection(Path path, Limits limits) {
-    return StackImageReader.validate(load(path, limits), path.toString(), null, limits);
+    return StackImageReader.validate(ImageBytes.load(path, limits), path.toString(), null, limits);
   }
 
   /**
@@ -179,53 +134,12 @@ public final class StackImage {
    */
   public static StackImage read(ByteBuffer image, Compatibility expected, Limits limits) {
     Objects.requireNonNull(expected, "expected");
-    return StackImageReader.validate(copy(image, limits), "<memory>", expected, limits);
+    return StackImageReader.validate(ImageBytes.copy(image, limits), "<memory>", expected, limits);
   }
 
   /** As {@link #read} without the compatibility check; see {@link #openForInspection}. */
   public static StackImage readForInspection(ByteBuffer image, Limits limits) {
-    return StackImageReader.validate(copy(image, limits), "<memory>", null, limits);
-  }
-
-  private static ByteBuffer copy(ByteBuffer image, Limits limits) {
-    if (image.remaining() > limits.maxImageBytes()) {
-      throw tooLarge("<memory>", image.remaining(), limits);
-    }
-    ByteBuffer copy = ByteBuffer.allocate(image.remaining());
-    copy.put(image.duplicate()).flip();
-    return copy;
-  }
-
-  private static ImageException tooLarge(String source, long size, Limits limits) {
-    return new ImageException(
-        ImageException.TOO_LARGE,
-        source + ": image is " + size + " bytes, more than the limit of " + limits.maxImageBytes()
-            + " bytes; raise the limit if the image is expected to be this large");
-  }
-
-  private static ByteBuffer load(Path path, Limits limits) {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      long size = ch.size();
-      // Size comes from the file system, not from the image, and is capped before allocating.
-      if (size > limits.maxImageBytes()) {
-        throw tooLarge(path.toString(), size, limits);
-      }
-      ByteBuffer buf = ByteBuffer.allocate((int) size);
-      while (buf.hasRemaining()) {
-        if (ch.read(buf) < 0) {
-          throw new EOFException("file shrank to " + buf.position() + " bytes while being read");
-        }
-      }
-      return buf.flip();
-    } catch (NoSuchFileException e) {
-      throw new ImageException(ImageException.IO, path + ": no such stack image file", e);
-    } catch (EOFException e) {
-      throw new ImageException(
-          ImageException.TRUNCATED, path + ": " + e.getMessage() + "; is another process writing it?", e);
-    } catch (IOException e) {
-      throw new ImageException(
-          ImageException.IO, path + ": cannot read stack image: " + e.getMessage(), e);
-    }
+    return StackImageReader.validate(ImageBytes.copy(image, limits), "<memory>", null, limits);
   }
 
   // ---------------------------------------------------------------- accessors
@@ -236,31 +150,31 @@ public final class StackImage {
   }
 
   public int formatMajor() {
-    return formatMajor;
+    return header.major();
   }
 
   public int formatMinor() {
-    return formatMinor;
+    return header.minor();
   }
 
   public int headerLength() {
-    return headerLength;
+    return header.headerLength();
   }
 
   public int entryLength() {
-    return entryLength;
+    return header.entryLength();
   }
 
   public int flags() {
-    return flags;
+    return header.flags();
   }
 
   public int headerChecksum() {
-    return headerChecksum;
+    return header.headerChecksum();
   }
 
   public int tableChecksum() {
-    return tableChecksum;
+    return header.tableChecksum();
   }
 
   public long fileLength() {
@@ -286,7 +200,7 @@ public final class StackImage {
   }
 
   public Compatibility compatibility() {
-    return compatibility;
+    return contents.compatibility();
   }
 
   /** True if the image was checked against the host's compatibility record when opened. */
@@ -296,12 +210,12 @@ public final class StackImage {
 
   /** The manifest fragment, or the empty string if the image has none. */
   public String manifest() {
-    return manifest;
+    return contents.manifest();
   }
 
   /** Number of components, i.e. of CONTEXT sections (ids 0..n-1). */
   public int componentCount() {
-    return contexts.size();
+    return contents.contexts().size();
   }
 
   /**
@@ -310,32 +224,31 @@ public final class StackImage {
    */
   public ByteBuffer contextBlob(int component) {
     requireChecked();
-    Objects.checkIndex(component, contexts.size());
-    return slice(contexts.get(component));
+    Objects.checkIndex(component, contents.contexts().size());
+    return slice(contents.contexts().get(component));
   }
 
   public List<RegionDescriptor> regions() {
-    return regions;
+    return contents.regions();
   }
 
   /** The saved bytes of region {@code region} (index into {@link #regions()}), read-only. */
   public ByteBuffer regionBytes(int region) {
-    Objects.checkIndex(region, regionSections.size());
-    return slice(regionSections.get(region));
+    Objects.checkIndex(region, contents.regionSections().size());
+    return slice(contents.regionSections().get(region));
   }
 
   public List<CapabilityEntry> capabilities() {
-    return capabilities;
+    return contents.capabilities();
   }
 
-  public List<ChannelState> channels() {
-    return channels;
+  /** The component names from COMPONENT_ORDER: the i-th is the component of {@link #contextBlob}(i). */
+  public List<String> componentNames() {
+    return contents.componentNames();
   }
 
   private ByteBuffer slice(SectionEntry e) {
-    ByteBuffer d = file.duplicate();
-    d.position((int) e.offset()).limit((int) (e.offset() + e.length()));
-    return d.slice().order(ByteOrder.LITTLE_ENDIAN);
+    return ImageContents.slice(file, e);
   }
 
   private void requireChecked() {
@@ -349,7 +262,7 @@ public final class StackImage {
 
   @Override
   public String toString() {
-    return "StackImage[" + source + ", " + formatMajor + "." + formatMinor + ", "
+    return "StackImage[" + source + ", " + header.major() + "." + header.minor() + ", "
         + sections.size() + " sections, " + fileLength() + " bytes]";
   }
 }

@@ -3,7 +3,7 @@ package b8g.snapshots;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The binary layout of a stack image, format 1.0. All integers are little-endian and unsigned
+ * The binary layout of a stack image, format 2.0. All integers are little-endian and unsigned
  * unless noted; every offset is absolute from the start of the file, so any section can be read
  * (or mapped) by its table entry without parsing any other section.
  *
@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  *  | section table                |  sectionCount entries of entryLength (32) bytes
  *  +------------------------------+ headerLength + sectionCount * entryLength
  *  | zero padding to 8            |
- *  | section 0 (8-aligned)        |  COMPATIBILITY, MANIFEST, CAPABILITIES, ... CONTEXT
+ *  | section 0 (8-aligned)        |  COMPATIBILITY, MANIFEST, COMPONENT_ORDER, ... CONTEXT
  *  | zero padding                 |
  *  | section k (4096-aligned)     |  REGION_BYTES: page aligned so it can be mapped directly
  *  | ...                          |
@@ -38,7 +38,7 @@ import java.nio.charset.StandardCharsets;
  *  +-------------------------------+---------------+---------------+-------------+
  *   tableCrc: CRC32C of the whole section table; the header checksum covers it in turn.
  *
- *  section table entry (32 bytes in 1.0; a newer minor may append fields, readers skip them)
+ *  section table entry (32 bytes in 2.0; a newer minor may append fields, readers skip them)
  *   0       4       8               16              24      28      32
  *  +-------+-------+---------------+---------------+-------+-------+
  *  | type  | flags | offset u64    | length u64    | crc   | id    |
@@ -57,9 +57,19 @@ import java.nio.charset.StandardCharsets;
  *   REGION_BYTES        the region's bytes, exactly its descriptor's size
  *   CAPABILITIES        u32 count, count x (u32 component, str envName, str kind,
  *                       str target, u32 rights); no secret has a field here
- *   CHANNEL_STATE       u32 count, count x (str name, u64 capacity, u32 messages,
- *                       messages x (u32 type, u32 length, bytes))
+ *   COMPONENT_ORDER     u32 count, count x str name: the name of the component whose
+ *                       CONTEXT has id i is the i-th; count = number of CONTEXT
+ *                       sections, names non-empty and distinct
+ *   (type 7)            retired: CHANNEL_STATE in format 1.0, never filled; refused
+ *
+ *  required: exactly one COMPATIBILITY and one COMPONENT_ORDER; at most one MANIFEST,
+ *  REGION_DESCRIPTORS, CAPABILITIES; CONTEXT ids 0..n-1; REGION_BYTES ids 0..regions-1.
  * </pre>
+ *
+ * <p>Format history: 1.0 named the components in a comment line at the top of MANIFEST and had
+ * a CHANNEL_STATE section (type 7) that was always empty. 2.0 gives the order its own section
+ * and retires type 7. A 2.0 reader refuses 1.x images ({@link ImageException#VERSION}): stack
+ * images are bound to one V8 build anyway, so they are taken again rather than converted.
  *
  * <p>Compatibility rules: a major above {@link #FORMAT_MAJOR} is rejected, a higher minor is read
  * (it may only add sections without the REQUIRED flag, header bytes past 64, entry bytes past 32,
@@ -73,7 +83,7 @@ public final class StackImageDescriptor {
   /** The eight ASCII bytes every stack image starts with. */
   public static final byte[] MAGIC = "B8GIMAGE".getBytes(StandardCharsets.US_ASCII);
 
-  public static final int FORMAT_MAJOR = 1;
+  public static final int FORMAT_MAJOR = 2;
   public static final int FORMAT_MINOR = 0;
 
   public static final int MAGIC_OFFSET = 0;
@@ -88,7 +98,7 @@ public final class StackImageDescriptor {
   public static final int TABLE_CHECKSUM_OFFSET = 40;
   /** Header length written by this version; readers accept longer headers from newer minors. */
   public static final int HEADER_LENGTH = 64;
-  /** Upper bound on a header from any 1.x minor; keeps a corrupt length from meaning much. */
+  /** Upper bound on a header from any 2.x minor; keeps a corrupt length from meaning much. */
   public static final int MAX_HEADER_LENGTH = 4096;
 
   public static final int ENTRY_TYPE_OFFSET = 0;
@@ -104,7 +114,7 @@ public final class StackImageDescriptor {
   /** Hard cap on the section count, whatever the configured limits say. */
   public static final int MAX_SECTIONS = 4096;
 
-  /** Header flag bits 0-15: a reader must know each one that is set. None is defined in 1.0. */
+  /** Header flag bits 0-15: a reader must know each one that is set. None is defined in 2.0. */
   public static final int HEADER_REQUIRED_FLAGS_MASK = 0x0000_FFFF;
   /** Header flags this reader knows. */
   public static final int HEADER_KNOWN_FLAGS = 0;

@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
- * Validates a whole image held in memory and builds the {@link StackImage}. The order of checks
+ * Verifies the container of a whole image held in memory (magic, version, header, section table,
+ * every entry's bounds, alignment and overlaps, zero padding, every checksum), has {@link
+ * ImageContents} parse what the sections say, checks compatibility last, and builds the {@link
+ * StackImage}. It never returns a partly checked image. The order of checks
  * is the order in which fields become trustworthy: magic and major version say how to read the
  * rest; the header checksum vouches for the header; the header vouches for the table checksum,
  * which vouches for the table; the table gives bounds, and the section checksums vouch for the
@@ -59,6 +61,13 @@ final class StackImageReader {
       throw new ImageException(
           ImageException.VERSION, at + "image format major " + major + " does not exist; the header is corrupt");
     }
+    if (major < FORMAT_MAJOR) {
+      throw new ImageException(
+          ImageException.VERSION,
+          at + "image format " + major + "." + minor + " is older than this reader's " + FORMAT_MAJOR + "."
+              + FORMAT_MINOR + " (2.0 moved the component order into a COMPONENT_ORDER section);"
+              + " take the snapshot again with this version of b8g");
+    }
 
     // ---- header
     long headerLength = u32(buf, HEADER_LENGTH_OFFSET);
@@ -75,12 +84,12 @@ final class StackImageReader {
               + "-byte header; the file was cut short");
     }
     int storedHeaderCrc = buf.getInt(HEADER_CHECKSUM_OFFSET);
-    int headerCrc = headerChecksum(buf, (int) headerLength);
+    int headerCrc = Checksums.header(buf, (int) headerLength);
     if (storedHeaderCrc != headerCrc) {
       throw new ImageException(
           ImageException.CHECKSUM,
-          at + "header checksum mismatch (stored " + hex(storedHeaderCrc) + ", computed "
-              + hex(headerCrc) + "); the header is corrupt, restore the image from a good copy");
+          at + "header checksum mismatch (stored " + Checksums.hex(storedHeaderCrc) + ", computed "
+              + Checksums.hex(headerCrc) + "); the header is corrupt, restore the image from a good copy");
     }
     long fileLength = buf.getLong(FILE_LENGTH_OFFSET);
     if (fileLength < 0 || fileLength > limits.maxImageBytes()) {
@@ -106,7 +115,7 @@ final class StackImageReader {
     if (unknownRequired != 0) {
       throw new ImageException(
           ImageException.INCOMPATIBLE,
-          at + "image needs features this reader does not know (header flags " + hex(unknownRequired)
+          at + "image needs features this reader does not know (header flags " + Checksums.hex(unknownRequired)
               + "); was it written by a newer version of b8g?");
     }
 
@@ -132,12 +141,12 @@ final class StackImageReader {
           at + "section table ends at " + tableEnd + ", past the end of the file at " + fileLength);
     }
     int storedTableCrc = buf.getInt(TABLE_CHECKSUM_OFFSET);
-    int tableCrc = crc(buf, headerLength, tableEnd - headerLength);
+    int tableCrc = Checksums.of(buf, headerLength, tableEnd - headerLength);
     if (storedTableCrc != tableCrc) {
       throw new ImageException(
           ImageException.CHECKSUM,
-          at + "section table checksum mismatch (stored " + hex(storedTableCrc) + ", computed "
-              + hex(tableCrc) + "); the table is corrupt, restore the image from a good copy");
+          at + "section table checksum mismatch (stored " + Checksums.hex(storedTableCrc) + ", computed "
+              + Checksums.hex(tableCrc) + "); the table is corrupt, restore the image from a good copy");
     }
 
     List<SectionEntry> sections = new ArrayList<>((int) count);
@@ -168,7 +177,7 @@ final class StackImageReader {
       if (s.offset() < cursor) {
         throw new ImageException(
             ImageException.OVERLAP,
-            at + describe(s) + " overlaps " + (previous == null ? "the section table" : describe(previous))
+            at + s.describe() + " overlaps " + (previous == null ? "the section table" : previous.describe())
                 + "; the table is corrupt");
       }
       cursor = s.offset() + s.length();
@@ -187,109 +196,64 @@ final class StackImageReader {
 
     // ---- section checksums
     for (SectionEntry s : sections) {
-      int c = crc(buf, s.offset(), s.length());
+      int c = Checksums.of(buf, s.offset(), s.length());
       if (c != s.checksum()) {
         throw new ImageException(
             ImageException.CHECKSUM,
-            at + describe(s) + ": checksum mismatch (stored " + hex(s.checksum()) + ", computed "
-                + hex(c) + "); the section is corrupt, restore the image from a good copy");
+            at + s.describe() + ": checksum mismatch (stored " + Checksums.hex(s.checksum()) + ", computed "
+                + Checksums.hex(c) + "); the section is corrupt, restore the image from a good copy");
       }
     }
 
-    // ---- structure
-    SectionEntry compatEntry = null;
-    SectionEntry manifestEntry = null;
-    SectionEntry regionsEntry = null;
-    SectionEntry capsEntry = null;
-    SectionEntry channelsEntry = null;
-    List<SectionEntry> contextList = new ArrayList<>();
-    List<SectionEntry> regionBytesList = new ArrayList<>();
-    for (SectionEntry s : sections) {
-      SectionType t = s.knownType();
-      if (t == null) {
-        continue; // optional unknown section (a required one was rejected in checkEntry)
-      }
-      switch (t) {
-        case COMPATIBILITY -> compatEntry = single(at, compatEntry, s);
-        case MANIFEST -> manifestEntry = single(at, manifestEntry, s);
-        case REGION_DESCRIPTORS -> regionsEntry = single(at, regionsEntry, s);
-        case CAPABILITIES -> capsEntry = single(at, capsEntry, s);
-        case CHANNEL_STATE -> channelsEntry = single(at, channelsEntry, s);
-        case CONTEXT -> contextList.add(s);
-        case REGION_BYTES -> regionBytesList.add(s);
-      }
-    }
-    if (compatEntry == null) {
-      throw new ImageException(
-          ImageException.MALFORMED, at + "image has no COMPATIBILITY section; it cannot be restored safely");
-    }
-    Compatibility compat = SectionCodec.decodeCompatibility(in(buf, compatEntry, limits, at));
-
-    List<SectionEntry> contexts = byId(at, contextList, contextList.size(), "component");
-    List<RegionDescriptor> regions =
-        regionsEntry == null ? List.of() : SectionCodec.decodeRegions(in(buf, regionsEntry, limits, at), limits);
-    List<SectionEntry> regionSections = byId(at, regionBytesList, regions.size(), "region");
-    for (int r = 0; r < regions.size(); r++) {
-      if (regionSections.get(r).length() != regions.get(r).size()) {
-        throw new ImageException(
-            ImageException.MALFORMED,
-            at + describe(regionSections.get(r)) + " holds " + regionSections.get(r).length()
-                + " bytes but region " + regions.get(r).name() + " is " + regions.get(r).size()
-                + " bytes");
-      }
-    }
-    List<CapabilityEntry> caps =
-        capsEntry == null
-            ? List.of()
-            : SectionCodec.decodeCapabilities(in(buf, capsEntry, limits, at), contexts.size());
-    List<ChannelState> channels =
-        channelsEntry == null ? List.of() : SectionCodec.decodeChannels(in(buf, channelsEntry, limits, at), limits);
-    String manifest = "";
-    if (manifestEntry != null) {
-      manifest = SectionCodec.decodeUtf8(slice(buf, manifestEntry), at + describe(manifestEntry));
-    }
+    // ---- what the sections say
+    ImageContents contents = ImageContents.parse(buf, sections, limits, at);
 
     // ---- compatibility: last, because it is about this host, not about the file's integrity
     if (expected != null) {
       try {
-        compat.requireCompatibleWith(expected);
+        contents.compatibility().requireCompatibleWith(expected);
       } catch (ImageException e) {
         throw new ImageException(e.code(), at + e.getMessage(), e);
       }
     }
 
-    return new StackImage(
-        buf, source, major, minor, (int) headerLength, (int) entryLength, flags, storedHeaderCrc,
-        storedTableCrc, sections, compat, expected != null, manifest, contexts, regions,
-        regionSections, caps, channels);
+    ImageHeader header =
+        new ImageHeader(major, minor, (int) headerLength, (int) entryLength, flags, storedHeaderCrc, storedTableCrc);
+    return new StackImage(buf, source, header, sections, contents, expected != null);
   }
 
   private static void checkEntry(String at, SectionEntry s, long fileLength, long tableEnd, StackImage.Limits limits) {
     SectionType t = s.knownType();
+    if (SectionType.retiredName(s.type()) != null) {
+      throw new ImageException(
+          ImageException.MALFORMED,
+          at + s.describe() + " has a retired type: " + SectionType.retiredName(s.type()) + " was dropped in format 2.0"
+              + " (channels travel as REGION_BYTES) and no 2.x image may hold it; the table is corrupt");
+    }
     if (t == null && s.required()) {
       throw new ImageException(
           ImageException.INCOMPATIBLE,
-          at + describe(s) + " has a type this reader does not know and is marked required;"
+          at + s.describe() + " has a type this reader does not know and is marked required;"
               + " was the image written by a newer version of b8g?");
     }
     if (s.offset() < 0 || s.length() < 0 || s.offset() > fileLength || s.length() > fileLength - s.offset()) {
       throw new ImageException(
           ImageException.BOUNDS,
-          at + describe(s) + " spans [" + Long.toUnsignedString(s.offset()) + ", +"
+          at + s.describe() + " spans [" + Long.toUnsignedString(s.offset()) + ", +"
               + Long.toUnsignedString(s.length()) + "), outside the file of " + fileLength
               + " bytes; the table is corrupt");
     }
     if (s.offset() < tableEnd) {
       throw new ImageException(
           ImageException.OVERLAP,
-          at + describe(s) + " starts at " + s.offset() + ", inside the header or section table"
+          at + s.describe() + " starts at " + s.offset() + ", inside the header or section table"
               + " (which end at " + tableEnd + "); the table is corrupt");
     }
     int alignment = alignmentOf(s.type());
     if (s.offset() % alignment != 0) {
       throw new ImageException(
           ImageException.ALIGNMENT,
-          at + describe(s) + " starts at " + s.offset() + ", not a multiple of " + alignment
+          at + s.describe() + " starts at " + s.offset() + ", not a multiple of " + alignment
               + "; the table is corrupt");
     }
     if (t == null) {
@@ -305,55 +269,13 @@ final class StackImageReader {
     if (s.length() > max) {
       throw new ImageException(
           ImageException.TOO_LARGE,
-          at + describe(s) + " is " + s.length() + " bytes, more than the limit of " + max
+          at + s.describe() + " is " + s.length() + " bytes, more than the limit of " + max
               + " bytes; raise the limit if the image is expected to be this large");
     }
     if (t != SectionType.CONTEXT && t != SectionType.REGION_BYTES && s.id() != 0) {
       throw new ImageException(
-          ImageException.MALFORMED, at + describe(s) + " has id " + Integer.toUnsignedString(s.id()) + ", expected 0");
+          ImageException.MALFORMED, at + s.describe() + " has id " + Integer.toUnsignedString(s.id()) + ", expected 0");
     }
-  }
-
-  private static SectionEntry single(String at, SectionEntry seen, SectionEntry s) {
-    if (seen != null) {
-      throw new ImageException(
-          ImageException.MALFORMED,
-          at + "image has two " + s.typeName() + " sections (" + seen.position() + " and "
-              + s.position() + "); there must be at most one");
-    }
-    return s;
-  }
-
-  /** Orders sections by id and requires ids to be exactly 0..expected-1, each once. */
-  private static List<SectionEntry> byId(String at, List<SectionEntry> list, int expected, String what) {
-    if (list.size() != expected) {
-      throw new ImageException(
-          ImageException.MALFORMED,
-          at + "image has " + list.size() + " " + (list.isEmpty() ? "" : list.get(0).typeName() + " ")
-              + "section(s) for " + expected + " " + what + "(s)");
-    }
-    SectionEntry[] out = new SectionEntry[expected];
-    for (SectionEntry s : list) {
-      long id = Integer.toUnsignedLong(s.id());
-      if (id >= expected || out[(int) id] != null) {
-        throw new ImageException(
-            ImageException.MALFORMED,
-            at + describe(s) + " names " + what + " " + id + ", which is out of range or taken;"
-                + " expected each of 0.." + (expected - 1) + " once");
-      }
-      out[(int) id] = s;
-    }
-    return List.of(out);
-  }
-
-  private static SectionCodec.In in(ByteBuffer buf, SectionEntry s, StackImage.Limits limits, String at) {
-    return new SectionCodec.In(slice(buf, s), limits, at + describe(s));
-  }
-
-  private static ByteBuffer slice(ByteBuffer buf, SectionEntry s) {
-    ByteBuffer d = buf.duplicate();
-    d.position((int) s.offset()).limit((int) (s.offset() + s.length()));
-    return d.slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   private static void requireZero(String at, ByteBuffer buf, long from, long to) {
@@ -366,35 +288,7 @@ final class StackImageReader {
     }
   }
 
-  static String describe(SectionEntry s) {
-    return "section " + s.position() + " (" + s.typeName() + ", id " + Integer.toUnsignedString(s.id()) + ")";
-  }
-
-  static int headerChecksum(ByteBuffer buf, int headerLength) {
-    CRC32C crc = new CRC32C();
-    update(crc, buf, 0, HEADER_CHECKSUM_OFFSET);
-    crc.update(new byte[4]);
-    update(crc, buf, HEADER_CHECKSUM_OFFSET + 4, headerLength - HEADER_CHECKSUM_OFFSET - 4);
-    return (int) crc.getValue();
-  }
-
-  static int crc(ByteBuffer buf, long offset, long length) {
-    CRC32C crc = new CRC32C();
-    update(crc, buf, offset, length);
-    return (int) crc.getValue();
-  }
-
-  private static void update(CRC32C crc, ByteBuffer buf, long offset, long length) {
-    ByteBuffer d = buf.duplicate();
-    d.position((int) offset).limit((int) (offset + length));
-    crc.update(d);
-  }
-
   private static long u32(ByteBuffer buf, int offset) {
     return Integer.toUnsignedLong(buf.getInt(offset));
-  }
-
-  static String hex(int v) {
-    return String.format("0x%08x", v);
   }
 }

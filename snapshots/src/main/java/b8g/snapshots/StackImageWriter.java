@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  * Builds a stack image from in-memory parts and writes it atomically.
  *
  * <p>Parts are collected first ({@code manifest}, {@code addContext}, {@code addRegion}, {@code
- * addCapability}, {@code addChannel}); {@link #writeTo} then checks them against the same rules
+ * addCapability}); {@link #writeTo} then checks them against the same rules
  * and {@link StackImage.Limits} the reader applies (so it never writes an image the reader
  * rejects), asks each {@link Source} for its bytes, and writes: a temporary file in the target's
  * directory, sections first (checksummed as they are written), then the table and the header,
@@ -51,10 +51,10 @@ public final class StackImageWriter {
   private final StackImage.Limits limits;
   private String manifest = "";
   private final List<Source> contexts = new ArrayList<>();
+  private final List<String> componentNames = new ArrayList<>();
   private final List<RegionDescriptor> regions = new ArrayList<>();
   private final List<Source> regionSources = new ArrayList<>();
   private final List<CapabilityEntry> capabilities = new ArrayList<>();
-  private final List<ChannelState> channels = new ArrayList<>();
   private final List<Part> extra = new ArrayList<>();
 
   /** A writer for an image that needs {@code compatibility}, checked against the default limits. */
@@ -74,17 +74,20 @@ public final class StackImageWriter {
   }
 
   /**
-   * Adds the next component's V8 context blob; returns its component index (0, 1, ...). The
-   * bytes from position to limit are read at write time, not copied now.
+   * Adds the V8 context blob of the component named {@code component}; returns its component
+   * index (0, 1, ...), under which COMPONENT_ORDER records the name. The bytes from position to
+   * limit are read at write time, not copied now.
    */
-  public int addContext(ByteBuffer blob) {
+  public int addContext(String component, ByteBuffer blob) {
     ByteBuffer view = Objects.requireNonNull(blob, "blob").duplicate();
-    return addContext(() -> view.duplicate());
+    return addContext(component, () -> view.duplicate());
   }
 
-  /** As {@link #addContext(ByteBuffer)}, with the blob supplied at write time. */
-  public int addContext(Source blob) {
+  /** As {@link #addContext(String, ByteBuffer)}, with the blob supplied at write time. */
+  public int addContext(String component, Source blob) {
+    Objects.requireNonNull(component, "component");
     contexts.add(Objects.requireNonNull(blob, "blob"));
+    componentNames.add(component);
     return contexts.size() - 1;
   }
 
@@ -106,11 +109,6 @@ public final class StackImageWriter {
 
   public StackImageWriter addCapability(CapabilityEntry entry) {
     capabilities.add(Objects.requireNonNull(entry, "entry"));
-    return this;
-  }
-
-  public StackImageWriter addChannel(ChannelState channel) {
-    channels.add(Objects.requireNonNull(channel, "channel"));
     return this;
   }
 
@@ -170,13 +168,20 @@ public final class StackImageWriter {
     int required = SECTION_FLAG_REQUIRED;
     parts.add(fixed(SectionType.COMPATIBILITY, SectionCodec.encodeCompatibility(compatibility, limits)));
 
-    byte[] manifestBytes = SectionCodec.utf8("manifest", manifest);
+    byte[] manifestBytes = SectionOut.utf8("manifest", manifest);
     if (manifestBytes.length > limits.maxManifestBytes()) {
       throw new ImageException(
           ImageException.TOO_LARGE,
           "manifest is " + manifestBytes.length + " bytes, more than the limit of " + limits.maxManifestBytes());
     }
     parts.add(fixed(SectionType.MANIFEST, manifestBytes));
+
+    requireCount("components", componentNames.size());
+    Set<String> componentSeen = new HashSet<>();
+    for (int i = 0; i < componentNames.size(); i++) {
+      SectionCodec.checkComponentName(i, componentNames.get(i), componentSeen, StackImageWriter::malformed);
+    }
+    parts.add(fixed(SectionType.COMPONENT_ORDER, SectionCodec.encodeComponentOrder(componentNames, limits)));
 
     requireCount("regions", regions.size());
     Set<String> names = new HashSet<>();
@@ -195,16 +200,6 @@ public final class StackImageWriter {
           i, c.component(), c.envName(), c.kind(), contexts.size(), seen, StackImageWriter::malformed);
     }
     parts.add(fixed(SectionType.CAPABILITIES, SectionCodec.encodeCapabilities(capabilities, limits)));
-
-    requireCount("channels", channels.size());
-    Set<String> channelNames = new HashSet<>();
-    for (int i = 0; i < channels.size(); i++) {
-      ChannelState ch = channels.get(i);
-      requireCount("unread messages of channel " + ch.name(), ch.unread().size());
-      SectionCodec.checkChannel(
-          i, ch.name(), ch.capacity(), ch.unreadBytes(), limits, channelNames, StackImageWriter::malformed);
-    }
-    parts.add(fixed(SectionType.CHANNEL_STATE, SectionCodec.encodeChannels(channels, limits)));
 
     for (int i = 0; i < contexts.size(); i++) {
       parts.add(new Part(SectionType.CONTEXT.code(), required, i, contexts.get(i), -1));
@@ -258,7 +253,7 @@ public final class StackImageWriter {
       writeFully(ch, ByteBuffer.allocate((int) (fileLength - ch.size())), ch.size());
     }
     table.flip();
-    int tableCrc = StackImageReader.crc(table, 0, table.remaining());
+    int tableCrc = Checksums.of(table, 0, table.remaining());
 
     ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
     header.put(MAGIC);
@@ -270,7 +265,7 @@ public final class StackImageWriter {
     header.putInt(FLAGS_OFFSET, 0);
     header.putLong(FILE_LENGTH_OFFSET, fileLength);
     header.putInt(TABLE_CHECKSUM_OFFSET, tableCrc);
-    header.putInt(HEADER_CHECKSUM_OFFSET, StackImageReader.headerChecksum(header, HEADER_LENGTH));
+    header.putInt(HEADER_CHECKSUM_OFFSET, Checksums.header(header, HEADER_LENGTH));
     header.clear();
     writeFully(ch, table, HEADER_LENGTH);
     writeFully(ch, header, 0);

@@ -114,9 +114,8 @@ class HostSnapshotTest {
     Compatibility here = Snapshots.compatibility();
     Compatibility other = new Compatibility(here.javetVersion(), here.v8Version() + ".1", here.os(), here.arch(), here.v8Flags(), here.abiVersion());
     Path file = dir.resolve("other.b8gi");
-    new StackImageWriter(other).manifest(Snapshots.COMPONENTS_LINE + "x\n").addContext(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
-    StackImageWriter w = new StackImageWriter(other).manifest(Snapshots.COMPONENTS_LINE + "x\n");
-    w.addContext(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    StackImageWriter w = new StackImageWriter(other);
+    w.addContext("x", java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
     w.writeTo(file);
     ImageException e = assertThrows(ImageException.class, () -> Snapshots.restore(file, new Host.Context().manifest(manifest())));
     assertEquals(ImageException.INCOMPATIBLE, e.code());

@@ -19,25 +19,27 @@ class ImageInspectorTest {
     StackImage image = StackImage.openForInspection(file, StackImage.Limits.DEFAULT);
     Map<String, Object> d = ImageInspector.describe(image);
     Map<?, ?> header = (Map<?, ?>) d.get("header");
-    assertEquals("1.0", header.get("format"));
+    assertEquals("2.0", header.get("format"));
     assertEquals(image.fileLength(), header.get("fileLength"));
     List<?> sections = (List<?>) d.get("sections");
     assertEquals(image.sections().size(), sections.size());
     Map<?, ?> first = (Map<?, ?>) sections.get(0);
     assertEquals("COMPATIBILITY", first.get("type"));
-    assertEquals(StackImageReader.hex(image.sections().get(0).checksum()), first.get("checksum"));
+    assertEquals(Checksums.hex(image.sections().get(0).checksum()), first.get("checksum"));
     Map<?, ?> compat = (Map<?, ?>) d.get("compatibility");
     assertEquals("14.7.173.20", compat.get("v8Version"));
     assertEquals(false, compat.get("checkedAgainstHost"));
     Map<?, ?> sizes = (Map<?, ?>) d.get("sizes");
     assertEquals(5100L, sizes.get("regionBytes"));
     assertEquals(2, sizes.get("components"));
+    assertEquals(List.of("stage", "sink"), d.get("components"));
 
     String text = ImageInspector.text(image);
-    assertTrue(text.contains("format 1.0"), text);
+    assertTrue(text.contains("format 2.0"), text);
     assertTrue(text.contains("V8 14.7.173.20"), text);
     assertTrue(text.contains("REGION_BYTES"), text);
     assertTrue(text.contains("region frames: 5000 bytes"), text);
-    assertTrue(text.contains("channel raw: capacity 4096, 3 unread message(s), 305 bytes"), text);
+    assertTrue(text.contains("component 0: stage"), text);
+    assertTrue(text.contains("component 1: sink"), text);
   }
 }

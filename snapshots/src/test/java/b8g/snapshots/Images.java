@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,23 +40,14 @@ final class Images {
         new StackImageWriter(
             new Compatibility("5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy", 1, Map.of("built.by", "test")));
     w.manifest("components { name: \"stage\" script: \"main.js\" } # grüße ✓\n");
-    w.addContext(ByteBuffer.wrap(random(1, 777)));
-    w.addContext(ByteBuffer.wrap(random(2, 64)));
+    w.addContext("stage", ByteBuffer.wrap(random(1, 777)));
+    w.addContext("sink", ByteBuffer.wrap(random(2, 64)));
     for (int i = 0; i < SAMPLE_REGIONS.size(); i++) {
       w.addRegion(SAMPLE_REGIONS.get(i), ByteBuffer.wrap(random(10 + i, (int) SAMPLE_REGIONS.get(i).size())));
     }
     w.addCapability(new CapabilityEntry(0, "in", "channel.in", "raw", 1));
     w.addCapability(new CapabilityEntry(0, "frames", "region", "frames", 3));
     w.addCapability(new CapabilityEntry(1, "out", "channel.out", "raw", 2));
-    w.addChannel(
-        new ChannelState(
-            "raw",
-            4096,
-            List.of(
-                new ChannelState.Message(1, ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8))),
-                new ChannelState.Message(7, ByteBuffer.allocate(0)),
-                new ChannelState.Message(2, ByteBuffer.wrap(random(3, 300))))));
-    w.addChannel(new ChannelState("idle", 1024, List.of()));
     return w;
   }
 
@@ -143,7 +133,7 @@ final class Images {
     Surgery resealHeader() {
       int headerLength = buf.getInt(HEADER_LENGTH_OFFSET);
       if (headerLength >= HEADER_LENGTH && headerLength <= bytes.length) {
-        buf.putInt(HEADER_CHECKSUM_OFFSET, StackImageReader.headerChecksum(buf, headerLength));
+        buf.putInt(HEADER_CHECKSUM_OFFSET, Checksums.header(buf, headerLength));
       }
       return this;
     }

@@ -191,9 +191,9 @@ class MultiComponentSnapshotTest {
     StackImageWriter w = new StackImageWriter(Snapshots.compatibility()).manifest(image.manifest());
     for (int i = 0; i < image.componentCount(); i++) {
       if (i == 1) {
-        w.addContext(java.nio.ByteBuffer.wrap(blob));
+        w.addContext(image.componentNames().get(i), java.nio.ByteBuffer.wrap(blob));
       } else {
-        w.addContext(image.contextBlob(i));
+        w.addContext(image.componentNames().get(i), image.contextBlob(i));
       }
     }
     Path bad = dir.resolve("bad.b8gi");

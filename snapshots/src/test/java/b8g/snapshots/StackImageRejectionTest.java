@@ -99,7 +99,7 @@ class StackImageRejectionTest {
   @Test
   void shouldRejectNewerMajorAndZeroMajor() {
     Images.Surgery s = surgery();
-    s.buf.putShort(MAJOR_OFFSET, (short) 2);
+    s.buf.putShort(MAJOR_OFFSET, (short) (FORMAT_MAJOR + 1));
     rejects(s.resealHeader().bytes, ImageException.VERSION, "was the image written by a newer version of b8g?");
     s.buf.putShort(MAJOR_OFFSET, (short) 0);
     rejects(s.resealHeader().bytes, ImageException.VERSION, "does not exist");
@@ -299,14 +299,15 @@ class StackImageRejectionTest {
     ImageException e = assertThrows(ImageException.class, () -> w.writeTo(dir.resolve("w.b8gimage")));
     assertEquals(ImageException.MALFORMED, e.code());
     StackImageWriter v = new StackImageWriter(Images.HOST);
-    v.manifest("x".repeat(10)).addChannel(new ChannelState("c", 4, List.of(new ChannelState.Message(1, ByteBuffer.allocate(5)))));
+    v.addContext("c", ByteBuffer.allocate(1));
+    v.addContext("c", ByteBuffer.allocate(1));
     assertEquals(ImageException.MALFORMED, assertThrows(ImageException.class, () -> v.writeTo(dir.resolve("v.b8gimage"))).code());
     StackImageWriter u = new StackImageWriter(Images.HOST);
     u.addRegion(new RegionDescriptor("r", 1, RegionDescriptor.Backing.ANONYMOUS, 1), ByteBuffer.allocate(1));
     u.addRegion(new RegionDescriptor("r", 1, RegionDescriptor.Backing.ANONYMOUS, 1), ByteBuffer.allocate(1));
     assertEquals(ImageException.MALFORMED, assertThrows(ImageException.class, () -> u.writeTo(dir.resolve("u.b8gimage"))).code());
     StackImageWriter t = new StackImageWriter(Images.HOST);
-    t.addChannel(new ChannelState("n".repeat(64 * 1024 + 1), 8, List.of()));
+    t.addContext("n".repeat(64 * 1024 + 1), ByteBuffer.allocate(1));
     assertEquals(ImageException.TOO_LARGE, assertThrows(ImageException.class, () -> t.writeTo(dir.resolve("t.b8gimage"))).code());
   }
 }

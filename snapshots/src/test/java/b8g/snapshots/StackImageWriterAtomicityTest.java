@@ -26,7 +26,7 @@ class StackImageWriterAtomicityTest {
   /** Writes two regions; the second's source fails after the first region is on disk. */
   private static StackImageWriter failingMidway(AtomicInteger calls) {
     StackImageWriter w = new StackImageWriter(Images.HOST);
-    w.addContext(ByteBuffer.wrap(Images.random(1, 100)));
+    w.addContext("c", ByteBuffer.wrap(Images.random(1, 100)));
     w.addRegion(new RegionDescriptor("first", 1 << 20, RegionDescriptor.Backing.ANONYMOUS, 3), () -> {
       calls.incrementAndGet();
       return ByteBuffer.wrap(Images.random(2, 1 << 20));
