@@ -251,12 +251,6 @@ final class OciStore {
 
   // ---- manifests and the index ----
 
-  /** Stores a manifest blob after checking it parses; returns its descriptor. */
-  Descriptor writeManifest(byte[] bytes, String mediaType, String artifactType) {
-    String digest = writeBlob(bytes);
-    return new Descriptor(mediaType, digest, bytes.length, artifactType, Map.of());
-  }
-
   byte[] readManifest(String digest) {
     return readBlob(digest, maxManifestBytes);
   }

@@ -60,7 +60,6 @@ final class RemoteClient {
   // What the last operations did; read by tests and reports.
   final AtomicInteger mounted = new AtomicInteger();
   final AtomicInteger uploaded = new AtomicInteger();
-  final AtomicInteger skipped = new AtomicInteger();
   private java.util.function.LongConsumer progress = n -> { };
 
   RemoteClient progress(java.util.function.LongConsumer bytesTransferred) {
@@ -152,7 +151,6 @@ final class RemoteClient {
    */
   void pushBlob(String name, Descriptor d, OciStore store, String mountFrom, long chunkSize) {
     if (blobExists(name, d.digest())) {
-      skipped.incrementAndGet();
       return;
     }
     String location;
@@ -289,14 +287,6 @@ final class RemoteClient {
       }
     }
     return location;
-  }
-
-  /** Continues an interrupted chunked upload at {@code location} and completes it. */
-  void resumeUpload(String name, String location, Path file, Descriptor d, long chunkSize) {
-    long offset = uploadStatus(location);
-    location = uploadChunks(name, location, file, d.size(), offset, chunkSize);
-    completeUpload(location, d.digest());
-    uploaded.incrementAndGet();
   }
 
   void completeUpload(String location, String digest) {

@@ -111,8 +111,10 @@ class RemoteRegistryTest {
       // the first client is gone (a crash, a lost connection); a fresh one asks where the upload stands
       RemoteClient second = new RemoteClient(server.host, false, null, java.time.Duration.ofSeconds(5),
           java.time.Duration.ofSeconds(30), 4 << 20, 1 << 30);
-      assertEquals(chunk, second.uploadStatus(location));
-      second.resumeUpload(repo, location, store.blobPath(digest), d, chunk);
+      long offset = second.uploadStatus(location);
+      assertEquals(chunk, offset);
+      location = second.uploadChunks(repo, location, store.blobPath(digest), d.size(), offset, chunk);
+      second.completeUpload(location, digest);
       assertTrue(second.blobExists(repo, digest));
 
       OciStore other = OciStore.open(home.resolve("other"), 4 << 20);
