@@ -221,9 +221,9 @@ public final class Registry implements AutoCloseable {
       throw new RegistryException(RegistryException.BAD_REFERENCE, "push needs a tag, not a digest: " + ref);
     }
     Unit.Packed packed = unit.pack();
-    packed.blobs().values().forEach(store::writeBlob);
-    store.writeBlob(packed.manifest());
-    store.tag(r.storeTag(), packed.descriptor());
+    packed.blobs().values().forEach(store.blobs()::write);
+    store.blobs().write(packed.manifest());
+    store.index().tag(r.storeTag(), packed.descriptor());
     if (r.isRemote()) {
       upload(r, packed.descriptor().digest(), null);
     }
@@ -272,7 +272,7 @@ public final class Registry implements AutoCloseable {
       return readUnit(resolveLocal(r).digest(), r.toString());
     }
     Resolved x = fetchToStore(r);
-    store.tag(r.storeTag(), x.descriptor());
+    store.index().tag(r.storeTag(), x.descriptor());
     return readUnit(x.digest(), r.toString());
   }
 
@@ -281,7 +281,7 @@ public final class Registry implements AutoCloseable {
     Resolved x = resolveRemote(r);
     OciJson.Manifest m = unitManifest(x, r.toString());
     fetchBlobs(c, r.repository(), m);
-    store.writeBlob(x.bytes());
+    store.blobs().write(x.bytes());
     for (Descriptor ref : c.referrers(r.repository(), x.digest())) {
       if (!MediaTypes.SIGNATURE.equals(ref.artifactType())) {
         continue;
@@ -292,8 +292,8 @@ public final class Registry implements AutoCloseable {
         continue;
       }
       fetchBlobs(c, r.repository(), sm);
-      store.writeBlob(f.bytes());
-      store.addReferrer(new Descriptor(MediaTypes.OCI_MANIFEST, f.digest(), f.bytes().length, MediaTypes.SIGNATURE, Map.of()), x.digest());
+      store.blobs().write(f.bytes());
+      store.index().addReferrer(new Descriptor(MediaTypes.OCI_MANIFEST, f.digest(), f.bytes().length, MediaTypes.SIGNATURE, Map.of()), x.digest());
     }
     return x;
   }
@@ -303,19 +303,19 @@ public final class Registry implements AutoCloseable {
     blobs.add(m.config());
     blobs.addAll(m.layers());
     for (Descriptor d : blobs) {
-      if (!store.hasBlob(d.digest())) {
+      if (!store.blobs().has(d.digest())) {
         c.fetchBlob(repository, d, store);
       }
     }
   }
 
   private Unit readUnit(String digest, String what) {
-    OciJson.Manifest m = OciJson.parseManifest(store.readManifest(digest), what);
-    return Unit.fromOci(m, store::readBlob, what);
+    OciJson.Manifest m = OciJson.parseManifest(store.blobs().readManifest(digest), what);
+    return Unit.fromOci(m, store.blobs()::read, what);
   }
 
   private static OciJson.Manifest unitManifest(Resolved x, String what) {
-    if (OciStore.isIndexType(x.mediaType())) {
+    if (MediaTypes.isIndex(x.mediaType())) {
       throw new RegistryException(RegistryException.BAD_UNIT, what + " is an image index, not a b8g unit");
     }
     OciJson.Manifest m = OciJson.parseManifest(x.bytes(), what);
@@ -329,11 +329,11 @@ public final class Registry implements AutoCloseable {
   /** Uploads a stored manifest, its blobs and its stored signatures to {@code r}. */
   private void upload(Reference r, String digest, String mountFrom) {
     RemoteClient c = client(r.host());
-    byte[] bytes = store.readManifest(digest);
+    byte[] bytes = store.blobs().readManifest(digest);
     OciJson.Manifest m = OciJson.parseManifest(bytes, "manifest " + digest);
     pushBlobs(c, r.repository(), m, mountFrom);
     c.putManifest(r.repository(), r.tag() != null ? r.tag() : digest, m.mediaType(), bytes);
-    for (Descriptor sig : store.referrers(digest)) {
+    for (Descriptor sig : store.index().referrers(digest)) {
       pushReferrer(c, r.repository(), sig.digest(), digest, mountFrom);
     }
   }
@@ -348,7 +348,7 @@ public final class Registry implements AutoCloseable {
   }
 
   private Descriptor pushReferrer(RemoteClient c, String repository, String referrerDigest, String subject, String mountFrom) {
-    byte[] bytes = store.readManifest(referrerDigest);
+    byte[] bytes = store.blobs().readManifest(referrerDigest);
     OciJson.Manifest m = OciJson.parseManifest(bytes, "referrer " + referrerDigest);
     pushBlobs(c, repository, m, mountFrom);
     boolean registryIndexes = c.putManifest(repository, referrerDigest, MediaTypes.OCI_MANIFEST, bytes);
@@ -368,11 +368,11 @@ public final class Registry implements AutoCloseable {
    */
   public List<String> ls(String repository) {
     if (repository == null || repository.isEmpty()) {
-      return store.tags();
+      return store.index().tags();
     }
     Reference r = Reference.parse(repository);
     if (!r.isRemote()) {
-      return store.tags().stream().filter(t -> t.startsWith(r.name() + ":") || t.startsWith(r.name() + "@")).toList();
+      return store.index().tags().stream().filter(t -> t.startsWith(r.name() + ":") || t.startsWith(r.name() + "@")).toList();
     }
     return client(r.host()).tags(r.repository(), ctx.tagPageSize()).stream()
         .filter(t -> !FALLBACK_TAG.matcher(t).matches())
@@ -392,7 +392,7 @@ public final class Registry implements AutoCloseable {
       throw new RegistryException(RegistryException.BAD_REFERENCE, "the target of tag needs a tag, not a digest: " + dst);
     }
     Resolved x = s.isRemote() ? fetchToStore(s) : resolveLocal(s);
-    store.tag(d.storeTag(), x.descriptor());
+    store.index().tag(d.storeTag(), x.descriptor());
     if (d.isRemote()) {
       String mountFrom = s.isRemote() && s.host().equals(d.host()) ? s.repository() : null;
       upload(d, x.digest(), mountFrom);
@@ -416,7 +416,7 @@ public final class Registry implements AutoCloseable {
       n++;
     }
     String storeTag = r.storeTag();
-    int local = store.untag(e -> {
+    int local = store.index().untag(e -> {
       String name = e.annotations().get(MediaTypes.ANNOTATION_REF_NAME);
       if (name == null) {
         return false;
@@ -452,7 +452,7 @@ public final class Registry implements AutoCloseable {
     o.addProperty("digest", x.digest());
     o.addProperty("mediaType", x.mediaType());
     o.addProperty("size", x.bytes().length);
-    if (OciStore.isIndexType(x.mediaType())) {
+    if (MediaTypes.isIndex(x.mediaType())) {
       JsonArray a = new JsonArray();
       OciJson.parseIndex(x.bytes(), r.toString()).manifests().forEach(d -> a.add(OciJson.toJson(d)));
       o.add("manifests", a);
@@ -467,7 +467,7 @@ public final class Registry implements AutoCloseable {
     JsonArray layers = new JsonArray();
     m.layers().forEach(d -> layers.add(OciJson.toJson(d)));
     o.add("layers", layers);
-    List<Descriptor> refs = r.isRemote() ? client(r.host()).referrers(r.repository(), x.digest()) : store.referrers(x.digest());
+    List<Descriptor> refs = r.isRemote() ? client(r.host()).referrers(r.repository(), x.digest()) : store.index().referrers(x.digest());
     JsonArray ra = new JsonArray();
     refs.forEach(d -> ra.add(OciJson.toJson(d)));
     o.add("referrers", ra);
@@ -476,12 +476,12 @@ public final class Registry implements AutoCloseable {
 
   /** Deletes blobs no tag reaches (see {@link GcReport}). */
   public GcReport gc() {
-    return store.gc();
+    return StoreGc.collect(store);
   }
 
   /** Checks every blob and index entry of the store; returns the problems (empty: consistent). */
   public List<String> check() {
-    return store.verify();
+    return StoreGc.verify(store);
   }
 
   // ---- credentials and signatures ----
@@ -516,16 +516,16 @@ public final class Registry implements AutoCloseable {
     }
     Resolved x = r.isRemote() ? resolveRemote(r) : resolveLocal(r);
     byte[] signature = Signing.sign(priv, x.digest());
-    Descriptor config = new Descriptor(MediaTypes.OCI_EMPTY, store.writeBlob(EMPTY_JSON), EMPTY_JSON.length);
-    Descriptor layer = new Descriptor(MediaTypes.SIGNATURE_ED25519, store.writeBlob(signature), signature.length);
+    Descriptor config = new Descriptor(MediaTypes.OCI_EMPTY, store.blobs().write(EMPTY_JSON), EMPTY_JSON.length);
+    Descriptor layer = new Descriptor(MediaTypes.SIGNATURE_ED25519, store.blobs().write(signature), signature.length);
     Map<String, String> ann = new LinkedHashMap<>();
     ann.put(MediaTypes.ANNOTATION_SIGNER, Signing.fingerprint(pub));
     ann.put(MediaTypes.ANNOTATION_CREATED, DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS)));
     byte[] manifest = OciJson.manifestBytes(MediaTypes.SIGNATURE, config, List.of(layer), x.descriptor(), ann);
-    String digest = store.writeBlob(manifest);
+    String digest = store.blobs().write(manifest);
     Descriptor d = new Descriptor(MediaTypes.OCI_MANIFEST, digest, manifest.length, MediaTypes.SIGNATURE, ann);
-    if (store.hasBlob(x.digest())) {
-      store.addReferrer(d, x.digest());
+    if (store.blobs().has(x.digest())) {
+      store.index().addReferrer(d, x.digest());
     }
     if (r.isRemote()) {
       pushReferrer(client(r.host()), r.repository(), digest, x.digest(), null);
@@ -547,7 +547,7 @@ public final class Registry implements AutoCloseable {
     String trustedFp = Signing.fingerprint(trusted);
     Resolved x = r.isRemote() ? resolveRemote(r) : resolveLocal(r);
     RemoteClient c = r.isRemote() ? client(r.host()) : null;
-    List<Descriptor> refs = c != null ? c.referrers(r.repository(), x.digest()) : store.referrers(x.digest());
+    List<Descriptor> refs = c != null ? c.referrers(r.repository(), x.digest()) : store.index().referrers(x.digest());
     List<String> signers = new ArrayList<>();
     boolean good = false;
     boolean badByTrusted = false;
@@ -555,14 +555,14 @@ public final class Registry implements AutoCloseable {
       if (!MediaTypes.SIGNATURE.equals(ref0.artifactType())) {
         continue;
       }
-      byte[] bytes = c != null ? c.getManifest(r.repository(), ref0.digest()).bytes() : store.readManifest(ref0.digest());
+      byte[] bytes = c != null ? c.getManifest(r.repository(), ref0.digest()).bytes() : store.blobs().readManifest(ref0.digest());
       OciJson.Manifest m = OciJson.parseManifest(bytes, "signature " + ref0.digest());
       if (m.subject() == null || !x.digest().equals(m.subject().digest()) || m.layers().size() != 1
           || !MediaTypes.SIGNATURE_ED25519.equals(m.layers().get(0).mediaType())) {
         continue;
       }
       Descriptor layer = m.layers().get(0);
-      byte[] sig = c != null ? c.fetchSmallBlob(r.repository(), layer, 1024) : store.readBlob(layer);
+      byte[] sig = c != null ? c.fetchSmallBlob(r.repository(), layer, 1024) : store.blobs().read(layer);
       String signer = m.annotations().getOrDefault(MediaTypes.ANNOTATION_SIGNER, "unnamed key");
       signers.add(signer);
       if (Signing.verify(trusted, x.digest(), sig)) {
@@ -589,9 +589,9 @@ public final class Registry implements AutoCloseable {
     if (c != null) {
       fetchBlobs(c, r.repository(), m);
     }
-    store.readBlob(m.config());
+    store.blobs().read(m.config());
     for (Descriptor d : m.layers()) {
-      store.checkBlob(d);
+      store.blobs().check(d);
     }
     return x.descriptor();
   }
@@ -607,7 +607,7 @@ public final class Registry implements AutoCloseable {
   private Resolved resolveLocal(Reference r) {
     String digest;
     if (r.tag() != null) {
-      Descriptor d = store.resolve(r.storeTag()).orElseThrow(() -> new RegistryException(RegistryException.NOT_FOUND,
+      Descriptor d = store.index().resolve(r.storeTag()).orElseThrow(() -> new RegistryException(RegistryException.NOT_FOUND,
           "no " + r + " in the store " + store.root() + (r.isRemote() ? "; pull it first" : "") + " (b8g registry ls lists what is there)"));
       digest = d.digest();
       if (r.digest() != null && !r.digest().equals(digest)) {
@@ -615,11 +615,11 @@ public final class Registry implements AutoCloseable {
       }
     } else {
       digest = r.digest();
-      if (!store.hasBlob(digest)) {
+      if (!store.blobs().has(digest)) {
         throw new RegistryException(RegistryException.NOT_FOUND, "no manifest " + digest + " in the store " + store.root());
       }
     }
-    return resolved(store.readManifest(digest), digest, r.toString());
+    return resolved(store.blobs().readManifest(digest), digest, r.toString());
   }
 
   private Resolved resolveRemote(Reference r) {

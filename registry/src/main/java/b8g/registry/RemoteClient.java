@@ -122,7 +122,7 @@ final class RemoteClient {
       throw new RegistryException(RegistryException.TOO_LARGE, what + " is " + declared + " bytes, over the limit of " + maxBlobBytes);
     }
     try (InputStream in = counted(new NetworkStream(r.body(), what))) {
-      store.writeBlob(in, d.digest(), d.size());
+      store.blobs().write(in, d.digest(), d.size());
     } catch (IOException e) {
       throw new RegistryException(RegistryException.CONNECTION, what + ": " + e, e);
     }
@@ -169,8 +169,8 @@ final class RemoteClient {
     } else {
       location = startUpload(name);
     }
-    Path file = store.blobPath(d.digest());
-    store.checkBlob(d); // never send a corrupt local blob
+    Path file = store.blobs().path(d.digest());
+    store.blobs().check(d); // never send a corrupt local blob
     if (chunkSize <= 0 || d.size() <= chunkSize) {
       String what = "upload of " + d.digest() + " to " + host + "/" + name;
       HttpResponse<InputStream> r = send("PUT", withDigest(location, d.digest()), () -> ofFile(file),

@@ -100,26 +100,26 @@ class RemoteRegistryTest {
     new Random(7).nextBytes(image);
     try (Registry reg = open(home)) {
       OciStore store = reg.store();
-      String digest = store.writeBlob(image);
+      String digest = store.blobs().write(image);
       Descriptor d = new Descriptor(MediaTypes.IMAGE, digest, image.length);
       String repo = "chunked/blob";
       int chunk = 128 * 1024;
 
       RemoteClient first = reg.client(server.host);
       String location = first.startUpload(repo);
-      location = first.patchChunk(location, store.blobPath(digest), 0, chunk);
+      location = first.patchChunk(location, store.blobs().path(digest), 0, chunk);
       // the first client is gone (a crash, a lost connection); a fresh one asks where the upload stands
       RemoteClient second = new RemoteClient(server.host, false, null, java.time.Duration.ofSeconds(5),
           java.time.Duration.ofSeconds(30), 4 << 20, 1 << 30);
       long offset = second.uploadStatus(location);
       assertEquals(chunk, offset);
-      location = second.uploadChunks(repo, location, store.blobPath(digest), d.size(), offset, chunk);
+      location = second.uploadChunks(repo, location, store.blobs().path(digest), d.size(), offset, chunk);
       second.completeUpload(location, digest);
       assertTrue(second.blobExists(repo, digest));
 
       OciStore other = OciStore.open(home.resolve("other"), 4 << 20);
       second.fetchBlob(repo, d, other);
-      assertEquals(digest, Digest.of(other.readBlob(d)));
+      assertEquals(digest, Digest.of(other.blobs().read(d)));
     }
   }
 
