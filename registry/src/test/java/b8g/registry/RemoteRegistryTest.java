@@ -106,15 +106,15 @@ class RemoteRegistryTest {
       int chunk = 128 * 1024;
 
       RemoteClient first = reg.client(server.host);
-      String location = first.startUpload(repo);
-      location = first.patchChunk(location, store.blobs().path(digest), 0, chunk);
+      String location = first.chunks().start(repo);
+      location = first.chunks().patch(location, store.blobs().path(digest), 0, chunk);
       // the first client is gone (a crash, a lost connection); a fresh one asks where the upload stands
       RemoteClient second = new RemoteClient(server.host, false, null, java.time.Duration.ofSeconds(5),
           java.time.Duration.ofSeconds(30), 4 << 20, 1 << 30);
-      long offset = second.uploadStatus(location);
+      long offset = second.chunks().status(location);
       assertEquals(chunk, offset);
-      location = second.uploadChunks(repo, location, store.blobs().path(digest), d.size(), offset, chunk);
-      second.completeUpload(location, digest);
+      location = second.chunks().send(repo, location, store.blobs().path(digest), d.size(), offset, chunk);
+      second.chunks().complete(location, digest);
       assertTrue(second.blobExists(repo, digest));
 
       OciStore other = OciStore.open(home.resolve("other"), 4 << 20);
