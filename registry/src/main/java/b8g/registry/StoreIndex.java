@@ -92,10 +92,7 @@ final class StoreIndex {
     if (!blobs.has(manifest.digest())) {
       throw new RegistryException(RegistryException.NOT_FOUND, "cannot tag " + refName + ": manifest " + manifest.digest() + " is not stored");
     }
-    Map<String, String> ann = new LinkedHashMap<>(manifest.annotations());
-    ann.remove(MediaTypes.ANNOTATION_REFERRER_SUBJECT);
-    ann.put(MediaTypes.ANNOTATION_REF_NAME, refName);
-    Descriptor entry = new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size(), manifest.artifactType(), ann);
+    Descriptor entry = entry(manifest, MediaTypes.ANNOTATION_REFERRER_SUBJECT, MediaTypes.ANNOTATION_REF_NAME, refName);
     update(entries -> {
       requireComplete(manifest, "tag " + refName);
       entries.removeIf(e -> refName.equals(annotation(e, MediaTypes.ANNOTATION_REF_NAME)));
@@ -116,10 +113,7 @@ final class StoreIndex {
 
   /** Records a stored referrer manifest (a signature) of {@code subjectDigest}. */
   void addReferrer(Descriptor referrer, String subjectDigest) {
-    Map<String, String> ann = new LinkedHashMap<>(referrer.annotations());
-    ann.remove(MediaTypes.ANNOTATION_REF_NAME);
-    ann.put(MediaTypes.ANNOTATION_REFERRER_SUBJECT, subjectDigest);
-    Descriptor entry = new Descriptor(referrer.mediaType(), referrer.digest(), referrer.size(), referrer.artifactType(), ann);
+    Descriptor entry = entry(referrer, MediaTypes.ANNOTATION_REF_NAME, MediaTypes.ANNOTATION_REFERRER_SUBJECT, subjectDigest);
     update(entries -> {
       requireComplete(entry, "referrer of " + subjectDigest);
       for (JsonObject e : entries) {
@@ -156,6 +150,14 @@ final class StoreIndex {
       }
       todo.addAll(blobs.children(d));
     }
+  }
+
+  /** An index entry for {@code d}: its annotations without {@code drop}, with {@code key} set to {@code value}. */
+  private static Descriptor entry(Descriptor d, String drop, String key, String value) {
+    Map<String, String> ann = new LinkedHashMap<>(d.annotations());
+    ann.remove(drop);
+    ann.put(key, value);
+    return new Descriptor(d.mediaType(), d.digest(), d.size(), d.artifactType(), ann);
   }
 
   /** The string value of annotation {@code key} of a raw entry, or null. */

@@ -9,28 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Happy paths and refusals against a real Distribution 2.8 server. */
-class RemoteRegistryTest {
-  @TempDir static Path serverDir;
-  static RegistryServer server;
+class RemoteRegistryTest extends WithRegistryServer {
   @TempDir Path home;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RegistryServer.start(serverDir);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private Registry open(Path h) {
     return Registry.open(new Registry.Context().home(h).chunkSize(0).tagPageSize(1));

@@ -8,28 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** skopeo (installed by .ci/run) reads what b8g writes, and b8g reads what skopeo writes. */
-class SkopeoInteropTest {
-  @TempDir static Path serverDir;
-  static RegistryServer server;
+class SkopeoInteropTest extends WithRegistryServer {
   @TempDir Path home;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RegistryServer.start(serverDir);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @Test
   void shouldReadAUnitSkopeoCopiedFromTheRegistryIntoALayout() throws Exception {
