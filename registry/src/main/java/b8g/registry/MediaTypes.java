@@ -39,4 +39,14 @@ public final class MediaTypes {
 
   /** Format version written into the unit config; a reader rejects a larger one. */
   public static final int UNIT_FORMAT_VERSION = 1;
+
+  /** An image manifest (OCI or Docker v2 schema 2). */
+  static boolean isManifest(String mediaType) {
+    return OCI_MANIFEST.equals(mediaType) || DOCKER_MANIFEST.equals(mediaType);
+  }
+
+  /** An image index (OCI) or manifest list (Docker). */
+  static boolean isIndex(String mediaType) {
+    return OCI_INDEX.equals(mediaType) || DOCKER_LIST.equals(mediaType);
+  }
 }

@@ -138,9 +138,9 @@ public final class Reference {
     return tag == null ? name() + "@" + digest : name() + ":" + tag;
   }
 
-  /** The same name with another tag and no digest. */
-  Reference withTag(String newTag) {
-    return new Reference(host, repository, newTag, null);
+  /** Whether the store name {@code storeTag} ({@code name:tag} or {@code name@digest}) is in this reference's repository. */
+  boolean namesRepositoryOf(String storeTag) {
+    return storeTag.startsWith(name() + ":") || storeTag.startsWith(name() + "@");
   }
 
   @Override

@@ -18,13 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
- * The registry module's entry: an embedded OCI-layout store under {@code $B8G_HOME/store} plus
- * clients for remote OCI registries. Every operation takes a reference string (grammar in
- * {@link Reference} and README.md): without a host it names the embedded store only; with a
- * host the operation talks to that registry, keeping a verified copy in the store.
+ * The registry module's entry, and its one role: the public operations (with their {@link
+ * Context}) over an embedded OCI-layout store under {@code $B8G_HOME/store} and remote OCI
+ * registries. Every operation takes a reference string (grammar in {@link Reference} and
+ * README.md) and runs through that reference's {@link Backend}: without a host it names the
+ * embedded store only ({@link StoreBackend}); with a host the operation talks to that registry
+ * ({@link RemoteBackend}), keeping a verified copy in the store. The store itself is {@link
+ * OciStore}'s, the protocol {@link RemoteClient}'s.
  *
  * <p>Guarantees: a failed operation leaves the store consistent and loses nothing stored before
  * (blobs land whole or not at all; tags are written only after everything they reach is stored
@@ -38,7 +40,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Registry implements AutoCloseable {
-  private static final Pattern FALLBACK_TAG = Pattern.compile("sha256-[a-f0-9]{64}");
   private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
 
   /** Configuration of a {@link Registry}; {@link #conclude()} fills defaults and validates. */
@@ -52,6 +53,7 @@ public final class Registry implements AutoCloseable {
     private long maxBlobBytes = 2L * 1024 * 1024 * 1024;
     private long chunkSize = 16L * 1024 * 1024;
     private int tagPageSize = 100;
+    private java.util.function.LongConsumer progress = n -> { };
 
     /** b8g's home; default {@code $B8G_HOME}, else {@code ~/.b8g}. The store is {@code home/store}. */
     public Context home(Path home) {
@@ -151,8 +153,6 @@ public final class Registry implements AutoCloseable {
       return this;
     }
 
-    private java.util.function.LongConsumer progress = n -> { };
-
     public int tagPageSize() {
       return tagPageSize;
     }
@@ -221,12 +221,10 @@ public final class Registry implements AutoCloseable {
       throw new RegistryException(RegistryException.BAD_REFERENCE, "push needs a tag, not a digest: " + ref);
     }
     Unit.Packed packed = unit.pack();
-    packed.blobs().values().forEach(store::writeBlob);
-    store.writeBlob(packed.manifest());
-    store.tag(r.storeTag(), packed.descriptor());
-    if (r.isRemote()) {
-      upload(r, packed.descriptor().digest(), null);
-    }
+    packed.blobs().values().forEach(store.blobs()::write);
+    store.blobs().write(packed.manifest());
+    store.index().tag(r.storeTag(), packed.descriptor());
+    backend(r).publish(packed.descriptor().digest(), null);
     return packed.descriptor();
   }
 
@@ -248,7 +246,7 @@ public final class Registry implements AutoCloseable {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(p, glob)) {
         ds.forEach(found::add);
       } catch (IOException e) {
-        throw new RegistryException(RegistryException.IO, "cannot list " + p + ": " + e, e);
+        throw RegistryException.io("cannot list " + p, e);
       }
       if (found.size() == 1) {
         return push(Unit.fromDirectory(p, found.get(0).getFileName().toString()), ref);
@@ -268,95 +266,12 @@ public final class Registry implements AutoCloseable {
    */
   public Unit pull(String ref) {
     Reference r = Reference.parse(ref);
-    if (!r.isRemote()) {
-      return readUnit(resolveLocal(r).digest(), r.toString());
-    }
-    Resolved x = fetchToStore(r);
-    store.tag(r.storeTag(), x.descriptor());
-    return readUnit(x.digest(), r.toString());
-  }
-
-  private Resolved fetchToStore(Reference r) {
-    RemoteClient c = client(r.host());
-    Resolved x = resolveRemote(r);
-    OciJson.Manifest m = unitManifest(x, r.toString());
-    fetchBlobs(c, r.repository(), m);
-    store.writeBlob(x.bytes());
-    for (Descriptor ref : c.referrers(r.repository(), x.digest())) {
-      if (!MediaTypes.SIGNATURE.equals(ref.artifactType())) {
-        continue;
-      }
-      RemoteClient.Fetched f = c.getManifest(r.repository(), ref.digest());
-      OciJson.Manifest sm = OciJson.parseManifest(f.bytes(), "signature " + ref.digest());
-      if (sm.subject() == null || !x.digest().equals(sm.subject().digest())) {
-        continue;
-      }
-      fetchBlobs(c, r.repository(), sm);
-      store.writeBlob(f.bytes());
-      store.addReferrer(new Descriptor(MediaTypes.OCI_MANIFEST, f.digest(), f.bytes().length, MediaTypes.SIGNATURE, Map.of()), x.digest());
-    }
-    return x;
-  }
-
-  private void fetchBlobs(RemoteClient c, String repository, OciJson.Manifest m) {
-    List<Descriptor> blobs = new ArrayList<>();
-    blobs.add(m.config());
-    blobs.addAll(m.layers());
-    for (Descriptor d : blobs) {
-      if (!store.hasBlob(d.digest())) {
-        c.fetchBlob(repository, d, store);
-      }
-    }
+    return readUnit(backend(r).pull().digest(), r.toString());
   }
 
   private Unit readUnit(String digest, String what) {
-    OciJson.Manifest m = OciJson.parseManifest(store.readManifest(digest), what);
-    return Unit.fromOci(m, store::readBlob, what);
-  }
-
-  private static OciJson.Manifest unitManifest(Resolved x, String what) {
-    if (OciStore.isIndexType(x.mediaType())) {
-      throw new RegistryException(RegistryException.BAD_UNIT, what + " is an image index, not a b8g unit");
-    }
-    OciJson.Manifest m = OciJson.parseManifest(x.bytes(), what);
-    if (!MediaTypes.UNIT.equals(m.artifactType()) && !MediaTypes.UNIT_CONFIG.equals(m.config().mediaType())) {
-      throw new RegistryException(RegistryException.BAD_UNIT, what + " is not a b8g unit (artifactType "
-          + Strings.clip(m.artifactType()) + ", config " + Strings.clip(m.config().mediaType()) + ")");
-    }
-    return m;
-  }
-
-  /** Uploads a stored manifest, its blobs and its stored signatures to {@code r}. */
-  private void upload(Reference r, String digest, String mountFrom) {
-    RemoteClient c = client(r.host());
-    byte[] bytes = store.readManifest(digest);
-    OciJson.Manifest m = OciJson.parseManifest(bytes, "manifest " + digest);
-    pushBlobs(c, r.repository(), m, mountFrom);
-    c.putManifest(r.repository(), r.tag() != null ? r.tag() : digest, m.mediaType(), bytes);
-    for (Descriptor sig : store.referrers(digest)) {
-      pushReferrer(c, r.repository(), sig.digest(), digest, mountFrom);
-    }
-  }
-
-  private void pushBlobs(RemoteClient c, String repository, OciJson.Manifest m, String mountFrom) {
-    List<Descriptor> blobs = new ArrayList<>();
-    blobs.add(m.config());
-    blobs.addAll(m.layers());
-    for (Descriptor d : blobs) {
-      c.pushBlob(repository, d, store, mountFrom, ctx.chunkSize());
-    }
-  }
-
-  private Descriptor pushReferrer(RemoteClient c, String repository, String referrerDigest, String subject, String mountFrom) {
-    byte[] bytes = store.readManifest(referrerDigest);
-    OciJson.Manifest m = OciJson.parseManifest(bytes, "referrer " + referrerDigest);
-    pushBlobs(c, repository, m, mountFrom);
-    boolean registryIndexes = c.putManifest(repository, referrerDigest, MediaTypes.OCI_MANIFEST, bytes);
-    Descriptor d = new Descriptor(MediaTypes.OCI_MANIFEST, referrerDigest, bytes.length, m.artifactType(), m.annotations());
-    if (!registryIndexes) {
-      c.addToFallback(repository, subject, d);
-    }
-    return d;
+    OciJson.Manifest m = OciJson.parseManifest(store.blobs().readManifest(digest), what);
+    return Unit.fromOci(m, store.blobs()::read, what);
   }
 
   // ---- names ----
@@ -368,16 +283,9 @@ public final class Registry implements AutoCloseable {
    */
   public List<String> ls(String repository) {
     if (repository == null || repository.isEmpty()) {
-      return store.tags();
+      return store.index().tags();
     }
-    Reference r = Reference.parse(repository);
-    if (!r.isRemote()) {
-      return store.tags().stream().filter(t -> t.startsWith(r.name() + ":") || t.startsWith(r.name() + "@")).toList();
-    }
-    return client(r.host()).tags(r.repository(), ctx.tagPageSize()).stream()
-        .filter(t -> !FALLBACK_TAG.matcher(t).matches())
-        .map(t -> r.name() + ":" + t)
-        .toList();
+    return backend(Reference.parse(repository)).tags();
   }
 
   /**
@@ -391,12 +299,10 @@ public final class Registry implements AutoCloseable {
     if (d.digest() != null) {
       throw new RegistryException(RegistryException.BAD_REFERENCE, "the target of tag needs a tag, not a digest: " + dst);
     }
-    Resolved x = s.isRemote() ? fetchToStore(s) : resolveLocal(s);
-    store.tag(d.storeTag(), x.descriptor());
-    if (d.isRemote()) {
-      String mountFrom = s.isRemote() && s.host().equals(d.host()) ? s.repository() : null;
-      upload(d, x.digest(), mountFrom);
-    }
+    Resolved x = backend(s).fetch();
+    store.index().tag(d.storeTag(), x.descriptor());
+    String mountFrom = s.host() != null && s.host().equals(d.host()) ? s.repository() : null;
+    backend(d).publish(x.digest(), mountFrom);
     return x.descriptor();
   }
 
@@ -408,15 +314,9 @@ public final class Registry implements AutoCloseable {
    */
   public int rm(String ref) {
     Reference r = Reference.parse(ref);
-    int n = 0;
-    if (r.isRemote()) {
-      RemoteClient c = client(r.host());
-      String digest = r.digest() != null ? r.digest() : c.getManifest(r.repository(), r.tag()).digest();
-      c.deleteManifest(r.repository(), digest);
-      n++;
-    }
+    int n = backend(r).delete();
     String storeTag = r.storeTag();
-    int local = store.untag(e -> {
+    int local = store.index().untag(e -> {
       String name = e.annotations().get(MediaTypes.ANNOTATION_REF_NAME);
       if (name == null) {
         return false;
@@ -424,7 +324,7 @@ public final class Registry implements AutoCloseable {
       if (r.tag() != null) {
         return name.equals(storeTag);
       }
-      return e.digest().equals(r.digest()) && (name.startsWith(r.name() + ":") || name.startsWith(r.name() + "@"));
+      return e.digest().equals(r.digest()) && r.namesRepositoryOf(name);
     });
     if (n + local == 0) {
       throw new RegistryException(RegistryException.NOT_FOUND, "no " + ref + " in the store " + store.root()
@@ -440,19 +340,20 @@ public final class Registry implements AutoCloseable {
    */
   public Descriptor resolve(String ref) {
     Reference r = Reference.parse(ref);
-    return (r.isRemote() ? resolveRemote(r) : resolveLocal(r)).descriptor();
+    return backend(r).resolve().descriptor();
   }
 
   /** A JSON description of {@code ref}: digest, media types, annotations, files, signatures. */
   public String inspect(String ref) {
     Reference r = Reference.parse(ref);
-    Resolved x = r.isRemote() ? resolveRemote(r) : resolveLocal(r);
+    Backend b = backend(r);
+    Resolved x = b.resolve();
     JsonObject o = new JsonObject();
     o.addProperty("reference", r.toString());
     o.addProperty("digest", x.digest());
     o.addProperty("mediaType", x.mediaType());
     o.addProperty("size", x.bytes().length);
-    if (OciStore.isIndexType(x.mediaType())) {
+    if (MediaTypes.isIndex(x.mediaType())) {
       JsonArray a = new JsonArray();
       OciJson.parseIndex(x.bytes(), r.toString()).manifests().forEach(d -> a.add(OciJson.toJson(d)));
       o.add("manifests", a);
@@ -467,7 +368,7 @@ public final class Registry implements AutoCloseable {
     JsonArray layers = new JsonArray();
     m.layers().forEach(d -> layers.add(OciJson.toJson(d)));
     o.add("layers", layers);
-    List<Descriptor> refs = r.isRemote() ? client(r.host()).referrers(r.repository(), x.digest()) : store.referrers(x.digest());
+    List<Descriptor> refs = b.referrers(x.digest());
     JsonArray ra = new JsonArray();
     refs.forEach(d -> ra.add(OciJson.toJson(d)));
     o.add("referrers", ra);
@@ -476,12 +377,12 @@ public final class Registry implements AutoCloseable {
 
   /** Deletes blobs no tag reaches (see {@link GcReport}). */
   public GcReport gc() {
-    return store.gc();
+    return StoreGc.collect(store);
   }
 
   /** Checks every blob and index entry of the store; returns the problems (empty: consistent). */
   public List<String> check() {
-    return store.verify();
+    return StoreGc.verify(store);
   }
 
   // ---- credentials and signatures ----
@@ -514,22 +415,21 @@ public final class Registry implements AutoCloseable {
     if (!Signing.verify(pub, probe, Signing.sign(priv, probe))) {
       throw new RegistryException(RegistryException.BAD_KEY, privateKey + ": its PUBLIC KEY block does not belong to its PRIVATE KEY");
     }
-    Resolved x = r.isRemote() ? resolveRemote(r) : resolveLocal(r);
+    Backend b = backend(r);
+    Resolved x = b.resolve();
     byte[] signature = Signing.sign(priv, x.digest());
-    Descriptor config = new Descriptor(MediaTypes.OCI_EMPTY, store.writeBlob(EMPTY_JSON), EMPTY_JSON.length);
-    Descriptor layer = new Descriptor(MediaTypes.SIGNATURE_ED25519, store.writeBlob(signature), signature.length);
+    Descriptor config = new Descriptor(MediaTypes.OCI_EMPTY, store.blobs().write(EMPTY_JSON), EMPTY_JSON.length);
+    Descriptor layer = new Descriptor(MediaTypes.SIGNATURE_ED25519, store.blobs().write(signature), signature.length);
     Map<String, String> ann = new LinkedHashMap<>();
     ann.put(MediaTypes.ANNOTATION_SIGNER, Signing.fingerprint(pub));
     ann.put(MediaTypes.ANNOTATION_CREATED, DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS)));
     byte[] manifest = OciJson.manifestBytes(MediaTypes.SIGNATURE, config, List.of(layer), x.descriptor(), ann);
-    String digest = store.writeBlob(manifest);
+    String digest = store.blobs().write(manifest);
     Descriptor d = new Descriptor(MediaTypes.OCI_MANIFEST, digest, manifest.length, MediaTypes.SIGNATURE, ann);
-    if (store.hasBlob(x.digest())) {
-      store.addReferrer(d, x.digest());
+    if (store.blobs().has(x.digest())) {
+      store.index().addReferrer(d, x.digest());
     }
-    if (r.isRemote()) {
-      pushReferrer(client(r.host()), r.repository(), digest, x.digest(), null);
-    }
+    b.publishReferrer(digest, x.digest());
     return d;
   }
 
@@ -545,9 +445,9 @@ public final class Registry implements AutoCloseable {
     Reference r = Reference.parse(ref);
     PublicKey trusted = Signing.readPublic(trustedPublicKey);
     String trustedFp = Signing.fingerprint(trusted);
-    Resolved x = r.isRemote() ? resolveRemote(r) : resolveLocal(r);
-    RemoteClient c = r.isRemote() ? client(r.host()) : null;
-    List<Descriptor> refs = c != null ? c.referrers(r.repository(), x.digest()) : store.referrers(x.digest());
+    Backend b = backend(r);
+    Resolved x = b.resolve();
+    List<Descriptor> refs = b.referrers(x.digest());
     List<String> signers = new ArrayList<>();
     boolean good = false;
     boolean badByTrusted = false;
@@ -555,14 +455,14 @@ public final class Registry implements AutoCloseable {
       if (!MediaTypes.SIGNATURE.equals(ref0.artifactType())) {
         continue;
       }
-      byte[] bytes = c != null ? c.getManifest(r.repository(), ref0.digest()).bytes() : store.readManifest(ref0.digest());
+      byte[] bytes = b.manifest(ref0.digest());
       OciJson.Manifest m = OciJson.parseManifest(bytes, "signature " + ref0.digest());
       if (m.subject() == null || !x.digest().equals(m.subject().digest()) || m.layers().size() != 1
           || !MediaTypes.SIGNATURE_ED25519.equals(m.layers().get(0).mediaType())) {
         continue;
       }
       Descriptor layer = m.layers().get(0);
-      byte[] sig = c != null ? c.fetchSmallBlob(r.repository(), layer, 1024) : store.readBlob(layer);
+      byte[] sig = b.signature(layer);
       String signer = m.annotations().getOrDefault(MediaTypes.ANNOTATION_SIGNER, "unnamed key");
       signers.add(signer);
       if (Signing.verify(trusted, x.digest(), sig)) {
@@ -585,56 +485,22 @@ public final class Registry implements AutoCloseable {
       throw new RegistryException(RegistryException.UNTRUSTED_SIGNER, r + " (" + x.digest() + ") is signed only by "
           + String.join(", ", signers) + ", not by the trusted key " + trustedFp);
     }
-    OciJson.Manifest m = unitManifest(x, r.toString());
-    if (c != null) {
-      fetchBlobs(c, r.repository(), m);
-    }
-    store.readBlob(m.config());
+    OciJson.Manifest m = x.unitManifest(r.toString());
+    b.storeBlobs(m);
+    store.blobs().read(m.config());
     for (Descriptor d : m.layers()) {
-      store.checkBlob(d);
+      store.blobs().check(d);
     }
     return x.descriptor();
   }
 
-  // ---- resolution ----
+  // ---- backends ----
 
-  private record Resolved(byte[] bytes, String digest, String mediaType, String artifactType) {
-    Descriptor descriptor() {
-      return new Descriptor(mediaType, digest, bytes.length, artifactType, Map.of());
-    }
-  }
-
-  private Resolved resolveLocal(Reference r) {
-    String digest;
-    if (r.tag() != null) {
-      Descriptor d = store.resolve(r.storeTag()).orElseThrow(() -> new RegistryException(RegistryException.NOT_FOUND,
-          "no " + r + " in the store " + store.root() + (r.isRemote() ? "; pull it first" : "") + " (b8g registry ls lists what is there)"));
-      digest = d.digest();
-      if (r.digest() != null && !r.digest().equals(digest)) {
-        throw new RegistryException(RegistryException.DIGEST_MISMATCH, r + ": the tag points at " + digest + ", not at " + r.digest());
-      }
-    } else {
-      digest = r.digest();
-      if (!store.hasBlob(digest)) {
-        throw new RegistryException(RegistryException.NOT_FOUND, "no manifest " + digest + " in the store " + store.root());
-      }
-    }
-    return resolved(store.readManifest(digest), digest, r.toString());
-  }
-
-  private Resolved resolveRemote(Reference r) {
-    RemoteClient.Fetched f = client(r.host()).getManifest(r.repository(), r.remoteReference());
-    return resolved(f.bytes(), f.digest(), r.toString());
-  }
-
-  private static Resolved resolved(byte[] bytes, String digest, String what) {
-    JsonObject o = OciJson.parseObject(bytes, what);
-    String declared = o.has("mediaType") && o.get("mediaType").isJsonPrimitive() ? o.get("mediaType").getAsString() : null;
-    if (OciJson.isIndex(declared, o)) {
-      return new Resolved(bytes, digest, OciJson.parseIndex(o, what).mediaType(), null);
-    }
-    OciJson.Manifest m = OciJson.parseManifest(bytes, what);
-    return new Resolved(bytes, digest, m.mediaType(), m.artifactType());
+  /** Where {@code r} lives: the embedded store when it has no host, else that registry's repository. */
+  private Backend backend(Reference r) {
+    return r.isRemote()
+        ? new RemoteBackend(r, client(r.host()), store, ctx.chunkSize(), ctx.tagPageSize())
+        : new StoreBackend(r, store);
   }
 
   RemoteClient client(String host) {

@@ -51,4 +51,9 @@ public final class RegistryException extends B8gException {
   public RegistryException(String code, String message, Throwable cause) {
     super(Category.REGISTRY, code, message, cause);
   }
+
+  /** {@link #IO}: a local file operation ({@code what}, naming the path) failed with {@code e}. */
+  static RegistryException io(String what, java.io.IOException e) {
+    return new RegistryException(IO, what + ": " + e, e);
+  }
 }

@@ -16,9 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A forwarding proxy in front of the real registry loses one PATCH of a chunked upload: either
  * the request (the registry never sees it) or the answer (it did). The push still completes.
  */
-class ChunkFaultTest {
+class ChunkFaultTest extends WithRegistryServer {
   private static final Set<String> HOP = Set.of("host", "content-length", "connection", "transfer-encoding",
       "expect", "upgrade", "keep-alive");
-  @TempDir static Path serverDir;
-  static RegistryServer server;
   @TempDir Path home;
   private HttpServer proxy;
   private String proxyHost;
@@ -40,18 +36,6 @@ class ChunkFaultTest {
   private final AtomicInteger statusQueries = new AtomicInteger();
   private final AtomicInteger starts = new AtomicInteger();
   private volatile String lose = "none";
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RegistryServer.start(serverDir);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @BeforeEach
   void startProxy() throws IOException {

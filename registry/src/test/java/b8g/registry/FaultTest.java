@@ -229,8 +229,8 @@ class FaultTest {
   @Test
   void shouldParseTheDistributionErrorFormat() {
     assertEquals("NAME_UNKNOWN: repository name not known to registry [{\"name\":\"x\"}]",
-        RemoteClient.errorText("{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\",\"detail\":{\"name\":\"x\"}}]}"
+        HttpErrors.errorText("{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\",\"detail\":{\"name\":\"x\"}}]}"
             .getBytes(StandardCharsets.UTF_8)));
-    assertEquals("plain text", RemoteClient.errorText("plain text".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("plain text", HttpErrors.errorText("plain text".getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -9,28 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Happy paths and refusals against a real Distribution 2.8 server. */
-class RemoteRegistryTest {
-  @TempDir static Path serverDir;
-  static RegistryServer server;
+class RemoteRegistryTest extends WithRegistryServer {
   @TempDir Path home;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RegistryServer.start(serverDir);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private Registry open(Path h) {
     return Registry.open(new Registry.Context().home(h).chunkSize(0).tagPageSize(1));
@@ -100,24 +84,26 @@ class RemoteRegistryTest {
     new Random(7).nextBytes(image);
     try (Registry reg = open(home)) {
       OciStore store = reg.store();
-      String digest = store.writeBlob(image);
+      String digest = store.blobs().write(image);
       Descriptor d = new Descriptor(MediaTypes.IMAGE, digest, image.length);
       String repo = "chunked/blob";
       int chunk = 128 * 1024;
 
       RemoteClient first = reg.client(server.host);
-      String location = first.startUpload(repo);
-      location = first.patchChunk(location, store.blobPath(digest), 0, chunk);
+      String location = first.chunks().start(repo);
+      location = first.chunks().patch(location, store.blobs().path(digest), 0, chunk);
       // the first client is gone (a crash, a lost connection); a fresh one asks where the upload stands
       RemoteClient second = new RemoteClient(server.host, false, null, java.time.Duration.ofSeconds(5),
           java.time.Duration.ofSeconds(30), 4 << 20, 1 << 30);
-      assertEquals(chunk, second.uploadStatus(location));
-      second.resumeUpload(repo, location, store.blobPath(digest), d, chunk);
+      long offset = second.chunks().status(location);
+      assertEquals(chunk, offset);
+      location = second.chunks().send(repo, location, store.blobs().path(digest), d.size(), offset, chunk);
+      second.chunks().complete(location, digest);
       assertTrue(second.blobExists(repo, digest));
 
       OciStore other = OciStore.open(home.resolve("other"), 4 << 20);
       second.fetchBlob(repo, d, other);
-      assertEquals(digest, Digest.of(other.readBlob(d)));
+      assertEquals(digest, Digest.of(other.blobs().read(d)));
     }
   }
 

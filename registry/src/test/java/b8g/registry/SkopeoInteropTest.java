@@ -8,28 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** skopeo (installed by .ci/run) reads what b8g writes, and b8g reads what skopeo writes. */
-class SkopeoInteropTest {
-  @TempDir static Path serverDir;
-  static RegistryServer server;
+class SkopeoInteropTest extends WithRegistryServer {
   @TempDir Path home;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RegistryServer.start(serverDir);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @Test
   void shouldReadAUnitSkopeoCopiedFromTheRegistryIntoALayout() throws Exception {
@@ -40,10 +24,10 @@ class SkopeoInteropTest {
     Path layout = home.resolve("layout");
     skopeo("copy", "--src-tls-verify=false", "docker://" + server.host + "/interop/a:1", "oci:" + layout + ":a1");
     OciStore store = OciStore.open(layout, 4 << 20);
-    Descriptor d = store.resolve("a1").orElseThrow();
-    OciJson.Manifest m = OciJson.parseManifest(store.readManifest(d.digest()), "skopeo copy");
-    Fixtures.assertSameFiles(unit, Unit.fromOci(m, store::readBlob, "skopeo copy"));
-    assertEquals(List.of(), store.verify());
+    Descriptor d = store.index().resolve("a1").orElseThrow();
+    OciJson.Manifest m = OciJson.parseManifest(store.blobs().readManifest(d.digest()), "skopeo copy");
+    Fixtures.assertSameFiles(unit, Unit.fromOci(m, store.blobs()::read, "skopeo copy"));
+    assertEquals(List.of(), StoreGc.verify(store));
 
     // skopeo writing straight into b8g's own store, next to what is there
     try (Registry reg = Fixtures.open(home.resolve("own"))) {
@@ -68,7 +52,7 @@ class SkopeoInteropTest {
     skopeo("copy", "--dest-tls-verify=false", "oci:" + store + ":interop/b:1", "docker://" + server.host + "/interop/b:1");
     try (Registry reg = Fixtures.open(home.resolve("b"))) {
       Fixtures.assertSameFiles(unit, reg.pull(server.host + "/interop/b:1"));
-      assertEquals(d.digest(), reg.store().resolve(server.host + "/interop/b:1").orElseThrow().digest(),
+      assertEquals(d.digest(), reg.store().index().resolve(server.host + "/interop/b:1").orElseThrow().digest(),
           "skopeo kept the manifest byte for byte");
     }
   }

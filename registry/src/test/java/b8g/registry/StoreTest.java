@@ -50,9 +50,9 @@ class StoreTest {
       reg.push(good, "good:1");
       Unit bad = Fixtures.unit("bad", "b");
       Descriptor d = reg.push(bad, "bad:1");
-      OciJson.Manifest m = OciJson.parseManifest(reg.store().readManifest(d.digest()), "t");
+      OciJson.Manifest m = OciJson.parseManifest(reg.store().blobs().readManifest(d.digest()), "t");
       String layer = m.layers().stream().filter(l -> "main.js".equals(l.title())).findFirst().orElseThrow().digest();
-      Files.writeString(reg.store().blobPath(layer), "async function main(env) { steal(); }\n");
+      Files.writeString(reg.store().blobs().path(layer), "async function main(env) { steal(); }\n");
 
       RegistryException e = assertThrows(RegistryException.class, () -> reg.pull("bad:1"));
       assertEquals(RegistryException.DIGEST_MISMATCH, e.code());
@@ -78,7 +78,7 @@ class StoreTest {
       Files.writeString(crashed, "half");
       Files.writeString(writing, "being written");
       Files.setLastModifiedTime(crashed, java.nio.file.attribute.FileTime.from(
-          java.time.Instant.now().minus(OciStore.TEMP_GRACE).minusSeconds(60)));
+          java.time.Instant.now().minus(StoreGc.TEMP_GRACE).minusSeconds(60)));
       GcReport report = reg.gc();
       assertTrue(report.removedBlobs().contains(gone.digest()));
       assertTrue(report.bytesFreed() > 0);
@@ -126,8 +126,8 @@ class StoreTest {
       assertEquals(RegistryException.UNTRUSTED_SIGNER, assertThrows(RegistryException.class, () -> reg.verify("demo:1", pub)).code());
       reg.sign("demo:1", priv);
       assertEquals(d.digest(), reg.verify("demo:1", pub).digest());
-      OciJson.Manifest m = OciJson.parseManifest(reg.store().readManifest(d.digest()), "t");
-      Files.write(reg.store().blobPath(m.layers().get(1).digest()), "altered".getBytes(StandardCharsets.UTF_8));
+      OciJson.Manifest m = OciJson.parseManifest(reg.store().blobs().readManifest(d.digest()), "t");
+      Files.write(reg.store().blobs().path(m.layers().get(1).digest()), "altered".getBytes(StandardCharsets.UTF_8));
       assertEquals(RegistryException.DIGEST_MISMATCH, assertThrows(RegistryException.class, () -> reg.verify("demo:1", pub)).code());
     }
   }
@@ -169,10 +169,10 @@ class StoreTest {
   void shouldRefuseATagWhoseBlobsAreMissingInsteadOfLeavingItDangling() {
     OciStore store = OciStore.open(home.resolve("s"), 4 << 20);
     Unit.Packed p = Fixtures.unit("demo", "d").pack();
-    store.writeBlob(p.manifest()); // the manifest, but not its config and layers (a gc took them)
-    RegistryException e = assertThrows(RegistryException.class, () -> store.tag("demo:1", p.descriptor()));
+    store.blobs().write(p.manifest()); // the manifest, but not its config and layers (a gc took them)
+    RegistryException e = assertThrows(RegistryException.class, () -> store.index().tag("demo:1", p.descriptor()));
     assertEquals(RegistryException.NOT_FOUND, e.code());
-    assertEquals(List.of(), store.tags());
+    assertEquals(List.of(), store.index().tags());
   }
 
   @Test
@@ -180,10 +180,10 @@ class StoreTest {
     OciStore store = OciStore.open(home.resolve("s"), 4 << 20);
     byte[] bytes = "content".getBytes(StandardCharsets.UTF_8);
     RegistryException e = assertThrows(RegistryException.class,
-        () -> store.writeBlob(new java.io.ByteArrayInputStream(bytes), Digest.of("other".getBytes(StandardCharsets.UTF_8)), bytes.length));
+        () -> store.blobs().write(new java.io.ByteArrayInputStream(bytes), Digest.of("other".getBytes(StandardCharsets.UTF_8)), bytes.length));
     assertEquals(RegistryException.DIGEST_MISMATCH, e.code());
-    assertFalse(store.hasBlob(Digest.of(bytes)));
-    assertEquals(List.of(), store.verify());
+    assertFalse(store.blobs().has(Digest.of(bytes)));
+    assertEquals(List.of(), StoreGc.verify(store));
   }
 
   private static long countBlobs(Registry reg) throws Exception {

@@ -1,0 +1,192 @@
+package b8g.registry;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+
+/**
+ * The transport to one registry host: HTTP/1.1 over the JDK HttpClient ({@code https}, or plain
+ * {@code http} for localhost and when insecure). Builds request URIs (from paths and from the
+ * {@code Location} headers the registry hands out), sends a request, authenticating once through
+ * {@link RegistryAuth} when it is answered 401, checks the status (failures decoded by {@link
+ * HttpErrors}), reads bodies under a size limit, and streams blob bodies with a cut connection
+ * named and every byte reported to the progress listener.
+ */
+final class HttpTransport {
+  private final HttpClient http;
+  private final String host;
+  private final URI base;
+  private final boolean insecure;
+  private final Duration requestTimeout;
+  private final RegistryAuth auth;
+  private volatile LongConsumer progress = n -> { };
+
+  HttpTransport(String host, boolean insecure, Credentials.Login login, Duration connectTimeout, Duration requestTimeout) {
+    this.host = host;
+    this.insecure = insecure || isLocal(host);
+    this.base = URI.create((this.insecure ? "http://" : "https://") + host + "/");
+    this.requestTimeout = requestTimeout;
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+    this.auth = new RegistryAuth(host, login, this.insecure, http, requestTimeout);
+  }
+
+  static boolean isLocal(String host) {
+    String h = host.replaceFirst(":[0-9]+$", "");
+    return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]");
+  }
+
+  String host() {
+    return host;
+  }
+
+  void progress(LongConsumer bytesTransferred) {
+    this.progress = bytesTransferred;
+  }
+
+  /** Tells the progress listener that {@code n} more bytes crossed the network. */
+  void moved(long n) {
+    progress.accept(n);
+  }
+
+  URI uri(String path) {
+    return base.resolve(path);
+  }
+
+  /** An upload location as the registry sent it (often relative), against the base. */
+  URI resolve(String location) {
+    return base.resolve(location);
+  }
+
+  /** The upload location with {@code digest=} added (the request that completes an upload). */
+  URI withDigest(String location, String digest) {
+    String loc = resolve(location).toString();
+    return URI.create(loc + (loc.contains("?") ? "&" : "?") + "digest=" + enc(digest));
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** One request; on a 401 it authenticates once from the challenge and repeats it. */
+  HttpResponse<InputStream> send(String method, URI uri, Supplier<BodyPublisher> body, Map<String, String> headers, String what) {
+    for (int attempt = 0; ; attempt++) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+          .method(method, body == null ? BodyPublishers.noBody() : body.get());
+      headers.forEach(b::header);
+      String authorization = auth.header();
+      if (authorization != null) {
+        b.header("Authorization", authorization);
+      }
+      HttpResponse<InputStream> r = call(http, b.build(), what, e -> method + " " + uri + " failed: " + e
+          + " (is the registry running, is the address right" + (insecure ? "" : ", does it speak TLS") + "?)");
+      if (r.statusCode() == 401 && attempt == 0) {
+        String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+        drain(r);
+        auth.answer(challenge, what);
+        continue;
+      }
+      return r;
+    }
+  }
+
+  /** Sends {@code request}; a failed or interrupted exchange becomes a connection error about {@code what}. */
+  static HttpResponse<InputStream> call(HttpClient http, HttpRequest request, String what, Function<Exception, String> failure) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException | UncheckedIOException e) {
+      throw new RegistryException(RegistryException.CONNECTION, what + ": " + failure.apply(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(RegistryException.CONNECTION, what + ": interrupted", e);
+    }
+  }
+
+  /** Fails with the registry's own error text unless the status is {@code ok}. */
+  void expect(HttpResponse<InputStream> r, String what, int ok) {
+    HttpErrors.expect(r, what, ok, auth.refusalHint());
+  }
+
+  /** The {@code Location} header, which the protocol requires on this answer. */
+  String location(HttpResponse<?> r, String what) {
+    return r.headers().firstValue("Location").orElseThrow(() ->
+        new RegistryException(RegistryException.PROTOCOL, what + ": the registry sent no Location header"));
+  }
+
+  /** A blob body: a cut connection fails naming {@code what}, every byte read is reported as progress. */
+  InputStream blobBody(HttpResponse<InputStream> r, String what) {
+    return new NetworkStream(r.body(), what);
+  }
+
+  /** The whole body, failing when it is over {@code limit} bytes (read at most limit + 1). */
+  static byte[] readLimited(InputStream body, long limit, String what) {
+    try (InputStream in = body) {
+      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+      if (b.length > limit) {
+        throw new RegistryException(RegistryException.TOO_LARGE, what + " is over the limit of " + limit + " bytes");
+      }
+      return b;
+    } catch (IOException e) {
+      throw new RegistryException(RegistryException.CONNECTION, what + ": connection lost while reading: " + e, e);
+    }
+  }
+
+  /** Discards a body that is not needed (at most {@link HttpErrors#BODY_LIMIT} bytes of it are read). */
+  static void drain(HttpResponse<InputStream> r) {
+    try (InputStream in = r.body()) {
+      in.skip(HttpErrors.BODY_LIMIT);
+    } catch (IOException ignored) {
+      // the body is not needed; a broken connection is dropped by the client
+    }
+  }
+
+  /** Turns a cut connection while streaming a blob into a registry error naming the blob; counts progress. */
+  private final class NetworkStream extends FilterInputStream {
+    private final String what;
+    private long count;
+
+    NetworkStream(InputStream in, String what) {
+      super(in);
+      this.what = what;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      try {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          count += n;
+          progress.accept(n);
+        }
+        return n;
+      } catch (IOException e) {
+        throw new RegistryException(RegistryException.CONNECTION, what + ": connection lost after " + count
+            + " bytes (" + e.getMessage() + "); nothing was stored, try again", e);
+      }
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+  }
+}
