@@ -8,16 +8,16 @@ import java.util.List;
 /**
  * What the sections of an image say, once the reader has verified the file around them (bounds,
  * overlaps, padding, checksums): which sections there are (exactly one COMPATIBILITY and one
- * COMPONENT_ORDER; at most one MANIFEST, REGION_DESCRIPTORS, CAPABILITIES), each small section
+ * COMPONENT_ORDER; at most one MANIFEST, REGION_RECORDS, CAPABILITIES), each small section
  * decoded, and the cross references checked: CONTEXT ids 0..n-1 for the n names of
- * COMPONENT_ORDER, one REGION_BYTES section of exactly its size per region descriptor,
+ * COMPONENT_ORDER, one REGION_BYTES section of exactly its size per region record,
  * capabilities naming existing components. Optional sections of unknown types are skipped.
  *
  * @param compatibility what the image needs of a host (not yet compared with one)
  * @param manifest the MANIFEST text, or empty
  * @param componentNames COMPONENT_ORDER: the i-th names the component of CONTEXT id i
  * @param contexts the CONTEXT sections by id
- * @param regions the region descriptors, in region index order
+ * @param regions the region records, in region index order
  * @param regionSections the REGION_BYTES sections by region index
  * @param capabilities the capability tables by name
  */
@@ -26,7 +26,7 @@ record ImageContents(
     String manifest,
     List<String> componentNames,
     List<SectionEntry> contexts,
-    List<RegionDescriptor> regions,
+    List<RegionRecord> regions,
     List<SectionEntry> regionSections,
     List<CapabilityEntry> capabilities) {
 
@@ -59,7 +59,7 @@ record ImageContents(
         case COMPATIBILITY -> compatEntry = single(at, compatEntry, s);
         case MANIFEST -> manifestEntry = single(at, manifestEntry, s);
         case COMPONENT_ORDER -> orderEntry = single(at, orderEntry, s);
-        case REGION_DESCRIPTORS -> regionsEntry = single(at, regionsEntry, s);
+        case REGION_RECORDS -> regionsEntry = single(at, regionsEntry, s);
         case CAPABILITIES -> capsEntry = single(at, capsEntry, s);
         case CONTEXT -> contextList.add(s);
         case REGION_BYTES -> regionBytesList.add(s);
@@ -79,7 +79,7 @@ record ImageContents(
     }
     List<String> componentNames = SectionCodec.decodeComponentOrder(in(buf, orderEntry, limits, at));
     List<SectionEntry> contexts = byId(at, contextList, componentNames.size(), "component");
-    List<RegionDescriptor> regions =
+    List<RegionRecord> regions =
         regionsEntry == null ? List.of() : SectionCodec.decodeRegions(in(buf, regionsEntry, limits, at), limits);
     List<SectionEntry> regionSections = byId(at, regionBytesList, regions.size(), "region");
     for (int r = 0; r < regions.size(); r++) {

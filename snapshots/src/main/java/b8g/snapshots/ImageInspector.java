@@ -58,7 +58,7 @@ public final class ImageInspector {
 
     long regionBytes = 0;
     List<Object> regions = new ArrayList<>();
-    for (RegionDescriptor r : image.regions()) {
+    for (RegionRecord r : image.regions()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", r.name());
       m.put("size", r.size());
@@ -120,7 +120,7 @@ public final class ImageInspector {
           s.position(), s.typeName(), s.required() ? "yes" : "no", Integer.toUnsignedString(s.id()),
           s.offset(), s.length(), Checksums.hex(s.checksum())));
     }
-    for (RegionDescriptor r : image.regions()) {
+    for (RegionRecord r : image.regions()) {
       b.append(String.format("  region %s: %d bytes, %s, %s%n", r.name(), r.size(), r.backing(), rights(r.rights())));
     }
     for (int i = 0; i < image.componentNames().size(); i++) {

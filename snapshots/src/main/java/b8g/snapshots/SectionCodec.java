@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The content layout of the small structured sections (COMPATIBILITY, REGION_DESCRIPTORS,
+ * The content layout of the small structured sections (COMPATIBILITY, REGION_RECORDS,
  * CAPABILITIES, COMPONENT_ORDER): for each, its encoder, its decoder and the rules on its entries
  * that the writer and the reader both apply, side by side so the writer cannot produce what the
  * reader rejects. The bytes themselves go through {@link SectionOut} and {@link SectionIn}, which
@@ -42,10 +42,10 @@ final class SectionCodec {
     return out.toByteArray();
   }
 
-  static byte[] encodeRegions(List<RegionDescriptor> regions, StackImage.Limits limits) {
-    SectionOut out = new SectionOut(limits, "REGION_DESCRIPTORS");
+  static byte[] encodeRegions(List<RegionRecord> regions, StackImage.Limits limits) {
+    SectionOut out = new SectionOut(limits, "REGION_RECORDS");
     out.u32(regions.size());
-    for (RegionDescriptor r : regions) {
+    for (RegionRecord r : regions) {
       out.str("region name", r.name());
       out.u64(r.size());
       out.u32(r.backing().code());
@@ -117,9 +117,9 @@ final class SectionCodec {
         extra);
   }
 
-  static List<RegionDescriptor> decodeRegions(SectionIn in, StackImage.Limits limits) {
+  static List<RegionRecord> decodeRegions(SectionIn in, StackImage.Limits limits) {
     int n = in.count("region count", MIN_REGION_BYTES);
-    List<RegionDescriptor> out = new ArrayList<>(n);
+    List<RegionRecord> out = new ArrayList<>(n);
     Set<String> names = new HashSet<>();
     for (int i = 0; i < n; i++) {
       int at = in.position();
@@ -128,13 +128,13 @@ final class SectionCodec {
       long backingCode = in.u32("region " + name + " backing");
       long rights = in.u32("region " + name + " rights");
       checkRegion(i, name, size, backingCode, rights, limits, names, m -> in.malformedAt(at, m));
-      out.add(new RegionDescriptor(name, size, RegionDescriptor.Backing.fromCode((int) backingCode), (int) rights));
+      out.add(new RegionRecord(name, size, RegionRecord.Backing.fromCode((int) backingCode), (int) rights));
     }
     in.end();
     return List.copyOf(out);
   }
 
-  /** Checks shared by reader and writer, so both apply the same rules to a region descriptor. */
+  /** Checks shared by reader and writer, so both apply the same rules to a region record. */
   static void checkRegion(
       int index,
       String name,
@@ -156,7 +156,7 @@ final class SectionCodec {
           "region " + name + " is " + size + " bytes, more than the limit of "
               + limits.maxRegionBytes() + " bytes; raise the limit if this region is expected");
     }
-    if (RegionDescriptor.Backing.fromCode((int) backingCode) == null || backingCode > Integer.MAX_VALUE) {
+    if (RegionRecord.Backing.fromCode((int) backingCode) == null || backingCode > Integer.MAX_VALUE) {
       throw malformed.apply("region " + name + " has unknown backing code " + backingCode);
     }
     long known = StackImageDescriptor.RIGHT_READ | StackImageDescriptor.RIGHT_WRITE;

@@ -13,7 +13,7 @@ public enum SectionType {
   /** The V8 context blob of one component; the entry's id is the component index. */
   CONTEXT(3),
   /** Name, size, backing and rights of every region. At most one. */
-  REGION_DESCRIPTORS(4),
+  REGION_RECORDS(4),
   /** The bytes of one region; the entry's id is the region index. Page aligned. */
   REGION_BYTES(5),
   /** The capability tables of all components, by name. Never secrets. At most one. */

@@ -89,8 +89,8 @@ public final class Snapshots {
         Region r = e.getValue();
         ByteBuffer copy = ByteBuffer.allocate((int) r.size());
         copy.put(r.byteBuffer().duplicate().clear()).flip();
-        RegionDescriptor.Backing backing = cp.sharedFile(e.getKey()) ? RegionDescriptor.Backing.SHARED_FILE : RegionDescriptor.Backing.ANONYMOUS;
-        w.addRegion(new RegionDescriptor(e.getKey(), r.size(), backing, StackImageDescriptor.RIGHT_READ | StackImageDescriptor.RIGHT_WRITE), copy);
+        RegionRecord.Backing backing = cp.sharedFile(e.getKey()) ? RegionRecord.Backing.SHARED_FILE : RegionRecord.Backing.ANONYMOUS;
+        w.addRegion(new RegionRecord(e.getKey(), r.size(), backing, StackImageDescriptor.RIGHT_READ | StackImageDescriptor.RIGHT_WRITE), copy);
       }
       for (Map.Entry<String, Component.Paused> e : cp.components().entrySet()) {
         if (only != null && !only.contains(e.getKey())) {

@@ -228,7 +228,7 @@ public final class StackImage {
     return slice(contents.contexts().get(component));
   }
 
-  public List<RegionDescriptor> regions() {
+  public List<RegionRecord> regions() {
     return contents.regions();
   }
 

@@ -53,7 +53,7 @@ import java.nio.charset.StandardCharsets;
  *                       v8.version, os, arch, v8.flags, abi.version required, others kept
  *   MANIFEST            UTF-8 text of the manifest fragment (no length prefix)
  *   CONTEXT             the V8 startup blob of one component, opaque
- *   REGION_DESCRIPTORS  u32 count, count x (str name, u64 size, u32 backing, u32 rights)
+ *   REGION_RECORDS  u32 count, count x (str name, u64 size, u32 backing, u32 rights)
  *   REGION_BYTES        the region's bytes, exactly its descriptor's size
  *   CAPABILITIES        u32 count, count x (u32 component, str envName, str kind,
  *                       str target, u32 rights); no secret has a field here
@@ -63,7 +63,7 @@ import java.nio.charset.StandardCharsets;
  *   (type 7)            retired: CHANNEL_STATE in format 1.0, never filled; refused
  *
  *  required: exactly one COMPATIBILITY and one COMPONENT_ORDER; at most one MANIFEST,
- *  REGION_DESCRIPTORS, CAPABILITIES; CONTEXT ids 0..n-1; REGION_BYTES ids 0..regions-1.
+ *  REGION_RECORDS, CAPABILITIES; CONTEXT ids 0..n-1; REGION_BYTES ids 0..regions-1.
  * </pre>
  *
  * <p>Format history: 1.0 named the components in a comment line at the top of MANIFEST and had
@@ -127,12 +127,12 @@ public final class StackImageDescriptor {
   /** REGION_BYTES sections start on a multiple of this, so they can be mapped page by page. */
   public static final int PAGE_ALIGNMENT = 4096;
 
-  /** Region backing codes in REGION_DESCRIPTORS. */
+  /** Region backing codes in REGION_RECORDS. */
   public static final int BACKING_ANONYMOUS = 1;
 
   public static final int BACKING_SHARED_FILE = 2;
 
-  /** Region rights bits in REGION_DESCRIPTORS; other bits are rejected. */
+  /** Region rights bits in REGION_RECORDS; other bits are rejected. */
   public static final int RIGHT_READ = 1;
 
   public static final int RIGHT_WRITE = 2;

@@ -52,7 +52,7 @@ public final class StackImageWriter {
   private String manifest = "";
   private final List<Source> contexts = new ArrayList<>();
   private final List<String> componentNames = new ArrayList<>();
-  private final List<RegionDescriptor> regions = new ArrayList<>();
+  private final List<RegionRecord> regions = new ArrayList<>();
   private final List<Source> regionSources = new ArrayList<>();
   private final List<CapabilityEntry> capabilities = new ArrayList<>();
   private final List<Part> extra = new ArrayList<>();
@@ -95,13 +95,13 @@ public final class StackImageWriter {
    * Adds a region; returns its index. {@code bytes} must hold exactly {@code descriptor.size()}
    * bytes when written; it is read at write time, not copied now.
    */
-  public int addRegion(RegionDescriptor descriptor, ByteBuffer bytes) {
+  public int addRegion(RegionRecord descriptor, ByteBuffer bytes) {
     ByteBuffer view = Objects.requireNonNull(bytes, "bytes").duplicate();
     return addRegion(descriptor, () -> view.duplicate());
   }
 
-  /** As {@link #addRegion(RegionDescriptor, ByteBuffer)}, with the bytes supplied at write time. */
-  public int addRegion(RegionDescriptor descriptor, Source bytes) {
+  /** As {@link #addRegion(RegionRecord, ByteBuffer)}, with the bytes supplied at write time. */
+  public int addRegion(RegionRecord descriptor, Source bytes) {
     regions.add(Objects.requireNonNull(descriptor, "descriptor"));
     regionSources.add(Objects.requireNonNull(bytes, "bytes"));
     return regions.size() - 1;
@@ -186,11 +186,11 @@ public final class StackImageWriter {
     requireCount("regions", regions.size());
     Set<String> names = new HashSet<>();
     for (int i = 0; i < regions.size(); i++) {
-      RegionDescriptor r = regions.get(i);
+      RegionRecord r = regions.get(i);
       SectionCodec.checkRegion(
           i, r.name(), r.size(), r.backing().code(), Integer.toUnsignedLong(r.rights()), limits, names, StackImageWriter::malformed);
     }
-    parts.add(fixed(SectionType.REGION_DESCRIPTORS, SectionCodec.encodeRegions(regions, limits)));
+    parts.add(fixed(SectionType.REGION_RECORDS, SectionCodec.encodeRegions(regions, limits)));
 
     requireCount("capabilities", capabilities.size());
     Set<String> seen = new HashSet<>();

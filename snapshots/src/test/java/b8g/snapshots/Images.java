@@ -22,11 +22,11 @@ final class Images {
   static final Compatibility HOST =
       new Compatibility("5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy", 1);
 
-  static final List<RegionDescriptor> SAMPLE_REGIONS =
+  static final List<RegionRecord> SAMPLE_REGIONS =
       List.of(
-          new RegionDescriptor("frames", 5000, RegionDescriptor.Backing.ANONYMOUS, RIGHT_READ | RIGHT_WRITE),
-          new RegionDescriptor("empty", 0, RegionDescriptor.Backing.SHARED_FILE, RIGHT_READ),
-          new RegionDescriptor("stats", 100, RegionDescriptor.Backing.SHARED_FILE, RIGHT_READ));
+          new RegionRecord("frames", 5000, RegionRecord.Backing.ANONYMOUS, RIGHT_READ | RIGHT_WRITE),
+          new RegionRecord("empty", 0, RegionRecord.Backing.SHARED_FILE, RIGHT_READ),
+          new RegionRecord("stats", 100, RegionRecord.Backing.SHARED_FILE, RIGHT_READ));
 
   static byte[] random(long seed, int n) {
     byte[] b = new byte[n];

@@ -177,7 +177,7 @@ class StackImageRejectionTest {
   @Test
   void shouldRejectAbsurdCountsInsideSections() {
     Images.Surgery s = surgery();
-    int regions = s.find(SectionType.REGION_DESCRIPTORS, 0);
+    int regions = s.find(SectionType.REGION_RECORDS, 0);
     int at = (int) s.offset(regions);
     Images.Surgery a = surgery();
     a.buf.putInt(at, Integer.MAX_VALUE);
@@ -201,7 +201,7 @@ class StackImageRejectionTest {
     Arrays.fill(bad, (byte) 0xff);
     rejects(surgery().sectionBytes(manifest, bad).bytes, ImageException.MALFORMED, "not valid UTF-8");
 
-    int regions = s.find(SectionType.REGION_DESCRIPTORS, 0);
+    int regions = s.find(SectionType.REGION_RECORDS, 0);
     Images.Surgery t = surgery();
     // region 0: count(4) nameLen(4) "frames"(6) size(8) backing(4)
     t.buf.putInt((int) s.offset(regions) + 4 + 4 + 6 + 8, 77);
@@ -218,7 +218,7 @@ class StackImageRejectionTest {
   @Test
   void shouldRejectRegionBytesThatDoNotMatchTheirDescriptor() {
     Images.Surgery s = surgery();
-    int regions = s.find(SectionType.REGION_DESCRIPTORS, 0);
+    int regions = s.find(SectionType.REGION_RECORDS, 0);
     // region 0: count(4) nameLen(4) "frames"(6) size(8): say 4000 where 5000 bytes are stored
     s.buf.putLong((int) s.offset(regions) + 4 + 4 + 6, 4000);
     rejects(s.resealSection(regions).bytes, ImageException.MALFORMED, "holds 5000 bytes but region frames is 4000 bytes");
@@ -228,13 +228,13 @@ class StackImageRejectionTest {
   void shouldRejectRegionLargerThanAllowed() {
     rejects(image, StackImage.Limits.DEFAULT.withMaxRegionBytes(4096), ImageException.TOO_LARGE, "more than the limit of 4096");
     StackImageWriter w = new StackImageWriter(Images.HOST, StackImage.Limits.DEFAULT.withMaxRegionBytes(4096));
-    w.addRegion(new RegionDescriptor("big", 4097, RegionDescriptor.Backing.ANONYMOUS, RIGHT_READ), ByteBuffer.allocate(4097));
+    w.addRegion(new RegionRecord("big", 4097, RegionRecord.Backing.ANONYMOUS, RIGHT_READ), ByteBuffer.allocate(4097));
     ImageException e = assertThrows(ImageException.class, () -> w.writeTo(dir.resolve("big.b8gimage")));
     assertEquals(ImageException.TOO_LARGE, e.code());
     assertTrue(e.getMessage().contains("region big is 4097 bytes"), e.getMessage());
     // The 1 GiB default is checked from the descriptor alone: no gigabyte is allocated here.
     Images.Surgery s = surgery();
-    int regions = s.find(SectionType.REGION_DESCRIPTORS, 0);
+    int regions = s.find(SectionType.REGION_RECORDS, 0);
     s.buf.putLong((int) s.offset(regions) + 4 + 4 + 6, (1L << 30) + 1);
     rejects(s.resealSection(regions).bytes, ImageException.TOO_LARGE, "region frames is 1073741825 bytes");
   }
@@ -303,8 +303,8 @@ class StackImageRejectionTest {
     v.addContext("c", ByteBuffer.allocate(1));
     assertEquals(ImageException.MALFORMED, assertThrows(ImageException.class, () -> v.writeTo(dir.resolve("v.b8gimage"))).code());
     StackImageWriter u = new StackImageWriter(Images.HOST);
-    u.addRegion(new RegionDescriptor("r", 1, RegionDescriptor.Backing.ANONYMOUS, 1), ByteBuffer.allocate(1));
-    u.addRegion(new RegionDescriptor("r", 1, RegionDescriptor.Backing.ANONYMOUS, 1), ByteBuffer.allocate(1));
+    u.addRegion(new RegionRecord("r", 1, RegionRecord.Backing.ANONYMOUS, 1), ByteBuffer.allocate(1));
+    u.addRegion(new RegionRecord("r", 1, RegionRecord.Backing.ANONYMOUS, 1), ByteBuffer.allocate(1));
     assertEquals(ImageException.MALFORMED, assertThrows(ImageException.class, () -> u.writeTo(dir.resolve("u.b8gimage"))).code());
     StackImageWriter t = new StackImageWriter(Images.HOST);
     t.addContext("n".repeat(64 * 1024 + 1), ByteBuffer.allocate(1));

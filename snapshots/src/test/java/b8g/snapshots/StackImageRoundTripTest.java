@@ -27,10 +27,10 @@ class StackImageRoundTripTest {
   @Test
   void shouldRoundTripEverySectionTypeIncludingSixteenMebibyteRegion() throws Exception {
     byte[] big = Images.random(99, 16 << 20);
-    RegionDescriptor bigRegion =
-        new RegionDescriptor("heap", big.length, RegionDescriptor.Backing.SHARED_FILE, StackImageDescriptor.RIGHT_READ | StackImageDescriptor.RIGHT_WRITE);
-    RegionDescriptor emptyRegion =
-        new RegionDescriptor("nothing", 0, RegionDescriptor.Backing.ANONYMOUS, 0);
+    RegionRecord bigRegion =
+        new RegionRecord("heap", big.length, RegionRecord.Backing.SHARED_FILE, StackImageDescriptor.RIGHT_READ | StackImageDescriptor.RIGHT_WRITE);
+    RegionRecord emptyRegion =
+        new RegionRecord("nothing", 0, RegionRecord.Backing.ANONYMOUS, 0);
     Compatibility compat =
         new Compatibility("5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy --no-opt", 3, Map.of("note", "ü"));
     byte[] blob0 = Images.random(5, 12345);

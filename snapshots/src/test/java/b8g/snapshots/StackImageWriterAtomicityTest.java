@@ -27,11 +27,11 @@ class StackImageWriterAtomicityTest {
   private static StackImageWriter failingMidway(AtomicInteger calls) {
     StackImageWriter w = new StackImageWriter(Images.HOST);
     w.addContext("c", ByteBuffer.wrap(Images.random(1, 100)));
-    w.addRegion(new RegionDescriptor("first", 1 << 20, RegionDescriptor.Backing.ANONYMOUS, 3), () -> {
+    w.addRegion(new RegionRecord("first", 1 << 20, RegionRecord.Backing.ANONYMOUS, 3), () -> {
       calls.incrementAndGet();
       return ByteBuffer.wrap(Images.random(2, 1 << 20));
     });
-    w.addRegion(new RegionDescriptor("second", 4096, RegionDescriptor.Backing.ANONYMOUS, 3), () -> {
+    w.addRegion(new RegionRecord("second", 4096, RegionRecord.Backing.ANONYMOUS, 3), () -> {
       calls.incrementAndGet();
       throw new IOException("disk on fire (injected)");
     });
@@ -63,7 +63,7 @@ class StackImageWriterAtomicityTest {
   @Test
   void shouldLeaveNoTempFileWhenASourceBreaksTheDescriptor() throws IOException {
     StackImageWriter w = new StackImageWriter(Images.HOST);
-    w.addRegion(new RegionDescriptor("r", 100, RegionDescriptor.Backing.ANONYMOUS, 1), () -> ByteBuffer.allocate(99));
+    w.addRegion(new RegionRecord("r", 100, RegionRecord.Backing.ANONYMOUS, 1), () -> ByteBuffer.allocate(99));
     ImageException e = assertThrows(ImageException.class, () -> w.writeTo(dir.resolve("x.b8gimage")));
     assertEquals(ImageException.MALFORMED, e.code());
     assertTrue(e.getMessage().contains("descriptor says 100"), e.getMessage());

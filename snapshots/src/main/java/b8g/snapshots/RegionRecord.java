@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param rights bit set of {@link StackImageDescriptor#RIGHT_READ} and {@link
  *     StackImageDescriptor#RIGHT_WRITE}
  */
-public record RegionDescriptor(String name, long size, Backing backing, int rights) {
+public record RegionRecord(String name, long size, Backing backing, int rights) {
 
   /** How a region's memory was provided. */
   public enum Backing {
@@ -39,7 +39,7 @@ public record RegionDescriptor(String name, long size, Backing backing, int righ
     }
   }
 
-  public RegionDescriptor {
+  public RegionRecord {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(backing, "backing");
     if (size < 0) {
