@@ -1,5 +1,5 @@
 // b8g channel ring, JavaScript side. Layout and rules: b8g.memory.RingDescriptor (Java).
-// This file is one classic-script expression evaluating to the factory R. It captures every
+// RingScript wraps this text into one classic-script expression evaluating to the factory R. It captures every
 // built-in it uses while it is evaluated (before user code runs), so later patches of
 // Uint8Array.prototype, Atomics, Reflect, Error and the like change nothing here. It uses no
 // global beyond ECMAScript.
@@ -8,8 +8,6 @@
 // Atomics.store(tail) and the reader acquires with Atomics.load(tail). Counters and waiting
 // flags are only touched with Atomics (sequentially consistent), which the wake-up protocol
 // (store own flag, then re-load the other's counter) needs.
-(function () {
-  'use strict';
   const AtomicsLoad = Atomics.load;
   const AtomicsStore = Atomics.store;
   const ReflectApply = Reflect.apply;
@@ -28,15 +26,10 @@
   // Number-to-string of a uint32 without touching Number.prototype.
   const u32 = (v) => '' + (v >>> 0);
 
-  const MAGIC = 0x52473842;
-  const VERSION_MAJOR = 1;
-  const MIN_CAPACITY = 4096;
-  const MAX_CAPACITY = 1073741824;
-  const TRAILER = 512;
-  // Int32 indices relative to capacity / 4.
-  const MAGIC_I = 0, VERSION_I = 1, CAPACITY_I = 2, MAX_PAYLOAD_I = 3, WRITER_STATE_I = 4, READER_STATE_I = 5;
-  const TAIL_I = 32, HEAD_I = 64, READER_WAITING_I = 96, WRITER_WAITING_I = 97;
-  const PADDING = 1, BYTES = 2, TEXT = 3, END = 4;
+  // The layout (MAGIC, VERSION_MAJOR, MIN_CAPACITY, MAX_CAPACITY, TRAILER, the Int32 indices
+  // *_I relative to capacity / 4, and the record types PADDING, BYTES, TEXT, END) is declared
+  // ahead of this text by RingScript, from RingDescriptor. The record header (8 bytes: length,
+  // type) and the 8-byte alignment stay literals on the hot path; RingScriptTest pins them.
   // Not a record type: what offer/poll/peek return when the other end is gone for good (its state
   // word, written by whoever supervises that end; see RingDescriptor).
   const BROKEN = -1;
@@ -389,4 +382,3 @@
     },
   };
   return ObjectFreeze(R);
-})()
