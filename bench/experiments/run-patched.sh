@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Runs the bench with a proposed platform patch applied, without touching the source tree: patched
-# JS resources (prelude.js, ring.js) and recompiled patched Java classes go to a temp directory
+# JS resources (the prelude's files, ring.js) and recompiled patched Java classes go to a temp directory
 # placed first on the classpath, which shadows the originals in the module jars.
 #   bench/experiments/run-patched.sh bench/experiments/writer-wake-hysteresis.patch -Db8g.bench.only=channel
-#   bench/experiments/run-patched.sh bench/experiments/prelude-code-cache.patch -Db8g.bench.only=start
 # Several patches: join them with commas.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

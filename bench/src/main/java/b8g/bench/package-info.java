@@ -1,5 +1,5 @@
 /**
  * Benchmarks: each platform figure next to its baseline from the same run ({@link b8g.bench.Bench}).
- * May import every module; nothing imports it. Never part of the unit suite.
+ * Imports host (and through it components, capabilities, shared-memory); nothing imports it. Never part of the unit suite.
  */
 package b8g.bench;
