@@ -1,7 +1,7 @@
 package b8g.cli;
 
 import b8g.components.Component.ExitStatus;
-import b8g.components.manifest.HostCapability;
+import b8g.host.manifest.schema.HostCapability;
 import b8g.errors.B8gException;
 import b8g.host.Host;
 import b8g.host.HostEvent;

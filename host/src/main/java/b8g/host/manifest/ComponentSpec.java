@@ -1,6 +1,6 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.RestartPolicy;
+import b8g.host.manifest.schema.RestartPolicy;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.Manifest;
+import b8g.host.manifest.schema.Manifest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

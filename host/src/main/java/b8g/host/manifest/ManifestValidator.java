@@ -1,16 +1,16 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.Backing;
-import b8g.components.manifest.Channel;
-import b8g.components.manifest.Component;
-import b8g.components.manifest.Grant;
-import b8g.components.manifest.HostCapability;
-import b8g.components.manifest.Limits;
-import b8g.components.manifest.Link;
-import b8g.components.manifest.Manifest;
-import b8g.components.manifest.Region;
-import b8g.components.manifest.RestartPolicy;
-import b8g.components.manifest.Right;
+import b8g.host.manifest.schema.Backing;
+import b8g.host.manifest.schema.Channel;
+import b8g.host.manifest.schema.Component;
+import b8g.host.manifest.schema.Grant;
+import b8g.host.manifest.schema.HostCapability;
+import b8g.host.manifest.schema.Limits;
+import b8g.host.manifest.schema.Link;
+import b8g.host.manifest.schema.Manifest;
+import b8g.host.manifest.schema.Region;
+import b8g.host.manifest.schema.RestartPolicy;
+import b8g.host.manifest.schema.Right;
 import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import java.io.IOException;

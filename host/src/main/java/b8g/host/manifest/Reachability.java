@@ -1,6 +1,6 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.Right;
+import b8g.host.manifest.schema.Right;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

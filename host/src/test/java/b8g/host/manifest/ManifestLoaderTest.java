@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import b8g.components.manifest.Backing;
-import b8g.components.manifest.HostCapability;
-import b8g.components.manifest.RestartPolicy;
-import b8g.components.manifest.Right;
+import b8g.host.manifest.schema.Backing;
+import b8g.host.manifest.schema.HostCapability;
+import b8g.host.manifest.schema.RestartPolicy;
+import b8g.host.manifest.schema.Right;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
