@@ -10,6 +10,7 @@ import b8g.components.Component.EnvEntry;
 import b8g.components.Component.ExitStatus;
 import b8g.components.ComponentException;
 import b8g.components.HostServices;
+import b8g.components.Limits;
 import b8g.host.manifest.schema.Backing;
 import b8g.host.manifest.schema.RestartPolicy;
 import b8g.errors.B8gException;
@@ -446,8 +447,7 @@ public final class Host implements AutoCloseable {
     Component.Context c = new Component.Context()
         .name(spec.name())
         .script(source, manifest.directory().relativize(spec.script()).toString())
-        .heapBytes(spec.limits().heapBytes())
-        .cpuMillisPerTurn(spec.limits().cpuMsPerTurn())
+        .limits(spec.limits())
         .services(services)
         .listener((comp, status) -> ended(s, gen, comp, status))
         .snapshottable(ctx.snapshots);
@@ -785,8 +785,7 @@ public final class Host implements AutoCloseable {
       Component.Context c = new Component.Context()
           .name(name)
           .script(source, manifest.directory().relativize(file).toString())
-          .heapBytes(owner == null ? 64L << 20 : owner.spec.limits().heapBytes())
-          .cpuMillisPerTurn(owner == null ? 1000 : owner.spec.limits().cpuMsPerTurn())
+          .limits(owner == null ? Limits.DEFAULT : owner.spec.limits())
           .services(this)
           .listener((comp, status) -> {
             children.remove(id);

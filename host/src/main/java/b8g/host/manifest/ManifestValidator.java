@@ -1,11 +1,11 @@
 package b8g.host.manifest;
 
+import b8g.components.Limits;
 import b8g.host.manifest.schema.Backing;
 import b8g.host.manifest.schema.Channel;
 import b8g.host.manifest.schema.Component;
 import b8g.host.manifest.schema.Grant;
 import b8g.host.manifest.schema.HostCapability;
-import b8g.host.manifest.schema.Limits;
 import b8g.host.manifest.schema.Link;
 import b8g.host.manifest.schema.Manifest;
 import b8g.host.manifest.schema.Region;
@@ -78,7 +78,7 @@ final class ManifestValidator {
       name(m.getChannels(i).getName(), "channels[" + i + "]", "channel", channelIndex, i);
     }
 
-    EffectiveLimits defaults = limits(m.getDefaultLimits(), "default_limits", EffectiveLimits.HOST_DEFAULT);
+    Limits defaults = limits(m.getDefaultLimits(), "default_limits", Limits.DEFAULT);
     List<Path> scripts = new ArrayList<>();
     List<List<String>> afters = new ArrayList<>();
     for (int i = 0; i < m.getComponentsCount(); i++) {
@@ -217,21 +217,21 @@ final class ManifestValidator {
 
   // ---- components -----------------------------------------------------------------------------
 
-  private EffectiveLimits limits(Limits limits, String path, EffectiveLimits fallback) {
+  private Limits limits(b8g.host.manifest.schema.Limits limits, String path, Limits fallback) {
     long heap = Integer.toUnsignedLong(limits.getHeapMib());
     long cpu = Integer.toUnsignedLong(limits.getCpuMsPerTurn());
-    if ((heap == 0 && src.has(path + ".heap_mib")) || heap > EffectiveLimits.MAX_HEAP_MIB) {
+    if ((heap == 0 && src.has(path + ".heap_mib")) || heap > Limits.MAX_HEAP_MIB) {
       throw fail("manifest.limit_range", path + ".heap_mib",
-          "heap_mib " + heap + " is out of range 1.." + EffectiveLimits.MAX_HEAP_MIB
+          "heap_mib " + heap + " is out of range 1.." + Limits.MAX_HEAP_MIB
               + " (MiB); set a value in range or leave it out to use the default (" + fallback.heapMib() + ").");
     }
-    if ((cpu == 0 && src.has(path + ".cpu_ms_per_turn")) || cpu > EffectiveLimits.MAX_CPU_MS_PER_TURN) {
+    if ((cpu == 0 && src.has(path + ".cpu_ms_per_turn")) || cpu > Limits.MAX_CPU_MS_PER_TURN) {
       throw fail("manifest.limit_range", path + ".cpu_ms_per_turn",
-          "cpu_ms_per_turn " + cpu + " is out of range 1.." + EffectiveLimits.MAX_CPU_MS_PER_TURN
-              + " (ms); set a value in range or leave it out to use the default (" + fallback.cpuMsPerTurn() + ").");
+          "cpu_ms_per_turn " + cpu + " is out of range 1.." + Limits.MAX_CPU_MS_PER_TURN
+              + " (ms); set a value in range or leave it out to use the default (" + fallback.cpuMillisPerTurn() + ").");
     }
-    return new EffectiveLimits(heap == 0 ? fallback.heapMib() : (int) heap,
-        cpu == 0 ? fallback.cpuMsPerTurn() : (int) cpu);
+    return Limits.of(heap == 0 ? fallback.heapMib() : (int) heap,
+        cpu == 0 ? (int) fallback.cpuMillisPerTurn() : (int) cpu);
   }
 
   private void restart(Component c, String p) {
