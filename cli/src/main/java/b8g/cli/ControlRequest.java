@@ -1,6 +1,7 @@
 package b8g.cli;
 
 import b8g.errors.B8gException;
+import b8g.snapshots.StackImageDescriptor;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -47,7 +48,6 @@ record ControlRequest(String op, String component, Path path) {
   static final int MAX_NAME = 256;
   static final int MAX_PATH = 1024;
   private static final Set<String> KEYS = Set.of("v", "op", "component", "all", "path");
-  private static final byte[] IMAGE_MAGIC = "B8GIMAGE".getBytes(StandardCharsets.US_ASCII);
 
   /** Whether this is a snapshot of every component ({@code "all":true}). */
   boolean all() {
@@ -199,7 +199,7 @@ record ControlRequest(String op, String component, Path path) {
 
   private static boolean startsWithImageMagic(Path p) {
     try (var in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-      return java.util.Arrays.equals(in.readNBytes(IMAGE_MAGIC.length), IMAGE_MAGIC);
+      return java.util.Arrays.equals(in.readNBytes(StackImageDescriptor.MAGIC.length), StackImageDescriptor.MAGIC);
     } catch (IOException e) {
       return false;
     }

@@ -2,6 +2,7 @@ package b8g.cli;
 
 import b8g.errors.B8gException;
 import b8g.host.Host;
+import b8g.host.ImageWriter;
 import b8g.snapshots.Snapshots;
 import com.google.gson.Gson;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +38,6 @@ import jdk.net.UnixDomainPrincipal;
  */
 final class ControlServer implements AutoCloseable {
   static final int DEADLINE_SECONDS = 5;
-  static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(10);
   /** Sockets held by hosts of this process (a second host here must not take the first one's). */
   private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -173,7 +172,7 @@ final class ControlServer implements AutoCloseable {
         out.put("snapshots", snapshots);
       }
       case "snapshot" -> {
-        Snapshots.ImageSummary s = Snapshots.write(host, r.path(), SNAPSHOT_TIMEOUT, r.all() ? null : Set.of(r.component()));
+        Snapshots.ImageSummary s = Snapshots.write(host, r.path(), ImageWriter.TIMEOUT, r.all() ? null : Set.of(r.component()));
         out.put("file", s.file().toString());
         out.put("components", s.components());
         try {

@@ -117,7 +117,7 @@ final class DeployCommand implements Callable<Integer> {
       err.println("b8g: resuming from " + images.get(0));
       err.flush();
     }
-    return RunCommand.runHost(ctx, c -> Snapshots.restore(img, c), true, true, verbose, spec.commandLine().getOut(), err);
+    return RunCommand.runHost(ctx, c -> Snapshots.restore(img, c), true, verbose, spec.commandLine().getOut(), err);
   }
 
   /**

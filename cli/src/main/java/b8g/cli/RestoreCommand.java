@@ -41,7 +41,7 @@ final class RestoreCommand implements Callable<Integer> {
       throw new ImageException(ImageException.MALFORMED, image + ": the image does not record its manifest; pass --manifest");
     }
     Host.Context ctx = new Host.Context().manifest(m);
-    return RunCommand.runHost(ctx, c -> Snapshots.restore(img, c), true, !noControl, verbose,
+    return RunCommand.runHost(ctx, c -> Snapshots.restore(img, c), !noControl, verbose,
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 }

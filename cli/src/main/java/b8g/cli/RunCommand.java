@@ -1,15 +1,13 @@
 package b8g.cli;
 
 import b8g.components.Component.ExitStatus;
-import b8g.components.manifest.HostCapability;
 import b8g.errors.B8gException;
 import b8g.host.Host;
 import b8g.host.HostEvent;
-import b8g.host.manifest.ComponentSpec;
-import b8g.host.manifest.GrantSpec;
 import b8g.host.manifest.LoadedManifest;
 import b8g.host.manifest.ManifestLoader;
 import b8g.snapshots.Snapshots;
+import b8g.snapshots.StackImageDescriptor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,29 +46,17 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     LoadedManifest loaded = ManifestLoader.load(manifest);
-    boolean snap = snapshots || grantsSnapshot(loaded);
-    return runHost(new Host.Context().manifest(loaded).restartOnScriptChange(watch).snapshots(snap), Host::launch,
-        snap, !noControl, verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
+    // The host starts components snapshottable by itself when the manifest grants the snapshot capability.
+    return runHost(new Host.Context().manifest(loaded).restartOnScriptChange(watch).snapshots(snapshots), Host::launch,
+        !noControl, verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
-  /** Whether any component may take snapshots itself: then it must be started snapshottable. */
-  static boolean grantsSnapshot(LoadedManifest m) {
-    for (ComponentSpec c : m.components()) {
-      for (GrantSpec g : c.grants()) {
-        if (g.host().isPresent() && g.host().get() == HostCapability.SNAPSHOT) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** As {@link #runHost(Host.Context, Function, boolean, boolean, boolean, PrintWriter, PrintWriter)}, no control socket. */
   /** The exit code of a host that ended because no component could make progress. */
   static final int DEADLOCK = 10;
 
+  /** As {@link #runHost(Host.Context, Function, boolean, boolean, PrintWriter, PrintWriter)}, no control socket. */
   static int runHost(Host.Context ctx, boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
-    return runHost(ctx, Host::launch, false, false, verbose, out, err);
+    return runHost(ctx, Host::launch, false, verbose, out, err);
   }
 
   /**
@@ -81,10 +67,10 @@ final class RunCommand implements Callable<Integer> {
    * terminated, {@link #DEADLOCK} none could make progress (the host ended them all and the
    * report, who waits on what, went to {@code err}). Shared with {@code deploy} and {@code restore}.
    */
-  static int runHost(Host.Context ctx, Function<Host.Context, Host> launcher, boolean snapshots, boolean control,
+  static int runHost(Host.Context ctx, Function<Host.Context, Host> launcher, boolean control,
       boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
     Host host = launcher.apply(ctx
-        .imageWriter((h, f) -> Snapshots.write(h, f, ControlServer.SNAPSHOT_TIMEOUT))
+        .imageWriter(Snapshots::write, StackImageDescriptor.MAGIC)
         .log(line -> {
           synchronized (out) {
             out.println(line);
@@ -104,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
     ControlServer server = null;
     if (control) {
       try {
-        server = ControlServer.open(host, snapshots, ControlSocket.directoryPath(System.getenv()));
+        server = ControlServer.open(host, host.snapshottable(), ControlSocket.directoryPath(System.getenv()));
         if (verbose) {
           synchronized (err) {
             err.println("b8g: control socket " + server.socket());

@@ -49,4 +49,9 @@ record PathScope(Path base, List<Path> allowed) {
       throw new CapabilityException("capability.path", "\"" + requested + "\" does not exist");
     }
   }
+
+  /** How {@code p} is shown to a component: relative to {@code base} when inside it, else its file name. */
+  static String shown(Path base, Path p) {
+    return p.startsWith(base) ? base.relativize(p).toString() : p.getFileName().toString();
+  }
 }

@@ -210,7 +210,7 @@ class HostTest extends HostFixture {
     try (Host h = launch(m)) {
       assertTrue(finish(h).get("flood").success());
     }
-    assertTrue(log.size() <= Host.LOG_LINES_PER_SECOND + 2, "lines passed: " + log.size());
+    assertTrue(log.size() <= ConsoleSink.LINES_PER_SECOND + 2, "lines passed: " + log.size());
     assertTrue(log.stream().anyMatch(l -> l.matches("\\[flood\\] warn: 15000 log lines dropped .*")), log.subList(log.size() - 2, log.size()).toString());
     assertEquals("[flood] end", log.get(log.size() - 1));
   }

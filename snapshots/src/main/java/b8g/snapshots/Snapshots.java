@@ -161,7 +161,7 @@ public final class Snapshots {
       }
       components.put(names.get(i), new Host.Restored(bytes, held.getOrDefault(names.get(i), List.of())));
     }
-    return Host.launch(ctx.restore(regions, components).imageWriter((h, f) -> write(h, f, Duration.ofSeconds(10))));
+    return Host.launch(ctx.restore(regions, components).imageWriter(Snapshots::write, StackImageDescriptor.MAGIC));
   }
 
   /** The manifest file recorded in an image, or null. */

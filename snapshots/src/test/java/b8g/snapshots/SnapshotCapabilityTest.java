@@ -21,7 +21,7 @@ class SnapshotCapabilityTest {
 
   private Host.Context context(Path manifest) {
     return new Host.Context().manifest(manifest).log(log::add)
-        .imageWriter((h, f) -> Snapshots.write(h, f, Duration.ofSeconds(10)));
+        .imageWriter(Snapshots::write, StackImageDescriptor.MAGIC);
   }
 
   private static Map<String, ExitStatus> finish(Host h) throws InterruptedException {

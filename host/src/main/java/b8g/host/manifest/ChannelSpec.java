@@ -1,6 +1,6 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.Backing;
+import b8g.host.manifest.schema.Backing;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,7 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.RestartPolicy;
+import b8g.components.Limits;
+import b8g.host.manifest.schema.RestartPolicy;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -21,7 +22,7 @@ import java.util.List;
 public record ComponentSpec(
     String name,
     Path script,
-    EffectiveLimits limits,
+    Limits limits,
     RestartPolicy.Mode restartMode,
     int maxRestarts,
     List<String> after,

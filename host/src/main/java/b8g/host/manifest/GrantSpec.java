@@ -1,7 +1,7 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.HostCapability;
-import b8g.components.manifest.Right;
+import b8g.host.manifest.schema.HostCapability;
+import b8g.host.manifest.schema.Right;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

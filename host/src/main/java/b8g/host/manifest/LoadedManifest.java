@@ -1,6 +1,7 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.Manifest;
+import b8g.components.Limits;
+import b8g.host.manifest.schema.Manifest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class LoadedManifest {
   private final Path file;
   private final Path directory;
   private final SourceMap sources;
-  private final EffectiveLimits defaultLimits;
+  private final Limits defaultLimits;
   private final List<ComponentSpec> components;
   private final List<ComponentSpec> startOrder;
   private final List<RegionSpec> regions;
@@ -32,7 +33,7 @@ public final class LoadedManifest {
   private final Map<String, RegionSpec> regionsByName;
   private final Map<String, ChannelSpec> channelsByName;
 
-  LoadedManifest(Manifest manifest, Path file, Path directory, SourceMap sources, EffectiveLimits defaultLimits,
+  LoadedManifest(Manifest manifest, Path file, Path directory, SourceMap sources, Limits defaultLimits,
       List<ComponentSpec> components, List<ComponentSpec> startOrder, List<RegionSpec> regions,
       List<ChannelSpec> channels, List<LinkSpec> links) {
     this.manifest = manifest;
@@ -70,7 +71,7 @@ public final class LoadedManifest {
   }
 
   /** Limits for a component that sets none: the manifest's {@code default_limits} over the host's. */
-  public EffectiveLimits defaultLimits() {
+  public Limits defaultLimits() {
     return defaultLimits;
   }
 

@@ -1,6 +1,6 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.Manifest;
+import b8g.host.manifest.schema.Manifest;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;

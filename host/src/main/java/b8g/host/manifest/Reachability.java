@@ -1,6 +1,6 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.Right;
+import b8g.host.manifest.schema.Right;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +31,7 @@ public final class Reachability {
     for (ComponentSpec c : manifest.components()) {
       out.append("component ").append(c.name()).append(" (")
           .append(relative(manifest, c.script())).append("; heap ").append(c.limits().heapMib())
-          .append(" MiB, cpu ").append(c.limits().cpuMsPerTurn()).append(" ms/turn; restart ")
+          .append(" MiB, cpu ").append(c.limits().cpuMillisPerTurn()).append(" ms/turn; restart ")
           .append(c.restartMode());
       if (c.maxRestarts() > 0) {
         out.append(" up to ").append(c.maxRestarts());

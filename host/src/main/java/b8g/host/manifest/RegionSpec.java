@@ -1,7 +1,7 @@
 package b8g.host.manifest;
 
-import b8g.components.manifest.Backing;
-import b8g.components.manifest.Right;
+import b8g.host.manifest.schema.Backing;
+import b8g.host.manifest.schema.Right;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

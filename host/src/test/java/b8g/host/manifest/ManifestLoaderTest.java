@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import b8g.components.manifest.Backing;
-import b8g.components.manifest.HostCapability;
-import b8g.components.manifest.RestartPolicy;
-import b8g.components.manifest.Right;
+import b8g.components.Limits;
+import b8g.host.manifest.schema.Backing;
+import b8g.host.manifest.schema.HostCapability;
+import b8g.host.manifest.schema.RestartPolicy;
+import b8g.host.manifest.schema.Right;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,18 +43,18 @@ class ManifestLoaderTest {
     assertEquals(dir.resolve("source.js"), source.script());
     assertTrue(source.script().isAbsolute());
     // heap from the host, cpu from default_limits
-    assertEquals(new EffectiveLimits(64, 500), source.limits());
+    assertEquals(Limits.of(64, 500), source.limits());
     assertEquals(RestartPolicy.Mode.NEVER, source.restartMode());
     assertEquals(0, source.maxRestarts());
     assertEquals(new SourceLocation(TEXT, 2, 1), source.location());
     assertEquals(new SourceLocation(TEXT, 2, 30), source.scriptLocation());
 
     ComponentSpec sink = m.component("sink").orElseThrow();
-    assertEquals(new EffectiveLimits(32, 500), sink.limits());
+    assertEquals(Limits.of(32, 500), sink.limits());
     assertEquals(RestartPolicy.Mode.ON_FAILURE, sink.restartMode());
     assertEquals(3, sink.maxRestarts());
     assertEquals(List.of("source"), sink.after());
-    assertEquals(new EffectiveLimits(64, 500), m.defaultLimits());
+    assertEquals(Limits.of(64, 500), m.defaultLimits());
     assertEquals(Optional.empty(), m.component("nobody"));
   }
 
@@ -177,7 +178,7 @@ class ManifestLoaderTest {
     LoadedManifest m = ManifestLoader.parse(
         "\uFEFF{\"components\": [{\"name\": \"a\", \"script\": \"a.js\", \"limits\": {\"cpu_ms_per_turn\": 7}}]}",
         dir.resolve("m.json"));
-    assertEquals(7, m.component("a").orElseThrow().limits().cpuMsPerTurn());
+    assertEquals(7, m.component("a").orElseThrow().limits().cpuMillisPerTurn());
   }
 
   @Test

@@ -1,0 +1,59 @@
+package b8g.host;
+
+import b8g.components.Component;
+import b8g.components.ComponentException;
+import b8g.components.HostServices;
+import b8g.components.Limits;
+import b8g.host.manifest.ComponentSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The one factory of the host's components, manifest components and children alike: their
+ * {@link Component.Context} with name, script (named relative to the manifest's directory in
+ * errors), limits, the host's services and the listener told of the end. Only manifest components
+ * are started snapshottable (when the host is). Thread-safe once {@link #serve} has been called.
+ */
+final class ComponentFactory {
+  private final Path directory;
+  private final boolean snapshottable;
+  private volatile HostServices services;
+
+  ComponentFactory(Path directory, boolean snapshottable) {
+    this.directory = directory;
+    this.snapshottable = snapshottable;
+  }
+
+  /** The services every component started from now on calls (set once, before any start). */
+  void serve(HostServices s) {
+    services = s;
+  }
+
+  /** A manifest component's context, its script read now. */
+  Component.Context manifestComponent(ComponentSpec spec, Component.Listener listener) {
+    String source;
+    try {
+      source = Files.readString(spec.script(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ComponentException("component.script",
+          spec.scriptLocation() + ": cannot read script " + spec.script() + ": " + e.getMessage(), e);
+    }
+    return context(spec.name(), source, spec.script(), spec.limits(), listener).snapshottable(snapshottable);
+  }
+
+  /** A child's context: {@code source} is the text of {@code file}. */
+  Component.Context child(String name, String source, Path file, Limits limits, Component.Listener listener) {
+    return context(name, source, file, limits, listener);
+  }
+
+  private Component.Context context(String name, String source, Path file, Limits limits, Component.Listener listener) {
+    return new Component.Context()
+        .name(name)
+        .script(source, directory.relativize(file).toString())
+        .limits(limits)
+        .services(services)
+        .listener(listener);
+  }
+}

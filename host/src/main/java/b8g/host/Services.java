@@ -1,0 +1,71 @@
+package b8g.host;
+
+import b8g.capabilities.Capability;
+import b8g.components.Component;
+import b8g.components.HostServices;
+import java.util.Map;
+
+/**
+ * The host capabilities as the component layer calls them ({@link HostServices}): only delegates,
+ * to the console sink, the children, the watches, the snapshot service and the links.
+ */
+final class Services implements HostServices {
+  private final ConsoleSink console;
+  private final Children children;
+  private final Watches watches;
+  private final SnapshotService snapshots;
+  private final Links links;
+
+  Services(ConsoleSink console, Children children, Watches watches, SnapshotService snapshots, Links links) {
+    this.console = console;
+    this.children = children;
+    this.watches = watches;
+    this.snapshots = snapshots;
+    this.links = links;
+  }
+
+  @Override
+  public void log(Component source, String level, String text) {
+    console.log(source, level, text);
+  }
+
+  @Override
+  public long run(Component parent, Capability run, String script, Map<String, Capability> grants, Map<String, String> values) {
+    return children.run(parent, run, script, grants, values);
+  }
+
+  @Override
+  public void terminateChild(Component parent, long childId) {
+    children.terminate(parent, childId);
+  }
+
+  @Override
+  public long watchPath(Component source, Capability watch, String path) {
+    return watches.watchPath(source, watch, path);
+  }
+
+  @Override
+  public void unwatch(Component source, long watchId) {
+    watches.unwatch(source, watchId);
+  }
+
+  @Override
+  public long watchRegion(Component source, Capability watch, Capability region) {
+    return watches.watchRegion(source, region);
+  }
+
+  @Override
+  public void snapshot(Component source, Capability snapshot, String path, long requestId) {
+    snapshots.snapshot(source, snapshot, path, requestId);
+  }
+
+  @Override
+  public void export(Component source, String name, Capability cap) {
+    links.export(source, name, cap);
+  }
+
+  @Override
+  public Map<String, Capability> link(Component source, String secret) {
+    return links.link(source, secret);
+  }
+}

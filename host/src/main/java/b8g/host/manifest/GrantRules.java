@@ -1,0 +1,218 @@
+package b8g.host.manifest;
+
+import static b8g.host.manifest.ManifestChecks.list;
+import static b8g.host.manifest.ManifestChecks.printable;
+
+import b8g.host.manifest.schema.Grant;
+import b8g.host.manifest.schema.HostCapability;
+import b8g.host.manifest.schema.Link;
+import b8g.host.manifest.schema.Right;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The rules for what ends up in a component's {@code env}: grants (a declared handle with rights
+ * it allows, or a host capability with paths inside the manifest's directory), links (another
+ * component's secret), and one name per capability in each component's env. One instance per
+ * load; remembers the env names seen.
+ */
+final class GrantRules {
+  private final ManifestChecks checks;
+  private final Map<String, Integer> componentIndex;
+  private final Map<String, Integer> regionIndex;
+  private final Map<String, Integer> channelIndex;
+  /** Per component, env name to the element that took it, to find two capabilities under one name. */
+  private final Map<String, Map<String, String>> envs = new HashMap<>();
+
+  GrantRules(ManifestChecks checks, Map<String, Integer> componentIndex, Map<String, Integer> regionIndex,
+      Map<String, Integer> channelIndex) {
+    this.checks = checks;
+    this.componentIndex = componentIndex;
+    this.regionIndex = regionIndex;
+    this.channelIndex = channelIndex;
+  }
+
+  /** The grant at {@code p}; {@code regionRights} are what each region allows, by region index. */
+  GrantSpec grant(Grant g, String p, List<Set<Right>> regionRights) {
+    String component = g.getComponent();
+    if (component.isEmpty()) {
+      throw checks.fail("manifest.unknown_component", p,
+          "grant names no component; add component: \"...\" (declared components are: "
+              + list(componentIndex.keySet()) + ").");
+    }
+    if (!componentIndex.containsKey(component)) {
+      throw checks.fail("manifest.unknown_component", p + ".component",
+          "grant to unknown component \"" + printable(component) + "\"; declared components are: "
+              + list(componentIndex.keySet()) + ". Fix the name or declare the component.");
+    }
+    switch (g.getTargetCase()) {
+      case REGION:
+      case CHANNEL:
+        return handleGrant(g, p, component, regionRights);
+      case HOST:
+        return hostGrant(g, p, component);
+      default:
+        throw checks.fail("manifest.grant_no_target", p,
+            "grant for component \"" + component + "\" names nothing to grant; add region: \"...\", channel: \"...\" "
+                + "or host: RUN / WATCH / LOG.");
+    }
+  }
+
+  private GrantSpec handleGrant(Grant g, String p, String component, List<Set<Right>> regionRights) {
+    boolean isRegion = g.getTargetCase() == Grant.TargetCase.REGION;
+    String kind = isRegion ? "region" : "channel";
+    String target = isRegion ? g.getRegion() : g.getChannel();
+    Map<String, Integer> declared = isRegion ? regionIndex : channelIndex;
+    if (!declared.containsKey(target)) {
+      Map<String, Integer> other = isRegion ? channelIndex : regionIndex;
+      String hint = other.containsKey(target)
+          ? " There is a " + (isRegion ? "channel" : "region") + " of that name: write "
+              + (isRegion ? "channel" : "region") + ": \"" + target + "\"."
+          : " Declare it under " + kind + "s or fix the name.";
+      throw checks.fail("manifest.unknown_handle", p + "." + kind,
+          "unknown handle \"" + printable(target) + "\" in grant for component \"" + component + "\"; declared "
+              + kind + "s are: " + list(declared.keySet()) + "." + hint);
+    }
+    if (g.getRightsCount() == 0) {
+      throw checks.fail("manifest.grant_no_rights", p,
+          "grant of " + kind + " \"" + target + "\" to component \"" + component + "\" gives no rights; add "
+              + (isRegion ? "rights: READ, rights: WRITE or both" : "rights: READ (reader end) or rights: WRITE (writer end)")
+              + ".");
+    }
+    EnumSet<Right> rights = EnumSet.noneOf(Right.class);
+    for (int j = 0; j < g.getRightsCount(); j++) {
+      checks.enumValue(g.getRightsValue(j), Right.getDescriptor(), p + ".rights[" + j + "]", p, "right",
+          "grant of " + kind + " \"" + target + "\"");
+      Right right = g.getRights(j);
+      if (isRegion && !regionRights.get(regionIndex.get(target)).contains(right)) {
+        throw checks.fail("manifest.right_not_allowed", p + ".rights[" + j + "]",
+            "grant gives " + right + " on region \"" + target + "\" to component \"" + component
+                + "\", but the region allows only " + list(regionRights.get(regionIndex.get(target)))
+                + "; remove " + right + " from the grant or add it to the region's rights.");
+      }
+      rights.add(right);
+    }
+    if (!isRegion && rights.size() > 1) {
+      throw checks.fail("manifest.channel_both_ends", p + ".rights",
+          "grant gives both ends of channel \"" + target + "\" to component \"" + component
+              + "\" under one name; a channel grant is one end. Use two grants with different as names, "
+              + "one with rights: READ and one with rights: WRITE.");
+    }
+    noPaths(g, p, kind + " \"" + target + "\"");
+    String env = g.getAs().isEmpty() ? target : g.getAs();
+    checks.envName(g.getAs(), env, p);
+    return new GrantSpec(component, env, isRegion ? GrantSpec.Kind.REGION : GrantSpec.Kind.CHANNEL, target,
+        Optional.empty(), Collections.unmodifiableSet(rights), List.of(), checks.locate(p));
+  }
+
+  private GrantSpec hostGrant(Grant g, String p, String component) {
+    checks.enumValue(g.getHostValue(), HostCapability.getDescriptor(), p + ".host", p, "host capability",
+        "grant for component \"" + component + "\"");
+    HostCapability host = g.getHost();
+    if (g.getRightsCount() > 0) {
+      throw checks.fail("manifest.host_rights", p + ".rights[0]",
+          "rights are for regions and channels; host capability " + host + " in grant for component \"" + component
+              + "\" takes none. Remove the rights.");
+    }
+    List<Path> paths = new ArrayList<>();
+    if (host == HostCapability.LOG || host == HostCapability.SNAPSHOT) {
+      // SNAPSHOT, like LOG, takes no paths: images go where the host's own scope allows.
+      noPaths(g, p, "host capability " + host);
+    } else {
+      for (int j = 0; j < g.getPathsCount(); j++) {
+        paths.add(grantPath(g.getPaths(j), p + ".paths[" + j + "]", host, component));
+      }
+      if (paths.isEmpty()) {
+        paths.add(checks.directory());
+      }
+    }
+    String target = host.name().toLowerCase(Locale.ROOT);
+    String env = g.getAs().isEmpty() ? target : g.getAs();
+    checks.envName(g.getAs(), env, p);
+    return new GrantSpec(component, env, GrantSpec.Kind.HOST, target, Optional.of(host), Set.of(),
+        List.copyOf(paths), checks.locate(p));
+  }
+
+  private void noPaths(Grant g, String p, String what) {
+    if (g.getPathsCount() > 0) {
+      throw checks.fail("manifest.paths_not_applicable", p + ".paths[0]",
+          "paths are only for host capabilities RUN and WATCH, not for " + what + "; remove them.");
+    }
+  }
+
+  private Path grantPath(String value, String path, HostCapability host, String component) {
+    String what = host + " path \"" + printable(value) + "\" of component \"" + component + "\"";
+    if (value.isEmpty()) {
+      throw checks.fail("manifest.path_not_found", path, "empty " + host + " path; give a path relative to the manifest's "
+          + "directory, or \".\" for the whole directory.");
+    }
+    Path resolved = checks.inside(value, path, what);
+    if (Files.exists(resolved)) {
+      return checks.real(resolved, path, what);
+    }
+    Path parent = resolved.getParent();
+    if (host == HostCapability.WATCH && parent != null && Files.isDirectory(parent)) {
+      // A watched file may appear later; its directory must exist and stay inside.
+      return checks.real(parent, path, what).resolve(resolved.getFileName());
+    }
+    throw checks.fail("manifest.path_not_found", path, what + " does not exist (looked for " + resolved + "); create it or "
+        + "fix the path" + (host == HostCapability.WATCH ? " (a watched file may be missing, but its directory must exist)" : "")
+        + ".");
+  }
+
+  /** Takes {@code env} in {@code component}'s env for the element at {@code elementPath}, once. */
+  void env(String component, String env, String elementPath, String errorPath) {
+    String first = envs.computeIfAbsent(component, k -> new HashMap<>()).putIfAbsent(env, elementPath);
+    if (first != null) {
+      throw checks.fail("manifest.duplicate_env", errorPath,
+          "component \"" + component + "\" would get two capabilities named \"" + env + "\" in env (the other is "
+              + "at " + checks.at(first) + "); give one of them a different name with as: \"...\".");
+    }
+  }
+
+  /** The error for a second writer (or reader) of one channel. */
+  ManifestException twoEnds(String code, String plural, String end, GrantSpec spec, String first, String firstPath,
+      String p) {
+    return checks.fail(code, p,
+        "channel \"" + spec.target() + "\" has two " + plural + ": \"" + first + "\" (at " + checks.at(firstPath)
+            + ") and \"" + spec.component() + "\"; a channel has exactly one " + end + ". Declare another channel for \""
+            + spec.component() + "\".");
+  }
+
+  /** The link at {@code p}, its env name taken in the receiving component's env. */
+  LinkSpec link(Link l, String p) {
+    for (String[] end : new String[][] {{l.getFrom(), "from"}, {l.getTo(), "to"}}) {
+      if (end[0].isEmpty()) {
+        throw checks.fail("manifest.unknown_component", p,
+            "link has no " + end[1] + "; add " + end[1] + ": \"...\" (declared components are: "
+                + list(componentIndex.keySet()) + ").");
+      }
+      if (!componentIndex.containsKey(end[0])) {
+        throw checks.fail("manifest.unknown_component", p + "." + end[1],
+            "link " + end[1] + " unknown component \"" + printable(end[0]) + "\"; declared components are: "
+                + list(componentIndex.keySet()) + ". Fix the name.");
+      }
+    }
+    if (l.getFrom().equals(l.getTo())) {
+      throw checks.fail("manifest.self_link", p + ".to",
+          "link gives component \"" + l.getFrom() + "\" its own secret; a link is between two different "
+              + "components. Fix from or to.");
+    }
+    String env = l.getAs().isEmpty() ? l.getFrom() + "_secret" : l.getAs();
+    if (l.getAs().isEmpty() && !ManifestChecks.IDENTIFIER.matcher(env).matches()) {
+      throw checks.fail("manifest.invalid_identifier", p, "the default env name \"" + env + "\" is too long; set as: \"...\".");
+    }
+    checks.envName(l.getAs(), env, p);
+    env(l.getTo(), env, p, l.getAs().isEmpty() ? p : p + ".as");
+    return new LinkSpec(l.getFrom(), l.getTo(), env, checks.locate(p));
+  }
+}
