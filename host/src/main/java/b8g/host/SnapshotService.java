@@ -65,7 +65,9 @@ final class SnapshotService {
     try {
       writer.write(host, file, ImageWriter.TIMEOUT);
       events.emit(HostEvent.Kind.GRANTED, source.name(), "snapshot written to " + PathScope.shown(base, file));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too (a class that does not link, memory): the component must hear either way,
+      // or its snapshot promise, and the host's completion, would wait for ever.
       error = e.getMessage() == null ? e.toString() : e.getMessage();
     } finally {
       writing.remove(source);
