@@ -396,7 +396,6 @@ if (typeof WebAssembly === 'object' && WebAssembly !== null) (function () {
     return merged;
   }
   function isModule(v) { return v !== null && typeof v === 'object' && ReflectApply(WeakMapGet, modules, [v]) !== undefined; }
-  function rejected(e) { return new PromiseCtor((resolve, reject) => reject(e)); }
 
   function Module(bytes) {
     if (new.target === undefined) throw new TypeErrorCtor('WebAssembly.Module must be invoked with \'new\'');

@@ -25,11 +25,6 @@
 //
 // This file: every built-in the platform relies on, captured before user code runs, and the small helpers that call them.
 const g = globalThis;
-// ring.TYPE is a frozen __proto__:null literal (dictionary mode in V8): read it once, not per message.
-const RT_BYTES = ring.TYPE.BYTES, RT_TEXT = ring.TYPE.TEXT, RT_END = ring.TYPE.END, RT_BROKEN = ring.BROKEN;
-// Polls of the ring before a channel end parks in ready() (about 1-3 us): a peer on another core
-// usually publishes within microseconds, and a park costs that peer a Java call per wake-up.
-const SPIN_POLLS = 256;
 const ReflectApply = Reflect.apply;
 const ReflectDefineProperty = Reflect.defineProperty;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
@@ -87,14 +82,6 @@ delete ArrayBuffer.prototype.transfer;
 delete ArrayBuffer.prototype.transferToFixedLength;
 
 const STACK_LINE = /\n\s*at (?:.*\()?([^()\n]+:\d+:\d+)\)?/;
-// Calls every waiting callback once; callbacks added meanwhile wait for the next wake.
-function drain(list) {
-  const n = list.length;
-  const fs = [];
-  for (let i = 0; i < n; i++) push(fs, list[i]);
-  list.length = 0;
-  for (let i = 0; i < n; i++) fs[i]();
-}
 // V8 aborts the whole process (a failed CHECK, not an exception) when it snapshots a heap whose
 // FinalizationRegistry has cleanup pending (checked with Javet 5.0.6 / V8 14.7). Whether cleanup
 // is pending cannot be seen from JS, so a component that ever registered a target is refused a
@@ -110,6 +97,7 @@ if (typeof FinalizationRegistry === 'function') {
 
 function then(p, onOk, onErr) { return ReflectApply(PromiseThen, p, [onOk, onErr]); }
 function resolved(v) { return ReflectApply(PromiseResolve, PromiseCtor, [v]); }
+function rejected(e) { return new PromiseCtor((resolve, reject) => reject(e)); }
 function u8len(u8) { return ReflectApply(TypedArrayLength, u8, []); }
 // Defines instead of [[Set]]: a setter user code put on Array.prototype must never run here.
 function push(a, v) { ReflectDefineProperty(a, a.length, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true }); }

@@ -34,8 +34,8 @@ function nextTurn(v) {
     call(TO_HOST_TIMER, id, 0);
   });
 }
-// Charges the bytes an operation moved (see YIELD_EVERY).
-function charge(bytes, type) { immediate += type === RT_TEXT ? bytes >>> 9 : bytes >>> 16; }
+// Charges the bytes an operation moved, as text or as bytes (see YIELD_EVERY).
+function charge(bytes, text) { immediate += text ? bytes >>> 9 : bytes >>> 16; }
 function soon(v) {
   if (!yieldDue && ++immediate <= YIELD_EVERY) return resolved(v);
   immediate = 0; yieldDue = false;
