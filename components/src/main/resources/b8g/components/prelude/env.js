@@ -8,10 +8,7 @@ function stubFor(d, name) {
     case KIND_RUN: return makeRun(d, name);
     case KIND_WATCH: return makeWatch(d, name);
     case KIND_SNAPSHOT: return makeSnapshot(d, name);
-    case KIND_LOG: logSlot = d.slot; return register({ kind: KIND_LOG }, d.slot, {
-      kind: KIND_LOG, wake() {}, revoke() { logSlot = -1; },
-      rebind(n) { if (n.kind !== KIND_LOG) return false; logSlot = n.slot; return true; },
-    }, name);
+    case KIND_LOG: return makeLog(d, name);
     case KIND_VALUE: return d.value;
     default: throw new TypeErrorCtor('unknown capability kind ' + d.kind);
   }

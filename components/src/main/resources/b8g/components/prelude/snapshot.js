@@ -6,7 +6,7 @@
 const snapshotRequests = new MapCtor(); // request id -> [resolve, reject]
 let nextSnapshotRequest = 1;
 function makeSnapshot(d, name) {
-  let slot = d.slot;
+  const rec = slotRecord(KIND_SNAPSHOT, d.slot);
   const stub = {
     kind: KIND_SNAPSHOT,
     // Resolves with { restored: false } when the image is written and this component goes on,
@@ -14,11 +14,11 @@ function makeSnapshot(d, name) {
     take(path) {
       if (typeof path !== 'string') throw new TypeErrorCtor('snapshot.take(path): path must be a string');
       const id = nextSnapshotRequest++;
-      call(TO_HOST_SNAPSHOT, slot, id, path);
+      call(TO_HOST_SNAPSHOT, rec.slot, id, path);
       return new PromiseCtor((resolve, reject) => { mapSet(snapshotRequests, id, [resolve, reject]); });
     },
   };
-  return register(stub, slot, { kind: KIND_SNAPSHOT, wake() {}, revoke() {}, rebind(n) { if (n.kind !== KIND_SNAPSHOT) return false; slot = n.slot; return true; } }, name);
+  return register(stub, rec.slot, rec, name);
 }
 
 // name: what the host calls this capability when it re-binds it after a restore.
