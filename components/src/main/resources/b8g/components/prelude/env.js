@@ -1,4 +1,5 @@
 // b8g prelude: env: a stub per record, export and link.
+// name: what the host calls this capability when it re-binds it after a restore.
 function stubFor(d, name) {
   if (name === undefined) name = d.name;
   switch (d.kind) {
@@ -14,14 +15,19 @@ function stubFor(d, name) {
   }
 }
 
+// Plain values (link secrets) by name. env reads them through getters from this table, which is
+// emptied before a snapshot and refilled after it (TO_GUEST_VALUES): no secret is written into an image.
 const envValues = new MapCtor();
+function setValues(encoded) {
+  const ds = decodeDescriptors(encoded);
+  for (let i = 0; i < ds.length; i++) if (ds[i].kind === KIND_VALUE) mapSet(envValues, ds[i].name, ds[i].value);
+}
+function clearValues() { ReflectApply(MapClear, envValues, []); }
 function buildEnv(descriptors) {
   const env = ObjectCreate(null);
   for (let i = 0; i < descriptors.length; i++) {
     const d = descriptors[i];
     if (d.kind === KIND_VALUE) {
-      // Plain values (link secrets) are read through a getter from a table the prelude empties
-      // before a snapshot and the host refills after it: no secret is written into an image.
       const nm = d.name;
       mapSet(envValues, nm, d.value);
       ObjectDefineProperty(env, nm, { __proto__: null, get: () => mapGet(envValues, nm), enumerable: true });

@@ -2,6 +2,20 @@
 // ---- host capabilities ----------------------------------------------------------------------
 const children = new MapCtor(); // child id -> { resolve, listeners }
 const watches = new MapCtor();  // watch id -> callback
+// TO_GUEST_WATCH_EVENT: watch `id` saw a change.
+function watchEvent(id, kind, path) {
+  const f = mapGet(watches, id);
+  if (f !== undefined) f(ObjectFreeze({ kind, path }));
+}
+// TO_GUEST_CHILD_EXIT: child `id` ended.
+function childExit(id, code, reason) {
+  const ch = mapGet(children, id);
+  if (ch === undefined) return;
+  mapDelete(children, id);
+  const ev = ObjectFreeze({ kind: 'exit', code, reason });
+  ch.resolve(ev);
+  for (let i = 0; i < ch.listeners.length; i++) if (ch.listeners[i] !== null) ch.listeners[i](ev);
+}
 
 function makeRun(d, name) {
   const rec = slotRecord(KIND_RUN, d.slot);

@@ -31,6 +31,8 @@ const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ObjectFreeze = Object.freeze;
 const ObjectCreate = Object.create;
 const ObjectDefineProperty = Object.defineProperty;
+const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+function getter(proto, name) { return ObjectGetOwnPropertyDescriptor(proto, name).get; }
 const ObjectKeys = Object.keys;
 const ArrayIsArray = Array.isArray;
 const MapCtor = Map;
@@ -76,24 +78,27 @@ const RegExpExec = RegExp.prototype.exec;
 const NumberCtor = Number;
 const DateNow = Date.now;
 const MathMax = Math.max;
+const ReflectConstruct = Reflect.construct;
+const ReflectOwnKeys = Reflect.ownKeys;
+const WeakRefCtor = WeakRef;
+const WeakRefDeref = WeakRef.prototype.deref;
+const MathFloor = Math.floor;
+const MathTrunc = Math.trunc;
+const BigIntCtor = BigInt;
+const DataViewProto = DataView.prototype;
+// Absent from a snapshottable isolate (V8 leaves it out there).
+const Wasm = typeof WebAssembly === 'object' && WebAssembly !== null ? WebAssembly : null;
+const TypedArrayBuffer = getter(TypedArrayProto, 'buffer');
+const TypedArrayByteOffset = getter(TypedArrayProto, 'byteOffset');
+const TypedArrayByteLength = getter(TypedArrayProto, 'byteLength');
+const DataViewBuffer = getter(DataViewProto, 'buffer');
+const DataViewByteOffset = getter(DataViewProto, 'byteOffset');
+const DataViewByteLength = getter(DataViewProto, 'byteLength');
+
 
 // A transferred ArrayBuffer keeps aliasing shared memory; user code must not have that power.
 delete ArrayBuffer.prototype.transfer;
 delete ArrayBuffer.prototype.transferToFixedLength;
-
-const STACK_LINE = /\n\s*at (?:.*\()?([^()\n]+:\d+:\d+)\)?/;
-// V8 aborts the whole process (a failed CHECK, not an exception) when it snapshots a heap whose
-// FinalizationRegistry has cleanup pending (checked with Javet 5.0.6 / V8 14.7). Whether cleanup
-// is pending cannot be seen from JS, so a component that ever registered a target is refused a
-// snapshot with a clear error (TO_GUEST_PREPARE) before V8 is asked.
-let finalizationUsed = false;
-if (typeof FinalizationRegistry === 'function') {
-  const FRRegister = FinalizationRegistry.prototype.register;
-  ObjectDefineProperty(FinalizationRegistry.prototype, 'register', {
-    value: function register(target, held, token) { finalizationUsed = true; return ReflectApply(FRRegister, this, [target, held, token]); },
-    writable: true, configurable: true,
-  });
-}
 
 function then(p, onOk, onErr) { return ReflectApply(PromiseThen, p, [onOk, onErr]); }
 function resolved(v) { return ReflectApply(PromiseResolve, PromiseCtor, [v]); }
@@ -112,4 +117,21 @@ function mapList(m) {
   const it = ReflectApply(MapEntries, m, []);
   for (let e = ReflectApply(MapIteratorNext, it, []); !e.done; e = ReflectApply(MapIteratorNext, it, [])) push(out, e.value);
   return out;
+}
+// Replaces a built-in constructor by `wrapper` everywhere user code can reach it: the global (or
+// namespace) property and prototype.constructor. The original stays in this closure only.
+function replaceConstructor(holder, name, original, wrapper) {
+  const keys = ReflectOwnKeys(original);
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== 'prototype') ObjectDefineProperty(wrapper, keys[i], ObjectGetOwnPropertyDescriptor(original, keys[i]));
+  }
+  ObjectDefineProperty(wrapper, 'prototype', { __proto__: null, value: original.prototype, writable: false });
+  ObjectDefineProperty(original.prototype, 'constructor', { __proto__: null, value: wrapper, writable: true, enumerable: false, configurable: true });
+  ObjectDefineProperty(holder, name, { __proto__: null, value: wrapper, writable: true, enumerable: false, configurable: true });
+}
+
+// Keeps the attributes of holder[name], with a new value.
+function replaceValue(holder, name, value) {
+  const d = ObjectGetOwnPropertyDescriptor(holder, name);
+  ObjectDefineProperty(holder, name, { __proto__: null, value, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
 }
