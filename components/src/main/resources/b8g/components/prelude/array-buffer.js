@@ -1,4 +1,4 @@
-// b8g prelude: ArrayBuffer: a resizable one reserves within the budget (memory.js); no SharedArrayBuffer.
+// b8g prelude: ArrayBuffer: a resizable one is made within the growable-memory budget (memory.js); no SharedArrayBuffer.
 // new ArrayBuffer(length, { maxByteLength }): only a resizable buffer reserves ahead of use.
 // (An expression: a declaration named ArrayBuffer would be what the whole prelude sees.)
 const ArrayBufferWrapper = function ArrayBuffer(length, options) {

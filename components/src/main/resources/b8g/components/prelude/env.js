@@ -1,4 +1,4 @@
-// b8g prelude: env: a stub per record, export and link.
+// b8g prelude: env: a stub per capability descriptor, plain values kept out of images, export and link.
 // name: what the host calls this capability when it re-binds it after a restore.
 function stubFor(d, name) {
   if (name === undefined) name = d.name;

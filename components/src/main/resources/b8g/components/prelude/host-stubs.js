@@ -1,5 +1,4 @@
-// b8g prelude: Host capabilities: run (children) and watch.
-// ---- host capabilities ----------------------------------------------------------------------
+// b8g prelude: host stubs: run (and the children it starts), watch and log, each with a slotRecord.
 const children = new MapCtor(); // child id -> { resolve, listeners }
 const watches = new MapCtor();  // watch id -> callback
 // TO_GUEST_WATCH_EVENT: watch `id` saw a change.

@@ -1,8 +1,8 @@
 // b8g prelude: the growable-memory table: what each WebAssembly memory or resizable ArrayBuffer reserves of the off-heap budget.
 // A component's memory outside the JS heap has a budget as large as its heap's (MemoryBudget.java
 // measures it). V8 counts an ordinary ArrayBuffer as the isolate's external memory, which the
-// host reads. What V8 does not count is kept here; array-buffer.js and wasm.js make every such memory (V8 14.7,
-// measured; components/README.md has the figures):
+// host reads. What V8 does not count is kept in this table (V8 14.7, measured;
+// components/README.md has the figures):
 //  - a WebAssembly memory is not external memory, and growing it (memory.grow in wasm code too)
 //    runs no GC; V8 reserves address space for its whole maximum when it is made (4 GiB without
 //    one, 16 GiB for memory64), so many memories exhaust the address space;
@@ -10,12 +10,12 @@
 //    32 TiB); only the bytes in use are external memory;
 //  - a SharedArrayBuffer is not external memory at all.
 // So SharedArrayBuffer is removed (a component has no second thread to share it with, and a
-// snapshottable one never had it), and every growable memory (WebAssembly memory, resizable
-// ArrayBuffer) is made there, with a maximum: the maximums of those still reachable fit
-// in the budget together, and there are at most MAX_GROWABLE of them. A module's own memories
-// become imports wasm.js makes at instantiation (wasm-module.js rewrites them), so one the module does not export is counted
-// too. A growable memory is held weakly: its share returns once it, and every buffer over it
-// that was handed out, has been collected.
+// snapshottable one never had it), and every growable memory is made by the prelude
+// (array-buffer.js, wasm.js) with a maximum: the maximums of those still reachable fit in the
+// budget together, and there are at most MAX_GROWABLE of them. A module's own memories become
+// imports wasm.js makes at instantiation (wasm-module.js rewrites the module), so one the module
+// does not export is counted too. A growable memory is held weakly: its share returns once it,
+// and every buffer over it that was handed out, has been collected.
 const WASM_PAGE = 65536;
 const MAX_GROWABLE = 64;
 function deref(ref) { return ReflectApply(WeakRefDeref, ref, []); }

@@ -1,20 +1,23 @@
-// b8g component prelude. Runs once in every isolate before any user code.
+// b8g prelude: primordials: every built-in the platform relies on, captured before user code runs, and the small helpers that call them.
 //
-// Engine joins the files of this folder, in the order Engine.PRELUDE names them, into one
-// classic script: `(function (ring) { 'use strict'; <the protocol> <these files> })(<ring.js>)`,
-// where the protocol is written from Protocol.java. The prelude:
-//  - captures every built-in it relies on (primordials), so user code that patches
+// The b8g component prelude runs once in every isolate before any user code. Engine joins the
+// files of this folder, in the order Engine.PRELUDE names them, into one classic script:
+// `(function (ring) { 'use strict'; <the protocol> <these files> })(<ring.js>)`, where the
+// protocol (TO_HOST_*, TO_GUEST_*, KIND_*, ...) is written from Protocol.java. Each file holds one
+// role, said on its first line; all share the one function scope. The prelude:
+//  - captures every built-in it relies on (this file), so user code that patches
 //    Array.prototype, Promise.prototype.then or Atomics changes nothing the platform does;
 //  - removes ArrayBuffer.prototype.transfer/transferToFixedLength (a transferred shared buffer
 //    would alias region memory past a revocation) and keeps private copies for revocation;
 //  - defines TextEncoder, TextDecoder, console (silent without a log capability), setTimeout,
 //    clearTimeout and CapabilityError;
 //  - makes every growable memory (WebAssembly memories, resizable ArrayBuffers) itself, within
-//    the component's off-heap budget, and removes SharedArrayBuffer (see "memory budget");
-//  - defines one non-writable global entry point, __b8g(op, a, b, c), through which the host
-//    attaches the native dispatcher, builds `env`, starts `main`, and delivers wake-ups, events,
-//    timers and revocations. Capabilities are pure-JS stubs holding their slot in a closure; the
-//    only native function is the dispatcher, held in one slot the host can clear (snapshots).
+//    the component's off-heap budget, and removes SharedArrayBuffer (memory.js);
+//  - defines one non-writable global entry point, __b8g(op, a, b, c) (entry.js), through which
+//    the host attaches the native dispatcher, builds `env`, starts `main`, and delivers wake-ups,
+//    events, timers and revocations. Capabilities are pure-JS stubs whose slot only the prelude
+//    holds (in a closure or the stub's record); the only native function is the dispatcher, held
+//    in one slot the host can clear (snapshots).
 //
 // Snapshots (see snapshots/README.md). A V8 snapshot copies every external ArrayBuffer into the
 // heap, so after a restore the stubs' buffers are private copies, not the shared memory. The host
@@ -22,8 +25,6 @@
 // stale copies are detached so a view user code kept across the snapshot fails loudly (length 0)
 // instead of silently diverging. Pending reads and writes live in the stubs' own tables and go on:
 // after a restore every stub is woken (TO_GUEST_RESUMED) and re-polls its ring.
-//
-// This file: every built-in the platform relies on, captured before user code runs, and the small helpers that call them.
 const g = globalThis;
 const ReflectApply = Reflect.apply;
 const ReflectDefineProperty = Reflect.defineProperty;

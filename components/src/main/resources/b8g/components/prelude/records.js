@@ -1,5 +1,5 @@
-// b8g prelude: Capability records: the stub registry, rights, and decoding the host's records.
-// ---- capability stubs -----------------------------------------------------------------------
+// b8g prelude: capability records: the stub registry (stub -> slot -> record), rights, the record of a stub that holds only its slot, and the len:value fields descriptors come in.
+// ---- the registry ---------------------------------------------------------------------------
 // stub -> slot. A WeakMap, so a component cannot forge a stub: only objects made here are known.
 const slotOf = new WeakMapCtor();
 // slot -> internal record { kind, wake(), revoke() }

@@ -1,4 +1,4 @@
-// b8g prelude: The snapshot capability.
+// b8g prelude: snapshots: the snapshot capability, and what taking one and restoring from one ask of the prelude.
 // V8 aborts the whole process (a failed CHECK, not an exception) when it snapshots a heap whose
 // FinalizationRegistry has cleanup pending (checked with Javet 5.0.6 / V8 14.7). Whether cleanup
 // is pending cannot be seen from JS, so a component that ever registered a target is refused a

@@ -1,4 +1,4 @@
-// b8g prelude: timers: setTimeout, clearTimeout, and the host's timer calls (a yield to the next turn is one).
+// b8g prelude: timers: setTimeout, clearTimeout, a yield to the next turn, and re-arming them after a restore.
 const timers = new MapCtor(); // timer id -> { run, due }
 let nextTimer = 1;
 function setTimeout(fn, ms = 0, ...args) {

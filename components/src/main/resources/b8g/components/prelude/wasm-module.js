@@ -1,4 +1,4 @@
-// b8g prelude: WebAssembly module bytes: a module's own memories rewritten into imports (wasm.js makes them).
+// b8g prelude: WebAssembly module bytes: a module's own memories rewritten into imports, so wasm.js makes them.
 // The module name under which a module's own memories are imported after the rewrite.
 const HIDDEN_MEMORY = 'b8g:memory';
 const WasmCompileError = Wasm === null ? undefined : Wasm.CompileError;
