@@ -40,8 +40,7 @@ function buildEnv(descriptors) {
       if (typeof name !== 'string') throw new TypeErrorCtor('export(name, capability): name must be a string');
       const s = requireSlot(cap, 'export(name, capability): capability');
       call(TO_HOST_EXPORT, name, s);
-      const rec = mapGet(records, s);
-      if (rec !== undefined && (rec.kind === KIND_READER || rec.kind === KIND_WRITER)) rec.transferred();
+      givenAway(s);
     },
   });
   ObjectDefineProperty(env, 'link', {

@@ -31,10 +31,7 @@ function makeRun(d, name) {
       push(names, k); push(slots, requireSlot(v, 'grant "' + k + '"'));
     }
     const id = call(TO_HOST_RUN, rec.slot, script, ReflectApply(ArrayJoin, names, ['\n']), ReflectApply(ArrayJoin, slots, [',']), encodeFields(values));
-    for (let i = 0; i < slots.length; i++) {
-      const given = mapGet(records, slots[i]);
-      if (given !== undefined && given.transferred !== undefined && (given.kind === KIND_READER || given.kind === KIND_WRITER)) given.transferred();
-    }
+    for (let i = 0; i < slots.length; i++) givenAway(slots[i]);
     let resolveExit;
     const exited = new PromiseCtor((resolve) => { resolveExit = resolve; });
     mapSet(children, id, { resolve: resolveExit, listeners: [] });

@@ -1,4 +1,4 @@
-// b8g prelude: capability records: the stub registry (stub -> slot -> record), rights, the record of a stub that holds only its slot, and the len:value fields descriptors come in.
+// b8g prelude: capability records: the stub registry, rights, the record of a slot-only stub, and the len:value fields descriptors come in.
 // ---- the registry ---------------------------------------------------------------------------
 // stub -> slot. A WeakMap, so a component cannot forge a stub: only objects made here are known.
 const slotOf = new WeakMapCtor();
@@ -34,6 +34,12 @@ function requireSlot(stub, what) {
   const s = (stub !== null && typeof stub === 'object') ? ReflectApply(WeakMapGet, slotOf, [stub]) : undefined;
   if (s === undefined) throw new TypeErrorCtor(what + ' must be a capability from env');
   return s;
+}
+// A channel end given away (to a child by run, or by export) is no longer this component's: only
+// channel records have transferred().
+function givenAway(slot) {
+  const rec = mapGet(records, slot);
+  if (rec !== undefined && rec.transferred !== undefined) rec.transferred();
 }
 // The record of a stub that holds nothing but its slot (run, watch, snapshot, log, a child):
 // rec.slot is the slot it calls the host with, and a rebind to a capability of the same kind
