@@ -1,5 +1,4 @@
-// b8g prelude: console: silent without a log capability.
-// ---- console --------------------------------------------------------------------------------
+// b8g prelude: console: formats values and writes them through the log capability (silent without one).
 let logSlot = -1;
 function show(v, depth) {
   if (typeof v === 'string') return depth === 0 ? v : JSONStringify(v);

@@ -1,4 +1,5 @@
-// b8g prelude: env: a stub per record, export and link.
+// b8g prelude: env: a stub per capability descriptor, plain values kept out of images, export and link.
+// name: what the host calls this capability when it re-binds it after a restore.
 function stubFor(d, name) {
   if (name === undefined) name = d.name;
   switch (d.kind) {
@@ -8,23 +9,25 @@ function stubFor(d, name) {
     case KIND_RUN: return makeRun(d, name);
     case KIND_WATCH: return makeWatch(d, name);
     case KIND_SNAPSHOT: return makeSnapshot(d, name);
-    case KIND_LOG: logSlot = d.slot; return register({ kind: KIND_LOG }, d.slot, {
-      kind: KIND_LOG, wake() {}, revoke() { logSlot = -1; },
-      rebind(n) { if (n.kind !== KIND_LOG) return false; logSlot = n.slot; return true; },
-    }, name);
+    case KIND_LOG: return makeLog(d, name);
     case KIND_VALUE: return d.value;
     default: throw new TypeErrorCtor('unknown capability kind ' + d.kind);
   }
 }
 
+// Plain values (link secrets) by name. env reads them through getters from this table, which is
+// emptied before a snapshot and refilled after it (TO_GUEST_VALUES): no secret is written into an image.
 const envValues = new MapCtor();
+function setValues(encoded) {
+  const ds = decodeDescriptors(encoded);
+  for (let i = 0; i < ds.length; i++) if (ds[i].kind === KIND_VALUE) mapSet(envValues, ds[i].name, ds[i].value);
+}
+function clearValues() { ReflectApply(MapClear, envValues, []); }
 function buildEnv(descriptors) {
   const env = ObjectCreate(null);
   for (let i = 0; i < descriptors.length; i++) {
     const d = descriptors[i];
     if (d.kind === KIND_VALUE) {
-      // Plain values (link secrets) are read through a getter from a table the prelude empties
-      // before a snapshot and the host refills after it: no secret is written into an image.
       const nm = d.name;
       mapSet(envValues, nm, d.value);
       ObjectDefineProperty(env, nm, { __proto__: null, get: () => mapGet(envValues, nm), enumerable: true });
@@ -37,8 +40,7 @@ function buildEnv(descriptors) {
       if (typeof name !== 'string') throw new TypeErrorCtor('export(name, capability): name must be a string');
       const s = requireSlot(cap, 'export(name, capability): capability');
       call(TO_HOST_EXPORT, name, s);
-      const rec = mapGet(records, s);
-      if (rec !== undefined && (rec.kind === KIND_READER || rec.kind === KIND_WRITER)) rec.transferred();
+      givenAway(s);
     },
   });
   ObjectDefineProperty(env, 'link', {

@@ -1,4 +1,4 @@
-// b8g prelude: Calls to the host: CapabilityError, host errors, and the dispatcher slot.
+// b8g prelude: host calls: the dispatcher slot, call(), and the host's errors as JS errors (CapabilityError).
 // ---- errors ---------------------------------------------------------------------------------
 class CapabilityError extends ErrorCtor {
   constructor(code, message) { super(message); this.code = code; }

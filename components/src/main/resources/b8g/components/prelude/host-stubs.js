@@ -1,10 +1,23 @@
-// b8g prelude: Host capabilities: run (children) and watch.
-// ---- host capabilities ----------------------------------------------------------------------
+// b8g prelude: host stubs: run (and the children it starts), watch and log, each with a slotRecord.
 const children = new MapCtor(); // child id -> { resolve, listeners }
 const watches = new MapCtor();  // watch id -> callback
+// TO_GUEST_WATCH_EVENT: watch `id` saw a change.
+function watchEvent(id, kind, path) {
+  const f = mapGet(watches, id);
+  if (f !== undefined) f(ObjectFreeze({ kind, path }));
+}
+// TO_GUEST_CHILD_EXIT: child `id` ended.
+function childExit(id, code, reason) {
+  const ch = mapGet(children, id);
+  if (ch === undefined) return;
+  mapDelete(children, id);
+  const ev = ObjectFreeze({ kind: 'exit', code, reason });
+  ch.resolve(ev);
+  for (let i = 0; i < ch.listeners.length; i++) if (ch.listeners[i] !== null) ch.listeners[i](ev);
+}
 
 function makeRun(d, name) {
-  let slot = d.slot;
+  const rec = slotRecord(KIND_RUN, d.slot);
   function start(script, grants = {}) {
     if (typeof script !== 'string') throw new TypeErrorCtor('run(script, grants): script must be a string path');
     if (grants === null || typeof grants !== 'object') throw new TypeErrorCtor('run(script, grants): grants must be an object of capabilities');
@@ -17,35 +30,30 @@ function makeRun(d, name) {
       if (typeof v === 'string') { push(values, k); push(values, v); continue; }
       push(names, k); push(slots, requireSlot(v, 'grant "' + k + '"'));
     }
-    let encoded = '';
-    for (let i = 0; i < values.length; i++) encoded += values[i].length + ':' + values[i];
-    const id = call(TO_HOST_RUN, slot, script, ReflectApply(ArrayJoin, names, ['\n']), ReflectApply(ArrayJoin, slots, [',']), encoded);
-    for (let i = 0; i < slots.length; i++) {
-      const rec = mapGet(records, slots[i]);
-      if (rec !== undefined && rec.transferred !== undefined && (rec.kind === KIND_READER || rec.kind === KIND_WRITER)) rec.transferred();
-    }
+    const id = call(TO_HOST_RUN, rec.slot, script, ReflectApply(ArrayJoin, names, ['\n']), ReflectApply(ArrayJoin, slots, [',']), encodeFields(values));
+    for (let i = 0; i < slots.length; i++) givenAway(slots[i]);
     let resolveExit;
     const exited = new PromiseCtor((resolve) => { resolveExit = resolve; });
     mapSet(children, id, { resolve: resolveExit, listeners: [] });
     const child = {
       id, exited,
-      terminate() { call(TO_HOST_CHILD_TERMINATE, slot, id); },
+      terminate() { call(TO_HOST_CHILD_TERMINATE, rec.slot, id); },
     };
-    return register(child, -id, { kind: KIND_CHILD, wake() {}, revoke() {} }, 'child:' + id);
+    return register(child, -id, slotRecord(KIND_CHILD, -id), 'child:' + id);
   }
   const stub = function run(script, grants) { return start(script, grants); };
-  return register(stub, slot, { kind: KIND_RUN, wake() {}, revoke() {}, rebind(n) { if (n.kind !== KIND_RUN) return false; slot = n.slot; return true; } }, name);
+  return register(stub, rec.slot, rec, name);
 }
 
 function makeWatch(d, name) {
-  let slot = d.slot;
-  function handle(id) { return ObjectFreeze({ close() { mapDelete(watches, id); call(TO_HOST_UNWATCH, slot, id); } }); }
+  const rec = slotRecord(KIND_WATCH, d.slot);
+  function handle(id) { return ObjectFreeze({ close() { mapDelete(watches, id); call(TO_HOST_UNWATCH, rec.slot, id); } }); }
   const stub = {
     // Calls onEvent({ kind: 'created'|'modified'|'deleted'|'overflow', path }) for changes of a granted file or
     // directory ('overflow': events were lost, look again; 'deleted' of the watched directory ends the watch).
     path(path, onEvent) {
       if (typeof onEvent !== 'function') throw new TypeErrorCtor('watch.path(path, onEvent): onEvent must be a function');
-      const id = call(TO_HOST_WATCH_PATH, slot, StringCtor(path));
+      const id = call(TO_HOST_WATCH_PATH, rec.slot, StringCtor(path));
       mapSet(watches, id, onEvent);
       return handle(id);
     },
@@ -70,10 +78,16 @@ function makeWatch(d, name) {
     // (the host samples a checksum of a region this component may read, every 50 ms).
     region(region, onEvent) {
       if (typeof onEvent !== 'function') throw new TypeErrorCtor('watch.region(region, onEvent): onEvent must be a function');
-      const id = call(TO_HOST_WATCH_REGION, slot, requireSlot(region, 'watch.region(region, onEvent): region'));
+      const id = call(TO_HOST_WATCH_REGION, rec.slot, requireSlot(region, 'watch.region(region, onEvent): region'));
       mapSet(watches, id, onEvent);
       return handle(id);
     },
   };
-  return register(stub, slot, { kind: KIND_WATCH, wake() {}, revoke() {}, rebind(n) { if (n.kind !== KIND_WATCH) return false; slot = n.slot; return true; } }, name);
+  return register(stub, rec.slot, rec, name);
+}
+
+// console writes through the log capability (logSlot), and is silent once one is revoked.
+function makeLog(d, name) {
+  logSlot = d.slot;
+  return register({ kind: KIND_LOG }, d.slot, slotRecord(KIND_LOG, d.slot, (s) => { logSlot = s; }), name);
 }

@@ -1,20 +1,23 @@
-// b8g component prelude. Runs once in every isolate before any user code.
+// b8g prelude: primordials: every built-in the platform relies on, captured before user code runs, and the small helpers that call them.
 //
-// Engine joins the files of this folder, in the order Engine.PRELUDE names them, into one
-// classic script: `(function (ring) { 'use strict'; <the protocol> <these files> })(<ring.js>)`,
-// where the protocol is written from Protocol.java. The prelude:
-//  - captures every built-in it relies on (primordials), so user code that patches
+// The b8g component prelude runs once in every isolate before any user code. Engine joins the
+// files of this folder, in the order Engine.PRELUDE names them, into one classic script:
+// `(function (ring) { 'use strict'; <the protocol> <these files> })(<ring.js>)`, where the
+// protocol (TO_HOST_*, TO_GUEST_*, KIND_*, ...) is written from Protocol.java. Each file holds one
+// role, said on its first line; all share the one function scope. The prelude:
+//  - captures every built-in it relies on (this file), so user code that patches
 //    Array.prototype, Promise.prototype.then or Atomics changes nothing the platform does;
 //  - removes ArrayBuffer.prototype.transfer/transferToFixedLength (a transferred shared buffer
 //    would alias region memory past a revocation) and keeps private copies for revocation;
 //  - defines TextEncoder, TextDecoder, console (silent without a log capability), setTimeout,
 //    clearTimeout and CapabilityError;
 //  - makes every growable memory (WebAssembly memories, resizable ArrayBuffers) itself, within
-//    the component's off-heap budget, and removes SharedArrayBuffer (see "memory budget");
-//  - defines one non-writable global entry point, __b8g(op, a, b, c), through which the host
-//    attaches the native dispatcher, builds `env`, starts `main`, and delivers wake-ups, events,
-//    timers and revocations. Capabilities are pure-JS stubs holding their slot in a closure; the
-//    only native function is the dispatcher, held in one slot the host can clear (snapshots).
+//    the component's off-heap budget, and removes SharedArrayBuffer (memory.js);
+//  - defines one non-writable global entry point, __b8g(op, a, b, c) (entry.js), through which
+//    the host attaches the native dispatcher, builds `env`, starts `main`, and delivers wake-ups,
+//    events, timers and revocations. Capabilities are pure-JS stubs whose slot only the prelude
+//    holds (in a closure or the stub's record); the only native function is the dispatcher, held
+//    in one slot the host can clear (snapshots).
 //
 // Snapshots (see snapshots/README.md). A V8 snapshot copies every external ArrayBuffer into the
 // heap, so after a restore the stubs' buffers are private copies, not the shared memory. The host
@@ -22,20 +25,15 @@
 // stale copies are detached so a view user code kept across the snapshot fails loudly (length 0)
 // instead of silently diverging. Pending reads and writes live in the stubs' own tables and go on:
 // after a restore every stub is woken (TO_GUEST_RESUMED) and re-polls its ring.
-//
-// This file: every built-in the platform relies on, captured before user code runs, and the small helpers that call them.
 const g = globalThis;
-// ring.TYPE is a frozen __proto__:null literal (dictionary mode in V8): read it once, not per message.
-const RT_BYTES = ring.TYPE.BYTES, RT_TEXT = ring.TYPE.TEXT, RT_END = ring.TYPE.END, RT_BROKEN = ring.BROKEN;
-// Polls of the ring before a channel end parks in ready() (about 1-3 us): a peer on another core
-// usually publishes within microseconds, and a park costs that peer a Java call per wake-up.
-const SPIN_POLLS = 256;
 const ReflectApply = Reflect.apply;
 const ReflectDefineProperty = Reflect.defineProperty;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ObjectFreeze = Object.freeze;
 const ObjectCreate = Object.create;
 const ObjectDefineProperty = Object.defineProperty;
+const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+function getter(proto, name) { return ObjectGetOwnPropertyDescriptor(proto, name).get; }
 const ObjectKeys = Object.keys;
 const ArrayIsArray = Array.isArray;
 const MapCtor = Map;
@@ -81,35 +79,31 @@ const RegExpExec = RegExp.prototype.exec;
 const NumberCtor = Number;
 const DateNow = Date.now;
 const MathMax = Math.max;
+const ReflectConstruct = Reflect.construct;
+const ReflectOwnKeys = Reflect.ownKeys;
+const WeakRefCtor = WeakRef;
+const WeakRefDeref = WeakRef.prototype.deref;
+const MathFloor = Math.floor;
+const MathTrunc = Math.trunc;
+const BigIntCtor = BigInt;
+const DataViewProto = DataView.prototype;
+// Absent from a snapshottable isolate (V8 leaves it out there).
+const Wasm = typeof WebAssembly === 'object' && WebAssembly !== null ? WebAssembly : null;
+const TypedArrayBuffer = getter(TypedArrayProto, 'buffer');
+const TypedArrayByteOffset = getter(TypedArrayProto, 'byteOffset');
+const TypedArrayByteLength = getter(TypedArrayProto, 'byteLength');
+const DataViewBuffer = getter(DataViewProto, 'buffer');
+const DataViewByteOffset = getter(DataViewProto, 'byteOffset');
+const DataViewByteLength = getter(DataViewProto, 'byteLength');
+
 
 // A transferred ArrayBuffer keeps aliasing shared memory; user code must not have that power.
 delete ArrayBuffer.prototype.transfer;
 delete ArrayBuffer.prototype.transferToFixedLength;
 
-const STACK_LINE = /\n\s*at (?:.*\()?([^()\n]+:\d+:\d+)\)?/;
-// Calls every waiting callback once; callbacks added meanwhile wait for the next wake.
-function drain(list) {
-  const n = list.length;
-  const fs = [];
-  for (let i = 0; i < n; i++) push(fs, list[i]);
-  list.length = 0;
-  for (let i = 0; i < n; i++) fs[i]();
-}
-// V8 aborts the whole process (a failed CHECK, not an exception) when it snapshots a heap whose
-// FinalizationRegistry has cleanup pending (checked with Javet 5.0.6 / V8 14.7). Whether cleanup
-// is pending cannot be seen from JS, so a component that ever registered a target is refused a
-// snapshot with a clear error (TO_GUEST_PREPARE) before V8 is asked.
-let finalizationUsed = false;
-if (typeof FinalizationRegistry === 'function') {
-  const FRRegister = FinalizationRegistry.prototype.register;
-  ObjectDefineProperty(FinalizationRegistry.prototype, 'register', {
-    value: function register(target, held, token) { finalizationUsed = true; return ReflectApply(FRRegister, this, [target, held, token]); },
-    writable: true, configurable: true,
-  });
-}
-
 function then(p, onOk, onErr) { return ReflectApply(PromiseThen, p, [onOk, onErr]); }
 function resolved(v) { return ReflectApply(PromiseResolve, PromiseCtor, [v]); }
+function rejected(e) { return new PromiseCtor((resolve, reject) => reject(e)); }
 function u8len(u8) { return ReflectApply(TypedArrayLength, u8, []); }
 // Defines instead of [[Set]]: a setter user code put on Array.prototype must never run here.
 function push(a, v) { ReflectDefineProperty(a, a.length, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true }); }
@@ -124,4 +118,21 @@ function mapList(m) {
   const it = ReflectApply(MapEntries, m, []);
   for (let e = ReflectApply(MapIteratorNext, it, []); !e.done; e = ReflectApply(MapIteratorNext, it, [])) push(out, e.value);
   return out;
+}
+// Replaces a built-in constructor by `wrapper` everywhere user code can reach it: the global (or
+// namespace) property and prototype.constructor. The original stays in this closure only.
+function replaceConstructor(holder, name, original, wrapper) {
+  const keys = ReflectOwnKeys(original);
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== 'prototype') ObjectDefineProperty(wrapper, keys[i], ObjectGetOwnPropertyDescriptor(original, keys[i]));
+  }
+  ObjectDefineProperty(wrapper, 'prototype', { __proto__: null, value: original.prototype, writable: false });
+  ObjectDefineProperty(original.prototype, 'constructor', { __proto__: null, value: wrapper, writable: true, enumerable: false, configurable: true });
+  ObjectDefineProperty(holder, name, { __proto__: null, value: wrapper, writable: true, enumerable: false, configurable: true });
+}
+
+// Keeps the attributes of holder[name], with a new value.
+function replaceValue(holder, name, value) {
+  const d = ObjectGetOwnPropertyDescriptor(holder, name);
+  ObjectDefineProperty(holder, name, { __proto__: null, value, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
 }

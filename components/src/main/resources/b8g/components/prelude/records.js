@@ -1,5 +1,5 @@
-// b8g prelude: Capability records: the stub registry, rights, and decoding the host's records.
-// ---- capability stubs -----------------------------------------------------------------------
+// b8g prelude: capability records: the stub registry, rights, the record of a slot-only stub, and the len:value fields descriptors come in.
+// ---- the registry ---------------------------------------------------------------------------
 // stub -> slot. A WeakMap, so a component cannot forge a stub: only objects made here are known.
 const slotOf = new WeakMapCtor();
 // slot -> internal record { kind, wake(), revoke() }
@@ -35,12 +35,37 @@ function requireSlot(stub, what) {
   if (s === undefined) throw new TypeErrorCtor(what + ' must be a capability from env');
   return s;
 }
+// A channel end given away (to a child by run, or by export) is no longer this component's: only
+// channel records have transferred().
+function givenAway(slot) {
+  const rec = mapGet(records, slot);
+  if (rec !== undefined && rec.transferred !== undefined) rec.transferred();
+}
+// The record of a stub that holds nothing but its slot (run, watch, snapshot, log, a child):
+// rec.slot is the slot it calls the host with, and a rebind to a capability of the same kind
+// moves it. follow, if given, hears of each change: the new slot, or -1 on revocation.
+function slotRecord(kind, slot, follow) {
+  const rec = {
+    kind, slot,
+    wake() {},
+    revoke() { if (follow !== undefined) follow(-1); },
+    rebind(n) {
+      if (n.kind !== kind) return false;
+      rec.slot = n.slot;
+      if (follow !== undefined) follow(n.slot);
+      return true;
+    },
+  };
+  return rec;
+}
 
-
-// Capability descriptors come from the host as one string of length-prefixed fields
-// (name, kind, slot, rights, size, value per capability), never as objects: an object built by
-// the host would run setters user code defined on Object.prototype.
-function decodeDescriptors(s) {
+// ---- fields: len:value, as Protocol.Fields writes and reads them ----------------------------
+function encodeFields(list) {
+  let s = '';
+  for (let i = 0; i < list.length; i++) s += list[i].length + ':' + list[i];
+  return s;
+}
+function decodeFields(s) {
   const fields = [];
   let i = 0;
   while (i < s.length) {
@@ -49,6 +74,14 @@ function decodeDescriptors(s) {
     push(fields, ReflectApply(StringSlice, s, [colon + 1, colon + 1 + len]));
     i = colon + 1 + len;
   }
+  return fields;
+}
+
+// Capability descriptors come from the host as one string of fields, RECORD_FIELDS per
+// capability (name, kind, slot, rights, size, value), never as objects: an object built by the
+// host would run setters user code defined on Object.prototype.
+function decodeDescriptors(s) {
+  const fields = decodeFields(s);
   const out = [];
   for (let k = 0; k + RECORD_FIELDS - 1 < fields.length; k += RECORD_FIELDS) {
     const d = ObjectCreate(null);

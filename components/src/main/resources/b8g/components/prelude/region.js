@@ -1,4 +1,4 @@
-// b8g prelude: The region stub.
+// b8g prelude: the region stub: a shared view with read and write rights, else reads and writes through the host.
 function makeRegion(d, name) {
   let slot = d.slot;
   const size = d.size, rights = d.rights;

@@ -1,12 +1,25 @@
-// b8g prelude: The snapshot capability.
-// ---- snapshot capability --------------------------------------------------------------------
+// b8g prelude: snapshots: the snapshot capability, and what taking one and restoring from one ask of the prelude.
+// V8 aborts the whole process (a failed CHECK, not an exception) when it snapshots a heap whose
+// FinalizationRegistry has cleanup pending (checked with Javet 5.0.6 / V8 14.7). Whether cleanup
+// is pending cannot be seen from JS, so a component that ever registered a target is refused a
+// snapshot with a clear error (TO_GUEST_PREPARE) before V8 is asked.
+let finalizationUsed = false;
+if (typeof FinalizationRegistry === 'function') {
+  const FRRegister = FinalizationRegistry.prototype.register;
+  ObjectDefineProperty(FinalizationRegistry.prototype, 'register', {
+    value: function register(target, held, token) { finalizationUsed = true; return ReflectApply(FRRegister, this, [target, held, token]); },
+    writable: true, configurable: true,
+  });
+}
+
+// ---- the snapshot capability ----------------------------------------------------------------
 // A request is recorded here, not in Java: the host takes the snapshot after the current turn
 // (never inside it) and settles the promise in the runtime that goes on. The same record is in
 // the image, so a component restored from it learns so through the same promise.
 const snapshotRequests = new MapCtor(); // request id -> [resolve, reject]
 let nextSnapshotRequest = 1;
 function makeSnapshot(d, name) {
-  let slot = d.slot;
+  const rec = slotRecord(KIND_SNAPSHOT, d.slot);
   const stub = {
     kind: KIND_SNAPSHOT,
     // Resolves with { restored: false } when the image is written and this component goes on,
@@ -14,11 +27,76 @@ function makeSnapshot(d, name) {
     take(path) {
       if (typeof path !== 'string') throw new TypeErrorCtor('snapshot.take(path): path must be a string');
       const id = nextSnapshotRequest++;
-      call(TO_HOST_SNAPSHOT, slot, id, path);
+      call(TO_HOST_SNAPSHOT, rec.slot, id, path);
       return new PromiseCtor((resolve, reject) => { mapSet(snapshotRequests, id, [resolve, reject]); });
     },
   };
-  return register(stub, slot, { kind: KIND_SNAPSHOT, wake() {}, revoke() {}, rebind(n) { if (n.kind !== KIND_SNAPSHOT) return false; slot = n.slot; return true; } }, name);
+  return register(stub, rec.slot, rec, name);
 }
 
-// name: what the host calls this capability when it re-binds it after a restore.
+// TO_GUEST_SNAPSHOT_DONE: request `id` is settled, '' when the image was written, else why not.
+function snapshotDone(id, error) {
+  const r = mapGet(snapshotRequests, id);
+  if (r === undefined) return;
+  mapDelete(snapshotRequests, id);
+  if (error === '') r[0](ObjectFreeze({ restored: false })); else r[1](new CapabilityError('snapshot.failed', error));
+}
+
+// ---- taking a snapshot and restoring from one --------------------------------------------------
+// TO_GUEST_PREPARE: '' when the heap can be snapshotted; otherwise why not, for people.
+function prepareSnapshot() {
+  if (finalizationUsed) return 'it registered a FinalizationRegistry target, and V8 aborts the process on a snapshot with finalization cleanup pending';
+  // V8 would copy every shared buffer still attached into the context blob (regions travel as
+  // their own sections): detach them; the host re-binds fresh views after the snapshot.
+  const all = mapList(records);
+  for (let i = 0; i < all.length; i++) if (all[i][1].prepare !== undefined) all[i][1].prepare();
+  clearValues();
+  expose();
+  return '';
+}
+// Between TO_GUEST_RESTORE_BEGIN and TO_GUEST_RESUMED: the records not yet re-bound, by their old slot.
+let unbound = null;
+function restoreBegin() { unbound = records; records = new MapCtor(); }
+// TO_GUEST_REBIND: the record `d` names (by slot, or by name) takes d's slot and memory.
+function rebind(d, bySlot) {
+  let rec, old;
+  if (bySlot) { rec = mapGet(unbound, d.slot); old = d.slot; }
+  else {
+    // By name: the first record of that name not yet re-bound (slot order).
+    const all = mapList(unbound);
+    for (let i = 0; i < all.length; i++) { if (all[i][1].name === d.name) { old = all[i][0]; rec = all[i][1]; break; } }
+  }
+  if (rec === undefined || rec.rebind === undefined) return false;
+  let ok;
+  try { ok = rec.rebind(d); } catch (e) { ok = false; }
+  if (!ok) return false;
+  mapDelete(unbound, old);
+  ReflectApply(WeakMapSet, slotOf, [rec.stub, d.slot]);
+  mapSet(records, d.slot, rec);
+  return true;
+}
+// TO_GUEST_RESUMED: the records left unbound are kept (same host) or revoked (restored).
+function resumed(restored) {
+  const left = mapList(unbound);
+  unbound = null;
+  for (let i = 0; i < left.length; i++) {
+    const slot = left[i][0], rec = left[i][1];
+    // In the same host (restored false) a record the host did not re-bind keeps its slot (a
+    // child, a stub given away). In a restored stack the image grants nothing by itself: what
+    // the manifest no longer grants is revoked.
+    if (!restored) { mapSet(records, slot, rec); continue; }
+    if (rec.kind === KIND_REGION || rec.kind === KIND_READER || rec.kind === KIND_WRITER || rec.kind === KIND_LOG)
+      rec.revoke(new CapabilityError('capability.revoked', (rec.name || 'a capability') + ' is not granted after the restore'));
+  }
+  if (restored) {
+    // Java's timers and children did not survive; re-arm the timers, report the children gone.
+    rearmTimers();
+    const lost = mapList(children);
+    for (let i = 0; i < lost.length; i++) childExit(lost[i][0], 1, 'the child did not survive the restore');
+    const done = mapList(snapshotRequests);
+    for (let i = 0; i < done.length; i++) { mapDelete(snapshotRequests, done[i][0]); done[i][1][0](ObjectFreeze({ restored: true })); }
+  }
+  // Re-poll every ring: a read that was waiting gets what arrived meanwhile.
+  const all = mapList(records);
+  for (let i = 0; i < all.length; i++) { try { all[i][1].wake(); } catch (e) { } }
+}

@@ -1,4 +1,4 @@
-// b8g prelude: Text: UTF-8, TextEncoder and TextDecoder.
+// b8g prelude: text: UTF-8 encoding and decoding, TextEncoder and TextDecoder, bytes from any buffer or view.
 // ---- UTF-8 ----------------------------------------------------------------------------------
 function utf8Encode(s) {
   s = StringCtor(s);

@@ -1,6 +1,5 @@
-// b8g prelude: Timers and the per-turn yield quota of channel operations.
-// ---- timers ---------------------------------------------------------------------------------
-const timers = new MapCtor();
+// b8g prelude: timers: setTimeout, clearTimeout, a yield to the next turn, and re-arming them after a restore.
+const timers = new MapCtor(); // timer id -> { run, due }
 let nextTimer = 1;
 function setTimeout(fn, ms = 0, ...args) {
   if (typeof fn !== 'function') throw new TypeErrorCtor('setTimeout needs a function');
@@ -12,21 +11,7 @@ function setTimeout(fn, ms = 0, ...args) {
   return id;
 }
 function clearTimeout(id) { if (mapHas(timers, id)) { mapDelete(timers, id); call(TO_HOST_TIMER_CLEAR, id); } }
-
-// A stream whose operations always succeed at once would never end its turn, and the per-turn
-// CPU limit would stop it for being fast. So channel operations count against one quota per
-// turn, in units of one per operation plus what its bytes cost: one per 512 bytes of text
-// (encoded or decoded in JS: about 3 us optimised, but a fresh isolate's code is not optimised
-// yet, and on a busy machine the optimiser waits for a core) and one per 64 KiB of bytes copied
-// (a few us); a view read in place costs nothing more. Once YIELD_EVERY units are spent, a promise-returning call
-// resolves in a new turn of the loop (soon), and a synchronous one (tryRead, tryWrite,
-// readInPlace) reports "not now" once, so that the ready() the caller awaits next resolves in a
-// new turn. A turn then moves at most 4,096 messages, 2 MiB of text or 256 MiB of bytes, at the
-// cost of one Java call; the loops the README teaches never trip the CPU limit by streaming.
-const YIELD_EVERY = 4096;
-let immediate = 0;
-// Set when a synchronous operation said "not now" for the quota: the next ready() yields.
-let yieldDue = false;
+// A promise that resolves with v in a new turn of the loop (a timer due at once).
 function nextTurn(v) {
   return new PromiseCtor((resolve) => {
     const id = nextTimer++;
@@ -34,19 +19,16 @@ function nextTurn(v) {
     call(TO_HOST_TIMER, id, 0);
   });
 }
-// Charges the bytes an operation moved (see YIELD_EVERY).
-function charge(bytes, type) { immediate += type === RT_TEXT ? bytes >>> 9 : bytes >>> 16; }
-function soon(v) {
-  if (!yieldDue && ++immediate <= YIELD_EVERY) return resolved(v);
-  immediate = 0; yieldDue = false;
-  return nextTurn(v);
+// TO_GUEST_TIMER: the host's timer `id` is due.
+function fireTimer(id) {
+  const t = mapGet(timers, id);
+  if (t !== undefined) { mapDelete(timers, id); t.run(); }
 }
-// For synchronous operations: true while this turn's quota lasts.
-function mayGoOn() {
-  if (yieldDue) return false;
-  if (++immediate <= YIELD_EVERY) return true;
-  immediate = 0; yieldDue = true;
-  return false;
+// After a restore: Java's timers did not survive, so each is armed again for what is left of it.
+function rearmTimers() {
+  const ts = mapList(timers);
+  const now = DateNow();
+  for (let i = 0; i < ts.length; i++) call(TO_HOST_TIMER, ts[i][0], MathMin(2147483647, MathMax(0, ts[i][1].due - now)) | 0);
 }
 ObjectDefineProperty(g, 'setTimeout', { value: setTimeout, writable: true, configurable: true });
 ObjectDefineProperty(g, 'clearTimeout', { value: clearTimeout, writable: true, configurable: true });
