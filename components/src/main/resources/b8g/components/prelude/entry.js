@@ -22,7 +22,7 @@ function start(encoded) {
   const entry = typeof main === 'function' ? main : undefined;
   if (entry === undefined) { settle(1, 'the script does not define a function main(env)'); return; }
   let p;
-  try { p = entry(buildEnv(decodeDescriptors(encoded))); } catch (e) { settle(1, reason(e)); return; }
+  try { p = entry(buildEnv(decodeCapabilityRecords(encoded))); } catch (e) { settle(1, reason(e)); return; }
   then(resolved(p), () => settle(0, ''), (e) => settle(1, reason(e)));
 }
 
@@ -40,7 +40,7 @@ const handlers = ObjectFreeze({
   [TO_GUEST_CHILD_EXIT]: childExit,
   [TO_GUEST_PREPARE]: prepareSnapshot,
   [TO_GUEST_RESTORE_BEGIN]: restoreBegin,
-  [TO_GUEST_REBIND](encoded, bySlot) { return rebind(decodeDescriptors(encoded)[0], bySlot === true); },
+  [TO_GUEST_REBIND](encoded, bySlot) { return rebind(decodeCapabilityRecords(encoded)[0], bySlot === true); },
   [TO_GUEST_VALUES]: setValues,
   [TO_GUEST_RESUMED](restored) { resumed(restored === true); },
   [TO_GUEST_MEMORY]() { return committedWasm(); },

@@ -1,4 +1,4 @@
-// b8g prelude: env: a stub per capability descriptor, plain values kept out of images, export and link.
+// b8g prelude: env: a stub per capability record, plain values kept out of images, export and link.
 // name: what the host calls this capability when it re-binds it after a restore.
 function stubFor(d, name) {
   if (name === undefined) name = d.name;
@@ -19,14 +19,14 @@ function stubFor(d, name) {
 // emptied before a snapshot and refilled after it (TO_GUEST_VALUES): no secret is written into an image.
 const envValues = new MapCtor();
 function setValues(encoded) {
-  const ds = decodeDescriptors(encoded);
+  const ds = decodeCapabilityRecords(encoded);
   for (let i = 0; i < ds.length; i++) if (ds[i].kind === KIND_VALUE) mapSet(envValues, ds[i].name, ds[i].value);
 }
 function clearValues() { ReflectApply(MapClear, envValues, []); }
-function buildEnv(descriptors) {
+function buildEnv(capRecords) {
   const env = ObjectCreate(null);
-  for (let i = 0; i < descriptors.length; i++) {
-    const d = descriptors[i];
+  for (let i = 0; i < capRecords.length; i++) {
+    const d = capRecords[i];
     if (d.kind === KIND_VALUE) {
       const nm = d.name;
       mapSet(envValues, nm, d.value);
@@ -46,7 +46,7 @@ function buildEnv(descriptors) {
   ObjectDefineProperty(env, 'link', {
     value: function (secret) {
       if (typeof secret !== 'string') throw new TypeErrorCtor('link(secret): secret must be a string');
-      const ds = decodeDescriptors(call(TO_HOST_LINK, secret));
+      const ds = decodeCapabilityRecords(call(TO_HOST_LINK, secret));
       const out = ObjectCreate(null);
       for (let i = 0; i < ds.length; i++) out[ds[i].name] = stubFor(ds[i], 'link:' + ds[i].name);
       return ObjectFreeze(out);

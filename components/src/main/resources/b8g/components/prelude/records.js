@@ -1,4 +1,4 @@
-// b8g prelude: capability records: the stub registry, rights, the record of a slot-only stub, and the len:value fields descriptors come in.
+// b8g prelude: capability records: the stub registry, rights, the record of a slot-only stub, and the len:value fields capability records come in.
 // ---- the registry ---------------------------------------------------------------------------
 // stub -> slot. A WeakMap, so a component cannot forge a stub: only objects made here are known.
 const slotOf = new WeakMapCtor();
@@ -77,10 +77,10 @@ function decodeFields(s) {
   return fields;
 }
 
-// Capability descriptors come from the host as one string of fields, RECORD_FIELDS per
+// Capability records come from the host as one string of fields, RECORD_FIELDS per
 // capability (name, kind, slot, rights, size, value), never as objects: an object built by the
 // host would run setters user code defined on Object.prototype.
-function decodeDescriptors(s) {
+function decodeCapabilityRecords(s) {
   const fields = decodeFields(s);
   const out = [];
   for (let k = 0; k + RECORD_FIELDS - 1 < fields.length; k += RECORD_FIELDS) {

@@ -23,7 +23,7 @@ function makeRegion(d, name) {
       if (buffer !== null) { ReflectApply(TypedArraySet, new Uint8ArrayCtor(buffer, offset, u8len(b)), [b]); return; }
       call(TO_HOST_REGION_WRITE, slot, offset, b);
     },
-    attenuate(r) { live(); const m = rightsMask(r); return stubFor(decodeDescriptors(call(TO_HOST_ATTENUATE, slot, m))[0], name + '#' + m); },
+    attenuate(r) { live(); const m = rightsMask(r); return stubFor(decodeCapabilityRecords(call(TO_HOST_ATTENUATE, slot, m))[0], name + '#' + m); },
   };
   return register(stub, slot, {
     kind: KIND_REGION, wake() {}, revoke() { revoked = true; detach(buffer); buffer = null; },
