@@ -1,8 +1,10 @@
 package b8g.bench;
 
+import b8g.components.BootScript;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import b8g.memory.RingDescriptor;
+import b8g.memory.RingScript;
 import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.options.V8RuntimeOptions;
@@ -20,11 +22,14 @@ import java.util.List;
  *   <li>start: where a component's start time goes (bare runtime, prelude evaluation, prelude with
  *       V8's code cache, runtime from a snapshot blob that already holds the prelude);
  *   <li>channel CPU cost per message in one isolate on one thread, free of scheduling noise:
- *       platform stubs, ring.js alone, a raw ring, and the stubs with candidate fixes applied.
+ *       platform stubs, ring.js alone, and a raw ring.
  * </ol>
  */
 public final class Experiments {
   private Experiments() {}
+
+  /** {@code -Db8g.bench.smoke=true}: every experiment once with tiny rounds (CI checks they still run). */
+  private static final boolean SMOKE = Boolean.getBoolean("b8g.bench.smoke");
 
   public static void main(String[] args) throws Exception {
     System.out.printf("experiments: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(),
@@ -42,8 +47,8 @@ public final class Experiments {
 
   private static void start() throws Exception {
     String boot = StartBench.platformBootScript();
-    int warm = 30;
-    int n = 200;
+    int warm = SMOKE ? 1 : 30;
+    int n = SMOKE ? 3 : 200;
     byte[] cache;
     try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime();
          V8Script s = rt.getExecutor(boot).setResourceName("b8g:prelude").compileV8Script(true)) {
@@ -105,38 +110,20 @@ public final class Experiments {
 
   // ---- channel CPU cost -------------------------------------------------------------------------
 
-  private static final String NO_ALLOC_FIX = "        if (msg instanceof Uint8ArrayCtor) return offer(msg, ring.TYPE.BYTES);\n";
-
   private static void channel() throws Exception {
     String boot = StartBench.platformBootScript();
-    String tryWrite = "        const e = encode(msg);\n        return offer(e[0], e[1]);";
-    if (!boot.contains(tryWrite)) {
-      System.out.println("(prelude changed: the tryWrite patch no longer applies)");
-    }
-    String patched = boot.replace(tryWrite, NO_ALLOC_FIX + tryWrite);
-    // ring.TYPE is a frozen __proto__:null object literal: a dictionary-mode object in V8, so each
-    // ring.TYPE.X in the per-message path is a hash lookup. Hoist the three constants into locals.
-    String hoist = "  const g = globalThis;\n";
-    String hoisted = boot.replace(hoist, hoist + "  const RT_BYTES = ring.TYPE.BYTES, RT_TEXT = ring.TYPE.TEXT, RT_END = ring.TYPE.END;\n")
-        .replace("ring.TYPE.BYTES", "RT_BYTES").replace("ring.TYPE.TEXT", "RT_TEXT").replace("ring.TYPE.END", "RT_END")
-        .replace("const RT_BYTES = RT_BYTES, RT_TEXT = RT_TEXT, RT_END = RT_END;", "const RT_BYTES = ring.TYPE.BYTES, RT_TEXT = ring.TYPE.TEXT, RT_END = ring.TYPE.END;");
-    String both = hoisted.replace(tryWrite, NO_ALLOC_FIX.replace("ring.TYPE.BYTES", "RT_BYTES") + tryWrite);
-    int reps = 9;
+    int reps = SMOKE ? 1 : 9;
     System.out.printf("%nchannel CPU cost, one isolate, one thread, write a batch then read it (ns per message,"
         + " median [min-max] of %d, variants interleaved)%n", reps);
     for (int size : new int[] {64, 65536}) {
       List<Variant> vs = new ArrayList<>();
       vs.add(new Variant("platform stubs tryWrite/tryRead", boot, "stubLoop", false));
-      vs.add(new Variant("platform stubs, tryWrite without [bytes,type] alloc", patched, "stubLoop", false));
-      vs.add(new Variant("platform stubs, ring.TYPE.* hoisted to locals", hoisted, "stubLoop", false));
-      vs.add(new Variant("platform stubs, hoisted + no alloc", both, "stubLoop", false));
       vs.add(new Variant("ring.js offer/poll, no stubs", boot, "ringLoop", false));
       vs.add(new Variant("raw ring offer/take (copy out)", boot, "rawLoop", false));
       vs.add(new Variant("platform stubs tryWrite/readInPlace", boot, "stubLoop", true));
-      vs.add(new Variant("platform stubs tryWrite/readInPlace, hoisted + no alloc", both, "stubLoop", true));
       vs.add(new Variant("ring.js offer/peek/release", boot, "ringLoop", true));
       vs.add(new Variant("raw ring offer/view (in place)", boot, "rawLoop", true));
-      long total = size >= 4096 ? 50_000 : 2_000_000;
+      long total = SMOKE ? (size >= 4096 ? 500 : 20_000) : size >= 4096 ? 50_000 : 2_000_000;
       for (Variant v : vs) {
         v.open(size);
         v.run(size, total / 5);
@@ -178,8 +165,8 @@ public final class Experiments {
       Ring.create(region);
       rt = V8Host.getV8Instance().createV8Runtime();
       rt.getExecutor(boot).executeVoid();
-      String ringJs = new String(Experiments.class.getResourceAsStream("/b8g/memory/ring.js").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      rt.getExecutor("globalThis.R2 = " + ringJs + ";").executeVoid();
+      rt.getExecutor("globalThis.R2 = " + RingScript.source() + ";").executeVoid();
+      rt.getExecutor(BootScript.protocol()).setResourceName("b8g:protocol").executeVoid();
       rt.getExecutor(Bench.resource("exp-harness.js")).setResourceName("exp-harness.js").executeVoid();
       g = rt.getGlobalObject();
       try (V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(region.byteBuffer())) {

@@ -1,17 +1,21 @@
 // Experiments (b8g.bench.Experiments): the channel code paths in ONE isolate on ONE thread, writer
 // and reader alternating in batches, so the figure is CPU cost per message, free of scheduling
-// noise. Evaluated after the platform boot script (prelude + ring.js) in a bare runtime.
+// noise. Evaluated after the platform boot script (prelude + ring.js) and the protocol's
+// declarations in a bare runtime.
 'use strict';
 let ENV = null;
+// Drives the prelude's entry point as the host does (the protocol's constants are declared ahead
+// of this script, from b8g.components.Protocol): a JS dispatcher that hands out the ring's memory
+// and does nothing else, so no Java call can happen on these paths.
 function setupStubs(ab) {
-  // A JS dispatcher: no Java call can happen on these paths unless a side is waiting.
-  __b8g(1, function dispatch() { return undefined; });
-  const descs = [
-    { name: 'out', slot: 1, kind: 'writer', rights: 2, buffer: ab },
-    { name: 'in', slot: 2, kind: 'reader', rights: 1, buffer: ab },
-  ];
-  __b8g(3, descs, function main(env) { ENV = env; return new Promise(() => {}); });
+  __b8g(TO_GUEST_ATTACH, function dispatch(op) { return op === TO_HOST_BUFFER ? ab : undefined; });
+  const field = (v) => { const t = '' + v; return t.length + ':' + t; };
+  const record = (name, kind, slot, rights) => field(name) + field(kind) + field(slot) + field(rights) + field(0) + field('');
+  globalThis.main = function main(env) { ENV = env; return new Promise(() => {}); };
+  __b8g(TO_GUEST_START, record('out', KIND_WRITER, 1, RIGHT_WRITE) + record('in', KIND_READER, 2, RIGHT_READ));
 }
+// A new turn, as every host entry is: the per-turn quota of channel operations starts again.
+function newTurn() { __b8g(TO_GUEST_WAKE, 0); }
 function batchFor(size) { return size >= 4096 ? 8 : 256; }
 // Platform stubs: tryWrite / tryRead (copy out) or readInPlace.
 function stubLoop(size, total, inPlace) {
@@ -20,6 +24,7 @@ function stubLoop(size, total, inPlace) {
   let n = 0, sink = 0;
   const touch = (v) => { sink += v[0] + v.length; };
   while (n < total) {
+    newTurn();
     let k = 0;
     while (k < B && out.tryWrite(buf)) k++;
     for (let j = 0; j < k; j++) {

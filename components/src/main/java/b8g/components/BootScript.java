@@ -12,4 +12,13 @@ public final class BootScript {
   public static String text() {
     return Engine.bootScript();
   }
+
+  /**
+   * The protocol between host and prelude as top-level {@code const} declarations (the same text
+   * the boot script declares inside its function), for harnesses that drive the prelude's entry
+   * point by hand.
+   */
+  public static String protocol() {
+    return Protocol.jsDeclarations();
+  }
 }
