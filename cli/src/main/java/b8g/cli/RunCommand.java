@@ -7,7 +7,6 @@ import b8g.host.HostEvent;
 import b8g.host.manifest.LoadedManifest;
 import b8g.host.manifest.ManifestLoader;
 import b8g.snapshots.Snapshots;
-import b8g.snapshots.StackImageDescriptor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
   static int runHost(Host.Context ctx, Function<Host.Context, Host> launcher, boolean control,
       boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
     Host host = launcher.apply(ctx
-        .imageWriter(Snapshots::write, StackImageDescriptor.MAGIC)
+        .imageWriter(Snapshots.imageWriter())
         .log(line -> {
           synchronized (out) {
             out.println(line);

@@ -48,7 +48,6 @@ public final class Host implements AutoCloseable {
     private boolean snapshots;
     private boolean deadlockDetection = true;
     private ImageWriter imageWriter;
-    private byte[] imageMagic;
     private Map<String, ByteBuffer> restoreRegions = Map.of();
     private Map<String, Restored> restoreComponents = Map.of();
 
@@ -81,13 +80,10 @@ public final class Host implements AutoCloseable {
 
     /**
      * What writes a whole-host image to a file when a component uses its snapshot capability
-     * (b8g.snapshots installs {@code Snapshots::write}); without it such requests fail.
-     * {@code magic} is how every image of its format starts: an existing file that does not start
-     * with it is never replaced.
+     * (b8g.snapshots gives {@code Snapshots.imageWriter()}); without it such requests fail.
      */
-    public Context imageWriter(ImageWriter writer, byte[] magic) {
+    public Context imageWriter(ImageWriter writer) {
       imageWriter = writer;
-      imageMagic = magic.clone();
       return this;
     }
 
@@ -219,7 +215,7 @@ public final class Host implements AutoCloseable {
     this.links = new Links(ends, grants, events);
     this.console = new ConsoleSink(ctx.log);
     this.watches = new Watches(sampler, manifest.directory());
-    this.snapshots = new SnapshotService(this, ctx.imageWriter, ctx.imageMagic, manifest.directory(), events);
+    this.snapshots = new SnapshotService(this, ctx.imageWriter, manifest.directory(), events);
     ComponentFactory factory = new ComponentFactory(manifest.directory(), ctx.snapshots);
     this.supervisor = new Supervisor(factory, grants, ends, links, watches, events, this::released, ctx.restoreComponents);
     this.children = new Children(supervisor, factory, grants, ends, links, events, this::released);

@@ -6,10 +6,9 @@ import java.time.Duration;
 /**
  * The seam through which the host writes a whole-host stack image when a component uses its
  * snapshot capability. The host knows no image format: the snapshots module plugs its writer in
- * ({@code Host.Context.imageWriter(Snapshots::write, StackImageDescriptor.MAGIC)}), and every
- * caller pauses the components for at most {@link #TIMEOUT}.
+ * ({@code Host.Context.imageWriter(Snapshots.imageWriter())}), and every caller pauses the
+ * components for at most {@link #TIMEOUT}.
  */
-@FunctionalInterface
 public interface ImageWriter {
   /** How long a snapshot waits for every component to reach a turn boundary. */
   Duration TIMEOUT = Duration.ofSeconds(10);
@@ -22,4 +21,10 @@ public interface ImageWriter {
    *     refused or the file could not be written; the component that asked is told its message
    */
   void write(Host host, Path file, Duration timeout);
+
+  /**
+   * How every image of this format starts: an existing file that does not start with it is not an
+   * image, and the host never replaces it.
+   */
+  byte[] magic();
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The snapshot capability: a component asks for a stack image of the whole host in a {@code .b8gi}
  * file inside its scope. The file must not be anything but an earlier image (the image format's
- * magic, given with the {@link ImageWriter}, tells); the image is written off the component's
+ * magic, {@link ImageWriter#magic}, tells); the image is written off the component's
  * thread, one at a time per component, and the component is told when it is done. Thread-safe.
  */
 final class SnapshotService {
@@ -29,11 +29,11 @@ final class SnapshotService {
   private final Events events;
   private final Set<Component> writing = ConcurrentHashMap.newKeySet();
 
-  /** {@code writer} null: this host writes no images. {@code magic}: how every image starts. */
-  SnapshotService(Host host, ImageWriter writer, byte[] magic, Path base, Events events) {
+  /** {@code writer} null: this host writes no images. */
+  SnapshotService(Host host, ImageWriter writer, Path base, Events events) {
     this.host = host;
     this.writer = writer;
-    this.magic = magic;
+    this.magic = writer == null ? null : writer.magic();
     this.base = base;
     this.events = events;
   }

@@ -7,6 +7,7 @@ import b8g.components.ComponentSnapshot;
 import b8g.components.EngineVersion;
 import b8g.errors.B8gException;
 import b8g.host.Host;
+import b8g.host.ImageWriter;
 import b8g.host.manifest.ComponentSpec;
 import b8g.memory.Region;
 import b8g.memory.Ring;
@@ -48,6 +49,23 @@ public final class Snapshots {
     return new Compatibility(v.javet(), v.v8(), System.getProperty("os.name").toLowerCase(Locale.ROOT),
         System.getProperty("os.arch"), v.flags(), v.abi());
   }
+
+  /** This format's writer, for {@link Host.Context#imageWriter}: {@link #write} and its magic. */
+  public static ImageWriter imageWriter() {
+    return IMAGE_WRITER;
+  }
+
+  private static final ImageWriter IMAGE_WRITER = new ImageWriter() {
+    @Override
+    public void write(Host host, Path file, Duration timeout) {
+      Snapshots.write(host, file, timeout);
+    }
+
+    @Override
+    public byte[] magic() {
+      return StackImageDescriptor.MAGIC.clone();
+    }
+  };
 
   /**
    * Writes an image of every running manifest component of {@code host} to {@code file}
@@ -161,7 +179,7 @@ public final class Snapshots {
       }
       components.put(names.get(i), new Host.Restored(bytes, held.getOrDefault(names.get(i), List.of())));
     }
-    return Host.launch(ctx.restore(regions, components).imageWriter(Snapshots::write, StackImageDescriptor.MAGIC));
+    return Host.launch(ctx.restore(regions, components).imageWriter(Snapshots.imageWriter()));
   }
 
   /** The manifest file recorded in an image, or null. */

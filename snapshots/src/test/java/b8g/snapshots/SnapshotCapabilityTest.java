@@ -21,7 +21,7 @@ class SnapshotCapabilityTest {
 
   private Host.Context context(Path manifest) {
     return new Host.Context().manifest(manifest).log(log::add)
-        .imageWriter(Snapshots::write, StackImageDescriptor.MAGIC);
+        .imageWriter(Snapshots.imageWriter());
   }
 
   private static Map<String, ExitStatus> finish(Host h) throws InterruptedException {
