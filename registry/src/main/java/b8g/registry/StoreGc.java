@@ -60,7 +60,13 @@ final class StoreGc {
           }
         }
       }
-      int dropped = referrers.size() - keptReferrers.size();
+      // Counted entry by entry: two equal entries (a hand-edited index) are two, or none, dropped.
+      int dropped = 0;
+      for (Descriptor r : referrers) {
+        if (!keptReferrers.contains(r)) {
+          dropped++;
+        }
+      }
       if (dropped > 0) {
         index.rewrite(entries -> entries.removeIf(e -> {
           String subject = StoreIndex.annotation(e, MediaTypes.ANNOTATION_REFERRER_SUBJECT);
