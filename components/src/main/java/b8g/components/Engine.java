@@ -58,6 +58,7 @@ final class Engine {
   private static final String BOOT;
 
   static {
+    NativeLibrary.install();
     V8RuntimeOptions.V8_FLAGS.setMaxHeapSize(MAX_HEAP_MIB);
     V8RuntimeOptions.V8_FLAGS.setCustomFlags("--wasm-max-mem-pages=" + MAX_WASM_PAGES);
     StringBuilder boot = new StringBuilder("(function (ring) {\n'use strict';\n").append(Protocol.jsDeclarations());
