@@ -34,10 +34,9 @@ final class Resources implements AutoCloseable {
    * @throws ComponentException {@code snapshot.mismatch} when saved memory has another size
    */
   void open(LoadedManifest manifest, Map<String, ByteBuffer> saved) {
-    long pid = ProcessHandle.current().pid();
     for (RegionSpec r : manifest.regions()) {
       add(MemoryKey.region(r.name()), r.backing() == Backing.SHM_FILE
-          ? Region.shmFile(r.name(), shmPath(r.file().orElse("b8g-" + pid + "-" + r.name())), r.size(), r.persistent())
+          ? Region.shmFile(r.name(), shmPath(r.file().orElse(defaultFile(r.name()))), r.size(), r.persistent())
           : Region.anonymous(r.name(), r.size()));
     }
     for (RegionSpec r : manifest.regions()) {
@@ -50,7 +49,7 @@ final class Resources implements AutoCloseable {
     for (ChannelSpec c : manifest.channels()) {
       long size = (long) c.capacity() + RingDescriptor.TRAILER_LENGTH;
       Region mem = c.backing() == Backing.SHM_FILE
-          ? Region.shmFile(c.name(), shmPath(c.file().orElse("b8g-" + pid + "-" + c.name())), size, c.persistent())
+          ? Region.shmFile(c.name(), shmPath(c.file().orElse(defaultFile(c.name()))), size, c.persistent())
           : Region.anonymous(c.name(), size);
       MemoryKey key = MemoryKey.channel(c.name());
       add(key, mem);
@@ -62,6 +61,20 @@ final class Resources implements AutoCloseable {
         channels.put(c.name(), Ring.create(mem));
       }
     }
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /**
+   * The /dev/shm file of a region or channel the manifest names no file for:
+   * {@code b8g-<pid>-<name>-<32 hex digits>}. Unguessable, so no other user can plant a file or a
+   * link under it beforehand or find it afterwards (Region.shmFile also refuses links and other
+   * users' files, and creates it readable by this user only).
+   */
+  private static String defaultFile(String name) {
+    byte[] r = new byte[16];
+    RANDOM.nextBytes(r);
+    return "b8g-" + ProcessHandle.current().pid() + "-" + name + "-" + java.util.HexFormat.of().formatHex(r);
   }
 
   private void add(MemoryKey key, Region region) {

@@ -8,8 +8,14 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
@@ -92,9 +98,15 @@ public final class Region implements AutoCloseable {
    */
   public static Region shmFile(String name, Path file, long size, boolean persistent) {
     checkSize(name, size);
-    try (FileChannel channel =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    // Never through a link (another user may plant one in /dev/shm, which all may write), and
+    // readable by this user only when created here; a file of another user is refused.
+    try (FileChannel channel = FileChannel.open(file, OPEN_SHARED, OWNER_ONLY)) {
+      String owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
+      String me = System.getProperty("user.name");
+      if (!owner.equals(me)) {
+        throw new B8gException(Category.MEMORY, "region.io",
+            "region '" + name + "': file " + file + " belongs to " + owner + ", not " + me + "; it is not mapped");
+      }
       long existing = channel.size();
       if (existing == 0) {
         // Writing the last byte extends the file; on tmpfs the pages stay unallocated until used.
@@ -117,6 +129,11 @@ public final class Region implements AutoCloseable {
           e);
     }
   }
+
+  private static final Set<OpenOption> OPEN_SHARED = Set.of(
+      StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private static void checkSize(String name, long size) {
     if (size < 1 || size > MAX_SIZE) {

@@ -200,4 +200,42 @@ class RegionTest {
     assertTrue(region.isReleased());
     assertEquals(countBefore, direct.getCount());
   }
+  @Test
+  void aSharedFileIsCreatedForItsUserOnly() throws Exception {
+    keep(Region.shmFile("private", file, 4096, false));
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+  }
+
+  @Test
+  void aLinkPlantedUnderTheNameIsRefusedAndItsTargetUntouched() throws Exception {
+    Path victim = Files.createTempFile("b8g-victim", ".txt");
+    try {
+      Files.writeString(victim, "keep me");
+      Files.createSymbolicLink(file, victim);
+      B8gException e = assertCode("region.io", () -> Region.shmFile("planted", file, 1 << 20, false));
+      assertTrue(e.getMessage().contains("region 'planted'"), e.getMessage());
+      assertEquals("keep me", Files.readString(victim), "the link's target is neither extended nor written");
+    } finally {
+      Files.deleteIfExists(victim);
+    }
+  }
+
+  @Test
+  void aFileOfAnotherUserIsRefused() throws Exception {
+    java.nio.file.attribute.UserPrincipal nobody;
+    try {
+      nobody = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no user 'nobody' here");
+      return;
+    }
+    Files.write(file, new byte[4096]);
+    try {
+      Files.setOwner(file, nobody);
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("cannot give a file away here (not root): " + e.getMessage());
+    }
+    B8gException e = assertCode("region.io", () -> Region.shmFile("theirs", file, 4096, false));
+    assertTrue(e.getMessage().contains("belongs to nobody"), e.getMessage());
+  }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  * @param backing ANONYMOUS or SHM_FILE
  * @param persistent only ever true for SHM_FILE
  * @param file the /dev/shm file name when given (SHM_FILE only; a plain name, no '/' or '..');
- *     empty means the host's default {@code b8g-<pid>-<name>}
+ *     empty means the host's default {@code b8g-<pid>-<name>-<random>}
  * @param maxRights the most any grant may give (READ and WRITE when the manifest lists none)
  * @param readers components granted READ, in grant order
  * @param writers components granted WRITE, in grant order
