@@ -12,8 +12,9 @@ import java.nio.channels.SocketChannel;
 
 /**
  * A worker process's entry: reads its one-time token from standard input, connects to the socket
- * named by its last argument, says Hello, and serves the link until the host says Goodbye or the
- * link closes (the host ended, even by kill -9). Exit codes: 0 on goodbye or end of file, 2 for a
+ * named by its last argument, says Hello, and serves the link ({@link WorkerHost} runs the
+ * components it is given) until the host says Goodbye or the link closes (the host ended, even by
+ * kill -9). Exit codes: 0 on goodbye or end of file, 2 for a
  * bad start (no token, no socket), 3 when the host did not welcome it, 4 when the host sent
  * garbage.
  */
@@ -49,14 +50,18 @@ public final class WorkerMain {
         System.err.println("b8g worker: the host did not welcome this worker");
         return 3;
       }
+      WorkerHost components = new WorkerHost(link);
       while (true) {
         Frame f = link.receive();
         switch (f.getBodyCase()) {
           case PING -> link.send(Frame.newBuilder().setPong(Pong.newBuilder().setNonce(f.getPing().getNonce())));
+          case START_COMPONENT -> components.start(f.getStartComponent());
+          case TERMINATE -> components.terminate(f.getTerminate());
           case GOODBYE -> {
+            components.terminateAll("the host closed the worker");
             return 0;
           }
-          default -> { } // nothing else is asked of a worker yet
+          default -> { } // what a host does not send
         }
       }
     } catch (EOFException e) {
