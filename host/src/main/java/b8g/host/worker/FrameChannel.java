@@ -33,9 +33,19 @@ public final class FrameChannel implements AutoCloseable {
     this.peer = peer;
   }
 
-  /** Sends {@code frame}'s body with this side's next sequence number. */
+  /**
+   * Sends {@code frame}'s body with this side's next sequence number.
+   *
+   * @throws WorkerException {@code worker.oversized} for a frame over {@link #MAX_FRAME} (nothing is
+   *     sent; the other side would refuse it and end the link)
+   */
   public synchronized void send(Frame.Builder frame) throws IOException {
-    byte[] body = frame.setSeq(++sent).build().toByteArray();
+    byte[] body = frame.setSeq(sent + 1).build().toByteArray();
+    if (body.length > MAX_FRAME) {
+      throw new WorkerException("worker.oversized", "a " + frame.getBodyCase() + " frame of " + body.length
+          + " bytes for " + peer + " is over the limit of " + MAX_FRAME + " bytes; nothing was sent");
+    }
+    sent++;
     ByteBuffer out = ByteBuffer.allocate(4 + body.length).order(ByteOrder.LITTLE_ENDIAN);
     out.putInt(body.length).put(body).flip();
     while (out.hasRemaining()) {

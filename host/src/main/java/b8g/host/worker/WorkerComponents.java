@@ -40,14 +40,24 @@ public final class WorkerComponents implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts a component in the worker; its end arrives through the listener. */
+  /**
+   * Starts a component in the worker; its end arrives through the listener.
+   *
+   * @throws WorkerException {@code worker.name} for a name already running there,
+   *     {@code worker.oversized} for a script too large for one frame (1 MiB)
+   */
   public void start(String name, String script, String scriptName, Limits limits, boolean log) throws IOException {
     if (!running.add(name)) {
       throw new WorkerException("worker.name", "a component named " + name + " runs in worker " + worker.pid() + " already");
     }
-    worker.link().send(Frame.newBuilder().setStartComponent(StartComponent.newBuilder().setName(name)
-        .setScript(script).setScriptName(scriptName).setHeapBytes(limits.heapBytes())
-        .setCpuMsPerTurn(limits.cpuMillisPerTurn()).setLog(log)));
+    try {
+      worker.link().send(Frame.newBuilder().setStartComponent(StartComponent.newBuilder().setName(name)
+          .setScript(script).setScriptName(scriptName).setHeapBytes(limits.heapBytes())
+          .setCpuMsPerTurn(limits.cpuMillisPerTurn()).setLog(log)));
+    } catch (IOException | RuntimeException e) {
+      running.remove(name); // it never started
+      throw e;
+    }
   }
 
   /** Asks the worker to end {@code name}. */

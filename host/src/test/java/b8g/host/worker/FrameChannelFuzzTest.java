@@ -144,4 +144,16 @@ class FrameChannelFuzzTest {
     WorkerException e = assertThrows(WorkerException.class, r::receive);
     assertEquals("worker.garbage", e.code());
   }
+
+  @Test
+  void aFrameOverTheLimitIsNotSentAndTheNextStillCounts() throws Exception {
+    Bytes sink = new Bytes(new byte[0]);
+    FrameChannel w = new FrameChannel(sink, "worker 4");
+    WorkerException e = assertThrows(WorkerException.class, () -> w.send(Frame.newBuilder()
+        .setGoodbye(Goodbye.newBuilder().setReason("x".repeat(FrameChannel.MAX_FRAME)))));
+    assertEquals("worker.oversized", e.code());
+    assertEquals(0, sink.out.size(), "nothing was sent");
+    w.send(Frame.newBuilder().setPing(Ping.newBuilder().setNonce(1)));
+    assertEquals(1, new FrameChannel(new Bytes(sink.out.toByteArray()), "host").receive().getSeq());
+  }
 }
