@@ -26,7 +26,7 @@ import java.util.List;
  *   <li>{@code b8g.bench.idle} (200,1000): idle component counts;
  *   <li>{@code b8g.bench.ivm}: directory of the isolated-vm Node module (the baseline for start);
  *       without it that baseline is skipped with a note;
- *   <li>{@code b8g.bench.only}: comma list of channel,start,idle to run a subset;
+ *   <li>{@code b8g.bench.only}: comma list of channel,start,worker,idle to run a subset;
  *   <li>{@code b8g.bench.spin} (200): the spin-then-await experiment rows (0 leaves them out);
  *   <li>{@code b8g.bench.timeout} (120, smoke 60): seconds any one wait may take (a round, a start,
  *       an end) before its figure fails.
@@ -78,7 +78,7 @@ public final class Bench {
     int rounds = Integer.getInteger("b8g.bench.rounds", smoke ? 1 : 5);
     double seconds = Double.parseDouble(System.getProperty("b8g.bench.seconds", smoke ? "0.05" : "1.2"));
     int starts = Integer.getInteger("b8g.bench.starts", smoke ? 10 : 200);
-    String only = System.getProperty("b8g.bench.only", "channel,start,idle");
+    String only = System.getProperty("b8g.bench.only", "channel,start,worker,idle");
     String ivm = System.getProperty("b8g.bench.ivm");
 
     long t0 = System.nanoTime();
@@ -103,6 +103,9 @@ public final class Bench {
     }
     if (only.contains("start")) {
       starts(starts, smoke ? 3 : 30, ivm == null ? null : Path.of(ivm));
+    }
+    if (only.contains("worker")) {
+      workers(smoke ? 2 : 20, smoke ? 1 : 3);
     }
     if (only.contains("idle")) {
       for (String s : System.getProperty("b8g.bench.idle", smoke ? "20" : "200,1000").split(",")) {
@@ -293,6 +296,18 @@ public final class Bench {
     }
     if (thread != null) {
       rows.add(new Row(fThread, "-", thread.medianP90("%.2f"), "-", "-", "info"));
+    }
+  }
+
+  // ---- worker processes ---------------------------------------------------------------------------
+
+  private void workers(int n, int warmup) {
+    String fWorker = "worker process start -> component ended (ms)";
+    progress("worker: cold worker processes, alternating with in-process starts");
+    Stats[] s = figure(() -> WorkerBench.run(warmup, n), fWorker);
+    if (s != null) {
+      rows.add(new Row(fWorker, s[0].medianP90("%.1f"), s[1].medianP90("%.2f") + " in process",
+          String.format("%.0f", s[0].median() / s[1].median()), "<= 300 ms cold", s[0].median() <= 300 ? "PASS" : "FAIL"));
     }
   }
 

@@ -54,10 +54,23 @@ public final class WorkerProcess implements AutoCloseable {
     this.link = link;
   }
 
-  /** The command that starts a worker of this build: this JVM's java, class path and {@link WorkerMain}. */
+  /**
+   * The command that starts a worker of this build: this JVM's java, its module openings
+   * ({@code --add-opens}/{@code --add-exports}, which Chronicle needs) and thread stack size, its
+   * class path and {@link WorkerMain}.
+   */
   public static List<String> defaultCommand() {
-    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-Xss")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(WorkerMain.class.getName());
+    return List.copyOf(cmd);
   }
 
   /**
