@@ -102,19 +102,22 @@ final class NativeLibrary {
   /** Creates {@code dir} owner-only, or checks that an existing one is the user's and closed to others. */
   private static void ownDirectory(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir.getParent());
+      Files.createDirectories(dir.getParent(), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
       try {
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
       } catch (java.nio.file.FileAlreadyExistsException e) {
         // another process made it a moment ago: checked below like any existing one
       }
     }
-    PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    String me = System.getProperty("user.name");
-    Set<PosixFilePermission> p = a.permissions();
-    if (!a.isDirectory() || !a.owner().getName().equals(me) || p.contains(PosixFilePermission.GROUP_WRITE)
-        || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-      throw new IOException(dir + " is not a directory of " + me + " closed to others");
+    // The directory and the one above it: whoever may write the parent could swap the directory.
+    for (Path d : new Path[] {dir, dir.getParent()}) {
+      PosixFileAttributes a = Files.readAttributes(d, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      String me = System.getProperty("user.name");
+      Set<PosixFilePermission> p = a.permissions();
+      if (!a.isDirectory() || !a.owner().getName().equals(me) || p.contains(PosixFilePermission.GROUP_WRITE)
+          || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+        throw new IOException(d + " is not a directory of " + me + " closed to others");
+      }
     }
   }
 

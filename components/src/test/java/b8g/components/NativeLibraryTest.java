@@ -56,4 +56,11 @@ class NativeLibraryTest {
     EngineVersion.current();
     assertTrue(NativeLibrary.outcome().startsWith("cached in "), NativeLibrary.outcome());
   }
+
+  @Test
+  void refusesADirectoryUnderOneOthersMayWrite() throws Exception {
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
+    IOException e = assertThrows(IOException.class, () -> NativeLibrary.prepare(root));
+    assertTrue(e.getMessage().startsWith(root + " is not a directory"), e.getMessage());
+  }
 }
