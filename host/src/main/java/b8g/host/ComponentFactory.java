@@ -33,14 +33,22 @@ final class ComponentFactory {
 
   /** A manifest component's context, its script read now. */
   Component.Context manifestComponent(ComponentSpec spec, Component.Listener listener) {
-    String source;
+    return context(spec.name(), source(spec), spec.script(), spec.limits(), listener).snapshottable(snapshottable);
+  }
+
+  /** The text of a manifest component's script, read now. */
+  String source(ComponentSpec spec) {
     try {
-      source = Files.readString(spec.script(), StandardCharsets.UTF_8);
+      return Files.readString(spec.script(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ComponentException("component.script",
           spec.scriptLocation() + ": cannot read script " + spec.script() + ": " + e.getMessage(), e);
     }
-    return context(spec.name(), source, spec.script(), spec.limits(), listener).snapshottable(snapshottable);
+  }
+
+  /** A script's name in errors: its path relative to the manifest's directory. */
+  String scriptName(Path file) {
+    return directory.relativize(file).toString();
   }
 
   /** A child's context: {@code source} is the text of {@code file}. */
@@ -51,7 +59,7 @@ final class ComponentFactory {
   private Component.Context context(String name, String source, Path file, Limits limits, Component.Listener listener) {
     return new Component.Context()
         .name(name)
-        .script(source, directory.relativize(file).toString())
+        .script(source, scriptName(file))
         .limits(limits)
         .services(services)
         .listener(listener);

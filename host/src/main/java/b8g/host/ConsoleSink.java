@@ -1,6 +1,5 @@
 package b8g.host;
 
-import b8g.components.Component;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -16,13 +15,14 @@ final class ConsoleSink {
 
   private final Consumer<String> out;
   /** Per component: {window start (ns), lines in it, lines dropped}. */
-  private final Map<Component, long[]> windows = new ConcurrentHashMap<>();
+  private final Map<Object, long[]> windows = new ConcurrentHashMap<>();
 
   ConsoleSink(Consumer<String> out) {
     this.out = out;
   }
 
-  void log(Component source, String level, String text) {
+  /** A line of the component {@code name}; {@code source} is its instance (the key of its window). */
+  void log(Object source, String name, String level, String text) {
     long[] w = windows.computeIfAbsent(source, k -> new long[3]);
     long dropped = 0;
     synchronized (w) {
@@ -39,16 +39,16 @@ final class ConsoleSink {
       }
     }
     if (dropped > 0) {
-      out.accept("[" + source.name() + "] warn: " + dropped + " log lines dropped (more than " + LINES_PER_SECOND + " a second)");
+      out.accept("[" + name + "] warn: " + dropped + " log lines dropped (more than " + LINES_PER_SECOND + " a second)");
     }
-    String prefix = "[" + source.name() + "] " + (level.equals("info") || level.equals("debug") ? "" : level + ": ");
+    String prefix = "[" + name + "] " + (level.equals("info") || level.equals("debug") ? "" : level + ": ");
     for (String line : text.split("\n", -1)) {
       out.accept(prefix + line);
     }
   }
 
   /** Drops the window of an ended component. */
-  void forget(Component c) {
+  void forget(Object c) {
     windows.remove(c);
   }
 }

@@ -43,7 +43,7 @@ final class DeadlockLookout implements Runnable {
     }
     List<Component> live = supervisor.live();
     live.addAll(children.live());
-    boolean outside = watches.any() || snapshots.busy() || resources.anyJavaEnd();
+    boolean outside = watches.any() || snapshots.busy() || resources.anyJavaEnd() || supervisor.anyInWorker();
     String report;
     try {
       report = detector.look(live, outside, this::waitsOn);

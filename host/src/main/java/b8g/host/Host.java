@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,7 @@ public final class Host implements AutoCloseable {
     private ImageWriter imageWriter;
     private Map<String, ByteBuffer> restoreRegions = Map.of();
     private Map<String, Restored> restoreComponents = Map.of();
+    private int spareWorkers = 1;
 
     public Context manifest(Path file) {
       manifestFile = file;
@@ -116,6 +118,18 @@ public final class Host implements AutoCloseable {
       restoreRegions = Map.copyOf(regions);
       restoreComponents = Map.copyOf(components);
       snapshots = true;
+      return this;
+    }
+
+    /**
+     * How many started worker processes the host keeps ready for components that run in workers
+     * (default 1): a start or a restart takes one instead of waiting for a JVM to boot. 0 to 16.
+     */
+    public Context spareWorkers(int n) {
+      if (n < 0 || n > 16) {
+        throw new B8gException(B8gException.Category.USAGE, "host.config", "spare workers must be 0 to 16, not " + n);
+      }
+      spareWorkers = n;
       return this;
     }
 
@@ -206,6 +220,9 @@ public final class Host implements AutoCloseable {
   private final SnapshotService snapshots;
   private final Supervisor supervisor;
   private final Children children;
+  private final Placement placement;
+  /** The components that run in worker processes, and the workers. */
+  private final Workers workers;
 
   private Host(Context ctx) {
     this.ctx = ctx;
@@ -217,8 +234,11 @@ public final class Host implements AutoCloseable {
     this.watches = new Watches(sampler, manifest.directory());
     this.snapshots = new SnapshotService(this, ctx.imageWriter, manifest.directory(), events);
     ComponentFactory factory = new ComponentFactory(manifest.directory(), ctx.snapshots);
-    this.supervisor = new Supervisor(factory, grants, ends, links, watches, events, this::released, ctx.restoreComponents);
-    this.children = new Children(supervisor, factory, grants, ends, links, events, this::released);
+    this.placement = new Placement(ctx.forcedIsolation());
+    this.workers = new Workers(factory, console, ctx.spareWorkers);
+    this.supervisor = new Supervisor(factory, grants, ends, links, watches, events, this::released, ctx.restoreComponents,
+        placement::workerGroup, workers);
+    this.children = new Children(supervisor, factory, grants, ends, links, events, c -> released(new Instance.Local(c)));
     factory.serve(new Services(console, children, watches, snapshots, links));
   }
 
@@ -236,7 +256,11 @@ public final class Host implements AutoCloseable {
 
   private void open() {
     watches.start();
-    resources.open(manifest, ctx.restoreRegions);
+    Set<MemoryKey> shared = placement.sharedMemory(manifest);
+    if (manifest.components().stream().anyMatch(c -> placement.workerGroup(c) != null)) {
+      workers.open(); // spare workers boot while the memory is made
+    }
+    resources.open(manifest, ctx.restoreRegions, shared);
     supervisor.start(manifest.components(), manifest.startOrder(), ctx.restartOnScriptChange);
     // A script change can wake a --watch host at any time: it is never deadlocked.
     if (ctx.deadlockDetection && !ctx.restartOnScriptChange) {
@@ -246,12 +270,17 @@ public final class Host implements AutoCloseable {
   }
 
   /** Drops what an ended instance leaves in the host: its children, channel ends, watches, console window, exports. */
-  private void released(Component c) {
-    children.terminateChildrenOf(c);
-    ends.release(c);
-    watches.unwatchAll(c);
-    console.forget(c);
-    links.withdraw(c.name());
+  private void released(Instance i) {
+    Component c = i.local();
+    if (c != null) {
+      children.terminateChildrenOf(c);
+      ends.release(c);
+      watches.unwatchAll(c);
+      console.forget(c);
+    } else if (i instanceof Instance.Remote r) {
+      console.forget(r.c());
+    }
+    links.withdraw(i.name());
   }
 
   /**
@@ -286,6 +315,19 @@ public final class Host implements AutoCloseable {
   /** The running instance of a manifest component, or null when it is not running. */
   public Component component(String name) {
     return supervisor.current(name);
+  }
+
+  /**
+   * The worker process a manifest component runs in now, or 0 when it runs in this JVM (then
+   * {@link #component} returns it) or is not running.
+   */
+  public long workerPid(String name) {
+    return supervisor.workerPid(name);
+  }
+
+  /** Process ids of this host's worker processes alive now (spares included). */
+  public List<Long> workerPids() {
+    return workers.pids();
   }
 
   /** A channel's ring, for a Java end the host holds (an end no component was granted). */
@@ -323,18 +365,21 @@ public final class Host implements AutoCloseable {
     if (!supervisor.close()) {
       return;
     }
-    List<Component> all = new ArrayList<>(children.all());
+    List<Instance> all = new ArrayList<>();
+    children.all().forEach(c -> all.add(new Instance.Local(c)));
     all.addAll(supervisor.instances());
-    for (Component c : all) {
+    for (Instance c : all) {
       c.terminate("host shutting down");
     }
-    for (Component c : all) {
+    for (Instance c : all) {
       try {
         c.awaitExit(Duration.ofSeconds(10));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
+    // Workers say goodbye and end (forcibly after 2 s): none touches this host's memory after.
+    workers.close();
     watches.close();
     // The sampler reads region memory: it stops (and finishes any sample) before memory goes.
     sampler.shutdownNow();

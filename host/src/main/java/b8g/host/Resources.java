@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The host's memory: every manifest region and every channel's ring, created (and, on a restore,
@@ -29,15 +30,18 @@ final class Resources implements AutoCloseable {
 
   /**
    * Creates the regions, then the channels, of {@code manifest}; memory named in {@code saved}
-   * (by image name) is filled from it and its rings are attached, not reset.
+   * (by image name) is filled from it and its rings are attached, not reset. Anonymous memory in
+   * {@code shared} is created for sharing with worker processes ({@link Region#shared}: a file
+   * that has no name any more, mapped by the workers through this process's descriptor).
    *
    * @throws ComponentException {@code snapshot.mismatch} when saved memory has another size
    */
-  void open(LoadedManifest manifest, Map<String, ByteBuffer> saved) {
+  void open(LoadedManifest manifest, Map<String, ByteBuffer> saved, Set<MemoryKey> shared) {
     for (RegionSpec r : manifest.regions()) {
-      add(MemoryKey.region(r.name()), r.backing() == Backing.SHM_FILE
+      MemoryKey key = MemoryKey.region(r.name());
+      add(key, r.backing() == Backing.SHM_FILE
           ? Region.shmFile(r.name(), shmPath(r.file().orElse(defaultFile(r.name()))), r.size(), r.persistent())
-          : Region.anonymous(r.name(), r.size()));
+          : shared.contains(key) ? Region.shared(r.name(), r.size()) : Region.anonymous(r.name(), r.size()));
     }
     for (RegionSpec r : manifest.regions()) {
       MemoryKey key = MemoryKey.region(r.name());
@@ -48,10 +52,10 @@ final class Resources implements AutoCloseable {
     }
     for (ChannelSpec c : manifest.channels()) {
       long size = (long) c.capacity() + RingDescriptor.TRAILER_LENGTH;
+      MemoryKey key = MemoryKey.channel(c.name());
       Region mem = c.backing() == Backing.SHM_FILE
           ? Region.shmFile(c.name(), shmPath(c.file().orElse(defaultFile(c.name()))), size, c.persistent())
-          : Region.anonymous(c.name(), size);
-      MemoryKey key = MemoryKey.channel(c.name());
+          : shared.contains(key) ? Region.shared(c.name(), size) : Region.anonymous(c.name(), size);
       add(key, mem);
       ByteBuffer bytes = saved.get(key.imageName());
       if (bytes != null) {

@@ -26,7 +26,7 @@ final class Services implements HostServices {
 
   @Override
   public void log(Component source, String level, String text) {
-    console.log(source, level, text);
+    console.log(source, source.name(), level, text);
   }
 
   @Override

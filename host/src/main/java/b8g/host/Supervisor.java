@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The supervisor of the manifest components: starts each in start order (once its {@code after}
@@ -31,7 +32,7 @@ final class Supervisor {
     final ComponentSpec spec;
     /** What the manifest grants it, by env name: roots, from which each start derives. */
     final Map<String, Capability> roots = new LinkedHashMap<>();
-    volatile Component current;
+    volatile Instance current;
     /** Which start is current: a component may end before Component.start has even returned. */
     int generation;
     int restarts;
@@ -50,14 +51,18 @@ final class Supervisor {
   private final Watches watches;
   private final Events events;
   /** Drops what an ended instance leaves in the host (children, channel ends, watches, exports). */
-  private final Consumer<Component> released;
+  private final Consumer<Instance> released;
   private final Map<String, Host.Restored> restore;
+  /** Where each component runs: the worker group of one that runs in a worker, null in this JVM. */
+  private final Function<ComponentSpec, String> workerGroup;
+  private final Workers workers;
   private volatile boolean closing;
   /** Why the host ended every component as deadlocked, or null. */
   private volatile String deadlock;
 
   Supervisor(ComponentFactory factory, GrantResolver grants, ChannelEnds ends, Links links, Watches watches,
-      Events events, Consumer<Component> released, Map<String, Host.Restored> restore) {
+      Events events, Consumer<Instance> released, Map<String, Host.Restored> restore,
+      Function<ComponentSpec, String> workerGroup, Workers workers) {
     this.factory = factory;
     this.grants = grants;
     this.ends = ends;
@@ -66,6 +71,8 @@ final class Supervisor {
     this.events = events;
     this.released = released;
     this.restore = restore;
+    this.workerGroup = workerGroup;
+    this.workers = workers;
   }
 
   /**
@@ -97,7 +104,7 @@ final class Supervisor {
   }
 
   private static void awaitStarted(Supervised s) {
-    Component c = s.current;
+    Instance c = s.current;
     try {
       if (c != null && !c.awaitStarted(Duration.ofSeconds(30))) {
         throw new ComponentException("component.start", s.spec.name() + " did not start within 30 s");
@@ -114,33 +121,46 @@ final class Supervisor {
       gen = ++s.generation;
     }
     ComponentSpec spec = s.spec;
-    Component.Context c = factory.manifestComponent(spec, (comp, status) -> ended(s, gen, comp, status));
-    Host.Restored saved = s.restarts == 0 && s.current == null ? restore.get(spec.name()) : null;
-    if (saved != null) {
-      c.restore(saved.blob(), saved.held());
-    }
+    List<EnvEntry> env = new ArrayList<>();
     for (Map.Entry<String, Capability> e : s.roots.entrySet()) {
       // The manifest's ends are this component's again (after a restart: the same ring, from its
       // own head and tail), whoever held them meanwhile.
       ends.take(e.getValue(), s);
-      c.grant(EnvEntry.of(e.getKey(), e.getValue().derive()));
+      env.add(EnvEntry.of(e.getKey(), e.getValue().derive()));
       events.emit(HostEvent.Kind.GRANTED, spec.name(), "env." + e.getKey() + " = " + grants.describe(e.getValue()));
     }
     for (LinkSpec l : spec.secrets()) {
-      c.grant(EnvEntry.value(l.env(), links.secretOf(l.from())));
+      env.add(EnvEntry.value(l.env(), links.secretOf(l.from())));
       events.emit(HostEvent.Kind.GRANTED, spec.name(), "env." + l.env() + " = link secret of " + l.from());
     }
-    Component started = Component.start(c);
+    String group = workerGroup.apply(spec);
+    Instance started;
+    if (group == null) {
+      Component.Context c = factory.manifestComponent(spec, (comp, status) -> ended(s, gen, new Instance.Local(comp), status));
+      Host.Restored saved = s.restarts == 0 && s.current == null ? restore.get(spec.name()) : null;
+      if (saved != null) {
+        c.restore(saved.blob(), saved.held());
+      }
+      env.forEach(c::grant);
+      started = new Instance.Local(Component.start(c));
+    } else {
+      if (s.restarts == 0 && s.current == null && restore.containsKey(spec.name())) {
+        throw new ComponentException("snapshot.isolation", spec.name() + " runs in a worker process, which cannot"
+            + " continue from a saved context yet; run it in process to restore it");
+      }
+      started = workers.start(group, spec, env, (inst, status) -> ended(s, gen, inst, status));
+    }
     synchronized (this) {
       // It may have ended and been restarted already; then the newer start is current.
       if (s.generation == gen) {
         s.current = started;
       }
     }
-    events.emit(HostEvent.Kind.STARTED, spec.name(), spec.script().getFileName().toString());
+    events.emit(HostEvent.Kind.STARTED, spec.name(), spec.script().getFileName().toString()
+        + (group == null ? "" : " in worker " + workers.pidOf(started)));
   }
 
-  private void ended(Supervised s, int gen, Component comp, ExitStatus status) {
+  private void ended(Supervised s, int gen, Instance comp, ExitStatus status) {
     // Ends this instance took by link are gone with it; its manifest ends only if no restart follows.
     released.accept(comp);
     HostEvent.Kind kind = switch (status.outcome()) {
@@ -179,7 +199,7 @@ final class Supervisor {
       }
       events.emit(HostEvent.Kind.SCRIPT_CHANGED, s.spec.name(), path.getFileName().toString());
       synchronized (this) {
-        Component old = s.current;
+        Instance old = s.current;
         try {
           start(s);
         } catch (RuntimeException e) {
@@ -216,16 +236,23 @@ final class Supervisor {
     }
   }
 
-  /** The running instance of the manifest component {@code name}, or null. */
+  /** The running instance of the manifest component {@code name} in this JVM, or null. */
   Component current(String name) {
     Supervised s = supervised.get(name);
-    return s == null ? null : s.current;
+    Instance c = s == null ? null : s.current;
+    return c == null ? null : c.local();
+  }
+
+  /** The worker process of the manifest component {@code name}, or 0 when it does not run in one. */
+  long workerPid(String name) {
+    Supervised s = supervised.get(name);
+    return s == null ? 0 : workers.pidOf(s.current);
   }
 
   /** The spec of the manifest component whose current instance is {@code c}, or null. */
   ComponentSpec specOf(Component c) {
     for (Supervised s : supervised.values()) {
-      if (s.current == c) {
+      if (s.current != null && s.current.local() == c) {
         return s.spec;
       }
     }
@@ -243,9 +270,13 @@ final class Supervisor {
     Map<String, Component.Paused> paused = new LinkedHashMap<>();
     try {
       for (Supervised s : supervised.values()) {
-        Component c = s.current;
-        if (c != null && c.status() == null) {
-          paused.put(s.spec.name(), c.pause(timeout));
+        Instance i = s.current;
+        if (i != null && i.status() == null) {
+          if (i.local() == null) {
+            throw new ComponentException("snapshot.isolation", s.spec.name() + " runs in a worker process, whose"
+                + " context this host cannot take yet; run it in process to checkpoint it");
+          }
+          paused.put(s.spec.name(), i.local().pause(timeout));
         }
       }
     } catch (RuntimeException e) {
@@ -255,21 +286,35 @@ final class Supervisor {
     return paused;
   }
 
-  /** The instances not yet ended of components not yet ended for good. */
+  /** The instances in this JVM not yet ended of components not yet ended for good. */
   List<Component> live() {
     List<Component> live = new ArrayList<>();
     for (Supervised s : supervised.values()) {
-      Component c = s.current;
-      if (s.finalStatus == null && c != null && c.status() == null) {
-        live.add(c);
+      Instance c = s.current;
+      if (s.finalStatus == null && c != null && c.status() == null && c.local() != null) {
+        live.add(c.local());
       }
     }
     return live;
   }
 
+  /**
+   * Whether a component that has not ended for good runs in a worker (this host cannot see what
+   * it waits on, so it may make progress; a restart may be on its way too).
+   */
+  boolean anyInWorker() {
+    for (Supervised s : supervised.values()) {
+      Instance c = s.current;
+      if (s.finalStatus == null && c != null && c.local() == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Every current instance, ended or not. */
-  List<Component> instances() {
-    List<Component> all = new ArrayList<>();
+  List<Instance> instances() {
+    List<Instance> all = new ArrayList<>();
     for (Supervised s : supervised.values()) {
       if (s.current != null) {
         all.add(s.current);

@@ -1,72 +1,168 @@
 package b8g.host.worker;
 
+import b8g.capabilities.Capability;
+import b8g.capabilities.Right;
 import b8g.components.Component;
 import b8g.components.Limits;
+import b8g.host.worker.wire.ChannelEnd;
 import b8g.host.worker.wire.Frame;
+import b8g.host.worker.wire.Grant;
+import b8g.host.worker.wire.Memory;
+import b8g.host.worker.wire.Revoke;
 import b8g.host.worker.wire.StartComponent;
 import b8g.host.worker.wire.Terminate;
+import b8g.host.worker.wire.Wake;
+import b8g.memory.Region;
+import b8g.memory.Ring;
 import java.io.EOFException;
 import java.io.IOException;
-import java.util.Set;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Components that run in one worker process, as the host sees them: started by name, their console
- * lines and ends delivered to a {@link Listener}. A thread reads the worker's frames; a frame about
- * a component this host did not start in this worker, or any garbage, ends the worker. When the
- * worker dies (kill -9, a V8 fatal error, an out-of-memory kill) every component it ran ends as
- * FAILED with the reason: the exit code or signal, and the last lines of the worker's stderr.
- * The host and the other workers go on.
+ * Components that run in one worker process, as the host sees them. The host grants each exactly
+ * its env: regions and channel ends as the host's own shared memory (the worker maps it through
+ * the host's descriptor; nothing else is mapped there), the log capability, plain values. It keeps
+ * every root: revoking one reaches the worker ({@code Revoke}).
+ *
+ * <p>Wake-ups cross in both directions, and only for a peer that set its waiting flag: the host
+ * points the ring's hook for an end the worker holds at the worker ({@code Wake}), and a
+ * {@code Wake} from the worker runs the host's hook of the other end (a component here, a Java end,
+ * or another worker).
+ *
+ * <p>A thread reads the worker's frames. A frame about a component or memory this host did not
+ * give this worker, or any garbage, ends the worker. When the worker dies (kill -9, a V8 fatal
+ * error, an out-of-memory kill) every component it ran ends as FAILED with the reason: the exit
+ * code or signal and the last lines of the worker's stderr. The host and other workers go on.
  */
 public final class WorkerComponents implements AutoCloseable {
-  /** Told of console lines and ends, on the reader thread. */
-  public interface Listener {
-    void log(String component, String level, String text);
-
-    void exited(String component, Component.ExitStatus status);
-  }
-
   private final WorkerProcess worker;
-  private final Listener listener;
-  private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final Map<String, RemoteComponent> running = new ConcurrentHashMap<>();
+  /** The memory granted on this link, by identity, and its id there. Guarded by itself. */
+  private final Map<Region, Integer> memoryIds = new IdentityHashMap<>();
+  /** The rings granted on this link, by id. */
+  private final Map<Integer, Ring> rings = new ConcurrentHashMap<>();
   private volatile boolean closing;
+  private volatile boolean ended;
 
-  public WorkerComponents(WorkerProcess worker, Listener listener) {
+  public WorkerComponents(WorkerProcess worker) {
     this.worker = worker;
-    this.listener = listener;
     Thread reader = new Thread(this::read, "b8g-worker-" + worker.pid());
     reader.setDaemon(true);
     reader.start();
   }
 
   /**
-   * Starts a component in the worker; its end arrives through the listener.
+   * Starts a component in the worker with {@code env}: region, channel-end and log capabilities
+   * and plain values (a component in a worker can hold nothing else). Its start and end arrive
+   * through the returned handle and {@code listener}.
    *
    * @throws WorkerException {@code worker.name} for a name already running there,
-   *     {@code worker.oversized} for a script too large for one frame (1 MiB)
+   *     {@code worker.grant} for a capability that cannot cross to a worker,
+   *     {@code worker.oversized} for a start over one frame (1 MiB), {@code worker.gone} when
+   *     the worker has ended
    */
-  public void start(String name, String script, String scriptName, Limits limits, boolean log) throws IOException {
-    if (!running.add(name)) {
+  public RemoteComponent start(String name, String script, String scriptName, Limits limits,
+      List<Component.EnvEntry> env, RemoteComponent.Listener listener) throws IOException {
+    if (ended) {
+      throw new WorkerException("worker.gone", "worker " + worker.pid() + " has ended");
+    }
+    RemoteComponent c = new RemoteComponent(name, this, listener);
+    if (running.putIfAbsent(name, c) != null) {
       throw new WorkerException("worker.name", "a component named " + name + " runs in worker " + worker.pid() + " already");
     }
     try {
-      worker.link().send(Frame.newBuilder().setStartComponent(StartComponent.newBuilder().setName(name)
+      StartComponent.Builder start = StartComponent.newBuilder().setName(name)
           .setScript(script).setScriptName(scriptName).setHeapBytes(limits.heapBytes())
-          .setCpuMsPerTurn(limits.cpuMillisPerTurn()).setLog(log)));
+          .setCpuMsPerTurn(limits.cpuMillisPerTurn());
+      for (Component.EnvEntry e : env) {
+        start.addGrants(grant(name, e));
+      }
+      worker.link().send(Frame.newBuilder().setStartComponent(start));
     } catch (IOException | RuntimeException e) {
-      running.remove(name); // it never started
+      running.remove(name, c); // it never started
       throw e;
+    }
+    return c;
+  }
+
+  private Grant grant(String component, Component.EnvEntry e) {
+    Grant.Builder g = Grant.newBuilder().setEnv(e.name());
+    if (e.capability() == null) {
+      return g.setValue(e.value()).build();
+    }
+    Capability cap = e.capability();
+    g.setRights(Right.mask(cap.rights()));
+    switch (cap.kind()) {
+      case REGION -> g.setRegion(memory(cap.target(Region.class), null));
+      case CHANNEL_READER, CHANNEL_WRITER -> {
+        boolean writer = cap.kind() == Capability.Kind.CHANNEL_WRITER;
+        Ring ring = cap.target(Ring.class);
+        Memory m = memory(ring.region(), ring);
+        // The host's hook of the end the worker holds now points at the worker.
+        int id = m.getId();
+        if (writer) {
+          ring.onWritable(() -> sendWake(id, false));
+        } else {
+          ring.onReadable(() -> sendWake(id, true));
+        }
+        g.setChannel(ChannelEnd.newBuilder().setMemory(m).setWriter(writer));
+      }
+      case LOG -> g.setLog(true);
+      default -> throw new WorkerException("worker.grant", component + ": env." + e.name() + " is a "
+          + cap.kind().name().toLowerCase(java.util.Locale.ROOT) + " capability, which a component in a worker process cannot hold");
+    }
+    cap.onRevoke(() -> send(Frame.newBuilder().setRevoke(Revoke.newBuilder().setComponent(component).setEnv(e.name()))));
+    return g.build();
+  }
+
+  private Memory memory(Region region, Ring ring) {
+    int id;
+    synchronized (memoryIds) {
+      id = memoryIds.computeIfAbsent(region, r -> memoryIds.size() + 1);
+    }
+    if (ring != null) {
+      rings.put(id, ring);
+    }
+    return Memory.newBuilder().setId(id).setName(region.name()).setPeerPath(region.peerPath().toString())
+        .setSize(region.size()).build();
+  }
+
+  private void sendWake(int id, boolean reader) {
+    send(Frame.newBuilder().setWake(Wake.newBuilder().setMemory(id).setReader(reader)));
+  }
+
+  private void send(Frame.Builder f) {
+    if (ended) {
+      return;
+    }
+    try {
+      worker.link().send(f);
+    } catch (IOException e) {
+      // The worker is gone: its reader thread reports it.
     }
   }
 
   /** Asks the worker to end {@code name}. */
-  public void terminate(String name, String reason) throws IOException {
-    worker.link().send(Frame.newBuilder().setTerminate(Terminate.newBuilder().setComponent(name).setReason(reason)));
+  void terminate(String name, String reason) {
+    send(Frame.newBuilder().setTerminate(Terminate.newBuilder().setComponent(name).setReason(reason)));
   }
 
   public WorkerProcess worker() {
     return worker;
+  }
+
+  /** False once the worker has ended or its link failed: nothing more can start there. */
+  public boolean alive() {
+    return !ended && worker.process().isAlive();
+  }
+
+  /** Components running there now. */
+  public int running() {
+    return running.size();
   }
 
   private void read() {
@@ -76,23 +172,33 @@ public final class WorkerComponents implements AutoCloseable {
         Frame f = worker.link().receive();
         switch (f.getBodyCase()) {
           case LOG -> {
-            if (!running.contains(f.getLog().getComponent())) {
-              throw forged(f.getLog().getComponent());
+            RemoteComponent c = known(f.getLog().getComponent());
+            c.listener.log(c, f.getLog().getLevel(), f.getLog().getText());
+          }
+          case STARTED -> known(f.getStarted().getComponent()).started();
+          case WAKE -> {
+            Ring ring = rings.get(f.getWake().getMemory());
+            if (ring == null) {
+              throw new WorkerException("worker.forged", "worker " + worker.pid() + " woke memory " + f.getWake().getMemory()
+                  + ", which this host did not grant there as a channel");
             }
-            listener.log(f.getLog().getComponent(), f.getLog().getLevel(), f.getLog().getText());
+            if (f.getWake().getReader()) {
+              ring.wakeReader();
+            } else {
+              ring.wakeWriter();
+            }
           }
           case EXITED -> {
             var e = f.getExited();
-            if (!running.remove(e.getComponent())) {
-              throw forged(e.getComponent());
-            }
+            RemoteComponent c = known(e.getComponent());
             Component.Outcome outcome;
             try {
               outcome = Component.Outcome.valueOf(e.getOutcome());
             } catch (IllegalArgumentException x) {
               throw new WorkerException("worker.garbage", "worker " + worker.pid() + " reported an end of kind " + e.getOutcome());
             }
-            listener.exited(e.getComponent(), new Component.ExitStatus(outcome, e.getCode(), e.getReason()));
+            running.remove(e.getComponent(), c);
+            c.end(new Component.ExitStatus(outcome, e.getCode(), e.getReason()));
           }
           default -> { } // pongs and what a worker may add later
         }
@@ -105,21 +211,26 @@ public final class WorkerComponents implements AutoCloseable {
     } catch (IOException e) {
       why = closing ? "the worker was closed" : "the link failed: " + e.getMessage();
     }
+    ended = true;
     try {
       worker.process().waitFor(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     String reason = "worker " + worker.pid() + " ended (" + worker.exitReason() + "; " + why + ")";
-    for (String name : running) {
-      running.remove(name);
-      listener.exited(name, new Component.ExitStatus(Component.Outcome.FAILED, 1, reason));
+    for (RemoteComponent c : running.values()) {
+      running.remove(c.name(), c);
+      c.end(new Component.ExitStatus(Component.Outcome.FAILED, 1, reason));
     }
   }
 
-  private WorkerException forged(String name) {
-    return new WorkerException("worker.forged", "worker " + worker.pid() + " spoke for component \"" + name
-        + "\", which this host does not run there");
+  private RemoteComponent known(String name) throws WorkerException {
+    RemoteComponent c = running.get(name);
+    if (c == null) {
+      throw new WorkerException("worker.forged", "worker " + worker.pid() + " spoke for component \"" + name
+          + "\", which this host does not run there");
+    }
+    return c;
   }
 
   @Override

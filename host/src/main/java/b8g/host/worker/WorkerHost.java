@@ -1,43 +1,91 @@
 package b8g.host.worker;
 
 import b8g.capabilities.Capability;
+import b8g.capabilities.Right;
 import b8g.components.Component;
 import b8g.components.HostServices;
 import b8g.host.worker.wire.Exited;
 import b8g.host.worker.wire.Frame;
+import b8g.host.worker.wire.Grant;
 import b8g.host.worker.wire.Log;
+import b8g.host.worker.wire.Revoke;
 import b8g.host.worker.wire.StartComponent;
+import b8g.host.worker.wire.Started;
 import b8g.host.worker.wire.Terminate;
+import b8g.host.worker.wire.Wake;
 import java.io.IOException;
-import java.util.EnumSet;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The host's side as a worker sees it: runs the components the host starts in this worker, in
- * isolates of this process, and reports their console lines and their ends over the link. A
- * component here holds only what the host granted in its {@code StartComponent}.
+ * isolates of this process, with exactly the grants of their {@code StartComponent}: shared memory
+ * the host created (mapped here once per memory, see {@link WorkerMemory}), the log capability and
+ * plain values. It reports console lines, starts and ends over the link, and carries wake-ups of
+ * channel ends across: a local end that finds its peer waiting wakes it through the host.
  */
 final class WorkerHost {
   private final FrameChannel link;
+  private final WorkerMemory memory;
   private final Map<String, Component> running = new ConcurrentHashMap<>();
+  /** Per running component: its roots by env name, for the host's Revoke. */
+  private final Map<String, Map<String, Capability>> roots = new ConcurrentHashMap<>();
+  private final ExecutorService starts = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "b8g-worker-started");
+    t.setDaemon(true);
+    return t;
+  });
 
   WorkerHost(FrameChannel link) {
     this.link = link;
+    this.memory = new WorkerMemory((id, reader) -> send(Frame.newBuilder().setWake(Wake.newBuilder().setMemory(id).setReader(reader))));
   }
 
   void start(StartComponent s) {
-    Component.Context ctx = new Component.Context().name(s.getName()).script(s.getScript(), s.getScriptName())
+    String name = s.getName();
+    Map<String, Capability> held = new HashMap<>();
+    Component.Context ctx = new Component.Context().name(name).script(s.getScript(), s.getScriptName())
         .heapBytes(s.getHeapBytes()).cpuMillisPerTurn(s.getCpuMsPerTurn())
         .services(new Proxy()).listener(this::exited);
-    if (s.getLog()) {
-      ctx.grant(Component.EnvEntry.of("log", Capability.root(Capability.Kind.LOG, null, EnumSet.noneOf(b8g.capabilities.Right.class))));
-    }
     try {
-      running.put(s.getName(), Component.start(ctx));
+      for (Grant g : s.getGrantsList()) {
+        if (g.getWhatCase() == Grant.WhatCase.VALUE) {
+          ctx.grant(Component.EnvEntry.value(g.getEnv(), g.getValue()));
+          continue;
+        }
+        Capability root = switch (g.getWhatCase()) {
+          case REGION -> Capability.root(Capability.Kind.REGION, memory.region(name, g.getRegion()), Right.fromMask(g.getRights()));
+          case CHANNEL -> Capability.root(g.getChannel().getWriter() ? Capability.Kind.CHANNEL_WRITER : Capability.Kind.CHANNEL_READER,
+              memory.ring(name, g.getChannel().getMemory(), g.getChannel().getWriter()), Right.fromMask(g.getRights()));
+          case LOG -> Capability.root(Capability.Kind.LOG, null, Right.fromMask(g.getRights()));
+          default -> throw new WorkerException("worker.garbage", "grant env." + g.getEnv() + " of " + name + " grants nothing");
+        };
+        held.put(g.getEnv(), root);
+        ctx.grant(Component.EnvEntry.of(g.getEnv(), root.derive()));
+      }
+      roots.put(name, held);
+      Component c = Component.start(ctx);
+      running.put(name, c);
+      starts.execute(() -> announceStart(c));
     } catch (RuntimeException e) {
-      send(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(s.getName())
+      roots.remove(name);
+      memory.release(name);
+      send(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(name)
           .setOutcome(Component.Outcome.FAILED.name()).setCode(1).setReason("could not start: " + e.getMessage())));
+    }
+  }
+
+  private void announceStart(Component c) {
+    try {
+      if (c.awaitStarted(Duration.ofMinutes(10))) {
+        send(Frame.newBuilder().setStarted(Started.newBuilder().setComponent(c.name())));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -48,12 +96,28 @@ final class WorkerHost {
     }
   }
 
+  void revoke(Revoke r) {
+    Map<String, Capability> held = roots.get(r.getComponent());
+    Capability root = held == null ? null : held.get(r.getEnv());
+    if (root != null) {
+      root.revoke();
+    }
+  }
+
+  void wake(Wake w) {
+    memory.wake(w.getMemory(), w.getReader());
+  }
+
   void terminateAll(String reason) {
     running.values().forEach(c -> c.terminate(reason));
   }
 
   private void exited(Component c, Component.ExitStatus status) {
-    running.remove(c.name(), c);
+    // The isolate is closed: no view of the component's memory is left, so it may be unmapped.
+    if (running.remove(c.name(), c)) {
+      roots.remove(c.name());
+      memory.release(c.name());
+    }
     send(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(c.name())
         .setOutcome(status.outcome().name()).setCode(status.code()).setReason(status.reason())));
   }
@@ -66,7 +130,7 @@ final class WorkerHost {
     }
   }
 
-  /** Host services as far as they cross yet: log. The rest fails as a missing capability. */
+  /** Host services as far as they cross: log. The others fail as a missing capability would. */
   private final class Proxy implements HostServices {
     @Override
     public void log(Component source, String level, String text) {

@@ -57,6 +57,8 @@ public final class WorkerMain {
           case PING -> link.send(Frame.newBuilder().setPong(Pong.newBuilder().setNonce(f.getPing().getNonce())));
           case START_COMPONENT -> components.start(f.getStartComponent());
           case TERMINATE -> components.terminate(f.getTerminate());
+          case WAKE -> components.wake(f.getWake());
+          case REVOKE -> components.revoke(f.getRevoke());
           case GOODBYE -> {
             components.terminateAll("the host closed the worker");
             return 0;

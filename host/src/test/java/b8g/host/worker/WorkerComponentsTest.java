@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import b8g.capabilities.Capability;
 import b8g.components.Component;
 import b8g.components.Limits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -18,17 +20,19 @@ import org.junit.jupiter.api.Test;
 class WorkerComponentsTest {
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Map<String, Component.ExitStatus> ends = new ConcurrentHashMap<>();
-  private final WorkerComponents.Listener listener = new WorkerComponents.Listener() {
+  private final RemoteComponent.Listener listener = new RemoteComponent.Listener() {
     @Override
-    public void log(String component, String level, String text) {
-      lines.add(component + ": " + text);
+    public void log(RemoteComponent c, String level, String text) {
+      lines.add(c.name() + ": " + text);
     }
 
     @Override
-    public void exited(String component, Component.ExitStatus status) {
-      ends.put(component, status);
+    public void exited(RemoteComponent c, Component.ExitStatus status) {
+      ends.put(c.name(), status);
     }
   };
+  private static final List<Component.EnvEntry> LOG =
+      List.of(Component.EnvEntry.of("log", Capability.root(Capability.Kind.LOG, null, Set.of())));
 
   private Component.ExitStatus awaitEnd(String name) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -48,9 +52,9 @@ class WorkerComponentsTest {
 
   @Test
   void componentsRunInTheWorkerAndOneOverItsLimitTakesOnlyItself() throws Exception {
-    try (WorkerComponents w = new WorkerComponents(WorkerProcess.start(WorkerProcess.defaultCommand(), Duration.ofSeconds(30)), listener)) {
-      w.start("hello", "async function main(env) { console.log('hello from worker', typeof env.log); }", "hello.js", Limits.DEFAULT, true);
-      w.start("spin", "async function main(env) { for (;;) {} }", "spin.js", new Limits(64L << 20, 200), false);
+    try (WorkerComponents w = new WorkerComponents(WorkerProcess.start(WorkerProcess.defaultCommand(), Duration.ofSeconds(30)))) {
+      w.start("hello", "async function main(env) { console.log('hello from worker', typeof env.log); }", "hello.js", Limits.DEFAULT, LOG, listener);
+      w.start("spin", "async function main(env) { for (;;) {} }", "spin.js", new Limits(64L << 20, 200), List.of(), listener);
       Component.ExitStatus hello = awaitEnd("hello");
       assertNotNull(hello);
       assertTrue(hello.success(), hello.toString());
@@ -60,7 +64,7 @@ class WorkerComponentsTest {
       assertEquals(Component.Outcome.TERMINATED, spin.outcome());
       assertTrue(spin.reason().contains("CPU limit exceeded"), spin.reason());
       // The worker goes on after one of its components was terminated.
-      w.start("after", "async function main(env) { console.log('still here'); }", "after.js", Limits.DEFAULT, true);
+      w.start("after", "async function main(env) { console.log('still here'); }", "after.js", Limits.DEFAULT, LOG, listener);
       assertTrue(awaitEnd("after").success());
       assertTrue(w.worker().process().isAlive());
     }
@@ -77,9 +81,9 @@ class WorkerComponentsTest {
   }
 
   private void assertDeathReported(String signal, String expected) throws Exception {
-    try (WorkerComponents w = new WorkerComponents(WorkerProcess.start(WorkerProcess.defaultCommand(), Duration.ofSeconds(30)), listener)) {
+    try (WorkerComponents w = new WorkerComponents(WorkerProcess.start(WorkerProcess.defaultCommand(), Duration.ofSeconds(30)))) {
       w.start("ticker", "async function main(env) { for (;;) { console.log('tick'); await new Promise(r => setTimeout(r, 20)); } }",
-          "ticker.js", Limits.DEFAULT, true);
+          "ticker.js", Limits.DEFAULT, LOG, listener);
       awaitLine("ticker: tick");
       Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(w.worker().pid())).inheritIO().start();
       assertEquals(0, kill.waitFor());
