@@ -119,9 +119,32 @@ public final class Host implements AutoCloseable {
       return this;
     }
 
+    private b8g.host.manifest.schema.Isolation forcedIsolation = b8g.host.manifest.schema.Isolation.ISOLATION_UNSPECIFIED;
+
     /**
-     * Loads the manifest if only its file was given, and starts components snapshottable when any
-     * is granted the snapshot capability (it could not take a snapshot otherwise).
+     * Every component runs in this tier whatever its manifest field says; null or
+     * ISOLATION_UNSPECIFIED (the default): as the manifest says. Forced into PROCESS, a component
+     * with a {@code process_group} keeps its group and every other gets a worker of its own; the
+     * grants of every component are then checked as for a worker ({@link #conclude()}).
+     */
+    public Context isolation(b8g.host.manifest.schema.Isolation forced) {
+      if (forced == b8g.host.manifest.schema.Isolation.UNRECOGNIZED) {
+        throw new B8gException(B8gException.Category.USAGE, "host.config", "unknown isolation tier; use IN_PROCESS or PROCESS");
+      }
+      forcedIsolation = forced == null ? b8g.host.manifest.schema.Isolation.ISOLATION_UNSPECIFIED : forced;
+      return this;
+    }
+
+    /** The tier forced on every component, or ISOLATION_UNSPECIFIED when each runs where its manifest says. */
+    b8g.host.manifest.schema.Isolation forcedIsolation() {
+      return forcedIsolation;
+    }
+
+    /**
+     * Loads the manifest if only its file was given, starts components snapshottable when any is
+     * granted the snapshot capability (it could not take a snapshot otherwise), and, when every
+     * component is forced into a worker, rejects a grant a worker cannot use yet with the loader's
+     * error ({@code manifest.isolation}).
      */
     Context conclude() {
       if (manifest == null) {
@@ -131,6 +154,7 @@ public final class Host implements AutoCloseable {
         manifest = ManifestLoader.load(manifestFile);
       }
       snapshots = snapshots || grantsSnapshot(manifest);
+      b8g.host.manifest.IsolationRules.checkForced(manifest, forcedIsolation);
       return this;
     }
 

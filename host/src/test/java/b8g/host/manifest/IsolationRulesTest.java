@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import b8g.host.Host;
 import b8g.host.manifest.schema.Isolation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,6 +94,21 @@ class IsolationRulesTest {
     assertEquals(new SourceLocation(dir.resolve("m.txtpb"), 3, 1), forced.location());
     assertEquals("component \"c\": env.run grants host capability RUN, which a component in a worker process cannot "
         + "use yet; run it IN_PROCESS or remove the grant.", forced.detail());
+  }
+
+  @Test
+  void shouldFailAHostLaunchThatForcesWorkersOnAGrantTheyCannotUse() throws IOException {
+    Path file = dir.resolve("m.txtpb");
+    Files.writeString(file, """
+        components { name: "c" script: "a.js" }
+        grants { component: "c" host: SNAPSHOT }
+        """);
+    // The check runs when the context is concluded, before the host opens anything.
+    ManifestException e = assertThrows(ManifestException.class,
+        () -> Host.launch(new Host.Context().manifest(file).isolation(Isolation.PROCESS)));
+    assertEquals("manifest.isolation", e.code());
+    assertEquals(2, e.line());
+    assertTrue(e.detail().contains("env.snapshot grants host capability SNAPSHOT"), e::getMessage);
   }
 
   @Test
