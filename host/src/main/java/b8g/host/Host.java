@@ -7,9 +7,11 @@ import b8g.components.Component.ExitStatus;
 import b8g.errors.B8gException;
 import b8g.host.manifest.ComponentSpec;
 import b8g.host.manifest.GrantSpec;
+import b8g.host.manifest.IsolationRules;
 import b8g.host.manifest.LoadedManifest;
 import b8g.host.manifest.ManifestLoader;
 import b8g.host.manifest.schema.HostCapability;
+import b8g.host.manifest.schema.Isolation;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import java.nio.ByteBuffer;
@@ -52,6 +54,7 @@ public final class Host implements AutoCloseable {
     private Map<String, ByteBuffer> restoreRegions = Map.of();
     private Map<String, Restored> restoreComponents = Map.of();
     private int spareWorkers = 1;
+    private Isolation forcedIsolation = Isolation.ISOLATION_UNSPECIFIED;
 
     public Context manifest(Path file) {
       manifestFile = file;
@@ -134,8 +137,29 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Loads the manifest if only its file was given, and starts components snapshottable when any
-     * is granted the snapshot capability (it could not take a snapshot otherwise).
+     * Every component runs in this tier whatever its manifest field says; null or
+     * ISOLATION_UNSPECIFIED (the default): as the manifest says. Forced into PROCESS, a component
+     * with a {@code process_group} keeps its group and every other gets a worker of its own; the
+     * grants of every component are then checked as for a worker ({@link #conclude()}).
+     */
+    public Context isolation(Isolation forced) {
+      if (forced == Isolation.UNRECOGNIZED) {
+        throw new B8gException(B8gException.Category.USAGE, "host.config", "unknown isolation tier; use IN_PROCESS or PROCESS");
+      }
+      forcedIsolation = forced == null ? Isolation.ISOLATION_UNSPECIFIED : forced;
+      return this;
+    }
+
+    /** The tier forced on every component, or ISOLATION_UNSPECIFIED when each runs where its manifest says. */
+    Isolation forcedIsolation() {
+      return forcedIsolation;
+    }
+
+    /**
+     * Loads the manifest if only its file was given, starts components snapshottable when any is
+     * granted the snapshot capability (it could not take a snapshot otherwise), and, when every
+     * component is forced into a worker, rejects a grant a worker cannot use yet with the loader's
+     * error ({@code manifest.isolation}).
      */
     Context conclude() {
       if (manifest == null) {
@@ -145,6 +169,7 @@ public final class Host implements AutoCloseable {
         manifest = ManifestLoader.load(manifestFile);
       }
       snapshots = snapshots || grantsSnapshot(manifest);
+      IsolationRules.checkForced(manifest, forcedIsolation);
       return this;
     }
 

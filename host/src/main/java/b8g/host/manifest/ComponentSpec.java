@@ -1,6 +1,7 @@
 package b8g.host.manifest;
 
 import b8g.components.Limits;
+import b8g.host.manifest.schema.Isolation;
 import b8g.host.manifest.schema.RestartPolicy;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,12 @@ import java.util.List;
  * @param restartMode NEVER or ON_FAILURE (NEVER when the manifest has no {@code restart})
  * @param maxRestarts 0 for NEVER; 1 to 10000 for ON_FAILURE
  * @param after components that must start first (declared, distinct, not itself)
+ * @param isolation the tier the manifest asks for, resolved: never ISOLATION_UNSPECIFIED; IN_PROCESS
+ *     when the manifest says nothing, PROCESS when it sets a {@code process_group}. A host may
+ *     force every component into one tier whatever this says ({@code Host.Context.isolation})
+ * @param processGroup the worker process this component shares with the other components of the
+ *     same group, by group name; the empty string means a worker of its own. Always empty for
+ *     IN_PROCESS
  * @param grants what the manifest grants this component, in manifest order
  * @param secrets the links that give this component another's secret, in manifest order
  * @param location where the component is declared
@@ -26,6 +33,8 @@ public record ComponentSpec(
     RestartPolicy.Mode restartMode,
     int maxRestarts,
     List<String> after,
+    Isolation isolation,
+    String processGroup,
     List<GrantSpec> grants,
     List<LinkSpec> secrets,
     SourceLocation location,

@@ -4,6 +4,7 @@ import b8g.components.Limits;
 import b8g.host.manifest.schema.Channel;
 import b8g.host.manifest.schema.Component;
 import b8g.host.manifest.schema.Grant;
+import b8g.host.manifest.schema.Isolation;
 import b8g.host.manifest.schema.Manifest;
 import b8g.host.manifest.schema.Region;
 import b8g.host.manifest.schema.RestartPolicy;
@@ -20,10 +21,11 @@ import java.util.stream.Collectors;
 
 /**
  * Checks a parsed manifest and builds its resolved views. Stops at the first problem, in a fixed
- * order (names, components, regions, channels, grants, links), so the same file always gives the
- * same error. This class holds the order, the names and the channel ends; the rules of each part
- * are in {@link ComponentRules}, {@link StartOrder}, {@link HandleRules} and {@link GrantRules},
- * the shared checks and errors in {@link ManifestChecks}. One instance per load; not thread-safe.
+ * order (names, components, regions, channels, grants, links, then what each component in a worker
+ * process is granted), so the same file always gives the same error. This class holds the order,
+ * the names and the channel ends; the rules of each part are in {@link ComponentRules}, {@link
+ * IsolationRules}, {@link StartOrder}, {@link HandleRules} and {@link GrantRules}, the shared checks
+ * and errors in {@link ManifestChecks}. One instance per load; not thread-safe.
  */
 final class ManifestValidator {
   private final Manifest m;
@@ -36,6 +38,7 @@ final class ManifestValidator {
   private final Map<String, Integer> regionIndex = new LinkedHashMap<>();
   private final Map<String, Integer> channelIndex = new LinkedHashMap<>();
   private final ComponentRules componentRules;
+  private final IsolationRules isolationRules;
   private final HandleRules handleRules;
   private final GrantRules grantRules;
 
@@ -46,6 +49,7 @@ final class ManifestValidator {
     this.dir = realDirectory;
     this.checks = new ManifestChecks(sources, realDirectory);
     this.componentRules = new ComponentRules(checks, componentIndex);
+    this.isolationRules = new IsolationRules(checks);
     this.handleRules = new HandleRules(checks);
     this.grantRules = new GrantRules(checks, componentIndex, regionIndex, channelIndex);
   }
@@ -69,6 +73,7 @@ final class ManifestValidator {
     Limits defaults = componentRules.limits(m.getDefaultLimits(), "default_limits", Limits.DEFAULT);
     List<Path> scripts = new ArrayList<>();
     List<List<String>> afters = new ArrayList<>();
+    List<Isolation> tiers = new ArrayList<>();
     for (int i = 0; i < m.getComponentsCount(); i++) {
       Component c = m.getComponents(i);
       String p = "components[" + i + "]";
@@ -76,6 +81,7 @@ final class ManifestValidator {
       componentRules.restart(c, p);
       scripts.add(componentRules.script(c, p));
       afters.add(componentRules.after(c, p));
+      tiers.add(isolationRules.isolation(c, p));
     }
     List<Integer> order = StartOrder.of(m, afters, componentIndex, checks);
 
@@ -144,17 +150,23 @@ final class ManifestValidator {
       Component c = m.getComponents(i);
       String p = "components[" + i + "]";
       boolean restarts = c.hasRestart() && c.getRestart().getMode() == RestartPolicy.Mode.ON_FAILURE;
-      components.add(new ComponentSpec(
+      ComponentSpec spec = new ComponentSpec(
           c.getName(),
           scripts.get(i),
           componentRules.limits(c.getLimits(), p + ".limits", defaults),
           restarts ? RestartPolicy.Mode.ON_FAILURE : RestartPolicy.Mode.NEVER,
           restarts ? c.getRestart().getMaxRestarts() : 0,
           afters.get(i),
+          tiers.get(i),
+          tiers.get(i) == Isolation.PROCESS ? c.getProcessGroup() : "",
           List.copyOf(grantsOf.getOrDefault(c.getName(), List.of())),
           List.copyOf(secretsOf.getOrDefault(c.getName(), List.of())),
           src.locate(p),
-          src.locate(p + ".script")));
+          src.locate(p + ".script"));
+      if (spec.isolation() == Isolation.PROCESS) {
+        IsolationRules.checkProcessGrants(spec);
+      }
+      components.add(spec);
     }
     List<ComponentSpec> startOrder = order.stream().map(components::get).collect(Collectors.toList());
 

@@ -1,5 +1,6 @@
 package b8g.host.manifest;
 
+import b8g.host.manifest.schema.Isolation;
 import b8g.host.manifest.schema.Right;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,10 @@ import java.util.Set;
  *
  * <pre>
  * component source (source.js; heap 64 MiB, cpu 1000 ms/turn; restart NEVER)
+ *   isolation: in-process
  *   env.out: channel numbers, WRITE (writer end; reader: sink)
  * component sink (sink.js; heap 32 MiB, cpu 1000 ms/turn; restart ON_FAILURE up to 3; after source)
+ *   isolation: process (group io)
  *   env.in: channel numbers, READ (reader end; writer: source)
  *   env.log: host LOG
  *   env.source_secret: secret of source (may link to source)
@@ -27,6 +30,15 @@ public final class Reachability {
 
   /** One line per fact, ending in a newline; "host" stands for an end no component holds. */
   public static String describe(LoadedManifest manifest) {
+    return describe(manifest, null);
+  }
+
+  /**
+   * As {@link #describe(LoadedManifest)}, for a host that runs every component in {@code forced}
+   * ({@code Host.Context.isolation}; null or ISOLATION_UNSPECIFIED: as the manifest says). A forced
+   * tier other than the manifest's is printed with what the manifest says.
+   */
+  public static String describe(LoadedManifest manifest, Isolation forced) {
     StringBuilder out = new StringBuilder();
     for (ComponentSpec c : manifest.components()) {
       out.append("component ").append(c.name()).append(" (")
@@ -40,6 +52,7 @@ public final class Reachability {
         out.append("; after ").append(String.join(", ", c.after()));
       }
       out.append(")\n");
+      out.append("  isolation: ").append(tier(c, IsolationRules.effective(c, forced))).append('\n');
       if (c.grants().isEmpty() && c.secrets().isEmpty()) {
         out.append("  (env is empty: reaches nothing)\n");
       }
@@ -97,6 +110,21 @@ public final class Reachability {
     }
     out.append("start order: ").append(String.join(", ", order)).append('\n');
     return out.toString();
+  }
+
+  /**
+   * {@code in-process}, {@code process (group G)} or {@code process (own worker)}; a tier that is
+   * not the manifest's, followed by what the manifest says.
+   */
+  private static String tier(ComponentSpec c, Isolation runs) {
+    String manifestTier = c.isolation() == Isolation.IN_PROCESS ? "in-process"
+        : c.processGroup().isEmpty() ? "process (own worker)" : "process (group " + c.processGroup() + ")";
+    if (runs == c.isolation()) {
+      return manifestTier;
+    }
+    // Forced into a worker, a component the manifest kept in process has no group: a worker of its own.
+    return (runs == Isolation.IN_PROCESS ? "in-process" : "process (own worker)")
+        + ", forced by the host; the manifest says " + manifestTier;
   }
 
   private static String others(RegionSpec r, String self) {

@@ -64,6 +64,12 @@ class BadManifestTest {
       backing_option.txtpb          | manifest.backing_option         | 2 | 49 | only for backing SHM_FILE
       invalid_file_name.txtpb       | manifest.invalid_file_name      | 2 | 40 | plain file name
       no_components.txtpb           | manifest.no_components          | 1 |  1 | nothing to run
+      isolation_unspecified.txtpb   | manifest.unspecified_enum       | 1 | 39 | one of: IN_PROCESS, PROCESS
+      isolation_unknown_number.txtpb| manifest.unknown_enum_value     | 1 | 39 | isolation 9
+      process_group_name.txtpb      | manifest.invalid_process_group  | 1 | 39 | "Workers" of component "a" is not a group name; a group name matches [a-z0-9][a-z0-9_-]{0,62}
+      process_group_in_process.txtpb| manifest.isolation_conflict     | 2 | 36 | but also isolation: IN_PROCESS
+      isolation_run_grant.txtpb     | manifest.isolation              | 3 |  1 | component "a": env.spawn grants host capability RUN, which a component in a worker process cannot use yet; run it IN_PROCESS
+      isolation_group_watch.txtpb   | manifest.isolation              | 3 |  1 | component "b": env.watch grants host capability WATCH
       syntax.json                   | manifest.syntax                 | 3 | 18 | expected ',' or '}'
       trailing.json                 | manifest.syntax                 | 2 |  1 | after the end
       duplicate_key.json            | manifest.syntax                 | 2 | 18 | "name" is given twice
@@ -71,6 +77,7 @@ class BadManifestTest {
       unknown_handle.json           | manifest.unknown_handle         | 5 | 27 | "numbrs"
       bad_enum.json                 | manifest.syntax                 | 4 | 28 | "ANONYMUS"
       unspecified.json              | manifest.unspecified_enum       | 3 | 30 | BACKING_UNSPECIFIED
+      isolation_snapshot.json       | manifest.isolation              | 5 |  5 | component "a": env.snap grants host capability SNAPSHOT
       wrong.yaml                    | manifest.unsupported_format     | 0 |  0 | .txtpb
       """)
   void shouldRejectMalformedManifest(String name, String code, int line, int column, String words) {

@@ -27,6 +27,7 @@ class ManifestFuzzTest {
     "{", "}", "[", "]", "\"", ":", ",", "..", "/", "0", "-1", "4294967295", "18446744073709551615", "1e999",
     "\\u0000", "\\", "name", "script", "after", "rights", "READ", "WRITE", "host", "RUN", "WATCH", "channel",
     "region", "as", "export", "#", "\n", "<", ">", "'", "null", "true", "components {", "paths", "\"../\"",
+    "isolation", "PROCESS", "IN_PROCESS", "process_group",
   };
 
   @TempDir Path dir;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import b8g.components.Limits;
 import b8g.host.manifest.schema.Backing;
 import b8g.host.manifest.schema.HostCapability;
+import b8g.host.manifest.schema.Isolation;
 import b8g.host.manifest.schema.RestartPolicy;
 import b8g.host.manifest.schema.Right;
 import java.io.IOException;
@@ -48,12 +49,16 @@ class ManifestLoaderTest {
     assertEquals(0, source.maxRestarts());
     assertEquals(new SourceLocation(TEXT, 2, 1), source.location());
     assertEquals(new SourceLocation(TEXT, 2, 30), source.scriptLocation());
+    assertEquals(Isolation.IN_PROCESS, source.isolation(), "no isolation field: in process");
+    assertEquals("", source.processGroup());
 
     ComponentSpec sink = m.component("sink").orElseThrow();
     assertEquals(Limits.of(32, 500), sink.limits());
     assertEquals(RestartPolicy.Mode.ON_FAILURE, sink.restartMode());
     assertEquals(3, sink.maxRestarts());
     assertEquals(List.of("source"), sink.after());
+    assertEquals(Isolation.PROCESS, sink.isolation(), "a process_group implies PROCESS");
+    assertEquals("io", sink.processGroup());
     assertEquals(Limits.of(64, 500), m.defaultLimits());
     assertEquals(Optional.empty(), m.component("nobody"));
   }
@@ -98,7 +103,7 @@ class ManifestLoaderTest {
 
     ComponentSpec sink = m.component("sink").orElseThrow();
     assertEquals(List.of("in", "results", "table", "log"), sink.grants().stream().map(GrantSpec::env).toList());
-    assertEquals(List.of(new LinkSpec("source", "sink", "source_secret", new SourceLocation(TEXT, 21, 1))),
+    assertEquals(List.of(new LinkSpec("source", "sink", "source_secret", new SourceLocation(TEXT, 22, 1))),
         sink.secrets());
     assertEquals(m.links(), sink.secrets());
     assertEquals(List.of(), m.grants("nobody"));
@@ -117,6 +122,35 @@ class ManifestLoaderTest {
     LoadedManifest json = ManifestLoader.load(JSON);
     assertEquals(new SourceLocation(JSON, 4, 5), json.location("sink"));
     assertEquals(new SourceLocation(JSON, 4, 54), json.locate("components[1].limits.heap_mib"));
+  }
+
+  @Test
+  void shouldResolveIsolationTiersFromTextAndJson(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("a.js"), "function main(env) {}");
+    LoadedManifest text = ManifestLoader.parse("""
+        components { name: "plain" script: "a.js" }
+        components { name: "inside" script: "a.js" isolation: IN_PROCESS }
+        components { name: "alone" script: "a.js" isolation: PROCESS }
+        components { name: "grouped" script: "a.js" process_group: "g1" }
+        components { name: "both" script: "a.js" isolation: PROCESS process_group: "g1" }
+        components { name: "empty_group" script: "a.js" isolation: PROCESS process_group: "" }
+        """, dir.resolve("m.txtpb"));
+    LoadedManifest json = ManifestLoader.parse("""
+        {"components": [
+          {"name": "plain", "script": "a.js"},
+          {"name": "inside", "script": "a.js", "isolation": "IN_PROCESS"},
+          {"name": "alone", "script": "a.js", "isolation": "PROCESS"},
+          {"name": "grouped", "script": "a.js", "process_group": "g1"},
+          {"name": "both", "script": "a.js", "isolation": "PROCESS", "processGroup": "g1"},
+          {"name": "empty_group", "script": "a.js", "isolation": 2, "processGroup": ""}
+        ]}
+        """, dir.resolve("m.json"));
+    assertEquals(text.manifest(), json.manifest());
+    for (LoadedManifest m : List.of(text, json)) {
+      List<String> tiers = m.components().stream().map(c -> c.isolation() + " " + c.processGroup()).toList();
+      assertEquals(List.of("IN_PROCESS ", "IN_PROCESS ", "PROCESS ", "PROCESS g1", "PROCESS g1", "PROCESS "), tiers);
+    }
+    assertEquals(new SourceLocation(text.file(), 4, 45), text.locate("components[3].process_group"));
   }
 
   @Test

@@ -2,9 +2,11 @@ package b8g.host.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import b8g.host.manifest.schema.Isolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,11 +16,13 @@ class ReachabilityTest {
   void shouldDescribeWhoReachesWhat() {
     String expected = """
         component source (source.js; heap 64 MiB, cpu 500 ms/turn; restart NEVER)
+          isolation: in-process
           env.out: channel numbers, WRITE (writer end; reader: sink)
           env.table: region table, READ (shared with: sink)
           env.run: host RUN (paths: tools)
           env.watch: host WATCH (paths: later.txt)
         component sink (sink.js; heap 32 MiB, cpu 500 ms/turn; restart ON_FAILURE up to 3; after source)
+          isolation: process (group io)
           env.in: channel numbers, READ (reader end; writer: source)
           env.results: channel results, WRITE (writer end; reader: host)
           env.table: region table, READ (shared with: source)
@@ -43,6 +47,7 @@ class ReachabilityTest {
         """;
     String expected = """
         component lonely (lonely.js; heap 8 MiB, cpu 20 ms/turn; restart NEVER)
+          isolation: in-process
           (env is empty: reaches nothing)
         channel feed: host -> host (4096 bytes, ANONYMOUS)
         region scratch: read by (none); written by (none) (100 bytes, ANONYMOUS, at most READ+WRITE)
@@ -51,5 +56,28 @@ class ReachabilityTest {
     LoadedManifest m = ManifestLoader.parse(text, dir.resolve("m.txtpb"));
     assertEquals(expected, Reachability.describe(m));
     assertEquals(Reachability.describe(m), Reachability.describe(ManifestLoader.parse(text, dir.resolve("m.txtpb"))));
+  }
+
+  @Test
+  void shouldPrintTheTierEachComponentRunsIn(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("a.js"), "function main(env) {}");
+    LoadedManifest m = ManifestLoader.parse("""
+        components { name: "here" script: "a.js" }
+        components { name: "alone" script: "a.js" isolation: PROCESS }
+        components { name: "grouped" script: "a.js" process_group: "g1" }
+        """, dir.resolve("m.txtpb"));
+    assertEquals(List.of("in-process", "process (own worker)", "process (group g1)"), tiers(Reachability.describe(m)));
+    assertEquals(Reachability.describe(m), Reachability.describe(m, Isolation.ISOLATION_UNSPECIFIED));
+    assertEquals(List.of("process (own worker), forced by the host; the manifest says in-process",
+        "process (own worker)", "process (group g1)"), tiers(Reachability.describe(m, Isolation.PROCESS)));
+    assertEquals(List.of("in-process",
+        "in-process, forced by the host; the manifest says process (own worker)",
+        "in-process, forced by the host; the manifest says process (group g1)"),
+        tiers(Reachability.describe(m, Isolation.IN_PROCESS)));
+  }
+
+  private static List<String> tiers(String description) {
+    return description.lines().filter(l -> l.startsWith("  isolation: "))
+        .map(l -> l.substring("  isolation: ".length())).toList();
   }
 }
