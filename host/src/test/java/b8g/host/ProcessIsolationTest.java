@@ -122,8 +122,8 @@ class ProcessIsolationTest extends HostFixture {
   void aWorkerKilledMidStreamRestartsOnTheSameChannelAndLosesNothing(String signal) throws Exception {
     int n = 400_000;
     // A sibling pair streams in a worker of its own all along.
-    write("sib-producer.js", PRODUCER.formatted(n));
-    write("sib-sink.js", """
+    write("sib_producer.js", PRODUCER.formatted(n));
+    write("sib_sink.js", """
         async function main(env) {
           let count = 0;
           for await (const m of env.in) count++;
@@ -131,12 +131,12 @@ class ProcessIsolationTest extends HostFixture {
         }
         """);
     String sibling = """
-        components { name: "sib-producer" script: "sib-producer.js" }
-        components { name: "sib-sink" script: "sib-sink.js" process_group: "sibling" }
+        components { name: "sib_producer" script: "sib_producer.js" }
+        components { name: "sib_sink" script: "sib_sink.js" process_group: "sibling" }
         channels { name: "sib" capacity: 4096 backing: ANONYMOUS }
-        grants { component: "sib-producer" channel: "sib" rights: WRITE as: "out" }
-        grants { component: "sib-sink" channel: "sib" rights: READ as: "in" }
-        grants { component: "sib-sink" host: LOG }
+        grants { component: "sib_producer" channel: "sib" rights: WRITE as: "out" }
+        grants { component: "sib_sink" channel: "sib" rights: READ as: "in" }
+        grants { component: "sib_sink" host: LOG }
         """;
     try (Host h = launch(pipeline(n, "isolation: PROCESS", sibling))) {
       Region progress = h.region("progress");
@@ -146,7 +146,7 @@ class ProcessIsolationTest extends HostFixture {
       }
       long pid = h.workerPid("sink");
       assertNotEquals(0, pid, "the sink runs in a worker");
-      assertNotEquals(pid, h.workerPid("sib-sink"), "the sibling has a worker of its own");
+      assertNotEquals(pid, h.workerPid("sib_sink"), "the sibling has a worker of its own");
       int before = progress.readVolatileInt(0);
       assertTrue(before < n, "killed mid-stream (the sink had seen " + before + ")");
       assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor());
@@ -154,8 +154,8 @@ class ProcessIsolationTest extends HostFixture {
       assertTrue(done.get("sink").success(), done + " " + log);
       assertTrue(log.contains("[sink] sink saw " + n), log.toString());
       assertTrue(log.stream().noneMatch(l -> l.startsWith("[sink] gap")), log.toString());
-      assertTrue(log.contains("[sib-sink] sibling saw " + n), log.toString());
-      assertTrue(done.get("sib-sink").success() && done.get("producer").success(), done.toString());
+      assertTrue(log.contains("[sib_sink] sibling saw " + n), log.toString());
+      assertTrue(done.get("sib_sink").success() && done.get("producer").success(), done.toString());
       String signalNumber = signal.equals("KILL") ? "9" : "6";
       assertTrue(events.stream().anyMatch(e -> e.kind() == HostEvent.Kind.FAILED && e.component().equals("sink")
           && e.detail().contains("killed by signal " + signalNumber)), events.toString());
