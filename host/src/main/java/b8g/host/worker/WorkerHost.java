@@ -18,7 +18,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executors;
 
 /**
@@ -34,6 +38,15 @@ final class WorkerHost {
   private final Map<String, Component> running = new ConcurrentHashMap<>();
   /** Per running component: its roots by env name, for the host's Revoke. */
   private final Map<String, Map<String, Capability>> roots = new ConcurrentHashMap<>();
+  /**
+   * Console lines and ends, in the order they happened, for the sender thread: a component's
+   * lines always arrive before its end. Lines beyond {@link #QUEUED_LINES} waiting are dropped
+   * and counted (the host's console limits lines per second anyway); an end is never dropped.
+   */
+  private final BlockingQueue<Frame.Builder> ordered = new LinkedBlockingQueue<>();
+  private final AtomicInteger queuedLines = new AtomicInteger();
+  private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
+  static final int QUEUED_LINES = 4096;
   private final ExecutorService starts = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "b8g-worker-started");
     t.setDaemon(true);
@@ -43,6 +56,31 @@ final class WorkerHost {
   WorkerHost(FrameChannel link) {
     this.link = link;
     this.memory = new WorkerMemory((id, reader) -> send(Frame.newBuilder().setWake(Wake.newBuilder().setMemory(id).setReader(reader))));
+    Thread sender = new Thread(this::sendOrdered, "b8g-worker-sender");
+    sender.setDaemon(true);
+    sender.start();
+  }
+
+  /** Sends console lines and ends in order; a dropped-lines note goes before a component's next line or its end. */
+  private void sendOrdered() {
+    try {
+      while (true) {
+        Frame.Builder f = ordered.take();
+        String component = f.hasLog() ? f.getLog().getComponent() : f.getExited().getComponent();
+        if (f.hasLog()) {
+          queuedLines.decrementAndGet();
+        }
+        AtomicLong d = dropped.get(component);
+        long n = d == null ? 0 : d.getAndSet(0);
+        if (n > 0) {
+          send(Frame.newBuilder().setLog(Log.newBuilder().setComponent(component).setLevel("warn")
+              .setText(n + " console lines dropped in the worker (the host was not reading them fast enough)")));
+        }
+        send(f);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   void start(StartComponent s) {
@@ -70,11 +108,14 @@ final class WorkerHost {
       roots.put(name, held);
       Component c = Component.start(ctx);
       running.put(name, c);
+      if (c.status() != null) {
+        running.remove(name, c); // it ended already
+      }
       starts.execute(() -> announceStart(c));
     } catch (RuntimeException e) {
       roots.remove(name);
       memory.release(name);
-      send(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(name)
+      ordered.add(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(name)
           .setOutcome(Component.Outcome.FAILED.name()).setCode(1).setReason("could not start: " + e.getMessage())));
     }
   }
@@ -114,11 +155,12 @@ final class WorkerHost {
 
   private void exited(Component c, Component.ExitStatus status) {
     // The isolate is closed: no view of the component's memory is left, so it may be unmapped.
-    if (running.remove(c.name(), c)) {
-      roots.remove(c.name());
-      memory.release(c.name());
-    }
-    send(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(c.name())
+    // By name: it may end before start() has recorded it, and the host starts another instance
+    // of the name only after this end has reached it.
+    running.remove(c.name(), c);
+    roots.remove(c.name());
+    memory.release(c.name());
+    ordered.add(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(c.name())
         .setOutcome(status.outcome().name()).setCode(status.code()).setReason(status.reason())));
   }
 
@@ -134,7 +176,12 @@ final class WorkerHost {
   private final class Proxy implements HostServices {
     @Override
     public void log(Component source, String level, String text) {
-      send(Frame.newBuilder().setLog(Log.newBuilder().setComponent(source.name()).setLevel(level).setText(text)));
+      if (queuedLines.incrementAndGet() > QUEUED_LINES) {
+        queuedLines.decrementAndGet();
+        dropped.computeIfAbsent(source.name(), k -> new AtomicLong()).incrementAndGet();
+        return;
+      }
+      ordered.add(Frame.newBuilder().setLog(Log.newBuilder().setComponent(source.name()).setLevel(level).setText(text)));
     }
 
     @Override

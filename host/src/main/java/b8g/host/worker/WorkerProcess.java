@@ -56,14 +56,17 @@ public final class WorkerProcess implements AutoCloseable {
 
   /**
    * The command that starts a worker of this build: this JVM's java, its module openings
-   * ({@code --add-opens}/{@code --add-exports}, which Chronicle needs) and thread stack size, its
-   * class path and {@link WorkerMain}.
+   * ({@code --add-opens}/{@code --add-exports}, which Chronicle needs), thread stack size and
+   * class-data archive, its class path and {@link WorkerMain}.
    */
   public static List<String> defaultCommand() {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-Xss")) {
+      // The class-data archive too, when the host has one (the b8g launcher builds it): a
+      // worker then maps the JDK's and the platform's classes instead of loading them.
+      if (a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-Xss")
+          || a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-Xshare:")) {
         cmd.add(a);
       }
     }
@@ -83,11 +86,16 @@ public final class WorkerProcess implements AutoCloseable {
    *     for garbage; in each case the process is ended and its directory removed
    */
   public static WorkerProcess start(List<String> command, Duration timeout) {
+    return start(command, timeout, Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /** As {@link #start(List, Duration)}, with the socket's private directory made under {@code parent}. */
+  static WorkerProcess start(List<String> command, Duration timeout, Path parent) {
     Path dir = null;
     Process process = null;
     FileChannel stderr = null;
     try {
-      dir = Files.createTempDirectory("b8g-worker-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      dir = Files.createTempDirectory(parent, "b8g-worker-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Path socket = dir.resolve("link");
       byte[] token = new byte[TOKEN_BYTES];
       RANDOM.nextBytes(token);

@@ -19,13 +19,17 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Worker processes, for real: spawned JVMs of this build over a Unix domain socket. */
 class WorkerProcessTest {
   private static final Duration START = Duration.ofSeconds(30);
 
+  /** Where this test's workers make their directories (other tests may start workers meanwhile). */
+  @TempDir static Path tmp;
+
   private static List<Path> workerDirs() throws Exception {
-    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+    try (Stream<Path> s = Files.list(tmp)) {
       return s.filter(p -> p.getFileName().toString().startsWith("b8g-worker-")).toList();
     }
   }
@@ -40,7 +44,7 @@ class WorkerProcessTest {
   @Test
   void aWorkerIsWelcomedAnswersAndEndsWithTheHostsGoodbye() throws Exception {
     List<Path> before = workerDirs();
-    WorkerProcess w = WorkerProcess.start(WorkerProcess.defaultCommand(), START);
+    WorkerProcess w = WorkerProcess.start(WorkerProcess.defaultCommand(), START, tmp);
     try {
       for (long nonce = 1; nonce <= 100; nonce++) {
         w.link().send(Frame.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)));
@@ -61,6 +65,7 @@ class WorkerProcessTest {
     List<Path> before = workerDirs();
     List<String> cmd = new ArrayList<>(WorkerProcess.defaultCommand());
     cmd.set(cmd.size() - 1, HostMain.class.getName());
+    cmd.add(tmp.toString());
     Process host = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
       String line = out.readLine();
@@ -92,13 +97,13 @@ class WorkerProcessTest {
     };
     for (String[] c : cases) {
       WorkerException e = assertThrows(WorkerException.class,
-          () -> WorkerProcess.start(hostile(c[0]), Duration.ofSeconds(3)), c[0]);
+          () -> WorkerProcess.start(hostile(c[0]), Duration.ofSeconds(3), tmp), c[0]);
       assertEquals(c[1], e.code(), c[0] + ": " + e.getMessage());
       assertTrue(e.getMessage().contains(c[2]), c[0] + ": " + e.getMessage());
     }
     assertEquals(before, workerDirs(), "refused workers leave no directory behind");
     // The host goes on: a real worker still starts after all of them.
-    try (WorkerProcess w = WorkerProcess.start(WorkerProcess.defaultCommand(), START)) {
+    try (WorkerProcess w = WorkerProcess.start(WorkerProcess.defaultCommand(), START, tmp)) {
       assertFalse(w.exitReason().isEmpty());
       assertTrue(w.process().isAlive());
     }
