@@ -6,6 +6,7 @@ import b8g.host.Host;
 import b8g.host.HostEvent;
 import b8g.host.manifest.LoadedManifest;
 import b8g.host.manifest.ManifestLoader;
+import b8g.host.manifest.schema.Isolation;
 import b8g.snapshots.Snapshots;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,9 +15,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -39,6 +42,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-control", description = "Do not open the control socket (b8g snapshot cannot reach this host).")
   boolean noControl;
 
+  @Option(names = "--isolation", paramLabel = "TIER", converter = IsolationConverter.class,
+      description = "Run every component in this tier whatever its manifest says: process (in a worker process; "
+          + "components of one process_group share one) or in-process. Default: as the manifest says.")
+  Isolation isolation;
+
   @Spec
   CommandSpec spec;
 
@@ -46,8 +54,25 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     LoadedManifest loaded = ManifestLoader.load(manifest);
     // The host starts components snapshottable by itself when the manifest grants the snapshot capability.
-    return runHost(new Host.Context().manifest(loaded).restartOnScriptChange(watch).snapshots(snapshots), Host::launch,
-        !noControl, verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
+    Host.Context ctx = new Host.Context().manifest(loaded).restartOnScriptChange(watch).snapshots(snapshots)
+        .isolation(isolation);
+    return runHost(ctx, Host::launch, !noControl, verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /**
+   * The value of {@code --isolation} ({@code run}, {@code check}): {@code process} or
+   * {@code in-process}; anything else is a usage error that names both.
+   */
+  static final class IsolationConverter implements ITypeConverter<Isolation> {
+    @Override
+    public Isolation convert(String value) {
+      return switch (value) {
+        case "process" -> Isolation.PROCESS;
+        case "in-process" -> Isolation.IN_PROCESS;
+        default -> throw new TypeConversionException(
+            "unknown isolation tier \"" + value + "\"; use process or in-process");
+      };
+    }
   }
 
   /** The exit code of a host that ended because no component could make progress. */

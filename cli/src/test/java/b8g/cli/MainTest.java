@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,62 @@ class MainTest {
     assertEquals(0, run("--help"));
     assertEquals(0, run("run", "--help"));
     assertTrue(out.toString().contains("--watch"), out.toString());
+    assertTrue(out.toString().contains("--isolation=TIER"), out.toString());
+  }
+
+  @Test
+  void shouldCheckAndPrintEachComponentsTier(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("a.js"), "function main(env) {}");
+    Files.writeString(dir.resolve("m.txtpb"), """
+        components { name: "here" script: "a.js" }
+        components { name: "alone" script: "a.js" isolation: PROCESS }
+        components { name: "grouped" script: "a.js" process_group: "g1" }
+        """);
+    String m = dir.resolve("m.txtpb").toString();
+    assertEquals(0, run("check", m), err.toString());
+    assertEquals(List.of("in-process", "process (own worker)", "process (group g1)"), tiers());
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("check", "--isolation=process", m), err.toString());
+    assertEquals(List.of("process (own worker), forced by the host; the manifest says in-process",
+        "process (own worker)", "process (group g1)"), tiers());
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("check", "--isolation", "in-process", m), err.toString());
+    assertEquals("in-process, forced by the host; the manifest says process (group g1)", tiers().get(2));
+  }
+
+  private List<String> tiers() {
+    return out.toString().lines().filter(l -> l.startsWith("  isolation: "))
+        .map(l -> l.substring("  isolation: ".length())).toList();
+  }
+
+  @Test
+  void shouldRejectAGrantAWorkerCannotUseWhenEveryComponentIsForcedIntoOne(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("a.js"), "function main(env) {}");
+    Files.writeString(dir.resolve("m.txtpb"), """
+        components { name: "c" script: "a.js" }
+        grants { component: "c" host: WATCH }
+        """);
+    String m = dir.resolve("m.txtpb").toString();
+    String expected = "b8g: " + m + ":2:1: component \"c\": env.watch grants host capability WATCH, which a component"
+        + " in a worker process cannot use yet; run it IN_PROCESS or remove the grant.";
+    assertEquals(0, run("check", m), err.toString());
+    assertEquals(3, run("check", "--isolation=process", m));
+    assertEquals(expected, err.toString().strip());
+    err.getBuffer().setLength(0);
+    // The option reaches Host.Context: the launch fails on the same rule before anything starts.
+    assertEquals(3, run("run", "--isolation=process", m));
+    assertEquals(expected, err.toString().strip());
+  }
+
+  @Test
+  void shouldExitTwoForAnUnknownIsolationTier(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("m.txtpb"), "components { name: \"x\" script: \"x.js\" }\n");
+    for (String command : new String[] {"run", "check"}) {
+      err.getBuffer().setLength(0);
+      assertEquals(2, run(command, "--isolation=PROCESS", dir.resolve("m.txtpb").toString()), command);
+      assertTrue(err.toString().contains("--isolation"), err.toString());
+      assertTrue(err.toString().contains("unknown isolation tier \"PROCESS\"; use process or in-process"), err.toString());
+    }
   }
 
   @Test
