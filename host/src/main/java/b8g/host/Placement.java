@@ -2,6 +2,7 @@ package b8g.host;
 
 import b8g.host.manifest.ComponentSpec;
 import b8g.host.manifest.GrantSpec;
+import b8g.host.manifest.IsolationRules;
 import b8g.host.manifest.LoadedManifest;
 import b8g.host.manifest.schema.Isolation;
 import java.util.HashSet;
@@ -17,7 +18,7 @@ final class Placement {
 
   /** @param forced the tier every component runs in, or null (or UNSPECIFIED) for each manifest's own */
   Placement(Isolation forced) {
-    this.forced = forced == Isolation.ISOLATION_UNSPECIFIED ? null : forced;
+    this.forced = forced;
   }
 
   /**
@@ -25,8 +26,7 @@ final class Placement {
    * component:NAME} for a worker of its own), or null when it runs in this JVM.
    */
   String workerGroup(ComponentSpec spec) {
-    Isolation tier = forced != null ? forced : spec.isolation();
-    if (tier != Isolation.PROCESS) {
+    if (IsolationRules.effective(spec, forced) != Isolation.PROCESS) {
       return null;
     }
     return spec.processGroup().isEmpty() ? "component:" + spec.name() : "group:" + spec.processGroup();

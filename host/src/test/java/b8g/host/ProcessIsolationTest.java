@@ -254,6 +254,29 @@ class ProcessIsolationTest extends HostFixture {
   }
 
   @Test
+  void exportAndLinkInAWorkerFailWithAClearError() throws Exception {
+    write("exporter.js", """
+        async function main(env) {
+          for (const call of [() => env.export('p', env.progress), () => env.link('x'.repeat(64))]) {
+            try { call(); console.log('no error'); } catch (e) { console.log(e.code + ': ' + e.message); }
+          }
+        }
+        """);
+    Path m = write("m.txtpb", """
+        components { name: "exporter" script: "exporter.js" isolation: PROCESS }
+        regions { name: "progress" size: 4096 backing: ANONYMOUS }
+        grants { component: "exporter" region: "progress" rights: [READ] }
+        grants { component: "exporter" host: LOG }
+        """);
+    try (Host h = launch(m)) {
+      assertTrue(finish(h).get("exporter").success(), log.toString());
+    }
+    assertEquals(2, log.size(), log.toString());
+    assertTrue(log.get(0).startsWith("[exporter] capability.isolation: export is not available to a component in a worker process"), log.toString());
+    assertTrue(log.get(1).startsWith("[exporter] capability.isolation: link is not available"), log.toString());
+  }
+
+  @Test
   void aHostWithoutWorkerComponentsStartsNoWorker() throws Exception {
     try (Host h = launch(pipeline(10, "", ""))) {
       finish(h);

@@ -3,6 +3,7 @@ package b8g.host.worker;
 import b8g.capabilities.Capability;
 import b8g.capabilities.Right;
 import b8g.components.Component;
+import b8g.components.ComponentException;
 import b8g.components.HostServices;
 import b8g.host.worker.wire.Exited;
 import b8g.host.worker.wire.Frame;
@@ -172,7 +173,10 @@ final class WorkerHost {
     }
   }
 
-  /** Host services as far as they cross: log. The others fail as a missing capability would. */
+  /**
+   * Host services as far as they cross: log. The manifest grants a component in a worker no run,
+   * watch or snapshot capability; export and link, which need none, are refused here.
+   */
   private final class Proxy implements HostServices {
     @Override
     public void log(Component source, String level, String text) {
@@ -186,32 +190,37 @@ final class WorkerHost {
 
     @Override
     public long run(Component parent, Capability run, String script, Map<String, Capability> grants, Map<String, String> values) {
-      return HostServices.NONE.run(parent, run, script, grants, values);
+      throw notHere("run");
     }
 
     @Override
     public void terminateChild(Component parent, long childId) {
-      HostServices.NONE.terminateChild(parent, childId);
+      throw notHere("run");
     }
 
     @Override
     public long watchPath(Component source, Capability watch, String path) {
-      return HostServices.NONE.watchPath(source, watch, path);
+      throw notHere("watch");
     }
 
     @Override
     public void unwatch(Component source, long watchId) {
-      HostServices.NONE.unwatch(source, watchId);
+      throw notHere("watch");
     }
 
     @Override
     public void export(Component source, String name, Capability cap) {
-      HostServices.NONE.export(source, name, cap);
+      throw notHere("export");
     }
 
     @Override
     public Map<String, Capability> link(Component source, String secret) {
-      return HostServices.NONE.link(source, secret);
+      throw notHere("link");
+    }
+
+    private ComponentException notHere(String what) {
+      return new ComponentException("capability.isolation", what + " is not available to a component in a worker"
+          + " process yet; run the component in process (isolation: IN_PROCESS) to use it");
     }
   }
 }
