@@ -70,10 +70,40 @@ public final class WorkerProcess implements AutoCloseable {
         cmd.add(a);
       }
     }
+    cmd.addAll(jarOpenings(System.getProperty("java.class.path")));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(WorkerMain.class.getName());
     return List.copyOf(cmd);
+  }
+
+  /**
+   * A host started with {@code java -jar} (the b8g launcher) has its module openings from the jar's
+   * manifest ({@code Add-Opens}, {@code Add-Exports}), which a worker started with {@code -cp} does
+   * not read: they become options. Empty unless the class path is one jar with such attributes.
+   */
+  private static List<String> jarOpenings(String classPath) {
+    List<String> out = new ArrayList<>();
+    if (!classPath.endsWith(".jar") || classPath.contains(java.io.File.pathSeparator)) {
+      return out;
+    }
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(classPath)) {
+      java.util.jar.Manifest m = jar.getManifest();
+      if (m == null) {
+        return out;
+      }
+      for (String attribute : List.of("Add-Opens", "Add-Exports")) {
+        String value = m.getMainAttributes().getValue(attribute);
+        if (value != null) {
+          for (String target : value.trim().split("\\s+")) {
+            out.add("--" + attribute.toLowerCase(java.util.Locale.ROOT) + "=" + target + "=ALL-UNNAMED");
+          }
+        }
+      }
+    } catch (IOException e) {
+      // not a readable jar: the worker gets what the command line gave this JVM
+    }
+    return out;
   }
 
   /**
