@@ -86,6 +86,10 @@ public final class WorkerComponents implements AutoCloseable {
       running.remove(name, c); // it never started
       throw e;
     }
+    if (ended && running.remove(name, c)) {
+      // The worker died while this start was on its way, after its components were failed.
+      c.end(new Component.ExitStatus(Component.Outcome.FAILED, 1, "worker " + worker.pid() + " ended (" + worker.exitReason() + ")"));
+    }
     return c;
   }
 
