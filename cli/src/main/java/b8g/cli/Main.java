@@ -1,6 +1,8 @@
 package b8g.cli;
 
 import b8g.errors.B8gException;
+import b8g.host.worker.WorkerMain;
+import b8g.host.worker.WorkerProcess;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +30,12 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (args.length == 2 && args[0].equals("worker")) {
+      // The host starts its worker processes with this (b8g worker SOCKET, token on stdin): not a
+      // command for people, so it is not listed, and nothing else is initialised for it.
+      System.exit(WorkerMain.run(new String[] {args[1]}));
+    }
+    System.setProperty(WorkerProcess.ENTRY_PROPERTY, WorkerProcess.CLI_JAR);
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

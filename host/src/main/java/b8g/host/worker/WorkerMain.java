@@ -25,7 +25,8 @@ public final class WorkerMain {
     System.exit(run(args));
   }
 
-  static int run(String[] args) {
+  /** Runs a worker: {@code args} ends with the socket's path; the exit code. */
+  public static int run(String[] args) {
     if (args.length < 1) {
       System.err.println("b8g worker: the socket path is missing");
       return 2;

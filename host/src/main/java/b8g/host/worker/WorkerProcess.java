@@ -57,8 +57,17 @@ public final class WorkerProcess implements AutoCloseable {
   /**
    * The command that starts a worker of this build: this JVM's java, its module openings
    * ({@code --add-opens}/{@code --add-exports}, which Chronicle needs), thread stack size and
-   * class-data archive, its class path and {@link WorkerMain}.
+   * class-data archive, and its class path with {@link WorkerMain} (or the b8g command's jar with
+   * its {@code worker} command, see {@link #ENTRY_PROPERTY}).
    */
+  /**
+   * Set to {@value #CLI_JAR} by the b8g command when it runs from its jar: workers are then started
+   * as {@code java -jar <that jar> worker}, the command's own entry for a worker.
+   */
+  public static final String ENTRY_PROPERTY = "b8g.worker.entry";
+
+  public static final String CLI_JAR = "cli-jar";
+
   public static List<String> defaultCommand() {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -70,40 +79,19 @@ public final class WorkerProcess implements AutoCloseable {
         cmd.add(a);
       }
     }
-    cmd.addAll(jarOpenings(System.getProperty("java.class.path")));
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(WorkerMain.class.getName());
+    String classPath = System.getProperty("java.class.path");
+    if (CLI_JAR.equals(System.getProperty(ENTRY_PROPERTY)) && classPath.endsWith(".jar")
+        && !classPath.contains(java.io.File.pathSeparator)) {
+      // The b8g command's own jar: its manifest gives the module openings and the class path.
+      cmd.add("-jar");
+      cmd.add(classPath);
+      cmd.add("worker");
+    } else {
+      cmd.add("-cp");
+      cmd.add(classPath);
+      cmd.add(WorkerMain.class.getName());
+    }
     return List.copyOf(cmd);
-  }
-
-  /**
-   * A host started with {@code java -jar} (the b8g launcher) has its module openings from the jar's
-   * manifest ({@code Add-Opens}, {@code Add-Exports}), which a worker started with {@code -cp} does
-   * not read: they become options. Empty unless the class path is one jar with such attributes.
-   */
-  private static List<String> jarOpenings(String classPath) {
-    List<String> out = new ArrayList<>();
-    if (!classPath.endsWith(".jar") || classPath.contains(java.io.File.pathSeparator)) {
-      return out;
-    }
-    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(classPath)) {
-      java.util.jar.Manifest m = jar.getManifest();
-      if (m == null) {
-        return out;
-      }
-      for (String attribute : List.of("Add-Opens", "Add-Exports")) {
-        String value = m.getMainAttributes().getValue(attribute);
-        if (value != null) {
-          for (String target : value.trim().split("\\s+")) {
-            out.add("--" + attribute.toLowerCase(java.util.Locale.ROOT) + "=" + target + "=ALL-UNNAMED");
-          }
-        }
-      }
-    } catch (IOException e) {
-      // not a readable jar: the worker gets what the command line gave this JVM
-    }
-    return out;
   }
 
   /**
