@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The platform's performance figures next to their baselines, all measured in one run, as a table
@@ -47,6 +49,11 @@ public final class Bench {
     T run() throws Exception;
   }
 
+  /** Every figure group, in the order they run; {@code b8g.bench.only} picks some. */
+  static final List<String> FIGURES = List.of("channel", "worker-channel", "start", "worker-start", "worker-rss", "idle", "hello");
+  /** The groups a plain run measures. */
+  static final List<String> DEFAULT_FIGURES = FIGURES;
+
   private final List<Row> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
@@ -72,13 +79,38 @@ public final class Bench {
     return Boolean.getBoolean("b8g.bench.smoke");
   }
 
+  /**
+   * The figure groups named in {@code list} (commas; {@code worker} stands for every worker-*
+   * group, as before they were split).
+   *
+   * @throws IllegalArgumentException for a name that is no group
+   */
+  static Set<String> selected(String list) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String raw : list.split(",")) {
+      String name = raw.strip();
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (name.equals("worker")) {
+        out.addAll(List.of("worker-channel", "worker-start", "worker-rss"));
+      } else if (FIGURES.contains(name)) {
+        out.add(name);
+      } else {
+        throw new IllegalArgumentException("b8g.bench.only: no figure group \"" + name + "\"; groups: "
+            + String.join(",", FIGURES) + " (worker = every worker-* group)");
+      }
+    }
+    return out;
+  }
+
   /** Runs the figures; returns the exit status (1 if any figure could not be produced). */
   private int run() throws Exception {
     boolean smoke = smoke();
     int rounds = Integer.getInteger("b8g.bench.rounds", smoke ? 1 : 5);
     double seconds = Double.parseDouble(System.getProperty("b8g.bench.seconds", smoke ? "0.05" : "1.2"));
     int starts = Integer.getInteger("b8g.bench.starts", smoke ? 10 : 200);
-    String only = System.getProperty("b8g.bench.only", "channel,start,worker,idle");
+    Set<String> only = selected(System.getProperty("b8g.bench.only", String.join(",", DEFAULT_FIGURES)));
     String ivm = System.getProperty("b8g.bench.ivm");
 
     long t0 = System.nanoTime();
@@ -101,11 +133,14 @@ public final class Bench {
     if (only.contains("channel")) {
       channels(rounds, seconds, smoke);
     }
+    if (only.contains("worker-channel")) {
+      workerChannels(rounds, seconds, smoke);
+    }
     if (only.contains("start")) {
       starts(starts, smoke ? 3 : 30, ivm == null ? null : Path.of(ivm));
     }
-    if (only.contains("worker")) {
-      workers(smoke ? 2 : 20, smoke ? 1 : 3);
+    if (only.contains("worker-start")) {
+      workerStarts(smoke ? 2 : 20, smoke ? 1 : 3, smoke ? 2 : 20, smoke ? 1 : 3);
     }
     if (only.contains("idle")) {
       for (String s : System.getProperty("b8g.bench.idle", smoke ? "20" : "200,1000").split(",")) {
@@ -238,6 +273,34 @@ public final class Bench {
     }
   }
 
+  // ---- channels between worker processes ----------------------------------------------------------
+
+  private void workerChannels(int rounds, double seconds, boolean smoke) {
+    long big = smoke ? 2_000 : 20_000;
+    long small = smoke ? 20_000 : 2_000_000;
+    String[][] configs = {{"65536", "64 KiB copy", "worker channel 64 KiB, copy in+out (GiB/s)", "0.90"},
+        {"64", "64 B", "worker channel 64 B messages (M msg/s)", "0.80"}};
+    for (String[] c : configs) {
+      int size = Integer.parseInt(c[0]);
+      boolean tiny = size == 64;
+      double target = Double.parseDouble(c[3]);
+      progress("worker-channel " + c[1] + ": two worker processes and the same pair in process (whole hosts), alternating rounds");
+      ChannelBench.Pair p = figure(() -> ChannelBench.measure(() -> new HostChannel(size, "copy", true),
+          () -> new HostChannel(size, "copy", false), size, tiny ? small : big, seconds, rounds), c[2]);
+      if (p != null) {
+        Stats pp = tiny ? scale(p.platform().msgsPerSecond(), 1e-6) : p.platform().gibPerSecond();
+        Stats pb = tiny ? scale(p.baseline().msgsPerSecond(), 1e-6) : p.baseline().gibPerSecond();
+        rows.add(new Row(c[2], pp.range("%.2f"), pb.range("%.2f") + " in process", p.ratio().range("%.2f"),
+            String.format(">= %.2f x in process", target), p.ratio().median() >= target ? "PASS" : "FAIL"));
+        double[] wp = p.platform().waitsPerMessage();
+        double[] wb = p.baseline().waitsPerMessage();
+        notes.add(String.format("worker channel %s: ready() awaits per message: two workers writer %.4f, reader %.4f; in process"
+            + " writer %.4f, reader %.4f (in workers each one a park + a wake-up crossing two sockets through the host);"
+            + " msgs per round %d / %d", c[1], wp[0], wp[1], wb[0], wb[1], p.platform().messagesPerRound(), p.baseline().messagesPerRound()));
+      }
+    }
+  }
+
   // ---- start ------------------------------------------------------------------------------------
 
   private void starts(int n, int warmup, Path ivmDir) {
@@ -301,13 +364,26 @@ public final class Bench {
 
   // ---- worker processes ---------------------------------------------------------------------------
 
-  private void workers(int n, int warmup) {
+  private void workerStarts(int n, int warmup, int nWarm, int warmupWarm) {
     String fWorker = "worker process start -> component ended (ms)";
-    progress("worker: cold worker processes, alternating with in-process starts");
-    Stats[] s = figure(() -> WorkerBench.run(warmup, n), fWorker);
+    String fWarm = "worker start from a warm spare -> main ran (ms)";
+    String fSecond = "  second component in the same worker -> main ran (ms)";
+    progress("worker-start: cold worker processes, alternating with in-process starts");
+    Stats[] s = figure(() -> WorkerBench.cold(warmup, n), fWorker);
     if (s != null) {
       rows.add(new Row(fWorker, s[0].medianP90("%.1f"), s[1].medianP90("%.2f") + " in process",
           String.format("%.0f", s[0].median() / s[1].median()), "<= 300 ms cold", s[0].median() <= 300 ? "PASS" : "FAIL"));
+    }
+    progress("worker-start: from a warm spare worker, alternating with in-process starts");
+    Stats[] w = figure(() -> WorkerBench.warm(warmupWarm, nWarm), fWarm, fSecond);
+    if (w != null) {
+      rows.add(new Row(fWarm, w[0].medianP90("%.1f"), w[1].medianP90("%.2f") + " in process",
+          String.format("%.0f", w[0].median() / w[1].median()), "<= 5 ms warm", w[0].median() <= 5 ? "PASS" : "FAIL"));
+      rows.add(new Row(fSecond, w[2].medianP90("%.2f"), w[1].medianP90("%.2f") + " in process",
+          String.format("%.1f", w[2].median() / w[1].median()), "-", "info"));
+      notes.add("worker start from a warm spare: the spare is a connected worker JVM that has run nothing; taking it starts its"
+          + " replacement at once (that JVM boots during the measured start, as in a host); in-process baseline with the"
+          + " isolate pool on (the default)");
     }
   }
 
