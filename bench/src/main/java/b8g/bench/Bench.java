@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,7 +30,10 @@ import java.util.Set;
  *   <li>{@code b8g.bench.idle} (200,1000): idle component counts;
  *   <li>{@code b8g.bench.ivm}: directory of the isolated-vm Node module (the baseline for start);
  *       without it that baseline is skipped with a note;
- *   <li>{@code b8g.bench.only}: comma list of channel,start,worker,idle to run a subset;
+ *   <li>{@code b8g.bench.only}: comma list of figure groups to run a subset: channel, worker-channel,
+ *       start, worker-start, worker-rss, idle, hello ({@code worker} for the three worker-* groups);
+ *       they run in that order whatever the order of the list;
+ *   <li>{@code b8g.bench.hello} (10, smoke 1): runs of {@code ./b8g run examples/hello} and of node;
  *   <li>{@code b8g.bench.spin} (200): the spin-then-await experiment rows (0 leaves them out);
  *   <li>{@code b8g.bench.timeout} (120, smoke 60): seconds any one wait may take (a round, a start,
  *       an end) before its figure fails.
@@ -110,7 +115,13 @@ public final class Bench {
     int rounds = Integer.getInteger("b8g.bench.rounds", smoke ? 1 : 5);
     double seconds = Double.parseDouble(System.getProperty("b8g.bench.seconds", smoke ? "0.05" : "1.2"));
     int starts = Integer.getInteger("b8g.bench.starts", smoke ? 10 : 200);
-    Set<String> only = selected(System.getProperty("b8g.bench.only", String.join(",", DEFAULT_FIGURES)));
+    Set<String> only;
+    try {
+      only = selected(System.getProperty("b8g.bench.only", String.join(",", DEFAULT_FIGURES)));
+    } catch (IllegalArgumentException e) {
+      System.out.println("bench: " + e.getMessage());
+      return 2;
+    }
     String ivm = System.getProperty("b8g.bench.ivm");
 
     long t0 = System.nanoTime();
@@ -130,23 +141,27 @@ public final class Bench {
     System.out.printf("channels: %d KiB rings, %d measured rounds of ~%.2f s each after calibration + warm-up%n%n",
         ChannelBench.CAPACITY >> 10, rounds, seconds);
 
-    if (only.contains("channel")) {
-      channels(rounds, seconds, smoke);
-    }
-    if (only.contains("worker-channel")) {
-      workerChannels(rounds, seconds, smoke);
-    }
-    if (only.contains("start")) {
-      starts(starts, smoke ? 3 : 30, ivm == null ? null : Path.of(ivm));
-    }
-    if (only.contains("worker-start")) {
-      workerStarts(smoke ? 2 : 20, smoke ? 1 : 3, smoke ? 2 : 20, smoke ? 1 : 3);
-    }
-    if (only.contains("idle")) {
+    Map<String, Runnable> groups = new LinkedHashMap<>();
+    groups.put("channel", () -> channels(rounds, seconds, smoke));
+    groups.put("worker-channel", () -> workerChannels(rounds, seconds, smoke));
+    groups.put("start", () -> starts(starts, smoke ? 3 : 30, ivm == null ? null : Path.of(ivm)));
+    groups.put("worker-start", () -> workerStarts(smoke ? 2 : 20, smoke ? 1 : 3, smoke ? 2 : 20, smoke ? 1 : 3));
+    groups.put("worker-rss", () -> workerRss(smoke ? 0 : 1, smoke ? 1 : 3));
+    groups.put("idle", () -> {
       for (String s : System.getProperty("b8g.bench.idle", smoke ? "20" : "200,1000").split(",")) {
         idle(Integer.parseInt(s.strip()));
       }
+    });
+    groups.put("hello", () -> hello(smoke ? 1 : 2, Integer.getInteger("b8g.bench.hello", smoke ? 1 : 10)));
+    List<String> took = new ArrayList<>();
+    for (String g : FIGURES) {
+      if (only.contains(g)) {
+        long g0 = System.nanoTime();
+        groups.get(g).run();
+        took.add(String.format("%s %.0f s", g, (System.nanoTime() - g0) / 1e9));
+      }
     }
+    notes.add("time per group: " + String.join(", ", took));
     print(smoke);
     System.out.printf("%ntotal %.0f s; load average at the end %s%n", (System.nanoTime() - t0) / 1e9, loadAverage());
     if (failures.isEmpty()) {
@@ -278,6 +293,9 @@ public final class Bench {
   private void workerChannels(int rounds, double seconds, boolean smoke) {
     long big = smoke ? 2_000 : 20_000;
     long small = smoke ? 20_000 : 2_000_000;
+    int pings = smoke ? 20 : 300;
+    Stats[] ping = new Stats[2];
+    String fPing = "  worker channel, a round of 1 message: Java -> writer -> reader -> Java (us)";
     String[][] configs = {{"65536", "64 KiB copy", "worker channel 64 KiB, copy in+out (GiB/s)", "0.90"},
         {"64", "64 B", "worker channel 64 B messages (M msg/s)", "0.80"}};
     for (String[] c : configs) {
@@ -285,8 +303,21 @@ public final class Bench {
       boolean tiny = size == 64;
       double target = Double.parseDouble(c[3]);
       progress("worker-channel " + c[1] + ": two worker processes and the same pair in process (whole hosts), alternating rounds");
+      // With the small messages, also the latency of a round of one message, alternating likewise:
+      // Java -> writer (go), writer -> reader (data), reader -> Java (ack): in workers each hop a
+      // park and a wake-up across the host's sockets.
+      ChannelBench.Probe probe = !tiny ? null : (platform, baseline) -> {
+        double[] pl = new double[pings];
+        double[] bl = new double[pings];
+        for (int i = 0; i < pings; i++) {
+          bl[i] = baseline.round(1) * 1e6;
+          pl[i] = platform.round(1) * 1e6;
+        }
+        ping[0] = Stats.of(pl);
+        ping[1] = Stats.of(bl);
+      };
       ChannelBench.Pair p = figure(() -> ChannelBench.measure(() -> new HostChannel(size, "copy", true),
-          () -> new HostChannel(size, "copy", false), size, tiny ? small : big, seconds, rounds), c[2]);
+          () -> new HostChannel(size, "copy", false), size, tiny ? small : big, seconds, rounds, probe), tiny ? new String[] {c[2], fPing} : new String[] {c[2]});
       if (p != null) {
         Stats pp = tiny ? scale(p.platform().msgsPerSecond(), 1e-6) : p.platform().gibPerSecond();
         Stats pb = tiny ? scale(p.baseline().msgsPerSecond(), 1e-6) : p.baseline().gibPerSecond();
@@ -294,9 +325,17 @@ public final class Bench {
             String.format(">= %.2f x in process", target), p.ratio().median() >= target ? "PASS" : "FAIL"));
         double[] wp = p.platform().waitsPerMessage();
         double[] wb = p.baseline().waitsPerMessage();
+        // What the waits cost, if the whole difference in time per message is theirs.
+        double extra = (1 / p.platform().msgsPerSecond().median() - 1 / p.baseline().msgsPerSecond().median()) * 1e6;
         notes.add(String.format("worker channel %s: ready() awaits per message: two workers writer %.4f, reader %.4f; in process"
             + " writer %.4f, reader %.4f (in workers each one a park + a wake-up crossing two sockets through the host);"
-            + " msgs per round %d / %d", c[1], wp[0], wp[1], wb[0], wb[1], p.platform().messagesPerRound(), p.baseline().messagesPerRound()));
+            + " %.2f us more per message in workers, %.0f us per await if the waits are all of it; msgs per round %d / %d",
+            c[1], wp[0], wp[1], wb[0], wb[1], extra, extra / Math.max(wp[0] + wp[1], 1e-9),
+            p.platform().messagesPerRound(), p.baseline().messagesPerRound()));
+        if (tiny && ping[0] != null) {
+          rows.add(new Row(fPing, ping[0].medianP90("%.0f"), ping[1].medianP90("%.0f") + " in process",
+              String.format("%.1f", ping[0].median() / ping[1].median()), "-", "info"));
+        }
       }
     }
   }
@@ -387,6 +426,22 @@ public final class Bench {
     }
   }
 
+  // ---- worker memory -----------------------------------------------------------------------------
+
+  private void workerRss(int warmup, int rounds) {
+    String fWorker = "worker process RSS, one idle component (MiB)";
+    String fSpare = "  spare worker, no component (MiB RSS)";
+    progress("worker-rss: a worker with one idle component, and the same component in process");
+    Stats[] r = figure(() -> WorkerRssBench.run(warmup, rounds), fWorker, fSpare);
+    if (r != null) {
+      rows.add(new Row(fWorker, r[0].range("%.1f"), r[1].range("%.1f") + " in process",
+          String.format("%.0f", r[0].median() / r[1].median()), "-", "info"));
+      rows.add(new Row(fSpare, r[2].range("%.1f"), "-", "-", "-", "info"));
+      notes.add("worker RSS: VmRSS of the worker process against this JVM's RSS increase (after a GC) for the same"
+          + " manifest run in process; median [min-max] over " + rounds + " rounds, alternating");
+    }
+  }
+
   // ---- idle -------------------------------------------------------------------------------------
 
   private void idle(int n) {
@@ -400,6 +455,25 @@ public final class Bench {
     if (r != null) {
       rows.add(new Row(name, String.format("%.2f", r[0]), String.format("%.2f", r[1]), String.format("%.2f", r[0] / r[1]),
           "<= 1.5 MiB", r[0] <= 1.5 ? "PASS" : "FAIL"));
+    }
+  }
+
+  // ---- hello, whole process ----------------------------------------------------------------------
+
+  private void hello(int warmup, int n) {
+    String fWall = "b8g run hello, whole process (ms)";
+    String fRss = "  b8g run hello, max RSS (MiB)";
+    progress("hello: ./b8g run examples/hello/hello.txtpb and node -e, alternating");
+    HelloBench.Result r = figure(() -> HelloBench.run(warmup, n), fWall, fRss);
+    if (r != null) {
+      rows.add(new Row(fWall, r.wall().medianP90("%.0f"), r.nodeWall() == null ? "n/a" : r.nodeWall().medianP90("%.0f") + " node",
+          r.nodeWall() == null ? "n/a" : String.format("%.1f", r.wall().median() / r.nodeWall().median()), "<= 300 ms",
+          r.wall().median() <= 300 ? "PASS" : "FAIL"));
+      rows.add(new Row(fRss, r.rss() == null ? "n/a" : r.rss().medianP90("%.0f"),
+          r.nodeRss() == null ? "n/a" : r.nodeRss().medianP90("%.0f") + " node",
+          r.rss() == null || r.nodeRss() == null ? "n/a" : String.format("%.1f", r.rss().median() / r.nodeRss().median()), "-", "info"));
+      notes.add("hello: " + n + " runs of each after " + Math.max(warmup, 1) + " unmeasured, alternating; wall time from spawn"
+          + " to exit, max RSS from " + HelloBench.TIME + " -f %M" + (r.note().isEmpty() ? "" : "; " + r.note()));
     }
   }
 
