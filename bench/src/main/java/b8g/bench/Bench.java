@@ -437,8 +437,8 @@ public final class Bench {
       rows.add(new Row(fWorker, r[0].range("%.1f"), r[1].range("%.1f") + " in process",
           String.format("%.0f", r[0].median() / r[1].median()), "-", "info"));
       rows.add(new Row(fSpare, r[2].range("%.1f"), "-", "-", "-", "info"));
-      notes.add("worker RSS: VmRSS of the worker process against this JVM's RSS increase (after a GC) for the same"
-          + " manifest run in process; median [min-max] over " + rounds + " rounds, alternating");
+      notes.add("worker RSS: VmRSS of the worker process against this JVM's RSS increase (after a GC) per component for "
+          + WorkerRssBench.COPIES + " copies of it run in process by one host; median [min-max] over " + rounds + " rounds, alternating");
     }
   }
 

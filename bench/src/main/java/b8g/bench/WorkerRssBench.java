@@ -13,11 +13,11 @@ import java.util.stream.Stream;
 
 /**
  * Resident memory of a worker process running one small idle component, against what the same
- * component adds to the host's JVM when it runs in process. Each round launches the same generated
- * manifest twice: in process (RSS of this JVM before the launch and once the component runs, after
- * a GC and a pause, as {@link IdleBench}), then with the component in a worker (the worker's
- * {@code VmRSS} once it runs and the spare worker the host keeps, one by default, is ready too;
- * the spare's RSS is the cost of a worker with no component).
+ * component adds to the host's JVM when it runs in process. Each round launches two generated
+ * manifests: in process, {@link #COPIES} copies of the component (RSS of this JVM before the launch
+ * and once all run, after a GC and a pause, as {@link IdleBench}, divided by the copies), then one
+ * copy in a worker (the worker's {@code VmRSS} once it runs and the spare worker the host keeps,
+ * one by default, is ready too; the spare's RSS is the cost of a worker with no component).
  */
 final class WorkerRssBench {
   private static final String NAME = "idle";
@@ -29,7 +29,27 @@ final class WorkerRssBench {
       }
       """;
 
+  /**
+   * Copies of the component in the in-process manifest: the increase of one is about 1/150 of a
+   * worker's RSS, below the noise of one measurement, so the baseline is the increase for this
+   * many, divided by it.
+   */
+  static final int COPIES = 10;
+
   private WorkerRssBench() {}
+
+  /** {@code n} copies of the idle component ({@code idle}, {@code idle_1}, ...), each with its flag. */
+  private static String manifest(int n, String tier) {
+    StringBuilder m = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      String c = i == 0 ? NAME : NAME + "_" + i;
+      m.append("components { name: \"").append(c).append("\" script: \"idle.js\"").append(tier).append(" }\n")
+          .append("regions { name: \"flag_").append(i).append("\" size: 4096 backing: ANONYMOUS }\n")
+          .append("grants { component: \"").append(c).append("\" region: \"flag_").append(i)
+          .append("\" rights: [READ, WRITE] as: \"flag\" }\n");
+    }
+    return m.toString();
+  }
 
   /** MiB per round: [0] worker with the component, [1] in-process increase, [2] spare worker. */
   static Stats[] run(int warmup, int rounds) throws Exception {
@@ -39,15 +59,10 @@ final class WorkerRssBench {
     Path dir = Files.createTempDirectory("b8g-bench-rss-");
     try {
       Files.writeString(dir.resolve("idle.js"), SCRIPT);
-      String manifest = """
-          components { name: "%s" script: "idle.js"%s }
-          regions { name: "flag" size: 4096 backing: ANONYMOUS }
-          grants { component: "%s" region: "flag" rights: [READ, WRITE] }
-          """;
       Path local = dir.resolve("in-process.txtpb");
-      Files.writeString(local, manifest.formatted(NAME, "", NAME));
+      Files.writeString(local, manifest(COPIES, ""));
       Path remote = dir.resolve("worker.txtpb");
-      Files.writeString(remote, manifest.formatted(NAME, " isolation: PROCESS", NAME));
+      Files.writeString(remote, manifest(1, " isolation: PROCESS"));
       for (int i = -warmup; i < rounds; i++) {
         settle();
         long before = IdleBench.rss();
@@ -55,7 +70,7 @@ final class WorkerRssBench {
           settle();
           h.requireRunning("the RSS of this JVM");
           if (i >= 0) {
-            inProcess[i] = (IdleBench.rss() - before) / (double) (1 << 20);
+            inProcess[i] = (IdleBench.rss() - before) / (double) COPIES / (1 << 20);
           }
         }
         try (Running h = new Running(remote)) {
@@ -96,14 +111,16 @@ final class WorkerRssBench {
     Running(Path manifest) throws InterruptedException {
       host = Host.launch(new Host.Context().manifest(manifest).events(this::event).deadlockDetection(false));
       try {
-        Region flag = host.region("flag");
         long deadline = System.nanoTime() + Watch.bound().toNanos();
-        while (flag.readVolatileInt(0) != 1) {
-          requireRunning("its main to run");
-          if (System.nanoTime() - deadline >= 0) {
-            throw new FigureFailed(NAME + " did not run main within " + Watch.bound().toSeconds() + " s");
+        for (int i = 0; i < host.manifest().components().size(); i++) {
+          Region flag = host.region("flag_" + i);
+          while (flag.readVolatileInt(0) != 1) {
+            requireRunning("main to run");
+            if (System.nanoTime() - deadline >= 0) {
+              throw new FigureFailed("component " + i + " did not run main within " + Watch.bound().toSeconds() + " s");
+            }
+            Thread.sleep(5);
           }
-          Thread.sleep(5);
         }
       } catch (RuntimeException | InterruptedException e) {
         host.close();
@@ -119,9 +136,8 @@ final class WorkerRssBench {
     }
 
     void requireRunning(String what) {
-      String how = ended.get(NAME);
-      if (how != null) {
-        throw new FigureFailed("while waiting for " + what + ", " + NAME + " ended: " + how);
+      for (Map.Entry<String, String> e : ended.entrySet()) {
+        throw new FigureFailed("while waiting for " + what + ", " + e.getKey() + " ended: " + e.getValue());
       }
     }
 
