@@ -145,7 +145,7 @@ public final class Bench {
     groups.put("channel", () -> channels(rounds, seconds, smoke));
     groups.put("worker-channel", () -> workerChannels(rounds, seconds, smoke));
     groups.put("start", () -> starts(starts, smoke ? 3 : 30, ivm == null ? null : Path.of(ivm)));
-    groups.put("worker-start", () -> workerStarts(smoke ? 2 : 20, smoke ? 1 : 3, smoke ? 2 : 20, smoke ? 1 : 3));
+    groups.put("worker-start", () -> workerStarts(smoke ? 2 : 20, smoke ? 1 : 3, smoke ? 2 : 10, smoke ? 1 : 2));
     groups.put("worker-rss", () -> workerRss(smoke ? 0 : 1, smoke ? 1 : 3));
     groups.put("idle", () -> {
       for (String s : System.getProperty("b8g.bench.idle", smoke ? "20" : "200,1000").split(",")) {
@@ -293,6 +293,7 @@ public final class Bench {
   private void workerChannels(int rounds, double seconds, boolean smoke) {
     long big = smoke ? 2_000 : 20_000;
     long small = smoke ? 20_000 : 2_000_000;
+    int spin = Integer.getInteger("b8g.bench.spin", 200);
     int pings = smoke ? 20 : 300;
     Stats[] ping = new Stats[2];
     String fPing = "  worker channel, a round of 1 message: Java -> writer -> reader -> Java (us)";
@@ -316,8 +317,8 @@ public final class Bench {
         ping[0] = Stats.of(pl);
         ping[1] = Stats.of(bl);
       };
-      ChannelBench.Pair p = figure(() -> ChannelBench.measure(() -> new HostChannel(size, "copy", true),
-          () -> new HostChannel(size, "copy", false), size, tiny ? small : big, seconds, rounds, probe), tiny ? new String[] {c[2], fPing} : new String[] {c[2]});
+      ChannelBench.Pair p = figure(() -> ChannelBench.measure(() -> new HostChannel(size, "copy", 0, true),
+          () -> new HostChannel(size, "copy", 0, false), size, tiny ? small : big, seconds, rounds, probe), tiny ? new String[] {c[2], fPing} : new String[] {c[2]});
       if (p != null) {
         Stats pp = tiny ? scale(p.platform().msgsPerSecond(), 1e-6) : p.platform().gibPerSecond();
         Stats pb = tiny ? scale(p.baseline().msgsPerSecond(), 1e-6) : p.baseline().gibPerSecond();
@@ -336,6 +337,22 @@ public final class Bench {
           rows.add(new Row(fPing, ping[0].medianP90("%.0f"), ping[1].medianP90("%.0f") + " in process",
               String.format("%.1f", ping[0].median() / ping[1].median()), "-", "info"));
         }
+      }
+    }
+    if (spin > 0) {
+      // Experiment: both sides retry `spin` times before awaiting ready(), so fewer of them park and
+      // need a wake-up across processes. If the gap to in-process closes, the wake-ups are the cost.
+      String name = "  experiment: worker channel 64 KiB copy, spin " + spin + " then await (GiB/s)";
+      progress("worker-channel experiment: 64 KiB copy, spin " + spin + " before await, workers and in process");
+      ChannelBench.Pair e = figure(() -> ChannelBench.measure(() -> new HostChannel(65536, "copy", spin, true),
+          () -> new HostChannel(65536, "copy", spin, false), 65536, big, seconds, rounds), name);
+      if (e != null) {
+        rows.add(new Row(name, e.platform().gibPerSecond().range("%.2f"), e.baseline().gibPerSecond().range("%.2f") + " in process",
+            e.ratio().range("%.2f"), "-", "info"));
+        double[] wp = e.platform().waitsPerMessage();
+        double[] wb = e.baseline().waitsPerMessage();
+        notes.add(String.format("worker channel 64 KiB copy, spin %d: ready() awaits per message: two workers writer %.4f,"
+            + " reader %.4f; in process writer %.4f, reader %.4f", spin, wp[0], wp[1], wb[0], wb[1]));
       }
     }
   }

@@ -52,15 +52,16 @@ final class HostChannel implements ChannelBench.Driver {
   /**
    * Launches the host and waits until both components run.
    *
+   * @param spin tryWrite / tryRead retries before awaiting ready() (0: the idiomatic loops)
    * @param inWorkers writer and reader each in a worker process of its own; else both in the host's JVM
    */
-  HostChannel(int size, String mode, boolean inWorkers) throws Exception {
+  HostChannel(int size, String mode, int spin, boolean inWorkers) throws Exception {
     this.inWorkers = inWorkers;
     dir = Files.createTempDirectory("b8g-bench-host-");
     Host h = null;
     try {
-      Files.writeString(dir.resolve("writer.js"), withParameters("channel-writer.js", "size: '" + size + "', spin: '0'"));
-      Files.writeString(dir.resolve("reader.js"), withParameters("channel-reader.js", "mode: '" + mode + "', spin: '0'"));
+      Files.writeString(dir.resolve("writer.js"), withParameters("channel-writer.js", "size: '" + size + "', spin: '" + spin + "'"));
+      Files.writeString(dir.resolve("reader.js"), withParameters("channel-reader.js", "mode: '" + mode + "', spin: '" + spin + "'"));
       String tier = inWorkers ? " process_group: \"%s\"" : "";
       Path manifest = dir.resolve("bench.txtpb");
       Files.writeString(manifest, """
