@@ -35,6 +35,8 @@ import java.util.Set;
  *       they run in that order whatever the order of the list;
  *   <li>{@code b8g.bench.hello} (10, smoke 1): runs of {@code ./b8g run examples/hello} and of node;
  *   <li>{@code b8g.bench.spin} (200): the spin-then-await experiment rows (0 leaves them out);
+ *   <li>{@code b8g.bench.bigring} (8): MiB of the larger ring of the worker-channel experiment row
+ *       (0 leaves it out);
  *   <li>{@code b8g.bench.timeout} (120, smoke 60): seconds any one wait may take (a round, a start,
  *       an end) before its figure fails.
  * </ul>
@@ -293,7 +295,7 @@ public final class Bench {
   private void workerChannels(int rounds, double seconds, boolean smoke) {
     long big = smoke ? 2_000 : 20_000;
     long small = smoke ? 20_000 : 2_000_000;
-    int spin = Integer.getInteger("b8g.bench.spin", 200);
+    int bigRing = Integer.getInteger("b8g.bench.bigring", 8);
     int pings = smoke ? 20 : 300;
     Stats[] ping = new Stats[2];
     String fPing = "  worker channel, a round of 1 message: Java -> writer -> reader -> Java (us)";
@@ -339,20 +341,21 @@ public final class Bench {
         }
       }
     }
-    if (spin > 0) {
-      // Experiment: both sides retry `spin` times before awaiting ready(), so fewer of them park and
-      // need a wake-up across processes. If the gap to in-process closes, the wake-ups are the cost.
-      String name = "  experiment: worker channel 64 KiB copy, spin " + spin + " then await (GiB/s)";
-      progress("worker-channel experiment: 64 KiB copy, spin " + spin + " before await, workers and in process");
-      ChannelBench.Pair e = figure(() -> ChannelBench.measure(() -> new HostChannel(65536, "copy", spin, true),
-          () -> new HostChannel(65536, "copy", spin, false), 65536, big, seconds, rounds), name);
+    if (bigRing > 0) {
+      // Experiment: the same 64 KiB streams on a larger ring. A 1 MiB ring holds 16 such messages,
+      // a few hundred microseconds of streaming: less than a wake-up across processes takes (see
+      // the round of 1 message). If the ratio rises with the ring, the wake-up latency is the cost.
+      String name = "  experiment: worker channel 64 KiB copy, " + bigRing + " MiB ring (GiB/s)";
+      progress("worker-channel experiment: 64 KiB copy on a " + bigRing + " MiB ring, workers and in process");
+      ChannelBench.Pair e = figure(() -> ChannelBench.measure(() -> new HostChannel(65536, "copy", 0, bigRing << 20, true),
+          () -> new HostChannel(65536, "copy", 0, bigRing << 20, false), 65536, big, seconds, rounds), name);
       if (e != null) {
         rows.add(new Row(name, e.platform().gibPerSecond().range("%.2f"), e.baseline().gibPerSecond().range("%.2f") + " in process",
             e.ratio().range("%.2f"), "-", "info"));
         double[] wp = e.platform().waitsPerMessage();
         double[] wb = e.baseline().waitsPerMessage();
-        notes.add(String.format("worker channel 64 KiB copy, spin %d: ready() awaits per message: two workers writer %.4f,"
-            + " reader %.4f; in process writer %.4f, reader %.4f", spin, wp[0], wp[1], wb[0], wb[1]));
+        notes.add(String.format("worker channel 64 KiB copy, %d MiB ring: ready() awaits per message: two workers writer %.4f,"
+            + " reader %.4f; in process writer %.4f, reader %.4f", bigRing, wp[0], wp[1], wb[0], wb[1]));
       }
     }
   }

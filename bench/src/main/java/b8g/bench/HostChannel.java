@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * Channel throughput through a whole {@link Host}: a generated manifest (in a temporary directory)
  * with the platform writer and reader of {@link ChannelBench} ({@code channel-writer.js},
- * {@code channel-reader.js}) on a 1 MiB channel, each either in the host's JVM or in a worker
+ * {@code channel-reader.js}) on a 1 MiB channel (or another capacity), each either in the host's JVM or in a worker
  * process of its own group ({@code process_group}), so a message crosses from one worker to the
  * other through the host's shared memory. Java drives the rounds through ends the host holds (the
  * {@code go}, {@code ack} and {@code stats} channels, granted to no component), exactly as {@link
@@ -56,6 +56,11 @@ final class HostChannel implements ChannelBench.Driver {
    * @param inWorkers writer and reader each in a worker process of its own; else both in the host's JVM
    */
   HostChannel(int size, String mode, int spin, boolean inWorkers) throws Exception {
+    this(size, mode, spin, ChannelBench.CAPACITY, inWorkers);
+  }
+
+  /** As {@link #HostChannel(int, String, int, boolean)} with a data channel of {@code capacity} bytes. */
+  HostChannel(int size, String mode, int spin, int capacity, boolean inWorkers) throws Exception {
     this.inWorkers = inWorkers;
     dir = Files.createTempDirectory("b8g-bench-host-");
     Host h = null;
@@ -76,7 +81,7 @@ final class HostChannel implements ChannelBench.Driver {
           grants { component: "%s" channel: "stats" rights: WRITE as: "stats" }
           grants { component: "%s" channel: "data" rights: READ as: "in" }
           grants { component: "%s" channel: "ack" rights: WRITE as: "ack" }
-          """.formatted(WRITER, tier.formatted("w"), READER, tier.formatted("r"), ChannelBench.CAPACITY,
+          """.formatted(WRITER, tier.formatted("w"), READER, tier.formatted("r"), capacity,
           WRITER, WRITER, WRITER, READER, READER));
       h = Host.launch(new Host.Context().manifest(manifest).log(log::add).events(this::event)
           .deadlockDetection(false).spareWorkers(0));
