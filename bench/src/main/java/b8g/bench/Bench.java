@@ -22,8 +22,9 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code b8g.bench.smoke} (false): every figure with tiny rounds (1 round of ~0.05 s, 2,000
- *       or 20,000 messages, 10 starts after 3 warm-up ones, 20 idle components), to show that every
- *       figure can still be produced; the numbers are not measurements. Explicit options override;
+ *       or 20,000 messages, 10 starts after 3 warm-up ones, 2 worker starts after 1, 20 idle
+ *       components, one run of hello), to show that every figure can still be produced; the
+ *       numbers are not measurements. Explicit options override;
  *   <li>{@code b8g.bench.rounds} (5): measured rounds per channel figure, each about
  *       {@code b8g.bench.seconds} (1.2) long, after a calibration and a warm-up round;
  *   <li>{@code b8g.bench.starts} (200): component starts measured (after 30 warm-up starts);
@@ -527,8 +528,9 @@ public final class Bench {
     }
     System.out.println();
     System.out.println("throughput: median [min-max] over rounds; ratio: median [min-max] of per-round platform/raw,\n"
-        + "platform and raw rounds alternating; start: median / p90 over starts.");
-    System.out.println("baselines: raw JS SPSC ring on two bare runtimes (spin, then yield); isolated-vm in Node; bare V8Runtime.");
+        + "platform and raw rounds alternating (worker rows: workers / in process); start: median / p90 over starts.");
+    System.out.println("baselines: raw JS SPSC ring on two bare runtimes (spin, then yield); isolated-vm in Node; bare V8Runtime;\n"
+        + "the same components in the host's JVM (worker rows); node -e (hello).");
     for (String n : notes) {
       System.out.println("note: " + n);
     }

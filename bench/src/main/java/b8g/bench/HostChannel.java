@@ -189,9 +189,15 @@ final class HostChannel implements ChannelBench.Driver {
 
   @Override
   public void abandon() {
-    go.close(Duration.ZERO);
-    host.close();
-    delete(dir);
+    try {
+      go.close(Duration.ZERO); // throws channel.broken when the writer is gone: the host goes anyway
+    } finally {
+      try {
+        host.close();
+      } finally {
+        delete(dir);
+      }
+    }
   }
 
   private static void delete(Path dir) {
