@@ -333,8 +333,9 @@ public final class Bench {
         double extra = (1 / p.platform().msgsPerSecond().median() - 1 / p.baseline().msgsPerSecond().median()) * 1e6;
         notes.add(String.format("worker channel %s: ready() awaits per message: two workers writer %.4f, reader %.4f; in process"
             + " writer %.4f, reader %.4f (in workers each one a park + a wake-up crossing two sockets through the host);"
+            + " frames sent per message by the writer's worker %.4f, the reader's %.4f;"
             + " %.2f us more per message in workers, %.0f us per await if the waits are all of it; msgs per round %d / %d",
-            c[1], wp[0], wp[1], wb[0], wb[1], extra, extra / Math.max(wp[0] + wp[1], 1e-9),
+            c[1], wp[0], wp[1], wb[0], wb[1], wp[2], wp[3], extra, extra / Math.max(wp[0] + wp[1], 1e-9),
             p.platform().messagesPerRound(), p.baseline().messagesPerRound()));
         if (tiny && ping[0] != null) {
           rows.add(new Row(fPing, ping[0].medianP90("%.0f"), ping[1].medianP90("%.0f") + " in process",
@@ -356,7 +357,8 @@ public final class Bench {
         double[] wp = e.platform().waitsPerMessage();
         double[] wb = e.baseline().waitsPerMessage();
         notes.add(String.format("worker channel 64 KiB copy, %d MiB ring: ready() awaits per message: two workers writer %.4f,"
-            + " reader %.4f; in process writer %.4f, reader %.4f", bigRing, wp[0], wp[1], wb[0], wb[1]));
+            + " reader %.4f; in process writer %.4f, reader %.4f; frames sent per message by the writer's worker %.4f, the"
+            + " reader's %.4f", bigRing, wp[0], wp[1], wb[0], wb[1], wp[2], wp[3]));
       }
     }
   }

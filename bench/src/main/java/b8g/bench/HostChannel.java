@@ -48,6 +48,9 @@ final class HostChannel implements ChannelBench.Driver {
   private long writerWaits;
   private long readerWaits;
   private long messages;
+  /** Write system calls of the writer's and the reader's worker (each frame it sends is one). */
+  private long writerSends;
+  private long readerSends;
 
   /**
    * Launches the host and waits until both components run.
@@ -146,25 +149,59 @@ final class HostChannel implements ChannelBench.Driver {
   @Override
   public double round(long n) throws InterruptedException {
     Duration bound = Watch.bound();
+    long[] sends0 = sends();
     long t0 = System.nanoTime();
     Watch.write(go, Long.toString(n).getBytes(StandardCharsets.UTF_8), RingDescriptor.TYPE_TEXT,
         "the round size for " + WRITER, bound, this::requireRunning, this::state);
     Message m = Watch.take(ack, "the end of a round of " + n + " messages from " + READER, bound, this::requireRunning, this::state);
     long t1 = System.nanoTime();
     Message w = Watch.take(stats, WRITER + "'s wait count", bound, this::requireRunning, this::state);
+    long[] sends1 = sends();
+    writerSends += sends1[0] - sends0[0];
+    readerSends += sends1[1] - sends0[1];
     readerWaits += Long.parseLong(m.text().split(" ")[0]);
     writerWaits += Long.parseLong(w.text());
     messages += n;
     return (t1 - t0) / 1e9;
   }
 
+  /**
+   * Awaits per message of the writer and the reader since the last call and, with the components
+   * in workers, the frames per message each worker sent (its write system calls, from
+   * /proc/PID/io: in a round nearly all are wake-ups of the other side, which the host relays).
+   */
   @Override
   public double[] waitsPerMessage() {
-    double[] r = {writerWaits / (double) Math.max(messages, 1), readerWaits / (double) Math.max(messages, 1)};
+    double m = Math.max(messages, 1);
+    double[] r = inWorkers ? new double[] {writerWaits / m, readerWaits / m, writerSends / m, readerSends / m}
+        : new double[] {writerWaits / m, readerWaits / m};
     writerWaits = 0;
     readerWaits = 0;
+    writerSends = 0;
+    readerSends = 0;
     messages = 0;
     return r;
+  }
+
+  /** syscw of the writer's and the reader's worker now; zeros in process. */
+  private long[] sends() {
+    if (!inWorkers) {
+      return new long[2];
+    }
+    return new long[] {syscw(host.workerPid(WRITER)), syscw(host.workerPid(READER))};
+  }
+
+  private static long syscw(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+        if (line.startsWith("syscw:")) {
+          return Long.parseLong(line.substring(6).strip());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc/PID/io (another kernel, a worker gone): the diagnostic reads 0
+    }
+    return 0;
   }
 
   /** Process ids of the writer's and the reader's workers (0 in the host's JVM). */
