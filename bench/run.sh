@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the platform and runs b8g.bench.Bench: every figure next to its baseline from one run.
-#   bench/run.sh                     # everything (about 3.5 minutes after the build)
+#   bench/run.sh                     # everything (about 4 minutes after the build)
 #   bench/run.sh --smoke             # every figure once with tiny rounds (CI: fails if one cannot be produced)
 #   bench/run.sh -Db8g.bench.only=channel -Db8g.bench.rounds=3   # extra -D options go to the JVM
 #   B8G_BENCH_MAIN=b8g.bench.Experiments bench/run.sh   # bottleneck experiments (start, channel CPU cost)
