@@ -1,5 +1,6 @@
 package b8g.bench;
 
+import b8g.components.Component;
 import b8g.host.Host;
 import b8g.host.HostEvent;
 import b8g.memory.Message;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +23,9 @@ import java.util.stream.Stream;
 /**
  * Channel throughput through a whole {@link Host}: a generated manifest (in a temporary directory)
  * with the platform writer and reader of {@link ChannelBench} ({@code channel-writer.js},
- * {@code channel-reader.js}) on a 1 MiB channel (or another capacity), each either in the host's JVM or in a worker
- * process of its own group ({@code process_group}), so a message crosses from one worker to the
- * other through the host's shared memory. Java drives the rounds through ends the host holds (the
+ * {@code channel-reader.js}) on a 1 MiB channel (or another capacity), both in the host's JVM or
+ * each in a worker process of its own group ({@code process_group}), so a message crosses from one
+ * worker to the other through the host's shared memory. Java drives the rounds through ends the host holds (the
  * {@code go}, {@code ack} and {@code stats} channels, granted to no component), exactly as {@link
  * ChannelBench.Platform} does; the first round (one message) only proves both components run, so
  * no round includes a worker's boot.
@@ -43,7 +45,7 @@ final class HostChannel implements ChannelBench.Driver {
   private final RingReader stats;
   /** Components the host reported ended, with how, for the failure message. */
   private final Map<String, String> ended = new ConcurrentHashMap<>();
-  private final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> log = Collections.synchronizedList(new ArrayList<>());
   private final boolean inWorkers;
   private long writerWaits;
   private long readerWaits;
@@ -213,7 +215,7 @@ final class HostChannel implements ChannelBench.Driver {
   public void finish() throws Exception {
     try {
       go.close(Watch.SLICE);
-      Map<String, b8g.components.Component.ExitStatus> done = host.awaitCompletion(Watch.bound());
+      Map<String, Component.ExitStatus> done = host.awaitCompletion(Watch.bound());
       if (done == null || !done.get(WRITER).success() || !done.get(READER).success()) {
         throw new FigureFailed("the benchmark components did not end cleanly: "
             + (done == null ? "not within " + Watch.bound().toSeconds() + " s; " + state() : done));

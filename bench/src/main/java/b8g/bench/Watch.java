@@ -7,6 +7,7 @@ import b8g.memory.RingWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Bounded waits that watch the components they depend on. Every wait is cut into short slices;
@@ -111,7 +112,7 @@ final class Watch {
    * As {@link #take(RingReader, String, Duration, Component...)} for any parties: {@code alive}
    * fails the wait once one has ended; {@code state} says how they stand, for the message.
    */
-  static Message take(RingReader r, String what, Duration bound, Liveness alive, java.util.function.Supplier<String> state)
+  static Message take(RingReader r, String what, Duration bound, Liveness alive, Supplier<String> state)
       throws InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();
     for (;;) {
@@ -142,7 +143,7 @@ final class Watch {
 
   /** As {@link #write(RingWriter, byte[], int, String, Duration, Component...)} for any parties. */
   static void write(RingWriter w, byte[] payload, int type, String what, Duration bound, Liveness alive,
-      java.util.function.Supplier<String> state) {
+      Supplier<String> state) {
     long deadline = System.nanoTime() + bound.toNanos();
     while (!w.write(payload, type, slice(deadline))) {
       alive.require("room for " + what);
