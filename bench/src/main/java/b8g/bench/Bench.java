@@ -9,7 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The platform's performance figures next to their baselines, all measured in one run, as a table
@@ -18,16 +22,22 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code b8g.bench.smoke} (false): every figure with tiny rounds (1 round of ~0.05 s, 2,000
- *       or 20,000 messages, 10 starts after 3 warm-up ones, 20 idle components), to show that every
- *       figure can still be produced; the numbers are not measurements. Explicit options override;
+ *       or 20,000 messages, 10 starts after 3 warm-up ones, 2 worker starts after 1, 20 idle
+ *       components, one run of hello), to show that every figure can still be produced; the
+ *       numbers are not measurements. Explicit options override;
  *   <li>{@code b8g.bench.rounds} (5): measured rounds per channel figure, each about
  *       {@code b8g.bench.seconds} (1.2) long, after a calibration and a warm-up round;
  *   <li>{@code b8g.bench.starts} (200): component starts measured (after 30 warm-up starts);
  *   <li>{@code b8g.bench.idle} (200,1000): idle component counts;
  *   <li>{@code b8g.bench.ivm}: directory of the isolated-vm Node module (the baseline for start);
  *       without it that baseline is skipped with a note;
- *   <li>{@code b8g.bench.only}: comma list of channel,start,worker,idle to run a subset;
+ *   <li>{@code b8g.bench.only}: comma list of figure groups to run a subset: channel, worker-channel,
+ *       start, worker-start, worker-rss, idle, hello ({@code worker} for the three worker-* groups);
+ *       they run in that order whatever the order of the list;
+ *   <li>{@code b8g.bench.hello} (10, smoke 1): runs of {@code ./b8g run examples/hello} and of node;
  *   <li>{@code b8g.bench.spin} (200): the spin-then-await experiment rows (0 leaves them out);
+ *   <li>{@code b8g.bench.bigring} (8): MiB of the larger ring of the worker-channel experiment row
+ *       (0 leaves it out);
  *   <li>{@code b8g.bench.timeout} (120, smoke 60): seconds any one wait may take (a round, a start,
  *       an end) before its figure fails.
  * </ul>
@@ -46,6 +56,11 @@ public final class Bench {
   private interface Body<T> {
     T run() throws Exception;
   }
+
+  /** Every figure group, in the order they run; {@code b8g.bench.only} picks some. */
+  static final List<String> FIGURES = List.of("channel", "worker-channel", "start", "worker-start", "worker-rss", "idle", "hello");
+  /** The groups a plain run measures. */
+  static final List<String> DEFAULT_FIGURES = FIGURES;
 
   private final List<Row> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
@@ -72,13 +87,44 @@ public final class Bench {
     return Boolean.getBoolean("b8g.bench.smoke");
   }
 
+  /**
+   * The figure groups named in {@code list} (commas; {@code worker} stands for every worker-*
+   * group, as before they were split).
+   *
+   * @throws IllegalArgumentException for a name that is no group
+   */
+  static Set<String> selected(String list) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String raw : list.split(",")) {
+      String name = raw.strip();
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (name.equals("worker")) {
+        out.addAll(List.of("worker-channel", "worker-start", "worker-rss"));
+      } else if (FIGURES.contains(name)) {
+        out.add(name);
+      } else {
+        throw new IllegalArgumentException("b8g.bench.only: no figure group \"" + name + "\"; groups: "
+            + String.join(",", FIGURES) + " (worker = every worker-* group)");
+      }
+    }
+    return out;
+  }
+
   /** Runs the figures; returns the exit status (1 if any figure could not be produced). */
   private int run() throws Exception {
     boolean smoke = smoke();
     int rounds = Integer.getInteger("b8g.bench.rounds", smoke ? 1 : 5);
     double seconds = Double.parseDouble(System.getProperty("b8g.bench.seconds", smoke ? "0.05" : "1.2"));
     int starts = Integer.getInteger("b8g.bench.starts", smoke ? 10 : 200);
-    String only = System.getProperty("b8g.bench.only", "channel,start,worker,idle");
+    Set<String> only;
+    try {
+      only = selected(System.getProperty("b8g.bench.only", String.join(",", DEFAULT_FIGURES)));
+    } catch (IllegalArgumentException e) {
+      System.out.println("bench: " + e.getMessage());
+      return 2;
+    }
     String ivm = System.getProperty("b8g.bench.ivm");
 
     long t0 = System.nanoTime();
@@ -98,20 +144,27 @@ public final class Bench {
     System.out.printf("channels: %d KiB rings, %d measured rounds of ~%.2f s each after calibration + warm-up%n%n",
         ChannelBench.CAPACITY >> 10, rounds, seconds);
 
-    if (only.contains("channel")) {
-      channels(rounds, seconds, smoke);
-    }
-    if (only.contains("start")) {
-      starts(starts, smoke ? 3 : 30, ivm == null ? null : Path.of(ivm));
-    }
-    if (only.contains("worker")) {
-      workers(smoke ? 2 : 20, smoke ? 1 : 3);
-    }
-    if (only.contains("idle")) {
+    Map<String, Runnable> groups = new LinkedHashMap<>();
+    groups.put("channel", () -> channels(rounds, seconds, smoke));
+    groups.put("worker-channel", () -> workerChannels(rounds, seconds, smoke));
+    groups.put("start", () -> starts(starts, smoke ? 3 : 30, ivm == null ? null : Path.of(ivm)));
+    groups.put("worker-start", () -> workerStarts(smoke ? 2 : 20, smoke ? 1 : 3, smoke ? 2 : 10, smoke ? 1 : 2));
+    groups.put("worker-rss", () -> workerRss(smoke ? 0 : 1, smoke ? 1 : 3));
+    groups.put("idle", () -> {
       for (String s : System.getProperty("b8g.bench.idle", smoke ? "20" : "200,1000").split(",")) {
         idle(Integer.parseInt(s.strip()));
       }
+    });
+    groups.put("hello", () -> hello(smoke ? 1 : 2, Integer.getInteger("b8g.bench.hello", smoke ? 1 : 10)));
+    List<String> took = new ArrayList<>();
+    for (String g : FIGURES) {
+      if (only.contains(g)) {
+        long g0 = System.nanoTime();
+        groups.get(g).run();
+        took.add(String.format("%s %.0f s", g, (System.nanoTime() - g0) / 1e9));
+      }
     }
+    notes.add("time per group: " + String.join(", ", took));
     print(smoke);
     System.out.printf("%ntotal %.0f s; load average at the end %s%n", (System.nanoTime() - t0) / 1e9, loadAverage());
     if (failures.isEmpty()) {
@@ -238,6 +291,78 @@ public final class Bench {
     }
   }
 
+  // ---- channels between worker processes ----------------------------------------------------------
+
+  private void workerChannels(int rounds, double seconds, boolean smoke) {
+    long big = smoke ? 2_000 : 20_000;
+    long small = smoke ? 20_000 : 2_000_000;
+    int bigRing = Integer.getInteger("b8g.bench.bigring", 8);
+    int pings = smoke ? 20 : 300;
+    Stats[] ping = new Stats[2];
+    String fPing = "  worker channel, a round of 1 message: Java -> writer -> reader -> Java (us)";
+    String[][] configs = {{"65536", "64 KiB copy", "worker channel 64 KiB, copy in+out (GiB/s)", "0.90"},
+        {"64", "64 B", "worker channel 64 B messages (M msg/s)", "0.80"}};
+    for (String[] c : configs) {
+      int size = Integer.parseInt(c[0]);
+      boolean tiny = size == 64;
+      double target = Double.parseDouble(c[3]);
+      progress("worker-channel " + c[1] + ": two worker processes and the same pair in process (whole hosts), alternating rounds");
+      // With the small messages, also the latency of a round of one message, alternating likewise:
+      // Java -> writer (go), writer -> reader (data), reader -> Java (ack): in workers each hop a
+      // park and a wake-up across the host's sockets.
+      ChannelBench.Probe probe = !tiny ? null : (platform, baseline) -> {
+        double[] pl = new double[pings];
+        double[] bl = new double[pings];
+        for (int i = 0; i < pings; i++) {
+          bl[i] = baseline.round(1) * 1e6;
+          pl[i] = platform.round(1) * 1e6;
+        }
+        ping[0] = Stats.of(pl);
+        ping[1] = Stats.of(bl);
+      };
+      ChannelBench.Pair p = figure(() -> ChannelBench.measure(() -> new HostChannel(size, "copy", 0, true),
+          () -> new HostChannel(size, "copy", 0, false), size, tiny ? small : big, seconds, rounds, probe), tiny ? new String[] {c[2], fPing} : new String[] {c[2]});
+      if (p != null) {
+        Stats pp = tiny ? scale(p.platform().msgsPerSecond(), 1e-6) : p.platform().gibPerSecond();
+        Stats pb = tiny ? scale(p.baseline().msgsPerSecond(), 1e-6) : p.baseline().gibPerSecond();
+        rows.add(new Row(c[2], pp.range("%.2f"), pb.range("%.2f") + " in process", p.ratio().range("%.2f"),
+            String.format(">= %.2f x in process", target), p.ratio().median() >= target ? "PASS" : "FAIL"));
+        double[] wp = p.platform().waitsPerMessage();
+        double[] wb = p.baseline().waitsPerMessage();
+        // What the waits cost, if the whole difference in time per message is theirs.
+        double extra = (1 / p.platform().msgsPerSecond().median() - 1 / p.baseline().msgsPerSecond().median()) * 1e6;
+        notes.add(String.format("worker channel %s: ready() awaits per message: two workers writer %.4f, reader %.4f; in process"
+            + " writer %.4f, reader %.4f (in workers each one a park + a wake-up crossing two sockets through the host);"
+            + " frames sent per message by the writer's worker %.4f, the reader's %.4f;"
+            + " %.2f us more per message in workers, %.0f us per await if the waits are all of it; msgs per round %d / %d",
+            c[1], wp[0], wp[1], wb[0], wb[1], wp[2], wp[3], extra, extra / Math.max(wp[0] + wp[1], 1e-9),
+            p.platform().messagesPerRound(), p.baseline().messagesPerRound()));
+        if (tiny && ping[0] != null) {
+          rows.add(new Row(fPing, ping[0].medianP90("%.0f"), ping[1].medianP90("%.0f") + " in process",
+              String.format("%.1f", ping[0].median() / ping[1].median()), "-", "info"));
+        }
+      }
+    }
+    if (bigRing > 0) {
+      // Experiment: the same 64 KiB streams on a larger ring. A 1 MiB ring holds 16 such messages,
+      // a few hundred microseconds of streaming: less than a wake-up across processes takes (see
+      // the round of 1 message). If the ratio rises with the ring, the wake-up latency is the cost.
+      String name = "  experiment: worker channel 64 KiB copy, " + bigRing + " MiB ring (GiB/s)";
+      progress("worker-channel experiment: 64 KiB copy on a " + bigRing + " MiB ring, workers and in process");
+      ChannelBench.Pair e = figure(() -> ChannelBench.measure(() -> new HostChannel(65536, "copy", 0, bigRing << 20, true),
+          () -> new HostChannel(65536, "copy", 0, bigRing << 20, false), 65536, big, seconds, rounds), name);
+      if (e != null) {
+        rows.add(new Row(name, e.platform().gibPerSecond().range("%.2f"), e.baseline().gibPerSecond().range("%.2f") + " in process",
+            e.ratio().range("%.2f"), "-", "info"));
+        double[] wp = e.platform().waitsPerMessage();
+        double[] wb = e.baseline().waitsPerMessage();
+        notes.add(String.format("worker channel 64 KiB copy, %d MiB ring: ready() awaits per message: two workers writer %.4f,"
+            + " reader %.4f; in process writer %.4f, reader %.4f; frames sent per message by the writer's worker %.4f, the"
+            + " reader's %.4f", bigRing, wp[0], wp[1], wb[0], wb[1], wp[2], wp[3]));
+      }
+    }
+  }
+
   // ---- start ------------------------------------------------------------------------------------
 
   private void starts(int n, int warmup, Path ivmDir) {
@@ -301,13 +426,42 @@ public final class Bench {
 
   // ---- worker processes ---------------------------------------------------------------------------
 
-  private void workers(int n, int warmup) {
+  private void workerStarts(int n, int warmup, int nWarm, int warmupWarm) {
     String fWorker = "worker process start -> component ended (ms)";
-    progress("worker: cold worker processes, alternating with in-process starts");
-    Stats[] s = figure(() -> WorkerBench.run(warmup, n), fWorker);
+    String fWarm = "worker start from a warm spare -> main ran (ms)";
+    String fSecond = "  second component in the same worker -> main ran (ms)";
+    progress("worker-start: cold worker processes, alternating with in-process starts");
+    Stats[] s = figure(() -> WorkerBench.cold(warmup, n), fWorker);
     if (s != null) {
       rows.add(new Row(fWorker, s[0].medianP90("%.1f"), s[1].medianP90("%.2f") + " in process",
           String.format("%.0f", s[0].median() / s[1].median()), "<= 300 ms cold", s[0].median() <= 300 ? "PASS" : "FAIL"));
+    }
+    progress("worker-start: from a warm spare worker, alternating with in-process starts");
+    Stats[] w = figure(() -> WorkerBench.warm(warmupWarm, nWarm), fWarm, fSecond);
+    if (w != null) {
+      rows.add(new Row(fWarm, w[0].medianP90("%.1f"), w[1].medianP90("%.2f") + " in process",
+          String.format("%.0f", w[0].median() / w[1].median()), "<= 5 ms warm", w[0].median() <= 5 ? "PASS" : "FAIL"));
+      rows.add(new Row(fSecond, w[2].medianP90("%.2f"), w[1].medianP90("%.2f") + " in process",
+          String.format("%.1f", w[2].median() / w[1].median()), "-", "info"));
+      notes.add("worker start from a warm spare: the spare is a connected worker JVM that has run nothing; taking it starts its"
+          + " replacement at once (that JVM boots during the measured start, as in a host); in-process baseline with the"
+          + " isolate pool on (the default)");
+    }
+  }
+
+  // ---- worker memory -----------------------------------------------------------------------------
+
+  private void workerRss(int warmup, int rounds) {
+    String fWorker = "worker process RSS, one idle component (MiB)";
+    String fSpare = "  spare worker, no component (MiB RSS)";
+    progress("worker-rss: a worker with one idle component, and the same component in process");
+    Stats[] r = figure(() -> WorkerRssBench.run(warmup, rounds), fWorker, fSpare);
+    if (r != null) {
+      rows.add(new Row(fWorker, r[0].range("%.1f"), r[1].range("%.1f") + " in process",
+          String.format("%.0f", r[0].median() / r[1].median()), "-", "info"));
+      rows.add(new Row(fSpare, r[2].range("%.1f"), "-", "-", "-", "info"));
+      notes.add("worker RSS: VmRSS of the worker process against this JVM's RSS increase (after a GC) per component for "
+          + WorkerRssBench.COPIES + " copies of it run in process by one host; median [min-max] over " + rounds + " rounds, alternating");
     }
   }
 
@@ -324,6 +478,25 @@ public final class Bench {
     if (r != null) {
       rows.add(new Row(name, String.format("%.2f", r[0]), String.format("%.2f", r[1]), String.format("%.2f", r[0] / r[1]),
           "<= 1.5 MiB", r[0] <= 1.5 ? "PASS" : "FAIL"));
+    }
+  }
+
+  // ---- hello, whole process ----------------------------------------------------------------------
+
+  private void hello(int warmup, int n) {
+    String fWall = "b8g run hello, whole process (ms)";
+    String fRss = "  b8g run hello, max RSS (MiB)";
+    progress("hello: ./b8g run examples/hello/hello.txtpb and node -e, alternating");
+    HelloBench.Result r = figure(() -> HelloBench.run(warmup, n), fWall, fRss);
+    if (r != null) {
+      rows.add(new Row(fWall, r.wall().medianP90("%.0f"), r.nodeWall() == null ? "n/a" : r.nodeWall().medianP90("%.0f") + " node",
+          r.nodeWall() == null ? "n/a" : String.format("%.1f", r.wall().median() / r.nodeWall().median()), "<= 300 ms",
+          r.wall().median() <= 300 ? "PASS" : "FAIL"));
+      rows.add(new Row(fRss, r.rss() == null ? "n/a" : r.rss().medianP90("%.0f"),
+          r.nodeRss() == null ? "n/a" : r.nodeRss().medianP90("%.0f") + " node",
+          r.rss() == null || r.nodeRss() == null ? "n/a" : String.format("%.1f", r.rss().median() / r.nodeRss().median()), "-", "info"));
+      notes.add("hello: " + n + " runs of each after " + Math.max(warmup, 1) + " unmeasured, alternating; wall time from spawn"
+          + " to exit, max RSS from " + HelloBench.TIME + " -f %M" + (r.note().isEmpty() ? "" : "; " + r.note()));
     }
   }
 
@@ -357,8 +530,9 @@ public final class Bench {
     }
     System.out.println();
     System.out.println("throughput: median [min-max] over rounds; ratio: median [min-max] of per-round platform/raw,\n"
-        + "platform and raw rounds alternating; start: median / p90 over starts.");
-    System.out.println("baselines: raw JS SPSC ring on two bare runtimes (spin, then yield); isolated-vm in Node; bare V8Runtime.");
+        + "platform and raw rounds alternating (worker rows: workers / in process); start: median / p90 over starts.");
+    System.out.println("baselines: raw JS SPSC ring on two bare runtimes (spin, then yield); isolated-vm in Node; bare V8Runtime;\n"
+        + "the same components in the host's JVM (worker rows); node -e (hello).");
     for (String n : notes) {
       System.out.println("note: " + n);
     }

@@ -76,6 +76,17 @@ final class ChannelBench {
    */
   static Pair measure(Factory platformFactory, Factory baselineFactory, int size, long n0, double targetSeconds, int rounds)
       throws Exception {
+    return measure(platformFactory, baselineFactory, size, n0, targetSeconds, rounds, null);
+  }
+
+  /** More measurements on the same two drivers, after the rounds and before they are finished. */
+  interface Probe {
+    void run(Driver platform, Driver baseline) throws Exception;
+  }
+
+  /** As {@link #measure(Factory, Factory, int, long, double, int)}, then {@code probe} (if not null). */
+  static Pair measure(Factory platformFactory, Factory baselineFactory, int size, long n0, double targetSeconds, int rounds,
+      Probe probe) throws Exception {
     Driver platform = null;
     Driver baseline = null;
     Pair pair;
@@ -94,6 +105,9 @@ final class ChannelBench {
       }
       pair = new Pair(new Result(Stats.of(p), np, size, platform.waitsPerMessage()),
           new Result(Stats.of(b), nb, size, baseline.waitsPerMessage()), Stats.of(r));
+      if (probe != null) {
+        probe.run(platform, baseline);
+      }
     } catch (Exception | Error e) {
       for (Driver d : new Driver[] {platform, baseline}) {
         if (d != null) {

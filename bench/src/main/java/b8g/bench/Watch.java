@@ -7,6 +7,7 @@ import b8g.memory.RingWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Bounded waits that watch the components they depend on. Every wait is cut into short slices;
@@ -86,11 +87,33 @@ final class Watch {
   }
 
   /**
+   * What a wait looks at between two slices: it throws a {@link FigureFailed} naming what has ended
+   * and why, while waiting for {@code waitingFor}, once a party the wait depends on has ended.
+   */
+  interface Liveness {
+    void require(String waitingFor);
+  }
+
+  /** The liveness of components of this process: all must be running ({@link #requireRunning}). */
+  static Liveness running(Component... watched) {
+    return what -> requireRunning(what, watched);
+  }
+
+  /**
    * The next message of {@code r}, waiting at most {@code bound}, while every component of
    * {@code watched} is running. END (the channel closed before the message came) fails too, with
    * the end of whichever watched component closed it, if it ends within {@link #GRACE}.
    */
   static Message take(RingReader r, String what, Duration bound, Component... watched) throws InterruptedException {
+    return take(r, what, bound, running(watched), () -> describeAll(watched));
+  }
+
+  /**
+   * As {@link #take(RingReader, String, Duration, Component...)} for any parties: {@code alive}
+   * fails the wait once one has ended; {@code state} says how they stand, for the message.
+   */
+  static Message take(RingReader r, String what, Duration bound, Liveness alive, Supplier<String> state)
+      throws InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();
     for (;;) {
       Message m = r.take(slice(deadline));
@@ -98,24 +121,34 @@ final class Watch {
         return m;
       }
       if (m != null || r.isEnded()) {
-        awaitAnyEnd(GRACE, watched);
-        requireRunning(what, watched);
-        throw new FigureFailed("the channel carrying " + what + " was closed before it came; " + describeAll(watched));
+        // Whoever closed it is ending: give it a moment, so the failure names it and its reason.
+        long grace = System.nanoTime() + GRACE.toNanos();
+        while (System.nanoTime() - grace < 0) {
+          alive.require(what);
+          Thread.sleep(SLICE.toMillis());
+        }
+        throw new FigureFailed("the channel carrying " + what + " was closed before it came; " + state.get());
       }
-      requireRunning(what, watched);
+      alive.require(what);
       if (System.nanoTime() - deadline >= 0) {
-        throw new FigureFailed("gave up waiting for " + what + " after " + bound.toSeconds() + " s; " + describeAll(watched));
+        throw new FigureFailed("gave up waiting for " + what + " after " + bound.toSeconds() + " s; " + state.get());
       }
     }
   }
 
   /** Writes one message to {@code w}, waiting for room at most {@code bound}, as {@link #take}. */
   static void write(RingWriter w, byte[] payload, int type, String what, Duration bound, Component... watched) {
+    write(w, payload, type, what, bound, running(watched), () -> describeAll(watched));
+  }
+
+  /** As {@link #write(RingWriter, byte[], int, String, Duration, Component...)} for any parties. */
+  static void write(RingWriter w, byte[] payload, int type, String what, Duration bound, Liveness alive,
+      Supplier<String> state) {
     long deadline = System.nanoTime() + bound.toNanos();
     while (!w.write(payload, type, slice(deadline))) {
-      requireRunning("room for " + what, watched);
+      alive.require("room for " + what);
       if (System.nanoTime() - deadline >= 0) {
-        throw new FigureFailed("gave up waiting for room for " + what + " after " + bound.toSeconds() + " s; " + describeAll(watched));
+        throw new FigureFailed("gave up waiting for room for " + what + " after " + bound.toSeconds() + " s; " + state.get());
       }
     }
   }
@@ -186,18 +219,6 @@ final class Watch {
       }
     }
     return true;
-  }
-
-  private static void awaitAnyEnd(Duration bound, Component... cs) throws InterruptedException {
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      for (Component c : cs) {
-        if (c.status() != null) {
-          return;
-        }
-      }
-      Thread.sleep(SLICE.toMillis());
-    }
   }
 
   private static Duration slice(long deadline) {
