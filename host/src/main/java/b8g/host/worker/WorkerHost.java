@@ -29,6 +29,14 @@ import java.util.concurrent.Executors;
  * channel ends across: a local end that finds its peer waiting wakes it through the host.
  */
 final class WorkerHost {
+  /**
+   * The most characters of a reason an Exited frame carries (as many as a console line keeps):
+   * at most 3 bytes each in UTF-8, so the frame stays far below {@link FrameChannel#MAX_FRAME}. A
+   * longer one (a component may throw an error of megabytes) would not fit in a frame, and the
+   * host would never learn of the end.
+   */
+  static final int MAX_REASON = 64 << 10;
+
   private final FrameChannel link;
   private final WorkerMemory memory;
   private final Map<String, Component> running = new ConcurrentHashMap<>();
@@ -75,7 +83,7 @@ final class WorkerHost {
       roots.remove(name);
       memory.release(name);
       send(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(name)
-          .setOutcome(Component.Outcome.FAILED.name()).setCode(1).setReason("could not start: " + e.getMessage())));
+          .setOutcome(Component.Outcome.FAILED.name()).setCode(1).setReason(capped("could not start: " + e.getMessage()))));
     }
   }
 
@@ -119,7 +127,12 @@ final class WorkerHost {
       memory.release(c.name());
     }
     send(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(c.name())
-        .setOutcome(status.outcome().name()).setCode(status.code()).setReason(status.reason())));
+        .setOutcome(status.outcome().name()).setCode(status.code()).setReason(capped(status.reason()))));
+  }
+
+  private static String capped(String reason) {
+    return reason.length() <= MAX_REASON ? reason
+        : reason.substring(0, MAX_REASON) + "... (" + (reason.length() - MAX_REASON) + " more characters)";
   }
 
   private void send(Frame.Builder f) {
