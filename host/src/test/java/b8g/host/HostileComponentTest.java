@@ -329,4 +329,44 @@ class HostileComponentTest extends HostFixture {
     assertTrue(done.values().stream().allMatch(ExitStatus::success), done + " " + log);
     assertEquals(List.of("[reader] read 5000 true", "[patcher] revoked capability.revoked true"), log);
   }
+
+  /**
+   * Components that end at once beside a sibling in the same process group (one worker in the
+   * PROCESS tier): a script that does not parse (restarted five times) and ten mains that return
+   * at once; the sibling starts after the last of them. The sibling must not notice, and the
+   * quick ones count as started, as in this JVM. (A worker announced a start from another thread
+   * than the end, so a component that ended at once could have its Started frame arrive after its
+   * Exited: the host took that for a forged frame and killed the worker with every sibling in it.)
+   */
+  @BothTiers
+  void shouldLeaveASiblingInTheSameWorkerAloneWhenComponentsEndAtOnce(Isolation tier) throws Exception {
+    write("steady.js", """
+        async function main(env) {
+          for (let i = 0; i < 30; i++) await new Promise((r) => setTimeout(r, 50));
+          console.log('steady done');
+        }""");
+    write("broken.js", "async function main(env) {");
+    write("quick.js", "async function main(env) {}");
+    StringBuilder m = new StringBuilder("""
+        components { name: "broken" script: "broken.js" process_group: "g" restart { mode: ON_FAILURE max_restarts: 5 } }
+        components { name: "steady" script: "steady.js" process_group: "g" after: "q9" }
+        grants { component: "steady" host: LOG }
+        """);
+    for (int i = 0; i < 10; i++) {
+      m.append("components { name: \"q").append(i).append("\" script: \"quick.js\" process_group: \"g\" }\n");
+    }
+    Map<String, ExitStatus> done;
+    try (Host h = launch(write("m.txtpb", m.toString()), tier)) {
+      done = finish(h);
+    }
+    for (int i = 0; i < 10; i++) {
+      assertTrue(done.get("q" + i).success(), done + " " + events);
+    }
+    assertTrue(done.get("steady").success(), done + " " + events);
+    ExitStatus broken = done.get("broken");
+    assertEquals(Outcome.FAILED, broken.outcome(), broken.toString());
+    assertTrue(broken.reason().contains("SyntaxError"), broken.reason());
+    assertEquals(5, events.stream().filter(e -> e.kind() == HostEvent.Kind.RESTARTED).count(), events.toString());
+    assertEquals(List.of("[steady] steady done"), log);
+  }
 }

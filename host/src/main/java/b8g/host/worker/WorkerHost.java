@@ -15,8 +15,11 @@ import b8g.host.worker.wire.Terminate;
 import b8g.host.worker.wire.Wake;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +45,12 @@ final class WorkerHost {
   private final Map<String, Component> running = new ConcurrentHashMap<>();
   /** Per running component: its roots by env name, for the host's Revoke. */
   private final Map<String, Map<String, Capability>> roots = new ConcurrentHashMap<>();
+  /**
+   * The components whose Started has been sent (held weakly). A component's Started goes out at
+   * most once, and always before its Exited: the host takes a frame about a component that has
+   * ended there for a forged one. Guarded by itself.
+   */
+  private final Set<Component> announced = Collections.newSetFromMap(new WeakHashMap<>());
   private final ExecutorService starts = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "b8g-worker-started");
     t.setDaemon(true);
@@ -90,10 +99,22 @@ final class WorkerHost {
   private void announceStart(Component c) {
     try {
       if (c.awaitStarted(Duration.ofMinutes(10))) {
-        send(Frame.newBuilder().setStarted(Started.newBuilder().setComponent(c.name())));
+        announce(c);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Sends {@code c}'s Started unless it has been sent. Its end calls this before its Exited: a
+   * component that ends at once may end before the thread that announces it runs.
+   */
+  private void announce(Component c) {
+    synchronized (announced) {
+      if (announced.add(c)) {
+        send(Frame.newBuilder().setStarted(Started.newBuilder().setComponent(c.name())));
+      }
     }
   }
 
@@ -126,6 +147,7 @@ final class WorkerHost {
       roots.remove(c.name());
       memory.release(c.name());
     }
+    announce(c); // as in the host's JVM, a component that ended has started (awaitStarted is true)
     send(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(c.name())
         .setOutcome(status.outcome().name()).setCode(status.code()).setReason(capped(status.reason()))));
   }
