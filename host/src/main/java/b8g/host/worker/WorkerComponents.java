@@ -206,7 +206,7 @@ public final class WorkerComponents implements AutoCloseable {
     } catch (EOFException e) {
       why = "the worker closed its link";
     } catch (WorkerException e) {
-      why = e.getMessage();
+      why = e.code() + ": " + e.getMessage(); // worker.forged, worker.garbage, worker.order, worker.oversized
       worker.process().destroyForcibly(); // a worker that broke the protocol is not trusted on
     } catch (IOException e) {
       why = closing ? "the worker was closed" : "the link failed: " + e.getMessage();
