@@ -5,10 +5,13 @@ import b8g.host.worker.wire.Frame;
 import b8g.host.worker.wire.Grant;
 import b8g.host.worker.wire.Hello;
 import b8g.host.worker.wire.Log;
+import b8g.host.worker.wire.Memory;
 import b8g.host.worker.wire.Ping;
 import b8g.host.worker.wire.StartComponent;
 import b8g.host.worker.wire.Started;
 import b8g.host.worker.wire.Wake;
+import b8g.memory.Region;
+import b8g.memory.RingDescriptor;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -16,6 +19,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +33,9 @@ import java.util.List;
  * <p>After a proper handshake (it passed every check of WorkerProcess.start): it waits for the
  * host's first {@value #STARTS} StartComponent frames, says Started for each (its frames 2 and 3),
  * then breaks the protocol once with its next frame (frame 4), named by the mode; see {@link
- * #misbehave}. {@code deaf} stops reading the link right after the welcome.
+ * #misbehave}. {@code deaf-waker} takes the first StartComponent, maps the channel memory it
+ * grants, stops reading the link, and keeps setting that ring's reader-waiting flag, so that every
+ * message the host's side writes sends it a Wake it never reads.
  */
 public final class HostileWorkerMain {
   /** How many components a worker that passed the handshake waits for before it misbehaves. */
@@ -69,8 +75,9 @@ public final class HostileWorkerMain {
     if (link.receive().getBodyCase() != Frame.BodyCase.WELCOME) {
       throw new IllegalStateException("not welcomed");
     }
-    if (mode.equals("deaf")) {
-      return; // never reads again: the host's frames pile up in the socket
+    if (mode.equals("deaf-waker")) {
+      deafWaker(link);
+      return;
     }
     List<StartComponent> starts = new ArrayList<>();
     while (starts.size() < STARTS) {
@@ -112,6 +119,38 @@ public final class HostileWorkerMain {
       }
       default -> throw new IllegalArgumentException(mode);
     }
+  }
+
+  /**
+   * Maps the ring of the first channel granted (its reading end), never reads the link again, and
+   * for ever consumes whatever the writer wrote (so the writer never fills the ring) and sets the
+   * reader-waiting flag (so each write wakes this worker through the host).
+   */
+  private static void deafWaker(FrameChannel link) throws IOException {
+    Frame f;
+    do {
+      f = link.receive();
+    } while (f.getBodyCase() != Frame.BodyCase.START_COMPONENT);
+    for (Grant g : f.getStartComponent().getGrantsList()) {
+      if (g.getWhatCase() == Grant.WhatCase.CHANNEL) {
+        Memory m = g.getChannel().getMemory();
+        Region r = Region.mapPeer(m.getName(), Path.of(m.getPeerPath()), m.getSize());
+        int trailer = (int) (m.getSize() - RingDescriptor.TRAILER_LENGTH);
+        Thread t = new Thread(() -> {
+          ByteBuffer b = r.byteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+          while (true) {
+            b.putInt(trailer + RingDescriptor.HEAD_OFFSET, b.getInt(trailer + RingDescriptor.TAIL_OFFSET));
+            b.putInt(trailer + RingDescriptor.READER_WAITING_OFFSET, 1);
+            Thread.onSpinWait();
+          }
+        }, "deaf-waker");
+        t.setDaemon(true);
+        t.start();
+        System.err.println("deaf-waker: spinning on " + m.getName());
+        return;
+      }
+    }
+    throw new IllegalStateException("no channel granted");
   }
 
   /** The id of the first region (not channel) memory granted to {@code s}. */

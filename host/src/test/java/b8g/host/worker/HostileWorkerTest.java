@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import b8g.capabilities.Capability;
@@ -14,8 +15,10 @@ import b8g.host.NoShmLeftBehind;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import b8g.memory.RingDescriptor;
+import b8g.memory.RingWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +26,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -127,8 +133,8 @@ class HostileWorkerTest {
       }
       assertTrue(bad.worker().process().waitFor(10, TimeUnit.SECONDS), "the worker was ended");
       assertFalse(bad.alive());
-      assertEquals(WorkerException.class, org.junit.jupiter.api.Assertions.assertThrows(WorkerException.class,
-          () -> bad.start("later", idle, "later.js", Limits.DEFAULT, List.of(), LISTENER)).getClass(), "nothing starts there any more");
+      assertEquals("worker.gone", assertThrows(WorkerException.class,
+          () -> bad.start("later", idle, "later.js", Limits.DEFAULT, List.of(), LISTENER)).code(), "nothing starts there any more");
 
       // The worker beside it: its component ticks on, and a new one starts and ends there.
       long deadline = System.nanoTime() + START.toNanos();
@@ -144,5 +150,66 @@ class HostileWorkerTest {
       assertTrue(a != null && a.success(), String.valueOf(a));
       assertTrue(lines.contains(good.worker().pid() + " after-" + mode + ": still here"), lines.toString());
     }
+  }
+
+  /**
+   * A worker that stops reading its link while the host keeps sending to it. Here it holds the
+   * reading end of a ring and, without reading its link, consumes whatever the host's side writes
+   * and keeps the ring's reader-waiting flag set, so writes keep sending it Wake frames; once the
+   * socket's buffer is full, the host's send blocks until the worker reads or dies. The host's
+   * side must not block for ever on a worker: the worker should be ended (its components failed)
+   * instead, and closing it must return.
+   *
+   * <p>Disabled: it fails on this build, after some 250,000 to 4,000,000 messages of 8 bytes: the
+   * writer's thread blocks in RingWriter.offer -> Ring.wakeReader -> WorkerComponents.sendWake ->
+   * FrameChannel.send (a blocking socket write, under the link's monitor; Ring.onReadable asks for a
+   * hook that never blocks), and WorkerComponents.close() then blocks too, in WorkerProcess.close's
+   * Goodbye (FrameChannel.send, waiting for that monitor). In a host the writer would be a
+   * component of the host's JVM (its CPU limit cannot stop a thread blocked in Java), and
+   * Host.close() would hang in Workers.close the same way.
+   */
+  @Test
+  @Disabled("BUG: a worker that stops reading blocks the host's sending thread and close() for ever; see the javadoc")
+  void aWorkerThatStopsReadingNeverBlocksTheHost() throws Exception {
+    try (Region ringMemory = Region.shared("ring", (1 << 20) + RingDescriptor.TRAILER_LENGTH);
+        WorkerComponents bad = new WorkerComponents(WorkerProcess.start(hostile("deaf-waker"), START))) {
+      Ring ring = Ring.create(ringMemory);
+      RemoteComponent victim = bad.start("victim", "async function main(env) { for await (const m of env.in) {} }", "victim.js",
+          Limits.DEFAULT, List.of(Component.EnvEntry.of("in", Capability.root(Capability.Kind.CHANNEL_READER, ring, EnumSet.of(Right.READ)))),
+          LISTENER);
+      RingWriter w = ring.writer();
+      AtomicLong written = new AtomicLong();
+      Thread writer = new Thread(() -> {
+        byte[] m = new byte[8];
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (victim.status() == null && System.nanoTime() < until) {
+          if (w.offer(m, RingDescriptor.TYPE_BYTES)) {
+            written.incrementAndGet();
+          }
+        }
+      }, "java-writer");
+      writer.setDaemon(true);
+      writer.start();
+      writer.join(20_000);
+      Thread closer = new Thread(bad::close, "closer");
+      closer.setDaemon(true);
+      try {
+        boolean writerBlocked = writer.isAlive();
+        String writerAt = b8gFrames(writer);
+        closer.start();
+        closer.join(10_000);
+        assertFalse(writerBlocked || closer.isAlive(), "after " + written.get() + " messages, the writer "
+            + (writerBlocked ? "blocked in " + writerAt : "went on") + "; close() " + (closer.isAlive() ? "blocked in " + b8gFrames(closer) : "returned"));
+      } finally {
+        bad.worker().process().destroyForcibly(); // unblocks both
+        writer.join(10_000);
+      }
+    }
+  }
+
+  /** The frames of this code base in {@code t}'s stack, innermost first. */
+  private static String b8gFrames(Thread t) {
+    return Arrays.stream(t.getStackTrace()).filter(f -> f.getClassName().startsWith("b8g."))
+        .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName()).toList().toString();
   }
 }
