@@ -7,7 +7,6 @@ import b8g.host.manifest.ComponentSpec;
 import b8g.host.worker.RemoteComponent;
 import b8g.host.worker.WorkerPool;
 import b8g.host.worker.WorkerProcess;
-import java.io.IOException;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -65,10 +64,9 @@ final class Workers implements AutoCloseable {
     try {
       return new Instance.Remote(p.forGroup(group).start(spec.name(), factory.source(spec),
           factory.scriptName(spec.script()), spec.limits(), env, listener));
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof ComponentException ce) {
-        throw ce;
-      }
+    } catch (ComponentException e) {
+      throw e;
+    } catch (RuntimeException e) {
       throw new ComponentException("component.start", spec.name() + ": could not start in a worker process: " + e.getMessage(), e);
     }
   }

@@ -15,8 +15,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every example under examples/ runs and its output is compared with its expected-output.txt. */
+@ExtendWith(NoShmLeftBehind.class)
 class ExamplesTest {
   static final Path EXAMPLES = Path.of("").toAbsolutePath().getParent().resolve("examples");
 

@@ -3,6 +3,7 @@ package b8g.host;
 import static org.junit.jupiter.api.Assertions.*;
 
 import b8g.components.Component.ExitStatus;
+import b8g.host.manifest.schema.Isolation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,9 +14,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The host's composition and its refusals. The tests of what a hostile component may try (reach a
+ * handle it was not granted, present a wrong secret, escape its run paths, flood the console) run
+ * in both isolation tiers ({@link BothTiers}) with the same expected outcome.
+ */
 class HostTest extends HostFixture {
-  @Test
-  void shouldNotReachAHandleWithoutAGrant() throws Exception {
+  @BothTiers
+  void shouldNotReachAHandleWithoutAGrant(Isolation tier) throws Exception {
     write("owner.js", "async function main(env) { env.data.write(0, 'top secret'); }");
     write("snoop.js", """
         async function main(env) {
@@ -34,14 +40,15 @@ class HostTest extends HostFixture {
         grants { component: "owner" region: "data" rights: READ rights: WRITE }
         grants { component: "snoop" host: LOG }
         """);
-    try (Host h = launch(m)) {
+    try (Host h = launch(m, tier)) {
       finish(h).forEach((n, s) -> assertTrue(s.success(), n + " " + s));
     }
     assertEquals(List.of("[snoop] log 0 link.refused TypeError undefined"), log, "the host entry point is not reachable");
   }
 
-  @Test
-  void shouldRefuseWrongAndRotatedSecretsLikeMissingOnes() throws Exception {
+  @BothTiers
+  void shouldRefuseWrongAndRotatedSecretsLikeMissingOnes(Isolation tier) throws Exception {
+    onlyInProcess(tier, "a component in a worker cannot export or link yet (its link is always refused)");
     write("a.js", "async function main(env) { env.export('data', env.data); await new Promise(r => setTimeout(r, 60000)); }");
     write("b.js", """
         async function main(env) {
@@ -60,7 +67,7 @@ class HostTest extends HostFixture {
         grants { component: "b" host: LOG }
         links { from: "a" to: "b" }
         """);
-    try (Host h = launch(m)) {
+    try (Host h = launch(m, tier)) {
       h.region("data").byteBuffer().put(1, (byte) 2).put(0, (byte) 4);
       Map<String, ExitStatus> done = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -75,8 +82,9 @@ class HostTest extends HostFixture {
     assertTrue(events.stream().noneMatch(e -> e.toString().matches(".*[0-9a-f]{64}.*")), "an event carried a secret: " + events);
   }
 
-  @Test
-  void shouldRefuseARotatedSecret() throws Exception {
+  @BothTiers
+  void shouldRefuseARotatedSecret(Isolation tier) throws Exception {
+    onlyInProcess(tier, "a component in a worker cannot export or link yet (its link is always refused)");
     write("a.js", "async function main(env) { env.export('data', env.data); await new Promise(r => setTimeout(r, 60000)); }");
     write("b.js", """
         async function main(env) {
@@ -91,7 +99,7 @@ class HostTest extends HostFixture {
         grants { component: "b" host: LOG }
         links { from: "a" to: "b" }
         """);
-    try (Host h = launch(m)) {
+    try (Host h = launch(m, tier)) {
       h.rotateSecret("a");
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (log.isEmpty() && System.nanoTime() < deadline) {
@@ -143,8 +151,9 @@ class HostTest extends HostFixture {
     }
   }
 
-  @Test
-  void shouldConfineRunToGrantedScriptsAndCapabilities() throws Exception {
+  @BothTiers
+  void shouldConfineRunToGrantedScriptsAndCapabilities(Isolation tier) throws Exception {
+    onlyInProcess(tier, "the RUN grant is not served to a worker (launch refuses it with manifest.isolation)");
     write("parent.js", """
         async function main(env) {
           const out = [];
@@ -165,7 +174,7 @@ class HostTest extends HostFixture {
         grants { component: "parent" host: RUN paths: "kids" }
         grants { component: "parent" host: LOG }
         """);
-    try (Host h = launch(m)) {
+    try (Host h = launch(m, tier)) {
       finish(h).forEach((n, s) -> assertTrue(s.success(), n + " " + s));
     }
     assertEquals(1, log.size(), log.toString());
@@ -195,8 +204,8 @@ class HostTest extends HostFixture {
     assertTrue(events.stream().anyMatch(e -> e.kind() == HostEvent.Kind.SCRIPT_CHANGED), events.toString());
   }
 
-  @Test
-  void shouldCapAComponentsLogFloodAndSayHowMuchWasDropped() throws Exception {
+  @BothTiers
+  void shouldCapAComponentsLogFloodAndSayHowMuchWasDropped(Isolation tier) throws Exception {
     write("flood.js", """
         async function main(env) {
           for (let i = 0; i < 20000; i++) console.log('line', i);
@@ -207,7 +216,7 @@ class HostTest extends HostFixture {
         components { name: "flood" script: "flood.js" }
         grants { component: "flood" host: LOG }
         """);
-    try (Host h = launch(m)) {
+    try (Host h = launch(m, tier)) {
       assertTrue(finish(h).get("flood").success());
     }
     assertTrue(log.size() <= ConsoleSink.LINES_PER_SECOND + 2, "lines passed: " + log.size());

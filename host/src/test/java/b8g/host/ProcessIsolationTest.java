@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Components in worker processes with the same handles: channels and regions in the host's shared
  * memory, wake-ups across processes, supervision of a worker that dies. Real worker JVMs, real
- * signals.
+ * signals. (HostFixture checks that no /dev/shm file of this process is left behind.)
  */
 class ProcessIsolationTest extends HostFixture {
   /** Reads numbers as text and checks each is the one after the last, in the region it was given. */
@@ -56,25 +54,6 @@ class ProcessIsolationTest extends HostFixture {
         await env.out.close();
       }
       """;
-
-  private List<String> shmBefore;
-
-  @BeforeEach
-  void listShm() throws Exception {
-    shmBefore = ownShmFiles();
-  }
-
-  @AfterEach
-  void noShmFileLeftBehind() throws Exception {
-    assertEquals(shmBefore, ownShmFiles(), "a /dev/shm file of this process was left behind");
-  }
-
-  private static List<String> ownShmFiles() throws Exception {
-    try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
-      return files.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("b8g-" + ProcessHandle.current().pid() + "-")).sorted().toList();
-    }
-  }
 
   private Path pipeline(int n, String sinkTier, String extra) throws Exception {
     write("producer.js", PRODUCER.formatted(n));

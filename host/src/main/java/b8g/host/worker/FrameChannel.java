@@ -42,8 +42,7 @@ public final class FrameChannel implements AutoCloseable {
   public synchronized void send(Frame.Builder frame) throws IOException {
     byte[] body = frame.setSeq(sent + 1).build().toByteArray();
     if (body.length > MAX_FRAME) {
-      throw new WorkerException("worker.oversized", "a " + frame.getBodyCase() + " frame of " + body.length
-          + " bytes for " + peer + " is over the limit of " + MAX_FRAME + " bytes; nothing was sent");
+      throw oversized(frame, body.length, peer);
     }
     sent++;
     ByteBuffer out = ByteBuffer.allocate(4 + body.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -51,6 +50,24 @@ public final class FrameChannel implements AutoCloseable {
     while (out.hasRemaining()) {
       channel.write(out);
     }
+  }
+
+  /**
+   * Checks before it is queued that {@code frame} will fit in one frame to {@code peer} (with any
+   * sequence number).
+   *
+   * @throws WorkerException {@code worker.oversized} otherwise
+   */
+  public static void requireFits(Frame.Builder frame, String peer) {
+    int size = frame.clone().setSeq(-1L).build().getSerializedSize();
+    if (size > MAX_FRAME) {
+      throw oversized(frame, size, peer);
+    }
+  }
+
+  private static WorkerException oversized(Frame.Builder frame, int size, String peer) {
+    return new WorkerException("worker.oversized", "a " + frame.getBodyCase() + " frame of " + size
+        + " bytes for " + peer + " is over the limit of " + MAX_FRAME + " bytes; nothing was sent");
   }
 
   /**

@@ -11,11 +11,11 @@ import b8g.host.worker.wire.Memory;
 import b8g.host.worker.wire.Revoke;
 import b8g.host.worker.wire.StartComponent;
 import b8g.host.worker.wire.Terminate;
-import b8g.host.worker.wire.Wake;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import java.io.EOFException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +45,16 @@ public final class WorkerComponents implements AutoCloseable {
   private final Map<Region, Integer> memoryIds = new IdentityHashMap<>();
   /** The rings granted on this link, by id. */
   private final Map<Integer, Ring> rings = new ConcurrentHashMap<>();
+  /** What the host sends this worker, by a thread of its own: no caller blocks on the worker. */
+  private final WorkerOutbox outbox;
   private volatile boolean closing;
   private volatile boolean ended;
+  /** Why the host ended the worker itself (it stopped reading), or null. */
+  private volatile String endedBecause;
 
   public WorkerComponents(WorkerProcess worker) {
     this.worker = worker;
+    this.outbox = new WorkerOutbox(worker.link(), Long.toString(worker.pid()), this::stalled);
     Thread reader = new Thread(this::read, "b8g-worker-" + worker.pid());
     reader.setDaemon(true);
     reader.start();
@@ -66,7 +71,7 @@ public final class WorkerComponents implements AutoCloseable {
    *     the worker has ended
    */
   public RemoteComponent start(String name, String script, String scriptName, Limits limits,
-      List<Component.EnvEntry> env, RemoteComponent.Listener listener) throws IOException {
+      List<Component.EnvEntry> env, RemoteComponent.Listener listener) {
     if (ended) {
       throw new WorkerException("worker.gone", "worker " + worker.pid() + " has ended");
     }
@@ -81,8 +86,10 @@ public final class WorkerComponents implements AutoCloseable {
       for (Component.EnvEntry e : env) {
         start.addGrants(grant(name, e));
       }
-      worker.link().send(Frame.newBuilder().setStartComponent(start));
-    } catch (IOException | RuntimeException e) {
+      Frame.Builder f = Frame.newBuilder().setStartComponent(start);
+      FrameChannel.requireFits(f, "worker " + worker.pid());
+      outbox.send(f);
+    } catch (RuntimeException e) {
       running.remove(name, c); // it never started
       throw e;
     }
@@ -136,17 +143,23 @@ public final class WorkerComponents implements AutoCloseable {
   }
 
   private void sendWake(int id, boolean reader) {
-    send(Frame.newBuilder().setWake(Wake.newBuilder().setMemory(id).setReader(reader)));
+    outbox.wake(id, reader);
   }
 
   private void send(Frame.Builder f) {
-    if (ended) {
-      return;
+    if (!ended) {
+      outbox.send(f);
     }
+  }
+
+  /** The worker stopped reading its link: it is ended, and its components fail with why. */
+  private void stalled(String why) {
+    endedBecause = why;
+    worker.process().destroyForcibly();
     try {
-      worker.link().send(f);
+      worker.link().close(); // a write blocked on it returns
     } catch (IOException e) {
-      // The worker is gone: its reader thread reports it.
+      // closed already
     }
   }
 
@@ -210,12 +223,15 @@ public final class WorkerComponents implements AutoCloseable {
     } catch (EOFException e) {
       why = "the worker closed its link";
     } catch (WorkerException e) {
-      why = e.getMessage();
+      why = e.code() + ": " + e.getMessage(); // worker.forged, worker.garbage, worker.order, worker.oversized
       worker.process().destroyForcibly(); // a worker that broke the protocol is not trusted on
     } catch (IOException e) {
       why = closing ? "the worker was closed" : "the link failed: " + e.getMessage();
     }
     ended = true;
+    if (endedBecause != null) {
+      why = endedBecause;
+    }
     try {
       worker.process().waitFor(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -237,9 +253,19 @@ public final class WorkerComponents implements AutoCloseable {
     return c;
   }
 
+  /** Sends what is queued (2 s at most), then says goodbye and ends the worker. Never blocks for longer on a worker. */
   @Override
   public void close() {
     closing = true;
+    try {
+      if (!outbox.close(Duration.ofSeconds(2))) {
+        worker.link().close(); // a worker that does not read gets no goodbye
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      // closed already
+    }
     worker.close();
   }
 }

@@ -16,15 +16,18 @@ import b8g.host.worker.wire.Terminate;
 import b8g.host.worker.wire.Wake;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.Executors;
 
 /**
  * The host's side as a worker sees it: runs the components the host starts in this worker, in
@@ -34,6 +37,14 @@ import java.util.concurrent.Executors;
  * channel ends across: a local end that finds its peer waiting wakes it through the host.
  */
 final class WorkerHost {
+  /**
+   * The most characters of a reason an Exited frame carries (as many as a console line keeps):
+   * at most 3 bytes each in UTF-8, so the frame stays far below {@link FrameChannel#MAX_FRAME}. A
+   * longer one (a component may throw an error of megabytes) would not fit in a frame, and the
+   * host would never learn of the end.
+   */
+  static final int MAX_REASON = 64 << 10;
+
   private final FrameChannel link;
   private final WorkerMemory memory;
   private final Map<String, Component> running = new ConcurrentHashMap<>();
@@ -48,6 +59,12 @@ final class WorkerHost {
   private final AtomicInteger queuedLines = new AtomicInteger();
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
   static final int QUEUED_LINES = 4096;
+  /**
+   * The components whose Started has been queued (held weakly). A component's Started goes out at
+   * most once, and always before its Exited: the host takes a frame about a component that has
+   * ended there for a forged one. Guarded by itself.
+   */
+  private final Set<Component> announced = Collections.newSetFromMap(new WeakHashMap<>());
   private final ExecutorService starts = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "b8g-worker-started");
     t.setDaemon(true);
@@ -67,7 +84,11 @@ final class WorkerHost {
     try {
       while (true) {
         Frame.Builder f = ordered.take();
-        String component = f.hasLog() ? f.getLog().getComponent() : f.getExited().getComponent();
+        String component = switch (f.getBodyCase()) {
+          case LOG -> f.getLog().getComponent();
+          case STARTED -> f.getStarted().getComponent();
+          default -> f.getExited().getComponent();
+        };
         if (f.hasLog()) {
           queuedLines.decrementAndGet();
         }
@@ -117,17 +138,29 @@ final class WorkerHost {
       roots.remove(name);
       memory.release(name);
       ordered.add(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(name)
-          .setOutcome(Component.Outcome.FAILED.name()).setCode(1).setReason("could not start: " + e.getMessage())));
+          .setOutcome(Component.Outcome.FAILED.name()).setCode(1).setReason(capped("could not start: " + e.getMessage()))));
     }
   }
 
   private void announceStart(Component c) {
     try {
       if (c.awaitStarted(Duration.ofMinutes(10))) {
-        send(Frame.newBuilder().setStarted(Started.newBuilder().setComponent(c.name())));
+        announce(c);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Sends {@code c}'s Started unless it has been sent. Its end calls this before its Exited: a
+   * component that ends at once may end before the thread that announces it runs.
+   */
+  private void announce(Component c) {
+    synchronized (announced) {
+      if (announced.add(c)) {
+        ordered.add(Frame.newBuilder().setStarted(Started.newBuilder().setComponent(c.name())));
+      }
     }
   }
 
@@ -161,8 +194,14 @@ final class WorkerHost {
     running.remove(c.name(), c);
     roots.remove(c.name());
     memory.release(c.name());
+    announce(c); // as in the host's JVM, a component that ended has started (awaitStarted is true)
     ordered.add(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(c.name())
-        .setOutcome(status.outcome().name()).setCode(status.code()).setReason(status.reason())));
+        .setOutcome(status.outcome().name()).setCode(status.code()).setReason(capped(status.reason()))));
+  }
+
+  private static String capped(String reason) {
+    return reason.length() <= MAX_REASON ? reason
+        : reason.substring(0, MAX_REASON) + "... (" + (reason.length() - MAX_REASON) + " more characters)";
   }
 
   private void send(Frame.Builder f) {

@@ -1,5 +1,6 @@
 package b8g.host.worker;
 
+import b8g.components.Component;
 import b8g.host.worker.wire.Frame;
 import b8g.host.worker.wire.Hello;
 import b8g.host.worker.wire.Pong;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 
 /**
  * A worker process's entry: reads its one-time token from standard input, connects to the socket
@@ -23,6 +25,28 @@ public final class WorkerMain {
 
   public static void main(String[] args) {
     System.exit(run(args));
+  }
+
+  /**
+   * Runs one throwaway component and fills this process's isolate pool before the worker
+   * connects: a spare is then ready for a component's start (V8 loaded, the start path's classes
+   * loaded, an isolate with the prelude evaluated), not only a JVM that has run nothing. Bounded: a
+   * worker that cannot warm up still connects, and its first start is cold.
+   */
+  private static void warmEngine() {
+    Component.pool(Integer.getInteger("b8g.pool.size", 2));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    try {
+      Component c = Component.start(new Component.Context().name("warm-up").script("function main(env) {}", "warm-up.js"));
+      c.awaitExit(Duration.ofSeconds(10));
+      while (Component.pooledIsolates() == 0 && System.nanoTime() - deadline < 0) {
+        Thread.sleep(1);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      System.err.println("b8g worker: could not warm up: " + e);
+    }
   }
 
   /** Runs a worker: {@code args} ends with the socket's path; the exit code. */
@@ -42,6 +66,7 @@ public final class WorkerMain {
       System.err.println("b8g worker: expected a 32-byte token on standard input, got " + token.length + " bytes");
       return 2;
     }
+    warmEngine();
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(args[args.length - 1]));
       FrameChannel link = new FrameChannel(channel, "host");

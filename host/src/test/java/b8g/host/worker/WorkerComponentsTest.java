@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import b8g.host.NoShmLeftBehind;
 import b8g.capabilities.Capability;
 import b8g.components.Component;
 import b8g.components.Limits;
@@ -15,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Components in a real worker process: their lines and ends reach the host; the worker's death is theirs alone. */
+@ExtendWith(NoShmLeftBehind.class)
 class WorkerComponentsTest {
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Map<String, Component.ExitStatus> ends = new ConcurrentHashMap<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import b8g.host.NoShmLeftBehind;
 import b8g.host.worker.wire.Frame;
 import b8g.host.worker.wire.Ping;
 import java.io.BufferedReader;
@@ -19,9 +20,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Worker processes, for real: spawned JVMs of this build over a Unix domain socket. */
+@ExtendWith(NoShmLeftBehind.class)
 class WorkerProcessTest {
   private static final Duration START = Duration.ofSeconds(30);
 

@@ -7,6 +7,7 @@ import b8g.components.Component.ExitStatus;
 import b8g.host.Host;
 import b8g.host.HostFixture;
 import b8g.host.HostEvent;
+import b8g.host.manifest.schema.Isolation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>writer restarted: it resumes from the count it recorded; the reader sees every message in
  *       order, at most one repeated (written, then killed before it recorded so).
  * </ul>
+ *
+ * <p>Every case runs in both isolation tiers, with the same seed: in this JVM, and with each
+ * component in a worker process of its own (the ring then crosses processes). A peer the host
+ * kills is killed through {@code Host.component(name)}, which a component in a worker does not
+ * have; those cases run in this JVM only.
  */
 class PeerDeathTest extends HostFixture {
   static final int N = 200_000;
@@ -47,11 +53,13 @@ class PeerDeathTest extends HostFixture {
 
   static Stream<Arguments> cases() {
     List<Arguments> all = new ArrayList<>();
-    Random seeds = new Random(20261201);
-    for (String dies : List.of("reader", "writer")) {
-      for (boolean restart : new boolean[] {false, true}) {
-        for (String how : List.of("throws", "killed")) {
-          all.add(Arguments.of(dies, restart, how, seeds.nextLong()));
+    for (Isolation tier : List.of(Isolation.IN_PROCESS, Isolation.PROCESS)) {
+      Random seeds = new Random(20261201); // the same cases, seeds included, in both tiers
+      for (String dies : List.of("reader", "writer")) {
+        for (boolean restart : new boolean[] {false, true}) {
+          for (String how : List.of("throws", "killed")) {
+            all.add(Arguments.of(tier, dies, restart, how, seeds.nextLong()));
+          }
         }
       }
     }
@@ -116,10 +124,13 @@ class PeerDeathTest extends HostFixture {
       }
       """;
 
-  @ParameterizedTest(name = "{0} {2}, restart {1}")
+  @ParameterizedTest(name = "{0}: {1} {3}, restart {2}")
   @MethodSource("cases")
-  void shouldGiveTheSurvivorItsDocumentedOutcome(String dies, boolean restart, String how, long seed) throws Exception {
-    streamAndKill(dies, restart, how, seed);
+  void shouldGiveTheSurvivorItsDocumentedOutcome(Isolation tier, String dies, boolean restart, String how, long seed) throws Exception {
+    if (how.equals("killed")) {
+      onlyInProcess(tier, "the test kills the peer through Host.component(name), which is null for a component in a worker");
+    }
+    streamAndKill(tier, dies, restart, how, seed);
   }
 
   /**
@@ -143,7 +154,7 @@ class PeerDeathTest extends HostFixture {
       events.clear();
       runs++;
       try {
-        streamAndKill(dies, restart, how, seed);
+        streamAndKill(Isolation.IN_PROCESS, dies, restart, how, seed);
         System.out.println("soak " + runs + " ok: " + dies + " " + how + " restart " + restart + " seed " + seed
             + (runs % 50 == 0 ? "; RSS " + (rssKiB() >> 10) + " MiB" : ""));
       } catch (AssertionError | Exception e) {
@@ -166,7 +177,7 @@ class PeerDeathTest extends HostFixture {
     return -1;
   }
 
-  private void streamAndKill(String dies, boolean restart, String how, long seed) throws Exception {
+  private void streamAndKill(Isolation tier, String dies, boolean restart, String how, long seed) throws Exception {
     Random random = new Random(seed);
     int dieAt = how.equals("throws") ? 1 + random.nextInt(N - 2) : -1;
     String common = COMMON.formatted(N, dieAt, dies);
@@ -186,7 +197,7 @@ class PeerDeathTest extends HostFixture {
         grants { component: "reader" host: LOG }
         """.formatted(dies.equals("writer") ? policy : "", dies.equals("reader") ? policy : ""));
     Map<String, ExitStatus> done;
-    try (Host h = launch(dir.resolve("m.txtpb"))) {
+    try (Host h = launch(dir.resolve("m.txtpb"), tier)) {
       if (how.equals("killed")) {
         // Somewhere in the stream (it takes a second or more here): a kill mid-turn, mid-message.
         Thread.sleep(5 + random.nextInt(100));
