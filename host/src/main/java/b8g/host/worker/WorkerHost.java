@@ -4,6 +4,7 @@ import b8g.capabilities.Capability;
 import b8g.capabilities.Right;
 import b8g.components.Component;
 import b8g.components.ComponentException;
+import b8g.components.ConsoleRate;
 import b8g.components.HostServices;
 import b8g.host.worker.wire.Exited;
 import b8g.host.worker.wire.Frame;
@@ -51,14 +52,17 @@ final class WorkerHost {
   /** Per running component: its roots by env name, for the host's Revoke. */
   private final Map<String, Map<String, Capability>> roots = new ConcurrentHashMap<>();
   /**
-   * Console lines and ends, in the order they happened, for the sender thread: a component's
-   * lines always arrive before its end. Lines beyond {@link #QUEUED_LINES} waiting are dropped
-   * and counted (the host's console limits lines per second anyway); an end is never dropped.
+   * Console lines, starts and ends, in the order they happened, for the sender thread: a
+   * component's lines always arrive before its end. Each component's lines are limited here as in
+   * the host's JVM ({@link ConsoleRate}: the same lines pass, the same count of dropped ones is
+   * told), and lines beyond {@link #QUEUED_LINES} waiting for the socket are dropped and counted
+   * too; a start or an end is never dropped.
    */
   private final BlockingQueue<Frame.Builder> ordered = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedLines = new AtomicInteger();
+  private final Map<String, ConsoleRate> rates = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
-  static final int QUEUED_LINES = 4096;
+  static final int QUEUED_LINES = 2 * ConsoleRate.LINES_PER_SECOND;
   /**
    * The components whose Started has been queued (held weakly). A component's Started goes out at
    * most once, and always before its Exited: the host takes a frame about a component that has
@@ -96,7 +100,7 @@ final class WorkerHost {
         long n = d == null ? 0 : d.getAndSet(0);
         if (n > 0) {
           send(Frame.newBuilder().setLog(Log.newBuilder().setComponent(component).setLevel("warn")
-              .setText(n + " console lines dropped in the worker (the host was not reading them fast enough)")));
+              .setText(ConsoleRate.droppedLine(n))));
         }
         send(f);
       }
@@ -193,6 +197,7 @@ final class WorkerHost {
     // of the name only after this end has reached it.
     running.remove(c.name(), c);
     roots.remove(c.name());
+    rates.remove(c.name());
     memory.release(c.name());
     announce(c); // as in the host's JVM, a component that ended has started (awaitStarted is true)
     ordered.add(Frame.newBuilder().setExited(Exited.newBuilder().setComponent(c.name())
@@ -219,6 +224,13 @@ final class WorkerHost {
   private final class Proxy implements HostServices {
     @Override
     public void log(Component source, String level, String text) {
+      long told = rates.computeIfAbsent(source.name(), k -> new ConsoleRate()).admit();
+      if (told < 0) {
+        return;
+      }
+      if (told > 0) {
+        dropped.computeIfAbsent(source.name(), k -> new AtomicLong()).addAndGet(told);
+      }
       if (queuedLines.incrementAndGet() > QUEUED_LINES) {
         queuedLines.decrementAndGet();
         dropped.computeIfAbsent(source.name(), k -> new AtomicLong()).incrementAndGet();
