@@ -33,13 +33,22 @@ final class ChannelEnds {
 
   /**
    * As {@link #hold}, for an end handed to a new holder that starts now (a manifest component's
-   * start or restart): the end is open again, whatever an earlier holder left in its state word.
+   * start or restart): the end is open again, whatever an earlier holder left in its state word,
+   * and the other end is woken. An earlier holder that was ended between clearing the other end's
+   * waiting flag and waking it (a kill -9 of its worker, a termination inside a turn) would
+   * otherwise leave that end parked for ever with nobody to wake it: woken now, it looks again and
+   * sets its flag anew, which the new holder honours.
    */
   synchronized void take(Capability cap, Object holder) {
     End end = endOf(cap);
     if (end != null && !closed) {
       holders.put(end, holder);
       end.ring.reopen(end.writer, !end.writer);
+      if (end.writer) {
+        end.ring.wakeReader();
+      } else {
+        end.ring.wakeWriter();
+      }
     }
   }
 

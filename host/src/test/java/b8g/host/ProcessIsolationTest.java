@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import b8g.components.Component.ExitStatus;
 import b8g.host.manifest.schema.Isolation;
 import b8g.memory.Region;
+import b8g.memory.Ring;
+import b8g.memory.RingDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,6 +142,49 @@ class ProcessIsolationTest extends HostFixture {
           && e.detail().contains("killed by signal " + signalNumber)), events.toString());
       assertTrue(events.stream().anyMatch(e -> e.kind() == HostEvent.Kind.RESTARTED && e.component().equals("sink")), events.toString());
       assertNotEquals(pid, h.workerPid("sink") == 0 ? -1 : h.workerPid("sink"));
+    }
+  }
+
+  /**
+   * The worst moment for a reader to die: it has cleared the waiting writer's flag and not yet
+   * woken it. Its restart must still get the writer going, else both wait for ever.
+   */
+  @Test
+  void aReaderThatDiesBetweenClearingTheWritersFlagAndWakingItStrandsNobody() throws Exception {
+    write("producer.js", PRODUCER.formatted(100_000));
+    write("sink.js", """
+        async function main(env) {
+          const state = new Int32Array(env.progress.buffer);
+          if (Atomics.add(state, 1, 1) === 0) return new Promise(() => {}); // the first instance reads nothing
+          let count = 0;
+          for await (const m of env.in) count++;
+          console.log('sink saw ' + count);
+        }
+        """);
+    Path m = write("m.txtpb", """
+        components { name: "producer" script: "producer.js" }
+        components { name: "sink" script: "sink.js" isolation: PROCESS restart { mode: ON_FAILURE max_restarts: 1 } }
+        channels { name: "numbers" capacity: 65536 backing: ANONYMOUS }
+        regions { name: "progress" size: 4096 backing: ANONYMOUS }
+        grants { component: "producer" channel: "numbers" rights: WRITE as: "out" }
+        grants { component: "sink" channel: "numbers" rights: READ as: "in" }
+        grants { component: "sink" region: "progress" rights: [READ, WRITE] }
+        grants { component: "sink" host: LOG }
+        """);
+    try (Host h = launch(m)) {
+      Ring ring = h.channel("numbers");
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while ((!ring.writerWaiting() || h.region("progress").readVolatileInt(4) == 0) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(ring.writerWaiting(), "the producer filled the ring and waits");
+      assertEquals(1, h.region("progress").readVolatileInt(4), "the first sink runs");
+      // What the dying reader did: took the flag down, and never sent the wake-up.
+      ring.region().writeVolatileInt(ring.capacity() + RingDescriptor.WRITER_WAITING_OFFSET, 0);
+      assertEquals(0, new ProcessBuilder("kill", "-KILL", Long.toString(h.workerPid("sink"))).start().waitFor());
+      Map<String, ExitStatus> done = finish(h);
+      assertTrue(done.get("producer").success() && done.get("sink").success(), done + " " + log);
+      assertTrue(log.contains("[sink] sink saw 100000"), log.toString());
     }
   }
 
