@@ -443,8 +443,8 @@ public final class Bench {
           String.format("%.0f", w[0].median() / w[1].median()), "<= 5 ms warm", w[0].median() <= 5 ? "PASS" : "FAIL"));
       rows.add(new Row(fSecond, w[2].medianP90("%.2f"), w[1].medianP90("%.2f") + " in process",
           String.format("%.1f", w[2].median() / w[1].median()), "-", "info"));
-      notes.add("worker start from a warm spare: the spare is a connected worker JVM that has run nothing; taking it starts its"
-          + " replacement at once (that JVM boots during the measured start, as in a host); in-process baseline with the"
+      notes.add("worker start from a warm spare: the spare is a connected worker JVM that has run one throwaway component and"
+          + " filled its isolate pool; taking it starts its replacement 1 s later, as in a host; in-process baseline with the"
           + " isolate pool on (the default)");
     }
   }

@@ -58,7 +58,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: {@link #terminate}, {@link #awaitExit}, {@link #pause} and {@link #post} may be
  * called from any thread; everything touching V8 runs on the component's thread.
  */
-public final class Component {
+public final class Component implements Running {
   /** How a component ended. */
   public enum Outcome {
     /** {@code main} settled: code 0 if it resolved, 1 if it rejected or threw. */

@@ -4,6 +4,7 @@ import b8g.capabilities.Capability;
 import b8g.capabilities.CapabilityException;
 import b8g.components.Component;
 import b8g.components.Component.ExitStatus;
+import b8g.components.Running;
 import b8g.errors.B8gException;
 import b8g.host.manifest.ComponentSpec;
 import b8g.host.manifest.GrantSpec;
@@ -263,7 +264,7 @@ public final class Host implements AutoCloseable {
     this.workers = new Workers(factory, console, ctx.spareWorkers);
     this.supervisor = new Supervisor(factory, grants, ends, links, watches, events, this::released, ctx.restoreComponents,
         placement::workerGroup, workers);
-    this.children = new Children(supervisor, factory, grants, ends, links, events, c -> released(new Instance.Local(c)));
+    this.children = new Children(supervisor, factory, grants, ends, links, events, this::released);
     factory.serve(new Services(console, children, watches, snapshots, links));
   }
 
@@ -295,15 +296,14 @@ public final class Host implements AutoCloseable {
   }
 
   /** Drops what an ended instance leaves in the host: its children, channel ends, watches, console window, exports. */
-  private void released(Instance i) {
-    Component c = i.local();
-    if (c != null) {
+  private void released(Running i) {
+    if (i instanceof Component c) {
       children.terminateChildrenOf(c);
       ends.release(c);
       watches.unwatchAll(c);
       console.forget(c);
-    } else if (i instanceof Instance.Remote r) {
-      console.forget(r.c());
+    } else {
+      console.forget(i);
     }
     links.withdraw(i.name());
   }
@@ -390,13 +390,12 @@ public final class Host implements AutoCloseable {
     if (!supervisor.close()) {
       return;
     }
-    List<Instance> all = new ArrayList<>();
-    children.all().forEach(c -> all.add(new Instance.Local(c)));
+    List<Running> all = new ArrayList<>(children.all());
     all.addAll(supervisor.instances());
-    for (Instance c : all) {
+    for (Running c : all) {
       c.terminate("host shutting down");
     }
-    for (Instance c : all) {
+    for (Running c : all) {
       try {
         c.awaitExit(Duration.ofSeconds(10));
       } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import b8g.components.Component;
 import b8g.components.Component.EnvEntry;
 import b8g.components.Component.ExitStatus;
 import b8g.components.ComponentException;
+import b8g.components.Running;
 import b8g.host.manifest.ComponentSpec;
 import b8g.host.manifest.GrantSpec;
 import b8g.host.manifest.LinkSpec;
@@ -32,7 +33,7 @@ final class Supervisor {
     final ComponentSpec spec;
     /** What the manifest grants it, by env name: roots, from which each start derives. */
     final Map<String, Capability> roots = new LinkedHashMap<>();
-    volatile Instance current;
+    volatile Running current;
     /** Which start is current: a component may end before Component.start has even returned. */
     int generation;
     int restarts;
@@ -51,7 +52,7 @@ final class Supervisor {
   private final Watches watches;
   private final Events events;
   /** Drops what an ended instance leaves in the host (children, channel ends, watches, exports). */
-  private final Consumer<Instance> released;
+  private final Consumer<Running> released;
   private final Map<String, Host.Restored> restore;
   /** Where each component runs: the worker group of one that runs in a worker, null in this JVM. */
   private final Function<ComponentSpec, String> workerGroup;
@@ -61,7 +62,7 @@ final class Supervisor {
   private volatile String deadlock;
 
   Supervisor(ComponentFactory factory, GrantResolver grants, ChannelEnds ends, Links links, Watches watches,
-      Events events, Consumer<Instance> released, Map<String, Host.Restored> restore,
+      Events events, Consumer<Running> released, Map<String, Host.Restored> restore,
       Function<ComponentSpec, String> workerGroup, Workers workers) {
     this.factory = factory;
     this.grants = grants;
@@ -104,7 +105,7 @@ final class Supervisor {
   }
 
   private static void awaitStarted(Supervised s) {
-    Instance c = s.current;
+    Running c = s.current;
     try {
       if (c != null && !c.awaitStarted(Duration.ofSeconds(30))) {
         throw new ComponentException("component.start", s.spec.name() + " did not start within 30 s");
@@ -134,15 +135,15 @@ final class Supervisor {
       events.emit(HostEvent.Kind.GRANTED, spec.name(), "env." + l.env() + " = link secret of " + l.from());
     }
     String group = workerGroup.apply(spec);
-    Instance started;
+    Running started;
     if (group == null) {
-      Component.Context c = factory.manifestComponent(spec, (comp, status) -> ended(s, gen, new Instance.Local(comp), status));
+      Component.Context c = factory.manifestComponent(spec, (comp, status) -> ended(s, gen, comp, status));
       Host.Restored saved = s.restarts == 0 && s.current == null ? restore.get(spec.name()) : null;
       if (saved != null) {
         c.restore(saved.blob(), saved.held());
       }
       env.forEach(c::grant);
-      started = new Instance.Local(Component.start(c));
+      started = Component.start(c);
     } else {
       if (s.restarts == 0 && s.current == null && restore.containsKey(spec.name())) {
         throw new ComponentException("snapshot.isolation", spec.name() + " runs in a worker process, which cannot"
@@ -160,7 +161,7 @@ final class Supervisor {
         + (group == null ? "" : " in worker " + workers.pidOf(started)));
   }
 
-  private void ended(Supervised s, int gen, Instance comp, ExitStatus status) {
+  private void ended(Supervised s, int gen, Running comp, ExitStatus status) {
     // Ends this instance took by link are gone with it; its manifest ends only if no restart follows.
     released.accept(comp);
     HostEvent.Kind kind = switch (status.outcome()) {
@@ -199,7 +200,7 @@ final class Supervisor {
       }
       events.emit(HostEvent.Kind.SCRIPT_CHANGED, s.spec.name(), path.getFileName().toString());
       synchronized (this) {
-        Instance old = s.current;
+        Running old = s.current;
         try {
           start(s);
         } catch (RuntimeException e) {
@@ -239,8 +240,8 @@ final class Supervisor {
   /** The running instance of the manifest component {@code name} in this JVM, or null. */
   Component current(String name) {
     Supervised s = supervised.get(name);
-    Instance c = s == null ? null : s.current;
-    return c == null ? null : c.local();
+    Running c = s == null ? null : s.current;
+    return c instanceof Component local ? local : null;
   }
 
   /** The worker process of the manifest component {@code name}, or 0 when it does not run in one. */
@@ -252,7 +253,7 @@ final class Supervisor {
   /** The spec of the manifest component whose current instance is {@code c}, or null. */
   ComponentSpec specOf(Component c) {
     for (Supervised s : supervised.values()) {
-      if (s.current != null && s.current.local() == c) {
+      if (s.current == c) {
         return s.spec;
       }
     }
@@ -270,13 +271,13 @@ final class Supervisor {
     Map<String, Component.Paused> paused = new LinkedHashMap<>();
     try {
       for (Supervised s : supervised.values()) {
-        Instance i = s.current;
+        Running i = s.current;
         if (i != null && i.status() == null) {
-          if (i.local() == null) {
+          if (!(i instanceof Component local)) {
             throw new ComponentException("snapshot.isolation", s.spec.name() + " runs in a worker process, whose"
                 + " context this host cannot take yet; run it in process to checkpoint it");
           }
-          paused.put(s.spec.name(), i.local().pause(timeout));
+          paused.put(s.spec.name(), local.pause(timeout));
         }
       }
     } catch (RuntimeException e) {
@@ -290,9 +291,9 @@ final class Supervisor {
   List<Component> live() {
     List<Component> live = new ArrayList<>();
     for (Supervised s : supervised.values()) {
-      Instance c = s.current;
-      if (s.finalStatus == null && c != null && c.status() == null && c.local() != null) {
-        live.add(c.local());
+      Running c = s.current;
+      if (s.finalStatus == null && c instanceof Component local && c.status() == null) {
+        live.add(local);
       }
     }
     return live;
@@ -304,8 +305,8 @@ final class Supervisor {
    */
   boolean anyInWorker() {
     for (Supervised s : supervised.values()) {
-      Instance c = s.current;
-      if (s.finalStatus == null && c != null && c.local() == null) {
+      Running c = s.current;
+      if (s.finalStatus == null && c != null && !(c instanceof Component)) {
         return true;
       }
     }
@@ -313,8 +314,8 @@ final class Supervisor {
   }
 
   /** Every current instance, ended or not. */
-  List<Instance> instances() {
-    List<Instance> all = new ArrayList<>();
+  List<Running> instances() {
+    List<Running> all = new ArrayList<>();
     for (Supervised s : supervised.values()) {
       if (s.current != null) {
         all.add(s.current);

@@ -3,6 +3,7 @@ package b8g.host;
 import b8g.components.Component.EnvEntry;
 import b8g.components.Component.ExitStatus;
 import b8g.components.ComponentException;
+import b8g.components.Running;
 import b8g.host.manifest.ComponentSpec;
 import b8g.host.worker.RemoteComponent;
 import b8g.host.worker.WorkerPool;
@@ -41,7 +42,7 @@ final class Workers implements AutoCloseable {
    *
    * @throws ComponentException {@code component.start} when it could not be handed to a worker
    */
-  Instance start(String group, ComponentSpec spec, List<EnvEntry> env, BiConsumer<Instance, ExitStatus> ended) {
+  RemoteComponent start(String group, ComponentSpec spec, List<EnvEntry> env, BiConsumer<Running, ExitStatus> ended) {
     WorkerPool p;
     synchronized (this) {
       open();
@@ -58,12 +59,12 @@ final class Workers implements AutoCloseable {
 
       @Override
       public void exited(RemoteComponent c, ExitStatus status) {
-        ended.accept(new Instance.Remote(c), status);
+        ended.accept(c, status);
       }
     };
     try {
-      return new Instance.Remote(p.forGroup(group).start(spec.name(), factory.source(spec),
-          factory.scriptName(spec.script()), spec.limits(), env, listener));
+      return p.forGroup(group).start(spec.name(), factory.source(spec),
+          factory.scriptName(spec.script()), spec.limits(), env, listener);
     } catch (ComponentException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -72,8 +73,8 @@ final class Workers implements AutoCloseable {
   }
 
   /** The worker process of {@code i}, or 0 when it runs in this JVM (or is null). */
-  long pidOf(Instance i) {
-    return i instanceof Instance.Remote r ? r.c().pid() : 0;
+  long pidOf(Running i) {
+    return i instanceof RemoteComponent r ? r.pid() : 0;
   }
 
   /** Process ids of the workers alive now. */

@@ -1,6 +1,7 @@
 package b8g.host.worker;
 
 import b8g.components.Component;
+import b8g.components.Running;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * {@code main} has been called, its end, and terminate. What it says arrives through its
  * {@link Listener} on the worker's reader thread. Thread-safe.
  */
-public final class RemoteComponent {
+public final class RemoteComponent implements Running {
   /** Told of console lines and of the end (once), on the worker's reader thread. */
   public interface Listener {
     void log(RemoteComponent c, String level, String text);
