@@ -282,12 +282,10 @@ class HostileComponentTest extends HostFixture {
         Reflect.apply = trap('apply'); Function.prototype.call = trap('call'); Function.prototype.apply = trap('apply');
         Promise.prototype.then = trap('then'); JSON.stringify = trap('stringify');
         TextEncoder.prototype.encode = trap('encode'); TextDecoder.prototype.decode = trap('decode');
-        // Not 'length' or 'code': ring.js's Writer and Reader assign this.length, and
-        // CapabilityError's constructor this.code, by an ordinary [[Set]], so a setter of either
-        // name on Object.prototype runs inside the platform's JS (in env building for 'length':
-        // main is never called). That harms only the component itself. 'value' last: with a
-        // 'value' on Object.prototype, every later descriptor here would have one too.
-        for (const k of ['kind', 'slot', 'name', 'message', '0', 'value']) {
+        // 'length' and 'code' too: ring.js's ends and CapabilityError define theirs rather than
+        // assign them (a setter of either name used to run inside the platform's JS). 'value'
+        // last: with a 'value' on Object.prototype, every later descriptor here would have one too.
+        for (const k of ['kind', 'slot', 'name', 'message', '0', 'length', 'code', 'wake', 'view', 'bytes', 'value']) {
           Object.defineProperty(Object.prototype, k, { set: trap('setter ' + k), configurable: true });
         }
         async function main(env) {

@@ -75,6 +75,9 @@
   class Writer {
     #ab; #u8; #i32; #capacity; #mask; #maxPayload; #tailI; #headI; #readerWaitingI; #writerWaitingI;
     #readerStateI; #tail; #headCache; #need;
+    // Declared, not assigned (see Reader): payload bytes of the last record offered (written or
+    // not); callers charge work by it.
+    length = 0;
     constructor(ab) {
       const capacity = attach(ab);
       this.#ab = ab;
@@ -99,8 +102,6 @@
       this.#headCache = head;
       this.#need = 0;
       this.#maxPayload = capacity / 2 - 8;
-      // Payload bytes of the last record offered (written or not): callers charge work by it.
-      this.length = 0;
     }
 
     get maxPayload() {
@@ -199,6 +200,12 @@
   class Reader {
     #ab; #u8; #i32; #capacity; #mask; #maxPayload; #tailI; #headI; #readerWaitingI; #writerWaitingI;
     #writerStateI; #head; #tailCache; #type; #length; #size; #peeked;
+    // Public fields are declared, not assigned in the constructor: a declaration defines the
+    // property, so a setter user code put on Object.prototype under the same name never runs.
+    bytes = null; // the payload poll() copied out last
+    length = 0; // payload bytes of the record poll() copied out last
+    view = null;
+    wake = false;
     constructor(ab) {
       const capacity = attach(ab);
       this.#ab = ab;
@@ -224,10 +231,6 @@
       this.#length = 0;
       this.#size = 0;
       this.#peeked = false;
-      this.bytes = null;
-      this.length = 0; // payload bytes of the record poll() copied out last
-      this.view = null;
-      this.wake = false;
     }
 
     // The next record's type with its payload copied to this.bytes; 0 when nothing is published,

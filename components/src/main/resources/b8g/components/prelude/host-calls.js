@@ -1,7 +1,8 @@
 // b8g prelude: host calls: the dispatcher slot, call(), and the host's errors as JS errors (CapabilityError).
 // ---- errors ---------------------------------------------------------------------------------
 class CapabilityError extends ErrorCtor {
-  constructor(code, message) { super(message); this.code = code; }
+  // Defined, not assigned: a setter user code put on Object.prototype under 'code' never runs.
+  constructor(code, message) { super(message); ObjectDefineProperty(this, 'code', { value: code, writable: true, enumerable: true, configurable: true }); }
   get name() { return 'CapabilityError'; }
 }
 ObjectDefineProperty(g, 'CapabilityError', { value: CapabilityError, writable: true, configurable: true });
