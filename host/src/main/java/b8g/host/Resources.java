@@ -40,7 +40,7 @@ final class Resources implements AutoCloseable {
     for (RegionSpec r : manifest.regions()) {
       MemoryKey key = MemoryKey.region(r.name());
       add(key, r.backing() == Backing.SHM_FILE
-          ? Region.shmFile(r.name(), shmPath(r.file().orElse(defaultFile(r.name()))), r.size(), r.persistent())
+          ? Region.shmFile(r.name(), shmPath(r.file().orElse(Region.unguessableName(r.name()))), r.size(), r.persistent())
           : shared.contains(key) ? Region.shared(r.name(), r.size()) : Region.anonymous(r.name(), r.size()));
     }
     for (RegionSpec r : manifest.regions()) {
@@ -54,7 +54,7 @@ final class Resources implements AutoCloseable {
       long size = (long) c.capacity() + RingDescriptor.TRAILER_LENGTH;
       MemoryKey key = MemoryKey.channel(c.name());
       Region mem = c.backing() == Backing.SHM_FILE
-          ? Region.shmFile(c.name(), shmPath(c.file().orElse(defaultFile(c.name()))), size, c.persistent())
+          ? Region.shmFile(c.name(), shmPath(c.file().orElse(Region.unguessableName(c.name()))), size, c.persistent())
           : shared.contains(key) ? Region.shared(c.name(), size) : Region.anonymous(c.name(), size);
       add(key, mem);
       ByteBuffer bytes = saved.get(key.imageName());
@@ -65,20 +65,6 @@ final class Resources implements AutoCloseable {
         channels.put(c.name(), Ring.create(mem));
       }
     }
-  }
-
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
-  /**
-   * The /dev/shm file of a region or channel the manifest names no file for:
-   * {@code b8g-<pid>-<name>-<32 hex digits>}. Unguessable, so no other user can plant a file or a
-   * link under it beforehand or find it afterwards (Region.shmFile also refuses links and other
-   * users' files, and creates it readable by this user only).
-   */
-  private static String defaultFile(String name) {
-    byte[] r = new byte[16];
-    RANDOM.nextBytes(r);
-    return "b8g-" + ProcessHandle.current().pid() + "-" + name + "-" + java.util.HexFormat.of().formatHex(r);
   }
 
   private void add(MemoryKey key, Region region) {

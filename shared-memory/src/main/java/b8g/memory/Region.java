@@ -175,6 +175,17 @@ public final class Region implements AutoCloseable {
     return sharedIn(SHM, name, size);
   }
 
+  /**
+   * A file name under {@code /dev/shm} nobody can guess or plant beforehand: {@code
+   * b8g-<pid>-<label>-<32 hex digits>} (128 random bits), or {@code b8g-<pid>-<32 hex digits>}
+   * without a label.
+   */
+  public static String unguessableName(String label) {
+    byte[] random = new byte[16];
+    RANDOM.nextBytes(random);
+    return "b8g-" + ProcessHandle.current().pid() + "-" + (label == null ? "" : label + "-") + HexFormat.of().formatHex(random);
+  }
+
   /** {@link #shared} with the directory as a parameter, so that its absence can be tested. */
   static Region sharedIn(Path dir, String name, long size) {
     checkSize(name, size);
@@ -185,9 +196,7 @@ public final class Region implements AutoCloseable {
           "region '" + name + "': shared memory needs " + dir + " (a tmpfs, as on every common Linux"
               + " system), which does not exist here");
     }
-    byte[] random = new byte[16];
-    RANDOM.nextBytes(random);
-    Path file = dir.resolve("b8g-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random));
+    Path file = dir.resolve(unguessableName(null));
     FileChannel channel = null;
     boolean named = false;
     try {
