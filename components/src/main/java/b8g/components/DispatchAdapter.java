@@ -216,6 +216,40 @@ final class DispatchAdapter {
         component.services().snapshot(component, cap, path, id);
         return rt.createV8ValueUndefined();
       }
+      case TO_HOST_ZIP_OPEN -> {
+        String format = stringArg(a, 1, "format", 16);
+        return rt.createV8ValueInteger(conductor.compression().open(format, intArg(a, 2, "direction") != 0));
+      }
+      case TO_HOST_ZIP_WRITE -> {
+        int handle = intArg(a, 1, "handle");
+        if (a.length <= 2 || !(a[2] instanceof V8ValueTypedArray data)) {
+          throw new ComponentException("type", "a compression chunk must be a Uint8Array");
+        }
+        if (data.getByteLength() > CompressionStreams.MAX_INPUT) {
+          throw new ComponentException("range", "a compression chunk is larger than " + CompressionStreams.MAX_INPUT + " bytes");
+        }
+        conductor.compression().write(handle, data.toBytes());
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_ZIP_READ -> {
+        byte[] out = conductor.compression().read(intArg(a, 1, "handle"));
+        V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(out.length);
+        if (out.length > 0) {
+          ab.fromBytes(out);
+        }
+        return ab;
+      }
+      case TO_HOST_ZIP_FINISH -> {
+        conductor.compression().finish(intArg(a, 1, "handle"));
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_ZIP_FREE -> {
+        conductor.compression().free(intArg(a, 1, "handle"));
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_DOMAIN_TO_ASCII -> {
+        return rt.createV8ValueString(DomainToAscii.apply(stringArg(a, 1, "domain", DomainToAscii.MAX_INPUT)));
+      }
       case TO_HOST_MEMORY -> {
         switch (intArg(a, 1, "memory operation")) {
           case MEMORY_RESERVE -> {
