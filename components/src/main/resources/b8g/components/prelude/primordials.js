@@ -78,8 +78,6 @@ const SymbolToStringTag = Symbol.toStringTag;
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 const AsyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype);
 const NumberToString = Number.prototype.toString;
-const TypedArraySlice = TypedArrayProto.slice;
-const ArrayBufferSlice = ArrayBuffer.prototype.slice;
 const MathMin = Math.min;
 const StringToLowerCase = String.prototype.toLowerCase;
 const RegExpExec = RegExp.prototype.exec;
@@ -102,6 +100,7 @@ const TypedArrayByteLength = getter(TypedArrayProto, 'byteLength');
 const DataViewBuffer = getter(DataViewProto, 'buffer');
 const DataViewByteOffset = getter(DataViewProto, 'byteOffset');
 const DataViewByteLength = getter(DataViewProto, 'byteLength');
+const TypedArrayTag = getter(TypedArrayProto, Symbol.toStringTag);
 
 
 // A transferred ArrayBuffer keeps aliasing shared memory; user code must not have that power.
