@@ -19,7 +19,7 @@ function zipStream(pub, format, compress, what) {
   function drain() {
     for (;;) {
       const wait = transformStreamBackpressure(t);
-      if (wait !== null) return then(wait, drain);
+      if (wait !== null) return react(wait, drain);
       const out = call(TO_HOST_ZIP_READ, handle);
       if (ReflectApply(ArrayBufferByteLength, out, []) === 0) return undefined;
       transformControllerEnqueue(t.controller, new Uint8ArrayCtor(out));
@@ -28,7 +28,7 @@ function zipStream(pub, format, compress, what) {
   function guarded(fn) {
     try {
       const r = fn();
-      return r === undefined ? r : then(r, undefined, (e) => { free(); throw e; });
+      return r === undefined ? r : react(r, undefined, (e) => { free(); throw e; });
     } catch (e) { free(); throw e; }
   }
   function feed(bytes, at) {
@@ -39,7 +39,7 @@ function zipStream(pub, format, compress, what) {
       call(TO_HOST_ZIP_WRITE, handle, copyBytes(bytes, at, end));
       at = end;
       const r = drain();
-      if (r !== undefined) return then(r, () => feed(bytes, at));
+      if (r !== undefined) return react(r, () => feed(bytes, at));
     }
     return undefined;
   }
@@ -49,7 +49,7 @@ function zipStream(pub, format, compress, what) {
       call(TO_HOST_ZIP_FINISH, handle);
       const r = drain();
       if (r === undefined) { free(); return undefined; }
-      return then(r, free);
+      return react(r, free);
     }),
     () => { free(); });
   return t;

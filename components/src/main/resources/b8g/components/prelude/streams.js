@@ -18,8 +18,30 @@ function deferred() {
   return d;
 }
 function rejectedHandled(e) { const p = rejected(e); markHandled(p); return p; }
-// "The result of reacting to" p: a new promise.
-function react(p, onOk, onErr) { return then(p, onOk, onErr); }
+// Settles d with r; a promise r is followed through the captured then, never through a `then`
+// looked up on it (a reaction that returned a promise would make V8 call its patchable then).
+function settleWith(d, r) {
+  if (r !== null && (typeof r === 'object' || typeof r === 'function')) {
+    try { ReflectApply(PromiseThen, r, [d.resolve, d.reject]); return; } catch (e) { /* not a promise */ }
+  }
+  d.resolve(r);
+}
+// "The result of reacting to" p: a new promise, which follows what a reaction returns.
+function react(p, onOk, onErr) {
+  const d = deferred();
+  then(p, (v) => {
+    if (onOk === undefined) { d.resolve(v); return; }
+    let r;
+    try { r = onOk(v); } catch (e) { d.reject(e); return; }
+    settleWith(d, r);
+  }, (e) => {
+    if (onErr === undefined) { d.reject(e); return; }
+    let r;
+    try { r = onErr(e); } catch (x) { d.reject(x); return; }
+    settleWith(d, r);
+  });
+  return d.promise;
+}
 // Calls a user method as the standard's "invoke": promise of its result, rejection if it throws.
 function promiseCall(fn, self, args) {
   if (fn === undefined) return resolved(undefined);
@@ -573,18 +595,19 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
   // Waits for the write in flight (and those it chains) before acting.
   function waitForWrites(k) {
     const w = currentWrite;
-    then(w, () => (w === currentWrite ? k() : waitForWrites(k)), () => (w === currentWrite ? k() : waitForWrites(k)));
+    const next = () => { if (w === currentWrite) k(); else waitForWrites(k); };
+    then(w, next, next);
   }
   function shutdownWithAction(action, isError, error) {
     if (shuttingDown) return;
     shuttingDown = true;
-    const go = () => then(action(), () => finalize(isError, error), (e) => finalize(true, e));
+    const go = () => { then(action(), () => finalize(isError, error), (e) => finalize(true, e)); };
     if (dest.state === 'writable' && !writableStreamCloseQueuedOrInFlight(dest)) waitForWrites(go); else go();
   }
   function shutdown(isError, error) {
     if (shuttingDown) return;
     shuttingDown = true;
-    if (dest.state === 'writable' && !writableStreamCloseQueuedOrInFlight(dest)) waitForWrites(() => finalize(isError, error));
+    if (dest.state === 'writable' && !writableStreamCloseQueuedOrInFlight(dest)) waitForWrites(() => { finalize(isError, error); });
     else finalize(isError, error);
   }
 
