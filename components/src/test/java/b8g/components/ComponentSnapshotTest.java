@@ -111,6 +111,36 @@ class ComponentSnapshotTest extends ComponentFixture {
   }
 
   @Test
+  void shouldKeepUrlsBlobsAndStreamsAcrossARestore() throws Exception {
+    // The web APIs keep their state in the heap (WeakMaps of records): a restore brings it back,
+    // and a channel end's readable goes on over the re-bound ring.
+    String script = """
+        const u = new URL('http://h/p?a=1');
+        const blob = new Blob(['kept']);
+        const ts = new TransformStream({ transform(c, k) { k.enqueue(c.toUpperCase()); } });
+        async function main(env) {
+          const w = ts.writable.getWriter(), out = ts.readable.getReader();
+          for await (const m of env.in.readable) {
+            w.write(m);
+            u.searchParams.append('m', (await out.read()).value);
+            console.log(u.href, await blob.text());
+          }
+        }""";
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    Component a = launch(context("web", EnvEntry.of("in", reader(ring).derive())).script(script, "web.js"));
+    send(w, "a");
+    awaitLog("web:http://h/p?a=1&m=A kept");
+    ComponentSnapshot snap = a.snapshot(T);
+    a.terminate("replaced by its restored copy");
+    assertNotNull(a.awaitExit(T));
+    Component b = launch(context("web", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    send(w, "b");
+    awaitLog("web:http://h/p?a=1&m=A&m=B kept");
+  }
+
+  @Test
   void shouldSnapshotAndRestoreIndependentComponentsSideBySideInOneProcess() throws Exception {
     // Three lineages alive at once, each snapshotted (each then goes on in a restored runtime),
     // then restored side by side while the originals still run: this aborted the JVM before the
