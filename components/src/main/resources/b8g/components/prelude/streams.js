@@ -17,7 +17,6 @@ function deferred() {
   });
   return d;
 }
-function rejectedHandled(e) { const p = rejected(e); markHandled(p); return p; }
 // Settles d with r; a promise r is followed through the captured then, never through a `then`
 // looked up on it (a reaction that returned a promise would make V8 call its patchable then).
 function settleWith(d, r) {
@@ -56,12 +55,8 @@ function method(o, name, what) {
 }
 function slotsOf(map, o, what) {
   const s = typeof o === 'object' && o !== null ? ReflectApply(WeakMapGet, map, [o]) : undefined;
-  if (s === undefined) throw new TypeErrorCtor(what + ' called on an object that is not a ' + ReflectApply(StringSlice, what, [0, ReflectApply(StringIndexOf, what, ['.']) < 0 ? what.length : ReflectApply(StringIndexOf, what, ['.'])]));
+  if (s === undefined) throw new TypeErrorCtor(what + ' called on the wrong kind of object');
   return s;
-}
-function rejectedSlots(map, o, what) {
-  const s = typeof o === 'object' && o !== null ? ReflectApply(WeakMapGet, map, [o]) : undefined;
-  return s === undefined ? new TypeErrorCtor(what + ' called on the wrong kind of object') : null;
 }
 
 // ---- queue-with-sizes -------------------------------------------------------------------------
@@ -94,7 +89,6 @@ function extractSizeAlgorithm(strategy) {
   if (typeof size !== 'function') throw new TypeErrorCtor('strategy.size must be a function');
   return (chunk) => ReflectApply(size, undefined, [chunk]);
 }
-const strategySizes = new WeakMapCtor();
 class CountQueuingStrategy {
   #hwm;
   constructor(init) {
@@ -737,7 +731,6 @@ function createWritableStream(startAlgorithm, writeAlgorithm, closeAlgorithm, ab
   return w;
 }
 function writableStreamAbort(w, reason) {
-  if (w.state === 'closed' || w.state === 'errored') return resolved(undefined);
   const st = w.state;
   if (st === 'closed' || st === 'errored') return resolved(undefined);
   if (w.pendingAbortRequest !== null) return w.pendingAbortRequest.d.promise;
@@ -1042,7 +1035,7 @@ class TransformStream {
     c.transformAlgorithm = transform === undefined
       ? (chunk) => { try { transformControllerEnqueue(c, chunk); return resolved(undefined); } catch (e) { return rejected(e); } }
       : (chunk) => promiseCall(transform, tr, [chunk, c.pub]);
-    c.flushAlgorithm = (ctl) => promiseCall(flush, tr, [c.pub]);
+    c.flushAlgorithm = () => promiseCall(flush, tr, [c.pub]);
     c.cancelAlgorithm = (reason) => promiseCall(cancel, tr, [reason]);
     if (start === undefined) startPromise.resolve(undefined);
     else { try { const r = ReflectApply(start, tr, [c.pub]); then(resolved(r), startPromise.resolve, startPromise.reject); } catch (e) { startPromise.reject(e); } }
