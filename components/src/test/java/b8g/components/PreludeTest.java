@@ -91,6 +91,22 @@ class PreludeTest {
   }
 
   @Test
+  void shouldHaveUnicodeDataFromIcu() throws Exception {
+    ExitStatus s = run("icu", """
+        async function main(env) {
+          const nfd = 'é'.normalize('NFD');
+          console.log(nfd.length, nfd.normalize('NFC') === 'é', 'ﬁ'.normalize('NFKC'));
+          console.log(/^\\p{L}+$/u.test('Grüße'), /\\p{Script=Greek}/u.test('λ'), /^\\p{N}$/u.test('٣'));
+          console.log(new Intl.NumberFormat('de-DE').format(1234567.891),
+              new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'long' }).format(new Date(0)));
+          console.log(['z', 'ä', 'a'].sort(new Intl.Collator('de').compare).join(''), 'İ'.toLocaleLowerCase('tr').length,
+              new Intl.PluralRules('en').select(1), [...new Intl.Segmenter('en', { granularity: 'word' }).segment('hi there')].length);
+        }""");
+    assertTrue(s.success(), s.toString());
+    assertEquals(List.of("2 true fi", "true true true", "1.234.567,891 January 1, 1970", "aäz 1 one 3"), log);
+  }
+
+  @Test
   void shouldFindMainDeclaredAsFunctionOrTopLevelConst() throws Exception {
     assertTrue(run("fn", "function main(env) { console.log('fn'); }").success());
     assertTrue(run("arrow", "const main = async (env) => { console.log('arrow'); };").success());
