@@ -216,6 +216,25 @@ final class DispatchAdapter {
         component.services().snapshot(component, cap, path, id);
         return rt.createV8ValueUndefined();
       }
+      case TO_HOST_CLOCK -> {
+        return rt.createV8ValueDouble(HostClock.millis());
+      }
+      case TO_HOST_RANDOM -> {
+        int n = intArg(a, 1, "byte count");
+        if (n < 0 || n > WebCrypto.MAX_RANDOM) {
+          throw new ComponentException("range", "crypto: " + n + " random bytes asked for; one call gives 0 to " + WebCrypto.MAX_RANDOM);
+        }
+        return arrayBuffer(WebCrypto.random(n));
+      }
+      case TO_HOST_DIGEST -> {
+        String hash = stringArg(a, 1, "hash name", 16);
+        return arrayBuffer(WebCrypto.digest(hash, bytesArg(a, 2, "crypto.subtle.digest: data")));
+      }
+      case TO_HOST_HMAC -> {
+        String hash = stringArg(a, 1, "hash name", 16);
+        byte[] key = bytesArg(a, 2, "crypto.subtle: the HMAC key");
+        return arrayBuffer(WebCrypto.hmac(hash, key, bytesArg(a, 3, "crypto.subtle: data")));
+      }
       case TO_HOST_MEMORY -> {
         switch (intArg(a, 1, "memory operation")) {
           case MEMORY_RESERVE -> {
@@ -285,6 +304,24 @@ final class DispatchAdapter {
     if (offset < 0 || length < 0 || length > MAX_COPY || (long) offset + length > region.size()) {
       throw new ComponentException("range", "range [" + offset + ", " + ((long) offset + length) + ") is outside the region of " + region.size() + " bytes");
     }
+  }
+
+  private V8ValueArrayBuffer arrayBuffer(byte[] bytes) throws JavetException {
+    V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(bytes.length);
+    ab.fromBytes(bytes);
+    return ab;
+  }
+
+  /** The bytes of a Uint8Array argument, at most {@link WebCrypto#MAX_INPUT}; checked before they are copied. */
+  private static byte[] bytesArg(V8Value[] a, int i, String what) throws JavetException {
+    if (i >= a.length || !(a[i] instanceof V8ValueTypedArray data)) {
+      throw new ComponentException("type", what + " must be a Uint8Array");
+    }
+    int n = data.getByteLength();
+    if (n > WebCrypto.MAX_INPUT) {
+      throw new ComponentException("range", what + " is " + n + " bytes; one call takes at most " + WebCrypto.MAX_INPUT + " (64 MiB)");
+    }
+    return data.toBytes();
   }
 
   private V8Value error(String code, String message) throws JavetException {
