@@ -5,6 +5,7 @@
 // Deno coarsens too, workerd freezes time in a turn). It costs one dispatcher call.
 // performance.now() never goes back, even across a snapshot restored in a process whose clock
 // started elsewhere; between turns with the host detached it stays where it was.
+const MathRound = Math.round;
 let clockLast = 0;
 let clockOrigin = -1;
 function clockRead() {
@@ -16,7 +17,8 @@ function clockRead() {
 // The origin is taken at the first read after the component starts (a pooled isolate ran its
 // prelude earlier, with no host attached).
 function origin() { if (clockOrigin < 0) clockOrigin = clockRead(); return clockOrigin; }
-function clockNow() { if (dispatch === null && clockOrigin < 0) return 0; const o = origin(); return clockRead() - o; }
+// Rounded again to the 0.1 ms step: epoch-scale doubles leave a few ulps of noise in the difference.
+function clockNow() { if (dispatch === null && clockOrigin < 0) return 0; const o = origin(); return MathRound((clockRead() - o) * 10) / 10; }
 
 class Performance {
   constructor(token = undefined) { if (token !== INTERNAL) throw new TypeErrorCtor('Illegal constructor'); }
