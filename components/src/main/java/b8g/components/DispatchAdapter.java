@@ -232,7 +232,13 @@ final class DispatchAdapter {
       }
       case TO_HOST_HMAC -> {
         String hash = stringArg(a, 1, "hash name", 16);
-        byte[] key = bytesArg(a, 2, "crypto.subtle: the HMAC key");
+        // The key is a buffer of its own (the prelude copies every key it holds).
+        if (a.length <= 2 || !(a[2] instanceof V8ValueArrayBuffer keyBuffer) || keyBuffer.getByteBuffer() == null
+            || keyBuffer.getByteBuffer().capacity() > WebCrypto.MAX_RANDOM) {
+          throw new ComponentException("type", "crypto.subtle: the HMAC key must be an ArrayBuffer of at most " + WebCrypto.MAX_RANDOM + " bytes");
+        }
+        byte[] key = new byte[keyBuffer.getByteBuffer().capacity()];
+        keyBuffer.getByteBuffer().duplicate().position(0).get(key);
         return arrayBuffer(WebCrypto.hmac(hash, key, bytesArg(a, 3, "crypto.subtle: data")));
       }
       case TO_HOST_MEMORY -> {
@@ -312,16 +318,31 @@ final class DispatchAdapter {
     return ab;
   }
 
-  /** The bytes of a Uint8Array argument, at most {@link WebCrypto#MAX_INPUT}; checked before they are copied. */
+  /**
+   * The bytes {@code [offset, offset + length)} of an ArrayBuffer: arguments {@code i} (the
+   * buffer), {@code i + 1} and {@code i + 2}, as the prelude passes a view (read through the
+   * buffer's backing store: no JS getter runs, and a view's offset is honoured), at most {@link
+   * WebCrypto#MAX_INPUT} bytes, checked before they are copied.
+   */
   private static byte[] bytesArg(V8Value[] a, int i, String what) throws JavetException {
-    if (i >= a.length || !(a[i] instanceof V8ValueTypedArray data)) {
-      throw new ComponentException("type", what + " must be a Uint8Array");
+    if (i >= a.length || !(a[i] instanceof V8ValueArrayBuffer buffer)) {
+      throw new ComponentException("type", what + " must be an ArrayBuffer");
     }
-    int n = data.getByteLength();
-    if (n > WebCrypto.MAX_INPUT) {
-      throw new ComponentException("range", what + " is " + n + " bytes; one call takes at most " + WebCrypto.MAX_INPUT + " (64 MiB)");
+    int offset = intArg(a, i + 1, "offset");
+    int length = intArg(a, i + 2, "length");
+    if (length > WebCrypto.MAX_INPUT) {
+      throw new ComponentException("range", what + " is " + length + " bytes; one call takes at most " + WebCrypto.MAX_INPUT + " (64 MiB)");
     }
-    return data.toBytes();
+    ByteBuffer store = buffer.getByteBuffer();
+    int capacity = store == null ? 0 : store.capacity();
+    if (offset < 0 || length < 0 || (long) offset + length > capacity) {
+      throw new ComponentException("range", what + ": bytes [" + offset + ", " + ((long) offset + length) + ") are outside the buffer of " + capacity);
+    }
+    byte[] out = new byte[length];
+    if (length > 0) {
+      store.duplicate().position(offset).get(out);
+    }
+    return out;
   }
 
   private V8Value error(String code, String message) throws JavetException {

@@ -61,9 +61,9 @@ final class Protocol {
   static final int TO_HOST_CLOCK = 40;
   /** {@code n} bytes (at most 65,536) from the host's CSPRNG, as a new ArrayBuffer. */
   static final int TO_HOST_RANDOM = 41;
-  /** The digest of a Uint8Array by a WebCrypto hash name ({@code SHA-256}), as a new ArrayBuffer. */
+  /** The digest of bytes (an ArrayBuffer, offset, length) by a WebCrypto hash name ({@code SHA-256}), as a new ArrayBuffer. */
   static final int TO_HOST_DIGEST = 42;
-  /** The HMAC of a Uint8Array under a key (a Uint8Array) and a hash name, as a new ArrayBuffer. */
+  /** The HMAC of bytes under a key (the key a whole ArrayBuffer, the bytes an ArrayBuffer, offset, length) and a hash name, as a new ArrayBuffer. */
   static final int TO_HOST_HMAC = 43;
   /** Growable memory (WebAssembly, resizable ArrayBuffers), with a {@code MEMORY_*} sub-operation; see {@link MemoryBudget}. */
   static final int TO_HOST_MEMORY = 32;

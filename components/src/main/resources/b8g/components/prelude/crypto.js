@@ -73,21 +73,23 @@ function copyBytes(u8) {
   ReflectApply(TypedArraySet, out, [u8]);
   return out;
 }
+// The usages asked for, each once, in the order of WebCrypto's KeyUsage enum (as browsers list them).
 function usagesOf(list, op) {
-  const out = [];
+  const asked = { __proto__: null };
   for (const u of list) {
     const s = StringCtor(u);
     if (KEY_USAGES[s] !== true) throw domException('SyntaxError', "Failed to execute '" + op + "' on 'SubtleCrypto': Cannot create a key using the specified key usages.");
-    let dup = false;
-    for (let i = 0; i < out.length; i++) if (out[i] === s) dup = true;
-    if (!dup) push(out, s);
+    asked[s] = true;
   }
+  const out = [];
+  if (asked.sign) push(out, 'sign');
+  if (asked.verify) push(out, 'verify');
   if (out.length === 0) throw domException('SyntaxError', "Failed to execute '" + op + "' on 'SubtleCrypto': Usages cannot be empty when creating a key.");
   return out;
 }
 
 // ---- CryptoKey ----------------------------------------------------------------------------------------
-const keyBytes = new WeakMapCtor(); // CryptoKey -> Uint8Array, never visible
+const keyBytes = new WeakMapCtor(); // CryptoKey -> Uint8Array over a whole buffer of its own, never visible
 class CryptoKey {
   #type; #extractable; #algorithm; #usages;
   constructor(token = undefined, extractable, algorithm, usages, bytes) {
@@ -119,7 +121,13 @@ function requireKey(key, op, usage) {
   if (!keyHasUsage(key, usage)) throw domException('InvalidAccessError', "Failed to execute '" + op + "' on 'SubtleCrypto': key usages do not permit this operation ('" + usage + "').");
   return ReflectApply(WeakMapGet, keyBytes, [key]);
 }
-function mac(key, data) { return call(TO_HOST_HMAC, keyHash(key), ReflectApply(WeakMapGet, keyBytes, [key]), data); }
+// Bytes cross as (ArrayBuffer, offset, length): the host reads them from the buffer's store.
+function viewArgs(u8) { return [ReflectApply(TypedArrayBuffer, u8, []), ReflectApply(TypedArrayByteOffset, u8, []), u8len(u8)]; }
+// A key's bytes fill a buffer of their own (copyBytes, randomBytes), which crosses whole.
+function mac(key, data) {
+  const d = viewArgs(data);
+  return call(TO_HOST_HMAC, keyHash(key), ReflectApply(TypedArrayBuffer, ReflectApply(WeakMapGet, keyBytes, [key]), []), d[0], d[1], d[2]);
+}
 
 // ---- SubtleCrypto ----------------------------------------------------------------------------------------
 // Each method checks its arguments and computes at once; the result or the error is the promise's.
@@ -129,7 +137,11 @@ function settled(fn) {
 class SubtleCrypto {
   constructor(token = undefined) { if (token !== INTERNAL) throw new TypeErrorCtor('Illegal constructor'); }
   digest(algorithm, data) {
-    return settled(() => call(TO_HOST_DIGEST, hashName(algorithm, 'digest'), bufferSource(data, 'digest', 'data')));
+    return settled(() => {
+      const hash = hashName(algorithm, 'digest');
+      const d = viewArgs(bufferSource(data, 'digest', 'data'));
+      return call(TO_HOST_DIGEST, hash, d[0], d[1], d[2]);
+    });
   }
   importKey(format, keyData, algorithm, extractable, keyUsages) {
     return settled(() => {
