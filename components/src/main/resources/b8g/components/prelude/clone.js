@@ -52,7 +52,7 @@ for (const name of ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array'
   'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
   if (typeof g[name] === 'function') TYPED_ARRAYS[name] = g[name];
 }
-const ERROR_CTORS = { __proto__: null, Error: ErrorCtor, EvalError, RangeError: RangeErrorCtor, ReferenceError, SyntaxError, TypeError: TypeErrorCtor, URIError };
+const SERIALIZABLE_ERRORS = { __proto__: null, Error: ErrorCtor, EvalError, RangeError: RangeErrorCtor, ReferenceError, SyntaxError, TypeError: TypeErrorCtor, URIError };
 // Tags Object.prototype.toString gives objects this clone copies as plain objects or arrays.
 const PLAIN_TAGS = { __proto__: null, '[object Object]': true, '[object Array]': true };
 
@@ -168,10 +168,10 @@ function isError(v) {
 }
 function cloneError(v, memory) {
   let name = v.name;
-  if (typeof name !== 'string' || ERROR_CTORS[name] === undefined) name = 'Error';
+  if (typeof name !== 'string' || SERIALIZABLE_ERRORS[name] === undefined) name = 'Error';
   const md = ObjectGetOwnPropertyDescriptor(v, 'message');
   const message = md !== undefined && ObjectHasOwn(md, 'value') ? StringCtor(md.value) : undefined;
-  const out = new ERROR_CTORS[name]();
+  const out = new SERIALIZABLE_ERRORS[name]();
   mapSet(memory, v, out);
   if (message !== undefined) defineHidden(out, 'message', message);
   // The stack is kept, as browsers and V8's serializer keep it; so is the cause.
