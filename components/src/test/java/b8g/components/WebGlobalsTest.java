@@ -350,4 +350,86 @@ class WebGlobalsTest extends ComponentFixture {
           console.log(seen.join(' '));
         }"""));
   }
+
+  /** User code first breaks every built-in the platform could lean on; every new global still works. */
+  @Test
+  void everyNewGlobalWorksAfterUserCodePatchesBuiltins() throws Exception {
+    assertEquals(List.of(
+        "abort: true AbortError true timeout: TimeoutError any: b",
+        "events: 1 0 true",
+        "clone: true true 3 7 true RangeError true true",
+        "micro: true base64: aGk= hi interval: 3",
+        "random: 16 true 36 digest: ba7816bf hmac: true",
+        "reported: boom",
+        "DataCloneError"), lines("hostile", """
+        const apply = Reflect.apply;
+        const add = EventTarget.prototype.addEventListener, dispatch = EventTarget.prototype.dispatchEvent;
+        const mapSet = Map.prototype.set, mapGet = Map.prototype.get, setAdd = Set.prototype.add, setHas = Set.prototype.has;
+        const thrower = (what) => function () { throw new Error('patched ' + what); };
+        for (const [o, names] of [[Array.prototype, ['push', 'pop', 'shift', 'slice', 'splice', 'map', 'forEach', 'join', 'includes', 'indexOf']],
+          [Map.prototype, ['get', 'set', 'has', 'delete', 'entries']], [Set.prototype, ['add', 'has', 'values']],
+          [WeakMap.prototype, ['get', 'set', 'has']], [WeakRef.prototype, ['deref']], [Promise.prototype, ['then', 'catch', 'finally']],
+          [Function.prototype, ['call', 'apply', 'bind']], [Uint8Array.prototype, ['set', 'subarray']],
+          [Object.getPrototypeOf(Uint8Array.prototype), ['set', 'subarray', 'slice']], [String.prototype, ['charCodeAt', 'slice', 'indexOf', 'toLowerCase']],
+          [EventTarget.prototype, ['addEventListener', 'removeEventListener', 'dispatchEvent']], [Object, ['keys', 'freeze', 'hasOwn', 'create']],
+          [String, ['fromCharCode']], [Error, ['captureStackTrace']], [Promise, ['resolve', 'reject']]]) {
+          for (let i = 0; i < names.length; i++) o[names[i]] = thrower(names[i]);
+        }
+        for (const name of ['callback', 'capture', 'once', 'passive', 'removed', 'aborted', 'reason', 'algorithms', 'dependents', 'sources',
+            'onabort', 'run', 'due', 'message', 'stack', 'cause', 'error', 'hash', 'type', 'maxByteLength', '0', '1', '2']) {
+          Object.defineProperty(Object.prototype, name, { set() { throw new Error('setter ' + name); }, configurable: true });
+        }
+        for (const name of ['buffer', 'byteOffset', 'byteLength', 'length'])
+          Object.defineProperty(Object.getPrototypeOf(Uint8Array.prototype), name, { get() { throw new Error('getter ' + name); }, configurable: true });
+        Array.prototype[Symbol.iterator] = thrower('iterator');
+        Object.defineProperty(Array.prototype, 'constructor', { get() { throw new Error('species'); }, configurable: true });
+        Object.setPrototypeOf(AbortSignal, function () { throw new Error('re-parented'); });
+        Object.setPrototypeOf(ErrorEvent, function () { throw new Error('re-parented'); });
+        Object.defineProperty = thrower('defineProperty');
+        Reflect.apply = thrower('Reflect.apply'); Reflect.defineProperty = thrower('Reflect.defineProperty');
+        const hex = (buf) => { const u = new Uint8Array(buf); let s = ''; for (let i = 0; u[i] !== undefined; i++) s += (u[i] < 16 ? '0' : '') + u[i].toString(16); return s; };
+        async function main() {
+          const ac = new AbortController();
+          let onabort = false;
+          ac.signal.onabort = () => { onabort = true; };
+          const a = new AbortController(), b = new AbortController();
+          const any = AbortSignal.any([a.signal, b.signal]);
+          ac.abort(); b.abort('b');
+          const t = AbortSignal.timeout(1);
+          await new Promise((r) => setTimeout(r, 30));
+          console.log('abort:', ac.signal.aborted, ac.signal.reason.name, onabort, 'timeout:', t.reason.name, 'any:', any.reason);
+
+          const target = new EventTarget();
+          let once = 0, removed = 0;
+          const gone = () => { removed++; };
+          apply(add, target, ['e', () => { once++; }, { once: true }]);
+          apply(add, target, ['e', gone, { signal: AbortSignal.abort() }]);
+          const ev = new Event('e', { cancelable: true });
+          apply(dispatch, target, [ev]); apply(dispatch, target, [new Event('e')]);
+          console.log('events:', once, removed, ev.eventPhase === 0);
+
+          const shared = new ArrayBuffer(8);
+          const src = { m: new Map(), s: new Set(), u: new Uint8Array(shared), d: new DataView(shared, 2), e: new RangeError('r'), list: [1, 2, 3] };
+          src.self = src; apply(mapSet, src.m, ['k', src.u]); apply(setAdd, src.s, [src.e]); src.u[3] = 7;
+          const c = structuredClone(src);
+          console.log('clone:', c.self === c, apply(mapGet, c.m, ['k']) === c.u, c.list.length, c.d.getUint8(1), (c.u[2] = 9, c.d.getUint8(0) === 9), c.e.name,
+            apply(setHas, c.s, [c.e]), c !== src);
+
+          const micro = await new Promise((r) => queueMicrotask(() => r(true)));
+          let ticks = 0;
+          await new Promise((r) => { const id = setInterval(() => { if (++ticks === 3) { clearInterval(id); r(); } }, 1); });
+          console.log('micro:', micro, 'base64:', btoa('hi'), atob('aGk='), 'interval:', ticks);
+
+          const r16 = crypto.getRandomValues(new Uint8Array(16));
+          const digest = hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('abc')));
+          const key = await crypto.subtle.importKey('raw', new Uint8Array(20), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+          const sig = await crypto.subtle.sign('HMAC', key, new Uint8Array(3));
+          const ok = await crypto.subtle.verify('HMAC', key, sig, new Uint8Array(3));
+          console.log('random:', hex(r16).length / 2, performance.now() >= 0, crypto.randomUUID().length, 'digest:', digest.substring(0, 8), 'hmac:', ok);
+
+          apply(add, globalThis, ['error', (e) => { console.log('reported:', e.message); e.preventDefault(); }]);
+          reportError(new Error('boom'));
+          try { structuredClone(() => 1); } catch (e) { console.log(e.name); }
+        }"""));
+  }
 }

@@ -190,12 +190,12 @@ function structuredClone(value, options = undefined) {
     if (transfer !== undefined) {
       if (transfer === null || typeof transfer !== 'object') throw new TypeErrorCtor("Failed to execute 'structuredClone': transfer is not an iterable of objects.");
       // sequence<object>, read through the iterator protocol as WebIDL converts sequences.
-      let n = 0;
-      for (const t of transfer) {
+      const list = sequence(transfer, "Failed to execute 'structuredClone': transfer");
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i];
         if (t === null || (typeof t !== 'object' && typeof t !== 'function')) throw new TypeErrorCtor("Failed to execute 'structuredClone': transfer holds a value that is not an object.");
-        n++;
       }
-      if (n > 0) throw domException('DataCloneError', "Failed to execute 'structuredClone': transfer is not supported in b8g (a transferred buffer would move memory the platform shares or budgets); clone without transfer, which copies.");
+      if (list.length > 0) throw domException('DataCloneError', "Failed to execute 'structuredClone': transfer is not supported in b8g (a transferred buffer would move memory the platform shares or budgets); clone without transfer, which copies.");
     }
   }
   return cloneValue(value, new MapCtor());

@@ -76,8 +76,9 @@ function copyBytes(u8) {
 // The usages asked for, each once, in the order of WebCrypto's KeyUsage enum (as browsers list them).
 function usagesOf(list, op) {
   const asked = { __proto__: null };
-  for (const u of list) {
-    const s = StringCtor(u);
+  const list2 = sequence(list, "Failed to execute '" + op + "' on 'SubtleCrypto': keyUsages");
+  for (let i = 0; i < list2.length; i++) {
+    const s = StringCtor(list2[i]);
     if (KEY_USAGES[s] !== true) throw domException('SyntaxError', "Failed to execute '" + op + "' on 'SubtleCrypto': Cannot create a key using the specified key usages.");
     asked[s] = true;
   }

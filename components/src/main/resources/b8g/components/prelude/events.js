@@ -5,11 +5,23 @@
 const SymbolToStringTag = Symbol.toStringTag;
 const ErrorCaptureStackTrace = typeof ErrorCtor.captureStackTrace === 'function' ? ErrorCtor.captureStackTrace : null;
 const ObjectIs = Object.is;
-const ArraySlice = Array.prototype.slice;
-const ArraySplice = Array.prototype.splice;
 const ErrorProto = ErrorCtor.prototype;
 // One secret that only platform code can pass to a constructor WebIDL declares without one.
 const INTERNAL = ObjectFreeze({ __proto__: null });
+
+// Array helpers that create no array through a species (Array.prototype.slice and splice read
+// `constructor`, which user code can patch) and set only indices the array already owns.
+function copyList(a) { const out = []; for (let i = 0; i < a.length; i++) push(out, a[i]); return out; }
+function removeAt(a, i) { for (let j = i + 1; j < a.length; j++) a[j - 1] = a[j]; a.length = a.length - 1; }
+// A WebIDL sequence as a plain array: an Array by index (its iterator may be patched: the
+// platform's own conversion does not depend on it), anything else through its iterator.
+function sequence(v, what) {
+  if (ArrayIsArray(v)) { const out = []; const n = v.length; for (let i = 0; i < n; i++) push(out, v[i]); return out; }
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) throw new TypeErrorCtor(what + ' is not iterable');
+  const out = [];
+  for (const x of v) push(out, x);
+  return out;
+}
 
 function defineGlobal(name, value) {
   ObjectDefineProperty(g, name, { __proto__: null, value, writable: true, enumerable: false, configurable: true });
@@ -171,7 +183,7 @@ function flattenOptions(options) {
 }
 function removeListener(list, rec) {
   rec.removed = true;
-  for (let i = 0; i < list.length; i++) if (list[i] === rec) { ReflectApply(ArraySplice, list, [i, 1]); return; }
+  for (let i = 0; i < list.length; i++) if (list[i] === rec) { removeAt(list, i); return; }
 }
 class EventTarget {
   constructor() { ReflectApply(WeakMapSet, listenersOf, [this, new MapCtor()]); }
@@ -226,7 +238,7 @@ const EventTargetDispatch = EventTarget.prototype.dispatchEvent;
 function invokeListeners(self, m, event, capture) {
   const list = mapGet(m, eventType(event));
   if (list === undefined) return true;
-  const snapshot = ReflectApply(ArraySlice, list, []);
+  const snapshot = copyList(list);
   for (let i = 0; i < snapshot.length; i++) {
     const rec = snapshot[i];
     if (rec.removed || rec.capture !== capture) continue;
@@ -264,12 +276,14 @@ let reporting = false;
 function reportException(e) {
   let message = '';
   try { message = e instanceof ErrorCtor ? StringCtor(e.message) : StringCtor(e); } catch (x) { }
-  const ev = new ErrorEvent('error', { __proto__: null, message, error: e, cancelable: true });
   let handled = false;
   // An error reported from inside an 'error' listener is uncaught (no recursion).
   if (!reporting) {
     reporting = true;
-    try { handled = !ReflectApply(EventTargetDispatch, g, [ev]); } catch (x) { } finally { reporting = false; }
+    try {
+      const ev = new ErrorEvent('error', { __proto__: null, message, error: e, cancelable: true });
+      handled = !ReflectApply(EventTargetDispatch, g, [ev]);
+    } catch (x) { } finally { reporting = false; }
   }
   if (!handled) uncaught(e);
 }
@@ -296,7 +310,14 @@ function signalState(s, what) {
 function isAbortSignal(s) { return s !== null && typeof s === 'object' && ReflectApply(WeakMapGet, signals, [s]) !== undefined; }
 function signalAborted(s) { return ReflectApply(WeakMapGet, signals, [s]).aborted; }
 function signalAddAlgorithm(s, fn) { const st = ReflectApply(WeakMapGet, signals, [s]); if (!st.aborted) push(st.algorithms, fn); }
-function newSignal() { return new AbortSignal(INTERNAL); }
+// Made without running a constructor: user code may re-parent the AbortSignal class, and
+// `super()` would then call whatever it chose.
+function newSignal() {
+  const s = ObjectCreate(AbortSignalProto);
+  ReflectApply(WeakMapSet, listenersOf, [s, new MapCtor()]);
+  ReflectApply(WeakMapSet, signals, [s, { __proto__: null, aborted: false, reason: undefined, algorithms: [], dependents: [], sources: null, onabort: null, onabortListener: null }]);
+  return s;
+}
 function abortSignal(s, reason) {
   const st = ReflectApply(WeakMapGet, signals, [s]);
   if (st.aborted) return;
@@ -325,10 +346,8 @@ function runAbortSteps(s) {
   ReflectApply(EventTargetDispatch, s, [new Event('abort')]);
 }
 class AbortSignal extends EventTarget {
-  constructor(token = undefined) {
-    if (token !== INTERNAL) throw new TypeErrorCtor('Illegal constructor: AbortSignal comes from an AbortController or AbortSignal.abort/timeout/any');
-    super();
-    ReflectApply(WeakMapSet, signals, [this, { __proto__: null, aborted: false, reason: undefined, algorithms: [], dependents: [], sources: null, onabort: null, onabortListener: null }]);
+  constructor() {
+    throw new TypeErrorCtor('Illegal constructor: an AbortSignal comes from an AbortController or AbortSignal.abort/timeout/any');
   }
   get aborted() { return signalState(this, 'aborted').aborted; }
   get reason() { return signalState(this, 'reason').reason; }
@@ -354,8 +373,8 @@ class AbortSignal extends EventTarget {
   }
   static any(list) {
     // sequence<AbortSignal>: read through the iterator protocol, as WebIDL converts sequences.
-    const input = [];
-    for (const s of list) { if (!isAbortSignal(s)) throw new TypeErrorCtor("Failed to execute 'any' on 'AbortSignal': element is not of type AbortSignal."); push(input, s); }
+    const input = sequence(list, "Failed to execute 'any' on 'AbortSignal': the signals");
+    for (let i = 0; i < input.length; i++) if (!isAbortSignal(input[i])) throw new TypeErrorCtor("Failed to execute 'any' on 'AbortSignal': element is not of type AbortSignal.");
     const result = newSignal();
     for (let i = 0; i < input.length; i++) {
       if (signalAborted(input[i])) { abortSignal(result, ReflectApply(WeakMapGet, signals, [input[i]]).reason); return result; }
@@ -385,6 +404,7 @@ class AbortSignal extends EventTarget {
   }
 }
 toStringTag(AbortSignal, 'AbortSignal');
+const AbortSignalProto = AbortSignal.prototype;
 class AbortController {
   #signal = newSignal();
   get signal() { if (!(#signal in this)) throw illegalInvocation('AbortController.signal'); return this.#signal; }
