@@ -149,22 +149,37 @@ for (const [k, v] of [['NONE', NONE], ['CAPTURING_PHASE', CAPTURING_PHASE], ['AT
 toStringTag(Event, 'Event');
 
 // The event reportError fires at globalThis (HTML's ErrorEvent, without a document's fields).
+// Its fields are in a WeakMap, so the platform can make one through Event's constructor alone
+// (makeErrorEvent): user code may re-parent the ErrorEvent class, and `super()` would call that.
+const errorEvents = new WeakMapCtor();
+function errorEventInit(e, init) {
+  const o = init === undefined || init === null ? null : init;
+  ReflectApply(WeakMapSet, errorEvents, [e, {
+    __proto__: null,
+    colno: o !== null && o.colno !== undefined ? o.colno >>> 0 : 0,
+    error: o !== null ? o.error : undefined,
+    filename: o !== null && o.filename !== undefined ? StringCtor(o.filename) : '',
+    lineno: o !== null && o.lineno !== undefined ? o.lineno >>> 0 : 0,
+    message: o !== null && o.message !== undefined ? StringCtor(o.message) : '',
+  }]);
+}
+function errorEventField(e, name) {
+  const d = e !== null && typeof e === 'object' ? ReflectApply(WeakMapGet, errorEvents, [e]) : undefined;
+  if (d === undefined) throw illegalInvocation('ErrorEvent.' + name);
+  return d[name];
+}
 class ErrorEvent extends Event {
-  #message; #filename; #lineno; #colno; #error;
-  constructor(type, init = undefined) {
-    super(type, init);
-    const o = init === undefined || init === null ? null : init;
-    this.#message = o !== null && o.message !== undefined ? StringCtor(o.message) : '';
-    this.#filename = o !== null && o.filename !== undefined ? StringCtor(o.filename) : '';
-    this.#lineno = o !== null && o.lineno !== undefined ? o.lineno >>> 0 : 0;
-    this.#colno = o !== null && o.colno !== undefined ? o.colno >>> 0 : 0;
-    this.#error = o !== null ? o.error : undefined;
-  }
-  get message() { if (!(#error in this)) throw illegalInvocation('ErrorEvent.message'); return this.#message; }
-  get filename() { if (!(#error in this)) throw illegalInvocation('ErrorEvent.filename'); return this.#filename; }
-  get lineno() { if (!(#error in this)) throw illegalInvocation('ErrorEvent.lineno'); return this.#lineno; }
-  get colno() { if (!(#error in this)) throw illegalInvocation('ErrorEvent.colno'); return this.#colno; }
-  get error() { if (!(#error in this)) throw illegalInvocation('ErrorEvent.error'); return this.#error; }
+  constructor(type, init = undefined) { super(type, init); errorEventInit(this, init); }
+  get message() { return errorEventField(this, 'message'); }
+  get filename() { return errorEventField(this, 'filename'); }
+  get lineno() { return errorEventField(this, 'lineno'); }
+  get colno() { return errorEventField(this, 'colno'); }
+  get error() { return errorEventField(this, 'error'); }
+}
+function makeErrorEvent(type, init) {
+  const e = ReflectConstruct(Event, [type, init], ErrorEvent);
+  errorEventInit(e, init);
+  return e;
 }
 toStringTag(ErrorEvent, 'ErrorEvent');
 
@@ -281,7 +296,7 @@ function reportException(e) {
   if (!reporting) {
     reporting = true;
     try {
-      const ev = new ErrorEvent('error', { __proto__: null, message, error: e, cancelable: true });
+      const ev = makeErrorEvent('error', { __proto__: null, message, error: e, cancelable: true });
       handled = !ReflectApply(EventTargetDispatch, g, [ev]);
     } catch (x) { } finally { reporting = false; }
   }
