@@ -432,4 +432,22 @@ class WebGlobalsTest extends ComponentFixture {
           try { structuredClone(() => 1); } catch (e) { console.log(e.name); }
         }"""));
   }
+
+  /** Clones are ordinary ArrayBuffers: a component keeping them meets its off-heap budget, and a resizable one its reservation. */
+  @Test
+  void clonesCountAgainstTheOffHeapBudget() throws Exception {
+    Component keeper = start(new Component.Context().name("cloner").heapBytes(16L << 20).script("""
+        async function main() {
+          const resizable = new ArrayBuffer(0, { maxByteLength: 12 << 20 });
+          try { structuredClone(resizable); console.log('cloned past the budget'); } catch (e) { console.log(e.constructor.name); }
+          const one = new Uint8Array(1 << 20).fill(1);
+          const keep = [];
+          for (;;) { keep.push(structuredClone(one)); await new Promise((r) => setTimeout(r, 0)); }
+        }""", "cloner.js"));
+    ExitStatus s = keeper.awaitExit(Duration.ofSeconds(60));
+    assertNotNull(s);
+    assertEquals(Component.Outcome.TERMINATED, s.outcome(), s.toString());
+    assertTrue(s.reason().startsWith("off-heap budget of 16 MiB exceeded: "), s.reason());
+    assertEquals("cloner:RangeError", log.get(0));
+  }
 }
