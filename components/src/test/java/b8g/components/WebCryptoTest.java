@@ -158,7 +158,7 @@ class WebCryptoTest extends ComponentFixture {
         }"""));
   }
 
-  /** Keys, signals and random numbers in a component snapshotted, then restored twice from one image. */
+  /** Keys, signals (one with a timeout pending) and random numbers in a component snapshotted, then restored twice from one image. */
   @Test
   void cryptoAndAbortControllersSurviveASnapshotAndRestoredCopiesDrawDifferentRandomness() throws Exception {
     String script = HEX + """
@@ -168,6 +168,9 @@ class WebCryptoTest extends ComponentFixture {
           signature = hex(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode('m')));
           ac = new AbortController();
           ac.signal.addEventListener('abort', () => console.log('aborted:', ac.signal.reason.name));
+          // Pending at the snapshot: re-armed in every restored copy.
+          const t = AbortSignal.timeout(1500);
+          t.onabort = () => console.log('timed out:', t.reason.name);
           console.log('ready');
           for await (const cmd of env.in) {
             const now = performance.now();
@@ -200,6 +203,8 @@ class WebCryptoTest extends ComponentFixture {
     }
     awaitLog("r0:aborted: AbortError");
     awaitLog("r1:aborted: AbortError");
+    awaitLog("r0:timed out: TimeoutError");
+    awaitLog("r1:timed out: TimeoutError");
     String r0 = awaitPrefix("r0:abort true true true true random ");
     String r1 = awaitPrefix("r1:abort true true true true random ");
     assertTrue(r0.endsWith(" a9993e36") && r1.endsWith(" a9993e36"), r0 + " / " + r1);
