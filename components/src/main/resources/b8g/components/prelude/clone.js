@@ -38,8 +38,6 @@ const SetAdd = Set.prototype.add;
 const SetSize = getter(Set.prototype, 'size');
 const SetValues = Set.prototype.values;
 const SetIteratorNext = Object.getPrototypeOf(new Set().values()).next;
-const WeakMapHas = WeakMap.prototype.has;
-const WeakSetHas = WeakSet.prototype.has;
 const ArrayBufferResizable = getter(ArrayBuffer.prototype, 'resizable');
 const ArrayBufferMaxByteLength = getter(ArrayBuffer.prototype, 'maxByteLength');
 const ArrayBufferDetachedDescriptor = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached');
@@ -62,6 +60,10 @@ function branded(fn, v, args) { try { ReflectApply(fn, v, args); return true; } 
 function defineData(o, k, v) { ObjectDefineProperty(o, k, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true }); }
 function defineHidden(o, k, v) { ObjectDefineProperty(o, k, { __proto__: null, value: v, writable: true, enumerable: false, configurable: true }); }
 
+// Objects are told apart by Object.prototype.toString's tag, and a kind is confirmed by its own
+// brand-checking built-in before it is trusted; a brand check that throws costs microseconds, so
+// no object goes through every one of them. An object whose tag claims a kind it lacks (made with
+// Object.create(Map.prototype), say) is an ordinary object, as HTML says.
 function cloneValue(v, memory) {
   const t = typeof v;
   if (t === 'symbol') throw dataCloneError('a Symbol');
@@ -69,29 +71,36 @@ function cloneValue(v, memory) {
   if (v === null || t !== 'object') return v;
   const seen = mapGet(memory, v);
   if (seen !== undefined) return seen;
-  let out;
-  if (branded(BooleanValueOf, v, [])) out = ObjectCtor(ReflectApply(BooleanValueOf, v, []));
-  else if (branded(NumberValueOf, v, [])) out = ObjectCtor(ReflectApply(NumberValueOf, v, []));
-  else if (branded(BigIntValueOf, v, [])) out = ObjectCtor(ReflectApply(BigIntValueOf, v, []));
-  else if (branded(StringValueOf, v, [])) out = ObjectCtor(ReflectApply(StringValueOf, v, []));
-  else if (branded(SymbolValueOf, v, [])) throw dataCloneError('a Symbol object');
-  else if (branded(DateGetTime, v, [])) out = new DateCtor(ReflectApply(DateGetTime, v, []));
-  else if (branded(RegExpSource, v, []) && v !== RegExpCtor.prototype) out = cloneRegExp(v);
-  else if (branded(ArrayBufferByteLength, v, [])) out = cloneBuffer(v);
-  else if (ArrayBufferIsView(v)) return cloneView(v, memory);
-  else if (branded(MapSize, v, [])) return cloneMap(v, memory);
-  else if (branded(SetSize, v, [])) return cloneSet(v, memory);
-  else if (isError(v)) return cloneError(v, memory);
-  else if (ArrayIsArray(v)) {
-    out = [];
+  if (ArrayIsArray(v)) {
+    const out = [];
     ObjectDefineProperty(out, 'length', { __proto__: null, value: v.length >>> 0 });
     mapSet(memory, v, out);
     return copyProperties(v, out, memory);
-  } else {
-    if (branded(WeakMapHas, v, [v]) || branded(WeakSetHas, v, [v])) throw dataCloneError('a WeakMap or WeakSet');
-    if (branded(WeakRefDeref, v, [])) throw dataCloneError('a WeakRef');
-    const tag = ReflectApply(ObjectPrototypeToString, v, []);
-    if (PLAIN_TAGS[tag] !== true) throw dataCloneError(StringCtor(ReflectApply(StringSlice, tag, [8, -1])) + ' object');
+  }
+  if (ArrayBufferIsView(v)) return cloneView(v, memory);
+  if (ErrorIsError !== null && ErrorIsError(v)) return cloneError(v, memory);
+  let out;
+  switch (ReflectApply(ObjectPrototypeToString, v, [])) {
+    case '[object Boolean]': if (branded(BooleanValueOf, v, [])) out = ObjectCtor(ReflectApply(BooleanValueOf, v, [])); break;
+    case '[object Number]': if (branded(NumberValueOf, v, [])) out = ObjectCtor(ReflectApply(NumberValueOf, v, [])); break;
+    case '[object String]': if (branded(StringValueOf, v, [])) out = ObjectCtor(ReflectApply(StringValueOf, v, [])); break;
+    case '[object BigInt]': if (branded(BigIntValueOf, v, [])) out = ObjectCtor(ReflectApply(BigIntValueOf, v, [])); break;
+    case '[object Symbol]': if (branded(SymbolValueOf, v, [])) throw dataCloneError('a Symbol object'); break;
+    case '[object Date]': if (branded(DateGetTime, v, [])) out = new DateCtor(ReflectApply(DateGetTime, v, [])); break;
+    case '[object RegExp]': if (v !== RegExpCtor.prototype && branded(RegExpSource, v, [])) out = cloneRegExp(v); break;
+    case '[object ArrayBuffer]': if (branded(ArrayBufferByteLength, v, [])) out = cloneBuffer(v); break;
+    case '[object Map]': if (branded(MapSize, v, [])) return cloneMap(v, memory); break;
+    case '[object Set]': if (branded(SetSize, v, [])) return cloneSet(v, memory); break;
+    case '[object Error]': if (ErrorIsError === null) return cloneError(v, memory); break;
+    case '[object Object]': case '[object Arguments]': break;
+    default: {
+      const tag = ReflectApply(ObjectPrototypeToString, v, []);
+      throw dataCloneError(StringCtor(ReflectApply(StringSlice, tag, [8, -1])) + ' object');
+    }
+  }
+  if (out === undefined) {
+    // A WeakMap, say, whose Symbol.toStringTag user code set to 'Object' is copied as the
+    // ordinary object it claims to be: its own enumerable properties, nothing it holds inside.
     out = {};
     mapSet(memory, v, out);
     return copyProperties(v, out, memory);
