@@ -450,4 +450,17 @@ class WebGlobalsTest extends ComponentFixture {
     assertTrue(s.reason().startsWith("off-heap budget of 16 MiB exceeded: "), s.reason());
     assertEquals("cloner:RangeError", log.get(0));
   }
+
+  @Test
+  void intervalsShareTheLimitOfPendingTimers() throws Exception {
+    assertEquals(List.of("RangeError too many pending timers (10000); clear some first", "after clearing: true"), lines("limit", """
+        function main() {
+          const ids = [];
+          for (let i = 0; i < 5000; i++) ids.push(setTimeout(() => {}, 100000));
+          for (let i = 0; i < 5000; i++) ids.push(setInterval(() => {}, 100000));
+          try { setInterval(() => {}, 1); } catch (e) { console.log(e.constructor.name, e.message); }
+          for (const id of ids) clearInterval(id);
+          console.log('after clearing:', typeof setInterval(() => {}, 100000) === 'number');
+        }"""));
+  }
 }
