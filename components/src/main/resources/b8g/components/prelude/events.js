@@ -4,7 +4,6 @@
 // Internal state lives in private fields or in WeakMaps of this closure, never in properties.
 const SymbolToStringTag = Symbol.toStringTag;
 const ErrorCaptureStackTrace = typeof ErrorCtor.captureStackTrace === 'function' ? ErrorCtor.captureStackTrace : null;
-const ObjectIs = Object.is;
 const ErrorProto = ErrorCtor.prototype;
 // One secret that only platform code can pass to a constructor WebIDL declares without one.
 const INTERNAL = ObjectFreeze({ __proto__: null });
