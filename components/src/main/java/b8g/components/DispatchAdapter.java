@@ -216,6 +216,31 @@ final class DispatchAdapter {
         component.services().snapshot(component, cap, path, id);
         return rt.createV8ValueUndefined();
       }
+      case TO_HOST_CLOCK -> {
+        return rt.createV8ValueDouble(HostClock.millis());
+      }
+      case TO_HOST_RANDOM -> {
+        int n = intArg(a, 1, "byte count");
+        if (n < 0 || n > WebCrypto.MAX_RANDOM) {
+          throw new ComponentException("range", "crypto: " + n + " random bytes asked for; one call gives 0 to " + WebCrypto.MAX_RANDOM);
+        }
+        return arrayBuffer(WebCrypto.random(n));
+      }
+      case TO_HOST_DIGEST -> {
+        String hash = stringArg(a, 1, "hash name", 16);
+        return arrayBuffer(WebCrypto.digest(hash, bytesArg(a, 2, "crypto.subtle.digest: data")));
+      }
+      case TO_HOST_HMAC -> {
+        String hash = stringArg(a, 1, "hash name", 16);
+        // The key is a buffer of its own (the prelude copies every key it holds).
+        if (a.length <= 2 || !(a[2] instanceof V8ValueArrayBuffer keyBuffer) || keyBuffer.getByteBuffer() == null
+            || keyBuffer.getByteBuffer().capacity() > WebCrypto.MAX_RANDOM) {
+          throw new ComponentException("type", "crypto.subtle: the HMAC key must be an ArrayBuffer of at most " + WebCrypto.MAX_RANDOM + " bytes");
+        }
+        byte[] key = new byte[keyBuffer.getByteBuffer().capacity()];
+        keyBuffer.getByteBuffer().duplicate().position(0).get(key);
+        return arrayBuffer(WebCrypto.hmac(hash, key, bytesArg(a, 3, "crypto.subtle: data")));
+      }
       case TO_HOST_MEMORY -> {
         switch (intArg(a, 1, "memory operation")) {
           case MEMORY_RESERVE -> {
@@ -285,6 +310,39 @@ final class DispatchAdapter {
     if (offset < 0 || length < 0 || length > MAX_COPY || (long) offset + length > region.size()) {
       throw new ComponentException("range", "range [" + offset + ", " + ((long) offset + length) + ") is outside the region of " + region.size() + " bytes");
     }
+  }
+
+  private V8ValueArrayBuffer arrayBuffer(byte[] bytes) throws JavetException {
+    V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(bytes.length);
+    ab.fromBytes(bytes);
+    return ab;
+  }
+
+  /**
+   * The bytes {@code [offset, offset + length)} of an ArrayBuffer: arguments {@code i} (the
+   * buffer), {@code i + 1} and {@code i + 2}, as the prelude passes a view (read through the
+   * buffer's backing store: no JS getter runs, and a view's offset is honoured), at most {@link
+   * WebCrypto#MAX_INPUT} bytes, checked before they are copied.
+   */
+  private static byte[] bytesArg(V8Value[] a, int i, String what) throws JavetException {
+    if (i >= a.length || !(a[i] instanceof V8ValueArrayBuffer buffer)) {
+      throw new ComponentException("type", what + " must be an ArrayBuffer");
+    }
+    int offset = intArg(a, i + 1, "offset");
+    int length = intArg(a, i + 2, "length");
+    if (length > WebCrypto.MAX_INPUT) {
+      throw new ComponentException("range", what + " is " + length + " bytes; one call takes at most " + WebCrypto.MAX_INPUT + " (64 MiB)");
+    }
+    ByteBuffer store = buffer.getByteBuffer();
+    int capacity = store == null ? 0 : store.capacity();
+    if (offset < 0 || length < 0 || (long) offset + length > capacity) {
+      throw new ComponentException("range", what + ": bytes [" + offset + ", " + ((long) offset + length) + ") are outside the buffer of " + capacity);
+    }
+    byte[] out = new byte[length];
+    if (length > 0) {
+      store.duplicate().position(offset).get(out);
+    }
+    return out;
   }
 
   private V8Value error(String code, String message) throws JavetException {

@@ -63,7 +63,8 @@ final class Engine {
    * (primordials first: the others use what it captures; the entry point last).
    */
   static final java.util.List<String> PRELUDE = java.util.List.of(
-      "primordials.js", "host-calls.js", "text.js", "console.js", "timers.js", "quota.js", "records.js",
+      "primordials.js", "host-calls.js", "text.js", "console.js", "timers.js", "events.js", "web-misc.js",
+      "clone.js", "crypto.js", "quota.js", "records.js",
       "region.js", "channel.js", "host-stubs.js", "snapshot.js", "env.js", "memory.js", "array-buffer.js",
       "wasm-module.js", "wasm.js", "entry.js");
 

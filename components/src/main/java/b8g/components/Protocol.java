@@ -57,6 +57,14 @@ final class Protocol {
   static final int TO_HOST_SNAPSHOT = 16;
   static final int TO_HOST_TIMER_CLEAR = 17;
   static final int TO_HOST_WATCH_REGION = 18;
+  /** The host's monotonic clock, in milliseconds on the Unix epoch's scale, in steps of 0.1 ms ({@link HostClock}). */
+  static final int TO_HOST_CLOCK = 40;
+  /** {@code n} bytes (at most 65,536) from the host's CSPRNG, as a new ArrayBuffer. */
+  static final int TO_HOST_RANDOM = 41;
+  /** The digest of bytes (an ArrayBuffer, offset, length) by a WebCrypto hash name ({@code SHA-256}), as a new ArrayBuffer. */
+  static final int TO_HOST_DIGEST = 42;
+  /** The HMAC of bytes under a key (the key a whole ArrayBuffer, the bytes an ArrayBuffer, offset, length) and a hash name, as a new ArrayBuffer. */
+  static final int TO_HOST_HMAC = 43;
   /** Growable memory (WebAssembly, resizable ArrayBuffers), with a {@code MEMORY_*} sub-operation; see {@link MemoryBudget}. */
   static final int TO_HOST_MEMORY = 32;
   /** Returns the component's off-heap budget in bytes; from then on its turn ends measure growable memory. */

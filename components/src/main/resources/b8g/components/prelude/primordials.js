@@ -10,7 +10,8 @@
 //  - removes ArrayBuffer.prototype.transfer/transferToFixedLength (a transferred shared buffer
 //    would alias region memory past a revocation) and keeps private copies for revocation;
 //  - defines TextEncoder, TextDecoder, console (silent without a log capability), setTimeout,
-//    clearTimeout and CapabilityError;
+//    clearTimeout and CapabilityError, and the WinterTC globals of events.js, web-misc.js,
+//    clone.js and crypto.js (those files capture the built-ins only they use, before user code too);
 //  - makes every growable memory (WebAssembly memories, resizable ArrayBuffers) itself, within
 //    the component's off-heap budget, and removes SharedArrayBuffer (memory.js);
 //  - defines one non-writable global entry point, __b8g(op, a, b, c) (entry.js), through which
