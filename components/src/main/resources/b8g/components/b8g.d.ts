@@ -265,9 +265,9 @@ interface Console {
 declare var console: Console;
 
 /** At most 10,000 pending timers per component. */
-declare function setTimeout<A extends any[]>(handler: (...args: A) => void, timeout?: number, ...args: A): number;
+declare function setTimeout(handler: (...args: any[]) => void, timeout?: number, ...args: any[]): number;
 declare function clearTimeout(id: number | undefined): void;
-declare function setInterval<A extends any[]>(handler: (...args: A) => void, timeout?: number, ...args: A): number;
+declare function setInterval(handler: (...args: any[]) => void, timeout?: number, ...args: any[]): number;
 declare function clearInterval(id: number | undefined): void;
 declare function queueMicrotask(callback: () => void): void;
 /** Reports an error as an uncaught one would be, without throwing. */
