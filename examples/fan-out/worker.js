@@ -1,5 +1,5 @@
-// Sums its third of the region. It holds only a read-only view of the region and one channel end.
 // @ts-check
+// Sums its third of the region. It holds only a read-only view of the region and one channel end.
 // A child's env is not in the manifest (its parent chooses it when it calls run), so its type is
 // written here: what coordinator.js passes.
 /** @typedef {EnvBase & { readonly data: ReadOnlyRegion, readonly out: ChannelWriter, readonly index: string }} WorkerEnv */

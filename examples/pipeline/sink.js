@@ -1,5 +1,5 @@
-// Checks that every square arrived, in order, exactly once.
 // @ts-check
+// Checks that every square arrived, in order, exactly once.
 /** @param {import('./env').SinkEnv} env */
 async function main(env) {
   let count = 0n, sum = 0n, outOfOrder = 0;

@@ -1,5 +1,5 @@
-// Writes the numbers 0..99999 as text messages, then ends the stream.
 // @ts-check
+// Writes the numbers 0..99999 as text messages, then ends the stream.
 /** @param {import('./env').SourceEnv} env */
 async function main(env) {
   for (let i = 0; i < 100000; i++) {

@@ -1,5 +1,5 @@
-// Squares each number and passes it on, as an 8-byte little-endian BigInt.
 // @ts-check
+// Squares each number and passes it on, as an 8-byte little-endian BigInt.
 /** @param {import('./env').TransformEnv} env */
 async function main(env) {
   for await (const msg of env.in) {
