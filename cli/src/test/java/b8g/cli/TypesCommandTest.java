@@ -157,6 +157,54 @@ class TypesCommandTest {
   }
 
   @Test
+  void theGlobalsTypeCheckAsTheirStandardsSpecify() throws Exception {
+    Files.writeString(tmp.resolve("g.js"), "async function main(env) {}");
+    Files.writeString(tmp.resolve("m.txtpb"), """
+        components { name: "g" script: "g.js" }
+        channels { name: "c" capacity: 4096 backing: ANONYMOUS }
+        grants { component: "g" channel: "c" rights: READ as: "in" }
+        """);
+    assertEquals(0, b8g("types", tmp.resolve("m.txtpb").toString()), err.toString());
+    Files.writeString(tmp.resolve("tsconfig.json"), TSCONFIG);
+    Files.writeString(tmp.resolve("g.ts"), """
+        async function main(env: import('./env').GEnv): Promise<void> {
+          const url = new URL('/a?x=1', 'https://example.org');
+          const x: string | null = url.searchParams.get('x');
+          const bytes: Uint8Array = new TextEncoder().encode(btoa(atob('aGk=')) + x);
+          const digest: ArrayBuffer = await crypto.subtle.digest('SHA-256', bytes);
+          const key = await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+          const ok: boolean = await crypto.subtle.verify('HMAC', key, await crypto.subtle.sign('HMAC', key, bytes), bytes);
+          const id: string = crypto.randomUUID();
+          crypto.getRandomValues(new Uint32Array(4));
+          const controller = new AbortController();
+          controller.signal.addEventListener('abort', (e: Event) => reportError(e.type));
+          controller.abort(new DOMException('stop', 'AbortError'));
+          const text = ReadableStream.from(['a', 'b']).pipeThrough(new TextEncoderStream())
+              .pipeThrough(new CompressionStream('gzip')).pipeThrough(new DecompressionStream('gzip'))
+              .pipeThrough(new TextDecoderStream());
+          for await (const chunk of text) console.log(chunk.toUpperCase());
+          const copy = structuredClone({ digest, ok, id, at: performance.now() });
+          const blob = new Blob([bytes, 'tail'], { type: 'text/plain' });
+          const timer = setInterval(() => clearInterval(timer), 10);
+          queueMicrotask(() => console.log(copy.id, navigator.userAgent, self === globalThis));
+          const memory = new WebAssembly.Memory({ initial: 1, maximum: 2 });
+          console.log(await blob.text(), memory.buffer.byteLength, require('./x'));
+          for await (const msg of env.in) console.log(typeof msg === 'string' ? msg : msg.byteLength);
+          const sink = new WritableStream<string>({ write(chunk) { console.log(chunk); } });
+          await sink.getWriter().write('done');
+        }
+        """);
+    Files.delete(tmp.resolve("g.js"));
+    StringBuilder o = new StringBuilder();
+    assertEquals(0, tsc(tmp, o, "-p", "."), o.toString());
+    // And nothing of the DOM or of fetch.
+    Files.writeString(tmp.resolve("g.ts"), "async function main(): Promise<void> { await fetch('https://example.org'); document.title = ''; }\n");
+    o.setLength(0);
+    assertNotEquals(0, tsc(tmp, o, "-p", "."), o.toString());
+    assertTrue(o.toString().contains("Cannot find name 'fetch'") && o.toString().contains("Cannot find name 'document'"), o.toString());
+  }
+
+  @Test
   void tscShouldRejectWhatTheGrantsDoNotAllow() throws Exception {
     Files.writeString(tmp.resolve("reader.js"), "async function main(env) {}");
     Files.writeString(tmp.resolve("m.txtpb"), """
