@@ -17,7 +17,6 @@ import com.caoccao.javet.values.primitive.V8ValueInteger;
 import com.caoccao.javet.values.primitive.V8ValueLong;
 import com.caoccao.javet.values.primitive.V8ValueString;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
-import com.caoccao.javet.values.reference.V8ValueTypedArray;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,10 +107,7 @@ final class DispatchAdapter {
         Capability cap = table.require(intArg(a, 1, "slot"), Right.WRITE, Kind.REGION);
         Region region = cap.target(Region.class);
         int offset = intArg(a, 2, "offset");
-        if (a.length <= 3 || !(a[3] instanceof V8ValueTypedArray data)) {
-          throw new ComponentException("type", "data must be a Uint8Array");
-        }
-        byte[] bytes = data.toBytes();
+        byte[] bytes = bytesArg(a, 3, "region.write: data", region.size());
         checkRange(region, offset, bytes.length);
         ByteBuffer view = region.byteBuffer().duplicate();
         view.position(offset);
@@ -228,7 +224,7 @@ final class DispatchAdapter {
       }
       case TO_HOST_DIGEST -> {
         String hash = stringArg(a, 1, "hash name", 16);
-        return arrayBuffer(WebCrypto.digest(hash, bytesArg(a, 2, "crypto.subtle.digest: data")));
+        return arrayBuffer(WebCrypto.digest(hash, bytesArg(a, 2, "crypto.subtle.digest: data", WebCrypto.MAX_INPUT)));
       }
       case TO_HOST_HMAC -> {
         String hash = stringArg(a, 1, "hash name", 16);
@@ -239,7 +235,7 @@ final class DispatchAdapter {
         }
         byte[] key = new byte[keyBuffer.getByteBuffer().capacity()];
         keyBuffer.getByteBuffer().duplicate().position(0).get(key);
-        return arrayBuffer(WebCrypto.hmac(hash, key, bytesArg(a, 3, "crypto.subtle: data")));
+        return arrayBuffer(WebCrypto.hmac(hash, key, bytesArg(a, 3, "crypto.subtle: data", WebCrypto.MAX_INPUT)));
       }
       case TO_HOST_MEMORY -> {
         switch (intArg(a, 1, "memory operation")) {
@@ -321,17 +317,17 @@ final class DispatchAdapter {
   /**
    * The bytes {@code [offset, offset + length)} of an ArrayBuffer: arguments {@code i} (the
    * buffer), {@code i + 1} and {@code i + 2}, as the prelude passes a view (read through the
-   * buffer's backing store: no JS getter runs, and a view's offset is honoured), at most {@link
-   * WebCrypto#MAX_INPUT} bytes, checked before they are copied.
+   * buffer's backing store: no JS getter runs, and a view's offset is honoured), at most {@code
+   * max} bytes, checked before they are copied.
    */
-  private static byte[] bytesArg(V8Value[] a, int i, String what) throws JavetException {
+  private static byte[] bytesArg(V8Value[] a, int i, String what, long max) throws JavetException {
     if (i >= a.length || !(a[i] instanceof V8ValueArrayBuffer buffer)) {
       throw new ComponentException("type", what + " must be an ArrayBuffer");
     }
     int offset = intArg(a, i + 1, "offset");
     int length = intArg(a, i + 2, "length");
-    if (length > WebCrypto.MAX_INPUT) {
-      throw new ComponentException("range", what + " is " + length + " bytes; one call takes at most " + WebCrypto.MAX_INPUT + " (64 MiB)");
+    if (length > max) {
+      throw new ComponentException("range", what + " is " + length + " bytes; at most " + max + " fit");
     }
     ByteBuffer store = buffer.getByteBuffer();
     int capacity = store == null ? 0 : store.capacity();

@@ -283,6 +283,7 @@ interface Navigator {
   readonly userAgent: string;
 }
 declare var navigator: Navigator;
+declare var Navigator: { prototype: Navigator };
 
 interface Performance {
   readonly timeOrigin: number;
@@ -290,6 +291,7 @@ interface Performance {
   toJSON(): any;
 }
 declare var performance: Performance;
+declare var Performance: { prototype: Performance };
 
 declare function atob(data: string): string;
 declare function btoa(data: string): string;
@@ -408,6 +410,22 @@ interface AddEventListenerOptions extends EventListenerOptions {
   signal?: AbortSignal;
 }
 
+interface ErrorEventInit extends EventInit {
+  message?: string;
+  filename?: string;
+  lineno?: number;
+  colno?: number;
+  error?: any;
+}
+/** What `reportError` and an uncaught error in a listener or microtask fire at globalThis. */
+declare class ErrorEvent extends Event {
+  constructor(type: string, eventInitDict?: ErrorEventInit);
+  readonly message: string;
+  readonly filename: string;
+  readonly lineno: number;
+  readonly colno: number;
+  readonly error: any;
+}
 declare class EventTarget {
   constructor();
   addEventListener(type: string, callback: EventListenerOrEventListenerObject | null,
@@ -464,14 +482,6 @@ interface HmacKeyGenParams extends Algorithm {
   length?: number;
 }
 
-interface JsonWebKey {
-  alg?: string;
-  ext?: boolean;
-  k?: string;
-  key_ops?: string[];
-  kty?: string;
-  [member: string]: unknown;
-}
 
 declare class CryptoKey {
   private constructor();
@@ -486,10 +496,7 @@ interface SubtleCrypto {
   digest(algorithm: HashAlgorithmIdentifier, data: BufferSource): Promise<ArrayBuffer>;
   importKey(format: 'raw', keyData: BufferSource, algorithm: HmacImportParams | AlgorithmIdentifier,
       extractable: boolean, keyUsages: readonly KeyUsage[]): Promise<CryptoKey>;
-  importKey(format: 'jwk', keyData: JsonWebKey, algorithm: HmacImportParams | AlgorithmIdentifier,
-      extractable: boolean, keyUsages: readonly KeyUsage[]): Promise<CryptoKey>;
   exportKey(format: 'raw', key: CryptoKey): Promise<ArrayBuffer>;
-  exportKey(format: 'jwk', key: CryptoKey): Promise<JsonWebKey>;
   generateKey(algorithm: HmacKeyGenParams, extractable: boolean, keyUsages: readonly KeyUsage[]): Promise<CryptoKey>;
   sign(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
   verify(algorithm: AlgorithmIdentifier, key: CryptoKey, signature: BufferSource, data: BufferSource): Promise<boolean>;
@@ -502,6 +509,9 @@ interface Crypto {
   randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
 }
 declare var crypto: Crypto;
+/** The interfaces of `crypto`, `crypto.subtle`, `navigator` and `performance`: not constructible. */
+declare var Crypto: { prototype: Crypto };
+declare var SubtleCrypto: { prototype: SubtleCrypto };
 
 // ---- streams -----------------------------------------------------------------------------------
 

@@ -91,6 +91,24 @@ class PreludeTest {
   }
 
   @Test
+  void shouldWriteExactlyTheGivenBytesThroughAWriteOnlyRegion() throws Exception {
+    Region mem = Region.anonymous("wo", 16);
+    regions.add(mem);
+    // A write-only holder has no view, so writes go through the host: a string is encoded into a
+    // larger scratch buffer, and only its bytes may land (once the whole scratch buffer did).
+    ExitStatus s = run("writer", """
+        async function main(env) {
+          env.wo.write(3, 'hé');
+          env.wo.write(13, 'xyz');
+          env.wo.write(8, new Uint8Array([9, 8, 7, 6]).subarray(1, 3));
+        }""", EnvEntry.of("wo", Capability.root(Kind.REGION, mem, EnumSet.of(Right.WRITE))));
+    assertTrue(s.success(), s.toString());
+    byte[] all = new byte[16];
+    mem.byteBuffer().duplicate().get(all);
+    assertArrayEquals(new byte[] {0, 0, 0, 'h', (byte) 0xc3, (byte) 0xa9, 0, 0, 8, 7, 0, 0, 0, 'x', 'y', 'z'}, all);
+  }
+
+  @Test
   void shouldHaveUnicodeDataFromIcu() throws Exception {
     ExitStatus s = run("icu", """
         async function main(env) {

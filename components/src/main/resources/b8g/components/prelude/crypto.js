@@ -123,7 +123,6 @@ function requireKey(key, op, usage) {
   return ReflectApply(WeakMapGet, keyBytes, [key]);
 }
 // Bytes cross as (ArrayBuffer, offset, length): the host reads them from the buffer's store.
-function viewArgs(u8) { return [ReflectApply(TypedArrayBuffer, u8, []), ReflectApply(TypedArrayByteOffset, u8, []), u8len(u8)]; }
 // A key's bytes fill a buffer of their own (copyBytes, randomBytes), which crosses whole.
 function mac(key, data) {
   const d = viewArgs(data);

@@ -92,6 +92,9 @@ const DataViewProto = DataView.prototype;
 const Wasm = typeof WebAssembly === 'object' && WebAssembly !== null ? WebAssembly : null;
 const TypedArrayBuffer = getter(TypedArrayProto, 'buffer');
 const TypedArrayByteOffset = getter(TypedArrayProto, 'byteOffset');
+// A Uint8Array as the host reads bytes: its buffer, offset and length (Java reads them from the
+// buffer's backing store; Javet's toBytes() of a view returns its whole buffer).
+function viewArgs(u8) { return [ReflectApply(TypedArrayBuffer, u8, []), ReflectApply(TypedArrayByteOffset, u8, []), u8len(u8)]; }
 const TypedArrayByteLength = getter(TypedArrayProto, 'byteLength');
 const DataViewBuffer = getter(DataViewProto, 'buffer');
 const DataViewByteOffset = getter(DataViewProto, 'byteOffset');
