@@ -115,18 +115,12 @@ function setInterval(fn, ms = 0, ...args) {
       if (mapGet(timers, id) === entry) {
         const next = runs >= 5 && ms < 4 ? 4 : ms;
         entry.due = DateNow() + next;
-        arm(id, entry, next);
+        armTimer(id, entry, next);
       }
     }
   };
-  arm(id, entry, ms);
+  armTimer(id, entry, ms);
   return id;
-}
-// Refused by the host (too many pending timers), the entry leaves the table too: a restore would
-// otherwise arm a timer the host never had.
-function arm(id, entry, ms) {
-  mapSet(timers, id, entry);
-  try { call(TO_HOST_TIMER, id, ms | 0); } catch (e) { mapDelete(timers, id); throw e; }
 }
 function clearInterval(id) { clearTimeout(id); }
 
