@@ -41,7 +41,7 @@ function blobBytesFromParts(parts, endings) {
       let bytes;
       const st = p !== null && typeof p === 'object' ? ReflectApply(WeakMapGet, BlobState, [p]) : undefined;
       if (st !== undefined) bytes = st.bytes;
-      else if (ArrayBufferIsView(p) || isArrayBuffer(p)) bytes = copyBytes(toBufferSourceBytes(p, 'a Blob part'));
+      else if (ArrayBufferIsView(p) || isArrayBuffer(p)) bytes = bytesCopy(toBufferSourceBytes(p, 'a Blob part'));
       else { let s = usv(p); if (endings === 'native') s = nativeEndings(s); bytes = utf8Encode(s); }
       push(chunks, bytes);
       total += u8len(bytes);
@@ -94,12 +94,12 @@ class Blob {
   arrayBuffer() {
     let st;
     try { st = blobOf(this, 'Blob.arrayBuffer'); } catch (e) { return rejected(e); }
-    return resolved(ReflectApply(TypedArrayBuffer, copyBytes(st.bytes), []));
+    return resolved(ReflectApply(TypedArrayBuffer, bytesCopy(st.bytes), []));
   }
   bytes() {
     let st;
     try { st = blobOf(this, 'Blob.bytes'); } catch (e) { return rejected(e); }
-    return resolved(copyBytes(st.bytes));
+    return resolved(bytesCopy(st.bytes));
   }
   stream() {
     const st = blobOf(this, 'Blob.stream');
@@ -108,7 +108,7 @@ class Blob {
       const n = u8len(st.bytes);
       if (at >= n) { readableControllerClose(s.controller); return resolved(undefined); }
       const end = MathMin(n, at + BLOB_STREAM_CHUNK);
-      readableControllerEnqueue(s.controller, copyBytes(st.bytes, at, end));
+      readableControllerEnqueue(s.controller, bytesCopy(st.bytes, at, end));
       at = end;
       if (at >= n) readableControllerClose(s.controller);
       return resolved(undefined);

@@ -35,8 +35,9 @@ function zipStream(pub, format, compress, what) {
     const n = u8len(bytes);
     while (at < n) {
       const end = MathMin(n, at + ZIP_CHUNK);
-      // A copy: the host must not see later changes to the caller's buffer, nor a shared one.
-      call(TO_HOST_ZIP_WRITE, handle, copyBytes(bytes, at, end));
+      // The host copies exactly these bytes during the call (buffer, offset, length).
+      const v = viewArgs(viewBytes(bytes, at, end));
+      call(TO_HOST_ZIP_WRITE, handle, v[0], v[1], v[2]);
       at = end;
       const r = drain();
       if (r !== undefined) return react(r, () => feed(bytes, at));

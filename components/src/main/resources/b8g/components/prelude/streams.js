@@ -4,8 +4,7 @@
 // slots live in null-prototype records held in a WeakMap by the public object; every promise is
 // chained through the captured then(), never a user-patchable method. Left out: readable byte
 // streams' BYOB side (type: 'bytes' makes a default stream whose controller has byobRequest null
-// and whose getReader({ mode: 'byob' }) throws a TypeError), and WritableStreamDefaultController's
-// signal (it needs AbortController, which another part of the prelude defines).
+// and whose getReader({ mode: 'byob' }) throws a TypeError). Abort signals are events.js's.
 
 function noop() {}
 function markHandled(p) { then(p, undefined, noop); }
@@ -196,9 +195,7 @@ function pipeOptions(options) {
   if (typeof options !== 'object' && typeof options !== 'function') throw new TypeErrorCtor('pipe options must be an object');
   const preventAbort = !!options.preventAbort, preventCancel = !!options.preventCancel, preventClose = !!options.preventClose;
   const signal = options.signal;
-  if (signal !== undefined && (signal === null || typeof signal !== 'object' || !('aborted' in signal) || typeof signal.addEventListener !== 'function')) {
-    throw new TypeErrorCtor('pipe options: signal must be an AbortSignal');
-  }
+  if (signal !== undefined && !isAbortSignal(signal)) throw new TypeErrorCtor('pipe options: signal must be an AbortSignal');
   return { __proto__: null, preventClose, preventAbort, preventCancel, signal };
 }
 
@@ -578,12 +575,13 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
   let shuttingDown = false;
   let currentWrite = resolved(undefined);
   const done = deferred();
-  let abortListener = null;
+  let finalized = false;
 
   function finalize(isError, error) {
+    // The abort algorithm stays on the signal (events.js has no removal); it does nothing now.
+    finalized = true;
     writerRelease(writer);
     readerRelease(reader);
-    if (abortListener !== null) { try { signal.removeEventListener('abort', abortListener); } catch (e) { } }
     if (isError) done.reject(error); else done.resolve(undefined);
   }
   // Waits for the write in flight (and those it chains) before acting.
@@ -607,15 +605,15 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
 
   if (signal !== undefined) {
     const abortAlgorithm = () => {
-      const error = signal.reason;
+      if (finalized) return;
+      const error = signalState(signal, 'reason').reason;
       const actions = [];
       if (!preventAbort) push(actions, () => dest.state === 'writable' ? writableStreamAbort(dest, error) : resolved(undefined));
       if (!preventCancel) push(actions, () => source.state === 'readable' ? readableStreamCancel(source, error) : resolved(undefined));
       shutdownWithAction(() => allSettledOrFirstError(actions), true, error);
     };
-    if (signal.aborted) { abortAlgorithm(); return done.promise; }
-    abortListener = abortAlgorithm;
-    signal.addEventListener('abort', abortListener);
+    if (signalAborted(signal)) { abortAlgorithm(); return done.promise; }
+    signalAddAlgorithm(signal, abortAlgorithm);
   }
 
   // Errors and closes propagate forward and backward (checked each step and on the promises).
@@ -731,6 +729,9 @@ function createWritableStream(startAlgorithm, writeAlgorithm, closeAlgorithm, ab
   return w;
 }
 function writableStreamAbort(w, reason) {
+  if (w.state === 'closed' || w.state === 'errored') return resolved(undefined);
+  abortSignal(w.controller.signal, reason);
+  // The signal's listeners may have moved the stream on.
   const st = w.state;
   if (st === 'closed' || st === 'errored') return resolved(undefined);
   if (w.pendingAbortRequest !== null) return w.pendingAbortRequest.d.promise;
@@ -933,6 +934,8 @@ function writableStreamDefaultWriterWrite(wr, chunk) {
 // ---- WritableStreamDefaultController ------------------------------------------------------------
 class WritableStreamDefaultController {
   constructor() { throw new TypeErrorCtor('WritableStreamDefaultController cannot be constructed'); }
+  // Aborted (with the abort reason) when the stream is aborted: a sink can stop work in flight.
+  get signal() { return slotsOf(WSController, this, 'WritableStreamDefaultController.signal').signal; }
   error(e = undefined) {
     const c = slotsOf(WSController, this, 'WritableStreamDefaultController.error');
     if (c.stream.state !== 'writable') return;
@@ -943,7 +946,7 @@ ObjectDefineProperty(WritableStreamDefaultController.prototype, SymbolToStringTa
 function newWritableController(w) {
   const pub = ObjectCreate(WritableStreamDefaultController.prototype);
   const c = {
-    __proto__: null, pub, stream: w, queue: [], queueTotalSize: 0, started: false, strategyHWM: 1, strategySizeAlgorithm: null,
+    __proto__: null, pub, stream: w, queue: [], queueTotalSize: 0, started: false, strategyHWM: 1, strategySizeAlgorithm: null, signal: newSignal(),
     writeAlgorithm: null, closeAlgorithm: null, abortAlgorithm: null,
   };
   ReflectApply(WeakMapSet, WSController, [pub, c]);

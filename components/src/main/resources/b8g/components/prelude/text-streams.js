@@ -52,9 +52,9 @@ class TextDecoderStream {
       let bytes = toBufferSourceBytes(chunk, 'TextDecoderStream chunk');
       if (u8len(pending) > 0) bytes = concatBytes(pending, bytes);
       bytes = decode(bytes);
-      if (!bomSeen) { pending = copyBytes(bytes); return; }
+      if (!bomSeen) { pending = bytesCopy(bytes); return; }
       const cut = incompleteTail(bytes);
-      pending = cut < u8len(bytes) ? copyBytes(bytes, cut) : EMPTY_BYTES;
+      pending = cut < u8len(bytes) ? bytesCopy(bytes, cut) : EMPTY_BYTES;
       emit(utf8Decode(viewBytes(bytes, 0, cut), fatal));
     }, () => {
       const bytes = pending;
@@ -100,7 +100,7 @@ ObjectDefineProperty(TextEncoderStream.prototype, SymbolToStringTag, { value: 'T
 function viewBytes(u8, from, to) {
   return new Uint8ArrayCtor(ReflectApply(TypedArrayBuffer, u8, []), ReflectApply(TypedArrayByteOffset, u8, []) + from, to - from);
 }
-function copyBytes(u8, from = 0, to = u8len(u8)) {
+function bytesCopy(u8, from = 0, to = u8len(u8)) {
   const out = new Uint8ArrayCtor(to - from);
   ReflectApply(TypedArraySet, out, [viewBytes(u8, from, to)]);
   return out;

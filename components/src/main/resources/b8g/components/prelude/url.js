@@ -38,8 +38,8 @@ const encodeSets = new Uint8ArrayCtor(128);
   for (let c = 0; c < 0x20; c++) encodeSets[c] = 255;
   encodeSets[0x7f] = 255;
 })();
-const HEX = '0123456789ABCDEF';
-function pct(b) { return '%' + HEX[b >> 4] + HEX[b & 15]; }
+const PCT_HEX = '0123456789ABCDEF';
+function pct(b) { return '%' + PCT_HEX[b >> 4] + PCT_HEX[b & 15]; }
 // Percent-encodes s after UTF-8 encoding with the set `set` (spaceAsPlus for form encoding).
 function percentEncode(s, set, spaceAsPlus) {
   let ascii = true;

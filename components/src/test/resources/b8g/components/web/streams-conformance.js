@@ -1,14 +1,5 @@
 // Streams Standard conformance: backpressure, pipes, tee, cancellation, async iteration, text streams.
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-// A stand-in with AbortSignal's shape (the prelude's own AbortController lives elsewhere).
-function fakeSignal() {
-  const listeners = [];
-  const signal = { aborted: false, reason: undefined,
-    addEventListener(type, fn) { if (type === 'abort') listeners.push(fn); },
-    removeEventListener(type, fn) { const i = listeners.indexOf(fn); if (i >= 0) listeners.splice(i, 1); } };
-  return { signal, abort(reason) { signal.aborted = true; signal.reason = reason; for (const fn of [...listeners]) fn(); } };
-}
-
 async function main(env) {
   // A readable's queue and desiredSize follow highWaterMark; pull stops at backpressure.
   let ctl, pulls = 0;
@@ -95,12 +86,20 @@ async function main(env) {
   await dw.write('still open');
   check('preventClose leaves the destination open', dw.desiredSize, 1);
   // An abort signal.
-  const ac = fakeSignal();
+  const ac = new AbortController();
   let sinkAbort;
   const piping = new ReadableStream().pipeTo(new WritableStream({ abort(r) { sinkAbort = r; } }), { signal: ac.signal });
   ac.abort('stop');
   await rejects('pipeTo rejects when its signal aborts', piping.catch((r) => { throw { name: r }; }), 'stop');
   check('signal aborts the destination with its reason', sinkAbort, 'stop');
+  const ac2 = new AbortController(); ac2.abort();
+  await rejects('an aborted signal: AbortError', ReadableStream.from(['x']).pipeTo(new WritableStream(), { signal: ac2.signal }), 'AbortError');
+  await rejects('signal must be an AbortSignal', ReadableStream.from(['x']).pipeTo(new WritableStream(), { signal: { aborted: false } }), 'TypeError');
+  // The sink's controller.signal aborts with the stream.
+  let sinkSignal;
+  const sigStream = new WritableStream({ start(c) { sinkSignal = c.signal; } });
+  await sigStream.abort('gone');
+  check('controller.signal', [sinkSignal.aborted, sinkSignal.reason], [true, 'gone']);
   // Order and many chunks through a pipe with backpressure.
   const many = [];
   await ReadableStream.from((function* () { for (let i = 0; i < 1000; i++) yield i; })())
