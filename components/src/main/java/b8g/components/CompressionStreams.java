@@ -1,6 +1,9 @@
 package b8g.components;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -34,7 +37,12 @@ final class CompressionStreams {
   static final int DEFLATE = 2;
   static final int DEFLATE_RAW = 3;
 
-  private final Engine[] open = new Engine[MAX_OPEN];
+  private final Map<Integer, Engine> open = new HashMap<>();
+  /**
+   * The next handle. Starts anywhere: after a restore (a new instance) a stream of the snapshot
+   * still holds its old handle, which then names nothing instead of a new stream's engine.
+   */
+  private int next = ThreadLocalRandom.current().nextInt(1, 1 << 30);
 
   /** Opens an engine; returns its handle. */
   int open(String format, boolean compress) {
@@ -44,14 +52,14 @@ final class CompressionStreams {
       case "deflate-raw" -> DEFLATE_RAW;
       default -> throw new ComponentException("type", "unsupported compression format \"" + format + "\" (gzip, deflate or deflate-raw)");
     };
-    for (int i = 0; i < MAX_OPEN; i++) {
-      if (open[i] == null) {
-        open[i] = compress ? new Compressor(kind) : new Decompressor(kind);
-        return i + 1;
-      }
+    if (open.size() >= MAX_OPEN) {
+      throw new ComponentException("range", "too many compression streams open at once (at most " + MAX_OPEN
+          + "); close, cancel or finish one first");
     }
-    throw new ComponentException("range", "too many compression streams open at once (at most " + MAX_OPEN
-        + "); close, cancel or finish one first");
+    int handle = next;
+    next = next == Integer.MAX_VALUE ? 1 : next + 1;
+    open.put(handle, compress ? new Compressor(kind) : new Decompressor(kind));
+    return handle;
   }
 
   void write(int handle, byte[] input) {
@@ -72,20 +80,19 @@ final class CompressionStreams {
   }
 
   void free(int handle) {
-    if (handle >= 1 && handle <= MAX_OPEN && open[handle - 1] != null) {
-      open[handle - 1].end();
-      open[handle - 1] = null;
+    Engine e = open.remove(handle);
+    if (e != null) {
+      e.end();
     }
   }
 
   void closeAll() {
-    for (int i = 1; i <= MAX_OPEN; i++) {
-      free(i);
-    }
+    open.values().forEach(Engine::end);
+    open.clear();
   }
 
   private Engine engine(int handle) {
-    Engine e = handle >= 1 && handle <= MAX_OPEN ? open[handle - 1] : null;
+    Engine e = open.get(handle);
     if (e == null) {
       throw new ComponentException("type", "the compression stream is closed (or did not survive a snapshot)");
     }
