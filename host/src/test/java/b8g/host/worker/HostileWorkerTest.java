@@ -175,7 +175,10 @@ class HostileWorkerTest {
       AtomicLong written = new AtomicLong();
       Thread writer = new Thread(() -> {
         byte[] m = new byte[8];
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // Until the host ends the victim: the stall shows once one write to the worker has hung for
+        // WorkerOutbox.STALL (10 s), after the link's buffer filled; on a loaded machine that is
+        // later than 10 s after the first write.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
         while (victim.status() == null && System.nanoTime() < until) {
           if (w.offer(m, RingDescriptor.TYPE_BYTES)) {
             written.incrementAndGet();
@@ -184,7 +187,7 @@ class HostileWorkerTest {
       }, "java-writer");
       writer.setDaemon(true);
       writer.start();
-      writer.join(20_000);
+      writer.join(60_000);
       Thread closer = new Thread(bad::close, "closer");
       closer.setDaemon(true);
       try {
