@@ -4,11 +4,14 @@ import b8g.components.Component;
 import b8g.components.ComponentException;
 import b8g.components.HostServices;
 import b8g.components.Limits;
+import b8g.components.ScriptModule;
 import b8g.host.manifest.ComponentSpec;
+import b8g.host.modules.ModuleGraph;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The one factory of the host's components, manifest components and children alike: their
@@ -31,9 +34,22 @@ final class ComponentFactory {
     services = s;
   }
 
-  /** A manifest component's context, its script read now. */
+  /** A manifest component's context, its script (or its whole module graph) read now. */
   Component.Context manifestComponent(ComponentSpec spec, Component.Listener listener) {
-    return context(spec.name(), source(spec), spec.script(), spec.limits(), listener).snapshottable(snapshottable);
+    Component.Context ctx = context(spec.name(), source(spec), spec.script(), spec.limits(), listener).snapshottable(snapshottable);
+    List<ScriptModule> graph = modules(spec);
+    return graph.isEmpty() ? ctx : ctx.modules(graph);
+  }
+
+  /**
+   * A manifest component's module graph, read now ({@link ModuleGraph}); empty for a classic
+   * script, which runs as before.
+   */
+  List<ScriptModule> modules(ComponentSpec spec) {
+    if (ModuleGraph.classic(spec.script(), source(spec))) {
+      return List.of();
+    }
+    return ModuleGraph.read(directory, spec.script(), spec.scriptLocation() + ": ");
   }
 
   /** The text of a manifest component's script, read now. */
