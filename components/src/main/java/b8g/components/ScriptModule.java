@@ -22,6 +22,8 @@ import java.util.Objects;
 public record ScriptModule(String name, String code, Map<String, String> requires, int[] lines) {
   /** A specifier naming a Node built-in module, which b8g does not have (no relative path starts with '/'). */
   public static final String BUILTIN = "/builtin";
+  /** A specifier its package's {@code browser} map replaces with an empty module ({@code {}}). */
+  public static final String EMPTY = "/empty";
   /** A specifier that resolved to no file in the component's directory. */
   public static final String MISSING = "/missing";
 

@@ -12,6 +12,7 @@ let entryLocalMain;
 // ScriptModule.BUILTIN and MISSING: relative paths never start with '/'.
 const MODULE_BUILTIN = '/builtin';
 const MODULE_MISSING = '/missing';
+const MODULE_EMPTY = '/empty';
 const NODE_BUILTINS = ObjectFreeze({
   __proto__: null, assert: true, async_hooks: true, buffer: true, child_process: true, cluster: true,
   console: true, constants: true, crypto: true, dgram: true, diagnostics_channel: true, dns: true,
@@ -106,7 +107,10 @@ function resolveFrom(rec, id) {
 }
 
 function makeRequire(rec) {
-  const require = function require(id) { return loadModule(resolveFrom(rec, id)); };
+  const require = function require(id) {
+    const target = resolveFrom(rec, id);
+    return target === MODULE_EMPTY ? {} : loadModule(target);
+  };
   ObjectDefineProperty(require, 'resolve', { __proto__: null, value: function resolve(id) { return resolveFrom(rec, id); }, writable: true, configurable: true });
   return require;
 }
@@ -119,11 +123,13 @@ function loadModule(name) {
   const exports = {};
   const module = { id: name, filename: name, path: rec.dir, exports, loaded: false, children: [], paths: [] };
   rec.module = module;
+  // finally, not catch and rethrow: a rethrow here would make the prelude the error's location.
+  let ran = false;
   try {
     ReflectApply(rec.fn, exports, [exports, rec.require, module, name, rec.dir, esm]);
-  } catch (e) {
-    rec.module = null;
-    throw e;
+    ran = true;
+  } finally {
+    if (!ran) rec.module = null;
   }
   ObjectDefineProperty(module, 'loaded', { __proto__: null, value: true, writable: true, enumerable: true, configurable: true });
   return module.exports;

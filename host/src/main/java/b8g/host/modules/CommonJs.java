@@ -9,6 +9,7 @@ import com.caoccao.javet.swc4j.ast.expr.Swc4jAstCallExpr;
 import com.caoccao.javet.swc4j.ast.expr.Swc4jAstClassExpr;
 import com.caoccao.javet.swc4j.ast.expr.Swc4jAstFnExpr;
 import com.caoccao.javet.swc4j.ast.expr.Swc4jAstIdent;
+import com.caoccao.javet.swc4j.ast.expr.Swc4jAstMemberExpr;
 import com.caoccao.javet.swc4j.ast.expr.Swc4jAstMetaPropExpr;
 import com.caoccao.javet.swc4j.ast.expr.Swc4jAstTaggedTpl;
 import com.caoccao.javet.swc4j.ast.expr.Swc4jAstTpl;
@@ -57,6 +58,7 @@ import java.util.Map;
  *       analysis leaves a local that shadows an import alone;</li>
  *   <li>exports become getters on {@code exports}, defined on line 1 before any require, so a
  *       cycle sees hoisted functions (as Babel and TypeScript do);</li>
+ *   <li>{@code process.env.NODE_ENV} becomes {@code "production"}, as bundlers make it;</li>
  *   <li>{@code import(x)} becomes a promise of the namespace, {@code import.meta} an object with
  *       the file's url.</li>
  * </ul>
@@ -67,6 +69,13 @@ final class CommonJs {
   record Result(String code, Map<String, Mode> specifiers, boolean esm) {}
 
   private record Edit(int start, int end, String text) {}
+
+  /**
+   * Replaced by "production", as bundlers do (webpack's DefinePlugin, esbuild's define): packages
+   * read it unguarded to pick a build (immer, React), and it carries no authority. Nothing else
+   * of {@code process} exists.
+   */
+  private static final String NODE_ENV = "process.env.NODE_ENV";
 
   private final String source;
   private final String name;
@@ -208,6 +217,9 @@ final class CommonJs {
       } else if (call.getCallee() instanceof Swc4jAstIdent id && id.getSym().equals("require") && literal != null) {
         specifiers.putIfAbsent(literal, Mode.REQUIRE);
       }
+    } else if (node instanceof Swc4jAstMemberExpr member && NODE_ENV.equals(text(member))) {
+      replace(member.getSpan().getStart(), member.getSpan().getEnd(), "\"production\"");
+      return;
     } else if (node instanceof Swc4jAstMetaPropExpr meta && meta.getKind() == Swc4jAstMetaPropKind.ImportMeta) {
       replace(meta.getSpan().getStart(), meta.getSpan().getEnd(), "__b8g_esm.meta(__filename)");
       return;
@@ -227,6 +239,10 @@ final class CommonJs {
         scan(child, functions, esm);
       }
     }
+  }
+
+  private String text(ISwc4jAst node) {
+    return source.substring(node.getSpan().getStart(), node.getSpan().getEnd());
   }
 
   private static String literal(ISwc4jAstExpr e) {

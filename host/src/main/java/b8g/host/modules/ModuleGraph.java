@@ -92,6 +92,9 @@ public final class ModuleGraph {
       text = text.substring(1);
     }
     String lower = name.toLowerCase(java.util.Locale.ROOT);
+    if (resolver.disabled(file, null)) {
+      return new ScriptModule(name, "", Map.of(), null);
+    }
     if (lower.endsWith(".json")) {
       return new ScriptModule(name, "module.exports = " + text + "\n;", Map.of(), null);
     }
@@ -112,7 +115,9 @@ public final class ModuleGraph {
     Map<String, String> requires = new LinkedHashMap<>();
     for (Map.Entry<String, Mode> s : r.specifiers().entrySet()) {
       Path target = resolver.resolve(s.getKey(), file, name, s.getValue());
-      if (target == null) {
+      if (target == null && resolver.disabled(file, s.getKey())) {
+        requires.put(s.getKey(), ScriptModule.EMPTY);
+      } else if (target == null) {
         requires.put(s.getKey(), builtin(s.getKey()) ? ScriptModule.BUILTIN : ScriptModule.MISSING);
       } else {
         requires.put(s.getKey(), name(root, target));

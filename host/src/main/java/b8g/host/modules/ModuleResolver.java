@@ -62,6 +62,29 @@ public final class ModuleResolver {
     return found == null ? null : confined(found, fromName, spec);
   }
 
+  /**
+   * True when the nearest package.json's {@code browser} map (the bundlers' convention) replaces
+   * {@code file}, or the specifier {@code spec} required from it, with {@code false}: an empty
+   * module. Packages use it for the Node-only file a browser build must not load (object-inspect's
+   * {@code util.inspect.js}, which requires {@code util}); b8g has no Node built-ins either.
+   */
+  public boolean disabled(Path file, String spec) {
+    for (Path dir = file.getParent(); dir != null && dir.startsWith(root); dir = dir.getParent()) {
+      JsonObject pj = packageJson(dir);
+      if (pj == null) {
+        continue;
+      }
+      JsonElement browser = pj.get("browser");
+      if (browser == null || !browser.isJsonObject()) {
+        return false;
+      }
+      String key = spec != null ? spec : "./" + dir.relativize(file).toString().replace('\\', '/');
+      JsonElement v = browser.getAsJsonObject().get(key);
+      return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean() && !v.getAsBoolean();
+    }
+    return false;
+  }
+
   /** The nearest package.json's {@code type} is {@code module}. */
   public boolean typeModule(Path file) {
     for (Path dir = file.getParent(); dir != null && dir.startsWith(root); dir = dir.getParent()) {
