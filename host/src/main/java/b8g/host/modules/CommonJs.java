@@ -192,7 +192,8 @@ final class CommonJs {
         }
       } else if (item instanceof Swc4jAstExportAll d) {
         blank(d);
-        requires.append("__b8g_esm.star(exports, ").append(moduleVar(d.getSrc().getValue())).append(");");
+        String v = moduleVar(d.getSrc().getValue());
+        requires.append("__b8g_esm.star(exports, ").append(v).append(");");
       } else {
         scan(item, 0, true);
       }

@@ -1,0 +1,14 @@
+// A TypeScript component: the host strips the types at start (no build step) and errors point at
+// this file's lines. Run it with `./b8g run examples/typescript/app.ts`, or through app.txtpb.
+import { summarize, type Reading } from './stats';
+
+export async function main(env: { log: unknown }): Promise<void> {
+  const readings: Reading[] = [
+    { sensor: 'north', celsius: 12.5 },
+    { sensor: 'south', celsius: 17.25 },
+    { sensor: 'north', celsius: 13.5 },
+  ];
+  for (const line of summarize(readings)) {
+    console.log(line);
+  }
+}
