@@ -191,4 +191,26 @@ class ModulesTest extends HostFixture {
     runOk("main.js");
     assertEquals(List.of("[app] dep late 1 d"), log);
   }
+
+  @Test
+  void shouldLoadModulesInAWorkerProcess() throws Exception {
+    write("main.ts", """
+        import { twice } from './lib.mjs';
+        const data = require('./data.json');
+        export function main(env: unknown): void {
+          console.log('in a worker', twice(data.n));
+          throw new Error('at line 5');
+        }
+        """);
+    write("lib.mjs", "export const twice = (x) => 2 * x;");
+    write("data.json", "{\"n\": 21}");
+    Path m = write("app.txtpb", "components { name: \"app\" script: \"main.ts\" isolation: PROCESS }\n"
+        + "grants { component: \"app\" host: LOG }\n");
+    ExitStatus s;
+    try (Host h = launch(m)) {
+      s = finish(h).get("app");
+    }
+    assertEquals(List.of("[app] in a worker 42"), log);
+    assertTrue(s.reason().contains("at line 5") && s.reason().contains("main.ts:5:"), s.toString());
+  }
 }
