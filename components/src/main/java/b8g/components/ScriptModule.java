@@ -47,11 +47,12 @@ public record ScriptModule(String name, String code, Map<String, String> require
     return "(function (" + PARAMETERS + ") {" + code + "\n})";
   }
 
-  /** {@link #requires} as the prelude reads it: specifier and target, each ended by a NUL. */
+  /** {@link #requires} as the prelude reads it: specifier, target, ... as {@link Protocol.Fields}. */
   String encodedRequires() {
     StringBuilder b = new StringBuilder();
     for (Map.Entry<String, String> e : requires.entrySet()) {
-      b.append(e.getKey()).append('\0').append(e.getValue()).append('\0');
+      Protocol.Fields.append(b, e.getKey());
+      Protocol.Fields.append(b, e.getValue());
     }
     return b.toString();
   }

@@ -30,16 +30,11 @@ function moduleNotFound(message) {
   return e;
 }
 
-// "spec\0target\0..." -> null-prototype object spec -> target.
+// Protocol.Fields (records.js): spec, target, spec, target, ... -> null-prototype object spec -> target.
 function decodeRequires(encoded) {
   const out = { __proto__: null };
-  let i = 0;
-  while (i < encoded.length) {
-    const a = ReflectApply(StringIndexOf, encoded, ['\0', i]);
-    const b = ReflectApply(StringIndexOf, encoded, ['\0', a + 1]);
-    out[ReflectApply(StringSlice, encoded, [i, a])] = ReflectApply(StringSlice, encoded, [a + 1, b]);
-    i = b + 1;
-  }
+  const fields = decodeFields(encoded);
+  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i]] = fields[i + 1];
   return out;
 }
 
