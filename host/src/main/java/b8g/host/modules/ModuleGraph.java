@@ -48,6 +48,21 @@ public final class ModuleGraph {
    * {@code location} prefixes errors (the manifest line that names the script).
    */
   public static List<ScriptModule> read(Path directory, Path entry, String location) {
+    return read(directory, entry, location, null);
+  }
+
+  /**
+   * The files the graph of {@code entry} is read from, relative to {@code directory}: every module
+   * and every package.json that took part in resolving them. What a registry unit must carry for
+   * the host to read the same graph where it is deployed.
+   */
+  public static java.util.Set<String> files(Path directory, Path entry) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    read(directory, entry, "", out);
+    return out;
+  }
+
+  private static List<ScriptModule> read(Path directory, Path entry, String location, java.util.Set<String> files) {
     Path root;
     Path first;
     try {
@@ -83,6 +98,10 @@ public final class ModuleGraph {
       }
       ScriptModule m = module(resolver, root, file, name, text, file.equals(first), todo);
       done.put(file, m);
+    }
+    if (files != null) {
+      done.values().forEach(m -> files.add(m.name()));
+      resolver.packageFiles().forEach(p -> files.add(name(root, p)));
     }
     return new ArrayList<>(done.values());
   }

@@ -34,6 +34,7 @@ public final class ModuleResolver {
   private static final Set<String> EXTENSIONS = Set.of(".js", ".json", ".ts");
   private final Path root;
   private final Map<Path, JsonObject> packages = new HashMap<>();
+  private final java.util.Set<Path> packageFiles = new java.util.TreeSet<>();
 
   /** {@code root}: the component's directory, as a real path. */
   public ModuleResolver(Path root) {
@@ -83,6 +84,11 @@ public final class ModuleResolver {
       return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean() && !v.getAsBoolean();
     }
     return false;
+  }
+
+  /** Every package.json read so far (they decided resolutions, so a unit must carry them). */
+  public java.util.Set<Path> packageFiles() {
+    return java.util.Collections.unmodifiableSet(packageFiles);
   }
 
   /** The nearest package.json's {@code type} is {@code module}. */
@@ -290,6 +296,7 @@ public final class ModuleResolver {
         return null;
       }
       try {
+        packageFiles.add(p);
         JsonElement e = JsonParser.parseString(Files.readString(p, StandardCharsets.UTF_8));
         return e.isJsonObject() ? e.getAsJsonObject() : null;
       } catch (IOException | RuntimeException e) {
