@@ -48,7 +48,7 @@ public final class ModuleGraph {
    * {@code location} prefixes errors (the manifest line that names the script).
    */
   public static List<ScriptModule> read(Path directory, Path entry, String location) {
-    return read(directory, entry, location, null);
+    return read(directory, entry, location, null, MAX_FILES, MAX_BYTES);
   }
 
   /**
@@ -58,11 +58,12 @@ public final class ModuleGraph {
    */
   public static java.util.Set<String> files(Path directory, Path entry) {
     java.util.Set<String> out = new java.util.TreeSet<>();
-    read(directory, entry, "", out);
+    read(directory, entry, "", out, MAX_FILES, MAX_BYTES);
     return out;
   }
 
-  private static List<ScriptModule> read(Path directory, Path entry, String location, java.util.Set<String> files) {
+  /** As {@link #read(Path, Path, String)} with other caps (tests); {@code files} collects what was read, or null. */
+  static List<ScriptModule> read(Path directory, Path entry, String location, java.util.Set<String> files, int maxFiles, long maxBytes) {
     Path root;
     Path first;
     try {
@@ -92,9 +93,10 @@ public final class ModuleGraph {
         throw new ComponentException("component.script", location + "cannot read module " + name + ": " + e.getMessage(), e);
       }
       bytes += text.length();
-      if (done.size() + 1 > MAX_FILES || bytes > MAX_BYTES) {
+      if (done.size() + 1 > maxFiles || bytes > maxBytes) {
         throw new ComponentException("component.script", location + "the module graph of " + name(root, first)
-            + " is too large: more than " + MAX_FILES + " files or " + (MAX_BYTES >> 20) + " MiB of source (at " + name + ")");
+            + " is too large: more than " + maxFiles + " files or " + maxBytes + " bytes of source (at " + name
+            + "); b8g reads a component's whole graph at start");
       }
       ScriptModule m = module(resolver, root, file, name, text, file.equals(first), todo);
       done.put(file, m);

@@ -213,4 +213,20 @@ class ModulesTest extends HostFixture {
     assertEquals(List.of("[app] in a worker 42"), log);
     assertTrue(s.reason().contains("at line 5") && s.reason().contains("main.ts:5:"), s.toString());
   }
+
+  @Test
+  void shouldCapTheGraphAndSayWhichLimit() throws Exception {
+    write("main.js", "require('./a'); require('./b'); exports.main = () => {};");
+    write("a.js", "exports.a = 1;");
+    write("b.js", "exports.b = '" + "x".repeat(100) + "';");
+    assertEquals(3, ModuleGraph.read(dir, dir.resolve("main.js"), "app.txtpb:1: ", null, 3, 1000).size());
+    var e = assertThrows(b8g.components.ComponentException.class,
+        () -> ModuleGraph.read(dir, dir.resolve("main.js"), "app.txtpb:1: ", null, 2, 1000));
+    assertEquals("component.script", e.code());
+    assertTrue(e.getMessage().startsWith("app.txtpb:1: the module graph of main.js is too large: more than 2 files or 1000 bytes of source (at "),
+        e.getMessage());
+    e = assertThrows(b8g.components.ComponentException.class,
+        () -> ModuleGraph.read(dir, dir.resolve("main.js"), "app.txtpb:1: ", null, 10, 100));
+    assertTrue(e.getMessage().contains("more than 10 files or 100 bytes of source"), e.getMessage());
+  }
 }
