@@ -19,10 +19,13 @@ import java.util.Set;
  * {@code package.json} {@code exports} (a string, a subpath map with {@code *} patterns,
  * conditions) and {@code imports} ({@code #name}).
  *
- * <p>Conditions: {@code require} or {@code import} (as the specifier was written), then
- * {@code default}. Not {@code node} (b8g is not Node: those builds reach for fs and process), and
- * neither {@code browser} nor {@code worker}: those builds assume {@code window}, {@code self} or
- * {@code fetch}; the default builds of pure-JavaScript packages assume nothing.
+ * <p>Conditions: {@code require} or {@code import} (as the specifier was written),
+ * {@code browser} and {@code default}, in the package's order. Not {@code node}: b8g is not Node,
+ * and those builds reach for fs, crypto and process. {@code browser}: a component's globals are
+ * the web's (TextEncoder, setTimeout, crypto.getRandomValues), never Node's, and it is the build
+ * that uses them (nanoid's default build imports node:crypto, its browser build uses
+ * crypto.getRandomValues). Not {@code worker} (builds for workerd and the like, which expect fetch
+ * and their own globals).
  *
  * <p>Every file found is taken to its real path (symlinks resolved); one outside the directory is
  * refused, naming the requiring file and the specifier. Not thread-safe (it caches package.json).
@@ -221,7 +224,7 @@ public final class ModuleResolver {
     }
     for (Map.Entry<String, JsonElement> c : t.getAsJsonObject().entrySet()) {
       String cond = c.getKey();
-      boolean taken = cond.equals("default") || (mode == Mode.REQUIRE ? cond.equals("require") : cond.equals("import"));
+      boolean taken = cond.equals("default") || cond.equals("browser") || (mode == Mode.REQUIRE ? cond.equals("require") : cond.equals("import"));
       if (taken) {
         String r = target(c.getValue(), matched, mode, bareAllowed);
         if (r != null) {

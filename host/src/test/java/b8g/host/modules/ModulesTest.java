@@ -42,7 +42,7 @@ class ModulesTest extends HostFixture {
     write("data.json", "{\"name\": \"json\"}");
     write("node_modules/pkg/package.json", """
         {"name": "pkg", "main": "./wrong.js", "exports": {".": {"node": "./node.js", "import": "./esm.mjs", "require": "./cjs.js"},
-         "./feature": {"browser": "./browser.js", "default": "./feature.js"}}}""");
+         "./feature": {"worker": "./worker.js", "browser": "./feature.js", "default": "./default.js"}}}""");
     write("node_modules/pkg/cjs.js", "exports.kind = 'require';");
     write("node_modules/pkg/esm.mjs", "export const kind = 'import';");
     write("node_modules/pkg/feature.js", "module.exports = 'feature';");
