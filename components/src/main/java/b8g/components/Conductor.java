@@ -45,6 +45,8 @@ final class Conductor {
   private volatile ExitStatus status;
   private ExitStatus requestedExit;
   private volatile SnapshotSession activePause;
+  /** The modules whose lines are not the file's own (TypeScript), for {@link #originalPositions}. */
+  private final java.util.List<ScriptModule> transformed;
 
   Conductor(Component component, Context ctx, CapabilityTable table) {
     this.component = component;
@@ -54,6 +56,7 @@ final class Conductor {
     this.binder = new CapabilityBinder(component, table, guest, ctx.env, ctx.restoreHeld);
     this.timers = new Timers(this);
     this.limits = new LimitEnforcer(this, new Limits(ctx.heapBytes, ctx.cpuMillisPerTurn), binder::sharedBytes);
+    this.transformed = ctx.modules.stream().filter(m -> m.lines() != null).toList();
   }
 
   String name() {
@@ -271,14 +274,14 @@ final class Conductor {
    * original file's line instead of the generated one.
    */
   String originalPositions(String text) {
-    if (text == null || ctx.modules.isEmpty()) {
+    if (text == null || transformed.isEmpty() || text.indexOf(':') < 0) {
       return text;
     }
-    for (ScriptModule m : ctx.modules) {
-      if (m.lines() == null || !text.contains(m.name() + ":")) {
+    for (ScriptModule m : transformed) {
+      if (!text.contains(m.name() + ":")) {
         continue;
       }
-      java.util.regex.Matcher at = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(m.name()) + ":(\\d+)").matcher(text);
+      java.util.regex.Matcher at = java.util.regex.Pattern.compile("(?<![\\w./-])" + java.util.regex.Pattern.quote(m.name()) + ":(\\d+)").matcher(text);
       StringBuilder b = new StringBuilder();
       while (at.find()) {
         at.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(m.name() + ":" + m.originalLine(Integer.parseInt(at.group(1)))));

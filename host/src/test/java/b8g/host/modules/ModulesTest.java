@@ -111,12 +111,15 @@ class ModulesTest extends HostFixture {
         
         export function main(env: unknown): void {
           const x: A = { a: 1 };
+          console.log(new Error('logged').stack.split('\\n')[1].trim());
           throw new Error('boom ' + x.a);
         }
         """);
     ExitStatus s = run("bad.ts").get("app");
     assertFalse(s.success());
-    assertTrue(s.reason().contains("boom 1") && s.reason().contains("bad.ts:7:"), s.reason());
+    assertTrue(s.reason().contains("boom 1") && s.reason().contains("bad.ts:8:"), s.reason());
+    assertEquals(1, log.size(), log.toString());
+    assertTrue(log.get(0).startsWith("[app] at main (bad.ts:7:"), log.toString());
   }
 
   @Test
