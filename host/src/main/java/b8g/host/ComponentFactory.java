@@ -52,6 +52,28 @@ final class ComponentFactory {
     return ModuleGraph.read(directory, spec.script(), spec.scriptLocation() + ": ");
   }
 
+  /**
+   * The files to watch for {@code --watch}: the script and, for a package component, its own
+   * modules (not node_modules, which npm changes wholesale).
+   */
+  List<Path> watchedFiles(ComponentSpec spec) {
+    List<Path> out = new java.util.ArrayList<>(List.of(spec.script()));
+    if (!ModuleGraph.classic(spec.script(), source(spec))) {
+      try {
+        Path root = directory.toRealPath();
+        for (String f : ModuleGraph.files(directory, spec.script())) {
+          Path p = root.resolve(f);
+          if (!f.contains("node_modules/") && !p.equals(spec.script().toRealPath())) {
+            out.add(p);
+          }
+        }
+      } catch (IOException | ComponentException e) {
+        // The start reports a broken graph; watching the script alone is enough to see it fixed.
+      }
+    }
+    return out;
+  }
+
   /** The text of a manifest component's script, read now. */
   String source(ComponentSpec spec) {
     try {

@@ -232,4 +232,26 @@ class ModulesTest extends HostFixture {
         () -> ModuleGraph.read(dir, dir.resolve("main.js"), "app.txtpb:1: ", null, 10, 100));
     assertTrue(e.getMessage().contains("more than 10 files or 100 bytes of source"), e.getMessage());
   }
+
+  @Test
+  void shouldRestartWhenAModuleOfThePackageChangesUnderWatch() throws Exception {
+    write("main.mjs", "import { version } from './lib/version.mjs';\n"
+        + "export async function main(env) { console.log(version); if (version === 'v1') await new Promise(r => setTimeout(r, 60000)); }\n");
+    Path lib = write("lib/version.mjs", "export const version = 'v1';\n");
+    Path m = write("app.txtpb", "components { name: \"app\" script: \"main.mjs\" }\ngrants { component: \"app\" host: LOG }\n");
+    try (Host h = Host.launch(new Host.Context().manifest(m).log(log::add).events(events::add).restartOnScriptChange(true))) {
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+      while (log.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Files.writeString(lib, "export const version = 'v2';\n");
+      while (!log.contains("[app] v2") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      // A restart may also see the file half written (as for a script), before the last one.
+      assertEquals("[app] v1", log.get(0), log.toString());
+      assertEquals("[app] v2", log.get(log.size() - 1), log.toString());
+      assertTrue(finish(h).get("app").success());
+    }
+  }
 }
