@@ -1,12 +1,15 @@
+// @ts-check
 // Counts with a timer and logs every 5 ticks. At tick 10 it writes a stack image of itself:
 // in this process the promise resolves {restored: false} and the counter stops; in a process
 // restored from the image the same promise resolves {restored: true} and it counts on to 20.
 const EVERY = 5, SNAPSHOT_AT = 10, STOP_AT = 20;
 
+/** @param {number} ms */
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** @param {import('./env').CounterEnv} env */
 async function main(env) {
   let tick = 0;
   const started = Date.now();

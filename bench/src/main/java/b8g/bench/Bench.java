@@ -1,6 +1,5 @@
 package b8g.bench;
 
-import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,7 +128,7 @@ public final class Bench {
 
     long t0 = System.nanoTime();
     String v8;
-    try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+    try (V8Runtime rt = BareV8.host().createV8Runtime()) {
       v8 = rt.getVersion();
     }
     System.out.printf("b8g bench: %d cores (%s), %s %s (%s), V8 %s, Javet 5.0.6, max heap %d MiB%n",

@@ -5,7 +5,6 @@ import b8g.memory.Region;
 import b8g.memory.Ring;
 import b8g.memory.RingDescriptor;
 import b8g.memory.RingScript;
-import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.options.V8RuntimeOptions;
 import com.caoccao.javet.values.reference.V8Script;
@@ -50,14 +49,14 @@ public final class Experiments {
     int warm = SMOKE ? 1 : 30;
     int n = SMOKE ? 3 : 200;
     byte[] cache;
-    try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime();
+    try (V8Runtime rt = BareV8.host().createV8Runtime();
          V8Script s = rt.getExecutor(boot).setResourceName("b8g:prelude").compileV8Script(true)) {
       cache = s.getCachedData();
     }
     V8RuntimeOptions snapOptions = new V8RuntimeOptions();
     snapOptions.setCreateSnapshotEnabled(true);
     byte[] blob;
-    try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime(snapOptions)) {
+    try (V8Runtime rt = BareV8.host().createV8Runtime(snapOptions)) {
       rt.getExecutor(boot).executeVoid();
       rt.lowMemoryNotification();
       blob = rt.createSnapshot();
@@ -67,22 +66,22 @@ public final class Experiments {
     System.out.printf("%nstart breakdown (ms, median / p90 of %d after %d warm-up); code cache %d KiB, snapshot blob %d KiB%n",
         n, warm, cache == null ? 0 : cache.length >> 10, blob.length >> 10);
     report("bare createV8Runtime + close", time(warm, n, () -> {
-      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+      try (V8Runtime rt = BareV8.host().createV8Runtime()) {
         rt.getExecutor("1").executeVoid();
       }
     }));
     report("+ prelude evaluated (what Component does)", time(warm, n, () -> {
-      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+      try (V8Runtime rt = BareV8.host().createV8Runtime()) {
         rt.getExecutor(boot).setResourceName("b8g:prelude").executeVoid();
       }
     }));
     report("+ prelude evaluated with V8 code cache", time(warm, n, () -> {
-      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+      try (V8Runtime rt = BareV8.host().createV8Runtime()) {
         rt.getExecutor(boot, cache).setResourceName("b8g:prelude").executeVoid();
       }
     }));
     report("runtime from snapshot blob with prelude, + close", time(warm, n, () -> {
-      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime(fromBlob)) {
+      try (V8Runtime rt = BareV8.host().createV8Runtime(fromBlob)) {
         rt.getExecutor("typeof __b8g").executeVoid();
       }
     }));
@@ -163,7 +162,7 @@ public final class Experiments {
     void open(int size) throws Exception {
       region = Region.anonymous("exp", ChannelBench.CAPACITY + RingDescriptor.TRAILER_LENGTH);
       Ring.create(region);
-      rt = V8Host.getV8Instance().createV8Runtime();
+      rt = BareV8.host().createV8Runtime();
       rt.getExecutor(boot).executeVoid();
       rt.getExecutor("globalThis.R2 = " + RingScript.source() + ";").executeVoid();
       rt.getExecutor(BootScript.protocol()).setResourceName("b8g:protocol").executeVoid();

@@ -1,7 +1,6 @@
 package b8g.bench;
 
 import b8g.components.Component;
-import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +57,7 @@ final class IdleBench {
     List<V8Runtime> rts = new ArrayList<>(n);
     try {
       for (int i = 0; i < n; i++) {
-        V8Runtime rt = V8Host.getV8Instance().createV8Runtime();
+        V8Runtime rt = BareV8.host().createV8Runtime();
         rts.add(rt);
         rt.getExecutor("function main(env) {}").executeVoid();
       }

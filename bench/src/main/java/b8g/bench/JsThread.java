@@ -1,6 +1,5 @@
 package b8g.bench;
 
-import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -33,7 +32,7 @@ final class JsThread {
   <T> Future<T> submit(Work<T> work) {
     Callable<T> c = () -> {
       if (rt == null) {
-        rt = V8Host.getV8Instance().createV8Runtime();
+        rt = BareV8.host().createV8Runtime();
       }
       return work.run(rt);
     };

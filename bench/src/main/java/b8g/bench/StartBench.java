@@ -1,7 +1,6 @@
 package b8g.bench;
 
 import b8g.components.Component;
-import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +47,7 @@ final class StartBench {
       exitCleanly(c, LONG);
       long t2 = System.nanoTime();
       long t3 = System.nanoTime();
-      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+      try (V8Runtime rt = BareV8.host().createV8Runtime()) {
         rt.getExecutor("function main(env) {} main({});").executeVoid();
       }
       long t4 = System.nanoTime();
@@ -81,7 +80,7 @@ final class StartBench {
     double[] ms = new double[n];
     for (int i = -warmup; i < n; i++) {
       long t0 = System.nanoTime();
-      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+      try (V8Runtime rt = BareV8.host().createV8Runtime()) {
         if (boot != null) {
           rt.getExecutor(boot).executeVoid();
         }
@@ -105,7 +104,7 @@ final class StartBench {
     for (int i = -warmup; i < n; i++) {
       long t0 = System.nanoTime();
       Thread t = new Thread(() -> {
-        try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime()) {
+        try (V8Runtime rt = BareV8.host().createV8Runtime()) {
           rt.getExecutor("1").executeVoid();
         } catch (Exception e) {
           throw new IllegalStateException(e);

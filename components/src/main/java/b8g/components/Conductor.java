@@ -35,6 +35,7 @@ final class Conductor {
   private final GuestEntry guest;
   private final CapabilityBinder binder;
   private final Timers timers;
+  private final CompressionStreams compression = new CompressionStreams();
   private final LimitEnforcer limits;
   private volatile V8Runtime runtime;
   /** Held while another thread stops JS in {@link #runtime}, and while it is taken to be closed. */
@@ -81,6 +82,11 @@ final class Conductor {
 
   CapabilityBinder binder() {
     return binder;
+  }
+
+  /** The component's compression engines; only its own thread calls in. */
+  CompressionStreams compression() {
+    return compression;
   }
 
   Timers timers() {
@@ -336,6 +342,7 @@ final class Conductor {
     // Revoke first: nothing the component held stays usable by anyone it passed it to.
     table.revokeAll();
     timers.cancelAll();
+    compression.closeAll();
     V8Runtime rt = runtime;
     if (rt != null) {
       // Release the dispatcher's callback context explicitly so none is left for V8's GC.

@@ -17,7 +17,6 @@ import com.caoccao.javet.values.primitive.V8ValueInteger;
 import com.caoccao.javet.values.primitive.V8ValueLong;
 import com.caoccao.javet.values.primitive.V8ValueString;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
-import com.caoccao.javet.values.reference.V8ValueTypedArray;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,10 +108,7 @@ final class DispatchAdapter {
         Capability cap = table.require(intArg(a, 1, "slot"), Right.WRITE, Kind.REGION);
         Region region = cap.target(Region.class);
         int offset = intArg(a, 2, "offset");
-        if (a.length <= 3 || !(a[3] instanceof V8ValueTypedArray data)) {
-          throw new ComponentException("type", "data must be a Uint8Array");
-        }
-        byte[] bytes = data.toBytes();
+        byte[] bytes = bytesArg(a, 3, "region.write: data", region.size());
         checkRange(region, offset, bytes.length);
         ByteBuffer view = region.byteBuffer().duplicate();
         view.position(offset);
@@ -217,6 +213,59 @@ final class DispatchAdapter {
         component.services().snapshot(component, cap, path, id);
         return rt.createV8ValueUndefined();
       }
+      case TO_HOST_ZIP_OPEN -> {
+        String format = stringArg(a, 1, "format", 16);
+        return rt.createV8ValueInteger(conductor.compression().open(format, intArg(a, 2, "direction") != 0));
+      }
+      case TO_HOST_ZIP_WRITE -> {
+        int handle = intArg(a, 1, "handle");
+        conductor.compression().write(handle, bytesArg(a, 2, "a compression chunk", CompressionStreams.MAX_INPUT));
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_ZIP_READ -> {
+        byte[] out = conductor.compression().read(intArg(a, 1, "handle"));
+        V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(out.length);
+        if (out.length > 0) {
+          ab.fromBytes(out);
+        }
+        return ab;
+      }
+      case TO_HOST_ZIP_FINISH -> {
+        conductor.compression().finish(intArg(a, 1, "handle"));
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_ZIP_FREE -> {
+        conductor.compression().free(intArg(a, 1, "handle"));
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_DOMAIN_TO_ASCII -> {
+        return rt.createV8ValueString(DomainToAscii.apply(stringArg(a, 1, "domain", DomainToAscii.MAX_INPUT)));
+      }
+      case TO_HOST_CLOCK -> {
+        return rt.createV8ValueDouble(HostClock.millis());
+      }
+      case TO_HOST_RANDOM -> {
+        int n = intArg(a, 1, "byte count");
+        if (n < 0 || n > WebCrypto.MAX_RANDOM) {
+          throw new ComponentException("range", "crypto: " + n + " random bytes asked for; one call gives 0 to " + WebCrypto.MAX_RANDOM);
+        }
+        return arrayBuffer(WebCrypto.random(n));
+      }
+      case TO_HOST_DIGEST -> {
+        String hash = stringArg(a, 1, "hash name", 16);
+        return arrayBuffer(WebCrypto.digest(hash, bytesArg(a, 2, "crypto.subtle.digest: data", WebCrypto.MAX_INPUT)));
+      }
+      case TO_HOST_HMAC -> {
+        String hash = stringArg(a, 1, "hash name", 16);
+        // The key is a buffer of its own (the prelude copies every key it holds).
+        if (a.length <= 2 || !(a[2] instanceof V8ValueArrayBuffer keyBuffer) || keyBuffer.getByteBuffer() == null
+            || keyBuffer.getByteBuffer().capacity() > WebCrypto.MAX_RANDOM) {
+          throw new ComponentException("type", "crypto.subtle: the HMAC key must be an ArrayBuffer of at most " + WebCrypto.MAX_RANDOM + " bytes");
+        }
+        byte[] key = new byte[keyBuffer.getByteBuffer().capacity()];
+        keyBuffer.getByteBuffer().duplicate().position(0).get(key);
+        return arrayBuffer(WebCrypto.hmac(hash, key, bytesArg(a, 3, "crypto.subtle: data", WebCrypto.MAX_INPUT)));
+      }
       case TO_HOST_MEMORY -> {
         switch (intArg(a, 1, "memory operation")) {
           case MEMORY_RESERVE -> {
@@ -286,6 +335,39 @@ final class DispatchAdapter {
     if (offset < 0 || length < 0 || length > MAX_COPY || (long) offset + length > region.size()) {
       throw new ComponentException("range", "range [" + offset + ", " + ((long) offset + length) + ") is outside the region of " + region.size() + " bytes");
     }
+  }
+
+  private V8ValueArrayBuffer arrayBuffer(byte[] bytes) throws JavetException {
+    V8ValueArrayBuffer ab = rt.createV8ValueArrayBuffer(bytes.length);
+    ab.fromBytes(bytes);
+    return ab;
+  }
+
+  /**
+   * The bytes {@code [offset, offset + length)} of an ArrayBuffer: arguments {@code i} (the
+   * buffer), {@code i + 1} and {@code i + 2}, as the prelude passes a view (read through the
+   * buffer's backing store: no JS getter runs, and a view's offset is honoured), at most {@code
+   * max} bytes, checked before they are copied.
+   */
+  private static byte[] bytesArg(V8Value[] a, int i, String what, long max) throws JavetException {
+    if (i >= a.length || !(a[i] instanceof V8ValueArrayBuffer buffer)) {
+      throw new ComponentException("type", what + " must be an ArrayBuffer");
+    }
+    int offset = intArg(a, i + 1, "offset");
+    int length = intArg(a, i + 2, "length");
+    if (length > max) {
+      throw new ComponentException("range", what + " is " + length + " bytes; at most " + max + " fit");
+    }
+    ByteBuffer store = buffer.getByteBuffer();
+    int capacity = store == null ? 0 : store.capacity();
+    if (offset < 0 || length < 0 || (long) offset + length > capacity) {
+      throw new ComponentException("range", what + ": bytes [" + offset + ", " + ((long) offset + length) + ") are outside the buffer of " + capacity);
+    }
+    byte[] out = new byte[length];
+    if (length > 0) {
+      store.duplicate().position(offset).get(out);
+    }
+    return out;
   }
 
   private V8Value error(String code, String message) throws JavetException {

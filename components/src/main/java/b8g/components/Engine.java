@@ -2,6 +2,7 @@ package b8g.components;
 
 import b8g.memory.RingScript;
 import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.enums.JSRuntimeType;
 import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.converters.JavetPrimitiveConverter;
@@ -32,6 +33,17 @@ final class Engine {
   static final int MAX_WASM_PAGES = MAX_HEAP_MIB * 16;
 
   /** The process-wide V8 flags b8g sets, as {@link EngineVersion#flags} records them. */
+  /**
+   * Which of Javet's V8 builds this platform runs: the one with ICU (Unicode data: {@code Intl},
+   * {@code String.prototype.normalize}, Unicode property escapes in regular expressions). A blob
+   * of one build cannot be restored by the other, so stack images record it ({@link
+   * EngineVersion#engine}).
+   */
+  static final JSRuntimeType RUNTIME = JSRuntimeType.V8I18n;
+
+  /** {@link #RUNTIME}'s name as images record it: {@code v8-i18n}; the build without ICU is {@code v8}. */
+  static final String ENGINE = RUNTIME.isI18nEnabled() ? "v8-i18n" : "v8";
+
   static final String FLAGS = "--max-heap-size=" + MAX_HEAP_MIB + " --wasm-max-mem-pages=" + MAX_WASM_PAGES;
 
   static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -51,8 +63,9 @@ final class Engine {
    * (primordials first: the others use what it captures; the entry point last).
    */
   static final java.util.List<String> PRELUDE = java.util.List.of(
-      "primordials.js", "host-calls.js", "text.js", "console.js", "timers.js", "quota.js", "records.js",
-      "region.js", "channel.js", "host-stubs.js", "snapshot.js", "modules.js", "env.js", "memory.js", "array-buffer.js",
+      "primordials.js", "host-calls.js", "text.js", "console.js", "timers.js", "events.js", "web-misc.js",
+      "clone.js", "crypto.js", "url.js", "streams.js", "text-streams.js", "compression.js", "blob.js", "quota.js", "records.js",
+      "region.js", "channel.js", "channel-streams.js", "host-stubs.js", "snapshot.js", "modules.js", "env.js", "memory.js", "array-buffer.js",
       "wasm-module.js", "wasm.js", "entry.js");
 
   private static final String BOOT;
@@ -69,6 +82,12 @@ final class Engine {
   }
 
   private Engine() {}
+
+  /** Javet's host of {@link #RUNTIME}: the one way this module makes an isolate. */
+  static V8Host host() {
+    NativeLibrary.requireIcuData();
+    return V8Host.getInstance(RUNTIME);
+  }
 
   /** A fresh isolate with no converters beyond primitives: no Java object ever becomes a JS value. */
   static V8Runtime newRuntime() throws JavetException {
@@ -94,7 +113,7 @@ final class Engine {
     if (blob != null) {
       options.setSnapshotBlob(blob);
     }
-    V8Runtime rt = V8Host.getV8Instance().createV8Runtime(options);
+    V8Runtime rt = host().createV8Runtime(options);
     rt.setConverter(new JavetPrimitiveConverter());
     return rt;
   }
@@ -126,7 +145,7 @@ final class Engine {
 
     private static V8Runtime make() {
       try {
-        return V8Host.getV8Instance().createV8Runtime(new V8RuntimeOptions());
+        return host().createV8Runtime(new V8RuntimeOptions());
       } catch (JavetException | RuntimeException | LinkageError e) {
         failure = e.toString();
         return null;
@@ -228,7 +247,7 @@ final class Engine {
     Thread t = new Thread(() -> {
       V8RuntimeOptions options = new V8RuntimeOptions();
       options.setCreateSnapshotEnabled(true);
-      try (V8Runtime rt = V8Host.getV8Instance().createV8Runtime(options)) {
+      try (V8Runtime rt = host().createV8Runtime(options)) {
         f.complete(rt.createSnapshot());
       } catch (Throwable e) {
         f.completeExceptionally(e);

@@ -7,21 +7,24 @@ package b8g.components;
  * process on a version or flag mismatch, so a restore compares all of these before V8 sees a
  * byte (b8g.snapshots.Compatibility does that).
  *
+ * @param engine which of Javet's V8 builds: {@code v8-i18n} (with ICU, the one b8g runs) or {@code v8}
+ *     (without); a blob of one cannot be restored by the other
  * @param javet Javet release, for example {@code 5.0.6}
  * @param v8 V8 version, for example {@code 14.7.173.18}
  * @param flags the process-wide V8 flags b8g sets, canonical text
  * @param abi b8g platform ABI version; raise {@link #ABI} whenever the prelude changes the shape of
  *     what it keeps in the heap (records, stubs, tables)
  */
-public record EngineVersion(String javet, String v8, String flags, int abi) {
+public record EngineVersion(String engine, String javet, String v8, String flags, int abi) {
   /**
    * The ABI of this build's prelude and blobs. 2: blobs are taken next to the read-only anchor
    * (Engine), so their read-only heap part is V8's own; blobs of ABI 1 may hold a private one and
    * crash a process that restores them next to another isolate. 3: the prelude keeps a table of
    * growable memory and makes resizable ArrayBuffers itself (its memory budget section); a
-   * context of ABI 2 restored here would have neither.
+   * context of ABI 2 restored here would have neither. 4: the V8 build with ICU, and the web-standard
+   * globals and the module loader in the prelude.
    */
-  public static final int ABI = 3;
+  public static final int ABI = 4;
 
   private static volatile EngineVersion current;
 
@@ -29,7 +32,7 @@ public record EngineVersion(String javet, String v8, String flags, int abi) {
   public static EngineVersion current() {
     EngineVersion v = current;
     if (v == null) {
-      v = new EngineVersion(Engine.javetVersion(), Engine.v8Version(), Engine.FLAGS, ABI);
+      v = new EngineVersion(Engine.ENGINE, Engine.javetVersion(), Engine.v8Version(), Engine.FLAGS, ABI);
       current = v;
     }
     return v;

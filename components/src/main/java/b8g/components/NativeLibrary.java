@@ -4,6 +4,7 @@ import com.caoccao.javet.enums.JSRuntimeType;
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.interop.loader.IJavetLibLoadingListener;
 import com.caoccao.javet.interop.loader.JavetLibLoader;
+import com.caoccao.javet.interop.options.V8RuntimeOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,14 +36,22 @@ import java.util.Set;
  */
 final class NativeLibrary {
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  static final String ICU_FILE = "icudt77l.dat";
+  private static final String ICU_RESOURCE = "/b8g/components/" + ICU_FILE;
   private static volatile String outcome = "not installed";
+  private static volatile String icuFailure = "not installed";
 
   private NativeLibrary() {}
 
-  /** Points Javet's loader at the cached copy (extracting it first if needed). Before the first runtime. */
+  /**
+   * Points Javet's loader at the cached copy (extracting it first if needed) and V8 at ICU's data.
+   * Before the first runtime.
+   */
   static synchronized void install() {
+    Path root = cacheRoot();
     try {
-      File libDir = prepare(cacheRoot()).getParent().toFile();
+      File libDir = prepare(root).getParent().toFile();
       JavetLibLoader.setLibLoadingListener(new IJavetLibLoadingListener() {
         @Override
         public File getLibPath(JSRuntimeType type) {
@@ -58,6 +67,46 @@ final class NativeLibrary {
     } catch (IOException | RuntimeException | JavetException e) {
       outcome = "Javet's own loader (the cache could not be used: " + e + ")";
     }
+    installIcuData(root);
+  }
+
+  /**
+   * V8's build with ICU reads ICU's data from a file named before the library loads (Javet passes
+   * {@code V8Flags.icuDataFile} to V8 as the library initialises, and the process crashes when it
+   * is not set): {@code icudt77l.dat}, a resource of this module (see src/build/IcuData.java),
+   * cached beside the library, or in a private temporary file when the cache cannot be used.
+   */
+  private static void installIcuData(Path root) {
+    URL resource = NativeLibrary.class.getResource(ICU_RESOURCE);
+    if (resource == null) {
+      icuFailure = "ICU's data (" + ICU_RESOURCE + ") is not on the class path: rebuild the components module";
+      return;
+    }
+    Path file;
+    try {
+      file = cached(root.resolve("javet-" + JavetLibLoader.LIB_VERSION), resource, ICU_FILE);
+    } catch (IOException | RuntimeException e) {
+      try {
+        file = Files.createTempFile("b8g-icu", ".dat", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+        file.toFile().deleteOnExit();
+        try (InputStream in = resource.openStream()) {
+          Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException | RuntimeException e2) {
+        icuFailure = "cannot write ICU's data to a file: " + e2;
+        return;
+      }
+    }
+    V8RuntimeOptions.V8_FLAGS.setIcuDataFile(file.toString());
+    icuFailure = null;
+  }
+
+  /** Throws unless V8 has been given ICU's data: without it, loading V8's library ends the process. */
+  static void requireIcuData() {
+    String why = icuFailure;
+    if (why != null) {
+      throw new ComponentException("component.engine", "cannot start V8: " + why);
+    }
   }
 
   /**
@@ -68,20 +117,24 @@ final class NativeLibrary {
    *     be written
    */
   static Path prepare(Path root) throws IOException, JavetException {
-    JavetLibLoader loader = new JavetLibLoader(JSRuntimeType.V8);
-    Path dir = root.resolve("javet-" + JavetLibLoader.LIB_VERSION);
-    Path lib = dir.resolve(loader.getLibFileName());
+    JavetLibLoader loader = new JavetLibLoader(Engine.RUNTIME);
     URL resource = JavetLibLoader.class.getResource(loader.getResourceFileName());
     if (resource == null) {
       throw new IOException("Javet's native library is not on the class path");
     }
+    return cached(root.resolve("javet-" + JavetLibLoader.LIB_VERSION), resource, loader.getLibFileName());
+  }
+
+  /** {@code resource} as the file {@code name} in the owner-only directory {@code dir}, copied when absent or of another size. */
+  private static Path cached(Path dir, URL resource, String name) throws IOException {
+    Path file = dir.resolve(name);
     URLConnection c = resource.openConnection();
     long size = c.getContentLengthLong();
     ownDirectory(dir);
-    if (size < 0 || !Files.isRegularFile(lib, LinkOption.NOFOLLOW_LINKS) || Files.size(lib) != size) {
-      extract(c, dir, lib);
+    if (size < 0 || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != size) {
+      extract(c, dir, file);
     }
-    return lib;
+    return file;
   }
 
   /** Where the library was loaded from, for people (diagnostics, tests). */

@@ -57,6 +57,26 @@ final class Protocol {
   static final int TO_HOST_SNAPSHOT = 16;
   static final int TO_HOST_TIMER_CLEAR = 17;
   static final int TO_HOST_WATCH_REGION = 18;
+  /** Opens a compression engine: format ("gzip", "deflate", "deflate-raw"), 1 to compress or 0; returns its handle ({@link CompressionStreams}). */
+  static final int TO_HOST_ZIP_OPEN = 50;
+  /** Gives an engine (handle) one chunk of input: an ArrayBuffer, offset, length (at most {@link CompressionStreams#MAX_INPUT} bytes). */
+  static final int TO_HOST_ZIP_WRITE = 51;
+  /** The engine's next slice of output as an ArrayBuffer; empty when it needs more input or has ended. */
+  static final int TO_HOST_ZIP_READ = 52;
+  /** The engine's input has ended: its last output comes through TO_HOST_ZIP_READ. */
+  static final int TO_HOST_ZIP_FINISH = 53;
+  /** Frees an engine (its stream closed, cancelled or errored); unknown handles are ignored. */
+  static final int TO_HOST_ZIP_FREE = 54;
+  /** The URL Standard's domain to ASCII for a non-ASCII or punycode domain; the empty string for failure ({@link DomainToAscii}). */
+  static final int TO_HOST_DOMAIN_TO_ASCII = 55;
+  /** The host's monotonic clock, in milliseconds on the Unix epoch's scale, in steps of 0.1 ms ({@link HostClock}). */
+  static final int TO_HOST_CLOCK = 40;
+  /** {@code n} bytes (at most 65,536) from the host's CSPRNG, as a new ArrayBuffer. */
+  static final int TO_HOST_RANDOM = 41;
+  /** The digest of bytes (an ArrayBuffer, offset, length) by a WebCrypto hash name ({@code SHA-256}), as a new ArrayBuffer. */
+  static final int TO_HOST_DIGEST = 42;
+  /** The HMAC of bytes under a key (the key a whole ArrayBuffer, the bytes an ArrayBuffer, offset, length) and a hash name, as a new ArrayBuffer. */
+  static final int TO_HOST_HMAC = 43;
   /** Growable memory (WebAssembly, resizable ArrayBuffers), with a {@code MEMORY_*} sub-operation; see {@link MemoryBudget}. */
   static final int TO_HOST_MEMORY = 32;
   /** Returns the component's off-heap budget in bytes; from then on its turn ends measure growable memory. */

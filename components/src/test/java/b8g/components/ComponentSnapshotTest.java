@@ -83,7 +83,8 @@ class ComponentSnapshotTest extends ComponentFixture {
       function make() { let x = 10; return () => ++x; } const clo = make();
       function report() {
         return [counter.inc(), m.get('a'), st.size, wm.get(key), obj[sym], sym.description, String(big),
-          date.toISOString(), ta[1], clo(), typeof WebAssembly].join(' ');
+          date.toISOString(), ta[1], clo(), typeof WebAssembly, (1234.5).toLocaleString('de-DE'), 'é'.normalize('NFD').length, /\\p{Lu}/u.test('É'),
+          'a'.localeCompare('b'), date.toLocaleDateString('en-US', { timeZone: 'UTC' })].join(' ');
       }
       async function main(env) {
         const input = env.in; // a stub captured in a closure
@@ -96,9 +97,9 @@ class ComponentSnapshotTest extends ComponentFixture {
     Ring ring = ring("in");
     RingWriter w = ring.writer();
     Component a = launch(context("state", EnvEntry.of("in", reader(ring).derive())).script(STATE, "state.js"));
-    awaitLog("state:start 1 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 11 undefined");
+    awaitLog("state:start 1 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 11 undefined 1.234,5 2 true -1 2/2/2020");
     send(w, "a");
-    awaitLog("state:a 2 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 12 undefined");
+    awaitLog("state:a 2 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 12 undefined 1.234,5 2 true -1 2/2/2020");
     ComponentSnapshot snap = a.snapshot(T);
     assertEquals(List.of("log", "in"), List.copyOf(snap.held().keySet()));
     a.terminate("replaced by its restored copy");
@@ -107,7 +108,64 @@ class ComponentSnapshotTest extends ComponentFixture {
     Component b = launch(context("state", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
     assertTrue(b.awaitStarted(T));
     send(w, "b");
-    awaitLog("state:b 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined");
+    awaitLog("state:b 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined 1.234,5 2 true -1 2/2/2020");
+  }
+
+  @Test
+  void shouldKeepUrlsBlobsAndStreamsAcrossARestore() throws Exception {
+    // The web APIs keep their state in the heap (WeakMaps of records): a restore brings it back,
+    // and a channel end's readable goes on over the re-bound ring.
+    String script = """
+        const u = new URL('http://h/p?a=1');
+        const blob = new Blob(['kept']);
+        const ts = new TransformStream({ transform(c, k) { k.enqueue(c.toUpperCase()); } });
+        async function main(env) {
+          const w = ts.writable.getWriter(), out = ts.readable.getReader();
+          for await (const m of env.in.readable) {
+            w.write(m);
+            u.searchParams.append('m', (await out.read()).value);
+            console.log(u.href, await blob.text());
+          }
+        }""";
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    Component a = launch(context("web", EnvEntry.of("in", reader(ring).derive())).script(script, "web.js"));
+    send(w, "a");
+    awaitLog("web:http://h/p?a=1&m=A kept");
+    ComponentSnapshot snap = a.snapshot(T);
+    a.terminate("replaced by its restored copy");
+    assertNotNull(a.awaitExit(T));
+    Component b = launch(context("web", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    send(w, "b");
+    awaitLog("web:http://h/p?a=1&m=A&m=B kept");
+  }
+
+  @Test
+  void shouldErrorACompressionStreamThatWasOpenAcrossARestore() throws Exception {
+    // Engines live on the host, not in the snapshot: the restored stream's handle names nothing.
+    String script = """
+        let ds;
+        async function main(env) {
+          for await (const m of env.in.readable) {
+            if (m === 'open') { ds = new DecompressionStream('gzip'); console.log('opened'); continue; }
+            const r = ds.readable.getReader();
+            ds.writable.getWriter().write(new Uint8Array([0x1f, 0x8b])).catch(() => {});
+            try { await r.read(); console.log('read?!'); } catch (e) { console.log(e.name, e.message); }
+          }
+        }""";
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    Component a = launch(context("zip", EnvEntry.of("in", reader(ring).derive())).script(script, "zip.js"));
+    send(w, "open");
+    awaitLog("zip:opened");
+    ComponentSnapshot snap = a.snapshot(T);
+    a.terminate("replaced by its restored copy");
+    assertNotNull(a.awaitExit(T));
+    Component b = launch(context("zip", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    send(w, "use");
+    awaitLog("zip:TypeError the compression stream is closed (or did not survive a snapshot)");
   }
 
   @Test
@@ -188,12 +246,12 @@ class ComponentSnapshotTest extends ComponentFixture {
     assertTrue(a.awaitStarted(T));
     ComponentSnapshot first = a.snapshot(T);
     send(w, "one");
-    awaitLog("state:one 2 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 12 undefined");
+    awaitLog("state:one 2 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 12 undefined 1.234,5 2 true -1 2/2/2020");
     // The component now runs in a runtime restored from `first`: a snapshot of a restored runtime.
     ComponentSnapshot second = a.snapshot(T);
     ComponentSnapshot third = a.snapshot(T);
     send(w, "two");
-    awaitLog("state:two 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined");
+    awaitLog("state:two 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined 1.234,5 2 true -1 2/2/2020");
     assertNull(a.status());
     assertTrue(first.blob().length > 0 && second.blob().length > 0 && third.blob().length > 0);
   }
@@ -219,9 +277,9 @@ class ComponentSnapshotTest extends ComponentFixture {
     Ring restored = Ring.attach(saved);
     Component b = launch(context("state", EnvEntry.of("in", reader(restored).derive())).restore(snap.blob(), snap.held().keySet()));
     assertTrue(b.awaitStarted(T));
-    awaitLog("state:y 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined");
+    awaitLog("state:y 3 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 13 undefined 1.234,5 2 true -1 2/2/2020");
     send(restored.writer(), "z");
-    awaitLog("state:z 4 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 14 undefined");
+    awaitLog("state:z 4 1 2 w symval tag 1180591620717411303424 2020-02-02T00:00:00.000Z 2.5 14 undefined 1.234,5 2 true -1 2/2/2020");
     assertEquals(3, log.size(), log.toString());
     assertTrue(log.get(0).startsWith("state:x 2 "), log.toString());
   }
@@ -316,6 +374,25 @@ class ComponentSnapshotTest extends ComponentFixture {
     assertTrue(e.getMessage().contains("FinalizationRegistry"), e.getMessage());
     send(ring.writer(), "here");
     awaitLog("fr:still here");
+  }
+
+  @Test
+  void shouldRefuseAnIntlObjectInsteadOfAbortingTheProcess() throws Exception {
+    Ring ring = ring("in");
+    String script = """
+        const nf = new Intl.NumberFormat('de-DE');
+        class Mine extends Intl.Collator {}
+        const facts = [nf instanceof Intl.NumberFormat, Intl.NumberFormat.name, Intl.NumberFormat.length,
+          typeof Intl.NumberFormat.supportedLocalesOf, new Mine('de') instanceof Intl.Collator,
+          Intl.DateTimeFormat('en').resolvedOptions().locale, nf.constructor === Intl.NumberFormat];
+        async function main(env) { console.log(facts.join(' ')); for await (const cmd of env.in) console.log('still', cmd, nf.format(1.5)); }""";
+    Component c = launch(context("intl", EnvEntry.of("in", reader(ring).derive())).script(script, "intl.js"));
+    awaitLog("intl:true NumberFormat 0 function true en true");
+    ComponentException e = assertThrows(ComponentException.class, () -> c.snapshot(T));
+    assertEquals("snapshot.unsupported", e.code());
+    assertTrue(e.getMessage().contains("Intl.NumberFormat object"), e.getMessage());
+    send(ring.writer(), "here");
+    awaitLog("intl:still here 1,5");
   }
 
   @Test

@@ -58,6 +58,18 @@ class NativeLibraryTest {
   }
 
   @Test
+  void v8GetsIcuDataFromTheCacheBesideTheLibrary() throws Exception {
+    EngineVersion.current();
+    Path icu = Path.of(com.caoccao.javet.interop.options.V8RuntimeOptions.V8_FLAGS.getIcuDataFile());
+    assertEquals(NativeLibrary.ICU_FILE, icu.getFileName().toString());
+    assertTrue(NativeLibrary.outcome().endsWith(icu.getParent().toString()), NativeLibrary.outcome() + " vs " + icu);
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(icu)));
+    try (var in = NativeLibrary.class.getResourceAsStream("/b8g/components/" + NativeLibrary.ICU_FILE)) {
+      assertEquals(in.readAllBytes().length, Files.size(icu));
+    }
+  }
+
+  @Test
   void refusesADirectoryUnderOneOthersMayWrite() throws Exception {
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
     IOException e = assertThrows(IOException.class, () -> NativeLibrary.prepare(root));

@@ -91,6 +91,40 @@ class PreludeTest {
   }
 
   @Test
+  void shouldWriteExactlyTheGivenBytesThroughAWriteOnlyRegion() throws Exception {
+    Region mem = Region.anonymous("wo", 16);
+    regions.add(mem);
+    // A write-only holder has no view, so writes go through the host: a string is encoded into a
+    // larger scratch buffer, and only its bytes may land (once the whole scratch buffer did).
+    ExitStatus s = run("writer", """
+        async function main(env) {
+          env.wo.write(3, 'hé');
+          env.wo.write(13, 'xyz');
+          env.wo.write(8, new Uint8Array([9, 8, 7, 6]).subarray(1, 3));
+        }""", EnvEntry.of("wo", Capability.root(Kind.REGION, mem, EnumSet.of(Right.WRITE))));
+    assertTrue(s.success(), s.toString());
+    byte[] all = new byte[16];
+    mem.byteBuffer().duplicate().get(all);
+    assertArrayEquals(new byte[] {0, 0, 0, 'h', (byte) 0xc3, (byte) 0xa9, 0, 0, 8, 7, 0, 0, 0, 'x', 'y', 'z'}, all);
+  }
+
+  @Test
+  void shouldHaveUnicodeDataFromIcu() throws Exception {
+    ExitStatus s = run("icu", """
+        async function main(env) {
+          const nfd = 'é'.normalize('NFD');
+          console.log(nfd.length, nfd.normalize('NFC') === 'é', 'ﬁ'.normalize('NFKC'));
+          console.log(/^\\p{L}+$/u.test('Grüße'), /\\p{Script=Greek}/u.test('λ'), /^\\p{N}$/u.test('٣'));
+          console.log(new Intl.NumberFormat('de-DE').format(1234567.891),
+              new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'long' }).format(new Date(0)));
+          console.log(['z', 'ä', 'a'].sort(new Intl.Collator('de').compare).join(''), 'İ'.toLocaleLowerCase('tr').length,
+              new Intl.PluralRules('en').select(1), [...new Intl.Segmenter('en', { granularity: 'word' }).segment('hi there')].length);
+        }""");
+    assertTrue(s.success(), s.toString());
+    assertEquals(List.of("2 true fi", "true true true", "1.234.567,891 January 1, 1970", "aäz 1 one 3"), log);
+  }
+
+  @Test
   void shouldFindMainDeclaredAsFunctionOrTopLevelConst() throws Exception {
     assertTrue(run("fn", "function main(env) { console.log('fn'); }").success());
     assertTrue(run("arrow", "const main = async (env) => { console.log('arrow'); };").success());

@@ -10,6 +10,8 @@ import java.util.TreeMap;
  * builds), so {@link #requireCompatibleWith} is what keeps the host alive: it runs before any blob
  * leaves this module.
  *
+ * @param engine which of Javet's V8 builds took the blob: {@code v8-i18n} (with ICU) or {@code v8}
+ *     (without, the only one before images recorded it)
  * @param javetVersion Javet release, for example {@code 5.0.6}
  * @param v8Version V8 version string exactly as V8 reports it, for example {@code 14.7.173.20}
  * @param os operating system the blob was taken on, for example {@code linux}
@@ -19,6 +21,7 @@ import java.util.TreeMap;
  * @param extra further key/value pairs (written by newer versions); kept, shown, not compared
  */
 public record Compatibility(
+    String engine,
     String javetVersion,
     String v8Version,
     String os,
@@ -27,7 +30,11 @@ public record Compatibility(
     int abiVersion,
     Map<String, String> extra) {
 
+  /** What images written before the engine was recorded were taken with: V8 without ICU. */
+  public static final String ENGINE_BEFORE_RECORDED = "v8";
+
   public Compatibility {
+    Objects.requireNonNull(engine, "engine");
     Objects.requireNonNull(javetVersion, "javetVersion");
     Objects.requireNonNull(v8Version, "v8Version");
     Objects.requireNonNull(os, "os");
@@ -46,24 +53,41 @@ public record Compatibility(
 
   /** A record without extra keys. */
   public Compatibility(
-      String javetVersion, String v8Version, String os, String arch, String v8Flags, int abiVersion) {
-    this(javetVersion, v8Version, os, arch, v8Flags, abiVersion, Map.of());
+      String engine, String javetVersion, String v8Version, String os, String arch, String v8Flags, int abiVersion) {
+    this(engine, javetVersion, v8Version, os, arch, v8Flags, abiVersion, Map.of());
   }
 
   /**
-   * Throws {@link ImageException} ({@value ImageException#INCOMPATIBLE}) unless V8 version,
+   * Throws {@link ImageException} ({@value ImageException#INCOMPATIBLE}) unless engine build, V8 version,
    * Javet version, ABI version, OS, architecture and V8 flags all equal {@code expected}'s. The
    * message names the field and both values.
    */
   public void requireCompatibleWith(Compatibility expected) {
     Objects.requireNonNull(expected, "expected");
-    // V8 version first: it is the mismatch that would abort the process.
+    // The engine build and the V8 version first: they are the mismatches that would abort the
+    // process. Both builds of one Javet release carry the same V8 version, so only the engine
+    // tells an image of the build without ICU from one with it.
+    if (!engine.equals(expected.engine)) {
+      throw new ImageException(
+          ImageException.INCOMPATIBLE,
+          "stack image was taken with the V8 build " + describe(engine) + " but this host runs "
+              + describe(expected.engine) + "; V8 cannot restore it here. Restore it with a host of"
+              + " that build, or take a new snapshot with this one.");
+    }
     mustEqual("V8 version", v8Version, expected.v8Version);
     mustEqual("Javet version", javetVersion, expected.javetVersion);
     mustEqual("b8g ABI version", Integer.toString(abiVersion), Integer.toString(expected.abiVersion));
     mustEqual("OS", os, expected.os);
     mustEqual("architecture", arch, expected.arch);
     mustEqual("V8 flags", v8Flags, expected.v8Flags);
+  }
+
+  private static String describe(String engine) {
+    return switch (engine) {
+      case "v8-i18n" -> "\"v8-i18n\" (with ICU)";
+      case "v8" -> "\"v8\" (without ICU)";
+      default -> "\"" + engine + "\"";
+    };
   }
 
   private static void mustEqual(String what, String inImage, String onHost) {
@@ -82,7 +106,8 @@ public record Compatibility(
   }
 
   static boolean isStandardKey(String key) {
-    return key.equals(StackImageDescriptor.KEY_JAVET_VERSION)
+    return key.equals(StackImageDescriptor.KEY_ENGINE)
+        || key.equals(StackImageDescriptor.KEY_JAVET_VERSION)
         || key.equals(StackImageDescriptor.KEY_V8_VERSION)
         || key.equals(StackImageDescriptor.KEY_OS)
         || key.equals(StackImageDescriptor.KEY_ARCH)

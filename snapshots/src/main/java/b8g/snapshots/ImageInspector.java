@@ -46,6 +46,7 @@ public final class ImageInspector {
 
     Compatibility c = image.compatibility();
     Map<String, Object> compat = new LinkedHashMap<>();
+    compat.put("engine", c.engine());
     compat.put("javetVersion", c.javetVersion());
     compat.put("v8Version", c.v8Version());
     compat.put("os", c.os());
@@ -109,8 +110,8 @@ public final class ImageInspector {
         Checksums.hex(image.headerChecksum()), Checksums.hex(image.tableChecksum())));
     Compatibility c = image.compatibility();
     b.append(String.format(
-        "  compatibility: Javet %s, V8 %s, %s/%s, ABI %d, V8 flags \"%s\"%s%s%n",
-        c.javetVersion(), c.v8Version(), c.os(), c.arch(), c.abiVersion(), c.v8Flags(),
+        "  compatibility: engine %s, Javet %s, V8 %s, %s/%s, ABI %d, V8 flags \"%s\"%s%s%n",
+        c.engine(), c.javetVersion(), c.v8Version(), c.os(), c.arch(), c.abiVersion(), c.v8Flags(),
         c.extra().isEmpty() ? "" : ", extra " + c.extra(),
         image.compatibilityChecked() ? " (matches this host)" : " (not checked against a host)"));
     b.append(String.format("  %-5s %-20s %-3s %6s %12s %12s  %s%n", "#", "type", "req", "id", "offset", "length", "crc32c"));

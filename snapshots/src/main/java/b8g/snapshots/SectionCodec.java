@@ -27,6 +27,7 @@ final class SectionCodec {
   static byte[] encodeCompatibility(Compatibility c, StackImage.Limits limits) {
     SectionOut out = new SectionOut(limits, "COMPATIBILITY");
     Map<String, String> all = new LinkedHashMap<>();
+    all.put(StackImageDescriptor.KEY_ENGINE, c.engine());
     all.put(StackImageDescriptor.KEY_JAVET_VERSION, c.javetVersion());
     all.put(StackImageDescriptor.KEY_V8_VERSION, c.v8Version());
     all.put(StackImageDescriptor.KEY_OS, c.os());
@@ -108,6 +109,7 @@ final class SectionCodec {
     Map<String, String> extra = new LinkedHashMap<>(all);
     extra.keySet().removeIf(Compatibility::isStandardKey);
     return new Compatibility(
+        all.getOrDefault(StackImageDescriptor.KEY_ENGINE, Compatibility.ENGINE_BEFORE_RECORDED),
         all.get(StackImageDescriptor.KEY_JAVET_VERSION),
         all.get(StackImageDescriptor.KEY_V8_VERSION),
         all.get(StackImageDescriptor.KEY_OS),

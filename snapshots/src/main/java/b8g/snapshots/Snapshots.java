@@ -46,7 +46,7 @@ public final class Snapshots {
   /** This process, as an image must match it to be restored here. Loads V8 on first use. */
   public static Compatibility compatibility() {
     EngineVersion v = EngineVersion.current();
-    return new Compatibility(v.javet(), v.v8(), System.getProperty("os.name").toLowerCase(Locale.ROOT),
+    return new Compatibility(v.engine(), v.javet(), v.v8(), System.getProperty("os.name").toLowerCase(Locale.ROOT),
         System.getProperty("os.arch"), v.flags(), v.abi());
   }
 

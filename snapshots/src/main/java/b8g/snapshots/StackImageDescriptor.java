@@ -146,6 +146,13 @@ public final class StackImageDescriptor {
   public static final String KEY_V8_FLAGS = "v8.flags";
   public static final String KEY_ABI_VERSION = "abi.version";
 
+  /**
+   * Which of Javet's V8 builds took the image ({@code v8-i18n} or {@code v8}). Optional: an image
+   * without it was written before it was recorded, when b8g ran only the build without ICU, and
+   * reads as {@link Compatibility#ENGINE_BEFORE_RECORDED}.
+   */
+  public static final String KEY_ENGINE = "engine";
+
   /** The next multiple of {@code alignment} (a power of two) at or above {@code value}. */
   static long align(long value, int alignment) {
     return (value + alignment - 1) & -(long) alignment;

@@ -112,7 +112,7 @@ class HostSnapshotTest {
   @Test
   void shouldRefuseAnImageFromAnotherV8BeforeV8SeesIt() throws Exception {
     Compatibility here = Snapshots.compatibility();
-    Compatibility other = new Compatibility(here.javetVersion(), here.v8Version() + ".1", here.os(), here.arch(), here.v8Flags(), here.abiVersion());
+    Compatibility other = new Compatibility(here.engine(), here.javetVersion(), here.v8Version() + ".1", here.os(), here.arch(), here.v8Flags(), here.abiVersion());
     Path file = dir.resolve("other.b8gi");
     StackImageWriter w = new StackImageWriter(other);
     w.addContext("x", java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));

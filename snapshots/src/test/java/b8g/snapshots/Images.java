@@ -20,7 +20,7 @@ final class Images {
   private Images() {}
 
   static final Compatibility HOST =
-      new Compatibility("5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy", 1);
+      new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy", 1);
 
   static final List<RegionRecord> SAMPLE_REGIONS =
       List.of(
@@ -38,7 +38,7 @@ final class Images {
   static StackImageWriter sampleWriter() {
     StackImageWriter w =
         new StackImageWriter(
-            new Compatibility("5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy", 1, Map.of("built.by", "test")));
+            new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy", 1, Map.of("built.by", "test")));
     w.manifest("components { name: \"stage\" script: \"main.js\" } # grüße ✓\n");
     w.addContext("stage", ByteBuffer.wrap(random(1, 777)));
     w.addContext("sink", ByteBuffer.wrap(random(2, 64)));

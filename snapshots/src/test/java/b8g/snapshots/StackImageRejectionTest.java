@@ -259,7 +259,7 @@ class StackImageRejectionTest {
 
   @Test
   void shouldRejectDifferentV8VersionNamingBothValues() {
-    Compatibility other = new Compatibility("5.0.6", "14.8.1.0", "linux", "x86_64", "--max-lazy", 1);
+    Compatibility other = new Compatibility("v8-i18n", "5.0.6", "14.8.1.0", "linux", "x86_64", "--max-lazy", 1);
     ImageException e = assertThrows(ImageException.class, () -> StackImage.read(ByteBuffer.wrap(image), other, StackImage.Limits.DEFAULT));
     assertEquals(ImageException.INCOMPATIBLE, e.code());
     assertTrue(e.getMessage().contains("V8 version \"14.7.173.20\""), e.getMessage());
@@ -267,13 +267,40 @@ class StackImageRejectionTest {
   }
 
   @Test
+  void shouldRejectAnImageOfTheOtherEngineBuildNamingBoth() {
+    Compatibility withoutIcu = new Compatibility("v8", "5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy", 1);
+    ImageException e = assertThrows(ImageException.class, () -> StackImage.read(ByteBuffer.wrap(image), withoutIcu, StackImage.Limits.DEFAULT));
+    assertEquals(ImageException.INCOMPATIBLE, e.code());
+    assertTrue(e.getMessage().contains("V8 build \"v8-i18n\" (with ICU) but this host runs \"v8\" (without ICU)"), e.getMessage());
+  }
+
+  @Test
+  void shouldReadAnImageThatDoesNotNameItsEngineAsTheBuildWithoutIcu() {
+    // Written as images were before the engine was recorded: the same keys, no "engine".
+    SectionOut out = new SectionOut(StackImage.Limits.DEFAULT, "COMPATIBILITY");
+    String[][] keys = {{"javet.version", "5.0.6"}, {"v8.version", "14.7.173.20"}, {"os", "linux"}, {"arch", "x86_64"},
+        {"v8.flags", "--max-lazy"}, {"abi.version", "3"}};
+    out.u32(keys.length);
+    for (String[] kv : keys) {
+      out.str("key", kv[0]);
+      out.str("value", kv[1]);
+    }
+    Compatibility old = SectionCodec.decodeCompatibility(
+        new SectionIn(ByteBuffer.wrap(out.toByteArray()), StackImage.Limits.DEFAULT, "COMPATIBILITY"));
+    assertEquals("v8", old.engine());
+    Compatibility here = new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy", 3);
+    ImageException e = assertThrows(ImageException.class, () -> old.requireCompatibleWith(here));
+    assertTrue(e.getMessage().contains("\"v8\" (without ICU) but this host runs \"v8-i18n\" (with ICU)"), e.getMessage());
+  }
+
+  @Test
   void shouldRejectOtherJavetAbiPlatformOrFlags() {
     List<Compatibility> others =
         List.of(
-            new Compatibility("5.0.7", "14.7.173.20", "linux", "x86_64", "--max-lazy", 1),
-            new Compatibility("5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy", 2),
-            new Compatibility("5.0.6", "14.7.173.20", "linux", "aarch64", "--max-lazy", 1),
-            new Compatibility("5.0.6", "14.7.173.20", "linux", "x86_64", "", 1));
+            new Compatibility("v8-i18n", "5.0.7", "14.7.173.20", "linux", "x86_64", "--max-lazy", 1),
+            new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy", 2),
+            new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "aarch64", "--max-lazy", 1),
+            new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "x86_64", "", 1));
     String[] phrases = {"Javet version \"5.0.6\"", "ABI version \"1\"", "architecture \"x86_64\"", "V8 flags"};
     for (int i = 0; i < others.size(); i++) {
       Compatibility c = others.get(i);

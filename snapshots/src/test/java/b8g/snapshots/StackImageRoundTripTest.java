@@ -32,7 +32,7 @@ class StackImageRoundTripTest {
     RegionRecord emptyRegion =
         new RegionRecord("nothing", 0, RegionRecord.Backing.ANONYMOUS, 0);
     Compatibility compat =
-        new Compatibility("5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy --no-opt", 3, Map.of("note", "ü"));
+        new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy --no-opt", 3, Map.of("note", "ü"));
     byte[] blob0 = Images.random(5, 12345);
     StackImageWriter w = new StackImageWriter(compat);
     w.manifest("components { name: \"a\" }\n");
@@ -47,7 +47,7 @@ class StackImageRoundTripTest {
     Path file = dir.resolve("stack.b8gimage");
     w.writeTo(file);
 
-    StackImage image = StackImage.open(file, new Compatibility("5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy --no-opt", 3));
+    StackImage image = StackImage.open(file, new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy --no-opt", 3));
     assertEquals(2, image.formatMajor());
     assertEquals(0, image.formatMinor());
     assertEquals(Files.size(file), image.fileLength());

@@ -155,6 +155,8 @@ function makeReader(d, name) {
     // Resolves when a message (or the end) can be read without waiting.
     ready() { live(end); return whenReady(end, wake); },
     get ended() { return ended; },
+    // A ReadableStream of the messages (channel-streams.js).
+    get readable() { return channelReadable(stub); },
     [SymbolAsyncIterator]() {
       const self = this;
       return { next() { return then(self.read(), (v) => v === undefined ? { value: undefined, done: true } : { value: v, done: false }); }, [SymbolAsyncIterator]() { return this; } };
@@ -234,6 +236,8 @@ function makeWriter(d, name) {
       if (waiting.length === 0 && offer(new Uint8ArrayCtor(0), RT_END)) return undefined;
       return enqueue(new Uint8ArrayCtor(0), RT_END);
     },
+    // A WritableStream whose backpressure is the ring's (channel-streams.js).
+    get writable() { return channelWritable(stub); },
   };
   return register(stub, end.slot, endRecord(end, wake), name);
 }

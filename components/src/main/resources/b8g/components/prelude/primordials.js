@@ -10,7 +10,8 @@
 //  - removes ArrayBuffer.prototype.transfer/transferToFixedLength (a transferred shared buffer
 //    would alias region memory past a revocation) and keeps private copies for revocation;
 //  - defines TextEncoder, TextDecoder, console (silent without a log capability), setTimeout,
-//    clearTimeout and CapabilityError;
+//    clearTimeout and CapabilityError, and the WinterTC globals of events.js, web-misc.js,
+//    clone.js and crypto.js (those files capture the built-ins only they use, before user code too);
 //  - makes every growable memory (WebAssembly memories, resizable ArrayBuffers) itself, within
 //    the component's off-heap budget, and removes SharedArrayBuffer (memory.js);
 //  - defines one non-writable global entry point, __b8g(op, a, b, c) (entry.js), through which
@@ -74,6 +75,10 @@ const StringLastIndexOf = String.prototype.lastIndexOf;
 const JSONStringify = JSON.stringify;
 const NumberIsInteger = Number.isInteger;
 const SymbolAsyncIterator = Symbol.asyncIterator;
+const SymbolIterator = Symbol.iterator;
+const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+const AsyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype);
+const NumberToString = Number.prototype.toString;
 const MathMin = Math.min;
 const StringToLowerCase = String.prototype.toLowerCase;
 const RegExpExec = RegExp.prototype.exec;
@@ -92,6 +97,9 @@ const DataViewProto = DataView.prototype;
 const Wasm = typeof WebAssembly === 'object' && WebAssembly !== null ? WebAssembly : null;
 const TypedArrayBuffer = getter(TypedArrayProto, 'buffer');
 const TypedArrayByteOffset = getter(TypedArrayProto, 'byteOffset');
+// A Uint8Array as the host reads bytes: its buffer, offset and length (Java reads them from the
+// buffer's backing store; Javet's toBytes() of a view returns its whole buffer).
+function viewArgs(u8) { return [ReflectApply(TypedArrayBuffer, u8, []), ReflectApply(TypedArrayByteOffset, u8, []), u8len(u8)]; }
 const TypedArrayByteLength = getter(TypedArrayProto, 'byteLength');
 const DataViewBuffer = getter(DataViewProto, 'buffer');
 const DataViewByteOffset = getter(DataViewProto, 'byteOffset');

@@ -21,7 +21,8 @@ function makeRegion(d, name) {
     write(offset, data) {
       live(); const b = typeof data === 'string' ? utf8Encode(data) : toBytes(data, 'data'); range(offset, u8len(b));
       if (buffer !== null) { ReflectApply(TypedArraySet, new Uint8ArrayCtor(buffer, offset, u8len(b)), [b]); return; }
-      call(TO_HOST_REGION_WRITE, slot, offset, b);
+      const v = viewArgs(b);
+      call(TO_HOST_REGION_WRITE, slot, offset, v[0], v[1], v[2]);
     },
     attenuate(r) { live(); const m = rightsMask(r); return stubFor(decodeCapabilityRecords(call(TO_HOST_ATTENUATE, slot, m))[0], name + '#' + m); },
   };

@@ -12,6 +12,36 @@ if (typeof FinalizationRegistry === 'function') {
   });
 }
 
+// Likewise V8 aborts the process ("global handle not serialized: <Foreign>") when the heap holds
+// an Intl object: each keeps its ICU object in a handle a snapshot cannot hold. The methods that
+// format through V8's own cache (toLocaleString, localeCompare, normalize) keep none in the heap.
+// So each Intl constructor is wrapped here, before user code, to note the first object made, and
+// a component that made one is refused a snapshot with a clear error. The wrapper keeps the
+// original's prototype, name, length and statics, and `instanceof` and calls without `new`
+// behave as before.
+let intlUsed = '';
+if (typeof Intl === 'object') {
+  const names = ReflectOwnKeys(Intl);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const Original = Intl[name];
+    // Constructors only: getCanonicalLocales and supportedValuesOf make no ICU object.
+    if (typeof Original !== 'function' || typeof Original.prototype !== 'object') continue;
+    const wrapper = function () {
+      if (intlUsed === '') intlUsed = 'Intl.' + name;
+      return new.target === undefined ? ReflectApply(Original, this, arguments) : ReflectConstruct(Original, arguments, new.target === wrapper ? Original : new.target);
+    };
+    const statics = ReflectOwnKeys(Original);
+    for (let k = 0; k < statics.length; k++) {
+      const key = statics[k];
+      if (key !== 'prototype') ReflectDefineProperty(wrapper, key, ObjectGetOwnPropertyDescriptor(Original, key));
+    }
+    ReflectDefineProperty(wrapper, 'prototype', { value: Original.prototype, writable: false, enumerable: false, configurable: false });
+    ReflectDefineProperty(Original.prototype, 'constructor', { value: wrapper, writable: true, enumerable: false, configurable: true });
+    ReflectDefineProperty(Intl, name, { value: wrapper, writable: true, enumerable: false, configurable: true });
+  }
+}
+
 // ---- the snapshot capability ----------------------------------------------------------------
 // A request is recorded here, not in Java: the host takes the snapshot after the current turn
 // (never inside it) and settles the promise in the runtime that goes on. The same record is in
@@ -46,6 +76,7 @@ function snapshotDone(id, error) {
 // TO_GUEST_PREPARE: '' when the heap can be snapshotted; otherwise why not, for people.
 function prepareSnapshot() {
   if (finalizationUsed) return 'it registered a FinalizationRegistry target, and V8 aborts the process on a snapshot with finalization cleanup pending';
+  if (intlUsed !== '') return 'it made an ' + intlUsed + ' object, and V8 cannot put ICU objects in a snapshot (toLocaleString, localeCompare and normalize keep none)';
   // V8 would copy every shared buffer still attached into the context blob (regions travel as
   // their own sections): detach them; the host re-binds fresh views after the snapshot.
   const all = mapList(records);

@@ -6,17 +6,21 @@ function setTimeout(fn, ms = 0, ...args) {
   const id = nextTimer++;
   ms = +ms; if (!(ms >= 0)) ms = 0; if (ms > 2147483647) ms = 2147483647;
   // The due time is kept so a restored component can re-arm its timers (Java's are gone).
-  mapSet(timers, id, { run: () => ReflectApply(fn, undefined, args), due: DateNow() + ms });
-  call(TO_HOST_TIMER, id, ms | 0);
+  armTimer(id, { run: () => ReflectApply(fn, undefined, args), due: DateNow() + ms }, ms);
   return id;
+}
+// The entry is kept only if the host took the timer (it refuses past 10,000): a refused one left
+// in the table would be armed again after a restore.
+function armTimer(id, entry, ms) {
+  mapSet(timers, id, entry);
+  try { call(TO_HOST_TIMER, id, ms | 0); } catch (e) { mapDelete(timers, id); throw e; }
 }
 function clearTimeout(id) { if (mapHas(timers, id)) { mapDelete(timers, id); call(TO_HOST_TIMER_CLEAR, id); } }
 // A promise that resolves with v in a new turn of the loop (a timer due at once).
 function nextTurn(v) {
   return new PromiseCtor((resolve) => {
     const id = nextTimer++;
-    mapSet(timers, id, { run: () => resolve(v), due: DateNow() });
-    call(TO_HOST_TIMER, id, 0);
+    armTimer(id, { run: () => resolve(v), due: DateNow() }, 0);
   });
 }
 // TO_GUEST_TIMER: the host's timer `id` is due.

@@ -1,0 +1,887 @@
+// b8g prelude: url: URL and URLSearchParams per the WHATWG URL Standard (the basic URL parser, hosts, form encoding).
+// The parser follows the standard's state machine (https://url.spec.whatwg.org/#concept-basic-url-parser)
+// state by state; the comments name its states. It reads the input by UTF-16 code unit: every
+// character the machine compares is ASCII, and what it copies goes through utf8Encode, which
+// pairs surrogates and turns lone ones into U+FFFD, as the standard's USVString conversion does.
+// Domains that are all ASCII with no "xn--" label are lower-cased here; any other domain goes to
+// the host once (TO_HOST_DOMAIN_TO_ASCII, see DomainToAscii.java for how it differs from UTS #46).
+
+// ---- code points and percent-encoding ---------------------------------------------------------
+function cu(s, i) { return i < s.length ? ReflectApply(StringCharCodeAt, s, [i]) : -1; }
+function isAlpha(c) { return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a); }
+function isDigit(c) { return c >= 0x30 && c <= 0x39; }
+function isHex(c) { return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66); }
+function hexVal(c) { return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57; }
+function lower(s) { return ReflectApply(StringToLowerCase, s, []); }
+function slice(s, a, b) { return ReflectApply(StringSlice, s, b === undefined ? [a] : [a, b]); }
+function join(parts, sep) { return ReflectApply(ArrayJoin, parts, [sep]); }
+
+// One bit per percent-encode set; each set includes those before it (as the standard defines them).
+const PE_C0 = 1, PE_FRAGMENT = 2, PE_QUERY = 4, PE_SPECIAL_QUERY = 8, PE_PATH = 16, PE_USERINFO = 32, PE_COMPONENT = 64, PE_FORM = 128;
+const encodeSets = new Uint8ArrayCtor(128);
+(function () {
+  function add(bit, chars, base) {
+    for (let c = 0; c < 128; c++) if (encodeSets[c] & base) encodeSets[c] |= bit;
+    for (let i = 0; i < chars.length; i++) encodeSets[ReflectApply(StringCharCodeAt, chars, [i])] |= bit;
+  }
+  for (let c = 0; c < 0x20; c++) encodeSets[c] = PE_C0;
+  encodeSets[0x7f] = PE_C0;
+  add(PE_FRAGMENT, ' "<>`', PE_C0);
+  add(PE_QUERY, ' "#<>', PE_C0);
+  add(PE_SPECIAL_QUERY, "'", PE_QUERY);
+  add(PE_PATH, '?^`{}', PE_QUERY);
+  add(PE_USERINFO, '/:;=@[\\]^|', PE_PATH);
+  add(PE_COMPONENT, '$%&+,', PE_USERINFO);
+  add(PE_FORM, "!'()~", PE_COMPONENT);
+  // Every set holds all of the C0 control set: a bit set for a set implies the sets before it
+  // where the standard says so, which add() did; fill the C0 controls for all sets.
+  for (let c = 0; c < 0x20; c++) encodeSets[c] = 255;
+  encodeSets[0x7f] = 255;
+})();
+const PCT_HEX = '0123456789ABCDEF';
+function pct(b) { return '%' + PCT_HEX[b >> 4] + PCT_HEX[b & 15]; }
+// Percent-encodes s after UTF-8 encoding with the set `set` (spaceAsPlus for form encoding).
+function percentEncode(s, set, spaceAsPlus) {
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = ReflectApply(StringCharCodeAt, s, [i]);
+    if (c >= 0x80 || (encodeSets[c] & set) !== 0 || (spaceAsPlus && c === 0x20)) { ascii = false; break; }
+  }
+  if (ascii) return s;
+  const bytes = utf8Encode(s);
+  let out = '';
+  for (let i = 0, n = u8len(bytes); i < n; i++) {
+    const b = bytes[i];
+    if (spaceAsPlus && b === 0x20) out += '+';
+    else if (b >= 0x80 || (encodeSets[b] & set) !== 0) out += pct(b);
+    else out += StringFromCharCode(b);
+  }
+  return out;
+}
+// The code point starting at s[i] as a string (a surrogate pair stays whole).
+function cpAt(s, i) {
+  const c = cu(s, i);
+  if (c >= 0xd800 && c <= 0xdbff) { const d = cu(s, i + 1); if (d >= 0xdc00 && d <= 0xdfff) return slice(s, i, i + 2); }
+  return slice(s, i, i + 1);
+}
+function percentDecodeBytes(s) {
+  const bytes = utf8Encode(s);
+  const n = u8len(bytes);
+  const out = new Uint8ArrayCtor(n);
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i];
+    if (b === 0x25 && i + 2 < n && isHex(bytes[i + 1]) && isHex(bytes[i + 2])) {
+      out[j++] = (hexVal(bytes[i + 1]) << 4) | hexVal(bytes[i + 2]); i += 2;
+    } else out[j++] = b;
+  }
+  return ReflectApply(TypedArraySubarray, out, [0, j]);
+}
+
+// ---- schemes ----------------------------------------------------------------------------------
+const SPECIAL = ObjectFreeze({ __proto__: null, ftp: 21, file: -1, http: 80, https: 443, ws: 80, wss: 443 });
+function isSpecialScheme(s) { return SPECIAL[s] !== undefined; }
+function defaultPort(s) { const p = SPECIAL[s]; return p === undefined || p < 0 ? null : p; }
+
+// ---- hosts ------------------------------------------------------------------------------------
+// A host is kept serialized (a domain, an opaque host, "1.2.3.4" or "[::1]"); the empty host is ''.
+const FAILURE = null;
+function isForbiddenHost(c) {
+  return c === 0 || c === 9 || c === 0xa || c === 0xd || c === 0x20 || c === 0x23 || c === 0x2f || c === 0x3a ||
+    c === 0x3c || c === 0x3e || c === 0x3f || c === 0x40 || c === 0x5b || c === 0x5c || c === 0x5d || c === 0x5e || c === 0x7c;
+}
+function isForbiddenDomain(c) { return isForbiddenHost(c) || c <= 0x1f || c === 0x25 || c === 0x7f; }
+
+function parseHost(input, notSpecial) {
+  if (cu(input, 0) === 0x5b) {
+    if (cu(input, input.length - 1) !== 0x5d) return FAILURE;
+    const a = parseIPv6(slice(input, 1, input.length - 1));
+    return a === FAILURE ? FAILURE : '[' + serializeIPv6(a) + ']';
+  }
+  if (notSpecial) {
+    for (let i = 0; i < input.length; i++) if (isForbiddenHost(cu(input, i))) return FAILURE;
+    return percentEncode(input, PE_C0, false);
+  }
+  const domain = utf8Decode(percentDecodeBytes(input), false);
+  const ascii = domainToAscii(domain);
+  if (ascii === FAILURE) return FAILURE;
+  for (let i = 0; i < ascii.length; i++) if (isForbiddenDomain(cu(ascii, i))) return FAILURE;
+  if (endsInNumber(ascii)) return parseIPv4(ascii);
+  return ascii;
+}
+
+// Domain to ASCII with beStrict false. ASCII without a punycode label stays in JS (the common case).
+function domainToAscii(domain) {
+  let ascii = true;
+  for (let i = 0; i < domain.length; i++) if (cu(domain, i) >= 0x80) { ascii = false; break; }
+  const low = ascii ? lower(domain) : domain;
+  if (ascii && !(ReflectApply(StringIndexOf, low, ['xn--']) === 0 || ReflectApply(StringIndexOf, low, ['.xn--']) >= 0)) {
+    return low.length === 0 ? FAILURE : low;
+  }
+  if (domain.length > 1024) return FAILURE; // no DNS name is that long; the host refuses it too
+  const r = call(TO_HOST_DOMAIN_TO_ASCII, domain);
+  return typeof r === 'string' && r.length > 0 ? r : FAILURE;
+}
+
+function splitDots(s) {
+  const parts = [];
+  let start = 0;
+  for (let i = 0; i <= s.length; i++) {
+    if (i === s.length || cu(s, i) === 0x2e) { push(parts, slice(s, start, i)); start = i + 1; }
+  }
+  return parts;
+}
+function endsInNumber(s) {
+  const parts = splitDots(s);
+  if (parts[parts.length - 1] === '') { if (parts.length === 1) return false; parts.length--; }
+  const last = parts[parts.length - 1];
+  if (last.length > 0) {
+    let digits = true;
+    for (let i = 0; i < last.length; i++) if (!isDigit(cu(last, i))) { digits = false; break; }
+    if (digits) return true;
+  }
+  return parseIPv4Number(last) !== FAILURE;
+}
+function parseIPv4Number(s) {
+  if (s.length === 0) return FAILURE;
+  let r = 10, i = 0;
+  if (s.length >= 2 && cu(s, 0) === 0x30 && (cu(s, 1) | 0x20) === 0x78) { r = 16; i = 2; }
+  else if (s.length >= 2 && cu(s, 0) === 0x30) { r = 8; i = 1; }
+  let v = 0;
+  for (; i < s.length; i++) {
+    const c = cu(s, i);
+    let d;
+    if (r === 16) { if (!isHex(c)) return FAILURE; d = hexVal(c); }
+    else { if (!isDigit(c)) return FAILURE; d = c - 0x30; if (d >= r) return FAILURE; }
+    v = v * r + d;
+  }
+  return v;
+}
+function parseIPv4(s) {
+  const parts = splitDots(s);
+  if (parts[parts.length - 1] === '' && parts.length > 1) parts.length--;
+  if (parts.length > 4) return FAILURE;
+  const n = parts.length;
+  const nums = [];
+  for (let i = 0; i < n; i++) { const v = parseIPv4Number(parts[i]); if (v === FAILURE) return FAILURE; push(nums, v); }
+  for (let i = 0; i < n - 1; i++) if (nums[i] > 255) return FAILURE;
+  if (nums[n - 1] >= 256 ** (5 - n)) return FAILURE;
+  let ip = nums[n - 1];
+  for (let i = 0; i < n - 1; i++) ip += nums[i] * 256 ** (3 - i);
+  const out = [];
+  for (let i = 0; i < 4; i++) { push(out, StringCtor(ip % 256)); ip = MathFloor(ip / 256); }
+  return out[3] + '.' + out[2] + '.' + out[1] + '.' + out[0];
+}
+function parseIPv6(s) {
+  const a = new Uint16ArrayCtor(8);
+  let piece = 0, compress = -1, p = 0;
+  if (cu(s, p) === 0x3a) { if (cu(s, p + 1) !== 0x3a) return FAILURE; p += 2; piece++; compress = piece; }
+  while (p < s.length) {
+    if (piece === 8) return FAILURE;
+    if (cu(s, p) === 0x3a) { if (compress !== -1) return FAILURE; p++; piece++; compress = piece; continue; }
+    let value = 0, length = 0;
+    while (length < 4 && isHex(cu(s, p))) { value = value * 16 + hexVal(cu(s, p)); p++; length++; }
+    if (cu(s, p) === 0x2e) {
+      if (length === 0) return FAILURE;
+      p -= length;
+      if (piece > 6) return FAILURE;
+      let seen = 0;
+      while (p < s.length) {
+        let v4 = -1;
+        if (seen > 0) { if (cu(s, p) === 0x2e && seen < 4) p++; else return FAILURE; }
+        if (!isDigit(cu(s, p))) return FAILURE;
+        while (isDigit(cu(s, p))) {
+          const n = cu(s, p) - 0x30;
+          if (v4 === -1) v4 = n; else if (v4 === 0) return FAILURE; else v4 = v4 * 10 + n;
+          if (v4 > 255) return FAILURE;
+          p++;
+        }
+        a[piece] = a[piece] * 0x100 + v4;
+        seen++;
+        if (seen === 2 || seen === 4) piece++;
+      }
+      if (seen !== 4) return FAILURE;
+      break;
+    } else if (cu(s, p) === 0x3a) { p++; if (p >= s.length) return FAILURE; }
+    else if (p < s.length) return FAILURE;
+    a[piece] = value; piece++;
+  }
+  if (compress !== -1) {
+    let swaps = piece - compress;
+    piece = 7;
+    while (piece !== 0 && swaps > 0) {
+      const t = a[piece]; a[piece] = a[compress + swaps - 1]; a[compress + swaps - 1] = t;
+      piece--; swaps--;
+    }
+  } else if (piece !== 8) return FAILURE;
+  return a;
+}
+function serializeIPv6(a) {
+  // The first longest run of two or more zero pieces is compressed.
+  let best = -1, bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (a[i] !== 0) { i++; continue; }
+    let j = i; while (j < 8 && a[j] === 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  let out = '', ignore0 = false;
+  for (let i = 0; i < 8; i++) {
+    if (ignore0 && a[i] === 0) continue;
+    ignore0 = false;
+    if (best === i) { out += i === 0 ? '::' : ':'; ignore0 = true; continue; }
+    out += ReflectApply(NumberToString, a[i], [16]);
+    if (i !== 7) out += ':';
+  }
+  return out;
+}
+
+// ---- the URL record and its parser -----------------------------------------------------------
+function newRecord() {
+  return { __proto__: null, scheme: '', username: '', password: '', host: null, port: null, path: [], opaque: false, query: null, fragment: null };
+}
+function copyPath(p) { const out = []; for (let i = 0; i < p.length; i++) push(out, p[i]); return out; }
+function isWindowsDriveLetter(s, normalizedOnly) {
+  if (s.length !== 2 || !isAlpha(cu(s, 0))) return false;
+  const c = cu(s, 1);
+  return c === 0x3a || (!normalizedOnly && c === 0x7c);
+}
+function startsWithDriveLetter(s, p) {
+  if (s.length - p < 2 || !isAlpha(cu(s, p))) return false;
+  const c = cu(s, p + 1);
+  if (c !== 0x3a && c !== 0x7c) return false;
+  if (s.length - p === 2) return true;
+  const d = cu(s, p + 2);
+  return d === 0x2f || d === 0x5c || d === 0x3f || d === 0x23;
+}
+function shortenPath(url) {
+  const path = url.path;
+  if (url.scheme === 'file' && path.length === 1 && isWindowsDriveLetter(path[0], true)) return;
+  if (path.length > 0) path.length--;
+}
+function isSingleDot(s) { return s === '.' || lower(s) === '%2e'; }
+function isDoubleDot(s) {
+  const l = lower(s);
+  return l === '..' || l === '.%2e' || l === '%2e.' || l === '%2e%2e';
+}
+
+const S_SCHEME_START = 1, S_SCHEME = 2, S_NO_SCHEME = 3, S_SPECIAL_RELATIVE_OR_AUTHORITY = 4, S_PATH_OR_AUTHORITY = 5,
+  S_RELATIVE = 6, S_RELATIVE_SLASH = 7, S_SPECIAL_AUTHORITY_SLASHES = 8, S_SPECIAL_AUTHORITY_IGNORE_SLASHES = 9,
+  S_AUTHORITY = 10, S_HOST = 11, S_HOSTNAME = 12, S_PORT = 13, S_FILE = 14, S_FILE_SLASH = 15, S_FILE_HOST = 16,
+  S_PATH_START = 17, S_PATH = 18, S_OPAQUE_PATH = 19, S_QUERY = 20, S_FRAGMENT = 21;
+
+function stripControls(s) {
+  let a = 0, b = s.length;
+  while (a < b && cu(s, a) <= 0x20) a++;
+  while (b > a && cu(s, b - 1) <= 0x20) b--;
+  return a === 0 && b === s.length ? s : slice(s, a, b);
+}
+function removeTabsAndNewlines(s) {
+  let clean = true;
+  for (let i = 0; i < s.length; i++) { const c = cu(s, i); if (c === 9 || c === 0xa || c === 0xd) { clean = false; break; } }
+  if (clean) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) { const c = cu(s, i); if (c !== 9 && c !== 0xa && c !== 0xd) out += slice(s, i, i + 1); }
+  return out;
+}
+
+// The basic URL parser. Without stateOverride it returns a new record or FAILURE; with one it
+// changes `url` in place and returns true, or false where the standard says to return (failure
+// or a silent no-change; setters ignore the difference).
+function basicParse(input, base, url, stateOverride) {
+  if (!url) { url = newRecord(); input = stripControls(input); }
+  input = removeTabsAndNewlines(input);
+  let state = stateOverride || S_SCHEME_START;
+  let buffer = '', atSign = false, insideBrackets = false, passwordToken = false;
+  const n = input.length;
+  // A state that "decreases the pointer" at the end sees the EOF code point (-1) again.
+  for (let p = 0; p <= n; p++) {
+    const c = p < n ? cu(input, p) : -1; // -1: the EOF code point
+    switch (state) {
+      case S_SCHEME_START:
+        if (isAlpha(c)) { buffer += StringFromCharCode(c | 0x20); state = S_SCHEME; }
+        else if (!stateOverride) { state = S_NO_SCHEME; p--; }
+        else return false;
+        break;
+      case S_SCHEME:
+        if (isAlpha(c) || isDigit(c) || c === 0x2b || c === 0x2d || c === 0x2e) buffer += StringFromCharCode(c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
+        else if (c === 0x3a) {
+          if (stateOverride) {
+            if (isSpecialScheme(url.scheme) !== isSpecialScheme(buffer)) return false;
+            if ((url.username !== '' || url.password !== '' || url.port !== null) && buffer === 'file') return false;
+            if (url.scheme === 'file' && url.host === '') return false;
+          }
+          url.scheme = buffer;
+          if (stateOverride) {
+            if (url.port === defaultPort(url.scheme)) url.port = null;
+            return true;
+          }
+          buffer = '';
+          if (url.scheme === 'file') state = S_FILE;
+          else if (isSpecialScheme(url.scheme) && base !== null && base.scheme === url.scheme) state = S_SPECIAL_RELATIVE_OR_AUTHORITY;
+          else if (isSpecialScheme(url.scheme)) state = S_SPECIAL_AUTHORITY_SLASHES;
+          else if (cu(input, p + 1) === 0x2f) { state = S_PATH_OR_AUTHORITY; p++; }
+          else { url.path = ''; url.opaque = true; state = S_OPAQUE_PATH; }
+        } else if (!stateOverride) { buffer = ''; state = S_NO_SCHEME; p = -1; }
+        else return false;
+        break;
+      case S_NO_SCHEME:
+        if (base === null || (base.opaque && c !== 0x23)) return FAILURE;
+        if (base.opaque && c === 0x23) {
+          url.scheme = base.scheme; url.path = base.path; url.opaque = true; url.query = base.query; url.fragment = ''; state = S_FRAGMENT;
+        } else if (base.scheme !== 'file') { state = S_RELATIVE; p--; }
+        else { state = S_FILE; p--; }
+        break;
+      case S_SPECIAL_RELATIVE_OR_AUTHORITY:
+        if (c === 0x2f && cu(input, p + 1) === 0x2f) { state = S_SPECIAL_AUTHORITY_IGNORE_SLASHES; p++; }
+        else { state = S_RELATIVE; p--; }
+        break;
+      case S_PATH_OR_AUTHORITY:
+        if (c === 0x2f) state = S_AUTHORITY; else { state = S_PATH; p--; }
+        break;
+      case S_RELATIVE:
+        url.scheme = base.scheme;
+        if (c === 0x2f) state = S_RELATIVE_SLASH;
+        else if (isSpecialScheme(url.scheme) && c === 0x5c) state = S_RELATIVE_SLASH;
+        else {
+          url.username = base.username; url.password = base.password; url.host = base.host; url.port = base.port;
+          url.path = copyPath(base.path); url.query = base.query;
+          if (c === 0x3f) { url.query = ''; state = S_QUERY; }
+          else if (c === 0x23) { url.fragment = ''; state = S_FRAGMENT; }
+          else if (c !== -1) { url.query = null; shortenPath(url); state = S_PATH; p--; }
+        }
+        break;
+      case S_RELATIVE_SLASH:
+        if (isSpecialScheme(url.scheme) && (c === 0x2f || c === 0x5c)) state = S_SPECIAL_AUTHORITY_IGNORE_SLASHES;
+        else if (c === 0x2f) state = S_AUTHORITY;
+        else { url.username = base.username; url.password = base.password; url.host = base.host; url.port = base.port; state = S_PATH; p--; }
+        break;
+      case S_SPECIAL_AUTHORITY_SLASHES:
+        if (c === 0x2f && cu(input, p + 1) === 0x2f) { state = S_SPECIAL_AUTHORITY_IGNORE_SLASHES; p++; }
+        else { state = S_SPECIAL_AUTHORITY_IGNORE_SLASHES; p--; }
+        break;
+      case S_SPECIAL_AUTHORITY_IGNORE_SLASHES:
+        if (c !== 0x2f && c !== 0x5c) { state = S_AUTHORITY; p--; }
+        break;
+      case S_AUTHORITY:
+        if (c === 0x40) {
+          if (atSign) buffer = '%40' + buffer;
+          atSign = true;
+          for (let i = 0; i < buffer.length;) {
+            const cp = cpAt(buffer, i);
+            i += cp.length;
+            if (cp === ':' && !passwordToken) { passwordToken = true; continue; }
+            const enc = percentEncode(cp, PE_USERINFO, false);
+            if (passwordToken) url.password += enc; else url.username += enc;
+          }
+          buffer = '';
+        } else if (c === -1 || c === 0x2f || c === 0x3f || c === 0x23 || (isSpecialScheme(url.scheme) && c === 0x5c)) {
+          if (atSign && buffer === '') return FAILURE;
+          p -= buffer.length + 1;
+          buffer = '';
+          state = S_HOST;
+        } else buffer += slice(input, p, p + 1);
+        break;
+      case S_HOST:
+      case S_HOSTNAME:
+        if (stateOverride && url.scheme === 'file') { p--; state = S_FILE_HOST; }
+        else if (c === 0x3a && !insideBrackets) {
+          if (buffer === '') return FAILURE;
+          if (stateOverride === S_HOSTNAME) return false;
+          const host = parseHost(buffer, !isSpecialScheme(url.scheme));
+          if (host === FAILURE) return FAILURE;
+          url.host = host; buffer = ''; state = S_PORT;
+        } else if (c === -1 || c === 0x2f || c === 0x3f || c === 0x23 || (isSpecialScheme(url.scheme) && c === 0x5c)) {
+          p--;
+          if (isSpecialScheme(url.scheme) && buffer === '') return FAILURE;
+          if (stateOverride && buffer === '' && (url.username !== '' || url.password !== '' || url.port !== null)) return false;
+          const host = parseHost(buffer, !isSpecialScheme(url.scheme));
+          if (host === FAILURE) return FAILURE;
+          url.host = host; buffer = ''; state = S_PATH_START;
+          if (stateOverride) return true;
+        } else {
+          if (c === 0x5b) insideBrackets = true;
+          if (c === 0x5d) insideBrackets = false;
+          buffer += slice(input, p, p + 1);
+        }
+        break;
+      case S_PORT:
+        if (isDigit(c)) buffer += StringFromCharCode(c);
+        else if (c === -1 || c === 0x2f || c === 0x3f || c === 0x23 || (isSpecialScheme(url.scheme) && c === 0x5c) || stateOverride) {
+          if (buffer !== '') {
+            let port = 0;
+            for (let i = 0; i < buffer.length; i++) { port = port * 10 + cu(buffer, i) - 0x30; if (port > 65535) return FAILURE; }
+            url.port = port === defaultPort(url.scheme) ? null : port;
+            buffer = '';
+            if (stateOverride) return true;
+          }
+          if (stateOverride) return false;
+          state = S_PATH_START; p--;
+        } else return FAILURE;
+        break;
+      case S_FILE:
+        url.scheme = 'file';
+        url.host = '';
+        if (c === 0x2f || c === 0x5c) state = S_FILE_SLASH;
+        else if (base !== null && base.scheme === 'file') {
+          url.host = base.host; url.path = copyPath(base.path); url.query = base.query;
+          if (c === 0x3f) { url.query = ''; state = S_QUERY; }
+          else if (c === 0x23) { url.fragment = ''; state = S_FRAGMENT; }
+          else if (c !== -1) {
+            url.query = null;
+            if (!startsWithDriveLetter(input, p)) shortenPath(url);
+            else url.path = [];
+            state = S_PATH; p--;
+          }
+        } else { state = S_PATH; p--; }
+        break;
+      case S_FILE_SLASH:
+        if (c === 0x2f || c === 0x5c) state = S_FILE_HOST;
+        else {
+          if (base !== null && base.scheme === 'file') {
+            url.host = base.host;
+            if (!startsWithDriveLetter(input, p) && base.path.length > 0 && isWindowsDriveLetter(base.path[0], true)) push(url.path, base.path[0]);
+          }
+          state = S_PATH; p--;
+        }
+        break;
+      case S_FILE_HOST:
+        if (c === -1 || c === 0x2f || c === 0x5c || c === 0x3f || c === 0x23) {
+          p--;
+          if (!stateOverride && isWindowsDriveLetter(buffer, false)) state = S_PATH;
+          else if (buffer === '') {
+            url.host = '';
+            if (stateOverride) return true;
+            state = S_PATH_START;
+          } else {
+            let host = parseHost(buffer, false);
+            if (host === FAILURE) return FAILURE;
+            if (host === 'localhost') host = '';
+            url.host = host;
+            if (stateOverride) return true;
+            buffer = ''; state = S_PATH_START;
+          }
+        } else buffer += slice(input, p, p + 1);
+        break;
+      case S_PATH_START:
+        if (isSpecialScheme(url.scheme)) { state = S_PATH; if (c !== 0x2f && c !== 0x5c) p--; }
+        else if (!stateOverride && c === 0x3f) { url.query = ''; state = S_QUERY; }
+        else if (!stateOverride && c === 0x23) { url.fragment = ''; state = S_FRAGMENT; }
+        else if (c !== -1) { state = S_PATH; if (c !== 0x2f) p--; }
+        else if (stateOverride && url.host === null) push(url.path, '');
+        break;
+      case S_PATH: {
+        const special = isSpecialScheme(url.scheme);
+        if (c === -1 || c === 0x2f || (special && c === 0x5c) || (!stateOverride && (c === 0x3f || c === 0x23))) {
+          const slash = c === 0x2f || (special && c === 0x5c);
+          if (isDoubleDot(buffer)) {
+            shortenPath(url);
+            if (!slash) push(url.path, '');
+          } else if (isSingleDot(buffer) && !slash) push(url.path, '');
+          else if (!isSingleDot(buffer)) {
+            if (url.scheme === 'file' && url.path.length === 0 && isWindowsDriveLetter(buffer, false)) {
+              buffer = slice(buffer, 0, 1) + ':';
+            }
+            push(url.path, buffer);
+          }
+          buffer = '';
+          if (c === 0x3f) { url.query = ''; state = S_QUERY; }
+          if (c === 0x23) { url.fragment = ''; state = S_FRAGMENT; }
+        } else { const cp = cpAt(input, p); buffer += percentEncode(cp, PE_PATH, false); p += cp.length - 1; }
+        break;
+      }
+      case S_OPAQUE_PATH:
+        if (c === 0x3f) { url.query = ''; state = S_QUERY; }
+        else if (c === 0x23) { url.fragment = ''; state = S_FRAGMENT; }
+        else if (c !== -1) { const cp = cpAt(input, p); url.path += percentEncode(cp, PE_C0, false); p += cp.length - 1; }
+        break;
+      case S_QUERY:
+        if ((!stateOverride && c === 0x23) || c === -1) {
+          url.query += percentEncode(buffer, isSpecialScheme(url.scheme) ? PE_SPECIAL_QUERY : PE_QUERY, false);
+          buffer = '';
+          if (c === 0x23) { url.fragment = ''; state = S_FRAGMENT; }
+        } else buffer += slice(input, p, p + 1);
+        break;
+      case S_FRAGMENT:
+        if (c !== -1) { const cp = cpAt(input, p); url.fragment += percentEncode(cp, PE_FRAGMENT, false); p += cp.length - 1; }
+        break;
+    }
+  }
+  return stateOverride ? true : url;
+}
+
+function serializePath(url) {
+  if (url.opaque) return url.path;
+  let out = '';
+  for (let i = 0; i < url.path.length; i++) out += '/' + url.path[i];
+  return out;
+}
+function serializeURL(url, excludeFragment) {
+  let out = url.scheme + ':';
+  if (url.host !== null) {
+    out += '//';
+    if (url.username !== '' || url.password !== '') {
+      out += url.username;
+      if (url.password !== '') out += ':' + url.password;
+      out += '@';
+    }
+    out += url.host;
+    if (url.port !== null) out += ':' + url.port;
+  } else if (!url.opaque && url.path.length > 1 && url.path[0] === '') out += '/.';
+  out += serializePath(url);
+  if (url.query !== null) out += '?' + url.query;
+  if (!excludeFragment && url.fragment !== null) out += '#' + url.fragment;
+  return out;
+}
+function originOf(url) {
+  if (url.scheme === 'blob') {
+    const inner = basicParse(serializePath(url), null);
+    return inner !== FAILURE && (inner.scheme === 'http' || inner.scheme === 'https') ? originOf(inner) : 'null';
+  }
+  if (url.scheme === 'ftp' || url.scheme === 'http' || url.scheme === 'https' || url.scheme === 'ws' || url.scheme === 'wss') {
+    return url.scheme + '://' + url.host + (url.port !== null ? ':' + url.port : '');
+  }
+  return 'null';
+}
+function hasCredentialsBar(url) { return url.host === null || url.host === '' || url.scheme === 'file'; }
+
+// ---- application/x-www-form-urlencoded ---------------------------------------------------------
+function formParse(s) {
+  const list = [];
+  let start = 0;
+  for (let i = 0; i <= s.length; i++) {
+    if (i < s.length && cu(s, i) !== 0x26) continue;
+    const seq = slice(s, start, i);
+    start = i + 1;
+    if (seq === '') continue;
+    const eq = ReflectApply(StringIndexOf, seq, ['=']);
+    let name = eq < 0 ? seq : slice(seq, 0, eq), value = eq < 0 ? '' : slice(seq, eq + 1);
+    push(list, formDecode(name)); push(list, formDecode(value));
+  }
+  return list;
+}
+function formDecode(s) {
+  let plus = false;
+  for (let i = 0; i < s.length; i++) { const c = cu(s, i); if (c === 0x2b || c === 0x25) { plus = true; break; } }
+  if (!plus) return utf8Decode(utf8Encode(s), false);
+  let t = '';
+  for (let i = 0; i < s.length; i++) t += cu(s, i) === 0x2b ? ' ' : slice(s, i, i + 1);
+  return utf8Decode(percentDecodeBytes(t), false);
+}
+// list holds name, value, name, value ...
+function formSerialize(list) {
+  let out = '';
+  for (let i = 0; i < list.length; i += 2) {
+    if (i > 0) out += '&';
+    out += percentEncode(list[i], PE_FORM, true) + '=' + percentEncode(list[i + 1], PE_FORM, true);
+  }
+  return out;
+}
+// USVString conversion: lone surrogates become U+FFFD.
+function usv(v) {
+  const s = StringCtor(v);
+  for (let i = 0; i < s.length; i++) {
+    const c = cu(s, i);
+    if (c >= 0xd800 && c <= 0xdfff) return utf8Decode(utf8Encode(s), false);
+  }
+  return s;
+}
+
+// ---- URLSearchParams -------------------------------------------------------------------------
+// Each object's state lives here, keyed by the object: { list, url } where url is the URL
+// object's record holder it is linked to, or null.
+const paramsState = new WeakMapCtor();
+function paramsOf(o) {
+  const st = ReflectApply(WeakMapGet, paramsState, [o]);
+  if (st === undefined) throw new TypeErrorCtor('URLSearchParams method called on an object that is not a URLSearchParams');
+  return st;
+}
+function paramsUpdate(st) {
+  if (st.url === null) return;
+  const q = formSerialize(st.list);
+  st.url.query = q === '' ? null : q;
+  if (q === '') potentiallyStripTrailingSpaces(st.url);
+}
+function potentiallyStripTrailingSpaces(url) {
+  if (!url.opaque || url.fragment !== null || url.query !== null) return;
+  let e = url.path.length;
+  while (e > 0 && cu(url.path, e - 1) === 0x20) e--;
+  url.path = slice(url.path, 0, e);
+}
+class URLSearchParams {
+  constructor(init = '') {
+    const list = [];
+    if (init !== null && (typeof init === 'object' || typeof init === 'function')) {
+      const iter = init[SymbolIterator];
+      if (iter !== undefined && iter !== null) {
+        if (typeof iter !== 'function') throw new TypeErrorCtor('URLSearchParams: init[Symbol.iterator] is not a function');
+        const it = ReflectApply(iter, init, []);
+        for (;;) {
+          const step = it.next();
+          if (step.done) break;
+          const pair = step.value;
+          if (pair === null || (typeof pair !== 'object' && typeof pair !== 'function')) throw new TypeErrorCtor('URLSearchParams: each pair must be a sequence of a name and a value');
+          const inner = [];
+          const pit = ReflectApply(pair[SymbolIterator], pair, []);
+          for (let s = pit.next(); !s.done; s = pit.next()) push(inner, s.value);
+          if (inner.length !== 2) throw new TypeErrorCtor('URLSearchParams: each pair must have exactly two items, not ' + inner.length);
+          push(list, usv(inner[0])); push(list, usv(inner[1]));
+        }
+      } else {
+        const keys = ReflectOwnKeys(init);
+        for (let i = 0; i < keys.length; i++) {
+          const k = keys[i];
+          const d = ObjectGetOwnPropertyDescriptor(init, k);
+          if (d === undefined || !d.enumerable) continue;
+          if (typeof k === 'symbol') throw new TypeErrorCtor('URLSearchParams: a record key must be a string');
+          push(list, usv(k)); push(list, usv(init[k]));
+        }
+      }
+    } else {
+      let s = usv(init);
+      if (cu(s, 0) === 0x3f) s = slice(s, 1);
+      const parsed = formParse(s);
+      for (let i = 0; i < parsed.length; i++) push(list, parsed[i]);
+    }
+    ReflectApply(WeakMapSet, paramsState, [this, { __proto__: null, list, url: null }]);
+  }
+  get size() { return paramsOf(this).list.length / 2; }
+  append(name, value) {
+    if (arguments.length < 2) throw new TypeErrorCtor("URLSearchParams.append needs 2 arguments, " + arguments.length + " given");
+    const st = paramsOf(this);
+    push(st.list, usv(name)); push(st.list, usv(value));
+    paramsUpdate(st);
+  }
+  delete(name, value) {
+    if (arguments.length < 1) throw new TypeErrorCtor('URLSearchParams.delete needs a name');
+    const st = paramsOf(this);
+    name = usv(name);
+    const byValue = value !== undefined;
+    if (byValue) value = usv(value);
+    const old = st.list, list = [];
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === name && (!byValue || old[i + 1] === value)) continue;
+      push(list, old[i]); push(list, old[i + 1]);
+    }
+    st.list = list;
+    paramsUpdate(st);
+  }
+  get(name) {
+    if (arguments.length < 1) throw new TypeErrorCtor('URLSearchParams.get needs a name');
+    const list = paramsOf(this).list;
+    name = usv(name);
+    for (let i = 0; i < list.length; i += 2) if (list[i] === name) return list[i + 1];
+    return null;
+  }
+  getAll(name) {
+    if (arguments.length < 1) throw new TypeErrorCtor('URLSearchParams.getAll needs a name');
+    const list = paramsOf(this).list, out = [];
+    name = usv(name);
+    for (let i = 0; i < list.length; i += 2) if (list[i] === name) push(out, list[i + 1]);
+    return out;
+  }
+  has(name, value) {
+    if (arguments.length < 1) throw new TypeErrorCtor('URLSearchParams.has needs a name');
+    const list = paramsOf(this).list;
+    name = usv(name);
+    const byValue = value !== undefined;
+    if (byValue) value = usv(value);
+    for (let i = 0; i < list.length; i += 2) if (list[i] === name && (!byValue || list[i + 1] === value)) return true;
+    return false;
+  }
+  set(name, value) {
+    if (arguments.length < 2) throw new TypeErrorCtor("URLSearchParams.set needs 2 arguments, " + arguments.length + " given");
+    const st = paramsOf(this);
+    name = usv(name); value = usv(value);
+    const old = st.list, list = [];
+    let found = false;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === name) { if (found) continue; found = true; push(list, name); push(list, value); }
+      else { push(list, old[i]); push(list, old[i + 1]); }
+    }
+    if (!found) { push(list, name); push(list, value); }
+    st.list = list;
+    paramsUpdate(st);
+  }
+  // Stable, by code units of the names (the standard's order).
+  sort() {
+    const st = paramsOf(this);
+    const old = st.list, n = old.length / 2;
+    // Insertion into runs by merge sort on indices, so equal names keep their order.
+    let idx = [];
+    for (let i = 0; i < n; i++) push(idx, i);
+    for (let width = 1; width < n; width *= 2) {
+      const next = [];
+      for (let lo = 0; lo < n; lo += 2 * width) {
+        const mid = MathMin(lo + width, n), hi = MathMin(lo + 2 * width, n);
+        let a = lo, b = mid;
+        while (a < mid || b < hi) {
+          if (b >= hi || (a < mid && !(old[2 * idx[b]] < old[2 * idx[a]]))) push(next, idx[a++]);
+          else push(next, idx[b++]);
+        }
+      }
+      idx = next;
+    }
+    const list = [];
+    for (let i = 0; i < n; i++) { push(list, old[2 * idx[i]]); push(list, old[2 * idx[i] + 1]); }
+    st.list = list;
+    paramsUpdate(st);
+  }
+  forEach(fn, thisArg = undefined) {
+    if (typeof fn !== 'function') throw new TypeErrorCtor('URLSearchParams.forEach needs a function');
+    const st = paramsOf(this);
+    for (let i = 0; i < st.list.length; i += 2) ReflectApply(fn, thisArg, [st.list[i + 1], st.list[i], this]);
+  }
+  keys() { return paramsIterator(this, 0); }
+  values() { return paramsIterator(this, 1); }
+  entries() { return paramsIterator(this, 2); }
+  toString() { return formSerialize(paramsOf(this).list); }
+}
+ObjectDefineProperty(URLSearchParams.prototype, SymbolIterator, { value: URLSearchParams.prototype.entries, writable: true, configurable: true });
+ObjectDefineProperty(URLSearchParams.prototype, SymbolToStringTag, { value: 'URLSearchParams', configurable: true });
+// A live iterator, as the standard's pair iterators are: it sees appends made while it runs.
+const paramsIteratorProto = ObjectCreate(IteratorPrototype, {
+  next: {
+    value: function next() {
+      const it = ReflectApply(WeakMapGet, paramsIterators, [this]);
+      if (it === undefined) throw new TypeErrorCtor('next called on an object that is not a URLSearchParams iterator');
+      const list = it.st.list;
+      if (it.i >= list.length) return { value: undefined, done: true };
+      const k = list[it.i], v = list[it.i + 1];
+      it.i += 2;
+      if (it.kind === 0) return { value: k, done: false };
+      if (it.kind === 1) return { value: v, done: false };
+      const pair = []; push(pair, k); push(pair, v);
+      return { value: pair, done: false };
+    },
+    writable: true, configurable: true,
+  },
+  [SymbolToStringTag]: { value: 'URLSearchParams Iterator', configurable: true },
+});
+const paramsIterators = new WeakMapCtor();
+function paramsIterator(o, kind) {
+  const st = paramsOf(o);
+  const it = ObjectCreate(paramsIteratorProto);
+  ReflectApply(WeakMapSet, paramsIterators, [it, { __proto__: null, st, i: 0, kind }]);
+  return it;
+}
+
+// ---- URL -------------------------------------------------------------------------------------
+const urlState = new WeakMapCtor(); // URL object -> { url: record, params: URLSearchParams }
+function urlOf(o) {
+  const st = ReflectApply(WeakMapGet, urlState, [o]);
+  if (st === undefined) throw new TypeErrorCtor('URL method called on an object that is not a URL');
+  return st;
+}
+function parseOrThrow(url, base) {
+  let b = null;
+  if (base !== undefined) {
+    b = basicParse(usv(base), null);
+    if (b === FAILURE) throw new TypeErrorCtor('Invalid base URL: ' + usv(base));
+  }
+  const r = basicParse(usv(url), b);
+  if (r === FAILURE) throw new TypeErrorCtor('Invalid URL: ' + usv(url) + (base !== undefined ? ' (against base ' + usv(base) + ')' : ''));
+  return r;
+}
+function tryParse(url, base) {
+  let b = null;
+  if (base !== undefined) { b = basicParse(usv(base), null); if (b === FAILURE) return FAILURE; }
+  return basicParse(usv(url), b);
+}
+function initURL(o, rec) {
+  const params = new URLSearchParams(rec.query === null ? '' : rec.query);
+  const pst = paramsOf(params);
+  pst.url = rec;
+  ReflectApply(WeakMapSet, urlState, [o, { __proto__: null, url: rec, params, pst }]);
+}
+// After the record's query changed through the URL: the linked params follow.
+function reparseQuery(st) { st.pst.list = st.url.query === null ? [] : formParse(st.url.query); }
+class URL {
+  constructor(url, base = undefined) {
+    if (arguments.length < 1) throw new TypeErrorCtor('URL constructor needs a url');
+    initURL(this, parseOrThrow(url, base));
+  }
+  static canParse(url, base = undefined) {
+    if (arguments.length < 1) throw new TypeErrorCtor('URL.canParse needs a url');
+    return tryParse(url, base) !== FAILURE;
+  }
+  static parse(url, base = undefined) {
+    if (arguments.length < 1) throw new TypeErrorCtor('URL.parse needs a url');
+    const rec = tryParse(url, base);
+    if (rec === FAILURE) return null;
+    const o = ObjectCreate(URL.prototype);
+    initURL(o, rec);
+    return o;
+  }
+  get href() { return serializeURL(urlOf(this).url, false); }
+  set href(v) {
+    const st = urlOf(this);
+    const rec = basicParse(usv(v), null);
+    if (rec === FAILURE) throw new TypeErrorCtor('Invalid URL: ' + usv(v));
+    st.url = rec; st.pst.url = rec;
+    reparseQuery(st);
+  }
+  get origin() { return originOf(urlOf(this).url); }
+  get protocol() { return urlOf(this).url.scheme + ':'; }
+  set protocol(v) { const u = urlOf(this).url; basicParse(usv(v) + ':', null, u, S_SCHEME_START); }
+  get username() { return urlOf(this).url.username; }
+  set username(v) { const u = urlOf(this).url; if (!hasCredentialsBar(u)) u.username = percentEncode(usv(v), PE_USERINFO, false); }
+  get password() { return urlOf(this).url.password; }
+  set password(v) { const u = urlOf(this).url; if (!hasCredentialsBar(u)) u.password = percentEncode(usv(v), PE_USERINFO, false); }
+  get host() {
+    const u = urlOf(this).url;
+    if (u.host === null) return '';
+    return u.port === null ? u.host : u.host + ':' + u.port;
+  }
+  set host(v) { const u = urlOf(this).url; if (!u.opaque) basicParse(usv(v), null, u, S_HOST); }
+  get hostname() { const u = urlOf(this).url; return u.host === null ? '' : u.host; }
+  set hostname(v) { const u = urlOf(this).url; if (!u.opaque) basicParse(usv(v), null, u, S_HOSTNAME); }
+  get port() { const u = urlOf(this).url; return u.port === null ? '' : StringCtor(u.port); }
+  set port(v) {
+    const u = urlOf(this).url;
+    if (hasCredentialsBar(u)) return;
+    v = usv(v);
+    if (v === '') u.port = null; else basicParse(v, null, u, S_PORT);
+  }
+  get pathname() { return serializePath(urlOf(this).url); }
+  set pathname(v) {
+    const u = urlOf(this).url;
+    if (u.opaque) return;
+    u.path = [];
+    basicParse(usv(v), null, u, S_PATH_START);
+  }
+  get search() { const u = urlOf(this).url; return u.query === null || u.query === '' ? '' : '?' + u.query; }
+  set search(v) {
+    const st = urlOf(this), u = st.url;
+    v = usv(v);
+    if (v === '') { u.query = null; st.pst.list = []; potentiallyStripTrailingSpaces(u); return; }
+    if (cu(v, 0) === 0x3f) v = slice(v, 1);
+    u.query = '';
+    basicParse(v, null, u, S_QUERY);
+    reparseQuery(st);
+  }
+  get searchParams() { return urlOf(this).params; }
+  get hash() { const u = urlOf(this).url; return u.fragment === null || u.fragment === '' ? '' : '#' + u.fragment; }
+  set hash(v) {
+    const u = urlOf(this).url;
+    v = usv(v);
+    if (v === '') { u.fragment = null; potentiallyStripTrailingSpaces(u); return; }
+    if (cu(v, 0) === 0x23) v = slice(v, 1);
+    u.fragment = '';
+    basicParse(v, null, u, S_FRAGMENT);
+  }
+  toString() { return serializeURL(urlOf(this).url, false); }
+  toJSON() { return serializeURL(urlOf(this).url, false); }
+}
+ObjectDefineProperty(URL.prototype, SymbolToStringTag, { value: 'URL', configurable: true });
+// Accessors are enumerable on the prototype in Web IDL.
+(function () {
+  const names = ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'searchParams', 'hash', 'toString', 'toJSON'];
+  for (let i = 0; i < names.length; i++) {
+    const d = ObjectGetOwnPropertyDescriptor(URL.prototype, names[i]);
+    d.enumerable = true;
+    ObjectDefineProperty(URL.prototype, names[i], d);
+  }
+})();
+ObjectDefineProperty(g, 'URL', { value: URL, writable: true, configurable: true });
+ObjectDefineProperty(g, 'URLSearchParams', { value: URLSearchParams, writable: true, configurable: true });
