@@ -46,9 +46,7 @@ class NpmPackagesTest extends HostFixture {
         "[esm] nanoid 21 true"), lines("[esm]"));
   }
 
-  // Needs ICU (Unicode property escapes, /\p{L}/u), which the i18n V8 build brings; main does not
-  // have it yet. Enable once it lands.
-  @org.junit.jupiter.api.Disabled("needs ICU/crypto from main")
+  // marked needs ICU (Unicode property escapes, /\p{L}/u): the i18n V8 build.
   @Test
   void shouldRenderMarkdownWithMarked() throws Exception {
     try (Host h = launch(NPM.resolve("marked.txtpb"))) {
@@ -63,9 +61,7 @@ class NpmPackagesTest extends HostFixture {
     }
   }
 
-  // uuid v4 and nanoid (its browser build, which b8g takes) need crypto.getRandomValues, which
-  // another change brings to the prelude. Enable once it lands on main.
-  @org.junit.jupiter.api.Disabled("needs ICU/crypto from main")
+  // uuid v4 and nanoid (its browser build, which b8g takes) need crypto.getRandomValues.
   @Test
   void shouldMakeRandomIdsWithUuidAndNanoid() throws Exception {
     try (Host h = launch(NPM.resolve("crypto.txtpb"))) {
