@@ -1,8 +1,10 @@
 // A TypeScript component: the host strips the types at start (no build step) and errors point at
 // this file's lines. Run it with `./b8g run examples/typescript/app.ts`, or through app.txtpb.
+// env.d.ts (the AppEnv type) comes from `./b8g types examples/typescript/app.txtpb`; the host
+// only strips types, it does not check them.
 import { summarize, type Reading } from './stats';
 
-export async function main(env: { log: unknown }): Promise<void> {
+export async function main(env: import('./env').AppEnv): Promise<void> {
   const readings: Reading[] = [
     { sensor: 'north', celsius: 12.5 },
     { sensor: 'south', celsius: 17.25 },
