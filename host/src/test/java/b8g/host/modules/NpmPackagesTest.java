@@ -69,4 +69,14 @@ class NpmPackagesTest extends HostFixture {
     }
     assertEquals(List.of("[crypto] uuid true 4", "[crypto] nanoid true"), log);
   }
+
+  @Test
+  void shouldLoadLargeGraphsInAWorkerProcess() throws Exception {
+    // lodash-es's index alone is 640 files: one ModuleFile frame each.
+    try (Host h = launch(NPM.resolve("packages.txtpb"), b8g.host.manifest.schema.Isolation.PROCESS)) {
+      finish(h).forEach((n, s) -> assertTrue(s.success(), n + " " + s + " log " + log));
+    }
+    assertTrue(log.contains("[esm] lodash-es [[1,2],[3,4],[5]] fooBarBaz {\"4\":[4.2],\"6\":[6.1,6.3]} [3,6]"), log.toString());
+    assertTrue(log.contains("[cjs] uuid 2d88ef0a-0723-5ae3-bd89-389c7d9a5833 true"), log.toString());
+  }
 }
