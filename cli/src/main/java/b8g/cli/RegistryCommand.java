@@ -138,6 +138,28 @@ final class RegistryCommand implements Runnable {
     return unit.files().values().stream().mapToLong(b -> b.length).sum();
   }
 
+  /**
+   * The module files the components of {@code manifestFile} need, relative to its directory: what
+   * the host reads of their module graphs (from node_modules, only what is required), so the
+   * deployed unit starts as the pushed directory does. Nothing for classic scripts.
+   */
+  static java.util.Set<String> moduleFiles(Path manifestFile) {
+    b8g.host.manifest.LoadedManifest m = b8g.host.manifest.ManifestLoader.load(manifestFile);
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (b8g.host.manifest.ComponentSpec c : m.components()) {
+      String source;
+      try {
+        source = java.nio.file.Files.readString(c.script(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        continue; // the unit is packed without it; the host reports the missing script where it runs
+      }
+      if (!b8g.host.modules.ModuleGraph.classic(c.script(), source)) {
+        out.addAll(b8g.host.modules.ModuleGraph.files(m.directory(), c.script()));
+      }
+    }
+    return out;
+  }
+
   @Command(name = "push", mixinStandardHelpOptions = true,
       description = {"Packs a unit directory (or a manifest file and its directory) and pushes it under REF.",
           "Stored in the store always; uploaded when REF has a host."})
@@ -151,7 +173,7 @@ final class RegistryCommand implements Runnable {
     @Override
     int run(Registry registry) {
       Progress p = progress("pushing " + source + " to " + ref);
-      Descriptor d = registry.push(source, ref);
+      Descriptor d = registry.push(source, ref, RegistryCommand::moduleFiles);
       p.done(-1);
       JsonObject o = descriptorJson(d);
       o.addProperty("reference", ref);

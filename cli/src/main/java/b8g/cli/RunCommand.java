@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Runs the components of a manifest until all have ended.",
         "Exit 0 when every component succeeded, 1 when one failed or was terminated, 3 for an invalid manifest."})
 final class RunCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "MANIFEST", description = "A .txtpb or .json manifest.")
+  @Parameters(paramLabel = "MANIFEST", description = "A .txtpb or .json manifest, or a script (.js, .mjs, .cjs, .ts, "
+      + ".mts, .cts) to run as one component granted log only, with the modules it requires from its directory.")
   Path manifest;
 
   @Option(names = "--watch", description = "Restart a component when its script file changes.")
@@ -52,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    LoadedManifest loaded = ManifestLoader.load(manifest);
+    LoadedManifest loaded = ManifestLoader.isScript(manifest) ? ManifestLoader.forScript(manifest) : ManifestLoader.load(manifest);
     // The host starts components snapshottable by itself when the manifest grants the snapshot capability.
     Host.Context ctx = new Host.Context().manifest(loaded).restartOnScriptChange(watch).snapshots(snapshots)
         .isolation(isolation);

@@ -34,6 +34,23 @@ class MainTest {
   }
 
   @Test
+  void shouldRunAScriptWithoutAManifestGrantingLogOnly(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("tool.ts"), """
+        import { label } from './label';
+        export function main(env: Record<string, unknown>): void {
+          console.log(label(Object.keys(env).join(',')));
+        }
+        """);
+    Files.writeString(dir.resolve("label.ts"), "export const label = (s: string): string => `env: ${s}`;\n");
+    assertEquals(0, run("run", dir.resolve("tool.ts").toString()), err.toString());
+    assertTrue(out.toString().contains("[tool] env: log"), out.toString());
+
+    Files.writeString(dir.resolve("fails.mjs"), "export function main() {\n  throw new TypeError('nope');\n}\n");
+    assertEquals(1, run("run", dir.resolve("fails.mjs").toString()));
+    assertTrue(err.toString().contains("TypeError: nope") && err.toString().contains("fails.mjs:2:"), err.toString());
+  }
+
+  @Test
   void shouldCheckAndPrintReachability() {
     assertEquals(0, run("check", EXAMPLES.resolve("link/link.txtpb").toString()), err.toString());
     assertTrue(out.toString().contains("link: client can link to service"), out.toString());

@@ -250,6 +250,32 @@ class RegistryCommandTest {
   }
 
   @Test
+  void shouldPushAPackageComponentWithOnlyTheModulesItNeedsAndDeployIt() throws Exception {
+    Path unit = Files.createDirectories(dir.resolve("pkg-unit"));
+    Files.writeString(unit.resolve("app.txtpb"), "components { name: \"app\" script: \"app.ts\" }\ngrants { component: \"app\" host: LOG }\n");
+    Files.writeString(unit.resolve("app.ts"), "import { shout } from 'shout';\nimport data from './data.json';\n"
+        + "export function main(env: unknown): void { console.log(shout(data.word)); }\n");
+    Files.writeString(unit.resolve("data.json"), "{\"word\": \"deployed\"}");
+    Path pkg = Files.createDirectories(unit.resolve("node_modules/shout/dist"));
+    Files.writeString(pkg.getParent().resolve("package.json"), "{\"name\": \"shout\", \"exports\": {\".\": {\"import\": \"./dist/index.mjs\"}}}");
+    Files.writeString(pkg.resolve("index.mjs"), "export const shout = (s) => s.toUpperCase() + '!';");
+    Files.writeString(pkg.resolve("unused.js"), "module.exports = 'not needed';");
+    Files.createDirectories(unit.resolve("node_modules/other"));
+    Files.writeString(unit.resolve("node_modules/other/index.js"), "module.exports = 'not needed either';");
+    Path home = dir.resolve("home");
+    ok(registry(home, "push", unit.toString(), "local/pkg:1"));
+    Path out = dir.resolve("pulled");
+    ok(registry(home, "pull", "local/pkg:1", "-o", out.toString()));
+    try (Stream<Path> files = Files.walk(out)) {
+      assertEquals(List.of("app.ts", "app.txtpb", "data.json", "node_modules/shout/dist/index.mjs", "node_modules/shout/package.json"),
+          files.filter(Files::isRegularFile).map(f -> out.relativize(f).toString()).sorted().toList());
+    }
+    Result deployed = b8g("deploy", "local/pkg:1", "--home", home.toString());
+    assertEquals(0, deployed.code(), deployed.toString());
+    assertTrue(deployed.out().contains("[app] DEPLOYED!"), deployed.toString());
+  }
+
+  @Test
   void shouldLogInWithThePasswordFromStdin() throws Exception {
     Path home = dir.resolve("home");
     InputStream stdin = System.in;

@@ -78,6 +78,10 @@ class TypesCommandTest {
         }
       }
     }
+    Path modules = manifest.getParent().resolve("node_modules");
+    if (Files.isDirectory(modules)) {
+      Files.createSymbolicLink(dir.resolve("node_modules"), modules); // an example's npm packages (their types)
+    }
     Path copy = dir.resolve(manifest.getFileName());
     assertEquals(0, b8g("types", copy.toString()), err.toString());
     assertTrue(Files.exists(dir.resolve("env.d.ts")) && Files.exists(dir.resolve(EnvTypes.DECLARATIONS)), out.toString());

@@ -97,6 +97,7 @@ public final class Component implements Running {
     String name;
     String script;
     String scriptName;
+    List<ScriptModule> modules = List.of();
     long heapBytes = Limits.DEFAULT.heapBytes();
     long cpuMillisPerTurn = Limits.DEFAULT.cpuMillisPerTurn();
     final List<EnvEntry> env = new ArrayList<>();
@@ -115,6 +116,22 @@ public final class Component implements Running {
     public Context script(String source, String nameForErrors) {
       script = source;
       scriptName = nameForErrors;
+      return this;
+    }
+
+    /**
+     * Run a module graph instead of a classic script: {@code graph.get(0)} is the entry point,
+     * required at start; {@code main} is what it exports as {@code main} (or {@code default}, or
+     * the exports themselves when they are a function), else a global {@code main} it defined.
+     * The graph is frozen: {@code require} finds only these modules. Replaces {@link #script}.
+     */
+    public Context modules(List<ScriptModule> graph) {
+      if (graph.isEmpty()) {
+        throw new ComponentException("component.config", "a module graph needs an entry point");
+      }
+      modules = List.copyOf(graph);
+      script = "";
+      scriptName = graph.get(0).name();
       return this;
     }
 

@@ -8,6 +8,7 @@ import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.exceptions.JavetExecutionException;
 import com.caoccao.javet.exceptions.JavetTerminatedException;
 import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.values.V8Value;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,6 +46,8 @@ final class Conductor {
   private volatile ExitStatus status;
   private ExitStatus requestedExit;
   private volatile SnapshotSession activePause;
+  /** The modules whose lines are not the file's own (TypeScript), for {@link #originalPositions}. */
+  private final java.util.List<ScriptModule> transformed;
 
   Conductor(Component component, Context ctx, CapabilityTable table) {
     this.component = component;
@@ -54,6 +57,7 @@ final class Conductor {
     this.binder = new CapabilityBinder(component, table, guest, ctx.env, ctx.restoreHeld);
     this.timers = new Timers(this);
     this.limits = new LimitEnforcer(this, new Limits(ctx.heapBytes, ctx.cpuMillisPerTurn), binder::sharedBytes);
+    this.transformed = ctx.modules.stream().filter(m -> m.lines() != null).toList();
   }
 
   String name() {
@@ -177,7 +181,7 @@ final class Conductor {
   /** Called from JS (through the dispatcher) when main's promise settled. */
   void requestExit(int code, String message) {
     if (requestedExit == null) {
-      requestedExit = new ExitStatus(Outcome.EXITED, code, message == null || message.isEmpty() ? (code == 0 ? "exited" : "failed") : message);
+      requestedExit = new ExitStatus(Outcome.EXITED, code, message == null || message.isEmpty() ? (code == 0 ? "exited" : "failed") : originalPositions(message));
     }
   }
 
@@ -237,7 +241,11 @@ final class Conductor {
         }
         attach(rt);
         end = turn(r -> {
-          r.getExecutor(ctx.script).setResourceName(ctx.scriptName).executeVoid();
+          if (ctx.modules.isEmpty()) {
+            r.getExecutor(ctx.script).setResourceName(ctx.scriptName).executeVoid();
+          } else {
+            loadModules(r);
+          }
           binder.start(r);
         });
       }
@@ -251,6 +259,42 @@ final class Conductor {
       end = new ExitStatus(Outcome.FAILED, 1, "could not start: " + e.getMessage());
     }
     finish(end);
+  }
+
+  /**
+   * Compiles every module of the graph with its own resource name, hands the functions to the
+   * prelude's module map, and requires the entry point. A module's function runs only when
+   * required, as in Node.
+   */
+  private void loadModules(V8Runtime rt) throws JavetException {
+    for (ScriptModule m : ctx.modules) {
+      try (V8Value v = rt.getExecutor(m.wrapped()).setResourceName(m.name()).execute()) {
+        guest.enter(rt, Protocol.TO_GUEST_MODULE, m.name(), v, m.encodedRequires());
+      }
+    }
+    guest.enter(rt, Protocol.TO_GUEST_REQUIRE, ctx.modules.get(0).name());
+  }
+
+  /**
+   * {@code text} with every "file:line:col" of a transformed module (TypeScript) pointing at the
+   * original file's line instead of the generated one.
+   */
+  String originalPositions(String text) {
+    if (text == null || transformed.isEmpty() || text.indexOf(':') < 0) {
+      return text;
+    }
+    for (ScriptModule m : transformed) {
+      if (!text.contains(m.name() + ":")) {
+        continue;
+      }
+      java.util.regex.Matcher at = java.util.regex.Pattern.compile("(?<![\\w./-])" + java.util.regex.Pattern.quote(m.name()) + ":(\\d+)").matcher(text);
+      StringBuilder b = new StringBuilder();
+      while (at.find()) {
+        at.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(m.name() + ":" + m.originalLine(Integer.parseInt(at.group(1)))));
+      }
+      text = at.appendTail(b).toString();
+    }
+    return text;
   }
 
   /**
@@ -289,7 +333,7 @@ final class Conductor {
     if (e instanceof JavetExecutionException x) {
       var err = x.getScriptingError();
       String where = err.getResourceName() == null ? "" : " at " + err.getResourceName() + ":" + err.getLineNumber();
-      return new ExitStatus(Outcome.FAILED, 1, "uncaught " + err.getMessage() + where);
+      return new ExitStatus(Outcome.FAILED, 1, originalPositions("uncaught " + err.getMessage() + where));
     }
     return new ExitStatus(Outcome.FAILED, 1, e.getMessage());
   }

@@ -82,7 +82,8 @@ final class DispatchAdapter {
         if (text.length() > MAX_TEXT) {
           text = text.substring(0, MAX_TEXT) + "... (" + (text.length() - MAX_TEXT) + " more characters)";
         }
-        component.services().log(component, level, text);
+        // A stack a TypeScript component prints names its .ts lines, as its exit reason does.
+        component.services().log(component, level, conductor.originalPositions(text));
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_EXIT -> {

@@ -99,6 +99,10 @@ final class Protocol {
   static final int TO_GUEST_RESUMED = 13;
   static final int TO_GUEST_SNAPSHOT_DONE = 14;
   static final int TO_GUEST_VALUES = 15;
+  /** Hands the prelude one compiled module of the graph: name, function, encoded requires. */
+  static final int TO_GUEST_MODULE = 20;
+  /** Requires the graph's entry point by name (user code runs): its exports may hold {@code main}. */
+  static final int TO_GUEST_REQUIRE = 21;
   /** Asks the prelude for the committed bytes of its WebAssembly memories (see {@link MemoryBudget}). */
   static final int TO_GUEST_MEMORY = 32;
 

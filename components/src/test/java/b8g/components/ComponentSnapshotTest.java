@@ -169,6 +169,34 @@ class ComponentSnapshotTest extends ComponentFixture {
   }
 
   @Test
+  void shouldSnapshotAndRestoreAComponentMadeOfModules() throws Exception {
+    // Module functions, their cached exports and each module's require live in the heap.
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    List<ScriptModule> graph = List.of(
+        new ScriptModule("main.js", """
+            const counter = require('./counter');
+            exports.main = async function (env) {
+              console.log('start', counter.next(), require('./counter') === counter);
+              for await (const cmd of env.in) console.log(cmd, counter.next(), require('./counter') === counter, require('./lazy').value);
+            };""", Map.of("./counter", "lib/counter.js", "./lazy", "lib/lazy.js"), null),
+        new ScriptModule("lib/counter.js", "let n = 0; exports.next = () => ++n;", Map.of(), null),
+        new ScriptModule("lib/lazy.js", "exports.value = 'lazy ' + __filename;", Map.of(), null));
+    Component a = launch(context("mods", EnvEntry.of("in", reader(ring).derive())).modules(graph));
+    awaitLog("mods:start 1 true");
+    send(w, "a");
+    awaitLog("mods:a 2 true lazy lib/lazy.js");
+    ComponentSnapshot snap = a.snapshot(T);
+    a.terminate("replaced by its restored copy");
+    assertNotNull(a.awaitExit(T));
+
+    Component b = launch(context("mods", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    send(w, "b");
+    awaitLog("mods:b 3 true lazy lib/lazy.js");
+  }
+
+  @Test
   void shouldSnapshotAndRestoreIndependentComponentsSideBySideInOneProcess() throws Exception {
     // Three lineages alive at once, each snapshotted (each then goes on in a restored runtime),
     // then restored side by side while the originals still run: this aborted the JVM before the

@@ -4,11 +4,14 @@ import b8g.components.Component;
 import b8g.components.ComponentException;
 import b8g.components.HostServices;
 import b8g.components.Limits;
+import b8g.components.ScriptModule;
 import b8g.host.manifest.ComponentSpec;
+import b8g.host.modules.ModuleGraph;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The one factory of the host's components, manifest components and children alike: their
@@ -31,9 +34,44 @@ final class ComponentFactory {
     services = s;
   }
 
-  /** A manifest component's context, its script read now. */
+  /** A manifest component's context, its script (or its whole module graph) read now. */
   Component.Context manifestComponent(ComponentSpec spec, Component.Listener listener) {
-    return context(spec.name(), source(spec), spec.script(), spec.limits(), listener).snapshottable(snapshottable);
+    Component.Context ctx = context(spec.name(), source(spec), spec.script(), spec.limits(), listener).snapshottable(snapshottable);
+    List<ScriptModule> graph = modules(spec);
+    return graph.isEmpty() ? ctx : ctx.modules(graph);
+  }
+
+  /**
+   * A manifest component's module graph, read now ({@link ModuleGraph}); empty for a classic
+   * script, which runs as before.
+   */
+  List<ScriptModule> modules(ComponentSpec spec) {
+    if (ModuleGraph.classic(spec.script(), source(spec))) {
+      return List.of();
+    }
+    return ModuleGraph.read(directory, spec.script(), spec.scriptLocation() + ": ");
+  }
+
+  /**
+   * The files to watch for {@code --watch}: the script and, for a package component, its own
+   * modules (not node_modules, which npm changes wholesale).
+   */
+  List<Path> watchedFiles(ComponentSpec spec) {
+    List<Path> out = new java.util.ArrayList<>(List.of(spec.script()));
+    if (!ModuleGraph.classic(spec.script(), source(spec))) {
+      try {
+        Path root = directory.toRealPath();
+        for (String f : ModuleGraph.files(directory, spec.script())) {
+          Path p = root.resolve(f);
+          if (!f.contains("node_modules/") && !p.equals(spec.script().toRealPath())) {
+            out.add(p);
+          }
+        }
+      } catch (IOException | ComponentException e) {
+        // The start reports a broken graph; watching the script alone is enough to see it fixed.
+      }
+    }
+    return out;
   }
 
   /** The text of a manifest component's script, read now. */

@@ -13,6 +13,7 @@ import b8g.host.manifest.schema.RestartPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -193,7 +194,13 @@ final class Supervisor {
   }
 
   private void watchScript(Supervised s) {
-    watches.watchScript(s.spec.script(), (id, kind, path) -> {
+    for (Path file : factory.watchedFiles(s.spec)) {
+      watchScript(s, file);
+    }
+  }
+
+  private void watchScript(Supervised s, Path file) {
+    watches.watchScript(file, (id, kind, path) -> {
       // An overflow may hide a change of the script: restart as for one.
       if (closing || !kind.equals("modified") && !kind.equals("created") && !kind.equals("overflow")) {
         return;

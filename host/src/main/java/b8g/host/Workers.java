@@ -63,8 +63,9 @@ final class Workers implements AutoCloseable {
       }
     };
     try {
+      // The host reads the module graph: confinement to the manifest's directory stays in one place.
       return p.forGroup(group).start(spec.name(), factory.source(spec),
-          factory.scriptName(spec.script()), spec.limits(), env, listener);
+          factory.scriptName(spec.script()), factory.modules(spec), spec.limits(), env, listener);
     } catch (ComponentException e) {
       throw e;
     } catch (RuntimeException e) {

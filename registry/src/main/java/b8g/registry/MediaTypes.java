@@ -20,6 +20,8 @@ public final class MediaTypes {
   public static final String MANIFEST_JSON = "application/vnd.b8g.manifest.v1+json";
   /** Layer: a component script. */
   public static final String SCRIPT = "application/vnd.b8g.script.v1+javascript";
+  /** Layer: a file of a component's module graph other than a .js script (.mjs, .cjs, .ts, .mts, .cts, .json, package.json). */
+  public static final String MODULE = "application/vnd.b8g.module.v1";
   /** Layer: a stack image. */
   public static final String IMAGE = "application/vnd.b8g.image.v1";
   /** {@code artifactType} of a signature referrer. */

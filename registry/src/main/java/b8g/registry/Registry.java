@@ -16,6 +16,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -234,9 +236,17 @@ public final class Registry implements AutoCloseable {
    * {@code *.json}) manifest.
    */
   public Descriptor push(Path dirOrManifest, String ref) {
+    return push(dirOrManifest, ref, manifest -> Set.of());
+  }
+
+  /**
+   * As {@link #push(Path, String)}; {@code needs} names, for the manifest file, the further files
+   * its components need (their module graphs, relative to its directory; see {@link Unit}).
+   */
+  public Descriptor push(Path dirOrManifest, String ref, Function<Path, Set<String>> needs) {
     Path p = dirOrManifest.toAbsolutePath().normalize();
     if (Files.isRegularFile(p)) {
-      return push(Unit.fromDirectory(p.getParent(), p.getFileName().toString()), ref);
+      return push(Unit.fromDirectory(p.getParent(), p.getFileName().toString(), needs.apply(p)), ref);
     }
     if (!Files.isDirectory(p)) {
       throw new RegistryException(RegistryException.NOT_FOUND, p + " is neither a unit directory nor a manifest file");
@@ -249,7 +259,7 @@ public final class Registry implements AutoCloseable {
         throw RegistryException.io("cannot list " + p, e);
       }
       if (found.size() == 1) {
-        return push(Unit.fromDirectory(p, found.get(0).getFileName().toString()), ref);
+        return push(Unit.fromDirectory(p, found.get(0).getFileName().toString(), needs.apply(found.get(0))), ref);
       }
       if (found.size() > 1) {
         throw new RegistryException(RegistryException.BAD_UNIT, p + " holds " + found.size() + " " + glob

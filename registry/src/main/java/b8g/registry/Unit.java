@@ -26,9 +26,12 @@ import java.util.stream.Stream;
  *
  * <p>What {@link #fromDirectory} packs (the rule, kept simple so it is obviously right): the
  * named manifest file, plus every regular file ending in {@code .js} or {@code .b8gi} anywhere
- * below the directory. Other {@code .txtpb}/{@code .json} files are not packed (they may be other
- * units' manifests); hidden files and directories (name starting with {@code .}) and symbolic
- * links are skipped, so nothing outside the directory can be pulled in.
+ * below the directory except inside {@code node_modules}, plus the files the caller names as
+ * needed (the module graphs of the manifest's components, which the host reads: from
+ * {@code node_modules} only what a component requires, with the package.json files that resolved
+ * it). Other {@code .txtpb}/{@code .json} files are not packed (they may be other units'
+ * manifests); hidden files and directories (name starting with {@code .}) and symbolic links are
+ * skipped, so nothing outside the directory can be pulled in.
  *
  * <p>As an OCI artifact (see README.md): one config blob ({@link MediaTypes#UNIT_CONFIG}), one
  * layer per file in path order, each titled with its relative path.
@@ -73,6 +76,15 @@ public final class Unit {
    * .json}.
    */
   public static Unit fromDirectory(Path dir, String manifestFileName) {
+    return fromDirectory(dir, manifestFileName, Set.of());
+  }
+
+  /**
+   * As {@link #fromDirectory(Path, String)}, with {@code needed} (paths relative to {@code dir},
+   * {@code /}-separated) packed too: regular files below {@code dir}, symbolic links resolved
+   * (the host reads them so), each refused when it leaves {@code dir}.
+   */
+  public static Unit fromDirectory(Path dir, String manifestFileName, Set<String> needed) {
     Path root = dir.toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
       throw new RegistryException(RegistryException.NOT_FOUND, root + " is not a directory");
@@ -88,12 +100,20 @@ public final class Unit {
       List<Path> paths = new ArrayList<>();
       walk.filter(p -> !p.equals(root))
           .filter(p -> root.relativize(p).toString().chars().noneMatch(c -> c == '\\'))
-          .filter(p -> !hiddenBelow(root, p))
+          .filter(p -> !hiddenBelow(root, p) && !inNodeModules(root, p))
           .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
           .filter(p -> p.equals(manifest) || p.toString().endsWith(".js") || p.toString().endsWith(".b8gi"))
           .forEach(paths::add);
       for (Path p : paths) {
         files.put(rel(root, p), Files.readAllBytes(p));
+      }
+      Path realRoot = root.toRealPath();
+      for (String n : needed) {
+        Path p = root.resolve(checkPath(n)).normalize();
+        if (!p.startsWith(root) || !Files.isRegularFile(p) || !p.toRealPath().startsWith(realRoot)) {
+          throw new RegistryException(RegistryException.BAD_UNIT, "module file '" + Strings.clip(n) + "' is not a regular file inside " + root);
+        }
+        files.put(n, Files.readAllBytes(p));
       }
     } catch (IOException e) {
       throw new RegistryException(RegistryException.IO, "cannot read unit directory " + root + ": " + e.getMessage(), e);
@@ -103,6 +123,15 @@ public final class Unit {
       name = "unit";
     }
     return new Unit(name, manifestRel, files, Map.of(MediaTypes.ANNOTATION_CREATED, now()));
+  }
+
+  private static boolean inNodeModules(Path root, Path p) {
+    for (Path part : root.relativize(p)) {
+      if (part.toString().equals("node_modules")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hiddenBelow(Path root, Path p) {
@@ -284,7 +313,11 @@ public final class Unit {
     if (path.endsWith(".b8gi")) {
       return MediaTypes.IMAGE;
     }
-    throw new RegistryException(RegistryException.BAD_UNIT, "file '" + Strings.clip(path) + "' is neither the manifest, a .js script nor a .b8gi image");
+    if (path.matches(".*\\.(?:mjs|cjs|ts|mts|cts|json)")) {
+      return MediaTypes.MODULE;
+    }
+    throw new RegistryException(RegistryException.BAD_UNIT, "file '" + Strings.clip(path)
+        + "' is neither the manifest, a .js script, a module file (.mjs .cjs .ts .mts .cts .json) nor a .b8gi image");
   }
 
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");

@@ -17,9 +17,11 @@ function describeError(e) {
 function start(encoded) {
   if (started) throw new TypeErrorCtor('already started');
   started = true;
-  // The user script's top-level `main` (a function declaration or a top-level let/const),
-  // looked up by name in the global scope at this point, after the script ran.
-  const entry = typeof main === 'function' ? main : undefined;
+  // A module graph's entry point exports main (modules.js); else the user script's top-level
+  // `main` (a function declaration or a top-level let/const), looked up by name in the global
+  // scope at this point, after the script ran.
+  let entry = moduleMain();
+  if (entry === undefined) entry = typeof main === 'function' ? main : undefined;
   if (entry === undefined) { settle(1, 'the script does not define a function main(env)'); return; }
   let p;
   try { p = entry(buildEnv(decodeCapabilityRecords(encoded))); } catch (e) { settle(1, reason(e)); return; }
@@ -44,6 +46,8 @@ const handlers = ObjectFreeze({
   [TO_GUEST_VALUES]: setValues,
   [TO_GUEST_RESUMED](restored) { resumed(restored === true); },
   [TO_GUEST_MEMORY]() { return committedWasm(); },
+  [TO_GUEST_MODULE]: addModule,
+  [TO_GUEST_REQUIRE]: requireEntry,
   [TO_GUEST_SNAPSHOT_DONE]: snapshotDone,
 });
 function enter(op, a, b, c) {

@@ -71,6 +71,7 @@ const StringFromCharCode = String.fromCharCode;
 const StringCharCodeAt = String.prototype.charCodeAt;
 const StringSlice = String.prototype.slice;
 const StringIndexOf = String.prototype.indexOf;
+const StringLastIndexOf = String.prototype.lastIndexOf;
 const JSONStringify = JSON.stringify;
 const NumberIsInteger = Number.isInteger;
 const SymbolAsyncIterator = Symbol.asyncIterator;

@@ -69,6 +69,26 @@ public final class ManifestLoader {
     return parse(decode(bytes, file), file);
   }
 
+  /** True when {@code file} names a script (.js, .cjs, .mjs, .ts, .mts, .cts), not a manifest. */
+  public static boolean isScript(Path file) {
+    String n = file.getFileName().toString();
+    return n.matches(".*\\.(?:js|cjs|mjs|ts|mts|cts)");
+  }
+
+  /**
+   * A manifest of one component running {@code script} (its module graph read from the script's
+   * directory), granted {@code log} and nothing else: {@code b8g run app.ts}. The component is
+   * named after the file ({@code app}).
+   */
+  public static LoadedManifest forScript(Path script) {
+    String file = script.getFileName().toString();
+    String stem = file.substring(0, file.lastIndexOf('.')).replaceAll("[^A-Za-z0-9_]", "_");
+    String name = stem.isEmpty() || !Character.isLetter(stem.charAt(0)) ? "app_" + stem : stem;
+    String text = "components { name: \"" + name + "\" script: \"" + file.replace("\\", "\\\\").replace("\"", "\\\"") + "\" }\n"
+        + "grants { component: \"" + name + "\" host: LOG }\n";
+    return parse(text, script.toAbsolutePath().resolveSibling(file + ".txtpb"));
+  }
+
   /**
    * Parses and validates manifest text as if it had been read from {@code nominalFile}: its
    * extension selects the format, its directory is where scripts and paths are resolved (and must

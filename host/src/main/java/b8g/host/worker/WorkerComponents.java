@@ -4,10 +4,12 @@ import b8g.capabilities.Capability;
 import b8g.capabilities.Right;
 import b8g.components.Component;
 import b8g.components.Limits;
+import b8g.components.ScriptModule;
 import b8g.host.worker.wire.ChannelEnd;
 import b8g.host.worker.wire.Frame;
 import b8g.host.worker.wire.Grant;
 import b8g.host.worker.wire.Memory;
+import b8g.host.worker.wire.ModuleFile;
 import b8g.host.worker.wire.Revoke;
 import b8g.host.worker.wire.StartComponent;
 import b8g.host.worker.wire.Terminate;
@@ -72,6 +74,16 @@ public final class WorkerComponents implements AutoCloseable {
    */
   public RemoteComponent start(String name, String script, String scriptName, Limits limits,
       List<Component.EnvEntry> env, RemoteComponent.Listener listener) {
+    return start(name, script, scriptName, List.of(), limits, env, listener);
+  }
+
+  /**
+   * As {@link #start(String, String, String, Limits, List, RemoteComponent.Listener)}, for a
+   * component made of {@code modules} (its graph, entry point first, as the host read it; empty
+   * for a classic script): one ModuleFile frame each, before the start.
+   */
+  public RemoteComponent start(String name, String script, String scriptName, List<ScriptModule> modules, Limits limits,
+      List<Component.EnvEntry> env, RemoteComponent.Listener listener) {
     if (ended) {
       throw new WorkerException("worker.gone", "worker " + worker.pid() + " has ended");
     }
@@ -80,9 +92,20 @@ public final class WorkerComponents implements AutoCloseable {
       throw new WorkerException("worker.name", "a component named " + name + " runs in worker " + worker.pid() + " already");
     }
     try {
+      for (ScriptModule m : modules) {
+        ModuleFile.Builder mf = ModuleFile.newBuilder().setComponent(name).setName(m.name()).setCode(m.code()).putAllRequires(m.requires());
+        if (m.lines() != null) {
+          for (int l : m.lines()) {
+            mf.addLines(l);
+          }
+        }
+        Frame.Builder f = Frame.newBuilder().setModuleFile(mf);
+        FrameChannel.requireFits(f, "worker " + worker.pid());
+        outbox.send(f);
+      }
       StartComponent.Builder start = StartComponent.newBuilder().setName(name)
           .setScript(script).setScriptName(scriptName).setHeapBytes(limits.heapBytes())
-          .setCpuMsPerTurn(limits.cpuMillisPerTurn());
+          .setCpuMsPerTurn(limits.cpuMillisPerTurn()).setModules(modules.size());
       for (Component.EnvEntry e : env) {
         start.addGrants(grant(name, e));
       }

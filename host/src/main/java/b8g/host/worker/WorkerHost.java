@@ -6,10 +6,12 @@ import b8g.components.Component;
 import b8g.components.ComponentException;
 import b8g.components.ConsoleRate;
 import b8g.components.HostServices;
+import b8g.components.ScriptModule;
 import b8g.host.worker.wire.Exited;
 import b8g.host.worker.wire.Frame;
 import b8g.host.worker.wire.Grant;
 import b8g.host.worker.wire.Log;
+import b8g.host.worker.wire.ModuleFile;
 import b8g.host.worker.wire.Revoke;
 import b8g.host.worker.wire.StartComponent;
 import b8g.host.worker.wire.Started;
@@ -17,7 +19,9 @@ import b8g.host.worker.wire.Terminate;
 import b8g.host.worker.wire.Wake;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -75,6 +79,9 @@ final class WorkerHost {
     return t;
   });
 
+  /** Module files received for components not started yet, by component name (link thread only). */
+  private final Map<String, List<ScriptModule>> modules = new HashMap<>();
+
   WorkerHost(FrameChannel link) {
     this.link = link;
     this.memory = new WorkerMemory((id, reader) -> send(Frame.newBuilder().setWake(Wake.newBuilder().setMemory(id).setReader(reader))));
@@ -109,13 +116,28 @@ final class WorkerHost {
     }
   }
 
+  /** One file of a component's module graph, kept until its StartComponent arrives (link thread only). */
+  void module(ModuleFile m) {
+    int[] lines = m.getLinesCount() == 0 ? null : m.getLinesList().stream().mapToInt(Integer::intValue).toArray();
+    modules.computeIfAbsent(m.getComponent(), k -> new ArrayList<>())
+        .add(new ScriptModule(m.getName(), m.getCode(), m.getRequiresMap(), lines));
+  }
+
   void start(StartComponent s) {
     String name = s.getName();
     Map<String, Capability> held = new HashMap<>();
+    List<ScriptModule> graph = modules.remove(name);
     Component.Context ctx = new Component.Context().name(name).script(s.getScript(), s.getScriptName())
         .heapBytes(s.getHeapBytes()).cpuMillisPerTurn(s.getCpuMsPerTurn())
         .services(new Proxy()).listener(this::exited);
     try {
+      if (s.getModules() > 0) {
+        if (graph == null || graph.size() != s.getModules()) {
+          throw new WorkerException("worker.garbage", name + ": " + s.getModules() + " module files announced, "
+              + (graph == null ? 0 : graph.size()) + " received");
+        }
+        ctx.modules(graph);
+      }
       for (Grant g : s.getGrantsList()) {
         if (g.getWhatCase() == Grant.WhatCase.VALUE) {
           ctx.grant(Component.EnvEntry.value(g.getEnv(), g.getValue()));

@@ -81,6 +81,7 @@ public final class WorkerMain {
         Frame f = link.receive();
         switch (f.getBodyCase()) {
           case PING -> link.send(Frame.newBuilder().setPong(Pong.newBuilder().setNonce(f.getPing().getNonce())));
+          case MODULE_FILE -> components.module(f.getModuleFile());
           case START_COMPONENT -> components.start(f.getStartComponent());
           case TERMINATE -> components.terminate(f.getTerminate());
           case WAKE -> components.wake(f.getWake());
