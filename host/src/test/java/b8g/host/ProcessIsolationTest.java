@@ -119,10 +119,29 @@ class ProcessIsolationTest extends HostFixture {
         grants { component: "sib_sink" channel: "sib" rights: READ as: "in" }
         grants { component: "sib_sink" host: LOG }
         """;
-    try (Host h = launch(pipeline(n, "isolation: PROCESS", sibling))) {
+    // The producer stops before message n / 10 until the test opens its gate, so the sink is
+    // killed mid-stream (waiting for message n / 10) however fast the stream runs: without the
+    // gate it once ran to the end between the test's two looks.
+    String gate = """
+        regions { name: "gate" size: 4096 backing: ANONYMOUS }
+        grants { component: "producer" region: "gate" rights: [READ, WRITE] }
+        """;
+    Path manifest = pipeline(n, "isolation: PROCESS", sibling + gate);
+    write("producer.js", """
+        async function main(env) {
+          const gate = new Int32Array(env.gate.buffer);
+          for (let i = 1; i <= %d; i++) {
+            if (i === %d) while (Atomics.load(gate, 0) === 0) await new Promise((r) => setTimeout(r, 5));
+            const p = env.out.write(String(i));
+            if (p) await p;
+          }
+          await env.out.close();
+        }
+        """.formatted(n, n / 10));
+    try (Host h = launch(manifest)) {
       Region progress = h.region("progress");
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (progress.readVolatileInt(0) < n / 10 && System.nanoTime() < deadline) {
+      while (progress.readVolatileInt(0) < n / 10 - 1 && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }
       long pid = h.workerPid("sink");
@@ -131,6 +150,7 @@ class ProcessIsolationTest extends HostFixture {
       int before = progress.readVolatileInt(0);
       assertTrue(before < n, "killed mid-stream (the sink had seen " + before + ")");
       assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor());
+      h.region("gate").writeVolatileInt(0, 1);
       Map<String, ExitStatus> done = finish(h, Duration.ofSeconds(120));
       assertTrue(done.get("sink").success(), done + " " + log);
       assertTrue(log.contains("[sink] sink saw " + n), log.toString());

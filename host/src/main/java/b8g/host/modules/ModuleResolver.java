@@ -73,20 +73,24 @@ public final class ModuleResolver {
    * {@code util.inspect.js}, which requires {@code util}); b8g has no Node built-ins either.
    */
   public boolean disabled(Path file, String spec) {
-    for (Path dir = file.getParent(); dir != null && dir.startsWith(root); dir = dir.getParent()) {
-      JsonObject pj = packageJson(dir);
-      if (pj == null) {
-        continue;
-      }
-      JsonElement browser = pj.get("browser");
-      if (browser == null || !browser.isJsonObject()) {
-        return false;
-      }
-      String key = spec != null ? spec : "./" + dir.relativize(file).toString().replace('\\', '/');
-      JsonElement v = browser.getAsJsonObject().get(key);
-      return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean() && !v.getAsBoolean();
+    Path dir = packageScope(file);
+    JsonElement browser = dir == null ? null : packageJson(dir).get("browser");
+    if (browser == null || !browser.isJsonObject()) {
+      return false;
     }
-    return false;
+    String key = spec != null ? spec : "./" + dir.relativize(file).toString().replace('\\', '/');
+    JsonElement v = browser.getAsJsonObject().get(key);
+    return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean() && !v.getAsBoolean();
+  }
+
+  /** The directory of the nearest package.json above {@code file} inside the root (Node's package scope), or null. */
+  private Path packageScope(Path file) {
+    for (Path dir = file.getParent(); dir != null && dir.startsWith(root); dir = dir.getParent()) {
+      if (packageJson(dir) != null) {
+        return dir;
+      }
+    }
+    return null;
   }
 
   /** Every package.json read so far (they decided resolutions, so a unit must carry them). */
@@ -96,14 +100,9 @@ public final class ModuleResolver {
 
   /** The nearest package.json's {@code type} is {@code module}. */
   public boolean typeModule(Path file) {
-    for (Path dir = file.getParent(); dir != null && dir.startsWith(root); dir = dir.getParent()) {
-      JsonObject pj = packageJson(dir);
-      if (pj != null) {
-        JsonElement type = pj.get("type");
-        return type != null && type.isJsonPrimitive() && "module".equals(type.getAsString());
-      }
-    }
-    return false;
+    Path dir = packageScope(file);
+    JsonElement type = dir == null ? null : packageJson(dir).get("type");
+    return type != null && type.isJsonPrimitive() && "module".equals(type.getAsString());
   }
 
   private Path confined(Path found, String fromName, String spec) {
@@ -146,22 +145,16 @@ public final class ModuleResolver {
   }
 
   private Path packageImport(String spec, Path from, String fromName, Mode mode) {
-    for (Path dir = from.getParent(); dir != null && dir.startsWith(root); dir = dir.getParent()) {
-      JsonObject pj = packageJson(dir);
-      if (pj == null) {
-        continue;
-      }
-      JsonElement imports = pj.get("imports");
-      if (imports == null || !imports.isJsonObject()) {
-        return null;
-      }
-      String target = match(imports.getAsJsonObject(), spec, mode, dir, true);
-      if (target == null) {
-        return null;
-      }
-      return target.startsWith("./") ? regularFile(dir.resolve(target).normalize()) : resolve(target, from, fromName, mode);
+    Path dir = packageScope(from);
+    JsonElement imports = dir == null ? null : packageJson(dir).get("imports");
+    if (imports == null || !imports.isJsonObject()) {
+      return null;
     }
-    return null;
+    String target = match(imports.getAsJsonObject(), spec, mode, dir, true);
+    if (target == null) {
+      return null;
+    }
+    return target.startsWith("./") ? regularFile(dir.resolve(target).normalize()) : resolve(target, from, fromName, mode);
   }
 
   private Path exportsTarget(Path pkg, JsonElement exports, String subpath, Mode mode) {
