@@ -32,6 +32,13 @@ public final class ModuleGraph {
   public static final long MAX_BYTES = 64L << 20;
 
   private static final Pattern MODULE_WORDS = Pattern.compile("\\b(?:require|import|export|exports|module)\\b");
+  /**
+   * Block comments, and line comments that start a line or follow a blank: what the check for
+   * module words skips, so a JSDoc type such as {@code import('./env').Env} leaves a script classic.
+   * A comment marker inside a string could hide a word; then a module is taken for a classic
+   * script and its require is missing, an error at once, never a wrong result.
+   */
+  private static final Pattern COMMENTS = Pattern.compile("/\\*[\\s\\S]*?\\*/|(?m)(?:^|(?<=\\s))//.*$");
 
   private ModuleGraph() {}
 
@@ -40,7 +47,8 @@ public final class ModuleGraph {
    * that names none of require, import, export, exports, module (it defines a global main).
    */
   public static boolean classic(Path file, String source) {
-    return file.getFileName().toString().endsWith(".js") && !MODULE_WORDS.matcher(source).find();
+    return file.getFileName().toString().endsWith(".js")
+        && !MODULE_WORDS.matcher(COMMENTS.matcher(source).replaceAll(" ")).find();
   }
 
   /**

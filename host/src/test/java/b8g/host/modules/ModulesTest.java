@@ -51,6 +51,22 @@ class ModulesTest extends HostFixture {
   }
 
   @Test
+  void shouldKeepAScriptWhoseModuleWordsAreOnlyInCommentsClassic() throws Exception {
+    // A JSDoc type names import(...), as every example's does: still a classic script, which
+    // loads no transpiler and sees no require.
+    write("main.js", """
+        // @ts-check
+        /** @param {import('./env').AppEnv} env */
+        async function main(env) { console.log('classic', typeof globalThis['req' + 'uire'], 'http://x/y'); } // not an export
+        """);
+    assertTrue(ModuleGraph.classic(dir.resolve("main.js"), Files.readString(dir.resolve("main.js"))));
+    runOk("main.js");
+    assertTrue(log.contains("[app] classic undefined http://x/y"), log.toString());
+    assertFalse(ModuleGraph.classic(dir.resolve("m.js"), "/* a */ const x = require('./x'); // b"));
+    assertFalse(ModuleGraph.classic(dir.resolve("m.js"), "const u = 'http://x'; module.exports = u;"));
+  }
+
+  @Test
   void shouldLetACycleSeeThePartialExportsAsNodeDoes() throws Exception {
     write("main.js", """
         const a = require('./a');
