@@ -12,9 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  * What the prelude's {@code crypto} computes on the host: random bytes from the JVM's CSPRNG,
  * digests and HMACs (java.security and javax.crypto). Data arrives as a read-only view of the
  * caller's buffer, hashed during the call and not kept (no copy of up to {@link #MAX_INPUT} bytes
- * on the host heap); results leave as byte arrays the dispatcher turns into new ArrayBuffers: no Java object reaches JS. Thread-safe (components run on many
- * threads): every call makes its own {@code MessageDigest} or {@code Mac}; {@code SecureRandom}
- * is thread-safe.
+ * on the host heap); results leave as byte arrays the dispatcher turns into new ArrayBuffers: no
+ * Java object reaches JS. Thread-safe (components run on many threads): every call makes its own
+ * {@code MessageDigest} or {@code Mac}; {@code SecureRandom} is thread-safe.
  */
 final class WebCrypto {
   /** Largest {@code getRandomValues} WebCrypto allows, and so the most one call returns. */
