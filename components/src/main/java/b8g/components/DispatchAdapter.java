@@ -108,8 +108,10 @@ final class DispatchAdapter {
         Capability cap = table.require(intArg(a, 1, "slot"), Right.WRITE, Kind.REGION);
         Region region = cap.target(Region.class);
         int offset = intArg(a, 2, "offset");
-        byte[] bytes = bytesArg(a, 3, "region.write: data", region.size());
-        checkRange(region, offset, bytes.length);
+        // Straight from the caller's buffer (no heap copy); a put between direct buffers is a memmove,
+        // so a source that is this region's own shared view is fine too.
+        ByteBuffer bytes = bytesView(a, 3, "region.write: data", region.size());
+        checkRange(region, offset, bytes.remaining());
         ByteBuffer view = region.byteBuffer().duplicate();
         view.position(offset);
         view.put(bytes);
@@ -121,7 +123,7 @@ final class DispatchAdapter {
         Capability narrower = cap.attenuate(Right.fromMask(mask));
         // Named after its parent so a restore can derive it again from the parent granted then.
         String parent = binder.slotName(intArg(a, 1, "slot"));
-        return rt.createV8ValueString(binder.installAll(Map.of((parent == null ? "region" : parent) + "#" + mask, narrower), ""));
+        return text(binder.installAll(Map.of((parent == null ? "region" : parent) + "#" + mask, narrower), ""));
       }
       case TO_HOST_RUN -> {
         Capability run = table.require(intArg(a, 1, "slot"), null, Kind.RUN);
@@ -185,7 +187,7 @@ final class DispatchAdapter {
       case TO_HOST_LINK -> {
         String secret = stringArg(a, 1, "secret", 256);
         Map<String, Capability> caps = component.services().link(component, secret);
-        return rt.createV8ValueString(binder.installAll(caps, "link:"));
+        return text(binder.installAll(caps, "link:"));
       }
       case TO_HOST_TIMER -> {
         int id = intArg(a, 1, "timer id");
@@ -239,7 +241,7 @@ final class DispatchAdapter {
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_DOMAIN_TO_ASCII -> {
-        return rt.createV8ValueString(DomainToAscii.apply(stringArg(a, 1, "domain", DomainToAscii.MAX_INPUT)));
+        return text(DomainToAscii.apply(stringArg(a, 1, "domain", DomainToAscii.MAX_INPUT)));
       }
       case TO_HOST_CLOCK -> {
         return rt.createV8ValueDouble(HostClock.millis());
@@ -253,7 +255,8 @@ final class DispatchAdapter {
       }
       case TO_HOST_DIGEST -> {
         String hash = stringArg(a, 1, "hash name", 16);
-        return arrayBuffer(WebCrypto.digest(hash, bytesArg(a, 2, "crypto.subtle.digest: data", WebCrypto.MAX_INPUT)));
+        // Hashed straight from the caller's buffer during this call: no copy of up to MAX_INPUT bytes.
+        return arrayBuffer(WebCrypto.digest(hash, bytesView(a, 2, "crypto.subtle.digest: data", WebCrypto.MAX_INPUT)));
       }
       case TO_HOST_HMAC -> {
         String hash = stringArg(a, 1, "hash name", 16);
@@ -264,7 +267,7 @@ final class DispatchAdapter {
         }
         byte[] key = new byte[keyBuffer.getByteBuffer().capacity()];
         keyBuffer.getByteBuffer().duplicate().position(0).get(key);
-        return arrayBuffer(WebCrypto.hmac(hash, key, bytesArg(a, 3, "crypto.subtle: data", WebCrypto.MAX_INPUT)));
+        return arrayBuffer(WebCrypto.hmac(hash, key, bytesView(a, 3, "crypto.subtle: data", WebCrypto.MAX_INPUT)));
       }
       case TO_HOST_MEMORY -> {
         switch (intArg(a, 1, "memory operation")) {
@@ -344,12 +347,25 @@ final class DispatchAdapter {
   }
 
   /**
+   * A copy of the bytes {@link #bytesView} gives, for what keeps them past the call (a
+   * compression engine's pending input): JS may detach or reuse its buffer after the call.
+   */
+  private static byte[] bytesArg(V8Value[] a, int i, String what, long max) throws JavetException {
+    ByteBuffer view = bytesView(a, i, what, max);
+    byte[] out = new byte[view.remaining()];
+    view.get(out);
+    return out;
+  }
+
+  /**
    * The bytes {@code [offset, offset + length)} of an ArrayBuffer: arguments {@code i} (the
    * buffer), {@code i + 1} and {@code i + 2}, as the prelude passes a view (read through the
    * buffer's backing store: no JS getter runs, and a view's offset is honoured), at most {@code
-   * max} bytes, checked before they are copied.
+   * max} bytes, checked before anything is read. A read-only slice of the backing store, no copy:
+   * valid only during this call (no JS runs meanwhile, so the buffer can be neither detached nor
+   * resized), never to be kept.
    */
-  private static byte[] bytesArg(V8Value[] a, int i, String what, long max) throws JavetException {
+  private static ByteBuffer bytesView(V8Value[] a, int i, String what, long max) throws JavetException {
     if (i >= a.length || !(a[i] instanceof V8ValueArrayBuffer buffer)) {
       throw new ComponentException("type", what + " must be an ArrayBuffer");
     }
@@ -363,11 +379,19 @@ final class DispatchAdapter {
     if (offset < 0 || length < 0 || (long) offset + length > capacity) {
       throw new ComponentException("range", what + ": bytes [" + offset + ", " + ((long) offset + length) + ") are outside the buffer of " + capacity);
     }
-    byte[] out = new byte[length];
-    if (length > 0) {
-      store.duplicate().position(offset).get(out);
+    return length == 0 ? ByteBuffer.allocate(0) : store.slice(offset, length).asReadOnlyBuffer();
+  }
+
+  /**
+   * A string result. The prelude's {@code call()} takes any string starting with {@link
+   * Protocol#ERROR_MARK} for a host error, so a result that could (one built from what the
+   * component passed) is refused here rather than misread there.
+   */
+  private V8Value text(String s) throws JavetException {
+    if (s.startsWith(Protocol.ERROR_MARK)) {
+      throw new ComponentException("internal", "the host produced a result it cannot return");
     }
-    return out;
+    return rt.createV8ValueString(s);
   }
 
   private V8Value error(String code, String message) throws JavetException {

@@ -25,7 +25,9 @@ import java.util.Locale;
  *   <li>no CheckBidi or CheckJoiners (ContextJ) rules beyond IDNA2003's own bidi check.
  * </ul>
  * The forbidden-domain-code-point check and the IPv4 step after it stay in url.js, as the
- * standard orders them.
+ * standard orders them; a result holding a forbidden domain code point (C0 controls included,
+ * which IDNA2003 without STD3 rules lets through) is a failure here already, so no result can
+ * begin with the dispatcher's error mark (U+0000) and url.js raises its usual TypeError.
  */
 final class DomainToAscii {
   private DomainToAscii() {}
@@ -51,6 +53,16 @@ final class DomainToAscii {
         }
       }
     }
+    for (int i = 0; i < ascii.length(); i++) {
+      if (forbiddenDomain(ascii.charAt(i))) {
+        return "";
+      }
+    }
     return ascii.toLowerCase(Locale.ROOT);
+  }
+
+  /** The URL Standard's forbidden domain code points (ASCII; the result here is ASCII). */
+  static boolean forbiddenDomain(char c) {
+    return c <= 0x20 || c == 0x7f || c >= 0x80 || "#%/:<>?@[\\]^|".indexOf(c) >= 0;
   }
 }

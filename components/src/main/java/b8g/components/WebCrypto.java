@@ -1,5 +1,6 @@
 package b8g.components;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -9,10 +10,11 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * What the prelude's {@code crypto} computes on the host: random bytes from the JVM's CSPRNG,
- * digests and HMACs (java.security and javax.crypto). Inputs arrive as byte copies and results leave as byte arrays the dispatcher
- * turns into new ArrayBuffers: no Java object reaches JS. Thread-safe (components run on many
- * threads): every call makes its own {@code MessageDigest} or {@code Mac}; {@code SecureRandom}
- * is thread-safe.
+ * digests and HMACs (java.security and javax.crypto). Data arrives as a read-only view of the
+ * caller's buffer, hashed during the call and not kept (no copy of up to {@link #MAX_INPUT} bytes
+ * on the host heap); results leave as byte arrays the dispatcher turns into new ArrayBuffers: no
+ * Java object reaches JS. Thread-safe (components run on many threads): every call makes its own
+ * {@code MessageDigest} or {@code Mac}; {@code SecureRandom} is thread-safe.
  */
 final class WebCrypto {
   /** Largest {@code getRandomValues} WebCrypto allows, and so the most one call returns. */
@@ -33,16 +35,18 @@ final class WebCrypto {
     return out;
   }
 
-  static byte[] digest(String hash, byte[] data) {
+  static byte[] digest(String hash, ByteBuffer data) {
     check(hash);
     try {
-      return MessageDigest.getInstance(hash).digest(data);
+      MessageDigest md = MessageDigest.getInstance(hash);
+      md.update(data);
+      return md.digest();
     } catch (NoSuchAlgorithmException e) {
       throw new ComponentException("crypto.unsupported", "this JVM has no " + hash);
     }
   }
 
-  static byte[] hmac(String hash, byte[] key, byte[] data) {
+  static byte[] hmac(String hash, byte[] key, ByteBuffer data) {
     check(hash);
     if (key.length == 0) {
       throw new ComponentException("range", "an HMAC key must not be empty");
@@ -50,7 +54,8 @@ final class WebCrypto {
     try {
       Mac mac = Mac.getInstance(MAC.get(hash));
       mac.init(new SecretKeySpec(key, MAC.get(hash)));
-      return mac.doFinal(data);
+      mac.update(data);
+      return mac.doFinal();
     } catch (java.security.GeneralSecurityException e) {
       throw new ComponentException("crypto.unsupported", "this JVM cannot compute HMAC with " + hash);
     }

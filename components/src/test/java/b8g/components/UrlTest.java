@@ -21,5 +21,11 @@ class UrlTest extends WebApiFixture {
     assertEquals("fass.de", DomainToAscii.apply("faß.de"));
     assertEquals("", DomainToAscii.apply("xn--a.example"), "invalid punycode is a failure");
     assertEquals("", DomainToAscii.apply("a".repeat(64) + "é.example"), "a label over 63 octets");
+    // IDNA2003 without STD3 rules keeps C0 controls and forbidden code points: failures here, so
+    // no result starts with the dispatcher's error mark (U+0000).
+    assertEquals("", DomainToAscii.apply("\0.ä"), "a NUL");
+    assertEquals("", DomainToAscii.apply("a\u001fb.ä"), "a C0 control");
+    assertEquals("", DomainToAscii.apply("a%b.ä"), "a forbidden domain code point");
+    assertEquals("", DomainToAscii.apply("a\u007fb.ä"), "DEL");
   }
 }

@@ -4,7 +4,7 @@
 // copies of at most ZIP_CHUNK bytes; output comes back in slices, and the next slice is asked
 // for only when the readable side wants more (its backpressure), so a small input that inflates
 // enormously costs this component's memory at the pace it reads, and the host one slice.
-const ZIP_CHUNK = 1 << 20;
+const ZIP_CHUNK = 64 << 10; // CompressionStreams.MAX_INPUT
 
 function zipStream(pub, format, compress, what) {
   format = StringCtor(format);

@@ -47,6 +47,17 @@ async function main(env) {
   await rejects('not gzip', through(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), new DecompressionStream('gzip')), 'TypeError');
   await rejects('not deflate', through(new Uint8Array([0xff, 0xff, 0xff]), new DecompressionStream('deflate')), 'TypeError');
   throws('unknown format', () => new CompressionStream('brotli'), 'TypeError');
+  // A gzip header (here an FNAME without its NUL) longer than 64 KiB: a TypeError, not host memory.
+  const longName = new Uint8Array(1 << 20).fill(0x61); longName.set([0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 0xff]);
+  await rejects('gzip header too long', through(longName, new DecompressionStream('gzip'), 1 << 20), 'TypeError');
+  // Several writes before the readable side is read: still the same bytes back.
+  {
+    const s = new CompressionStream('gzip'); const w = s.writable.getWriter();
+    const ws = []; for (let i = 0; i < plain.length; i += 500) ws.push(w.write(plain.subarray(i, i + 500)));
+    ws.push(w.close());
+    const packed = await collect(s.readable); await Promise.all(ws);
+    check('several writes before reads', new TextDecoder().decode(await through(packed, new DecompressionStream('gzip'))) === PLAIN, true);
+  }
   // (A write waits until the readable side is read: the transform's backpressure.)
   await rejects('chunk must be a BufferSource', () => {
     const s = new CompressionStream('gzip');

@@ -138,6 +138,10 @@ async function main(env) {
   check('idna punycode kept', new URL('http://xn--bcher-kva.example/').hostname, 'xn--bcher-kva.example');
   throws('idna bad punycode', () => new URL('http://xn--a.example/'), 'TypeError');
   throws('idna forbidden', () => new URL('http://a\u00A0b/'.replace('\u00A0', '%')), 'TypeError');
+  // A C0 control survives the host's IDNA2003 mapping: still a failure, a TypeError (not the host's error mark).
+  throws('idna C0 control', () => new URL('http://%00.\u00e4/'), 'TypeError');
+  check('idna C0 control canParse', URL.canParse('http://%00.\u00e4/'), false);
+  check('idna C0 control parse', URL.parse('http://\u0001.\u00e4/'), null);
   check('percent-encoded host', new URL('http://%62%C3%BCcher.example/').hostname, 'xn--bcher-kva.example');
 
   // Setters.
