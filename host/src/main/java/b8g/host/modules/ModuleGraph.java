@@ -98,7 +98,14 @@ public final class ModuleGraph {
             + " is too large: more than " + maxFiles + " files or " + maxBytes + " bytes of source (at " + name
             + "); b8g reads a component's whole graph at start");
       }
-      ScriptModule m = module(resolver, root, file, name, text, file.equals(first), todo);
+      ScriptModule m;
+      try {
+        m = module(resolver, root, file, name, text, file.equals(first), todo);
+      } catch (StackOverflowError | OutOfMemoryError e) {
+        // A module the limits let through still too deep or too large to read: refused, the host goes on.
+        throw new ComponentException("component.script", location + name + ": too deeply nested or too large to read ("
+            + e.getClass().getSimpleName() + "): b8g refuses modules nesting deeper than " + SourceLimits.MAX_NESTING);
+      }
       done.put(file, m);
     }
     if (files != null) {
@@ -123,6 +130,7 @@ public final class ModuleGraph {
     if (!ts && !lower.endsWith(".js") && !lower.endsWith(".mjs") && !lower.endsWith(".cjs")) {
       throw new ComponentException("component.script", name + ": b8g loads only .js, .cjs, .mjs, .ts, .mts, .cts and .json modules");
     }
+    SourceLimits.check(text, name);
     int[] lines = null;
     String js = text;
     if (ts) {
