@@ -23,6 +23,14 @@ final class SourceLimits {
   private static final java.util.Set<String> REGEX_AFTER = java.util.Set.of("return", "typeof", "instanceof", "in", "of", "new",
       "delete", "void", "throw", "case", "do", "else", "yield", "await");
   private static final java.util.Set<String> CONTROL = java.util.Set.of("if", "while", "for", "with");
+  // Keywords swc parses recursively: statements in statements, prefix operators, TypeScript's type operators.
+  private static final java.util.Set<String> RECURSING = java.util.Set.of("if", "else", "while", "for", "with", "do", "typeof",
+      "void", "delete", "await", "new", "yield", "keyof", "infer", "unique", "readonly");
+  // Words that go on the statement before a line break.
+  private static final java.util.Set<String> CONTINUING = java.util.Set.of("else", "in", "instanceof", "of", "as", "satisfies",
+      "extends", "implements", "catch", "finally", "while");
+  private static final java.util.Set<String> COMPARISONS = java.util.Set.of("==", "===", "!=", "!==", "<=", ">=");
+  private static final String OPERATORS = "=!<>&|^+-*%?:~";
 
   private SourceLimits() {}
 
@@ -35,32 +43,64 @@ final class SourceLimits {
       throw new ComponentException("component.script", name + ": " + source.length() + " characters, more than the "
           + MAX_CHARS + " b8g parses in one module");
     }
-    int n = source.length();
+    return new Scan(source, name).run();
+  }
+
+  /** One pass over a source: a stack of open brackets and, per bracket, the chain of recursing tokens in it. */
+  private static final class Scan {
+    private final String source;
+    private final String name;
+    private final boolean ts;
     // Open brackets: ( [ { , 'c' for a control statement's (, '$' for a template's ${.
-    char[] stack = new char[MAX_NESTING + 1];
-    int depth = 0;
-    int max = 0;
-    int line = 1;
+    private final char[] stack = new char[MAX_NESTING + 2];
+    // Per level (0 is the top level): the prefix operators, assignments, conditionals, arrows and
+    // statement keywords since its last , or ; (what swc parses recursively without brackets).
+    private final int[] chain = new int[MAX_NESTING + 2];
+    private int depth;
+    private int chained;
+    private int max;
+    private int line = 1;
+
+    Scan(String source, String name) {
+      this.source = source;
+      this.name = name;
+      String lower = name.toLowerCase(java.util.Locale.ROOT);
+      this.ts = lower.endsWith(".ts") || lower.endsWith(".mts") || lower.endsWith(".cts");
+    }
+
+    int run() {
+    String source = this.source;
+    int n = source.length();
     boolean regexOk = true;
+    boolean newline = false;
     String word = "";
     int i = 0;
     while (i < n) {
       char c = source.charAt(i);
       if (c == '\n') {
         line++;
+        newline = true;
         i++;
+        continue;
       } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\u000b') {
         i++;
+        continue;
       } else if (c == '/' && i + 1 < n && source.charAt(i + 1) == '/') {
         while (i < n && source.charAt(i) != '\n') {
           i++;
         }
+        continue;
       } else if (c == '/' && i + 1 < n && source.charAt(i + 1) == '*') {
         int end = source.indexOf("*/", i + 2);
         end = end < 0 ? n : end + 2;
-        line += lines(source, i, end);
+        int k = lines(source, i, end);
+        line += k;
+        newline |= k > 0;
         i = end;
-      } else if (c == '/' && regexOk) {
+        continue;
+      }
+      boolean operandBefore = !regexOk || word.equals("}");
+      if (c == '/' && regexOk) {
         boolean afterBrace = word.equals("}");
         int start = i;
         boolean inClass = false;
@@ -84,7 +124,7 @@ final class SourceLimits {
         }
         i = Math.min(i, n);
         if (afterBrace) {
-          // It may have been a division: what it leaves open counts as nesting.
+          // It may have been a division: what it leaves open or chains counts as nesting.
           int open = 0;
           for (int k = start; k < i; k++) {
             char r = source.charAt(k);
@@ -92,10 +132,12 @@ final class SourceLimits {
               open++;
             } else if ((r == ')' || r == ']' || r == '}') && open > 0) {
               open--;
+            } else if (OPERATORS.indexOf(r) >= 0) {
+              chain(1);
             }
           }
           for (; open > 0; open--) {
-            depth = push(stack, depth, '(', name, line);
+            push('(');
           }
         }
         while (i < n && Character.isJavaIdentifierPart(source.charAt(i))) {
@@ -119,7 +161,7 @@ final class SourceLimits {
         word = "\"";
       } else if (c == '`' || (c == '}' && depth > 0 && stack[depth - 1] == '$')) {
         if (c == '}') {
-          depth--;
+          pop();
         }
         i++;
         // Template text up to its end or the next ${.
@@ -145,7 +187,7 @@ final class SourceLimits {
           i++;
         }
         if (subst) {
-          depth = push(stack, depth, '$', name, line);
+          push('$');
           regexOk = true;
           word = "${";
         } else {
@@ -153,7 +195,7 @@ final class SourceLimits {
           word = "`";
         }
       } else if (c == '(' || c == '[' || c == '{') {
-        depth = push(stack, depth, c == '(' && CONTROL.contains(word) ? 'c' : c, name, line);
+        push(c == '(' && CONTROL.contains(word) ? 'c' : c);
         regexOk = true;
         word = String.valueOf(c);
         i++;
@@ -161,7 +203,7 @@ final class SourceLimits {
         char top = depth > 0 ? stack[depth - 1] : 0;
         boolean control = top == 'c' && c == ')';
         if (control || (c == ')' && top == '(') || (c == ']' && top == '[') || (c == '}' && top == '{')) {
-          depth--;
+          pop();
         }
         regexOk = control || c == '}';
         word = String.valueOf(c);
@@ -172,7 +214,15 @@ final class SourceLimits {
         while (i < n && (Character.isJavaIdentifierPart(source.charAt(i)) || source.charAt(i) == '\\')) {
           i++;
         }
-        word = source.substring(start, i);
+        String w = source.substring(start, i);
+        if (w.equals("case") || w.equals("default") || (newline && operandBefore && !CONTINUING.contains(w))) {
+          // A new statement (after a line break, as ASI reads it) or case clause: no nesting carried over.
+          reset();
+        }
+        if (RECURSING.contains(w)) {
+          chain(1);
+        }
+        word = w;
         regexOk = REGEX_AFTER.contains(word);
       } else if (c >= '0' && c <= '9' || c == '.' && i + 1 < n && Character.isDigit(source.charAt(i + 1))) {
         i++;
@@ -181,27 +231,72 @@ final class SourceLimits {
         }
         regexOk = false;
         word = "0";
-      } else if ((c == '+' || c == '-') && i + 1 < n && source.charAt(i + 1) == c) {
-        i += 2;
-        regexOk = false;
-        word = "++";
+      } else if (OPERATORS.indexOf(c) >= 0) {
+        int start = i;
+        while (i < n && OPERATORS.indexOf(source.charAt(i)) >= 0) {
+          i++;
+        }
+        String op = source.substring(start, i);
+        boolean postfix = !regexOk && (op.equals("++") || op.equals("--"));
+        if (regexOk) {
+          chain(op.length()); // prefix operators: ! ~ + - ++ --, each a level
+        } else if (ts && op.indexOf('<') >= 0) {
+          chain(op.length()); // type arguments, as A<B<C>>
+        } else {
+          int k = op.contains("**") || op.indexOf('?') >= 0 || op.indexOf(':') >= 0
+              || (op.indexOf('=') >= 0 && !COMPARISONS.contains(op)) ? 1 : 0; // assignments, arrows, conditionals, **
+          for (int j = 1; j < op.length(); j++) {
+            k += "!~+-".indexOf(op.charAt(j)) >= 0 ? 1 : 0; // prefix operators after a binary one
+          }
+          chain(k);
+        }
+        regexOk = !postfix;
+        word = op;
       } else {
+        if (c == ',' || c == ';') {
+          reset();
+        }
         i++;
-        regexOk = true;
+        regexOk = c != '.';
         word = String.valueOf(c);
       }
-      max = Math.max(max, depth);
+      newline = false;
     }
     return max;
-  }
-
-  private static int push(char[] stack, int depth, char c, String name, int line) {
-    if (depth >= MAX_NESTING) {
-      throw new ComponentException("component.script", name + ":" + line + ": brackets nest deeper than " + MAX_NESTING
-          + ": b8g refuses such a module before parsing it (its parser would overflow its stack)");
     }
-    stack[depth] = c;
-    return depth + 1;
+
+    private void push(char c) {
+      stack[depth] = c;
+      depth++;
+      chain[depth] = 0;
+      check();
+    }
+
+    private void pop() {
+      chained -= chain[depth];
+      chain[depth] = 0;
+      depth--;
+    }
+
+    private void chain(int k) {
+      chain[depth] += k;
+      chained += k;
+      check();
+    }
+
+    private void reset() {
+      chained -= chain[depth];
+      chain[depth] = 0;
+    }
+
+    private void check() {
+      max = Math.max(max, depth + chained);
+      if (depth + chained > MAX_NESTING) {
+        throw new ComponentException("component.script", name + ":" + line + ": code nests deeper than " + MAX_NESTING
+            + " (brackets, prefix operators, assignments, conditionals, statements): b8g refuses such a module before"
+            + " parsing it (its parser would overflow its stack)");
+      }
+    }
   }
 
   private static int lines(String s, int from, int to) {

@@ -257,7 +257,7 @@ class ModulesTest extends HostFixture {
 
   private Exception refused(String script) throws Exception {
     Path m = write("app.txtpb", "components { name: \"app\" script: \"" + script + "\" }\n");
-    return assertThrows(Exception.class, () -> launch(m).close());
+    return assertThrows(Exception.class, () -> launch(m).close(), script);
   }
 
   @Test
@@ -265,11 +265,18 @@ class ModulesTest extends HostFixture {
     // swc overflows its native stack on this (swc issue 12024), which would abort the host's JVM.
     write("deep.js", "module.exports =\n" + "(".repeat(5000) + "0" + ")".repeat(5000) + ";\nfunction main() {}\n");
     Exception e = refused("deep.js");
-    assertTrue(e.getMessage().contains("deep.js:2: brackets nest deeper than 256"), e.getMessage());
+    assertTrue(e.getMessage().contains("deep.js:2: code nests deeper than 256"), e.getMessage());
     // Closers in strings, comments and regular expressions do not hide the nesting.
     write("hidden.ts", "let x: number =\n" + "([ ')]}', /* )]} */ /[)\\]]/, `)]}${".repeat(100) + "0" + "}`])".repeat(100) + ";\n");
     e = refused("hidden.ts");
-    assertTrue(e.getMessage().contains("hidden.ts:2: brackets nest deeper than 256"), e.getMessage());
+    assertTrue(e.getMessage().contains("hidden.ts:2: code nests deeper than 256"), e.getMessage());
+    // Nesting without brackets: prefix operators, conditionals, statements, TypeScript's type arguments.
+    for (String[] c : new String[][] {{"unary.js", "module.exports =\n" + "!".repeat(20000) + "0;"}, {"cond.js", "module.exports =\n" + "x ? x :\n".repeat(2000) + "0;"},
+        {"ifs.js", "exports.x = 1;\nif (x)\n" + "if (x) ".repeat(5000) + "f();"}, {"assign.js", "exports.x = 1;\na =\n" + "a = -".repeat(5000) + "0;"}, {"types.ts", "let x:\n" + "A<".repeat(5000) + "0"}}) {
+      write(c[0], c[1]);
+      e = refused(c[0]);
+      assertTrue(e.getMessage().contains(c[0] + ":") && e.getMessage().contains(": code nests deeper than 256"), e.getMessage());
+    }
     write("ok.js", "module.exports = " + "[".repeat(200) + "0" + "]".repeat(200) + ";\nfunction main(env) { console.log('alive'); }\n");
     runOk("ok.js");
     assertEquals(List.of("[app] alive"), log);
