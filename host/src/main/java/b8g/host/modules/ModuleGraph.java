@@ -56,7 +56,7 @@ public final class ModuleGraph {
    * {@code location} prefixes errors (the manifest line that names the script).
    */
   public static List<ScriptModule> read(Path directory, Path entry, String location) {
-    return read(directory, entry, location, null, MAX_FILES, MAX_BYTES);
+    return onLargeStack(() -> read(directory, entry, location, null, MAX_FILES, MAX_BYTES));
   }
 
   /**
@@ -66,8 +66,50 @@ public final class ModuleGraph {
    */
   public static java.util.Set<String> files(Path directory, Path entry) {
     java.util.Set<String> out = new java.util.TreeSet<>();
-    read(directory, entry, "", out, MAX_FILES, MAX_BYTES);
+    onLargeStack(() -> read(directory, entry, "", out, MAX_FILES, MAX_BYTES));
     return out;
+  }
+
+  /** The stack a graph is read on: swc parses recursively on it, in native code, which cannot recover from overflowing it. */
+  static final long STACK_BYTES = 256L << 20;
+
+  /**
+   * {@code read} on a thread of its own with a {@link #STACK_BYTES} stack (reserved, touched only as
+   * used): SourceLimits keeps nesting below what overflows 1 MB, this leaves a wide margin over it.
+   */
+  private static <T> T onLargeStack(java.util.function.Supplier<T> read) {
+    Object[] out = new Object[1];
+    Throwable[] failed = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        out[0] = read.get();
+      } catch (Throwable e) {
+        failed[0] = e;
+      }
+    }, "b8g-module-graph", STACK_BYTES);
+    t.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failed[0] instanceof RuntimeException e) {
+      throw e;
+    } else if (failed[0] instanceof Error e) {
+      throw e;
+    } else if (failed[0] != null) {
+      throw new IllegalStateException(failed[0]);
+    }
+    @SuppressWarnings("unchecked")
+    T result = (T) out[0];
+    return result;
   }
 
   /** As {@link #read(Path, Path, String)} with other caps (tests); {@code files} collects what was read, or null. */
@@ -106,7 +148,14 @@ public final class ModuleGraph {
             + " is too large: more than " + maxFiles + " files or " + maxBytes + " bytes of source (at " + name
             + "); b8g reads a component's whole graph at start");
       }
-      ScriptModule m = module(resolver, root, file, name, text, file.equals(first), todo);
+      ScriptModule m;
+      try {
+        m = module(resolver, root, file, name, text, file.equals(first), todo);
+      } catch (StackOverflowError | OutOfMemoryError e) {
+        // A module the limits let through still too deep or too large to read: refused, the host goes on.
+        throw new ComponentException("component.script", location + name + ": too deeply nested or too large to read ("
+            + e.getClass().getSimpleName() + "): b8g refuses modules nesting deeper than " + SourceLimits.MAX_NESTING);
+      }
       done.put(file, m);
     }
     if (files != null) {
@@ -131,6 +180,7 @@ public final class ModuleGraph {
     if (!ts && !lower.endsWith(".js") && !lower.endsWith(".mjs") && !lower.endsWith(".cjs")) {
       throw new ComponentException("component.script", name + ": b8g loads only .js, .cjs, .mjs, .ts, .mts, .cts and .json modules");
     }
+    SourceLimits.check(text, name);
     int[] lines = null;
     String js = text;
     if (ts) {

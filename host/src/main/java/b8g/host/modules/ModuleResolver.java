@@ -38,6 +38,14 @@ public final class ModuleResolver {
   private final Path root;
   private final Map<Path, JsonObject> packages = new HashMap<>();
   private final java.util.Set<Path> packageFiles = new java.util.TreeSet<>();
+  /** Largest package.json read. */
+  static final long MAX_PACKAGE_JSON = 1 << 20;
+  /** Deepest chain of resolutions one specifier may start. */
+  private static final int MAX_DEPTH = 16;
+  // The resolution under way, for errors.
+  private String fromName = "";
+  private String spec = "";
+  private int depth;
 
   /** {@code root}: the component's directory, as a real path. */
   public ModuleResolver(Path root) {
@@ -49,6 +57,24 @@ public final class ModuleResolver {
    * (a Node built-in or a missing optional dependency: the caller tells them apart).
    */
   public Path resolve(String spec, Path from, String fromName, Mode mode) {
+    if (depth >= MAX_DEPTH) {
+      throw invalid("resolution nests deeper than " + MAX_DEPTH);
+    }
+    String outerFrom = this.fromName;
+    String outerSpec = this.spec;
+    this.fromName = fromName;
+    this.spec = spec;
+    depth++;
+    try {
+      return resolveOnce(spec, from, fromName, mode);
+    } finally {
+      depth--;
+      this.fromName = outerFrom;
+      this.spec = outerSpec;
+    }
+  }
+
+  private Path resolveOnce(String spec, Path from, String fromName, Mode mode) {
     Path found;
     if (spec.startsWith("node:")) {
       return null;
@@ -118,6 +144,32 @@ public final class ModuleResolver {
     return real;
   }
 
+  private ComponentException invalid(String why) {
+    return new ComponentException("component.script", fromName + ": require('" + spec + "'): " + why);
+  }
+
+  /** {@code p}, refused unless it lies lexically below the root: checked before any file is read there. */
+  private Path inside(Path p) {
+    Path n = p.normalize();
+    if (!n.startsWith(root)) {
+      throw outside(fromName, spec, n);
+    }
+    return n;
+  }
+
+  /** Refuses a path with . or .. (or node_modules) segments where Node refuses them: subpaths, names, targets. */
+  private void plain(String path, String what) {
+    plain(path, path, what);
+  }
+
+  private void plain(String path, String shown, String what) {
+    for (String seg : path.split("/", -1)) {
+      if (seg.equals(".") || seg.equals("..") || (what.endsWith("target") && seg.equals("node_modules"))) {
+        throw invalid("invalid " + what + " '" + shown + "': no . or .. segments (nor node_modules in a target)");
+      }
+    }
+  }
+
   private ComponentException outside(String fromName, String spec, Path where) {
     return new ComponentException("component.script", fromName + ": require('" + spec + "') resolves to " + where
         + ", outside the component's directory " + root + ": a component reads only files below its manifest");
@@ -127,11 +179,18 @@ public final class ModuleResolver {
     int slash = spec.indexOf('/', spec.startsWith("@") ? spec.indexOf('/') + 1 : 0);
     String name = slash < 0 ? spec : spec.substring(0, slash);
     String subpath = slash < 0 ? "." : "." + spec.substring(slash);
+    plain(name.startsWith("@") && name.indexOf('/') > 0 ? name.substring(1) : name, name, "package name");
+    if (name.startsWith("@") && name.indexOf('/') < 0) {
+      throw invalid("invalid package name '" + name + "': a scope needs a name");
+    }
+    if (slash >= 0) {
+      plain(spec.substring(slash + 1), "subpath");
+    }
     for (Path dir = from.getParent(); dir != null && dir.startsWith(root); dir = dir.getParent()) {
       if (dir.getFileName() != null && dir.getFileName().toString().equals("node_modules")) {
         continue;
       }
-      Path pkg = dir.resolve("node_modules").resolve(name);
+      Path pkg = inside(dir.resolve("node_modules").resolve(name));
       if (!Files.isDirectory(pkg)) {
         continue;
       }
@@ -139,7 +198,7 @@ public final class ModuleResolver {
       if (pj != null && pj.has("exports") && !pj.get("exports").isJsonNull()) {
         return exportsTarget(pkg, pj.get("exports"), subpath, mode);
       }
-      return fileOrDirectory(pkg.resolve(subpath).normalize(), from);
+      return fileOrDirectory(inside(pkg.resolve(subpath)), from);
     }
     return null;
   }
@@ -154,7 +213,15 @@ public final class ModuleResolver {
     if (target == null) {
       return null;
     }
-    return target.startsWith("./") ? regularFile(dir.resolve(target).normalize()) : resolve(target, from, fromName, mode);
+    if (target.startsWith("./")) {
+      return regularFile(inside(dir.resolve(target)));
+    }
+    // As Node: a target that is no ./ path names a package, never another #import or a path.
+    if (target.startsWith("#") || target.startsWith("/") || target.startsWith("../") || target.equals(".") || target.equals("..")
+        || target.startsWith("node:")) {
+      throw invalid("invalid imports target '" + target + "' in " + dir.resolve("package.json") + ": a ./ path or a package name");
+    }
+    return nodeModules(target, from, mode);
   }
 
   private Path exportsTarget(Path pkg, JsonElement exports, String subpath, Mode mode) {
@@ -166,7 +233,7 @@ public final class ModuleResolver {
       map.add(".", exports);
     }
     String target = match(map, subpath, mode, pkg, false);
-    return target == null ? null : regularFile(pkg.resolve(target).normalize());
+    return target == null ? null : regularFile(inside(pkg.resolve(target)));
   }
 
   /** Node's PACKAGE_EXPORTS_RESOLVE / PACKAGE_IMPORTS_RESOLVE over one map: a target path or null. */
@@ -203,6 +270,12 @@ public final class ModuleResolver {
       String s = t.getAsString();
       if (!s.startsWith("./") && !bareAllowed) {
         return null;
+      }
+      if (s.startsWith("./")) {
+        plain(s.substring(2).replace("*", "x"), s, "exports or imports target");
+      }
+      if (matched != null) {
+        plain(matched, "pattern match");
       }
       return matched == null ? s : s.replace("*", matched);
     }
@@ -254,12 +327,12 @@ public final class ModuleResolver {
   }
 
   private Path directory(Path base, Path from) {
-    if (!Files.isDirectory(base)) {
+    if (!Files.isDirectory(inside(base))) {
       return null;
     }
     JsonObject pj = packageJson(base);
     if (pj != null && pj.has("main") && pj.get("main").isJsonPrimitive()) {
-      Path main = base.resolve(pj.get("main").getAsString()).normalize();
+      Path main = inside(base.resolve(pj.get("main").getAsString()));
       Path f = file(main, from);
       if (f == null) {
         f = index(main);
@@ -271,7 +344,7 @@ public final class ModuleResolver {
     return index(base);
   }
 
-  private static Path index(Path dir) {
+  private Path index(Path dir) {
     for (String ext : EXTENSIONS) {
       Path f = regularFile(dir.resolve("index" + ext));
       if (f != null) {
@@ -281,20 +354,28 @@ public final class ModuleResolver {
     return null;
   }
 
-  private static Path regularFile(Path p) {
-    return Files.isRegularFile(p) ? p : null;
+  private Path regularFile(Path p) {
+    return Files.isRegularFile(inside(p)) ? p : null;
   }
 
   private JsonObject packageJson(Path dir) {
+    Path p = inside(dir.resolve("package.json"));
     return packages.computeIfAbsent(dir, d -> {
-      Path p = d.resolve("package.json");
       if (!Files.isRegularFile(p)) {
         return null;
       }
       try {
+        if (!p.toRealPath().startsWith(root)) {
+          throw outside(fromName, spec, p.toRealPath());
+        }
+        if (Files.size(p) > MAX_PACKAGE_JSON) {
+          throw new ComponentException("component.script", p + ": larger than " + MAX_PACKAGE_JSON + " bytes: b8g reads no larger package.json");
+        }
         packageFiles.add(p);
         JsonElement e = JsonParser.parseString(Files.readString(p, StandardCharsets.UTF_8));
         return e.isJsonObject() ? e.getAsJsonObject() : null;
+      } catch (ComponentException e) {
+        throw e;
       } catch (IOException | RuntimeException e) {
         throw new ComponentException("component.script", p + ": cannot read package.json: " + e.getMessage(), e);
       }

@@ -92,6 +92,9 @@ public final class WorkerComponents implements AutoCloseable {
       throw new WorkerException("worker.name", "a component named " + name + " runs in worker " + worker.pid() + " already");
     }
     try {
+      // Every frame built and size-checked before the first is sent: a refused start leaves no
+      // partial module list in the worker.
+      List<Frame.Builder> frames = new java.util.ArrayList<>();
       for (ScriptModule m : modules) {
         ModuleFile.Builder mf = ModuleFile.newBuilder().setComponent(name).setName(m.name()).setCode(m.code()).putAllRequires(m.requires());
         if (m.lines() != null) {
@@ -101,7 +104,7 @@ public final class WorkerComponents implements AutoCloseable {
         }
         Frame.Builder f = Frame.newBuilder().setModuleFile(mf);
         FrameChannel.requireFits(f, "worker " + worker.pid());
-        outbox.send(f);
+        frames.add(f);
       }
       StartComponent.Builder start = StartComponent.newBuilder().setName(name)
           .setScript(script).setScriptName(scriptName).setHeapBytes(limits.heapBytes())
@@ -111,7 +114,10 @@ public final class WorkerComponents implements AutoCloseable {
       }
       Frame.Builder f = Frame.newBuilder().setStartComponent(start);
       FrameChannel.requireFits(f, "worker " + worker.pid());
-      outbox.send(f);
+      frames.add(f);
+      for (Frame.Builder frame : frames) {
+        outbox.send(frame);
+      }
     } catch (RuntimeException e) {
       running.remove(name, c); // it never started
       throw e;

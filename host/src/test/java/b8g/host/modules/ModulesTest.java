@@ -270,4 +270,80 @@ class ModulesTest extends HostFixture {
       assertTrue(finish(h).get("app").success());
     }
   }
+
+  private Exception refused(String script) throws Exception {
+    Path m = write("app.txtpb", "components { name: \"app\" script: \"" + script + "\" }\n");
+    return assertThrows(Exception.class, () -> launch(m).close(), script);
+  }
+
+  @Test
+  void shouldRefuseDeepNestingBeforeParsingAndStayAlive() throws Exception {
+    // swc overflows its native stack on this (swc issue 12024), which would abort the host's JVM.
+    write("deep.js", "module.exports =\n" + "(".repeat(5000) + "0" + ")".repeat(5000) + ";\nfunction main() {}\n");
+    Exception e = refused("deep.js");
+    assertTrue(e.getMessage().contains("deep.js:2: code nests deeper than 256"), e.getMessage());
+    // Closers in strings, comments and regular expressions do not hide the nesting.
+    write("hidden.ts", "let x: number =\n" + "([ ')]}', /* )]} */ /[)\\]]/, `)]}${".repeat(100) + "0" + "}`])".repeat(100) + ";\n");
+    e = refused("hidden.ts");
+    assertTrue(e.getMessage().contains("hidden.ts:2: code nests deeper than 256"), e.getMessage());
+    // Nesting without brackets: prefix operators, conditionals, statements, TypeScript's type arguments.
+    for (String[] c : new String[][] {{"unary.js", "module.exports =\n" + "!".repeat(20000) + "0;"}, {"cond.js", "module.exports =\n" + "x ? x :\n".repeat(2000) + "0;"},
+        {"ifs.js", "exports.x = 1;\nif (x)\n" + "if (x) ".repeat(5000) + "f();"}, {"assign.js", "exports.x = 1;\na =\n" + "a = -".repeat(5000) + "0;"}, {"types.ts", "let x:\n" + "A<".repeat(5000) + "0"}}) {
+      write(c[0], c[1]);
+      e = refused(c[0]);
+      assertTrue(e.getMessage().contains(c[0] + ":") && e.getMessage().contains(": code nests deeper than 256"), e.getMessage());
+    }
+    write("ok.js", "module.exports = " + "[".repeat(200) + "0" + "]".repeat(200) + ";\nfunction main(env) { console.log('alive'); }\n");
+    runOk("ok.js");
+    assertEquals(List.of("[app] alive"), log);
+  }
+
+  @Test
+  void shouldRefuseAnOversizedModule() throws Exception {
+    write("main.js", "require('./big'); function main() {}");
+    write("big.js", "exports.s = '" + "x".repeat(SourceLimits.MAX_CHARS) + "';");
+    Exception e = refused("main.js");
+    assertTrue(e.getMessage().contains("big.js: " + (SourceLimits.MAX_CHARS + 15) + " characters, more than the " + SourceLimits.MAX_CHARS),
+        e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseImportsThatNameImports() throws Exception {
+    write("package.json", "{\"imports\": {\"#a\": \"#a\", \"#b\": \"../up.js\", \"#c\": \"dep\"}}");
+    write("node_modules/dep/index.js", "module.exports = 'dep';");
+    write("a.js", "require('#a'); function main() {}");
+    Exception e = refused("a.js");
+    assertTrue(e.getMessage().contains("a.js: require('#a'): invalid imports target '#a'"), e.getMessage());
+    write("b.js", "require('#b'); function main() {}");
+    e = refused("b.js");
+    assertTrue(e.getMessage().contains("b.js: require('#b'): invalid imports target '../up.js'"), e.getMessage());
+    write("c.js", "function main() { console.log(require('#c')); }");
+    runOk("c.js");
+    assertEquals(List.of("[app] dep"), log);
+  }
+
+  @Test
+  void shouldRefuseEscapesBeforeReadingAnythingOutside() throws Exception {
+    // Outside the component: a package whose main names a marker, and a file.
+    write("outside/package.json", "{\"main\": \"MARKER.js\"}");
+    write("outside/MARKER.js", "module.exports = 'leaked';");
+    write("app/node_modules/pkg/package.json", "{\"exports\": {\"./up\": \"./../../../outside/MARKER.js\", \"./p/*\": \"./lib/*.js\"}}");
+    write("app/node_modules/plain/package.json", "{\"main\": \"../../../outside\"}");
+    write("app/node_modules/@s/x.js", "");
+    Path root = dir.resolve("app").toRealPath();
+    Path from = write("app/main.js", "");
+    for (String[] c : new String[][] {
+        {"plain/../../../outside", "invalid subpath '../../../outside'"},
+        {"@s/..", "invalid package name '@s/..'"},
+        {"..", "outside the component's directory"},
+        {"pkg/up", "invalid exports or imports target './../../../outside/MARKER.js'"},
+        {"pkg/p/../../../../outside/x", "invalid subpath"},
+        {"plain", "outside the component's directory"}}) {
+      ModuleResolver r = new ModuleResolver(root);
+      var e = assertThrows(b8g.components.ComponentException.class, () -> r.resolve(c[0], from.toRealPath(), "main.js", ModuleResolver.Mode.REQUIRE), c[0]);
+      assertTrue(e.getMessage().startsWith("main.js: require('" + c[0] + "')") && e.getMessage().contains(c[1]), e.getMessage());
+      assertFalse(e.getMessage().contains("MARKER.js") && !c[0].equals("pkg/up"), e.getMessage());
+      r.packageFiles().forEach(p -> assertTrue(p.startsWith(root), c[0] + " read " + p));
+    }
+  }
 }

@@ -79,4 +79,25 @@ class NpmPackagesTest extends HostFixture {
     assertTrue(log.contains("[esm] lodash-es [[1,2],[3,4],[5]] fooBarBaz {\"4\":[4.2],\"6\":[6.1,6.3]} [3,6]"), log.toString());
     assertTrue(log.contains("[cjs] uuid 2d88ef0a-0723-5ae3-bd89-389c7d9a5833 true"), log.toString());
   }
+
+  // SourceLimits refuses modules nesting deeper than 256 or larger than 4 MiB: the real packages stay well below (66, 1 MB).
+  @Test
+  void shouldKeepRealPackagesWellWithinTheSourceLimits() throws Exception {
+    int deepest = 0;
+    String where = "";
+    long largest = 0;
+    try (var files = Files.walk(NPM.resolve("node_modules"))) {
+      for (Path p : (Iterable<Path>) files.filter(f -> f.toString().matches(".*\\.(js|mjs|cjs|ts|mts|cts)$") && Files.isRegularFile(f))::iterator) {
+        String text = Files.readString(p);
+        largest = Math.max(largest, text.length());
+        int d = SourceLimits.check(text, p.toString());
+        if (d > deepest) {
+          deepest = d;
+          where = p.toString();
+        }
+      }
+    }
+    assertTrue(deepest > 5 && deepest <= SourceLimits.MAX_NESTING / 3, "deepest " + deepest + " in " + where);
+    assertTrue(largest < SourceLimits.MAX_CHARS / 2, "largest " + largest);
+  }
 }
