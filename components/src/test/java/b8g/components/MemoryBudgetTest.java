@@ -182,9 +182,11 @@ class MemoryBudgetTest extends ComponentFixture {
         + "([\\d.]+) MiB of ArrayBuffers, 0 MiB of WebAssembly memory\\)").matcher(s.reason());
     assertTrue(m.matches(), s.reason());
     assertTrue(Double.parseDouble(m.group(1)) > 16, s.reason());
-    // Terminated for what it kept: at least 16 buffers of 1 MiB, and never long after.
+    // Terminated for what it kept: at least 16 buffers of 1 MiB, and never long after. The budget
+    // is read at turn ends at most every 10 ms (and after each GC), so on a busy machine a few more
+    // 1 MiB turns pass before the reading that ends it (26 seen once in a CI run; 16 to 24 usually).
     int kept = Integer.parseInt(log.get(log.size() - 1).substring("keeper:kept ".length()));
-    assertTrue(kept >= 16 && kept <= 24, kept + " kept; " + s.reason());
+    assertTrue(kept >= 16 && kept <= 32, kept + " kept; " + s.reason());
   }
 
   @Test
