@@ -96,7 +96,9 @@ function resolveFrom(rec, id) {
       ': b8g has no Node built-ins (fs, path, process, ...); a component reaches the world only through its env');
   }
   if (target === MODULE_MISSING) {
-    throw moduleNotFound("Cannot find module '" + id + "' required by " + rec.name + ": no such file or package in the component's directory");
+    const bare = id !== '' && id[0] !== '.' && id[0] !== '/';
+    throw moduleNotFound("Cannot find module '" + id + "' required by " + rec.name + ": no such file or package in the component's directory" +
+      (bare ? ' (an npm package: is it in package.json, and was `npm ci` or `npm install` run next to it?)' : ''));
   }
   return target;
 }

@@ -173,6 +173,7 @@ class ModulesTest extends HostFixture {
           console.log(attempt(() => require('fs')));
           console.log(attempt(() => require('node:path')));
           console.log(attempt(() => require('./nowhere')));
+          console.log(attempt(() => require('left-pad')));
           console.log(attempt(() => require('./' + 'computed')));
           console.log(typeof process, typeof globalThis.Java, typeof globalThis.require, typeof globalThis.module);
         };
@@ -182,6 +183,8 @@ class ModulesTest extends HostFixture {
         "[app] MODULE_NOT_FOUND: Cannot find module 'fs' required by main.js: b8g has no Node built-ins (fs, path, process, ...); a component reaches the world only through its env",
         "[app] MODULE_NOT_FOUND: Cannot find module 'node:path' required by main.js: b8g has no Node built-ins (fs, path, process, ...); a component reaches the world only through its env",
         "[app] MODULE_NOT_FOUND: Cannot find module './nowhere' required by main.js: no such file or package in the component's directory",
+        "[app] MODULE_NOT_FOUND: Cannot find module 'left-pad' required by main.js: no such file or package in the component's directory"
+            + " (an npm package: is it in package.json, and was `npm ci` or `npm install` run next to it?)",
         "[app] MODULE_NOT_FOUND: Cannot find module './computed' required by main.js: not in this component's module map: b8g loads only modules found at start (require and import of literal strings); name it with a literal string so the host finds it",
         "[app] undefined undefined undefined undefined"), log);
   }
