@@ -4,10 +4,17 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** What a capability allows. For a region: read or write its bytes; for a channel end: read or write messages. */
+/**
+ * What a capability allows. For a region: read or write its bytes; for a channel end: read or write
+ * messages; for a directory: which files {@code open} may give (read, write, append to, create).
+ */
 public enum Right {
   READ(1),
-  WRITE(2);
+  WRITE(2),
+  /** Directory: open files for appending. */
+  APPEND(4),
+  /** Directory: create files that do not exist. */
+  CREATE(8);
 
   private final int bit;
 
@@ -28,9 +35,9 @@ public enum Right {
     return m;
   }
 
-  /** Rights from a mask; bits other than READ and WRITE are rejected, not ignored. */
+  /** Rights from a mask; bits of no right are rejected, not ignored. */
   public static Set<Right> fromMask(int mask) {
-    if ((mask & ~3) != 0) {
+    if ((mask & ~15) != 0) {
       throw new CapabilityException("capability.rights", "unknown rights bits 0x" + Integer.toHexString(mask));
     }
     EnumSet<Right> s = EnumSet.noneOf(Right.class);

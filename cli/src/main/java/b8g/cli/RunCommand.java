@@ -24,7 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Runs the components of a manifest until all have ended.",
-        "Exit 0 when every component succeeded, 1 when one failed or was terminated, 3 for an invalid manifest."})
+        "Exit 0 when every component succeeded, 1 when one failed or was terminated, 3 for an invalid manifest,",
+        "141 (as for a process killed by SIGPIPE) when the reader of standard output closed it early.",
+        "While a component holds STDOUT, console output goes to standard error."})
 final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MANIFEST", description = "A .txtpb or .json manifest, or a script (.js, .mjs, .cjs, .ts, "
       + ".mts, .cts) to run as one component granted log only, with the modules it requires from its directory.")
@@ -78,6 +80,12 @@ final class RunCommand implements Callable<Integer> {
 
   /** The exit code of a host that ended because no component could make progress. */
   static final int DEADLOCK = 10;
+  /**
+   * The exit code when the reader of standard output closed it while a component wrote ({@code b8g
+   * run x | head}): what a shell reports for a process killed by SIGPIPE (128 + 13), so {@code set
+   * -o pipefail} treats {@code b8g run} as it treats {@code cat}.
+   */
+  static final int STDOUT_CLOSED = 141;
 
   /** As {@link #runHost(Host.Context, Function, boolean, boolean, PrintWriter, PrintWriter)}, no control socket. */
   static int runHost(Host.Context ctx, boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
@@ -94,12 +102,14 @@ final class RunCommand implements Callable<Integer> {
    */
   static int runHost(Host.Context ctx, Function<Host.Context, Host> launcher, boolean control,
       boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
+    // Standard output held by a component is a byte stream: console lines must not mix into it.
+    PrintWriter console = ctx.grantsStdout() ? err : out;
     Host host = launcher.apply(ctx
         .imageWriter(Snapshots.imageWriter())
         .log(line -> {
-          synchronized (out) {
-            out.println(line);
-            out.flush();
+          synchronized (console) {
+            console.println(line);
+            console.flush();
           }
         })
         .events(e -> {
@@ -141,6 +151,9 @@ final class RunCommand implements Callable<Integer> {
       Map<String, ExitStatus> done = host.awaitCompletion(Duration.ofDays(3650));
       if (host.deadlock() != null) {
         return DEADLOCK;
+      }
+      if (host.stdoutClosedEarly()) {
+        return STDOUT_CLOSED;
       }
       boolean ok = done != null && done.values().stream().allMatch(ExitStatus::success);
       return ok ? 0 : 1;

@@ -124,6 +124,20 @@ interface ChannelWriter<T extends BytesLike = BytesLike> {
   readonly writable: WritableStream<T>;
 }
 
+/**
+ * The host's standard input (a STDIN grant): an ordinary reader end whose messages are the bytes
+ * read from the descriptor, one chunk each (at most 64 KiB); the end of input is the end of the
+ * stream. One component at most holds it.
+ */
+type Stdin = ChannelReader<Uint8Array<ArrayBuffer>>;
+
+/**
+ * The host's standard output or error (a STDOUT or STDERR grant): an ordinary writer end. Each
+ * message is written whole; when the reader of the descriptor closes it (`| head`), writes reject
+ * with `channel.broken`. `close()` ends this component's part of the stream.
+ */
+type Stdout = ChannelWriter;
+
 /** How a child started by `run` ended. */
 interface ChildExit {
   readonly kind: 'exit';

@@ -21,10 +21,12 @@ import java.util.Set;
 final class GrantResolver {
   private final Path directory;
   private final Resources resources;
+  private final IoGrants io;
 
-  GrantResolver(LoadedManifest manifest, Resources resources) {
+  GrantResolver(LoadedManifest manifest, Resources resources, IoGrants io) {
     this.directory = manifest.directory();
     this.resources = resources;
+    this.io = io;
   }
 
   /** The root capability {@code g} gives; what a component holds is derived from it. */
@@ -42,6 +44,9 @@ final class GrantResolver {
         case WATCH -> Capability.root(Kind.WATCH, new PathScope(directory, g.paths()), rights);
         case LOG -> Capability.root(Kind.LOG, null, rights);
         case SNAPSHOT -> Capability.root(Kind.SNAPSHOT, new PathScope(directory, List.of(directory)), rights);
+        // Standard streams are ordinary channel ends; a host pump holds the other end.
+        case STDIN -> Capability.root(Kind.CHANNEL_READER, io.ring(g), EnumSet.of(Right.READ));
+        case STDOUT, STDERR -> Capability.root(Kind.CHANNEL_WRITER, io.ring(g), EnumSet.of(Right.WRITE));
         default -> throw new IllegalStateException("validated manifest has an unknown host capability");
       };
     };

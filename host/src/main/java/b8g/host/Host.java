@@ -6,6 +6,7 @@ import b8g.components.Component;
 import b8g.components.Component.ExitStatus;
 import b8g.components.Running;
 import b8g.errors.B8gException;
+import b8g.host.io.Stdio;
 import b8g.host.manifest.ComponentSpec;
 import b8g.host.manifest.GrantSpec;
 import b8g.host.manifest.IsolationRules;
@@ -56,6 +57,7 @@ public final class Host implements AutoCloseable {
     private Map<String, Restored> restoreComponents = Map.of();
     private int spareWorkers = 1;
     private Isolation forcedIsolation = Isolation.ISOLATION_UNSPECIFIED;
+    private Stdio stdio;
 
     public Context manifest(Path file) {
       manifestFile = file;
@@ -151,6 +153,28 @@ public final class Host implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The streams STDIN, STDOUT and STDERR grants are served from; by default ({@code null}) this
+     * process's descriptors 0, 1 and 2, opened only when a grant names one.
+     */
+    public Context stdio(Stdio streams) {
+      stdio = streams;
+      return this;
+    }
+
+    /**
+     * Whether a component of this context's manifest is granted STDOUT (loads the manifest if only
+     * its file was given): {@code b8g run} then sends console output to standard error, so it
+     * never mixes into the byte stream.
+     */
+    public boolean grantsStdout() {
+      if (manifest == null && manifestFile != null) {
+        manifest = ManifestLoader.load(manifestFile);
+      }
+      return manifest != null && manifest.components().stream()
+          .anyMatch(c -> c.grants().stream().anyMatch(g -> g.host().orElse(null) == HostCapability.STDOUT));
+    }
+
     /** The tier forced on every component, or ISOLATION_UNSPECIFIED when each runs where its manifest says. */
     Isolation forcedIsolation() {
       return forcedIsolation;
@@ -240,6 +264,8 @@ public final class Host implements AutoCloseable {
   private final Resources resources = new Resources();
   /** Who holds each channel end: an end whose holder is gone for good is marked gone on its ring. */
   private final ChannelEnds ends = new ChannelEnds();
+  /** The pumps behind stdio grants, and their rings. */
+  private final IoGrants io = new IoGrants(resources);
   private final Links links;
   private final ConsoleSink console;
   private final Watches watches;
@@ -254,7 +280,7 @@ public final class Host implements AutoCloseable {
     this.ctx = ctx;
     this.manifest = ctx.manifest;
     this.events = new Events(ctx.events);
-    GrantResolver grants = new GrantResolver(manifest, resources);
+    GrantResolver grants = new GrantResolver(manifest, resources, io);
     this.links = new Links(ends, grants, events);
     this.console = new ConsoleSink(ctx.log);
     this.watches = new Watches(sampler, manifest.directory());
@@ -287,6 +313,7 @@ public final class Host implements AutoCloseable {
       workers.open(); // spare workers boot while the memory is made
     }
     resources.open(manifest, ctx.restoreRegions, shared);
+    io.open(manifest, c -> placement.workerGroup(c) != null, ctx.stdio);
     supervisor.start(manifest.components(), manifest.startOrder(), ctx.restartOnScriptChange);
     // A script change can wake a --watch host at any time: it is never deadlocked.
     if (ctx.deadlockDetection && !ctx.restartOnScriptChange) {
@@ -368,6 +395,15 @@ public final class Host implements AutoCloseable {
     return manifest;
   }
 
+  /**
+   * Whether the reader of this host's standard output closed it while a component still wrote
+   * (EPIPE, as in {@code b8g run x | head}); {@code b8g run} then exits as a process killed by
+   * SIGPIPE would (141).
+   */
+  public boolean stdoutClosedEarly() {
+    return io.stdoutClosedEarly();
+  }
+
   /** Revokes what {@code component} holds under {@code env}, and everything derived from it. */
   public void revoke(String component, String env) {
     Capability root = supervisor.root(component, env);
@@ -412,6 +448,9 @@ public final class Host implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // Output pumps write out what the components left, then every pump stops: none touches a
+    // ring after this.
+    io.close();
     // Every isolate is closed: no JS view of this memory remains, so it may go (and no late
     // end of a component marks a ring in it).
     ends.close();

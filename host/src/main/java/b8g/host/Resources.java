@@ -27,6 +27,11 @@ final class Resources implements AutoCloseable {
   /** The same regions by image name ({@code NAME}, {@code channel:NAME}), in creation order. */
   private final Map<String, Region> byImageName = new LinkedHashMap<>();
   private final Map<String, Ring> channels = new LinkedHashMap<>();
+  /**
+   * Rings whose other end a host pump holds (stdio, files), by a name for reports ("stdout",
+   * "file notes.txt"); not part of checkpoints or images: what a pump moves is not saved.
+   */
+  private final Map<Ring, String> io = new LinkedHashMap<>();
 
   /**
    * Creates the regions, then the channels, of {@code manifest}; memory named in {@code saved}
@@ -102,8 +107,27 @@ final class Resources implements AutoCloseable {
     return r;
   }
 
+  /**
+   * A new ring of {@code capacity} for a pump-served grant, named {@code name} in reports; in
+   * memory a worker process can map when {@code shared} (as for a manifest channel granted to a
+   * worker). Released with the rest on {@link #close()}.
+   */
+  synchronized Ring openIo(String name, int capacity, boolean shared) {
+    long size = (long) capacity + RingDescriptor.TRAILER_LENGTH;
+    Region mem = shared ? Region.shared(name, size) : Region.anonymous(name, size);
+    Ring ring = Ring.create(mem);
+    io.put(ring, name);
+    return ring;
+  }
+
   /** The name of the channel whose ring is {@code ring}, or "?". */
   String nameOf(Ring ring) {
+    synchronized (this) {
+      String ioName = io.get(ring);
+      if (ioName != null) {
+        return ioName;
+      }
+    }
     for (Map.Entry<String, Ring> e : channels.entrySet()) {
       if (e.getValue() == ring) {
         return e.getKey();
@@ -114,6 +138,11 @@ final class Resources implements AutoCloseable {
 
   /** Whether Java code holds an end of any channel (it could wake a component). */
   boolean anyJavaEnd() {
+    synchronized (this) {
+      if (io.keySet().stream().anyMatch(Ring::hasJavaEnd)) {
+        return true;
+      }
+    }
     return channels.values().stream().anyMatch(Ring::hasJavaEnd);
   }
 
@@ -126,6 +155,11 @@ final class Resources implements AutoCloseable {
   public void close() {
     for (Region r : memory.values()) {
       r.close();
+    }
+    synchronized (this) {
+      for (Ring r : io.keySet()) {
+        r.region().close();
+      }
     }
   }
 }

@@ -34,6 +34,10 @@ class ExamplesTest {
   }
 
   static void runExample(Path manifest) throws Exception {
+    if (Files.exists(manifest.resolveSibling("input.txt"))) {
+      runStdioExample(manifest);
+      return;
+    }
     boolean watch = manifest.getFileName().toString().equals("watch.txtpb");
     Path note = manifest.resolveSibling("inbox").resolve("note.txt");
     Files.deleteIfExists(note);
@@ -55,6 +59,42 @@ class ExamplesTest {
     }
     List<String> expected = Files.readAllLines(manifest.resolveSibling("expected-output.txt"));
     assertEquals(byComponent(expected), byComponent(lines), "output of " + manifest);
+  }
+
+  /**
+   * An example with an input.txt reads it as standard input, over a real pipe, and its standard
+   * output (another pipe) must be expected-output.txt byte for byte; console lines go to the log.
+   */
+  static void runStdioExample(Path manifest) throws Exception {
+    java.nio.channels.Pipe in = java.nio.channels.Pipe.open();
+    java.nio.channels.Pipe out = java.nio.channels.Pipe.open();
+    java.nio.channels.Pipe err = java.nio.channels.Pipe.open();
+    byte[] input = Files.readAllBytes(manifest.resolveSibling("input.txt"));
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    List<HostEvent> events = Collections.synchronizedList(new ArrayList<>());
+    var drained = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try (var source = java.nio.channels.Channels.newInputStream(out.source())) {
+        return source.readAllBytes();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try (Host host = Host.launch(new Host.Context().manifest(manifest).log(lines::add).events(events::add)
+        .stdio(b8g.host.io.Stdio.of(in.source(), out.sink(), err.sink())))) {
+      try (var sink = in.sink()) {
+        sink.write(java.nio.ByteBuffer.wrap(input));
+      }
+      Map<String, ExitStatus> done = host.awaitCompletion(Duration.ofSeconds(60));
+      assertNotNull(done, "example did not finish; events: " + events);
+      done.forEach((name, st) -> assertTrue(st.success(), name + " " + st + "; events: " + events));
+    }
+    out.sink().close();
+    err.sink().close();
+    in.source().close();
+    err.source().close();
+    assertEquals(Files.readString(manifest.resolveSibling("expected-output.txt")),
+        new String(drained.get(30, java.util.concurrent.TimeUnit.SECONDS), java.nio.charset.StandardCharsets.UTF_8),
+        "standard output of " + manifest + "; log: " + lines);
   }
 
   /** Components run concurrently: compare the order of lines within each component only. */

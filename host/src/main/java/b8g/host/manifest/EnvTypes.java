@@ -19,7 +19,8 @@ import java.util.Set;
  * member per grant: a region by its rights ({@code Region} with read and write, else
  * {@code ReadOnlyRegion} or {@code WriteOnlyRegion}, which have no {@code buffer}), a channel end
  * ({@code ChannelReader} or {@code ChannelWriter}), a host capability ({@code Run}, {@code Watch},
- * {@code Log}, {@code Snapshot}), and {@code string} for a link secret. Those types are declared in
+ * {@code Log}, {@code Snapshot}; STDIN is a {@code Stdin}, a reader of bytes, STDOUT and STDERR are
+ * {@code Stdout}, a writer), and {@code string} for a link secret. Those types are declared in
  * {@value #DECLARATIONS} (the components module's {@code b8g/components/b8g.d.ts}), which the output
  * references as a file beside it.
  *
@@ -125,6 +126,9 @@ public final class EnvTypes {
       case WATCH -> "Watch";
       case LOG -> "Log";
       case SNAPSHOT -> "Snapshot";
+      // Standard streams are ordinary channel ends, served by the host.
+      case STDIN -> "Stdin";
+      case STDOUT, STDERR -> "Stdout";
       // The loader rejects both; a new capability must get its type here and in b8g.d.ts.
       case HOST_CAPABILITY_UNSPECIFIED, UNRECOGNIZED ->
           throw new IllegalArgumentException("no TypeScript type for host capability " + h);
@@ -135,7 +139,12 @@ public final class EnvTypes {
     return switch (g.kind()) {
       case REGION -> "region " + g.target() + ", " + rights(g.rights());
       case CHANNEL -> "channel " + g.target() + (g.rights().contains(Right.WRITE) ? ", writer end" : ", reader end");
-      case HOST -> "host " + g.host().orElseThrow();
+      case HOST -> switch (g.host().orElseThrow()) {
+        case STDIN -> "host STDIN, the host's standard input (reader end)";
+        case STDOUT -> "host STDOUT, the host's standard output (writer end)";
+        case STDERR -> "host STDERR, the host's standard error (writer end)";
+        default -> "host " + g.host().orElseThrow();
+      };
     };
   }
 

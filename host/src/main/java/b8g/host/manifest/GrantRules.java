@@ -26,6 +26,9 @@ import java.util.Set;
  * load; remembers the env names seen.
  */
 final class GrantRules {
+  /** The host's standard streams: channel ends, no rights, no paths. */
+  static final Set<HostCapability> STDIO = EnumSet.of(HostCapability.STDIN, HostCapability.STDOUT, HostCapability.STDERR);
+
   private final ManifestChecks checks;
   private final Map<String, Integer> componentIndex;
   private final Map<String, Integer> regionIndex;
@@ -63,7 +66,7 @@ final class GrantRules {
       default:
         throw checks.fail("manifest.grant_no_target", p,
             "grant for component \"" + component + "\" names nothing to grant; add region: \"...\", channel: \"...\" "
-                + "or host: RUN / WATCH / LOG.");
+                + "or host: RUN / WATCH / LOG / STDIN / STDOUT / STDERR, or file: \"...\".");
     }
   }
 
@@ -124,8 +127,9 @@ final class GrantRules {
               + "\" takes none. Remove the rights.");
     }
     List<Path> paths = new ArrayList<>();
-    if (host == HostCapability.LOG || host == HostCapability.SNAPSHOT) {
-      // SNAPSHOT, like LOG, takes no paths: images go where the host's own scope allows.
+    if (host == HostCapability.LOG || host == HostCapability.SNAPSHOT || STDIO.contains(host)) {
+      // SNAPSHOT, like LOG, takes no paths: images go where the host's own scope allows; stdio
+      // names the host's own descriptors.
       noPaths(g, p, "host capability " + host);
     } else {
       for (int j = 0; j < g.getPathsCount(); j++) {

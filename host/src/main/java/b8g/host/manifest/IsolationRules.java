@@ -25,10 +25,12 @@ public final class IsolationRules {
 
   /**
    * The host capabilities served to a component in a worker process. Regions, channel ends and
-   * link secrets (strings) cross too; RUN, WATCH and SNAPSHOT need the host to act on the worker's
-   * behalf, which is not built yet.
+   * link secrets (strings) cross too, and so do stdio (channel ends in shared memory, pumped by
+   * the host); RUN, WATCH and SNAPSHOT need the host to act on the worker's behalf, which is not
+   * built yet.
    */
-  static final Set<HostCapability> SERVED_TO_WORKERS = EnumSet.of(HostCapability.LOG);
+  static final Set<HostCapability> SERVED_TO_WORKERS = EnumSet.of(HostCapability.LOG, HostCapability.STDIN,
+      HostCapability.STDOUT, HostCapability.STDERR);
 
   private final ManifestChecks checks;
 

@@ -4,6 +4,7 @@ import b8g.components.Limits;
 import b8g.host.manifest.schema.Channel;
 import b8g.host.manifest.schema.Component;
 import b8g.host.manifest.schema.Grant;
+import b8g.host.manifest.schema.HostCapability;
 import b8g.host.manifest.schema.Isolation;
 import b8g.host.manifest.schema.Manifest;
 import b8g.host.manifest.schema.Region;
@@ -105,10 +106,23 @@ final class ManifestValidator {
       regionReaders.add(new ArrayList<>());
       regionWriters.add(new ArrayList<>());
     }
+    String stdinPath = null;
+    String stdinHolder = null;
     for (int i = 0; i < m.getGrantsCount(); i++) {
       Grant g = m.getGrants(i);
       String p = "grants[" + i + "]";
       GrantSpec spec = grantRules.grant(g, p, regionRights);
+      if (spec.host().orElse(null) == HostCapability.STDIN) {
+        // Standard input is one stream: two readers would each see some of its bytes.
+        if (stdinPath != null) {
+          throw checks.fail("manifest.two_stdin", p + ".host",
+              "STDIN is granted twice: to \"" + stdinHolder + "\" (at " + checks.at(stdinPath) + ") and to \""
+                  + spec.component() + "\"; standard input has one reader. Grant it to one component and pass "
+                  + "its bytes on over a channel.");
+        }
+        stdinPath = p;
+        stdinHolder = spec.component();
+      }
       if (spec.kind() == GrantSpec.Kind.CHANNEL) {
         int ch = channelIndex.get(spec.target());
         if (spec.rights().contains(Right.WRITE)) {

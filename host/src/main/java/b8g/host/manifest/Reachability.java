@@ -19,6 +19,7 @@ import java.util.Set;
  *   isolation: process (group io)
  *   env.in: channel numbers, READ (reader end; writer: source)
  *   env.log: host LOG
+ *   env.stdin: host STDIN (reader end of the host's standard input)
  *   env.source_secret: secret of source (may link to source)
  * channel numbers: source -&gt; sink (65536 bytes, ANONYMOUS)
  * link: sink can link to source (holds source's secret as env.source_secret)
@@ -73,6 +74,12 @@ public final class Reachability {
           }
           case HOST -> {
             out.append("host ").append(g.host().orElseThrow());
+            switch (g.host().orElseThrow()) {
+              case STDIN -> out.append(" (reader end of the host's standard input)");
+              case STDOUT -> out.append(" (writer end to the host's standard output)");
+              case STDERR -> out.append(" (writer end to the host's standard error)");
+              default -> { }
+            }
             if (!g.paths().isEmpty()) {
               List<String> paths = new ArrayList<>();
               for (var p : g.paths()) {
