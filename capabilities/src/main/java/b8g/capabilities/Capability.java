@@ -25,7 +25,9 @@ public final class Capability {
     WATCH,
     LOG,
     /** The host capability to checkpoint the holding component into a stack image (snapshots). */
-    SNAPSHOT
+    SNAPSHOT,
+    /** A directory of files the holder may open at run time, with the rights it carries. */
+    DIRECTORY
   }
 
   private static final AtomicLong IDS = new AtomicLong();

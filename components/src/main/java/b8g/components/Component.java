@@ -1,6 +1,7 @@
 package b8g.components;
 
 import static b8g.components.Protocol.TO_GUEST_CHILD_EXIT;
+import static b8g.components.Protocol.TO_GUEST_OPENED;
 import static b8g.components.Protocol.TO_GUEST_SNAPSHOT_DONE;
 import static b8g.components.Protocol.TO_GUEST_WAKE;
 import static b8g.components.Protocol.TO_GUEST_WATCH_EVENT;
@@ -319,6 +320,19 @@ public final class Component implements Running {
   /** Tells the component that a child it started has ended. */
   public void deliverChildExit(long childId, ExitStatus s) {
     conductor.post(rt -> conductor.guest().enter(rt, TO_GUEST_CHILD_EXIT, (double) childId, s.code(), s.reason()));
+  }
+
+  /**
+   * Settles the component's open request {@code id}: on success ({@code code} null) {@code caps}
+   * are installed in its table on its own thread and handed to the prelude; on failure the error
+   * {@code code} and {@code message} reject the request. When the component has ended, nothing is
+   * delivered: whoever serves {@code caps} learns of the end as for any other end it holds.
+   */
+  public void opened(long id, String code, String message, Map<String, Capability> caps) {
+    conductor.post(rt -> {
+      String records = code == null ? conductor.binder().installAll(caps, "open:") : "";
+      conductor.guest().enter(rt, TO_GUEST_OPENED, (double) id, code == null ? "" : code, code == null ? records : message);
+    });
   }
 
   /** Tells the component how its snapshot request {@code id} ended ({@code error} empty: written). */

@@ -207,6 +207,15 @@ final class DispatchAdapter {
         Capability cap = table.require(slot, null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
         return binder.buffer(rt, slot, cap);
       }
+      case TO_HOST_OPEN -> {
+        Capability dir = table.require(intArg(a, 1, "slot"), null, Kind.DIRECTORY);
+        long id = longArg(a, 2, "request id");
+        String path = stringArg(a, 3, "path", 4096);
+        int flags = intArg(a, 4, "flags");
+        // Opened by the host off this thread; the promise settles with TO_GUEST_OPENED.
+        component.services().open(component, dir, path, flags, id);
+        return rt.createV8ValueUndefined();
+      }
       case TO_HOST_SNAPSHOT -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.SNAPSHOT);
         long id = longArg(a, 2, "request id");

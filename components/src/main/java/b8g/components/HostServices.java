@@ -52,6 +52,31 @@ public interface HostServices {
     throw new ComponentException("capability.unknown", "this host does not take snapshots");
   }
 
+  /** Open flag: a reader end of the file. */
+  int OPEN_READ = 1;
+  /** Open flag: a writer end, writing from the start of the file (over what is there). */
+  int OPEN_WRITE = 2;
+  /** Open flag: a writer end appending to the file. */
+  int OPEN_APPEND = 4;
+  /** Open flag: create the file when it does not exist. */
+  int OPEN_CREATE = 8;
+  /** Open flag: truncate the file to 0 bytes first (with OPEN_WRITE). */
+  int OPEN_TRUNCATE = 16;
+  /** Open flag: create the file, failing if it exists. */
+  int OPEN_CREATE_NEW = 32;
+
+  /**
+   * Opens {@code path} (relative to the directory of {@code directory}) with {@code OPEN_*} flags,
+   * asynchronously: returns at once, and later calls {@link Component#opened} with {@code
+   * requestId} and the channel ends (a reader under {@code "reader"}, a writer under {@code
+   * "writer"}) or an error. Served in process only: a host whose components run elsewhere refuses
+   * with {@code capability.isolation}.
+   */
+  default void open(Component source, Capability directory, String path, int flags, long requestId) {
+    throw new ComponentException("capability.isolation", "files are opened in the host process only; this component "
+        + "runs where its host cannot open them");
+  }
+
   /** A host with none of these services: every request fails as a missing capability. */
   HostServices NONE = new HostServices() {
     @Override

@@ -77,6 +77,12 @@ final class Protocol {
   static final int TO_HOST_DIGEST = 42;
   /** The HMAC of bytes under a key (the key a whole ArrayBuffer, the bytes an ArrayBuffer, offset, length) and a hash name, as a new ArrayBuffer. */
   static final int TO_HOST_HMAC = 43;
+  /**
+   * Opens a file under a directory capability, asynchronously: slot, request id, path (relative
+   * to the directory), {@code OPEN_*} flags. Returns at once; the host answers with
+   * {@link #TO_GUEST_OPENED}.
+   */
+  static final int TO_HOST_OPEN = 60;
   /** Growable memory (WebAssembly, resizable ArrayBuffers), with a {@code MEMORY_*} sub-operation; see {@link MemoryBudget}. */
   static final int TO_HOST_MEMORY = 32;
   /** Returns the component's off-heap budget in bytes; from then on its turn ends measure growable memory. */
@@ -105,6 +111,12 @@ final class Protocol {
   static final int TO_GUEST_REQUIRE = 21;
   /** Asks the prelude for the committed bytes of its WebAssembly memories (see {@link MemoryBudget}). */
   static final int TO_GUEST_MEMORY = 32;
+  /**
+   * Settles open request {@code id}: request id, error code ('' on success), then the capability
+   * records installed (a reader named {@code reader}, a writer named {@code writer}) on success or
+   * the error message on failure.
+   */
+  static final int TO_GUEST_OPENED = 50;
 
   // ---- what travels ---------------------------------------------------------------------------
   /** Starts and separates the code of an error returned by the dispatcher. */
@@ -123,9 +135,21 @@ final class Protocol {
   static final String KIND_VALUE = "value";
   /** A child started with {@code run}: a stub of the prelude's own, never from the host. */
   static final String KIND_CHILD = "child";
+  /** A directory whose files the holder may open ({@code open(path, options)}). */
+  static final String KIND_DIRECTORY = "directory";
 
   static final int RIGHT_READ = Right.READ.bit();
   static final int RIGHT_WRITE = Right.WRITE.bit();
+  static final int RIGHT_APPEND = Right.APPEND.bit();
+  static final int RIGHT_CREATE = Right.CREATE.bit();
+
+  // Flags of TO_HOST_OPEN, after Deno.open's options; HostServices.OPEN_* are the same bits.
+  static final int OPEN_READ = HostServices.OPEN_READ;
+  static final int OPEN_WRITE = HostServices.OPEN_WRITE;
+  static final int OPEN_APPEND = HostServices.OPEN_APPEND;
+  static final int OPEN_CREATE = HostServices.OPEN_CREATE;
+  static final int OPEN_TRUNCATE = HostServices.OPEN_TRUNCATE;
+  static final int OPEN_CREATE_NEW = HostServices.OPEN_CREATE_NEW;
 
   /** The dispatcher's answer for a failed operation. */
   static String error(String code, String message) {

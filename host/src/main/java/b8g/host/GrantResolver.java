@@ -49,6 +49,18 @@ final class GrantResolver {
         case STDOUT, STDERR -> Capability.root(Kind.CHANNEL_WRITER, io.ring(g), EnumSet.of(Right.WRITE));
         default -> throw new IllegalStateException("validated manifest has an unknown host capability");
       };
+      case FILE -> {
+        if (g.isDirectory()) {
+          yield Capability.root(Kind.DIRECTORY, new IoGrants.DirectoryScope(directory, g.paths().get(0)), rights);
+        }
+        if (g.map()) {
+          // A private copy is this component's own memory: it may write it (the file never changes).
+          yield Capability.root(Kind.REGION, io.region(g), EnumSet.of(Right.READ, Right.WRITE));
+        }
+        yield rights.contains(Right.READ)
+            ? Capability.root(Kind.CHANNEL_READER, io.ring(g), EnumSet.of(Right.READ))
+            : Capability.root(Kind.CHANNEL_WRITER, io.ring(g), EnumSet.of(Right.WRITE));
+      }
     };
   }
 
@@ -59,6 +71,7 @@ final class GrantResolver {
       case REGION -> "region " + cap.target(Region.class).name() + rights;
       case CHANNEL_READER -> "channel " + resources.nameOf(cap.target(Ring.class)) + " (reader)";
       case CHANNEL_WRITER -> "channel " + resources.nameOf(cap.target(Ring.class)) + " (writer)";
+      case DIRECTORY -> "directory " + PathScope.shown(directory, cap.target(IoGrants.DirectoryScope.class).real()) + rights;
       default -> cap.kind().name().toLowerCase(Locale.ROOT);
     };
   }

@@ -264,8 +264,8 @@ public final class Host implements AutoCloseable {
   private final Resources resources = new Resources();
   /** Who holds each channel end: an end whose holder is gone for good is marked gone on its ring. */
   private final ChannelEnds ends = new ChannelEnds();
-  /** The pumps behind stdio grants, and their rings. */
-  private final IoGrants io = new IoGrants(resources);
+  /** The pumps behind stdio and file grants, their rings, and files opened at run time. */
+  private final IoGrants io;
   private final Links links;
   private final ConsoleSink console;
   private final Watches watches;
@@ -280,6 +280,7 @@ public final class Host implements AutoCloseable {
     this.ctx = ctx;
     this.manifest = ctx.manifest;
     this.events = new Events(ctx.events);
+    this.io = new IoGrants(resources, ends, events);
     GrantResolver grants = new GrantResolver(manifest, resources, io);
     this.links = new Links(ends, grants, events);
     this.console = new ConsoleSink(ctx.log);
@@ -291,7 +292,7 @@ public final class Host implements AutoCloseable {
     this.supervisor = new Supervisor(factory, grants, ends, links, watches, events, this::released, ctx.restoreComponents,
         placement::workerGroup, workers);
     this.children = new Children(supervisor, factory, grants, ends, links, events, this::released);
-    factory.serve(new Services(console, children, watches, snapshots, links));
+    factory.serve(new Services(console, children, watches, snapshots, links, io));
   }
 
   /** Loads, validates, creates every handle and starts every component in start order. */

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The host capabilities as the component layer calls them ({@link HostServices}): only delegates,
- * to the console sink, the children, the watches, the snapshot service and the links.
+ * to the console sink, the children, the watches, the snapshot service, the links and the io grants.
  */
 final class Services implements HostServices {
   private final ConsoleSink console;
@@ -15,8 +15,10 @@ final class Services implements HostServices {
   private final Watches watches;
   private final SnapshotService snapshots;
   private final Links links;
+  private final IoGrants io;
 
-  Services(ConsoleSink console, Children children, Watches watches, SnapshotService snapshots, Links links) {
+  Services(ConsoleSink console, Children children, Watches watches, SnapshotService snapshots, Links links, IoGrants io) {
+    this.io = io;
     this.console = console;
     this.children = children;
     this.watches = watches;
@@ -32,6 +34,11 @@ final class Services implements HostServices {
   @Override
   public long run(Component parent, Capability run, String script, Map<String, Capability> grants, Map<String, String> values) {
     return children.run(parent, run, script, grants, values);
+  }
+
+  @Override
+  public void open(Component source, Capability directory, String path, int flags, long requestId) {
+    io.open(source, directory, path, flags, requestId);
   }
 
   @Override

@@ -157,6 +157,37 @@ public final class Region implements AutoCloseable {
   }
 
   /**
+   * Maps an existing regular file, read and write and shared: writes through the region reach the
+   * file, and other mappings of it see them. The file is opened without following a final
+   * symbolic link, and kept open, so {@link #peerPath()} leads a child process to it. Its size is
+   * fixed now: the file must not be truncated while mapped (an access beyond the end of a mapped
+   * file faults, in Java and in V8 alike). Closing the region never deletes the file.
+   *
+   * @throws B8gException {@code region.size} for an empty file or one over {@link #MAX_SIZE},
+   *     {@code region.io} if it cannot be opened or mapped (a link, not a regular file)
+   */
+  public static Region mapFile(String name, Path file) {
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw new B8gException(Category.MEMORY, "region.io", "region '" + name + "': " + file + " is not a regular file");
+      }
+      long size = channel.size();
+      checkSize(name, size);
+      int fd = ProcFd.descriptorOf(channel, file);
+      MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+      Region region = new Region(name, mapped, null, true, channel, fd);
+      channel = null;
+      return region;
+    } catch (IOException e) {
+      throw new B8gException(Category.MEMORY, "region.io", "region '" + name + "': cannot map " + file + ": " + e.getMessage(), e);
+    } finally {
+      closeQuietly(channel);
+    }
+  }
+
+  /**
    * Memory to share with this process's own child processes, which never has a name anyone could
    * find: a file {@code /dev/shm/b8g-<pid>-<32 random hex digits>}, created new (0600, never
    * through a link), opened and deleted again before this method returns. The region keeps the

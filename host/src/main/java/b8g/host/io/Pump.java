@@ -48,11 +48,13 @@ public final class Pump implements AutoCloseable {
   private final Closeable descriptor;
   private final boolean closeDescriptor;
   private final Thread thread;
+  private final boolean outbound;
   private volatile boolean stopping;
   private volatile String outcome = "running";
 
-  private Pump(String name, Ring ring, Closeable descriptor, boolean closeDescriptor, Runnable body) {
+  private Pump(String name, Ring ring, Closeable descriptor, boolean closeDescriptor, boolean outbound, Runnable body) {
     this.name = name;
+    this.outbound = outbound;
     this.ring = ring;
     this.descriptor = descriptor;
     this.closeDescriptor = closeDescriptor;
@@ -69,7 +71,7 @@ public final class Pump implements AutoCloseable {
     RingWriter writer = ring.writer();
     int max = Math.max(1, Math.min(chunk, writer.maxPayload()));
     Pump[] self = new Pump[1];
-    Pump p = new Pump(name, ring, source, closeSource, () -> self[0].pumpIn(writer, source, max));
+    Pump p = new Pump(name, ring, source, closeSource, false, () -> self[0].pumpIn(writer, source, max));
     self[0] = p;
     ring.onWritable(p::wake);
     p.thread.start();
@@ -85,7 +87,7 @@ public final class Pump implements AutoCloseable {
     RingReader reader = ring.reader();
     Object guard = lock == null ? new Object() : lock;
     Pump[] self = new Pump[1];
-    Pump p = new Pump(name, ring, sink, closeSink, () -> self[0].pumpOut(reader, sink, guard));
+    Pump p = new Pump(name, ring, sink, closeSink, true, () -> self[0].pumpOut(reader, sink, guard));
     self[0] = p;
     ring.onReadable(p::wake);
     p.thread.start();
@@ -103,6 +105,11 @@ public final class Pump implements AutoCloseable {
   /** How the pump ended ("end of input", "reader gone", "sink closed: ...", "stopped"), or "running". */
   public String outcome() {
     return outcome;
+  }
+
+  /** True for a pump from a ring to a descriptor ({@link #outbound}). */
+  public boolean outbound() {
+    return outbound;
   }
 
   public boolean isAlive() {

@@ -117,6 +117,8 @@ public final class EnvTypes {
       }
       case CHANNEL -> g.rights().contains(Right.WRITE) ? "ChannelWriter" : "ChannelReader";
       case HOST -> hostType(g.host().orElseThrow());
+      case FILE -> g.isDirectory() ? "Directory" : g.map() ? "Region"
+          : g.rights().contains(Right.READ) ? "ChannelReader<Uint8Array<ArrayBuffer>>" : "ChannelWriter";
     };
   }
 
@@ -139,6 +141,8 @@ public final class EnvTypes {
     return switch (g.kind()) {
       case REGION -> "region " + g.target() + ", " + rights(g.rights());
       case CHANNEL -> "channel " + g.target() + (g.rights().contains(Right.WRITE) ? ", writer end" : ", reader end");
+      case FILE -> (g.isDirectory() ? "directory " : "file ") + g.target() + ", " + rights(g.rights()) + ": "
+          + Reachability.fileWhat(g);
       case HOST -> switch (g.host().orElseThrow()) {
         case STDIN -> "host STDIN, the host's standard input (reader end)";
         case STDOUT -> "host STDOUT, the host's standard output (writer end)";

@@ -57,10 +57,16 @@ final class GrantRules {
           "grant to unknown component \"" + printable(component) + "\"; declared components are: "
               + list(componentIndex.keySet()) + ". Fix the name or declare the component.");
     }
+    if (g.getMap() && g.getTargetCase() != Grant.TargetCase.FILE) {
+      throw checks.fail("manifest.map_not_applicable", p + ".map",
+          "map is only for a file grant (file: \"...\"); remove it from this grant for component \"" + component + "\".");
+    }
     switch (g.getTargetCase()) {
       case REGION:
       case CHANNEL:
         return handleGrant(g, p, component, regionRights);
+      case FILE:
+        return fileGrant(g, p, component);
       case HOST:
         return hostGrant(g, p, component);
       default:
@@ -96,6 +102,11 @@ final class GrantRules {
       checks.enumValue(g.getRightsValue(j), Right.getDescriptor(), p + ".rights[" + j + "]", p, "right",
           "grant of " + kind + " \"" + target + "\"");
       Right right = g.getRights(j);
+      if (right == Right.APPEND || right == Right.CREATE) {
+        throw checks.fail("manifest.right_not_allowed", p + ".rights[" + j + "]",
+            right + " is for file grants; a " + kind + " takes READ and WRITE. Remove it from the grant of " + kind
+                + " \"" + target + "\" to component \"" + component + "\".");
+      }
       if (isRegion && !regionRights.get(regionIndex.get(target)).contains(right)) {
         throw checks.fail("manifest.right_not_allowed", p + ".rights[" + j + "]",
             "grant gives " + right + " on region \"" + target + "\" to component \"" + component
@@ -115,6 +126,83 @@ final class GrantRules {
     checks.envName(g.getAs(), env, p);
     return new GrantSpec(component, env, isRegion ? GrantSpec.Kind.REGION : GrantSpec.Kind.CHANNEL, target,
         Optional.empty(), Collections.unmodifiableSet(rights), List.of(), checks.locate(p));
+  }
+
+  /**
+   * A file or directory grant: the path stays inside the manifest's directory (lexically and
+   * through symbolic links, as RUN and WATCH paths); a missing file needs CREATE and an existing
+   * directory of its own. A file grant is one thing in env: a reader (READ), a writer (WRITE
+   * truncates, APPEND appends) or, with map, a region; a directory grant takes any rights but map.
+   */
+  private GrantSpec fileGrant(Grant g, String p, String component) {
+    String value = g.getFile();
+    String what = "file \"" + printable(value) + "\" of component \"" + component + "\"";
+    if (value.isEmpty()) {
+      throw checks.fail("manifest.path_not_found", p + ".file",
+          "empty file path in a grant for component \"" + component + "\"; give a path relative to the manifest's directory.");
+    }
+    if (value.indexOf('\0') >= 0 || value.length() > 4096) {
+      throw checks.fail("manifest.invalid_path", p + ".file", what + " is not a valid path (a NUL character, or longer "
+          + "than 4096 characters); fix it.");
+    }
+    if (g.getRightsCount() == 0) {
+      throw checks.fail("manifest.grant_no_rights", p, "grant of " + what + " gives no rights; add rights: READ (a reader),"
+          + " WRITE or APPEND (a writer), and CREATE if the file may not exist yet.");
+    }
+    EnumSet<Right> rights = EnumSet.noneOf(Right.class);
+    for (int j = 0; j < g.getRightsCount(); j++) {
+      checks.enumValue(g.getRightsValue(j), Right.getDescriptor(), p + ".rights[" + j + "]", p, "right", "grant of " + what);
+      rights.add(g.getRights(j));
+    }
+    noPaths(g, p, what);
+    Path resolved = checks.inside(value, p + ".file", what);
+    boolean exists = Files.exists(resolved, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.exists(resolved);
+    Path real;
+    if (exists) {
+      real = checks.real(resolved, p + ".file", what);
+    } else {
+      Path parent = resolved.getParent();
+      if (!rights.contains(Right.CREATE) || parent == null || !Files.isDirectory(parent)) {
+        throw checks.fail("manifest.path_not_found", p + ".file", what + " does not exist (looked for " + resolved + "); "
+            + (rights.contains(Right.CREATE) ? "its directory must exist." : "create it, fix the path, or add rights: CREATE."));
+      }
+      real = checks.real(parent, p + ".file", what).resolve(resolved.getFileName());
+    }
+    boolean directory = exists && Files.isDirectory(real);
+    if (rights.contains(Right.WRITE) && rights.contains(Right.APPEND)) {
+      throw checks.fail("manifest.file_rights", p + ".rights", what + " is granted both WRITE (from the start, truncating) "
+          + "and APPEND; keep one.");
+    }
+    if (directory) {
+      if (g.getMap()) {
+        throw checks.fail("manifest.map_not_applicable", p + ".map", what + " is a directory; map is for a file.");
+      }
+    } else if (g.getMap()) {
+      if (!rights.contains(Right.READ) || rights.contains(Right.APPEND) || !exists) {
+        throw checks.fail("manifest.file_rights", p + ".rights", what + " is mapped: it must exist and be granted READ "
+            + "(a private copy) or READ and WRITE (shared with the file), not APPEND.");
+      }
+    } else {
+      boolean reads = rights.contains(Right.READ);
+      boolean writes = rights.contains(Right.WRITE) || rights.contains(Right.APPEND);
+      if (reads && writes) {
+        throw checks.fail("manifest.file_rights", p + ".rights", what + " is granted to be read and written under one "
+            + "name; a file grant is one stream. Use two grants with different as names (one READ, one WRITE or APPEND), "
+            + "or map: true to see the file as a region.");
+      }
+      if (!reads && !writes) {
+        throw checks.fail("manifest.file_rights", p + ".rights", what + " has CREATE alone; add WRITE or APPEND.");
+      }
+    }
+    String name = real.getFileName() == null ? "file" : real.getFileName().toString();
+    String defaultEnv = name.replaceAll("[^A-Za-z0-9_]", "_");
+    if (defaultEnv.isEmpty() || Character.isDigit(defaultEnv.charAt(0))) {
+      defaultEnv = "_" + defaultEnv;
+    }
+    String env = g.getAs().isEmpty() ? defaultEnv : g.getAs();
+    checks.envName(g.getAs(), env, p);
+    return new GrantSpec(component, env, GrantSpec.Kind.FILE, value, Optional.empty(), Collections.unmodifiableSet(rights),
+        List.of(real), checks.locate(p), g.getMap());
   }
 
   private GrantSpec hostGrant(Grant g, String p, String component) {

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param paths for RUN and WATCH: absolute paths inside the manifest's directory (the directory
  *     itself when the grant lists none); empty otherwise. A WATCH path may not exist yet.
  * @param location where the grant is written
+ * @param map for a file grant: the file is seen as a region ({@code map: true})
  */
 public record GrantSpec(
     String component,
@@ -29,12 +30,29 @@ public record GrantSpec(
     Optional<HostCapability> host,
     Set<Right> rights,
     List<Path> paths,
-    SourceLocation location) {
+    SourceLocation location,
+    boolean map) {
+
+  /** A grant that maps nothing (every kind but a mapped file). */
+  public GrantSpec(String component, String env, Kind kind, String target, Optional<HostCapability> host,
+      Set<Right> rights, List<Path> paths, SourceLocation location) {
+    this(component, env, kind, target, host, rights, paths, location, false);
+  }
 
   /** What a grant gives. */
   public enum Kind {
     REGION,
     CHANNEL,
-    HOST
+    HOST,
+    /**
+     * A file or a directory ({@code file: "..."}): {@code target} as written, {@code paths} its one
+     * absolute path (real, or in a real directory for a file yet to be created).
+     */
+    FILE
+  }
+
+  /** For a FILE grant: whether it names a directory (it did when the manifest was loaded). */
+  public boolean isDirectory() {
+    return kind == Kind.FILE && java.nio.file.Files.isDirectory(paths.get(0), java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 }

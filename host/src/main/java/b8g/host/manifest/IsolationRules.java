@@ -81,6 +81,13 @@ public final class IsolationRules {
                 + g.host().orElseThrow() + ", which a component in a worker process cannot use yet; "
                 + "run it IN_PROCESS or remove the grant.");
       }
+      if (g.kind() == GrantSpec.Kind.FILE && g.isDirectory()) {
+        // Files opened under a directory are installed at run time, which only this JVM does yet.
+        throw new ManifestException("manifest.isolation", g.location(),
+            "component \"" + component.name() + "\": env." + g.env() + " grants the directory \"" + g.target()
+                + "\", which a component in a worker process cannot use yet (files opened at run time are served "
+                + "in process only); run it IN_PROCESS, or grant the files it needs one by one.");
+      }
     }
   }
 

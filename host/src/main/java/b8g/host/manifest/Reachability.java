@@ -29,6 +29,22 @@ import java.util.Set;
 public final class Reachability {
   private Reachability() {}
 
+  /** What a file grant gives, in words. */
+  static String fileWhat(GrantSpec g) {
+    if (g.isDirectory()) {
+      return "opens files below it at run time";
+    }
+    if (g.map()) {
+      return g.rights().contains(Right.WRITE) ? "region mapped shared: writes reach the file"
+          : "region holding a private copy: the file never changes";
+    }
+    if (g.rights().contains(Right.READ)) {
+      return "reader end of the file's bytes";
+    }
+    return (g.rights().contains(Right.APPEND) ? "writer end appending to the file" : "writer end writing the file from its start")
+        + (g.rights().contains(Right.CREATE) ? ", created if missing" : "");
+  }
+
   /** One line per fact, ending in a newline; "host" stands for an end no component holds. */
   public static String describe(LoadedManifest manifest) {
     return describe(manifest, null);
@@ -88,6 +104,8 @@ public final class Reachability {
               out.append(" (paths: ").append(String.join(", ", paths)).append(")");
             }
           }
+          case FILE -> out.append(g.isDirectory() ? "directory " : "file ").append(relative(manifest, g.paths().get(0)))
+              .append(", ").append(rights(g.rights())).append(" (").append(fileWhat(g)).append(")");
           default -> throw new IllegalStateException("unhandled grant kind " + g.kind());
         }
         out.append('\n');

@@ -1,0 +1,71 @@
+// b8g prelude: directory: the directory capability, whose open(path, options) resolves to channel ends on a file below it.
+// Options follow Deno.open's: read (the default), write, append, create, truncate, createNew. The
+// host opens the file off the component's thread and answers with TO_GUEST_OPENED; the request is
+// recorded here, keyed by id, so a snapshot keeps it and a restore can reject it.
+const openRequests = new MapCtor(); // request id -> [resolve, reject, path]
+let nextOpenRequest = 1;
+function openFlags(options) {
+  if (options === undefined) return OPEN_READ;
+  if (options === null || typeof options !== 'object') {
+    throw new TypeErrorCtor('directory.open(path, options): options must be an object such as { read: true } or { write: true, create: true }');
+  }
+  let flags = 0;
+  if (options.read) flags |= OPEN_READ;
+  if (options.write) flags |= OPEN_WRITE;
+  if (options.append) flags |= OPEN_APPEND;
+  if (options.create) flags |= OPEN_CREATE;
+  if (options.truncate) flags |= OPEN_TRUNCATE;
+  if (options.createNew) flags |= OPEN_CREATE_NEW;
+  if ((flags & (OPEN_READ | OPEN_WRITE | OPEN_APPEND)) === 0) {
+    throw new TypeErrorCtor('directory.open(path, options): options give no access; set read, write or append');
+  }
+  if ((flags & (OPEN_CREATE | OPEN_CREATE_NEW)) !== 0 && (flags & (OPEN_WRITE | OPEN_APPEND)) === 0) {
+    throw new TypeErrorCtor('directory.open(path, options): create and createNew need write or append, as in Deno.open');
+  }
+  if ((flags & OPEN_TRUNCATE) !== 0 && (flags & OPEN_WRITE) === 0) {
+    throw new TypeErrorCtor('directory.open(path, options): truncate needs write, as in Deno.open');
+  }
+  if ((flags & OPEN_WRITE) !== 0 && (flags & OPEN_APPEND) !== 0) {
+    throw new TypeErrorCtor('directory.open(path, options): write and append are two ways to write; set one');
+  }
+  return flags;
+}
+function makeDirectory(d, name) {
+  const rec = slotRecord(KIND_DIRECTORY, d.slot);
+  const stub = {
+    kind: KIND_DIRECTORY,
+    // Resolves to { path, reader, writer }: a ChannelReader when read was asked, a ChannelWriter
+    // when write or append was; the other is undefined. Rejects with a CapabilityError (code
+    // capability.path, capability.rights, file.not_found, file.exists, ...) saying what and where.
+    open(path, options) {
+      if (typeof path !== 'string') throw new TypeErrorCtor('directory.open(path, options): path must be a string');
+      const flags = openFlags(options);
+      const id = nextOpenRequest++;
+      call(TO_HOST_OPEN, rec.slot, id, path, flags);
+      return new PromiseCtor((resolve, reject) => { mapSet(openRequests, id, [resolve, reject, path]); });
+    },
+  };
+  return register(stub, rec.slot, rec, name);
+}
+// TO_GUEST_OPENED: request `id` is settled; code '' with the records of its ends, else the error.
+function opened(id, code, payload) {
+  const r = mapGet(openRequests, id);
+  if (r === undefined) return;
+  mapDelete(openRequests, id);
+  if (code !== '') { r[1](new CapabilityError(code, payload)); return; }
+  const ds = decodeCapabilityRecords(payload);
+  let reader, writer;
+  for (let i = 0; i < ds.length; i++) {
+    const stub = stubFor(ds[i], 'open:' + ds[i].name);
+    if (ds[i].kind === KIND_READER) reader = stub; else writer = stub;
+  }
+  r[0](ObjectFreeze({ path: r[2], reader, writer }));
+}
+// After a restore the host that was opening is gone: pending opens reject.
+function openRequestsLost() {
+  const lost = mapList(openRequests);
+  for (let i = 0; i < lost.length; i++) {
+    mapDelete(openRequests, lost[i][0]);
+    lost[i][1][1](new CapabilityError('capability.revoked', 'the open of ' + lost[i][1][2] + ' did not survive the restore'));
+  }
+}
