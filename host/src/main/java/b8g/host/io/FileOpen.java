@@ -6,7 +6,6 @@ import b8g.errors.B8gException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -150,15 +149,12 @@ public final class FileOpen {
           + "\" does not exist" + ((flags & (WRITE | APPEND)) != 0 ? "; open it with create: true to make it" : ""));
     } catch (FileAlreadyExistsException e) {
       throw new B8gException(B8gException.Category.CAPABILITY, "file.exists", "\"" + shown(requested) + "\" exists already (createNew)");
-    } catch (FileSystemException e) {
-      // O_NOFOLLOW on a link fails with ELOOP, which the JDK reports in the reason.
+    } catch (IOException e) {
+      // O_NOFOLLOW on a link fails with ELOOP, which the JDK reports as a plain IOException.
       if (Files.isSymbolicLink(file)) {
         throw new B8gException(B8gException.Category.CAPABILITY, "file.link", "\"" + shown(requested)
             + "\" is a symbolic link; links are never followed below a granted directory");
       }
-      throw new B8gException(B8gException.Category.CAPABILITY, "file.io", "cannot open \"" + shown(requested) + "\": "
-          + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()));
-    } catch (IOException e) {
       throw new B8gException(B8gException.Category.CAPABILITY, "file.io", "cannot open \"" + shown(requested) + "\": " + e.getMessage());
     } finally {
       new Opened(file, reading, writing).close();
