@@ -138,6 +138,40 @@ type Stdin = ChannelReader<Uint8Array<ArrayBuffer>>;
  */
 type Stdout = ChannelWriter;
 
+/**
+ * How `Directory.open` opens a file, after `Deno.open`'s options: `read` (the default when no
+ * options are given), `write` (from the start, over what is there), `append`, `truncate` (with
+ * `write`), `create` and `createNew` (with `write` or `append`; `createNew` fails if it exists).
+ */
+interface OpenOptions {
+  read?: boolean;
+  write?: boolean;
+  append?: boolean;
+  truncate?: boolean;
+  create?: boolean;
+  createNew?: boolean;
+}
+
+/** A file opened below a directory: a reader when read was asked, a writer for write or append. */
+interface OpenedFile {
+  /** The path as given to `open`. */
+  readonly path: string;
+  readonly reader: ChannelReader<Uint8Array<ArrayBuffer>> | undefined;
+  readonly writer: ChannelWriter | undefined;
+}
+
+/**
+ * A directory grant (`file: "dir"` naming a directory): files below it open at run time, within
+ * its rights. Paths are relative, never climb out with `..`, and never follow a symbolic link at
+ * the file itself; a refusal rejects with a `CapabilityError` (`capability.path`,
+ * `capability.rights`, `file.not_found`, `file.exists`, `file.link`, `file.not_regular`).
+ */
+interface Directory {
+  readonly kind: 'directory';
+  readonly rights: readonly ('read' | 'write' | 'append' | 'create')[];
+  open(path: string, options?: OpenOptions): Promise<OpenedFile>;
+}
+
 /** How a child started by `run` ended. */
 interface ChildExit {
   readonly kind: 'exit';
@@ -214,7 +248,7 @@ interface Snapshot {
 }
 
 /** Anything `env` may hold that carries authority. */
-type Capability = AnyRegion | ChannelReader<any> | ChannelWriter<any> | Run | Watch | Log | Snapshot;
+type Capability = AnyRegion | ChannelReader<any> | ChannelWriter<any> | Run | Watch | Log | Snapshot | Directory;
 
 /** What every `env` has besides its grants. */
 interface EnvBase {

@@ -210,6 +210,36 @@ class FileGrantTest extends HostFixture {
     assertEquals(List.of("[c] opened", "[c] writer capability.revoked", "[c] open capability.revoked"), log);
   }
 
+  /** The primordials rule: what user code patched first changes nothing of open's work. */
+  @Test
+  void shouldOpenFilesWhateverUserCodePatchedFirst() throws Exception {
+    write("box/a.txt", "in the box");
+    write("c.js", """
+        let seen = '';
+        for (const k of ['reader', 'writer', 'path', 'then', 'read', 'write', 'create', '0', 'length']) {
+          Object.defineProperty(Object.prototype, k, { get() { seen += ' get ' + k; return undefined; },
+            set(v) { seen += ' set ' + k; }, configurable: true });
+        }
+        Array.prototype.push = function () { throw new Error('patched push'); };
+        Promise.prototype.then = function () { throw new Error('patched then'); };
+        Function.prototype.call = Function.prototype.apply = function () { throw new Error('patched call'); };
+        Symbol.iterator;
+        async function main(env) {
+          const f = await env.files.open('a.txt', { __proto__: null, read: true });
+          let t = '';
+          const r = f.reader;
+          for (;;) { if (r.readInPlace((v) => { t = v.byteLength; })) continue; if (r.ended) break; await r.ready(); }
+          console.log(f.path, t, env.files.rights.length, seen === '' ? 'no getter ran' : seen);
+        }""");
+    Path m = write("m.txtpb", """
+        components { name: "c" script: "c.js" }
+        grants { component: "c" file: "box" rights: READ as: "files" }
+        grants { component: "c" host: LOG }
+        """);
+    runAll(m, Isolation.IN_PROCESS);
+    assertEquals(List.of("[c] a.txt 10 1 no getter ran"), log);
+  }
+
   @Test
   void shouldSeeNothingWithoutAGrant() throws Exception {
     write("box/a.txt", "in the box");

@@ -30,11 +30,21 @@ function openFlags(options) {
   }
   return flags;
 }
+// The rights a directory carries, as names: what open may ask for.
+function directoryRights(mask) {
+  const out = [];
+  if ((mask & RIGHT_READ) !== 0) push(out, 'read');
+  if ((mask & RIGHT_WRITE) !== 0) push(out, 'write');
+  if ((mask & RIGHT_APPEND) !== 0) push(out, 'append');
+  if ((mask & RIGHT_CREATE) !== 0) push(out, 'create');
+  return ObjectFreeze(out);
+}
 function makeDirectory(d, name) {
   const rec = slotRecord(KIND_DIRECTORY, d.slot);
   const stub = {
     kind: KIND_DIRECTORY,
-    // Resolves to { path, reader, writer }: a ChannelReader when read was asked, a ChannelWriter
+    rights: directoryRights(d.rights),
+    // Resolves to { path, reader, writer } (no prototype): a ChannelReader when read was asked, a ChannelWriter
     // when write or append was; the other is undefined. Rejects with a CapabilityError (code
     // capability.path, capability.rights, file.not_found, file.exists, ...) saying what and where.
     open(path, options) {
@@ -59,7 +69,9 @@ function opened(id, code, payload) {
     const stub = stubFor(ds[i], 'open:' + ds[i].name);
     if (ds[i].kind === KIND_READER) reader = stub; else writer = stub;
   }
-  r[0](ObjectFreeze({ path: r[2], reader, writer }));
+  // No prototype: resolving the promise reads `then`, and a getter user code put on
+  // Object.prototype must not run here.
+  r[0](ObjectFreeze({ __proto__: null, path: r[2], reader, writer }));
 }
 // After a restore the host that was opening is gone: pending opens reject.
 function openRequestsLost() {
