@@ -1,8 +1,12 @@
+// @ts-check
 // Standard input to standard output, chunk by chunk. Each chunk is read in place from the input
 // ring and written into the output ring: one copy, no allocation, while the output has room.
+/** @param {import('./env').PipeEnv} env */
 async function main(env) {
   const input = env.stdin, output = env.stdout;
-  let held = null; // a chunk the output had no room for, copied out of the input ring
+  /** @type {Uint8Array | null} a chunk the output had no room for, copied out of the input ring */
+  let held = null;
+  /** @param {Uint8Array} view */
   const copy = (view) => { if (!output.tryWrite(view)) held = view.slice(); };
   try {
     for (;;) {
@@ -14,6 +18,6 @@ async function main(env) {
     await output.close();
   } catch (e) {
     // The reader of standard output went away (`| head`): stop quietly, as `cat` would.
-    if (e.code !== 'channel.broken') throw e;
+    if (!(e instanceof CapabilityError) || e.code !== 'channel.broken') throw e;
   }
 }

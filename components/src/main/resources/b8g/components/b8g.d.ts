@@ -268,7 +268,8 @@ type CapabilityErrorCode =
   | 'capability.revoked' | 'capability.rights' | 'capability.transferred' | 'capability.detached'
   | 'capability.isolation' | 'capability.path' | 'capability.quota' | 'capability.kind'
   | 'channel.broken' | 'channel.closed' | 'channel.corrupt'
-  | 'link.refused' | 'link.throttled' | 'snapshot.failed'
+  | 'link.refused' | 'link.throttled' | 'snapshot.failed' | 'capability.limit'
+  | 'file.not_found' | 'file.exists' | 'file.link' | 'file.not_regular' | 'file.io'
   | (string & {});
 
 /** An error about authority: revoked, missing rights, a broken channel, a refused link. */
