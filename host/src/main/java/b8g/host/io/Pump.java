@@ -182,8 +182,7 @@ public final class Pump implements AutoCloseable {
     } catch (IOException e) {
       why = stopping ? "stopped" : "source failed: " + e.getMessage();
     } finally {
-      ring.markWriterGone();
-      done(why);
+      done(why, ring::markWriterGone);
     }
   }
 
@@ -227,13 +226,14 @@ public final class Pump implements AutoCloseable {
     } catch (IOException e) {
       why = stopping ? "stopped" : "sink closed: " + e.getMessage();
     } finally {
-      ring.markReaderGone();
-      done(why);
+      done(why, ring::markReaderGone);
     }
   }
 
-  private void done(String why) {
+  /** Records how the pump ended (before the peer can learn of it), marks its end gone, closes. */
+  private void done(String why, Runnable markGone) {
     outcome = why;
+    markGone.run();
     if (closeDescriptor) {
       try {
         descriptor.close();
