@@ -124,6 +124,26 @@ class StdioCliTest {
   }
 
   @Test
+  void shouldEndWhenItsComponentsEndWhileStandardInputStaysOpen() throws Exception {
+    Files.writeString(tmp.resolve("e.js"), "async function main(env) { await env.stdout.write('bye\\n'); }");
+    Files.writeString(tmp.resolve("e.txtpb"), """
+        components { name: "e" script: "e.js" }
+        grants { component: "e" host: STDIN }
+        grants { component: "e" host: STDOUT }
+        """);
+    List<String> cmd = java();
+    cmd.addAll(List.of("run", "--no-control", tmp.resolve("e.txtpb").toString()));
+    Process p = new ProcessBuilder(cmd).start();
+    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    // Standard input stays open (an idle terminal): the pump blocked reading it must not hold the host.
+    byte[] out = p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "b8g did not end while its standard input stayed open");
+    assertEquals("bye\n", new String(out, StandardCharsets.US_ASCII));
+    assertEquals(0, p.exitValue(), new String(err.get(), StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+  }
+
+  @Test
   void shouldSayWhatStdioAndFileGrantsReach() throws Exception {
     Files.writeString(tmp.resolve("a.js"), "async function main(env) {}");
     Files.createDirectories(tmp.resolve("box"));

@@ -281,10 +281,15 @@ final class IoGrants {
     long deadline = System.nanoTime() + DRAIN.toNanos();
     try {
       for (Pump p : out) {
-        p.finish(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+        if (!p.finish(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))) {
+          resources.retainIo(p.ring()); // blocked in a write nobody reads: its ring stays
+        }
       }
       for (Pump p : in) {
-        p.stop();
+        if (!p.stop()) {
+          // Still blocked in a read of standard input: its ring stays (the process is ending).
+          resources.retainIo(p.ring());
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

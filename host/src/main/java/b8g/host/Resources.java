@@ -120,6 +120,14 @@ final class Resources implements AutoCloseable {
     return ring;
   }
 
+  /**
+   * Keeps {@code ring}'s memory past {@link #close()}: a pump still blocked in a read (standard
+   * input nobody closed) would write into it when input comes. Leaked until the process ends.
+   */
+  synchronized void retainIo(Ring ring) {
+    io.remove(ring);
+  }
+
   /** The name of the channel whose ring is {@code ring}, or "?". */
   String nameOf(Ring ring) {
     synchronized (this) {

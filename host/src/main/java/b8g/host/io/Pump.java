@@ -118,30 +118,35 @@ public final class Pump implements AutoCloseable {
 
   /**
    * For an outbound pump whose component has ended: marks the writer gone, so the pump writes out
-   * what is left and stops; waits up to {@code timeout} for that, then stops it. For an inbound
-   * pump the same as {@link #stop}.
+   * what is left and stops; waits up to {@code timeout} for that, then stops it.
+   *
+   * @return true when the pump's thread has ended (see {@link #stop})
    */
-  public void finish(Duration timeout) throws InterruptedException {
+  public boolean finish(Duration timeout) throws InterruptedException {
     ring.markWriterGone();
     thread.join(Math.max(1, timeout.toMillis()));
-    if (thread.isAlive()) {
-      stop();
-    }
+    return !thread.isAlive() || stop();
   }
 
   /**
-   * Stops the pump now (records not yet written stay unwritten) and waits for its thread. A pump
-   * blocked in a descriptor's read or write is interrupted, which closes the descriptor (the JDK's
-   * interruptible channels).
+   * Stops the pump now (records not yet written stay unwritten) and waits a moment for its
+   * thread. A pump blocked in a descriptor's read or write is interrupted, which closes the
+   * descriptor (the JDK's interruptible channels) and usually ends the call; a read of a pipe
+   * (standard input) may stay blocked all the same until input arrives. Such a pump still owns its
+   * ring: the caller must then not release the ring's memory (the thread is a daemon and ends at
+   * its next record).
+   *
+   * @return true when the pump's thread has ended
    */
-  public void stop() throws InterruptedException {
+  public boolean stop() throws InterruptedException {
     stopping = true;
     LockSupport.unpark(thread);
     thread.join(200);
     if (thread.isAlive()) {
       thread.interrupt();
-      thread.join(5000);
+      thread.join(200);
     }
+    return !thread.isAlive();
   }
 
   @Override
