@@ -241,6 +241,34 @@ class FileGrantTest extends HostFixture {
   }
 
   @Test
+  void shouldStopAStaticFileGrantOnceRevoked() throws Exception {
+    write("f.txt", "");
+    write("c.js", """
+        async function main(env) {
+          await env.out.write('before\\n');
+          console.log('wrote');
+          await new Promise((resolve) => { const t = setInterval(() => {
+            try { env.out.tryWrite('after\\n'); } catch (e) { console.log('out', e.code); clearInterval(t); resolve(); } }, 5); });
+        }""");
+    Path m = write("m.txtpb", """
+        components { name: "c" script: "c.js" }
+        grants { component: "c" file: "f.txt" rights: APPEND as: "out" }
+        grants { component: "c" host: LOG }
+        """);
+    try (Host h = launch(m)) {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!log.contains("[c] wrote") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      h.revoke("c", "out");
+      finish(h);
+    }
+    assertEquals(List.of("[c] wrote", "[c] out capability.revoked"), log);
+    assertTrue(Files.readString(dir.resolve("f.txt")).startsWith("before\n"));
+    assertTrue(events.stream().anyMatch(e -> e.kind() == HostEvent.Kind.REVOKED), events.toString());
+  }
+
+  @Test
   void shouldSeeNothingWithoutAGrant() throws Exception {
     write("box/a.txt", "in the box");
     write("c.js", "function main(env) { console.log(Object.keys(env).join(','), typeof env.files); }");
