@@ -25,7 +25,9 @@ public final class Capability {
     WATCH,
     LOG,
     /** The host capability to checkpoint the holding component into a stack image (snapshots). */
-    SNAPSHOT
+    SNAPSHOT,
+    /** Sockets and fetch to the host:port patterns its target (the host's policy) allows. */
+    NET
   }
 
   private static final AtomicLong IDS = new AtomicLong();

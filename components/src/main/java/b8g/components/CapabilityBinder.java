@@ -132,6 +132,7 @@ final class CapabilityBinder {
       case WATCH -> KIND_WATCH;
       case LOG -> KIND_LOG;
       case SNAPSHOT -> KIND_SNAPSHOT;
+      case NET -> Protocol.KIND_NET;
       default -> throw new ComponentException("capability.kind", "a " + cap.kind() + " capability cannot be placed in env");
     };
     long size = cap.kind() == Capability.Kind.REGION ? cap.target(Region.class).size() : 0;

@@ -5,6 +5,8 @@ import b8g.capabilities.Capability.Kind;
 import b8g.capabilities.Right;
 import b8g.host.manifest.GrantSpec;
 import b8g.host.manifest.LoadedManifest;
+import b8g.host.net.NetPattern;
+import b8g.host.net.NetPolicy;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import java.nio.file.Path;
@@ -42,6 +44,8 @@ final class GrantResolver {
         case WATCH -> Capability.root(Kind.WATCH, new PathScope(directory, g.paths()), rights);
         case LOG -> Capability.root(Kind.LOG, null, rights);
         case SNAPSHOT -> Capability.root(Kind.SNAPSHOT, new PathScope(directory, List.of(directory)), rights);
+        case NET -> Capability.root(Kind.NET, new NetPolicy(g.allow().stream().map(NetPattern::parse).toList(),
+            NetPolicy.SYSTEM), rights);
         default -> throw new IllegalStateException("validated manifest has an unknown host capability");
       };
     };
@@ -54,6 +58,7 @@ final class GrantResolver {
       case REGION -> "region " + cap.target(Region.class).name() + rights;
       case CHANNEL_READER -> "channel " + resources.nameOf(cap.target(Ring.class)) + " (reader)";
       case CHANNEL_WRITER -> "channel " + resources.nameOf(cap.target(Ring.class)) + " (writer)";
+      case NET -> "net " + cap.target(NetPolicy.class).patterns();
       default -> cap.kind().name().toLowerCase(Locale.ROOT);
     };
   }

@@ -125,6 +125,7 @@ public final class EnvTypes {
       case WATCH -> "Watch";
       case LOG -> "Log";
       case SNAPSHOT -> "Snapshot";
+      case NET -> "Net";
       // The loader rejects both; a new capability must get its type here and in b8g.d.ts.
       case HOST_CAPABILITY_UNSPECIFIED, UNRECOGNIZED ->
           throw new IllegalArgumentException("no TypeScript type for host capability " + h);
@@ -135,7 +136,7 @@ public final class EnvTypes {
     return switch (g.kind()) {
       case REGION -> "region " + g.target() + ", " + rights(g.rights());
       case CHANNEL -> "channel " + g.target() + (g.rights().contains(Right.WRITE) ? ", writer end" : ", reader end");
-      case HOST -> "host " + g.host().orElseThrow();
+      case HOST -> "host " + g.host().orElseThrow() + (g.allow().isEmpty() ? "" : " to " + String.join(", ", g.allow()));
     };
   }
 

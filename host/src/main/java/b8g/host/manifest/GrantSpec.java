@@ -20,6 +20,8 @@ import java.util.Set;
  * @param paths for RUN and WATCH: absolute paths inside the manifest's directory (the directory
  *     itself when the grant lists none); empty otherwise. A WATCH path may not exist yet.
  * @param location where the grant is written
+ * @param allow for NET: the host:port patterns as written (each parsed once at load, see
+ *     {@code b8g.host.net.NetPattern}); empty otherwise
  */
 public record GrantSpec(
     String component,
@@ -29,7 +31,14 @@ public record GrantSpec(
     Optional<HostCapability> host,
     Set<Right> rights,
     List<Path> paths,
-    SourceLocation location) {
+    SourceLocation location,
+    List<String> allow) {
+
+  /** A grant with no NET patterns. */
+  public GrantSpec(String component, String env, Kind kind, String target, Optional<HostCapability> host,
+      Set<Right> rights, List<Path> paths, SourceLocation location) {
+    this(component, env, kind, target, host, rights, paths, location, List.of());
+  }
 
   /** What a grant gives. */
   public enum Kind {

@@ -80,6 +80,9 @@ public final class Reachability {
               }
               out.append(" (paths: ").append(String.join(", ", paths)).append(")");
             }
+            if (!g.allow().isEmpty()) {
+              out.append(" (connect to: ").append(String.join(", ", g.allow())).append(")");
+            }
           }
           default -> throw new IllegalStateException("unhandled grant kind " + g.kind());
         }
