@@ -4,6 +4,9 @@ import static b8g.memory.RingDescriptor.HEADER_LENGTH;
 import static b8g.memory.RingDescriptor.TYPE_END;
 import static b8g.memory.RingDescriptor.TYPE_PADDING;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.bytes.BytesStore;
@@ -53,6 +56,8 @@ public final class RingReader {
   private int recordLength;
   private int recordSize;
   private boolean ended;
+  private int written;
+  private final ByteBuffer view;
   private volatile Thread waiter;
 
   RingReader(Ring ring, BytesStore<?, ?> bytes, int capacity) {
@@ -75,7 +80,48 @@ public final class RingReader {
     }
     this.head = startHead;
     this.tailCache = startHead;
+    this.view = ring.region().byteBuffer();
     ring.onReadable(this::unparkWaiter);
+  }
+
+  /**
+   * Zero-copy to a descriptor: writes the next record's payload (BYTES or TEXT, as its bytes)
+   * from the ring's memory straight to {@code sink}, and consumes the record once all of it is
+   * written. A sink that takes only part (a non-blocking socket, a pipe with little room) leaves
+   * the record in the ring; the next call continues where this one stopped. END is consumed and
+   * reported as -1 with {@link #isEnded()} true.
+   *
+   * @return payload bytes written by this call (0 when the sink took nothing now), or -1 when the
+   *     ring is empty or END was read ({@link #isEnded()} tells which)
+   * @throws IOException from {@code sink.write} (a closed pipe: EPIPE); the record stays
+   * @throws b8g.errors.B8gException {@code channel.corrupt}, or {@code channel.broken} (the writer
+   *     is gone without END and everything it wrote was read)
+   */
+  public int writeTo(WritableByteChannel sink) throws IOException {
+    int index = next();
+    if (index < 0) {
+      return -1;
+    }
+    if (recordType == TYPE_END) {
+      written = 0;
+      consume();
+      return -1;
+    }
+    int from = index + HEADER_LENGTH;
+    int end = from + recordLength;
+    ByteBuffer out = view.limit(end).position(from + written);
+    int total = 0;
+    while (out.hasRemaining()) {
+      int n = sink.write(out);
+      if (n <= 0) {
+        written += total;
+        return total;
+      }
+      total += n;
+    }
+    written = 0;
+    consume();
+    return total;
   }
 
   /** True once END has been read. */

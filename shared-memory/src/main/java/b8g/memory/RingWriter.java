@@ -6,7 +6,9 @@ import static b8g.memory.RingDescriptor.TYPE_END;
 import static b8g.memory.RingDescriptor.TYPE_PADDING;
 import static b8g.memory.RingDescriptor.TYPE_TEXT;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
@@ -41,9 +43,12 @@ public final class RingWriter implements AutoCloseable {
   private final long writerWaitingAt;
   private final long readerStateAt;
 
+  private final ByteBuffer view;
+
   private int tail;
   private int headCache;
   private int need;
+  private int claimed;
   private boolean closed;
   private volatile Thread waiter;
 
@@ -70,7 +75,49 @@ public final class RingWriter implements AutoCloseable {
     }
     this.tail = startTail;
     this.headCache = startHead;
+    this.view = ring.region().byteBuffer();
     ring.onWritable(this::unparkWaiter);
+  }
+
+  /**
+   * Zero-copy from a descriptor: claims room for a BYTES record of up to {@code max} payload bytes
+   * (at most {@link #maxPayload()}), reads from {@code source} straight into that record, and
+   * publishes what was read. No byte array in between: the channel reads into a view of the
+   * ring's own memory.
+   *
+   * <p>When the ring has less room than {@code max} the record is made smaller, but never smaller
+   * than {@code min(max, maxPayload, capacity / 8)}, so a nearly full ring does not turn a stream
+   * into many tiny records: below that it counts as full. A blocking {@code source} blocks this
+   * thread in {@code read} until some bytes (or the end) arrive.
+   *
+   * @return bytes read and published (&gt; 0), 0 if the ring is full (nothing read; {@link
+   *     #armWait()} and park) or the source gave nothing now (a non-blocking source), -1 at the end
+   *     of the source (nothing published; write END with {@link #close(Duration)})
+   * @throws IOException from {@code source.read}; nothing was published
+   * @throws b8g.errors.B8gException {@code channel.closed}, {@code channel.broken} (the reader is
+   *     gone for good), {@code channel.corrupt} (hostile head)
+   */
+  public int offerFrom(ReadableByteChannel source, int max) throws IOException {
+    if (closed) {
+      throw MemoryErrors.channelClosed();
+    }
+    if (max <= 0) {
+      throw new IllegalArgumentException("max must be positive, got " + max);
+    }
+    int want = Math.min(max, maxPayload);
+    int at = claimUpTo(want, Math.min(want, capacity / 8));
+    if (at < 0) {
+      return 0;
+    }
+    int room = claimed;
+    ByteBuffer into = view.limit(at + HEADER_LENGTH + room).position(at + HEADER_LENGTH);
+    int n = source.read(into);
+    if (n > 0) {
+      publish(at, n, TYPE_BYTES);
+    }
+    // Nothing read: the claim is simply not published. A PADDING record claim() may have written
+    // stays in the local tail and is published with the next record.
+    return n;
   }
 
   /** Largest payload accepted. */
@@ -169,6 +216,26 @@ public final class RingWriter implements AutoCloseable {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Writes END if there is room now, and then closes this end; without room nothing changes
+   * ({@link #armWait()} and park, then try again). Unlike {@link #close(Duration)} a failure leaves
+   * the writer open, so a pump can wait for room for as long as the reader lives.
+   *
+   * @return true once END is in the ring (also when it already was)
+   */
+  public boolean offerEnd() {
+    if (closed) {
+      return true;
+    }
+    int at = claim(0);
+    if (at < 0) {
+      return false;
+    }
+    publish(at, 0, TYPE_END);
+    closed = true;
+    return true;
   }
 
   /**
@@ -282,6 +349,42 @@ public final class RingWriter implements AutoCloseable {
       index = 0;
     }
     return index;
+  }
+
+  /**
+   * As {@link #claim}, for a record of at most {@code length} and at least {@code least} payload
+   * bytes: as many as fit now (left in {@link #claimed}). Returns -1 when not even {@code least}
+   * fits ({@link #need} then holds the bytes required for {@code least}).
+   */
+  private int claimUpTo(int length, int least) {
+    if (bytes.readVolatileInt(readerStateAt) != 0) {
+      throw MemoryErrors.channelBroken(true);
+    }
+    refreshHead();
+    int free = capacity - (tail - headCache);
+    int index = tail & mask;
+    int toEnd = capacity - index;
+    int fits;
+    if (toEnd >= free) {
+      fits = free - HEADER_LENGTH; // the free room is contiguous, up to the end at most
+    } else {
+      // Room before the end, or (after padding to the end) from index 0.
+      fits = Math.max(toEnd, free - toEnd) - HEADER_LENGTH;
+    }
+    fits &= ~7;
+    int length0 = Math.min(length, fits);
+    if (length0 < least) {
+      int size = RingDescriptor.recordLength(least);
+      need = size <= toEnd ? size : toEnd + size;
+      return -1;
+    }
+    // Prefer no padding: if the record fits before the end, it goes there.
+    int take = length0 + HEADER_LENGTH <= toEnd ? length0 : Math.min(length0, free - toEnd - HEADER_LENGTH);
+    if (take < least) {
+      take = Math.min(length0, toEnd - HEADER_LENGTH);
+    }
+    claimed = take;
+    return claim(take);
   }
 
   private void publish(int index, int length, int type) {
