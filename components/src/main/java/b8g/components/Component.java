@@ -328,6 +328,15 @@ public final class Component implements Running {
   }
 
   /**
+   * Runs {@code task} on this component's thread after every turn queued before it (a revocation's
+   * detaching of shared views among them); never if the component has ended by then. What frees
+   * memory a revoked stub viewed waits for this, or for the component's end.
+   */
+  public void afterQueuedTurns(Runnable task) {
+    conductor.post(rt -> task.run());
+  }
+
+  /**
    * Ends the network request {@code id} (a {@code TO_HOST_NET_*} call): installs {@code caps}
    * (channel ends of a connection or a response body) in this component's c-list, in order, then
    * hands the prelude their records followed by {@code fields}. {@code errorCode} non-null: the

@@ -256,8 +256,12 @@ final class DispatchAdapter {
         if (headers.size() % 2 != 0) {
           throw new ComponentException("type", "malformed headers");
         }
-        byte[] body = bytesArg(a, 6, "fetch: the request body", MAX_FETCH_BODY);
-        component.services().fetch(component, net, id, method, url, headers, body);
+        String redirect = stringArg(a, 6, "redirect", 8);
+        if (!redirect.equals("follow") && !redirect.equals("manual") && !redirect.equals("error")) {
+          throw new ComponentException("type", "redirect must be \"follow\", \"manual\" or \"error\"");
+        }
+        byte[] body = bytesArg(a, 7, "fetch: the request body", MAX_FETCH_BODY);
+        component.services().fetch(component, net, id, method, url, headers, redirect, body);
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_ZIP_OPEN -> {

@@ -78,12 +78,13 @@ public interface HostServices {
   }
 
   /**
-   * An HTTP request ({@code headers}: name, value pairs; {@code body} owned by the callee);
+   * An HTTP request ({@code headers}: name, value pairs; {@code redirect}: follow, manual or
+   * error; {@code body} owned by the callee);
    * answers with the body's reader end, then status, status text, header pairs (as fields), the
    * final URL and whether a redirect was followed.
    */
   default void fetch(Component source, Capability net, long requestId, String method, String url, List<String> headers,
-      byte[] body) {
+      String redirect, byte[] body) {
     throw new ComponentException("capability.unknown", "this host does not serve network capabilities");
   }
 

@@ -79,7 +79,7 @@ final class Protocol {
   static final int TO_HOST_NET_CLOSE = 73;
   /**
    * An HTTP request under a NET capability: slot, request id, method, URL, header fields (name,
-   * value pairs in the field encoding), body (ArrayBuffer, offset, length); answered by
+   * value pairs in the field encoding), redirect mode, body (ArrayBuffer, offset, length); answered by
    * TO_GUEST_NET_DONE.
    */
   static final int TO_HOST_NET_FETCH = 74;

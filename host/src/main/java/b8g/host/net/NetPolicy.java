@@ -109,6 +109,45 @@ public final class NetPolicy {
   }
 
   /**
+   * The address to listen on for {@code host}:{@code port}: an IP literal, or a name resolved
+   * once whose every address {@link #allowsListen} (the first is bound).
+   *
+   * @throws CapabilityException {@code net.denied}, {@code net.unresolved} or {@code type}
+   */
+  public InetAddress listenAddress(String host, int port) {
+    InetAddress literal = literalAddress(host);
+    InetAddress[] addresses;
+    if (literal != null) {
+      addresses = new InetAddress[] {literal};
+    } else {
+      String name = NetPattern.canonicalName(host);
+      if (name == null) {
+        throw new CapabilityException("type", "\"" + printable(host) + "\" is neither a host name nor an IP address");
+      }
+      try {
+        addresses = resolver.resolve(name);
+      } catch (UnknownHostException e) {
+        addresses = new InetAddress[0];
+      }
+      if (addresses == null || addresses.length == 0) {
+        throw new CapabilityException("net.unresolved", host + ":" + port + ": the name \"" + name + "\" does not resolve");
+      }
+    }
+    for (InetAddress a : addresses) {
+      if (!allowsListen(a, port)) {
+        throw new CapabilityException("net.denied", "listening on " + host + ":" + port + " is not allowed: no address "
+            + "pattern of the grant covers " + a.getHostAddress() + (port == 0 ? " on every port (port 0 picks any free "
+            + "port, so it needs ports *)" : " on port " + port));
+      }
+    }
+    try {
+      return InetAddress.getByAddress(addresses[0].getAddress());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Whether a listener may bind {@code address}:{@code port}: an address pattern must cover the
    * address, on {@code port}, or on every port ({@code *}) when {@code port} is 0 (any free port).
    */
