@@ -312,8 +312,15 @@ public final class NetService implements AutoCloseable {
     }
   }
 
-  /** The NET capability {@code net} was revoked: what was made through it closes. */
+  /**
+   * The NET capability {@code net} was revoked: what was made through it closes at once. Not
+   * when the component has ended (its capabilities go with it): {@link #release} then sends what
+   * it wrote first.
+   */
   private void revoked(Owner o, Capability net) {
+    if (o.component.status() != null) {
+      return;
+    }
     for (Map.Entry<Long, Capability> e : new ArrayList<>(o.madeThrough.entrySet())) {
       if (e.getValue() == net) {
         close(o.component, e.getKey());
@@ -323,15 +330,17 @@ public final class NetService implements AutoCloseable {
 
   /** Closes a connection the component may still view: ends revoked, memory freed after those turns. */
   private void retire(Owner o, Connection conn) {
-    conn.close();
     synchronized (o) {
       if (o.ended) {
+        conn.close();
         exec.execute(conn::free); // the isolate is closed: no view remains
         return;
       }
       o.retiring.add(conn);
     }
+    // Revoked before the socket closes, so pending reads and writes fail as revoked, not broken.
     conn.revokeEnds();
+    conn.close();
     // Runs after the turns that detach the revoked stubs' views; if the component ends first,
     // release() frees it from retiring.
     o.component.afterQueuedTurns(() -> {
