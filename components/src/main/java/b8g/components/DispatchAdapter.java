@@ -249,19 +249,29 @@ final class DispatchAdapter {
       }
       case TO_HOST_NET_FETCH -> {
         Capability net = table.require(intArg(a, 1, "slot"), null, Kind.NET);
-        long id = longArg(a, 2, "request id");
-        String method = stringArg(a, 3, "method", 64);
-        String url = stringArg(a, 4, "url", MAX_URL);
-        List<String> headers = Protocol.Fields.split(stringArg(a, 5, "headers", MAX_HEADERS), "headers");
-        if (headers.size() % 2 != 0) {
-          throw new ComponentException("type", "malformed headers");
+        // One string of fields (call() passes at most five arguments): request id, method, URL,
+        // redirect mode, then header name and value pairs.
+        List<String> f = Protocol.Fields.split(stringArg(a, 2, "request", MAX_URL + MAX_HEADERS), "request");
+        if (f.size() < 4 || f.size() % 2 != 0) {
+          throw new ComponentException("type", "malformed request");
         }
-        String redirect = stringArg(a, 6, "redirect", 8);
+        long id;
+        try {
+          id = Long.parseLong(f.get(0));
+        } catch (NumberFormatException e) {
+          throw new ComponentException("type", "malformed request id");
+        }
+        String method = f.get(1);
+        String url = f.get(2);
+        String redirect = f.get(3);
+        if (method.length() > 64 || url.length() > MAX_URL) {
+          throw new ComponentException("range", "the method or URL is too long");
+        }
         if (!redirect.equals("follow") && !redirect.equals("manual") && !redirect.equals("error")) {
           throw new ComponentException("type", "redirect must be \"follow\", \"manual\" or \"error\"");
         }
-        byte[] body = bytesArg(a, 7, "fetch: the request body", MAX_FETCH_BODY);
-        component.services().fetch(component, net, id, method, url, headers, redirect, body);
+        byte[] body = bytesArg(a, 3, "fetch: the request body", MAX_FETCH_BODY);
+        component.services().fetch(component, net, id, method, url, List.copyOf(f.subList(4, f.size())), redirect, body);
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_ZIP_OPEN -> {

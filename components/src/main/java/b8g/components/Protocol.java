@@ -78,9 +78,9 @@ final class Protocol {
   /** Closes a listener (slot, listener id); its pending accepts fail. Unknown ids are ignored. */
   static final int TO_HOST_NET_CLOSE = 73;
   /**
-   * An HTTP request under a NET capability: slot, request id, method, URL, header fields (name,
-   * value pairs in the field encoding), redirect mode, body (ArrayBuffer, offset, length); answered by
-   * TO_GUEST_NET_DONE.
+   * An HTTP request under a NET capability: slot, the request as fields (request id, method, URL,
+   * redirect mode, then header name and value pairs), body (ArrayBuffer, offset, length); answered
+   * by TO_GUEST_NET_DONE.
    */
   static final int TO_HOST_NET_FETCH = 74;
   /** The host's monotonic clock, in milliseconds on the Unix epoch's scale, in steps of 0.1 ms ({@link HostClock}). */

@@ -114,8 +114,6 @@ function makeNet(d, name) {
     const out = deferred();
     then(bodyBytes, (bytes) => {
       const hl = headersOf(st.headers, 'fetch').list;
-      const fields = [];
-      for (let i = 0; i < hl.length; i++) push(fields, hl[i]);
       let aborted = null;
       const p = netRequest(true, (f) => {
         const ends = netEnds(f[0], f[1]);
@@ -127,8 +125,11 @@ function makeNet(d, name) {
         if (aborted !== null) throw aborted;
         return newResponse('basic', status, f[3], newHeaders('immutable', hlist), f[5], f[6] === '1', body);
       }, (id) => {
+        const fields = [];
+        push(fields, StringCtor(id)); push(fields, st.method); push(fields, st.url); push(fields, st.redirect);
+        for (let i = 0; i < hl.length; i++) push(fields, hl[i]);
         const v = viewArgs(bytes);
-        call(TO_HOST_NET_FETCH, rec.slot, id, st.method, st.url, encodeFields(fields), st.redirect, v[0], v[1], v[2]);
+        call(TO_HOST_NET_FETCH, rec.slot, encodeFields(fields), v[0], v[1], v[2]);
       });
       // An abort rejects at once; a response that arrives later is released unread.
       if (st.signal !== null) signalAddAlgorithm(st.signal, () => { aborted = ReflectApply(WeakMapGet, signals, [st.signal]).reason; out.reject(aborted); });
