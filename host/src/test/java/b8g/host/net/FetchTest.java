@@ -124,6 +124,8 @@ class FetchTest extends HostFixture {
           const { fetch } = env.net;
           const r3 = await fetch(base + '/echo', { method: 'PUT', body: new URLSearchParams({ a: 'b c' }) });
           console.log(await r3.text());
+          const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('str')); c.enqueue(new TextEncoder().encode('eamed')); c.close(); } });
+          console.log(await (await fetch(base + '/echo', { method: 'POST', body: stream })).text());
           const r4 = await fetch(new URL('/json', base));
           const j = await r4.json();
           console.log(j.answer + j.list.length, r4.headers.get('content-type'));
@@ -134,6 +136,7 @@ class FetchTest extends HostFixture {
         "[c] 201 true Created yes [\"a=1\",\"b=2\"] GET /echo?x=1 one null []",
         "[c] POST /echo two text/plain;charset=UTF-8 [données] true true",
         "[c] PUT /echo null application/x-www-form-urlencoded;charset=UTF-8 [a=b+c]",
+        "[c] POST /echo null null [streamed]",
         "[c] 44 application/json"), log);
   }
 
@@ -322,5 +325,36 @@ class FetchTest extends HostFixture {
     assertEquals(List.of("[c] 1, 2|true|content-type,x-a|TypeError|TypeError|POST|http://example.com/a?b|"
         + "|hi|true|TypeError|TypeError|TypeError|404|false|Nope|1|{\"a\":1}|RangeError|TypeError|"
         + "application/json|[1]|error|http://a/b|AB|4|98"), log);
+  }
+
+  @Test
+  void shouldFailHttpsToAServerThatSpeaksNoTlsWithATypeError() throws Exception {
+    Path m = manifest("""
+        async function main(env) {
+          try { await env.net.fetch('https://127.0.0.1:%d/json'); console.log('answered'); }
+          catch (e) { console.log(e.name, e.message.startsWith('fetch https://127.0.0.1:%d/json: ')); }
+        }""".formatted(port, port), granted());
+    ExitStatus s = run(m);
+    assertTrue(s.success(), s + " " + log);
+    assertEquals(List.of("[c] TypeError true"), log);
+  }
+
+  @Test
+  void shouldRejectAtOnceWhenTheSignalAborts() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = rawServer(ss, null);
+      Path m = manifest("""
+          async function main(env) {
+            const t0 = Date.now();
+            const ac = new AbortController();
+            setTimeout(() => ac.abort(), 100);
+            try { await env.net.fetch('http://127.0.0.1:%d/', { signal: ac.signal }); console.log('answered'); }
+            catch (e) { console.log(e.name, Date.now() - t0 < 1500); }
+            try { await env.net.fetch('http://127.0.0.1:%d/', { signal: AbortSignal.abort() }); } catch (e) { console.log(e.name); }
+          }""".formatted(p, p), "\"127.0.0.1:" + p + "\"");
+      ExitStatus s = run(m, Duration.ofSeconds(3));
+      assertTrue(s.success(), s + " " + log);
+    }
+    assertEquals(List.of("[c] AbortError true", "[c] AbortError"), log);
   }
 }

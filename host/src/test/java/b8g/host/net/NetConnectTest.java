@@ -299,4 +299,14 @@ class NetConnectTest extends HostFixture {
     }
     assertTrue(log.contains(line), "no line " + line + " in " + log);
   }
+
+  @Test
+  void shouldRefuseANetGrantToAComponentInAWorker() throws Exception {
+    Path m = manifest("async function main(env) {}", "\"127.0.0.1:*\"");
+    b8g.host.manifest.ManifestException e = org.junit.jupiter.api.Assertions.assertThrows(
+        b8g.host.manifest.ManifestException.class, () -> launch(m, b8g.host.manifest.schema.Isolation.PROCESS).close());
+    assertEquals("manifest.isolation", e.code());
+    assertTrue(e.getMessage().contains("m.txtpb:3:1: component \"c\": env.net grants host capability NET, which a component "
+        + "in a worker process cannot use yet"), e.getMessage());
+  }
 }
