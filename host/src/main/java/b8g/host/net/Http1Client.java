@@ -58,10 +58,13 @@ final class Http1Client {
 
   private final NetPolicy policy;
   private final Duration timeout;
+  /** Hears of each socket opened, so that a component's end can close one still in flight. */
+  private final java.util.function.Consumer<Socket> opened;
 
-  Http1Client(NetPolicy policy, Duration timeout) {
+  Http1Client(NetPolicy policy, Duration timeout, java.util.function.Consumer<Socket> opened) {
     this.policy = policy;
     this.timeout = timeout;
+    this.opened = opened;
   }
 
   /**
@@ -136,6 +139,7 @@ final class Http1Client {
           + e.getMessage());
     }
     Socket socket = new Socket();
+    opened.accept(socket);
     try {
       int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
       socket.connect(new InetSocketAddress(address, port), ms);
@@ -162,6 +166,9 @@ final class Http1Client {
       closeQuietly(socket);
       throw typeError(url + ": no response within " + timeout.toMillis() + " ms");
     } catch (IOException e) {
+      if (socket.isClosed() && !socket.isConnected()) {
+        throw typeError(url + ": the request was cancelled");
+      }
       closeQuietly(socket);
       throw typeError(url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     } catch (RuntimeException e) {

@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>What a component holds here ({@link Owner}): its connections (sockets and response bodies,
  * each two rings and pumps, see {@link Connection}), its listeners and its pending operations.
- * Revoking the NET capability closes every connection and listener made through it; a component's
- * end ({@link #release}) sends what it wrote, closes the rest and frees the memory. A component may
+ * Revoking the NET capability (the host's {@code revoke}, or the component's end, which revokes
+ * all it held) revokes every connection and listener made through it: listeners close, sockets
+ * send what the component wrote and close. {@link #release}, at the end, frees the memory. A component may
  * have at most {@link #MAX_PENDING} operations pending and {@link #MAX_OPEN} connections and
  * listeners open ({@code net.busy} beyond).
  *
@@ -68,10 +69,13 @@ public final class NetService implements AutoCloseable {
     /** Connection or listener id -> the NET capability it was made through. */
     final Map<Long, Capability> madeThrough = new ConcurrentHashMap<>();
     final Set<Capability> watched = ConcurrentHashMap.newKeySet();
+    /** Sockets of operations in flight (connecting, or waiting for a response's head): closed at the end. */
+    final Set<java.io.Closeable> inFlight = ConcurrentHashMap.newKeySet();
     /** Closed connections whose memory waits for the turns that detach their views. */
     final Set<Connection> retiring = ConcurrentHashMap.newKeySet();
     int pending;
-    boolean ended;
+    /** Set once, under this object's lock; read without it where a late look only costs a close. */
+    volatile boolean ended;
 
     Owner(Component component) {
       this.component = component;
@@ -130,17 +134,24 @@ public final class NetService implements AutoCloseable {
     submit(o, requestId, () -> {
       InetAddress address = net.target(NetPolicy.class).check(host, port);
       SocketChannel sc = SocketChannel.open();
+      o.inFlight.add(sc);
+      if (o.ended) {
+        sc.close(); // release() ran meanwhile and did not see this socket
+      }
       try {
         sc.socket().connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
         sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
       } catch (SocketTimeoutException e) {
+        o.inFlight.remove(sc);
         sc.close();
         throw new CapabilityException("net.timeout", "connect to " + where(host, address, port) + ": no answer within "
             + timeout.toMillis() + " ms");
       } catch (IOException e) {
+        o.inFlight.remove(sc);
         sc.close();
         throw new CapabilityException("net.refused", "connect to " + where(host, address, port) + " failed: " + e.getMessage());
       }
+      o.inFlight.remove(sc);
       long id = ids.incrementAndGet();
       Connection conn = Connection.socket(id, "net-" + id, sc);
       if (o.keep(id, conn, net)) {
@@ -210,16 +221,19 @@ public final class NetService implements AutoCloseable {
    */
   public void close(Component c, long id) {
     Owner o = owners.get(c);
-    if (o == null) {
-      return;
+    if (o != null) {
+      close(o, id, false);
     }
+  }
+
+  private void close(Owner o, long id, boolean graceful) {
     ServerSocketChannel ss = o.listeners.remove(id);
     if (ss != null) {
       closeQuietly(ss);
     }
     Connection conn = o.connections.remove(id);
     if (conn != null) {
-      retire(o, conn);
+      retire(o, conn, graceful);
     }
     o.madeThrough.remove(id);
   }
@@ -230,8 +244,19 @@ public final class NetService implements AutoCloseable {
     Owner o = owner(c);
     o.watch(net);
     submit(o, requestId, () -> {
-      Http1Client.Response r = new Http1Client(net.target(NetPolicy.class), timeout)
-          .exchange(method, url, headers, body, redirect);
+      java.util.List<java.net.Socket> sockets = new java.util.ArrayList<>();
+      Http1Client.Response r;
+      try {
+        r = new Http1Client(net.target(NetPolicy.class), timeout, s -> {
+          sockets.add(s);
+          o.inFlight.add(s);
+          if (o.ended) {
+            Http1Client.closeQuietly(s); // release() ran meanwhile and did not see this socket
+          }
+        }).exchange(method, url, headers, body, redirect);
+      } finally {
+        sockets.forEach(o.inFlight::remove);
+      }
       long id = ids.incrementAndGet();
       Connection conn = Connection.body(id, "fetch-" + id, Channels.newChannel(r.body()), r.socket());
       StringBuilder h = new StringBuilder();
@@ -281,6 +306,14 @@ public final class NetService implements AutoCloseable {
     }
     o.listeners.values().forEach(NetService::closeQuietly);
     o.listeners.clear();
+    // Its operations in flight end now (their sockets closed), rather than at their timeouts.
+    for (java.io.Closeable s : o.inFlight) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // Nothing more to release.
+      }
+    }
     if (conns.isEmpty()) {
       return;
     }
@@ -313,41 +346,50 @@ public final class NetService implements AutoCloseable {
   }
 
   /**
-   * The NET capability {@code net} was revoked: what was made through it closes at once. Not
-   * when the component has ended (its capabilities go with it): {@link #release} then sends what
-   * it wrote first.
+   * The NET capability {@code net} was revoked (by the host, or with everything the component
+   * held as it ends): what was made through it stops working at once (listeners close, the ends'
+   * stubs are revoked), and each socket sends what the component wrote before, then closes.
    */
   private void revoked(Owner o, Capability net) {
-    if (o.component.status() != null) {
-      return;
-    }
     for (Map.Entry<Long, Capability> e : new ArrayList<>(o.madeThrough.entrySet())) {
       if (e.getValue() == net) {
-        close(o.component, e.getKey());
+        close(o, e.getKey(), true);
       }
     }
   }
 
-  /** Closes a connection the component may still view: ends revoked, memory freed after those turns. */
-  private void retire(Owner o, Connection conn) {
+  /**
+   * Ends a connection the component may still view: its ends are revoked first (pending reads and
+   * writes fail as revoked, not broken), then the socket closes, at once or ({@code graceful})
+   * after sending what was written; the memory is freed after the turns that detach the views.
+   */
+  private void retire(Owner o, Connection conn, boolean graceful) {
     synchronized (o) {
       if (o.ended) {
-        conn.close();
-        exec.execute(conn::free); // the isolate is closed: no view remains
+        exec.execute(() -> {
+          conn.finish(graceful ? LINGER : Duration.ZERO);
+          conn.free(); // the isolate is closed: no view remains
+        });
         return;
       }
       o.retiring.add(conn);
     }
-    // Revoked before the socket closes, so pending reads and writes fail as revoked, not broken.
     conn.revokeEnds();
-    conn.close();
-    // Runs after the turns that detach the revoked stubs' views; if the component ends first,
-    // release() frees it from retiring.
-    o.component.afterQueuedTurns(() -> {
+    Runnable freeLater = () -> o.component.afterQueuedTurns(() -> {
+      // If the component ends first, release() frees it from retiring.
       if (o.retiring.remove(conn)) {
         conn.free();
       }
     });
+    if (graceful) {
+      exec.execute(() -> {
+        conn.finish(LINGER);
+        freeLater.run();
+      });
+    } else {
+      conn.close();
+      freeLater.run();
+    }
   }
 
   private interface Operation {
