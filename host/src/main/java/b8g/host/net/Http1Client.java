@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
@@ -59,9 +60,9 @@ final class Http1Client {
   private final NetPolicy policy;
   private final Duration timeout;
   /** Hears of each socket opened, so that a component's end can close one still in flight. */
-  private final java.util.function.Consumer<Socket> opened;
+  private final Consumer<Socket> opened;
 
-  Http1Client(NetPolicy policy, Duration timeout, java.util.function.Consumer<Socket> opened) {
+  Http1Client(NetPolicy policy, Duration timeout, Consumer<Socket> opened) {
     this.policy = policy;
     this.timeout = timeout;
     this.opened = opened;

@@ -4,9 +4,12 @@ import b8g.capabilities.Capability;
 import b8g.capabilities.CapabilityException;
 import b8g.components.Component;
 import b8g.errors.B8gException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousCloseException;
@@ -70,7 +73,7 @@ public final class NetService implements AutoCloseable {
     final Map<Long, Capability> madeThrough = new ConcurrentHashMap<>();
     final Set<Capability> watched = ConcurrentHashMap.newKeySet();
     /** Sockets of operations in flight (connecting, or waiting for a response's head): closed at the end. */
-    final Set<java.io.Closeable> inFlight = ConcurrentHashMap.newKeySet();
+    final Set<Closeable> inFlight = ConcurrentHashMap.newKeySet();
     /** Closed connections whose memory waits for the turns that detach their views. */
     final Set<Connection> retiring = ConcurrentHashMap.newKeySet();
     int pending;
@@ -244,7 +247,7 @@ public final class NetService implements AutoCloseable {
     Owner o = owner(c);
     o.watch(net);
     submit(o, requestId, () -> {
-      java.util.List<java.net.Socket> sockets = new java.util.ArrayList<>();
+      List<Socket> sockets = new ArrayList<>();
       Http1Client.Response r;
       try {
         r = new Http1Client(net.target(NetPolicy.class), timeout, s -> {
@@ -307,7 +310,7 @@ public final class NetService implements AutoCloseable {
     o.listeners.values().forEach(NetService::closeQuietly);
     o.listeners.clear();
     // Its operations in flight end now (their sockets closed), rather than at their timeouts.
-    for (java.io.Closeable s : o.inFlight) {
+    for (Closeable s : o.inFlight) {
       try {
         s.close();
       } catch (IOException e) {
@@ -422,7 +425,7 @@ public final class NetService implements AutoCloseable {
     return (host.equals(a) ? a : host + " (" + a + ")") + ":" + port;
   }
 
-  private static String address(java.net.SocketAddress a) {
+  private static String address(SocketAddress a) {
     if (a instanceof InetSocketAddress s) {
       String h = s.getAddress().getHostAddress();
       return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + s.getPort();

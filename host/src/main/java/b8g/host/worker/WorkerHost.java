@@ -313,7 +313,7 @@ final class WorkerHost {
 
     @Override
     public void fetch(Component source, Capability net, long requestId, String method, String url,
-        java.util.List<String> headers, String redirect, byte[] body) {
+        List<String> headers, String redirect, byte[] body) {
       throw notHere("net.fetch");
     }
 
