@@ -70,6 +70,10 @@ class FetchTest extends HostFixture {
       x.getResponseHeaders().add("Location", q == null ? "/json" : q.substring("to=".length()));
       reply(x, 302, "");
     });
+    http.createContext("/loop", x -> {
+      x.getResponseHeaders().add("Location", "/loop");
+      reply(x, 307, "");
+    });
     http.start();
     port = http.getAddress().getPort();
   }
@@ -167,11 +171,13 @@ class FetchTest extends HostFixture {
             try { await env.net.fetch(base + '/redirect?to=http://127.0.0.1:%d/x'); console.log('followed'); }
             catch (e) { console.log(e.name, e.code, e.message.includes('redirect')); }
             try { await env.net.fetch(base + '/redirect', { redirect: 'error' }); } catch (e) { console.log(e.name); }
+            try { await env.net.fetch(base + '/loop'); } catch (e) { console.log(e.name, e.message.endsWith('more than 20 redirects')); }
           }""".formatted(port, other.getLocalPort()), granted());
       ExitStatus s = run(m);
       assertTrue(s.success(), s + " " + log);
     }
-    assertEquals(List.of("[c] 200 true true 42", "[c] 302 /json", "[c] CapabilityError net.denied true", "[c] TypeError"), log);
+    assertEquals(List.of("[c] 200 true true 42", "[c] 302 /json", "[c] CapabilityError net.denied true", "[c] TypeError",
+        "[c] TypeError true"), log);
   }
 
   @Test
