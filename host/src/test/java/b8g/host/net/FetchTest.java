@@ -88,6 +88,9 @@ class FetchTest extends HostFixture {
 
   @AfterEach
   void stop() throws Exception {
+    for (Socket s : List.copyOf(held)) {
+      s.close();
+    }
     http.stop(0);
     pool.shutdownNow();
     pool.awaitTermination(5, TimeUnit.SECONDS);
@@ -195,12 +198,16 @@ class FetchTest extends HostFixture {
     assertEquals(List.of("[c] CapabilityError:net.denied CapabilityError:net.denied CapabilityError:net.denied TypeError TypeError"), log);
   }
 
+  /** Connections a raw server keeps open (none may be closed by the garbage collector meanwhile). */
+  private final List<Socket> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
   /** A server that answers each connection with {@code reply} (or nothing, when null) and keeps it open. */
   private int rawServer(ServerSocket ss, String reply) {
     pool.execute(() -> {
       while (!ss.isClosed()) {
         try {
           Socket s = ss.accept();
+          held.add(s);
           if (reply != null) {
             s.getOutputStream().write(reply.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
@@ -363,5 +370,24 @@ class FetchTest extends HostFixture {
       assertTrue(s.success(), s + " " + log);
     }
     assertEquals(List.of("[c] AbortError true", "[c] AbortError"), log);
+  }
+
+  @Test
+  void shouldBoundAComponentsPendingOperations() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 400, InetAddress.getByName("127.0.0.1"))) {
+      int p = rawServer(ss, null);
+      Path m = manifest("""
+          async function main(env) {
+            const all = [];
+            for (let i = 0; i < 300; i++) all.push(env.net.fetch('http://127.0.0.1:%d/' + i).then(() => 'ok', (e) => e.code || e.name));
+            const out = await Promise.all(all);
+            const count = (x) => out.filter((v) => v === x).length;
+            console.log(count('net.busy'), count('TypeError'));
+          }""".formatted(p), "\"127.0.0.1:" + p + "\"");
+      ExitStatus s = run(m, Duration.ofSeconds(2));
+      assertTrue(s.success(), s + " " + log);
+    }
+    // 256 wait for an answer (and time out); the rest are refused at once.
+    assertEquals(List.of("[c] 44 256"), log);
   }
 }
