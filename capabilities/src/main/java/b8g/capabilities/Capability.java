@@ -27,7 +27,9 @@ public final class Capability {
     /** The host capability to checkpoint the holding component into a stack image (snapshots). */
     SNAPSHOT,
     /** A directory of files the holder may open at run time, with the rights it carries. */
-    DIRECTORY
+    DIRECTORY,
+    /** Sockets and fetch to the host:port patterns its target (the host's policy) allows. */
+    NET
   }
 
   private static final AtomicLong IDS = new AtomicLong();

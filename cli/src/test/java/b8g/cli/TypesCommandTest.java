@@ -209,6 +209,50 @@ class TypesCommandTest {
   }
 
   @Test
+  void aNetGrantTypesConnectListenAndFetchAndRejectsMisuse() throws Exception {
+    Files.writeString(tmp.resolve("client.js"), "async function main(env) {}");
+    Files.writeString(tmp.resolve("m.txtpb"), """
+        components { name: "client" script: "client.js" }
+        grants { component: "client" host: NET allow: ["127.0.0.1:8080", "api.example.com:443"] as: "net" }
+        """);
+    assertEquals(0, b8g("types", tmp.resolve("m.txtpb").toString()), err.toString());
+    String env = Files.readString(tmp.resolve("env.d.ts"));
+    assertTrue(env.contains("  /** host NET to 127.0.0.1:8080, api.example.com:443 */\n  readonly net: Net;\n"), env);
+    Files.writeString(tmp.resolve("tsconfig.json"), TSCONFIG);
+    Files.writeString(tmp.resolve("client.js"), """
+        // @ts-check
+        /** @param {import('./env').ClientEnv} env */
+        async function main(env) {
+          const { fetch } = env.net;
+          const r = await fetch(new Request('https://api.example.com/v1', { method: 'POST', body: 'x', headers: new Headers({ a: 'b' }) }));
+          const n = (await r.text()).length + r.status + (r.headers.get('x') ?? '').length;
+          const c = await env.net.connect('127.0.0.1', 8080);
+          for await (const chunk of c.reader) { c.writer.write(chunk); }
+          await c.writer.close();
+          const l = await env.net.listen('127.0.0.1', 0);
+          for await (const conn of l) { conn.close(); }
+          return n + l.port + new Response(null, { status: 204 }).status;
+        }
+        """);
+    StringBuilder o = new StringBuilder();
+    assertEquals(0, tsc(tmp, o, "-p", "."), o.toString());
+    Files.writeString(tmp.resolve("client.js"), """
+        // @ts-check
+        /** @param {import('./env').ClientEnv} env */
+        async function main(env) {
+          await env.net.connect(8080);
+          await env.net.fetch('http://x/', { redirect: 'sometimes' });
+          env.net.listen('127.0.0.1', 0).port;
+        }
+        """);
+    o.setLength(0);
+    assertNotEquals(0, tsc(tmp, o, "-p", "."), o.toString());
+    for (String error : List.of("client.js(4,", "client.js(5,", "client.js(6,")) {
+      assertTrue(o.toString().contains(error), "expected an error at `" + error + "` in\n" + o);
+    }
+  }
+
+  @Test
   void tscShouldRejectWhatTheGrantsDoNotAllow() throws Exception {
     Files.writeString(tmp.resolve("reader.js"), "async function main(env) {}");
     Files.writeString(tmp.resolve("m.txtpb"), """

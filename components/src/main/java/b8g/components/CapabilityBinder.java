@@ -133,6 +133,7 @@ final class CapabilityBinder {
       case LOG -> KIND_LOG;
       case SNAPSHOT -> KIND_SNAPSHOT;
       case DIRECTORY -> Protocol.KIND_DIRECTORY;
+      case NET -> Protocol.KIND_NET;
       default -> throw new ComponentException("capability.kind", "a " + cap.kind() + " capability cannot be placed in env");
     };
     long size = cap.kind() == Capability.Kind.REGION ? cap.target(Region.class).size() : 0;

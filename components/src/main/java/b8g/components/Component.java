@@ -3,6 +3,7 @@ package b8g.components;
 import static b8g.components.Protocol.TO_GUEST_CHILD_EXIT;
 import static b8g.components.Protocol.TO_GUEST_OPENED;
 import static b8g.components.Protocol.TO_GUEST_SNAPSHOT_DONE;
+import static b8g.components.Protocol.TO_GUEST_NET_DONE;
 import static b8g.components.Protocol.TO_GUEST_WAKE;
 import static b8g.components.Protocol.TO_GUEST_WATCH_EVENT;
 
@@ -338,6 +339,38 @@ public final class Component implements Running {
   /** Tells the component how its snapshot request {@code id} ended ({@code error} empty: written). */
   public void snapshotDone(long id, String error) {
     conductor.post(rt -> conductor.guest().enter(rt, TO_GUEST_SNAPSHOT_DONE, (double) id, error == null ? "" : error));
+  }
+
+  /**
+   * Runs {@code task} on this component's thread after every turn queued before it (a revocation's
+   * detaching of shared views among them); never if the component has ended by then. What frees
+   * memory a revoked stub viewed waits for this, or for the component's end.
+   */
+  public void afterQueuedTurns(Runnable task) {
+    conductor.post(rt -> task.run());
+  }
+
+  /**
+   * Ends the network request {@code id} (a {@code TO_HOST_NET_*} call): installs {@code caps}
+   * (channel ends of a connection or a response body) in this component's c-list, in order, then
+   * hands the prelude their records followed by {@code fields}. {@code errorCode} non-null: the
+   * request failed with that code and {@code errorMessage}, and {@code caps} must be empty.
+   * Ignored once the component has ended: whoever made {@code caps} releases them then.
+   */
+  public void netDone(long id, Map<String, Capability> caps, List<String> fields, String errorCode, String errorMessage) {
+    conductor.post(rt -> {
+      StringBuilder error = new StringBuilder();
+      if (errorCode != null) {
+        Protocol.Fields.append(error, errorCode);
+        Protocol.Fields.append(error, errorMessage == null ? errorCode : errorMessage);
+      }
+      StringBuilder result = new StringBuilder();
+      Protocol.Fields.append(result, caps.isEmpty() ? "" : conductor.binder().installAll(caps, "net:" + id + ":"));
+      for (String f : fields) {
+        Protocol.Fields.append(result, f);
+      }
+      conductor.guest().enter(rt, TO_GUEST_NET_DONE, (double) id, error.toString(), result.toString());
+    });
   }
 
   /**

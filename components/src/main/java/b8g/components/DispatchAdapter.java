@@ -36,6 +36,12 @@ final class DispatchAdapter {
   /** Largest single copy a read-only region read may ask for; bigger reads are split by the caller. */
   static final int MAX_COPY = 64 << 20;
   static final int MAX_TEXT = 64 << 10;
+  /** Longest URL a fetch may ask for (as browsers allow about 2 MB, this is generous for a component). */
+  static final int MAX_URL = 64 << 10;
+  /** Largest header list (names and values encoded) a fetch may send. */
+  static final int MAX_HEADERS = 256 << 10;
+  /** Largest request body a fetch may send (buffered whole by the prelude). */
+  static final int MAX_FETCH_BODY = 16 << 20;
 
   private final Conductor conductor;
   private final Component component;
@@ -222,6 +228,59 @@ final class DispatchAdapter {
         String path = stringArg(a, 3, "path", 4096);
         // Taken by the host after this turn ends (never inside it); the promise settles then.
         component.services().snapshot(component, cap, path, id);
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_NET_CONNECT, TO_HOST_NET_LISTEN -> {
+        Capability net = table.require(intArg(a, 1, "slot"), null, Kind.NET);
+        String host = stringArg(a, 2, "host", 256);
+        int port = intArg(a, 3, "port");
+        if (port < (op == TO_HOST_NET_LISTEN ? 0 : 1) || port > 65535) {
+          throw new ComponentException("range", "port " + port + " is out of range (" + (op == TO_HOST_NET_LISTEN ? 0 : 1)
+              + " to 65535)");
+        }
+        long id = longArg(a, 4, "request id");
+        if (op == TO_HOST_NET_CONNECT) {
+          component.services().netConnect(component, net, host, port, id);
+        } else {
+          component.services().netListen(component, net, host, port, id);
+        }
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_NET_ACCEPT -> {
+        Capability net = table.require(intArg(a, 1, "slot"), null, Kind.NET);
+        component.services().netAccept(component, net, longArg(a, 2, "listener id"), longArg(a, 3, "request id"));
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_NET_CLOSE -> {
+        Capability net = table.require(intArg(a, 1, "slot"), null, Kind.NET);
+        component.services().netClose(component, net, longArg(a, 2, "listener id"));
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_NET_FETCH -> {
+        Capability net = table.require(intArg(a, 1, "slot"), null, Kind.NET);
+        // One string of fields (call() passes at most five arguments): request id, method, URL,
+        // redirect mode, then header name and value pairs.
+        List<String> f = Protocol.Fields.split(stringArg(a, 2, "request", MAX_URL + MAX_HEADERS), "request");
+        if (f.size() < 4 || f.size() % 2 != 0) {
+          throw new ComponentException("type", "malformed request");
+        }
+        long id;
+        try {
+          id = Long.parseLong(f.get(0));
+        } catch (NumberFormatException e) {
+          throw new ComponentException("type", "malformed request id");
+        }
+        String method = f.get(1);
+        String url = f.get(2);
+        String redirect = f.get(3);
+        if (method.length() > 64 || url.length() > MAX_URL) {
+          throw new ComponentException("range", "the method or URL is too long");
+        }
+        if (!redirect.equals("follow") && !redirect.equals("manual") && !redirect.equals("error")) {
+          throw new ComponentException("type", "redirect must be \"follow\", \"manual\" or \"error\"");
+        }
+        byte[] body = bytesArg(a, 3, "fetch: the request body", MAX_FETCH_BODY);
+        component.services().fetch(component, net, id, method, url, List.copyOf(f.subList(4, f.size())), redirect, body);
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_ZIP_OPEN -> {

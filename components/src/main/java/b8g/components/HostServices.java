@@ -1,6 +1,7 @@
 package b8g.components;
 
 import b8g.capabilities.Capability;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -75,6 +76,41 @@ public interface HostServices {
   default void open(Component source, Capability directory, String path, int flags, long requestId) {
     throw new ComponentException("capability.isolation", "files are opened in the host process only; this component "
         + "runs where its host cannot open them");
+  }
+
+  /**
+   * Connects to {@code host}:{@code port} as the NET capability {@code net} allows, off the
+   * calling thread; answers with {@link Component#netDone}: a reader and a writer end, then the
+   * remote and local addresses.
+   */
+  default void netConnect(Component source, Capability net, String host, int port, long requestId) {
+    throw new ComponentException("capability.unknown", "this host does not serve network capabilities");
+  }
+
+  /** Listens on {@code host}:{@code port}; answers with a listener id and the bound address and port. */
+  default void netListen(Component source, Capability net, String host, int port, long requestId) {
+    throw new ComponentException("capability.unknown", "this host does not serve network capabilities");
+  }
+
+  /** The next connection of listener {@code listenerId}: a reader and a writer end, then the remote address. */
+  default void netAccept(Component source, Capability net, long listenerId, long requestId) {
+    throw new ComponentException("capability.unknown", "this host does not serve network capabilities");
+  }
+
+  /** Closes listener {@code listenerId}; its pending accepts fail. */
+  default void netClose(Component source, Capability net, long listenerId) {
+    throw new ComponentException("capability.unknown", "this host does not serve network capabilities");
+  }
+
+  /**
+   * An HTTP request ({@code headers}: name, value pairs; {@code redirect}: follow, manual or
+   * error; {@code body} owned by the callee);
+   * answers with the body's reader end, then status, status text, header pairs (as fields), the
+   * final URL and whether a redirect was followed.
+   */
+  default void fetch(Component source, Capability net, long requestId, String method, String url, List<String> headers,
+      String redirect, byte[] body) {
+    throw new ComponentException("capability.unknown", "this host does not serve network capabilities");
   }
 
   /** A host with none of these services: every request fails as a missing capability. */

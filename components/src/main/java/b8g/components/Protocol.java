@@ -69,6 +69,20 @@ final class Protocol {
   static final int TO_HOST_ZIP_FREE = 54;
   /** The URL Standard's domain to ASCII for a non-ASCII or punycode domain; the empty string for failure ({@link DomainToAscii}). */
   static final int TO_HOST_DOMAIN_TO_ASCII = 55;
+  /** Connects a NET capability (slot) to host, port; answered by TO_GUEST_NET_DONE with request id. */
+  static final int TO_HOST_NET_CONNECT = 70;
+  /** Listens on host, port (0: any free port) under a NET capability (slot); answered by TO_GUEST_NET_DONE. */
+  static final int TO_HOST_NET_LISTEN = 71;
+  /** The next connection of a listener (slot, listener id); answered by TO_GUEST_NET_DONE. */
+  static final int TO_HOST_NET_ACCEPT = 72;
+  /** Closes a listener (slot, listener id); its pending accepts fail. Unknown ids are ignored. */
+  static final int TO_HOST_NET_CLOSE = 73;
+  /**
+   * An HTTP request under a NET capability: slot, the request as fields (request id, method, URL,
+   * redirect mode, then header name and value pairs), body (ArrayBuffer, offset, length); answered
+   * by TO_GUEST_NET_DONE.
+   */
+  static final int TO_HOST_NET_FETCH = 74;
   /** The host's monotonic clock, in milliseconds on the Unix epoch's scale, in steps of 0.1 ms ({@link HostClock}). */
   static final int TO_HOST_CLOCK = 40;
   /** {@code n} bytes (at most 65,536) from the host's CSPRNG, as a new ArrayBuffer. */
@@ -109,6 +123,11 @@ final class Protocol {
   static final int TO_GUEST_MODULE = 20;
   /** Requires the graph's entry point by name (user code runs): its exports may hold {@code main}. */
   static final int TO_GUEST_REQUIRE = 21;
+  /**
+   * A network request (TO_HOST_NET_*) has ended: request id, '' or its error as fields (code,
+   * message), and its result as fields (see net.js).
+   */
+  static final int TO_GUEST_NET_DONE = 45;
   /** Asks the prelude for the committed bytes of its WebAssembly memories (see {@link MemoryBudget}). */
   static final int TO_GUEST_MEMORY = 32;
   /**
@@ -137,6 +156,8 @@ final class Protocol {
   static final String KIND_CHILD = "child";
   /** A directory whose files the holder may open ({@code open(path, options)}). */
   static final String KIND_DIRECTORY = "directory";
+  /** Sockets and fetch to what a NET grant's patterns allow. */
+  static final String KIND_NET = "net";
 
   static final int RIGHT_READ = Right.READ.bit();
   static final int RIGHT_WRITE = Right.WRITE.bit();

@@ -2,8 +2,9 @@
 //
 // A component is a classic script defining `main(env)`. Its global scope is ECMAScript (compile
 // with `"lib": ["es2023"]` and nothing else: no DOM, no Node) plus what is declared here. There is
-// no fetch, Request, Response or Headers, no file system and no network: everything a component
-// may reach beyond computation comes in `env`, by the names its manifest grants.
+// no ambient fetch, no file system and no network: everything a component may reach beyond
+// computation comes in `env`, by the names its manifest grants (a NET grant's `env.net.fetch`).
+// Request, Response and Headers are globals: they carry no authority.
 //
 // Per component, `b8g types MANIFEST` writes the `env` interfaces (one per component, extending
 // `EnvBase` with the exact type of each grant) into a file that references this one.
@@ -247,8 +248,44 @@ interface Snapshot {
   take(path: string): Promise<{ readonly restored: boolean }>;
 }
 
+/** A socket: bytes from the peer on `reader` (end of stream at its FIN), to it on `writer` (`close()` sends FIN). */
+interface NetConnection {
+  readonly reader: ChannelReader<Uint8Array<ArrayBuffer>>;
+  readonly writer: ChannelWriter;
+  /** The peer's address and port ("127.0.0.1:8080", "[::1]:8080"). */
+  readonly remote: string;
+  /** This end's address and port (connections from `connect` only). */
+  readonly local: string | undefined;
+  /** Closes the socket at once (unsent bytes are dropped) and frees its memory; the ends stop working. */
+  close(): void;
+}
+
+/** A listening socket: `accept()` or `for await` its connections. */
+interface NetListener extends AsyncIterable<NetConnection, undefined> {
+  readonly address: string;
+  /** The bound port (the one picked when `listen` asked for port 0). */
+  readonly port: number;
+  /** The next connection; rejects with `CapabilityError` `net.closed` once the listener is closed. */
+  accept(): Promise<NetConnection>;
+  close(): void;
+}
+
+/**
+ * The network capability (host NET grant): only the host:port patterns of the grant's `allow`.
+ * Names are resolved once by the host and every address checked before it connects; a denial is
+ * a `CapabilityError` `net.denied`.
+ */
+interface Net {
+  readonly kind: 'net';
+  connect(host: string, port: number): Promise<NetConnection>;
+  /** Listens on an address an address pattern of the grant covers (port 0: any free port, needs ports `*`). */
+  listen(host: string, port: number): Promise<NetListener>;
+  /** The Fetch Standard's fetch (http: and https:), to granted origins only; redirects are checked too. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+}
+
 /** Anything `env` may hold that carries authority. */
-type Capability = AnyRegion | ChannelReader<any> | ChannelWriter<any> | Run | Watch | Log | Snapshot | Directory;
+type Capability = AnyRegion | ChannelReader<any> | ChannelWriter<any> | Run | Watch | Log | Snapshot | Directory | Net;
 
 /** What every `env` has besides its grants. */
 interface EnvBase {
@@ -270,6 +307,7 @@ type CapabilityErrorCode =
   | 'channel.broken' | 'channel.closed' | 'channel.corrupt'
   | 'link.refused' | 'link.throttled' | 'snapshot.failed' | 'capability.limit'
   | 'file.not_found' | 'file.exists' | 'file.link' | 'file.not_regular' | 'file.io'
+  | 'net.denied' | 'net.refused' | 'net.timeout' | 'net.closed' | 'net.unresolved' | 'net.busy'
   | (string & {});
 
 /** An error about authority: revoked, missing rights, a broken channel, a refused link. */
@@ -741,6 +779,88 @@ declare class File extends Blob {
   constructor(fileBits: BlobPart[], fileName: string, options?: FilePropertyBag);
   readonly name: string;
   readonly lastModified: number;
+}
+
+// ================================================================================================
+// Fetch: Headers, Request, Response (fetch itself is a NET capability's: env.net.fetch)
+// ================================================================================================
+
+type HeadersInit = [string, string][] | Record<string, string> | Headers;
+declare class Headers implements Iterable<[string, string]> {
+  constructor(init?: HeadersInit);
+  append(name: string, value: string): void;
+  delete(name: string): void;
+  get(name: string): string | null;
+  getSetCookie(): string[];
+  has(name: string): boolean;
+  set(name: string, value: string): void;
+  forEach(callbackfn: (value: string, key: string, parent: Headers) => void, thisArg?: any): void;
+  entries(): IterableIterator<[string, string]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<string>;
+  [Symbol.iterator](): IterableIterator<[string, string]>;
+}
+type BodyInit = ReadableStream<Uint8Array> | Blob | BufferSource | URLSearchParams | string;
+interface Body {
+  readonly body: ReadableStream<Uint8Array<ArrayBuffer>> | null;
+  readonly bodyUsed: boolean;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  blob(): Promise<Blob>;
+  bytes(): Promise<Uint8Array<ArrayBuffer>>;
+  json(): Promise<any>;
+  text(): Promise<string>;
+}
+type RequestRedirect = 'error' | 'follow' | 'manual';
+interface RequestInit {
+  body?: BodyInit | null;
+  headers?: HeadersInit;
+  method?: string;
+  redirect?: RequestRedirect;
+  signal?: AbortSignal | null;
+}
+/** A request: an absolute http: or https: URL (a component has no base URL). */
+declare class Request implements Body {
+  constructor(input: string | URL | Request, init?: RequestInit);
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Headers;
+  readonly redirect: RequestRedirect;
+  readonly signal: AbortSignal;
+  readonly body: ReadableStream<Uint8Array<ArrayBuffer>> | null;
+  readonly bodyUsed: boolean;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  blob(): Promise<Blob>;
+  bytes(): Promise<Uint8Array<ArrayBuffer>>;
+  json(): Promise<any>;
+  text(): Promise<string>;
+  clone(): Request;
+}
+interface ResponseInit {
+  headers?: HeadersInit;
+  status?: number;
+  statusText?: string;
+}
+type ResponseType = 'basic' | 'default' | 'error';
+declare class Response implements Body {
+  constructor(body?: BodyInit | null, init?: ResponseInit);
+  static error(): Response;
+  static redirect(url: string | URL, status?: number): Response;
+  static json(data: any, init?: ResponseInit): Response;
+  readonly type: ResponseType;
+  readonly url: string;
+  readonly redirected: boolean;
+  readonly status: number;
+  readonly ok: boolean;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly body: ReadableStream<Uint8Array<ArrayBuffer>> | null;
+  readonly bodyUsed: boolean;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  blob(): Promise<Blob>;
+  bytes(): Promise<Uint8Array<ArrayBuffer>>;
+  json(): Promise<any>;
+  text(): Promise<string>;
+  clone(): Response;
 }
 
 // ================================================================================================

@@ -112,6 +112,41 @@ class ComponentSnapshotTest extends ComponentFixture {
   }
 
   @Test
+  void shouldKeepANetStubAndFetchObjectsAcrossARestore() throws Exception {
+    // The NET stub is a slot record like run's: a restore re-binds it by name, and it reaches the
+    // host again (this host serves no network: capability.unknown says the call got there).
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    String script = """
+        const h = new Headers({ 'X-Kept': 'yes' });
+        const res = new Response('kept body', { status: 203, headers: h });
+        async function main(env) {
+          console.log('start', env.net.kind);
+          for await (const cmd of env.in) {
+            let reached;
+            try { await env.net.connect('127.0.0.1', 1); reached = 'connected'; } catch (e) { reached = e.code; }
+            console.log(cmd, env.net.kind, h.get('x-kept'), res.status, res.headers.get('x-kept'), reached);
+            if (cmd === 'b') console.log(await res.text());
+          }
+        }""";
+    Capability net = Capability.root(Kind.NET, null, EnumSet.noneOf(Right.class));
+    Component a = launch(context("net", EnvEntry.of("in", reader(ring).derive()), EnvEntry.of("net", net.derive())).script(script, "net.js"));
+    awaitLog("net:start net");
+    send(w, "a");
+    awaitLog("net:a net yes 203 yes capability.unknown");
+    ComponentSnapshot snap = a.snapshot(T);
+    a.terminate("replaced by its restored copy");
+    assertNotNull(a.awaitExit(T));
+
+    Component b = launch(context("net", EnvEntry.of("in", reader(ring).derive()), EnvEntry.of("net", net.derive()))
+        .restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    send(w, "b");
+    awaitLog("net:b net yes 203 yes capability.unknown");
+    awaitLog("net:kept body");
+  }
+
+  @Test
   void shouldKeepUrlsBlobsAndStreamsAcrossARestore() throws Exception {
     // The web APIs keep their state in the heap (WeakMaps of records): a restore brings it back,
     // and a channel end's readable goes on over the re-bound ring.

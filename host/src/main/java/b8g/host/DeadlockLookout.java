@@ -3,6 +3,7 @@ package b8g.host;
 import b8g.capabilities.Capability;
 import b8g.capabilities.Capability.Kind;
 import b8g.components.Component;
+import b8g.host.net.NetService;
 import b8g.memory.Ring;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,16 +24,19 @@ final class DeadlockLookout implements Runnable {
   private final Children children;
   private final Watches watches;
   private final SnapshotService snapshots;
+  /** A pending connect, accept or fetch, a listener or an open socket can wake a component. */
+  private final NetService net;
   private final Resources resources;
   private final Events events;
 
   DeadlockLookout(Supervisor supervisor, Children children, Watches watches, SnapshotService snapshots,
-      Resources resources, Events events) {
+      Resources resources, NetService net, Events events) {
     this.supervisor = supervisor;
     this.children = children;
     this.watches = watches;
     this.snapshots = snapshots;
     this.resources = resources;
+    this.net = net;
     this.events = events;
   }
 
@@ -43,7 +47,7 @@ final class DeadlockLookout implements Runnable {
     }
     List<Component> live = supervisor.live();
     live.addAll(children.live());
-    boolean outside = watches.any() || snapshots.busy() || resources.anyJavaEnd() || supervisor.anyInWorker();
+    boolean outside = watches.any() || snapshots.busy() || net.busy() || resources.anyJavaEnd() || supervisor.anyInWorker();
     String report;
     try {
       report = detector.look(live, outside, this::waitsOn);

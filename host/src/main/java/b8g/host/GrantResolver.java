@@ -5,6 +5,8 @@ import b8g.capabilities.Capability.Kind;
 import b8g.capabilities.Right;
 import b8g.host.manifest.GrantSpec;
 import b8g.host.manifest.LoadedManifest;
+import b8g.host.net.NetPattern;
+import b8g.host.net.NetPolicy;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import java.nio.file.Path;
@@ -47,6 +49,8 @@ final class GrantResolver {
         // Standard streams are ordinary channel ends; a host pump holds the other end.
         case STDIN -> Capability.root(Kind.CHANNEL_READER, io.ring(g), EnumSet.of(Right.READ));
         case STDOUT, STDERR -> Capability.root(Kind.CHANNEL_WRITER, io.ring(g), EnumSet.of(Right.WRITE));
+        case NET -> Capability.root(Kind.NET, new NetPolicy(g.allow().stream().map(NetPattern::parse).toList(),
+            NetPolicy.SYSTEM), rights);
         default -> throw new IllegalStateException("validated manifest has an unknown host capability");
       };
       case FILE -> {
@@ -72,6 +76,7 @@ final class GrantResolver {
       case CHANNEL_READER -> "channel " + resources.nameOf(cap.target(Ring.class)) + " (reader)";
       case CHANNEL_WRITER -> "channel " + resources.nameOf(cap.target(Ring.class)) + " (writer)";
       case DIRECTORY -> "directory " + PathScope.shown(directory, cap.target(IoGrants.DirectoryScope.class).real()) + rights;
+      case NET -> "net " + cap.target(NetPolicy.class).patterns();
       default -> cap.kind().name().toLowerCase(Locale.ROOT);
     };
   }

@@ -14,6 +14,7 @@ import b8g.host.manifest.LoadedManifest;
 import b8g.host.manifest.ManifestLoader;
 import b8g.host.manifest.schema.HostCapability;
 import b8g.host.manifest.schema.Isolation;
+import b8g.host.net.NetService;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import java.nio.ByteBuffer;
@@ -58,6 +59,7 @@ public final class Host implements AutoCloseable {
     private int spareWorkers = 1;
     private Isolation forcedIsolation = Isolation.ISOLATION_UNSPECIFIED;
     private Stdio stdio;
+    private Duration netTimeout = NetService.DEFAULT_TIMEOUT;
 
     public Context manifest(Path file) {
       manifestFile = file;
@@ -131,6 +133,18 @@ public final class Host implements AutoCloseable {
      * How many started worker processes the host keeps ready for components that run in workers
      * (default 1): a start or a restart takes one instead of waiting for a JVM to boot. 0 to 16.
      */
+    /**
+     * How long a NET grant's connect, and a fetch's wait for a response's head, may take before
+     * it fails with a timeout (default 30 s).
+     */
+    public Context netTimeout(Duration v) {
+      if (v == null || v.isNegative() || v.isZero()) {
+        throw new B8gException(B8gException.Category.USAGE, "host.config", "the network timeout must be positive");
+      }
+      netTimeout = v;
+      return this;
+    }
+
     public Context spareWorkers(int n) {
       if (n < 0 || n > 16) {
         throw new B8gException(B8gException.Category.USAGE, "host.config", "spare workers must be 0 to 16, not " + n);
@@ -275,6 +289,8 @@ public final class Host implements AutoCloseable {
   private final Placement placement;
   /** The components that run in worker processes, and the workers. */
   private final Workers workers;
+  /** Sockets and fetch of NET grants (in-process components). */
+  private final NetService net;
 
   private Host(Context ctx) {
     this.ctx = ctx;
@@ -292,7 +308,8 @@ public final class Host implements AutoCloseable {
     this.supervisor = new Supervisor(factory, grants, ends, links, watches, events, this::released, ctx.restoreComponents,
         placement::workerGroup, workers);
     this.children = new Children(supervisor, factory, grants, ends, links, events, this::released);
-    factory.serve(new Services(console, children, watches, snapshots, links, io));
+    this.net = new NetService(ctx.netTimeout);
+    factory.serve(new Services(console, children, watches, snapshots, links, io, net));
   }
 
   /** Loads, validates, creates every handle and starts every component in start order. */
@@ -318,7 +335,7 @@ public final class Host implements AutoCloseable {
     supervisor.start(manifest.components(), manifest.startOrder(), ctx.restartOnScriptChange);
     // A script change can wake a --watch host at any time: it is never deadlocked.
     if (ctx.deadlockDetection && !ctx.restartOnScriptChange) {
-      DeadlockLookout lookout = new DeadlockLookout(supervisor, children, watches, snapshots, resources, events);
+      DeadlockLookout lookout = new DeadlockLookout(supervisor, children, watches, snapshots, resources, net, events);
       sampler.scheduleWithFixedDelay(lookout, DeadlockLookout.LOOK_MS, DeadlockLookout.LOOK_MS, TimeUnit.MILLISECONDS);
     }
   }
@@ -329,6 +346,7 @@ public final class Host implements AutoCloseable {
       children.terminateChildrenOf(c);
       ends.release(c);
       watches.unwatchAll(c);
+      net.release(c);
       console.forget(c);
     } else {
       console.forget(i);
@@ -442,6 +460,7 @@ public final class Host implements AutoCloseable {
     // Workers say goodbye and end (forcibly after 2 s): none touches this host's memory after.
     workers.close();
     watches.close();
+    net.close();
     // The sampler reads region memory: it stops (and finishes any sample) before memory goes.
     sampler.shutdownNow();
     try {

@@ -3,11 +3,14 @@ package b8g.host;
 import b8g.capabilities.Capability;
 import b8g.components.Component;
 import b8g.components.HostServices;
+import b8g.host.net.NetService;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The host capabilities as the component layer calls them ({@link HostServices}): only delegates,
- * to the console sink, the children, the watches, the snapshot service, the links and the io grants.
+ * to the console sink, the children, the watches, the snapshot service, the links, the io grants
+ * and the network.
  */
 final class Services implements HostServices {
   private final ConsoleSink console;
@@ -16,14 +19,17 @@ final class Services implements HostServices {
   private final SnapshotService snapshots;
   private final Links links;
   private final IoGrants io;
+  private final NetService net;
 
-  Services(ConsoleSink console, Children children, Watches watches, SnapshotService snapshots, Links links, IoGrants io) {
+  Services(ConsoleSink console, Children children, Watches watches, SnapshotService snapshots, Links links, IoGrants io,
+      NetService net) {
     this.io = io;
     this.console = console;
     this.children = children;
     this.watches = watches;
     this.snapshots = snapshots;
     this.links = links;
+    this.net = net;
   }
 
   @Override
@@ -74,5 +80,31 @@ final class Services implements HostServices {
   @Override
   public Map<String, Capability> link(Component source, String secret) {
     return links.link(source, secret);
+  }
+
+  @Override
+  public void netConnect(Component source, Capability cap, String host, int port, long requestId) {
+    net.connect(source, cap, host, port, requestId);
+  }
+
+  @Override
+  public void netListen(Component source, Capability cap, String host, int port, long requestId) {
+    net.listen(source, cap, host, port, requestId);
+  }
+
+  @Override
+  public void netAccept(Component source, Capability cap, long listenerId, long requestId) {
+    net.accept(source, cap, listenerId, requestId);
+  }
+
+  @Override
+  public void netClose(Component source, Capability cap, long id) {
+    net.close(source, id);
+  }
+
+  @Override
+  public void fetch(Component source, Capability cap, long requestId, String method, String url, List<String> headers,
+      String redirect, byte[] body) {
+    net.fetch(source, cap, requestId, method, url, headers, redirect, body);
   }
 }

@@ -11,6 +11,7 @@ function stubFor(d, name) {
     case KIND_SNAPSHOT: return makeSnapshot(d, name);
     case KIND_LOG: return makeLog(d, name);
     case KIND_DIRECTORY: return makeDirectory(d, name);
+    case KIND_NET: return makeNet(d, name);
     case KIND_VALUE: return d.value;
     default: throw new TypeErrorCtor('unknown capability kind ' + d.kind);
   }

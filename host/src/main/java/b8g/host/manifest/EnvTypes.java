@@ -131,6 +131,7 @@ public final class EnvTypes {
       // Standard streams are ordinary channel ends, served by the host.
       case STDIN -> "Stdin";
       case STDOUT, STDERR -> "Stdout";
+      case NET -> "Net";
       // The loader rejects both; a new capability must get its type here and in b8g.d.ts.
       case HOST_CAPABILITY_UNSPECIFIED, UNRECOGNIZED ->
           throw new IllegalArgumentException("no TypeScript type for host capability " + h);
@@ -147,7 +148,7 @@ public final class EnvTypes {
         case STDIN -> "host STDIN, the host's standard input (reader end)";
         case STDOUT -> "host STDOUT, the host's standard output (writer end)";
         case STDERR -> "host STDERR, the host's standard error (writer end)";
-        default -> "host " + g.host().orElseThrow();
+        default -> "host " + g.host().orElseThrow() + (g.allow().isEmpty() ? "" : " to " + String.join(", ", g.allow()));
       };
     };
   }

@@ -4,6 +4,7 @@ import static b8g.host.manifest.ManifestChecks.list;
 import static b8g.host.manifest.ManifestChecks.printable;
 
 import b8g.host.manifest.schema.Grant;
+import b8g.host.net.NetPattern;
 import b8g.host.manifest.schema.HostCapability;
 import b8g.host.manifest.schema.Link;
 import b8g.host.manifest.schema.Right;
@@ -122,6 +123,10 @@ final class GrantRules {
               + "one with rights: READ and one with rights: WRITE.");
     }
     noPaths(g, p, kind + " \"" + target + "\"");
+    if (g.getAllowCount() > 0) {
+      throw checks.fail("manifest.allow_not_applicable", p + ".allow[0]",
+          "allow is only for host capability NET, not for " + kind + " \"" + target + "\"; remove it.");
+    }
     String env = g.getAs().isEmpty() ? target : g.getAs();
     checks.envName(g.getAs(), env, p);
     return new GrantSpec(component, env, isRegion ? GrantSpec.Kind.REGION : GrantSpec.Kind.CHANNEL, target,
@@ -202,7 +207,7 @@ final class GrantRules {
     String env = g.getAs().isEmpty() ? defaultEnv : g.getAs();
     checks.envName(g.getAs(), env, p);
     return new GrantSpec(component, env, GrantSpec.Kind.FILE, value, Optional.empty(), Collections.unmodifiableSet(rights),
-        List.of(real), checks.locate(p), g.getMap());
+        List.of(real), checks.locate(p), g.getMap(), List.of());
   }
 
   private GrantSpec hostGrant(Grant g, String p, String component) {
@@ -214,8 +219,29 @@ final class GrantRules {
           "rights are for regions and channels; host capability " + host + " in grant for component \"" + component
               + "\" takes none. Remove the rights.");
     }
+    if (host != HostCapability.NET && g.getAllowCount() > 0) {
+      throw checks.fail("manifest.allow_not_applicable", p + ".allow[0]",
+          "allow is only for host capability NET, not for " + host + "; remove it.");
+    }
     List<Path> paths = new ArrayList<>();
-    if (host == HostCapability.LOG || host == HostCapability.SNAPSHOT || STDIO.contains(host)) {
+    List<String> allow = new ArrayList<>();
+    if (host == HostCapability.NET) {
+      noPaths(g, p, "host capability NET (it takes allow: \"host:port\" patterns)");
+      if (g.getAllowCount() == 0) {
+        throw checks.fail("manifest.net_no_allow", p,
+            "NET grant for component \"" + component + "\" allows nothing; add allow: \"host:port\" patterns, e.g. "
+                + "allow: [\"127.0.0.1:8080\", \"api.example.com:443\", \"10.0.0.0/8:*\"].");
+      }
+      for (int j = 0; j < g.getAllowCount(); j++) {
+        try {
+          NetPattern.parse(g.getAllow(j));
+        } catch (IllegalArgumentException e) {
+          throw checks.fail("manifest.net_pattern", p + ".allow[" + j + "]",
+              "NET grant for component \"" + component + "\": " + e.getMessage() + ".");
+        }
+        allow.add(g.getAllow(j));
+      }
+    } else if (host == HostCapability.LOG || host == HostCapability.SNAPSHOT || STDIO.contains(host)) {
       // SNAPSHOT, like LOG, takes no paths: images go where the host's own scope allows; stdio
       // names the host's own descriptors.
       noPaths(g, p, "host capability " + host);
@@ -231,7 +257,7 @@ final class GrantRules {
     String env = g.getAs().isEmpty() ? target : g.getAs();
     checks.envName(g.getAs(), env, p);
     return new GrantSpec(component, env, GrantSpec.Kind.HOST, target, Optional.of(host), Set.of(),
-        List.copyOf(paths), checks.locate(p));
+        List.copyOf(paths), checks.locate(p), false, List.copyOf(allow));
   }
 
   private void noPaths(Grant g, String p, String what) {

@@ -21,6 +21,8 @@ import java.util.Set;
  *     itself when the grant lists none); empty otherwise. A WATCH path may not exist yet.
  * @param location where the grant is written
  * @param map for a file grant: the file is seen as a region ({@code map: true})
+ * @param allow for NET: the host:port patterns as written (each parsed once at load, see
+ *     {@code b8g.host.net.NetPattern}); empty otherwise
  */
 public record GrantSpec(
     String component,
@@ -31,12 +33,13 @@ public record GrantSpec(
     Set<Right> rights,
     List<Path> paths,
     SourceLocation location,
-    boolean map) {
+    boolean map,
+    List<String> allow) {
 
-  /** A grant that maps nothing (every kind but a mapped file). */
+  /** A grant that maps nothing and allows no network (every kind but a mapped file and NET). */
   public GrantSpec(String component, String env, Kind kind, String target, Optional<HostCapability> host,
       Set<Right> rights, List<Path> paths, SourceLocation location) {
-    this(component, env, kind, target, host, rights, paths, location, false);
+    this(component, env, kind, target, host, rights, paths, location, false, List.of());
   }
 
   /** What a grant gives. */

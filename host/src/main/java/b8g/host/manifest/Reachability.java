@@ -103,6 +103,9 @@ public final class Reachability {
               }
               out.append(" (paths: ").append(String.join(", ", paths)).append(")");
             }
+            if (!g.allow().isEmpty()) {
+              out.append(" (connect to: ").append(String.join(", ", g.allow())).append(")");
+            }
           }
           case FILE -> out.append(g.isDirectory() ? "directory " : "file ").append(relative(manifest, g.paths().get(0)))
               .append(", ").append(rights(g.rights())).append(" (").append(fileWhat(g)).append(")");

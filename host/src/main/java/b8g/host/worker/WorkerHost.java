@@ -291,6 +291,32 @@ final class WorkerHost {
       throw notHere("link");
     }
 
+    @Override
+    public void netConnect(Component source, Capability net, String host, int port, long requestId) {
+      throw notHere("net.connect");
+    }
+
+    @Override
+    public void netListen(Component source, Capability net, String host, int port, long requestId) {
+      throw notHere("net.listen");
+    }
+
+    @Override
+    public void netAccept(Component source, Capability net, long listenerId, long requestId) {
+      throw notHere("net.listen");
+    }
+
+    @Override
+    public void netClose(Component source, Capability net, long listenerId) {
+      throw notHere("net.listen");
+    }
+
+    @Override
+    public void fetch(Component source, Capability net, long requestId, String method, String url,
+        List<String> headers, String redirect, byte[] body) {
+      throw notHere("net.fetch");
+    }
+
     private ComponentException notHere(String what) {
       return new ComponentException("capability.isolation", what + " is not available to a component in a worker"
           + " process yet; run the component in process (isolation: IN_PROCESS) to use it");

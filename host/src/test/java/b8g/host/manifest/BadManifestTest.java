@@ -70,6 +70,12 @@ class BadManifestTest {
       process_group_in_process.txtpb| manifest.isolation_conflict     | 2 | 36 | but also isolation: IN_PROCESS
       isolation_run_grant.txtpb     | manifest.isolation              | 3 |  1 | component "a": env.spawn grants host capability RUN, which a component in a worker process cannot use yet; run it IN_PROCESS
       isolation_group_watch.txtpb   | manifest.isolation              | 3 |  1 | component "b": env.watch grants host capability WATCH
+      net_wildcard.txtpb            | manifest.net_pattern            | 2 | 35 | wildcard hosts are not allowed
+      net_port.txtpb                | manifest.net_pattern            | 4 |  3 | "99999" is not a port; a port is 1 to 65535
+      net_prefix.txtpb              | manifest.net_pattern            | 2 | 35 | the prefix length must be 0 to 32
+      net_no_allow.txtpb            | manifest.net_no_allow           | 2 |  1 | allows nothing; add allow: "host:port" patterns
+      net_allow_on_log.txtpb        | manifest.allow_not_applicable   | 2 | 35 | allow is only for host capability NET
+      isolation_net.txtpb           | manifest.isolation              | 3 |  1 | component "a": env.net grants host capability NET, which a component in a worker process cannot use yet
       syntax.json                   | manifest.syntax                 | 3 | 18 | expected ',' or '}'
       trailing.json                 | manifest.syntax                 | 2 |  1 | after the end
       duplicate_key.json            | manifest.syntax                 | 2 | 18 | "name" is given twice

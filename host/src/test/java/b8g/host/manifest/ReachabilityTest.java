@@ -38,6 +38,22 @@ class ReachabilityTest {
   }
 
   @Test
+  void shouldSayWhereANetGrantConnects(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("c.js"), "function main(env) {}");
+    String text = """
+        components { name: "c" script: "c.js" }
+        grants { component: "c" host: NET allow: ["127.0.0.1:8080", "localhost:*", "api.example.com:443", "10.0.0.0/8:80", "[::1]:1000-2000"] as: "net" }
+        """;
+    String expected = """
+        component c (c.js; heap 64 MiB, cpu 1000 ms/turn; restart NEVER)
+          isolation: in-process
+          env.net: host NET (connect to: 127.0.0.1:8080, localhost:*, api.example.com:443, 10.0.0.0/8:80, [::1]:1000-2000)
+        start order: c
+        """;
+    assertEquals(expected, Reachability.describe(ManifestLoader.parse(text, dir.resolve("m.txtpb"))));
+  }
+
+  @Test
   void shouldSayWhenAComponentReachesNothing(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("lonely.js"), "function main(env) {}");
     String text = """

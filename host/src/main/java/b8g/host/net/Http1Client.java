@@ -1,0 +1,343 @@
+package b8g.host.net;
+
+import b8g.capabilities.CapabilityException;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * The HTTP/1.1 client behind {@code fetch}: one request per connection ({@code Connection:
+ * close}), to the address {@link NetPolicy#check} returned for the URL's host and port (never
+ * resolved again), over TLS with SNI and host name verification for {@code https:}.
+ *
+ * <p>Every byte from the server is hostile: the head (status line and header lines) is read
+ * within {@link #MAX_HEAD} bytes and {@link #MAX_HEADER_LINES} lines and the timeout, and anything
+ * that is not HTTP/1.x fails with {@code type} (a {@code TypeError} in JS) saying what came
+ * instead. Redirects (301, 302, 303, 307, 308) are followed up to {@link #MAX_REDIRECTS}, each
+ * hop checked against the policy again; a hop to an address the grant does not allow fails with
+ * {@code net.denied}. The body is framed by {@code Transfer-Encoding: chunked}, by
+ * {@code Content-Length}, or by the end of the connection ({@link HttpBody}).
+ *
+ * <p>Not thread-safe per request; each {@link #exchange} runs on one thread and blocks.
+ */
+final class Http1Client {
+  static final int MAX_HEAD = 64 * 1024;
+  static final int MAX_HEADER_LINES = 256;
+  static final int MAX_REDIRECTS = 20;
+  private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.([01]) ([0-9]{3})(?: ([\\t\\x20-\\x7e\\x80-\\xff]*))?");
+  static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  /** Header values: visible characters, spaces and tabs (no CR, LF or NUL). */
+  private static final Pattern VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]*");
+  /** What the client sets itself; a component's values for these are dropped (as fetch's forbidden request headers). */
+  private static final Set<String> CLIENT_HEADERS = Set.of("host", "content-length", "transfer-encoding", "connection",
+      "keep-alive", "upgrade", "te", "trailer", "proxy-connection");
+
+  /** A response whose head was read; {@code body} is framed and reads {@code socket}. */
+  record Response(int status, String statusText, List<String> headers, String url, boolean redirected, InputStream body,
+      Socket socket) {}
+
+  private final NetPolicy policy;
+  private final Duration timeout;
+  /** Hears of each socket opened, so that a component's end can close one still in flight. */
+  private final Consumer<Socket> opened;
+
+  Http1Client(NetPolicy policy, Duration timeout, Consumer<Socket> opened) {
+    this.policy = policy;
+    this.timeout = timeout;
+    this.opened = opened;
+  }
+
+  /**
+   * Sends the request and reads the response's head, following redirects as {@code redirect}
+   * says ("follow", "manual" or "error").
+   *
+   * @throws CapabilityException {@code type} for a malformed request or response, a timeout or
+   *     a connection that failed; {@code net.denied} for a URL (or a redirect) outside the grant
+   */
+  Response exchange(String method, String url, List<String> headers, byte[] body, String redirect) {
+    String m = method.toUpperCase(Locale.ROOT);
+    if (!TOKEN.matcher(method).matches()) {
+      throw typeError("\"" + printable(method) + "\" is not an HTTP method");
+    }
+    if (Set.of("CONNECT", "TRACE", "TRACK").contains(m)) {
+      throw typeError(m + " is not allowed");
+    }
+    if (Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH").contains(m)) {
+      method = m;
+    }
+    for (int i = 0; i + 1 < headers.size(); i += 2) {
+      if (!TOKEN.matcher(headers.get(i)).matches() || !VALUE.matcher(headers.get(i + 1)).matches()) {
+        throw typeError("the header \"" + printable(headers.get(i)) + "\" has an invalid name or value");
+      }
+    }
+    String current = url;
+    boolean redirected = false;
+    for (int hop = 0; ; hop++) {
+      URI uri = parse(current);
+      Response r = once(method, uri, headers, body, current, redirected);
+      String location = r.status() >= 300 && r.status() < 400 && r.status() != 304 && r.status() != 305
+          && r.status() != 306 ? header(r.headers(), "location") : null;
+      if (location == null || redirect.equals("manual")) {
+        return r;
+      }
+      closeQuietly(r.socket());
+      if (redirect.equals("error")) {
+        throw typeError(current + " redirected (" + r.status() + ") and the request's redirect mode is \"error\"");
+      }
+      if (hop + 1 > MAX_REDIRECTS) {
+        throw typeError(url + ": more than " + MAX_REDIRECTS + " redirects");
+      }
+      URI next;
+      try {
+        next = uri.resolve(new URI(location.trim()));
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        throw typeError(current + " redirected to \"" + printable(location) + "\", which is not a URL");
+      }
+      String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw typeError(current + " redirected to \"" + printable(location) + "\", which is not http: or https:");
+      }
+      if (r.status() == 303 && !method.equals("HEAD") || (r.status() == 301 || r.status() == 302) && method.equals("POST")) {
+        method = "GET";
+        body = new byte[0];
+        headers = withoutContentHeaders(headers);
+      }
+      current = next.toString();
+      redirected = true;
+    }
+  }
+
+  private Response once(String method, URI uri, List<String> headers, byte[] body, String url, boolean redirected) {
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    String host = uri.getHost();
+    int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+    InetAddress address;
+    try {
+      address = policy.check(host, port);
+    } catch (CapabilityException e) {
+      throw new CapabilityException(e.code(), (redirected ? "fetch: a redirect to " : "fetch ") + url + ": "
+          + e.getMessage());
+    }
+    Socket socket = new Socket();
+    opened.accept(socket);
+    try {
+      int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+      socket.connect(new InetSocketAddress(address, port), ms);
+      socket.setSoTimeout(ms);
+      if (scheme.equals("https")) {
+        socket = tls(socket, host, port);
+      }
+      OutputStream out = socket.getOutputStream();
+      out.write(requestHead(method, uri, headers, body.length).getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      BufferedInputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+      String[] status;
+      List<String> responseHeaders = new ArrayList<>();
+      do {
+        responseHeaders.clear();
+        status = readHead(in, responseHeaders, url);
+        // 1xx interim responses (100 Continue) precede the real one; 101 is not followed.
+      } while (status[0].startsWith("1") && !status[0].equals("101"));
+      int code = Integer.parseInt(status[0]);
+      InputStream bodyIn = HttpBody.framed(in, method, code, responseHeaders, url);
+      return new Response(code, status[1], List.copyOf(responseHeaders), url, redirected, bodyIn, socket);
+    } catch (SocketTimeoutException e) {
+      closeQuietly(socket);
+      throw typeError(url + ": no response within " + timeout.toMillis() + " ms");
+    } catch (IOException e) {
+      if (socket.isClosed() && !socket.isConnected()) {
+        throw typeError(url + ": the request was cancelled");
+      }
+      closeQuietly(socket);
+      throw typeError(url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    } catch (RuntimeException e) {
+      closeQuietly(socket);
+      throw e;
+    }
+  }
+
+  private static Socket tls(Socket plain, String host, int port) throws IOException {
+    SSLSocket s = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, true);
+    SSLParameters p = s.getSSLParameters();
+    p.setEndpointIdentificationAlgorithm("HTTPS");
+    if (NetPolicy.literalAddress(host) == null) {
+      p.setServerNames(List.of(new SNIHostName(host)));
+    }
+    s.setSSLParameters(p);
+    s.startHandshake();
+    return s;
+  }
+
+  private static String requestHead(String method, URI uri, List<String> headers, int bodyLength) {
+    String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    if (uri.getRawQuery() != null) {
+      target += "?" + uri.getRawQuery();
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+    b.append("Host: ").append(uri.getHost()).append(uri.getPort() >= 0 ? ":" + uri.getPort() : "").append("\r\n");
+    boolean agent = false;
+    boolean accept = false;
+    for (int i = 0; i + 1 < headers.size(); i += 2) {
+      String name = headers.get(i).toLowerCase(Locale.ROOT);
+      if (CLIENT_HEADERS.contains(name)) {
+        continue;
+      }
+      agent |= name.equals("user-agent");
+      accept |= name.equals("accept");
+      b.append(headers.get(i)).append(": ").append(headers.get(i + 1)).append("\r\n");
+    }
+    if (!accept) {
+      b.append("Accept: */*\r\n");
+    }
+    if (!agent) {
+      b.append("User-Agent: b8g\r\n");
+    }
+    if (bodyLength > 0 || !(method.equals("GET") || method.equals("HEAD"))) {
+      b.append("Content-Length: ").append(bodyLength).append("\r\n");
+    }
+    b.append("Connection: close\r\n\r\n");
+    return b.toString();
+  }
+
+  /** Reads a status line and header lines; returns {code, reason}. Every breach is an IOException saying what. */
+  static String[] readHead(InputStream in, List<String> headers, String url) throws IOException {
+    int[] budget = {MAX_HEAD};
+    String line = line(in, budget, url, true);
+    Matcher m = STATUS_LINE.matcher(line);
+    if (!m.matches()) {
+      throw new IOException("the server's response does not begin with an HTTP/1.x status line (it began \""
+          + printable(line) + "\")");
+    }
+    int lines = 0;
+    while (true) {
+      String h = line(in, budget, url, false);
+      if (h.isEmpty()) {
+        break;
+      }
+      if (++lines > MAX_HEADER_LINES) {
+        throw new IOException("the response has more than " + MAX_HEADER_LINES + " header lines");
+      }
+      if (h.charAt(0) == ' ' || h.charAt(0) == '\t') {
+        throw new IOException("the response folds a header line (obsolete line folding is refused)");
+      }
+      int colon = h.indexOf(':');
+      String name = colon < 0 ? "" : h.substring(0, colon);
+      String value = colon < 0 ? "" : h.substring(colon + 1).strip();
+      if (!TOKEN.matcher(name).matches() || !VALUE.matcher(value).matches()) {
+        throw new IOException("the response has a malformed header line (\"" + printable(h) + "\")");
+      }
+      headers.add(name.toLowerCase(Locale.ROOT));
+      headers.add(value);
+    }
+    return new String[] {m.group(2), m.group(3) == null ? "" : m.group(3)};
+  }
+
+  /** One line (CRLF or LF ended) within the head's budget, as ISO-8859-1. */
+  private static String line(InputStream in, int[] budget, String url, boolean first) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+    while (true) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException(first && b.size() == 0 ? "the server closed the connection without a response"
+            : "the server closed the connection in the middle of the response's head");
+      }
+      if (--budget[0] < 0) {
+        throw new IOException("the response's head is larger than " + MAX_HEAD + " bytes");
+      }
+      if (c == '\n') {
+        byte[] bytes = b.toByteArray();
+        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+      }
+      if (c == 0) {
+        throw new IOException("the response's head holds a NUL byte");
+      }
+      b.write(c);
+    }
+  }
+
+  static String header(List<String> headers, String name) {
+    for (int i = 0; i + 1 < headers.size(); i += 2) {
+      if (headers.get(i).equals(name)) {
+        return headers.get(i + 1);
+      }
+    }
+    return null;
+  }
+
+  private static List<String> withoutContentHeaders(List<String> headers) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i + 1 < headers.size(); i += 2) {
+      String n = headers.get(i).toLowerCase(Locale.ROOT);
+      if (!n.startsWith("content-")) {
+        out.add(headers.get(i));
+        out.add(headers.get(i + 1));
+      }
+    }
+    return out;
+  }
+
+  private static URI parse(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw typeError("\"" + printable(url) + "\" is not a URL the client can request");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw typeError(printable(url) + ": only http: and https: URLs can be fetched");
+    }
+    if (uri.getHost() == null) {
+      throw typeError(printable(url) + " has no host");
+    }
+    if (uri.getRawUserInfo() != null) {
+      throw typeError(printable(url) + " carries credentials; send them in a header instead");
+    }
+    return uri;
+  }
+
+  static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // Nothing more to release.
+    }
+  }
+
+  static CapabilityException typeError(String message) {
+    return new CapabilityException("type", "fetch " + message);
+  }
+
+  static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 80; i++) {
+      char c = s.charAt(i);
+      b.append(c < 0x20 || c > 0x7e ? '?' : c);
+    }
+    return s.length() > 80 ? b.append("...").toString() : b.toString();
+  }
+}
