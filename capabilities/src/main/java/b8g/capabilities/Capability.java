@@ -25,7 +25,11 @@ public final class Capability {
     WATCH,
     LOG,
     /** The host capability to checkpoint the holding component into a stack image (snapshots). */
-    SNAPSHOT
+    SNAPSHOT,
+    /** A client of a service: calls go out on one ring, results come back on another (b8g.components.ServiceBinding). */
+    SERVICE,
+    /** The serving end of a component's service: the ring pairs of all its clients (b8g.components.ServedService). */
+    SERVE
   }
 
   private static final AtomicLong IDS = new AtomicLong();

@@ -66,7 +66,12 @@ final class DispatchAdapter {
     int op = intArg(a, 0, "operation");
     switch (op) {
       case TO_HOST_SIGNAL -> {
-        Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
+        Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER,
+            Kind.SERVICE, Kind.SERVE);
+        if (cap.kind() == Kind.SERVICE || cap.kind() == Kind.SERVE) {
+          signalService(cap, intArg(a, 2, "part"));
+          return rt.createV8ValueUndefined();
+        }
         Ring ch = cap.target(Ring.class);
         if (cap.kind() == Kind.CHANNEL_READER) {
           ch.wakeWriter();
@@ -204,8 +209,9 @@ final class DispatchAdapter {
       }
       case TO_HOST_BUFFER -> {
         int slot = intArg(a, 1, "slot");
-        Capability cap = table.require(slot, null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
-        return binder.buffer(rt, slot, cap);
+        Capability cap = table.require(slot, null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER,
+            Kind.SERVICE, Kind.SERVE);
+        return binder.buffer(rt, slot, cap, a.length > 2 && !(a[2].isUndefined()) ? intArg(a, 2, "part") : 0);
       }
       case TO_HOST_SNAPSHOT -> {
         Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.SNAPSHOT);
@@ -282,6 +288,30 @@ final class DispatchAdapter {
         }
       }
       default -> throw new ComponentException("type", "unknown operation " + op);
+    }
+  }
+
+  /**
+   * Wakes the other side of one ring of a service: the client writes requests (part 0) and reads
+   * responses (part 1); the server the other way round, for each of its bindings.
+   */
+  private static void signalService(Capability cap, int part) {
+    ServiceBinding b;
+    if (cap.kind() == Kind.SERVICE) {
+      b = part == 0 || part == 1 ? cap.target(ServiceBinding.class) : null;
+    } else {
+      b = cap.target(ServedService.class).binding(ServiceBinding.binding(part));
+    }
+    if (b == null || part < 0) {
+      throw new ComponentException("range", "no ring " + part + " in this service capability");
+    }
+    boolean requests = (part & 1) == 0;
+    boolean client = cap.kind() == Kind.SERVICE;
+    // The client writes requests and reads responses: it wakes their reader and writer respectively.
+    if (requests == client) {
+      b.part(part).wakeReader();
+    } else {
+      b.part(part).wakeWriter();
     }
   }
 

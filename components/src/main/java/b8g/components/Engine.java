@@ -66,7 +66,7 @@ final class Engine {
       "primordials.js", "host-calls.js", "text.js", "console.js", "timers.js", "events.js", "web-misc.js",
       "clone.js", "crypto.js", "url-encoding.js", "url-host.js", "url.js", "url-search-params.js", "streams.js", "readable-stream.js",
       "writable-stream.js", "transform-stream.js", "text-streams.js", "compression.js", "blob.js", "quota.js", "records.js",
-      "region.js", "channel.js", "channel-streams.js", "host-stubs.js", "snapshot.js", "modules.js", "env.js", "memory.js", "array-buffer.js",
+      "region.js", "channel.js", "channel-streams.js", "service-values.js", "service.js", "host-stubs.js", "snapshot.js", "modules.js", "env.js", "memory.js", "array-buffer.js",
       "wasm-module.js", "wasm.js", "entry.js");
 
   private static final String BOOT;

@@ -3,6 +3,8 @@ package b8g.host;
 import b8g.capabilities.Capability;
 import b8g.capabilities.Capability.Kind;
 import b8g.components.Component;
+import b8g.components.ServiceBinding;
+import b8g.host.services.ServiceHub;
 import b8g.memory.Ring;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +27,11 @@ final class DeadlockLookout implements Runnable {
   private final SnapshotService snapshots;
   private final Resources resources;
   private final Events events;
+  private final ServiceHub services;
 
   DeadlockLookout(Supervisor supervisor, Children children, Watches watches, SnapshotService snapshots,
-      Resources resources, Events events) {
+      Resources resources, ServiceHub services, Events events) {
+    this.services = services;
     this.supervisor = supervisor;
     this.children = children;
     this.watches = watches;
@@ -43,7 +47,8 @@ final class DeadlockLookout implements Runnable {
     }
     List<Component> live = supervisor.live();
     live.addAll(children.live());
-    boolean outside = watches.any() || snapshots.busy() || resources.anyJavaEnd() || supervisor.anyInWorker();
+    boolean outside = watches.any() || snapshots.busy() || resources.anyJavaEnd() || supervisor.anyInWorker()
+        || services.javaServing();
     String report;
     try {
       report = detector.look(live, outside, this::waitsOn);
@@ -71,6 +76,8 @@ final class DeadlockLookout implements Runnable {
         out.add("read channel " + resources.nameOf(cap.target(Ring.class)) + " (empty)");
       } else if (cap.kind() == Kind.CHANNEL_WRITER && cap.target(Ring.class).writerWaiting()) {
         out.add("write channel " + resources.nameOf(cap.target(Ring.class)) + " (full)");
+      } else if (cap.kind() == Kind.SERVICE && cap.target(ServiceBinding.class).responses().readerWaiting()) {
+        out.add("an answer from a service");
       }
     }
     return out;

@@ -3,8 +3,11 @@ package b8g.host;
 import b8g.capabilities.Capability;
 import b8g.capabilities.Capability.Kind;
 import b8g.capabilities.Right;
+import b8g.components.ServedService;
+import b8g.components.ServiceBinding;
 import b8g.host.manifest.GrantSpec;
 import b8g.host.manifest.LoadedManifest;
+import b8g.host.services.ServiceHub;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import java.nio.file.Path;
@@ -21,10 +24,12 @@ import java.util.Set;
 final class GrantResolver {
   private final Path directory;
   private final Resources resources;
+  private final ServiceHub services;
 
-  GrantResolver(LoadedManifest manifest, Resources resources) {
+  GrantResolver(LoadedManifest manifest, Resources resources, ServiceHub services) {
     this.directory = manifest.directory();
     this.resources = resources;
+    this.services = services;
   }
 
   /** The root capability {@code g} gives; what a component holds is derived from it. */
@@ -44,6 +49,8 @@ final class GrantResolver {
         case SNAPSHOT -> Capability.root(Kind.SNAPSHOT, new PathScope(directory, List.of(directory)), rights);
         default -> throw new IllegalStateException("validated manifest has an unknown host capability");
       };
+      case SERVICE -> Capability.root(Kind.SERVICE, services.client(g.component(), g.env()), rights);
+      case SERVE -> Capability.root(Kind.SERVE, services.served(g.target()), rights);
     };
   }
 
@@ -54,6 +61,11 @@ final class GrantResolver {
       case REGION -> "region " + cap.target(Region.class).name() + rights;
       case CHANNEL_READER -> "channel " + resources.nameOf(cap.target(Ring.class)) + " (reader)";
       case CHANNEL_WRITER -> "channel " + resources.nameOf(cap.target(Ring.class)) + " (writer)";
+      case SERVICE -> {
+        List<String> m = cap.target(ServiceBinding.class).methods();
+        yield "service client" + (m.isEmpty() ? "" : " of " + String.join(", ", m));
+      }
+      case SERVE -> "service " + cap.target(ServedService.class).name() + " (serving end)";
       default -> cap.kind().name().toLowerCase(Locale.ROOT);
     };
   }

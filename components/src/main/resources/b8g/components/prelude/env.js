@@ -10,6 +10,8 @@ function stubFor(d, name) {
     case KIND_WATCH: return makeWatch(d, name);
     case KIND_SNAPSHOT: return makeSnapshot(d, name);
     case KIND_LOG: return makeLog(d, name);
+    case KIND_SERVICE: return makeService(d, name);
+    case KIND_SERVE: return makeServe(d, name);
     case KIND_VALUE: return d.value;
     default: throw new TypeErrorCtor('unknown capability kind ' + d.kind);
   }

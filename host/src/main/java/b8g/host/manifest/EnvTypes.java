@@ -116,6 +116,9 @@ public final class EnvTypes {
       }
       case CHANNEL -> g.rights().contains(Right.WRITE) ? "ChannelWriter" : "ChannelReader";
       case HOST -> hostType(g.host().orElseThrow());
+      case SERVICE -> g.methods().isEmpty() ? "Service"
+          : "Service<" + String.join(" | ", g.methods().stream().map(m -> "\"" + m + "\"").toList()) + ">";
+      case SERVE -> "Serve";
     };
   }
 
@@ -136,6 +139,8 @@ public final class EnvTypes {
       case REGION -> "region " + g.target() + ", " + rights(g.rights());
       case CHANNEL -> "channel " + g.target() + (g.rights().contains(Right.WRITE) ? ", writer end" : ", reader end");
       case HOST -> "host " + g.host().orElseThrow();
+      case SERVICE -> "service " + g.target() + (g.methods().isEmpty() ? ", every method" : ", methods " + String.join(", ", g.methods()));
+      case SERVE -> "service " + g.target() + ", serving end";
     };
   }
 
