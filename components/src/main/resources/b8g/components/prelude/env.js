@@ -37,7 +37,7 @@ function buildEnv(capRecords) {
     }
     env[d.name] = stubFor(d);
   }
-  ObjectDefineProperty(env, 'export', {
+  ObjectDefineProperty(env, 'export', { __proto__: null,
     value: function (name, cap) {
       if (typeof name !== 'string') throw new TypeErrorCtor('export(name, capability): name must be a string');
       const s = requireSlot(cap, 'export(name, capability): capability');
@@ -45,7 +45,7 @@ function buildEnv(capRecords) {
       givenAway(s);
     },
   });
-  ObjectDefineProperty(env, 'link', {
+  ObjectDefineProperty(env, 'link', { __proto__: null,
     value: function (secret) {
       if (typeof secret !== 'string') throw new TypeErrorCtor('link(secret): secret must be a string');
       const ds = decodeCapabilityRecords(call(TO_HOST_LINK, secret));
