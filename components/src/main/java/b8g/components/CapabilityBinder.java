@@ -88,6 +88,9 @@ final class CapabilityBinder {
         ServedService served = cap.target(ServedService.class);
         for (ServiceBinding b : served.bindings()) {
           serving(b, slot);
+          // A restarted server takes its clients up again (its predecessor's end was marked gone).
+          b.requests().reopen(false, true);
+          b.responses().reopen(true, false);
         }
         // A client linked at run time: its rings wake this slot, and the prelude hears of it.
         served.onAdded(i -> {

@@ -182,6 +182,9 @@ final class DispatchAdapter {
         String name = stringArg(a, 1, "name", 256);
         int slot = intArg(a, 2, "slot");
         Capability cap = table.require(slot, null);
+        if (cap.kind() == Kind.SERVE) {
+          throw new ComponentException("capability.kind", "the serving end of a service cannot be exported; export a client of it");
+        }
         component.services().export(component, name, cap);
         if (cap.kind() == Kind.CHANNEL_READER || cap.kind() == Kind.CHANNEL_WRITER) {
           // A ring has one reader and one writer: exporting an end hands it over (to the first linker).
@@ -338,6 +341,11 @@ final class DispatchAdapter {
         throw new ComponentException("type", "grant \"" + n[i] + "\" is not a capability");
       }
       Capability cap = table.require(slot, null);
+      if (cap.kind() == Kind.SERVICE || cap.kind() == Kind.SERVE) {
+        // Two holders of one ring pair would break both; a link hands a service on with rings of its own.
+        throw new ComponentException("capability.kind", "grant \"" + n[i] + "\" is a service, which run cannot pass to a child yet; "
+            + "export it and let the child link");
+      }
       if (grants.containsKey(n[i])) {
         throw new ComponentException("type", "grant name \"" + n[i] + "\" is used twice");
       }

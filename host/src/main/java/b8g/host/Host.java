@@ -312,6 +312,7 @@ public final class Host implements AutoCloseable {
     this.services = new ServiceHub(new ServiceHub.Options(ctx.services, ctx.serviceExecutor, ctx.serviceTimeout));
     GrantResolver grants = new GrantResolver(manifest, resources, services);
     this.links = new Links(ends, grants, events);
+    links.services(services);
     this.console = new ConsoleSink(ctx.log);
     this.watches = new Watches(sampler, manifest.directory());
     this.snapshots = new SnapshotService(this, ctx.imageWriter, manifest.directory(), events);

@@ -163,7 +163,7 @@ function makeService(d, name) {
       st.revoked = true; detach(st.reqBuf); detach(st.resBuf); st.reqBuf = null; st.resBuf = null;
       failAll(err || revokedError('service ' + name));
     },
-    transferred() { st.given = true; failAll(svError('capability.transferred', 'service ' + name + ' was given away')); },
+    // No transferred(): exporting a client keeps it (a linker gets rings of its own).
     prepare() { detach(st.reqBuf); detach(st.resBuf); },
     rebind(n) {
       if (n.kind !== KIND_SERVICE || st.revoked || st.given) return false;
@@ -216,7 +216,9 @@ function makeServe(d, name) {
       e.u8[0] = u[0]; e.u8[1] = u[1]; e.u8[2] = u[2]; e.u8[3] = u[3]; e.u8[4] = SV_ERROR;
       bytes = ReflectApply(TypedArraySubarray, e.u8, [0, e.n]);
     }
-    b.inFlight--;
+    // A binding whose bound of calls was reached reads its ring again once one ends: after this
+    // turn's synchronous code (never inside a read in progress).
+    if (b.inFlight-- === SERVICE_MAX_IN_FLIGHT) then(resolved(undefined), () => pump(b));
     push(b.out, bytes);
     if (b.out.length === 1) flushOut(b);
   }
@@ -259,7 +261,12 @@ function makeServe(d, name) {
     if (fn === undefined) { respond(b, id, SV_ERROR, ['service.unknown_method', method + ' is not a method this client may call']); return; }
     let r;
     try { r = ReflectApply(fn, st.impl, args); } catch (e) { fail(b, id, e); return; }
-    if (r === null || (typeof r !== 'object' && typeof r !== 'function')) { respond(b, id, SV_OK, r); return; }
+    // A value that is no thenable is answered now; a thenable (a promise) when it settles.
+    let thenable = false;
+    if (r !== null && (typeof r === 'object' || typeof r === 'function')) {
+      try { thenable = typeof r.then === 'function'; } catch (e) { fail(b, id, e); return; }
+    }
+    if (!thenable) { respond(b, id, SV_OK, r); return; }
     then(resolved(r), (v) => respond(b, id, SV_OK, v), (e) => fail(b, id, e));
   }
   function pump(b) {

@@ -1,5 +1,7 @@
 package b8g.host.services;
 
+import b8g.capabilities.Capability;
+import b8g.capabilities.CapabilityException;
 import b8g.components.ServedService;
 import b8g.components.ServiceBinding;
 import b8g.errors.B8gException;
@@ -48,6 +50,9 @@ public final class ServiceHub implements AutoCloseable {
   /** Pumps of Java services by client component. */
   private final Map<String, List<ServicePump>> pumps = new ConcurrentHashMap<>();
   private final List<Region> memory = new ArrayList<>();
+  /** Which service each binding belongs to, for a link that hands a client on. */
+  private final Map<ServiceBinding, ServiceSpec> serviceOf = new ConcurrentHashMap<>();
+  private Predicate<String> inWorker = c -> false;
   private final ScheduledExecutorService timer;
   private final ExecutorService ownExecutor;
   private final Executor executor;
@@ -82,6 +87,7 @@ public final class ServiceHub implements AutoCloseable {
    */
   public void open(LoadedManifest m, Predicate<String> inWorker) {
     this.manifest = m;
+    this.inWorker = inWorker;
     for (ServiceSpec s : m.services()) {
       if (s.provider().isEmpty() && !options.services().containsKey(s.name())) {
         throw new B8gException(B8gException.Category.USAGE, "host.config", "the manifest says the application provides service "
@@ -103,15 +109,51 @@ public final class ServiceHub implements AutoCloseable {
         }
         ServiceBinding b = binding(s.name() + "-" + c.name(), methods, shared);
         bindings.put(c.name() + "/" + g.env(), b);
+        serviceOf.put(b, s);
         if (java != null) {
           ServicePump p = new ServicePump(s.name(), c.name(), b, java, executor, timer, options.timeout());
-          pumps.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(p);
+          pumps.computeIfAbsent(c.name(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(p);
           p.start();
         } else {
           served.get(s.name()).add(b);
         }
       }
     }
+  }
+
+  /**
+   * A new client of the service {@code cap} calls, for {@code linker} (a link handed it on): its
+   * own rings (a ring has one writer), the same methods, served by a new pump or added to the
+   * serving component's bindings. Revoking {@code cap} revokes it too. In process only: a serving
+   * component in a worker process learns of no client after its start.
+   *
+   * @throws CapabilityException {@code capability.isolation} when the provider runs in a worker
+   */
+  public Capability fork(Capability cap, String linker) {
+    ServiceBinding from = cap.target(ServiceBinding.class);
+    ServiceSpec s = serviceOf.get(from);
+    if (s == null) {
+      throw new CapabilityException("capability.unknown", "this service client cannot be handed on");
+    }
+    if (s.provider().map(inWorker::test).orElse(false)) {
+      throw new CapabilityException("capability.isolation", "service " + s.name() + " is served by a component in a worker "
+          + "process, which cannot take new clients at run time yet; grant the service to " + linker + " in the manifest");
+    }
+    ServiceBinding b;
+    synchronized (this) {
+      b = binding(s.name() + "-" + linker + "-linked", from.methods(), false);
+    }
+    serviceOf.put(b, s);
+    if (s.provider().isEmpty()) {
+      ServicePump p = new ServicePump(s.name(), linker, b, options.services().get(s.name()), executor, timer, options.timeout());
+      pumps.computeIfAbsent(linker, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(p);
+      p.start();
+    } else {
+      served.get(s.name()).add(b);
+    }
+    Capability given = Capability.root(Capability.Kind.SERVICE, b, cap.rights());
+    cap.onRevoke(given::revoke);
+    return given;
   }
 
   private ServiceBinding binding(String name, List<String> methods, boolean shared) {
@@ -142,10 +184,26 @@ public final class ServiceHub implements AutoCloseable {
     return !pumps.isEmpty();
   }
 
-  /** An instance of {@code component} ended: its pending calls to Java services are cancelled. */
+  /**
+   * An instance of {@code component} ended: its pending calls to Java services are cancelled, and
+   * if it served a service, the rings of that service's clients are marked gone on the server's
+   * side, so their pending calls fail with {@code channel.broken} (a restarted server reopens
+   * them when it binds its serving end).
+   */
   public void released(String component) {
     for (ServicePump p : pumps.getOrDefault(component, List.of())) {
       p.cancelAll();
+    }
+    if (manifest == null) {
+      return;
+    }
+    for (ServiceSpec s : manifest.services()) {
+      if (s.provider().isPresent() && s.provider().get().equals(component)) {
+        for (ServiceBinding b : served.get(s.name()).bindings()) {
+          b.requests().markReaderGone();
+          b.responses().markWriterGone();
+        }
+      }
     }
   }
 
