@@ -19,6 +19,24 @@ const svFloatBytes = new Uint8ArrayCtor(ReflectApply(TypedArrayBuffer, svFloat, 
 // A growing byte buffer: out.u8 holds out.n bytes. `prefix` bytes are reserved at the start for
 // the caller's header (call id, method).
 function svWriter(prefix) { return { u8: new Uint8ArrayCtor(256), n: prefix, limit: prefix + VALUE_MAX_BYTES }; }
+// The one writer calls and answers are encoded into (encoding is synchronous); what must wait for
+// room in a ring is copied out of it (svCopy). It shrinks back after a large value.
+const svScratch = svWriter(0);
+// True while a value is encoded into the scratch writer: a getter of the value that makes a call
+// of its own then gets a writer of its own.
+let svInUse = false;
+function svEncodeValue(w, v, at) {
+  if (w !== svScratch) { svEncode(w, v, 0, [], at); return; }
+  svInUse = true;
+  try { svEncode(w, v, 0, [], at); } finally { svInUse = false; }
+}
+function svReset(prefix) {
+  if (svInUse) return svWriter(prefix);
+  if (u8len(svScratch.u8) > 65536) svScratch.u8 = new Uint8ArrayCtor(256);
+  svScratch.n = prefix; svScratch.limit = prefix + VALUE_MAX_BYTES;
+  return svScratch;
+}
+function svCopy(u8) { const c = new Uint8ArrayCtor(u8len(u8)); ReflectApply(TypedArraySet, c, [u8]); return c; }
 function svRoom(w, k) {
   const need = w.n + k;
   if (need > w.limit) throw new RangeErrorCtor('the value is larger than ' + VALUE_MAX_BYTES + ' bytes encoded');
@@ -76,9 +94,15 @@ function svDescribe(v) {
   } catch (e) { }
   return 'an object of an unsupported kind';
 }
-// `path` names where v sits, for the error (args[0].items[2]); `seen` holds the objects being
-// encoded above v (a cycle is a TypeError; the same object twice side by side is fine).
-function svEncode(w, v, depth, seen, path) {
+// `at` names where v sits, for an error (args[0].items[2]): a string, or [parent, key] pairs built
+// into one only when an error is thrown (the hot path builds no strings). `seen` holds the
+// objects being encoded above v (a cycle is a TypeError; the same object twice side by side is fine).
+function svPath(at) {
+  if (typeof at === 'string') return at;
+  const k = at[1];
+  return svPath(at[0]) + (typeof k === 'number' ? '[' + k + ']' : k);
+}
+function svEncode(w, v, depth, seen, at) {
   switch (typeof v) {
     case 'undefined': svByte(w, VALUE_UNDEFINED); return;
     case 'boolean': svByte(w, v ? VALUE_TRUE : VALUE_FALSE); return;
@@ -88,31 +112,31 @@ function svEncode(w, v, depth, seen, path) {
     case 'bigint': svBigInt(w, v); return;
     case 'string': svByte(w, VALUE_STRING); svString(w, v); return;
     case 'object': if (v === null) { svByte(w, VALUE_NULL); return; } break;
-    default: throw new TypeErrorCtor(path + ' is ' + svDescribe(v) + ', which a service call cannot carry');
+    default: throw new TypeErrorCtor(svPath(at) + ' is ' + svDescribe(v) + ', which a service call cannot carry');
   }
   const kind = svObjectKind(v);
-  if (kind < 0) throw new TypeErrorCtor(path + ' is ' + svDescribe(v) + ', which a service call cannot carry (plain objects, arrays, Maps, Uint8Array and ArrayBuffer only)');
+  if (kind < 0) throw new TypeErrorCtor(svPath(at) + ' is ' + svDescribe(v) + ', which a service call cannot carry (plain objects, arrays, Maps, Uint8Array and ArrayBuffer only)');
   if (kind === VALUE_BYTES) { svByte(w, VALUE_BYTES); svBytes(w, v); return; }
   if (kind === VALUE_BUFFER) { svByte(w, VALUE_BUFFER); svBytes(w, new Uint8ArrayCtor(v)); return; }
-  if (depth >= VALUE_MAX_DEPTH) throw new RangeErrorCtor(path + ' is nested deeper than ' + VALUE_MAX_DEPTH + ' levels');
-  for (let i = 0; i < seen.length; i++) if (seen[i] === v) throw new TypeErrorCtor(path + ' refers back to an object that contains it (a cycle)');
+  if (depth >= VALUE_MAX_DEPTH) throw new RangeErrorCtor(svPath(at) + ' is nested deeper than ' + VALUE_MAX_DEPTH + ' levels');
+  for (let i = 0; i < seen.length; i++) if (seen[i] === v) throw new TypeErrorCtor(svPath(at) + ' refers back to an object that contains it (a cycle)');
   push(seen, v);
   svByte(w, kind);
   if (kind === VALUE_ARRAY) {
     const n = v.length;
     svU32(w, n);
-    for (let i = 0; i < n; i++) svEncode(w, ObjectHasOwn(v, i) ? v[i] : undefined, depth + 1, seen, path + '[' + i + ']');
+    for (let i = 0; i < n; i++) svEncode(w, ObjectHasOwn(v, i) ? v[i] : undefined, depth + 1, seen, [at, i]);
   } else if (kind === VALUE_MAP) {
     const entries = mapList(v);
     svU32(w, entries.length);
     for (let i = 0; i < entries.length; i++) {
-      svEncode(w, entries[i][0], depth + 1, seen, path + ' key ' + i);
-      svEncode(w, entries[i][1], depth + 1, seen, path + ' value ' + i);
+      svEncode(w, entries[i][0], depth + 1, seen, [at, ' key ' + i]);
+      svEncode(w, entries[i][1], depth + 1, seen, [at, ' value ' + i]);
     }
   } else {
     const keys = ObjectKeys(v);
     svU32(w, keys.length);
-    for (let i = 0; i < keys.length; i++) { svString(w, keys[i]); svEncode(w, v[keys[i]], depth + 1, seen, path + '.' + keys[i]); }
+    for (let i = 0; i < keys.length; i++) { svString(w, keys[i]); svEncode(w, v[keys[i]], depth + 1, seen, [at, '.' + keys[i]]); }
   }
   seen.length = seen.length - 1;
 }

@@ -110,7 +110,7 @@ function makeService(d, name) {
     }
     p.reject(svError(v[0], name + '.' + p.method + ': ' + ReflectApply(StringSlice, v[1], [0, SV_MAX_MESSAGE])));
   }
-  function invoke(method, args) {
+  function invoke(method, m, args) {
     live();
     if (!svAllowed(st.methods, method)) {
       return rejected(svError('service.unknown_method', name + '.' + method + ' is not a method this component may call'));
@@ -122,18 +122,24 @@ function makeService(d, name) {
     let id = st.nextId;
     while (id === 0 || mapHas(st.pending, id)) id = (id + 1) >>> 0;
     st.nextId = (id + 1) >>> 0;
-    const m = svUtf8Short(method);
     const ml = u8len(m);
-    const w = svWriter(5 + ml);
-    svEncode(w, args, 0, [], name + '.' + method + ' arguments');
+    const w = svReset(5 + ml);
+    svEncodeValue(w, args, name + '.' + method + ' arguments');
     const u = w.u8;
     u[0] = id & 255; u[1] = (id >>> 8) & 255; u[2] = (id >>> 16) & 255; u[3] = (id >>> 24) & 255; u[4] = ml;
     ReflectApply(TypedArraySet, u, [m, 5]);
     const bytes = ReflectApply(TypedArraySubarray, u, [0, w.n]);
     if (w.n > st.req.maxPayload) throw new RangeErrorCtor(name + '.' + method + ': the call takes ' + w.n + ' bytes; at most ' + st.req.maxPayload + ' fit');
     const promise = new PromiseCtor((resolve, reject) => { mapSet(st.pending, id, { __proto__: null, resolve, reject, method }); });
-    push(st.queue, id); push(st.queue, bytes);
-    if (st.queue.length === 2) flush();
+    // Straight from the scratch writer when nothing waits; a copy when it must wait for room.
+    let sent = false;
+    if (st.queue.length === 0) {
+      const res = st.req.offer(bytes, RT_BYTES);
+      if (res === RT_BROKEN) { failAll(broken()); return promise; }
+      if (res === 2) call(TO_HOST_SIGNAL, st.slot, 0);
+      sent = res !== 0;
+    }
+    if (!sent) { push(st.queue, id); push(st.queue, svCopy(bytes)); if (st.queue.length === 2) flush(); }
     drain();
     return promise;
   }
@@ -142,7 +148,8 @@ function makeService(d, name) {
   function method(k) {
     let f = mapGet(fns, k);
     if (f === undefined) {
-      f = function (...args) { return invoke(k, args); };
+      const m = svUtf8Short(k); // encoded once per method name
+      f = function (...args) { return invoke(k, m, args); };
       mapSet(fns, k, f);
     }
     return f;
@@ -181,7 +188,7 @@ function makeServe(d, name) {
   const st = { slot: d.slot, impl: null, bindings: [], revoked: false };
   function binding(i, methods) {
     const reqBuf = call(TO_HOST_BUFFER, st.slot, 2 * i), resBuf = call(TO_HOST_BUFFER, st.slot, 2 * i + 1);
-    return { __proto__: null, index: i, methods: svMethods(methods), reqBuf, resBuf, req: ring.reader(reqBuf), res: ring.writer(resBuf), inFlight: 0, out: [] };
+    return { __proto__: null, index: i, methods: svMethods(methods), reqBuf, resBuf, req: ring.reader(reqBuf), res: ring.writer(resBuf), inFlight: 0, out: [], lastName: null, lastMethod: '' };
   }
   function attachAll(value) {
     const list = decodeFields(value);
@@ -193,7 +200,14 @@ function makeServe(d, name) {
   attachAll(d.value);
   // The function that serves `method` for this call: an own or inherited method of impl, never
   // one of Object.prototype's (a client must not reach __defineGetter__ or constructor).
+  // Methods are looked up once per name (impl's methods are taken as they are when first called).
+  const found = new MapCtor();
   function lookup(method) {
+    let f = mapGet(found, method);
+    if (f === undefined && !mapHas(found, method)) { f = lookupNow(method); mapSet(found, method, f); }
+    return f;
+  }
+  function lookupNow(method) {
     if (method === 'constructor' || method === 'then') return undefined;
     for (let o = st.impl; o !== null && o !== ObjectPrototype; o = ObjectGetPrototypeOf(o)) {
       const desc = ObjectGetOwnPropertyDescriptor(o, method);
@@ -202,8 +216,8 @@ function makeServe(d, name) {
     return undefined;
   }
   function respond(b, id, status, value) {
-    const w = svWriter(5);
-    try { svEncode(w, value, 0, [], 'the result'); } catch (e) {
+    const w = svReset(5);
+    try { svEncodeValue(w, value, 'the result'); } catch (e) {
       w.n = 5; status = SV_ERROR;
       svEncode(w, ['service.bad_result', 'the server returned a value a service call cannot carry: ' + svMessage(e, 'unsupported')], 0, [], 'the error');
     }
@@ -219,7 +233,13 @@ function makeServe(d, name) {
     // A binding whose bound of calls was reached reads its ring again once one ends: after this
     // turn's synchronous code (never inside a read in progress).
     if (b.inFlight-- === SERVICE_MAX_IN_FLIGHT) then(resolved(undefined), () => pump(b));
-    push(b.out, bytes);
+    if (b.out.length === 0) {
+      const res = b.res.offer(bytes, RT_BYTES);
+      if (res === RT_BROKEN) return; // the client is gone: its answer too
+      if (res === 2) call(TO_HOST_SIGNAL, st.slot, 2 * b.index + 1);
+      if (res !== 0) return;
+    }
+    push(b.out, svCopy(bytes));
     if (b.out.length === 1) flushOut(b);
   }
   function fail(b, id, e) {
@@ -243,6 +263,21 @@ function makeServe(d, name) {
     }
     return true;
   }
+  // The method name of a request: the last one's string again when the bytes are the same (a
+  // client mostly calls one method), else decoded.
+  function svMethodName(b, view, ml) {
+    const last = b.lastName;
+    if (last !== null && u8len(last) === ml) {
+      let same = true;
+      for (let i = 0; i < ml; i++) if (last[i] !== view[5 + i]) { same = false; break; }
+      if (same) return b.lastMethod;
+    }
+    const bytes = new Uint8ArrayCtor(ml);
+    ReflectApply(TypedArraySet, bytes, [ReflectApply(TypedArraySubarray, view, [5, 5 + ml])]);
+    const name = utf8Decode(bytes, true);
+    b.lastName = bytes; b.lastMethod = name;
+    return name;
+  }
   function serveOne(b, view) {
     const n = u8len(view);
     if (n < 5) return; // no call id to answer
@@ -252,7 +287,7 @@ function makeServe(d, name) {
     let method, args;
     try {
       if (5 + ml > n) throw new TypeErrorCtor('the method name runs past the end');
-      method = utf8Decode(ReflectApply(TypedArraySubarray, view, [5, 5 + ml]), true);
+      method = svMethodName(b, view, ml);
       args = svDecodeAll(view, 5 + ml, n);
       if (!ArrayIsArray(args)) throw new TypeErrorCtor('the arguments are not an array');
     } catch (e) { respond(b, id, SV_ERROR, ['service.corrupt', 'malformed request: ' + svMessage(e, 'unreadable')]); return; }
