@@ -1,5 +1,8 @@
+// @ts-check
 // Prices a customer's orders with the application's `orders` service.
+/** @param {import('./env').PricingEnv} env */
 async function main(env) {
+  /** @type {number[]} */
   const ids = await env.orders.history('ada');
   let total = 0;
   // Pipelined: every lookup is on its way before the first answer is awaited.
@@ -14,6 +17,7 @@ async function main(env) {
   try {
     await env.orders.lookup(99);
   } catch (e) {
+    if (!(e instanceof CapabilityError)) throw e;
     console.log(e.name + ' ' + e.code + ': ' + e.message);
   }
 }
