@@ -232,4 +232,33 @@ class ComponentServiceTest extends HostFixture {
     }
     assertTrue(log.stream().anyMatch(l -> l.endsWith("linked ok")), log.toString());
   }
+
+  @Test
+  void shouldFailPendingAndLaterCallsOnceTheClientIsRevoked() throws Exception {
+    Path m = manifest("""
+        async function main(env) {
+          const s = env.shop;
+          same((await s.lookup(1)).id, 1, 'before');
+          const p = s.hang();
+          console.log('hanging');
+          await rejects(p, 'capability.revoked');
+          let threw = null;
+          try { s.lookup(2); } catch (e) { threw = e; }
+          same(threw && threw.code, 'capability.revoked', 'a later call');
+          console.log('revoked ok');
+        }
+        """, "");
+    try (Host h = launch(m)) {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!log.contains("[client] hanging") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      h.revoke("client", "shop");
+      long end = System.nanoTime() + 20_000_000_000L;
+      while (!log.contains("[client] revoked ok") && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+    }
+    assertTrue(log.contains("[client] revoked ok"), log.toString() + events);
+  }
 }
