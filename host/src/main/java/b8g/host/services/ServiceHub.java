@@ -42,6 +42,9 @@ public final class ServiceHub implements AutoCloseable {
     }
   }
 
+  /** How long a dead server's END may wait for room in a client's full response ring. */
+  private static final Duration END_WAIT = Duration.ofMillis(100);
+
   private final Options options;
   /** Binding of each client grant, by "component/env". */
   private final Map<String, ServiceBinding> bindings = new LinkedHashMap<>();
@@ -201,7 +204,14 @@ public final class ServiceHub implements AutoCloseable {
       if (s.provider().isPresent() && s.provider().get().equals(component)) {
         for (ServiceBinding b : served.get(s.name()).bindings()) {
           b.requests().markReaderGone();
-          b.responses().markWriterGone();
+          // An END record after the dead server's last answer: its client fails every call still
+          // pending when it reads it, even if a restarted server reopened the ring before the
+          // client looked at the ring's state (the END stays in the ring; the state word does not).
+          // The server's writer is gone with its isolate, so this is the ring's only writer now.
+          if (!Ring.attach(b.responses().region()).writer().close(END_WAIT)) {
+            b.responses().markWriterGone(); // no room: the state word is all the client gets
+          }
+          b.responses().wakeReader();
         }
       }
     }
