@@ -31,7 +31,7 @@ import java.util.Set;
  *   <li>{@code b8g.bench.ivm}: directory of the isolated-vm Node module (the baseline for start);
  *       without it that baseline is skipped with a note;
  *   <li>{@code b8g.bench.only}: comma list of figure groups to run a subset: channel, worker-channel,
- *       start, worker-start, worker-rss, idle, hello ({@code worker} for the three worker-* groups);
+ *       start, worker-start, worker-rss, idle, hello, service ({@code worker} for the three worker-* groups);
  *       they run in that order whatever the order of the list;
  *   <li>{@code b8g.bench.hello} (10, smoke 1): runs of {@code ./b8g run examples/hello} and of node;
  *   <li>{@code b8g.bench.spin} (200): the spin-then-await experiment rows (0 leaves them out);
@@ -57,7 +57,8 @@ public final class Bench {
   }
 
   /** Every figure group, in the order they run; {@code b8g.bench.only} picks some. */
-  static final List<String> FIGURES = List.of("channel", "worker-channel", "start", "worker-start", "worker-rss", "idle", "hello");
+  static final List<String> FIGURES = List.of("channel", "worker-channel", "start", "worker-start", "worker-rss", "idle", "hello",
+      "service");
   /** The groups a plain run measures. */
   static final List<String> DEFAULT_FIGURES = FIGURES;
 
@@ -155,6 +156,7 @@ public final class Bench {
       }
     });
     groups.put("hello", () -> hello(smoke ? 1 : 2, Integer.getInteger("b8g.bench.hello", smoke ? 1 : 10)));
+    groups.put("service", () -> services(smoke));
     List<String> took = new ArrayList<>();
     for (String g : FIGURES) {
       if (only.contains(g)) {
@@ -209,6 +211,31 @@ public final class Bench {
       }
       return null;
     }
+  }
+
+  // ---- services -----------------------------------------------------------------------------------
+
+  private void services(boolean smoke) {
+    String fJava = "Java service calls, pipelined (M calls/s)";
+    String fJavaOne = "Java service call one at a time, p50 / p99 (us)";
+    String fPair = "component-to-component calls, pipelined (M calls/s)";
+    String fPairOne = "component-to-component call one at a time, p50 (us)";
+    progress("service calls: a Java service, then a component's, then two channels between the same pair");
+    ServiceBench.Result r = figure(() -> ServiceBench.run(smoke), fJava, fJavaOne, fPair, fPairOne);
+    if (r == null) {
+      return;
+    }
+    rows.add(new Row(fJava, String.format("%.2f", r.javaPipelined() / 1e6), String.format("%.1f ns direct call", r.directNs()),
+        "-", "-", "reported"));
+    rows.add(new Row(fJavaOne, String.format("%.1f / %.1f", r.javaP50Us(), r.javaP99Us()),
+        String.format("%.1f ns direct call", r.directNs()), "-", "-", "reported"));
+    rows.add(new Row(fPair, String.format("%.2f", r.componentPipelined() / 1e6), String.format("%.2f channel pair", r.channelPipelined() / 1e6),
+        String.format("%.2f", r.componentPipelined() / r.channelPipelined()), ">= 1 M/s", r.componentPipelined() >= 1e6 ? "ok" : "MISSED"));
+    rows.add(new Row(fPairOne, String.format("%.1f", r.componentP50Us()), String.format("%.1f channel pair", r.channelP50Us()),
+        String.format("%.2f", r.componentP50Us() / r.channelP50Us()), "<= 20 us", r.componentP50Us() <= 20 ? "ok" : "MISSED"));
+    notes.add(String.format("service: Java service one at a time %.0f calls/s (mean); latencies are the service's gaps between "
+        + "arrivals of sequential calls; component p50 is the median of %d-call run means (0.1 ms clock); batches of %d in flight",
+        r.javaOneAtATime(), ServiceBench.RUN, ServiceBench.BATCH));
   }
 
   // ---- channels ---------------------------------------------------------------------------------

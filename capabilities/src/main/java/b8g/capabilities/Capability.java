@@ -29,7 +29,11 @@ public final class Capability {
     /** A directory of files the holder may open at run time, with the rights it carries. */
     DIRECTORY,
     /** Sockets and fetch to the host:port patterns its target (the host's policy) allows. */
-    NET
+    NET,
+    /** A client of a service: calls go out on one ring, results come back on another (b8g.components.ServiceBinding). */
+    SERVICE,
+    /** The serving end of a component's service: the ring pairs of all its clients (b8g.components.ServedService). */
+    SERVE
   }
 
   private static final AtomicLong IDS = new AtomicLong();

@@ -4,6 +4,8 @@ import static b8g.components.Protocol.KIND_LOG;
 import static b8g.components.Protocol.KIND_READER;
 import static b8g.components.Protocol.KIND_REGION;
 import static b8g.components.Protocol.KIND_RUN;
+import static b8g.components.Protocol.KIND_SERVE;
+import static b8g.components.Protocol.KIND_SERVICE;
 import static b8g.components.Protocol.KIND_SNAPSHOT;
 import static b8g.components.Protocol.KIND_VALUE;
 import static b8g.components.Protocol.KIND_WATCH;
@@ -11,6 +13,7 @@ import static b8g.components.Protocol.KIND_WRITER;
 import static b8g.components.Protocol.TO_GUEST_REBIND;
 import static b8g.components.Protocol.TO_GUEST_RESTORE_BEGIN;
 import static b8g.components.Protocol.TO_GUEST_RESUMED;
+import static b8g.components.Protocol.TO_GUEST_SERVICE_BINDING;
 import static b8g.components.Protocol.TO_GUEST_REVOKE;
 import static b8g.components.Protocol.TO_GUEST_START;
 import static b8g.components.Protocol.TO_GUEST_VALUES;
@@ -76,10 +79,35 @@ final class CapabilityBinder {
     switch (cap.kind()) {
       case CHANNEL_READER -> cap.target(Ring.class).onReadable(() -> component.wake(slot));
       case CHANNEL_WRITER -> cap.target(Ring.class).onWritable(() -> component.wake(slot));
+      case SERVICE -> {
+        ServiceBinding b = cap.target(ServiceBinding.class);
+        b.requests().onWritable(() -> component.wake(slot));
+        b.responses().onReadable(() -> component.wake(slot));
+      }
+      case SERVE -> {
+        ServedService served = cap.target(ServedService.class);
+        for (ServiceBinding b : served.bindings()) {
+          serving(b, slot);
+          // A restarted server takes its clients up again (its predecessor's end was marked gone).
+          b.requests().reopen(false, true);
+          b.responses().reopen(true, false);
+        }
+        // A client linked at run time: its rings wake this slot, and the prelude hears of it.
+        served.onAdded(i -> {
+          ServiceBinding b = served.binding(i);
+          serving(b, slot);
+          component.conductor().post(rt -> guest.enter(rt, TO_GUEST_SERVICE_BINDING, slot, i, String.join(",", b.methods())));
+        });
+      }
       default -> { }
     }
     cap.onRevoke(() -> component.conductor().post(rt -> guest.enter(rt, TO_GUEST_REVOKE, slot)));
     return slot;
+  }
+
+  private void serving(ServiceBinding b, int slot) {
+    b.requests().onReadable(() -> component.wake(slot));
+    b.responses().onWritable(() -> component.wake(slot));
   }
 
   /** The slot was moved to a child or exported: the JS stub stops working, the table forgets the slot. */
@@ -134,10 +162,27 @@ final class CapabilityBinder {
       case SNAPSHOT -> KIND_SNAPSHOT;
       case DIRECTORY -> Protocol.KIND_DIRECTORY;
       case NET -> Protocol.KIND_NET;
+      case SERVICE -> KIND_SERVICE;
+      case SERVE -> KIND_SERVE;
       default -> throw new ComponentException("capability.kind", "a " + cap.kind() + " capability cannot be placed in env");
     };
     long size = cap.kind() == Capability.Kind.REGION ? cap.target(Region.class).size() : 0;
-    Protocol.record(b, name, kind, slot, Right.mask(cap.rights()), size, "");
+    Protocol.record(b, name, kind, slot, Right.mask(cap.rights()), size, recordValue(cap));
+  }
+
+  /** A service's methods (comma-separated, empty for all); a served one's, one field per binding. */
+  private static String recordValue(Capability cap) {
+    return switch (cap.kind()) {
+      case SERVICE -> String.join(",", cap.target(ServiceBinding.class).methods());
+      case SERVE -> {
+        StringBuilder v = new StringBuilder();
+        for (ServiceBinding b : cap.target(ServedService.class).bindings()) {
+          Protocol.Fields.append(v, String.join(",", b.methods()));
+        }
+        yield v.toString();
+      }
+      default -> "";
+    };
   }
 
   /**
@@ -145,8 +190,13 @@ final class CapabilityBinder {
    * once per slot and binding: the prelude can detach the one view it holds on revocation or
    * transfer, so there must be no second one.
    */
-  V8ValueArrayBuffer buffer(V8Runtime rt, int slot, Capability cap) throws JavetException {
-    if (!buffersGiven.add(slot)) {
+  V8ValueArrayBuffer buffer(V8Runtime rt, int slot, Capability cap, int part) throws JavetException {
+    boolean service = cap.kind() == Capability.Kind.SERVICE || cap.kind() == Capability.Kind.SERVE;
+    if (!service && part != 0 || part < 0 || part > 1 << 20) {
+      throw new ComponentException("range", "no memory part " + part + " in this capability");
+    }
+    // Each ring of a service once; the key keeps parts of one slot apart (slots and parts are small).
+    if (!buffersGiven.add(service ? -(slot << 21 | part) - 1 : slot)) {
       throw new ComponentException("capability.buffer", "the memory of this capability was handed out already");
     }
     ByteBuffer bb = switch (cap.kind()) {
@@ -158,6 +208,19 @@ final class CapabilityBinder {
         yield cap.target(Region.class).byteBuffer();
       }
       case CHANNEL_READER, CHANNEL_WRITER -> cap.target(Ring.class).region().byteBuffer();
+      case SERVICE -> {
+        if (part > 1) {
+          throw new ComponentException("range", "a service client has memory parts 0 and 1 only");
+        }
+        yield cap.target(ServiceBinding.class).part(part).region().byteBuffer();
+      }
+      case SERVE -> {
+        ServiceBinding b = cap.target(ServedService.class).binding(ServiceBinding.binding(part));
+        if (b == null) {
+          throw new ComponentException("range", "this service has no client binding " + ServiceBinding.binding(part));
+        }
+        yield b.part(part).region().byteBuffer();
+      }
       default -> throw new ComponentException("capability.kind", "a " + cap.kind().name().toLowerCase(Locale.ROOT) + " capability has no memory");
     };
     sharedBytes.addAndGet(bb.capacity());

@@ -72,7 +72,12 @@ final class DispatchAdapter {
     int op = intArg(a, 0, "operation");
     switch (op) {
       case TO_HOST_SIGNAL -> {
-        Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
+        Capability cap = table.require(intArg(a, 1, "slot"), null, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER,
+            Kind.SERVICE, Kind.SERVE);
+        if (cap.kind() == Kind.SERVICE || cap.kind() == Kind.SERVE) {
+          signalService(cap, intArg(a, 2, "part"));
+          return rt.createV8ValueUndefined();
+        }
         Ring ch = cap.target(Ring.class);
         if (cap.kind() == Kind.CHANNEL_READER) {
           ch.wakeWriter();
@@ -183,6 +188,9 @@ final class DispatchAdapter {
         String name = stringArg(a, 1, "name", 256);
         int slot = intArg(a, 2, "slot");
         Capability cap = table.require(slot, null);
+        if (cap.kind() == Kind.SERVE) {
+          throw new ComponentException("capability.kind", "the serving end of a service cannot be exported; export a client of it");
+        }
         component.services().export(component, name, cap);
         if (cap.kind() == Kind.CHANNEL_READER || cap.kind() == Kind.CHANNEL_WRITER) {
           // A ring has one reader and one writer: exporting an end hands it over (to the first linker).
@@ -210,8 +218,9 @@ final class DispatchAdapter {
       }
       case TO_HOST_BUFFER -> {
         int slot = intArg(a, 1, "slot");
-        Capability cap = table.require(slot, null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER);
-        return binder.buffer(rt, slot, cap);
+        Capability cap = table.require(slot, null, Kind.REGION, Kind.CHANNEL_READER, Kind.CHANNEL_WRITER,
+            Kind.SERVICE, Kind.SERVE);
+        return binder.buffer(rt, slot, cap, a.length > 2 && !(a[2].isUndefined()) ? intArg(a, 2, "part") : 0);
       }
       case TO_HOST_OPEN -> {
         Capability dir = table.require(intArg(a, 1, "slot"), null, Kind.DIRECTORY);
@@ -354,6 +363,30 @@ final class DispatchAdapter {
   }
 
   /**
+   * Wakes the other side of one ring of a service: the client writes requests (part 0) and reads
+   * responses (part 1); the server the other way round, for each of its bindings.
+   */
+  private static void signalService(Capability cap, int part) {
+    ServiceBinding b;
+    if (cap.kind() == Kind.SERVICE) {
+      b = part == 0 || part == 1 ? cap.target(ServiceBinding.class) : null;
+    } else {
+      b = cap.target(ServedService.class).binding(ServiceBinding.binding(part));
+    }
+    if (b == null || part < 0) {
+      throw new ComponentException("range", "no ring " + part + " in this service capability");
+    }
+    boolean requests = (part & 1) == 0;
+    boolean client = cap.kind() == Kind.SERVICE;
+    // The client writes requests and reads responses: it wakes their reader and writer respectively.
+    if (requests == client) {
+      b.part(part).wakeReader();
+    } else {
+      b.part(part).wakeWriter();
+    }
+  }
+
+  /**
    * The capabilities a parent passes to a child: region and host capabilities are derived (the
    * parent keeps its own); channel ends are moved (a ring has one reader and one writer), so the
    * parent's slot is dropped and its stub stops working.
@@ -376,6 +409,11 @@ final class DispatchAdapter {
         throw new ComponentException("type", "grant \"" + n[i] + "\" is not a capability");
       }
       Capability cap = table.require(slot, null);
+      if (cap.kind() == Kind.SERVICE || cap.kind() == Kind.SERVE) {
+        // Two holders of one ring pair would break both; a link hands a service on with rings of its own.
+        throw new ComponentException("capability.kind", "grant \"" + n[i] + "\" is a service, which run cannot pass to a child yet; "
+            + "export it and let the child link");
+      }
       if (grants.containsKey(n[i])) {
         throw new ComponentException("type", "grant name \"" + n[i] + "\" is used twice");
       }

@@ -67,7 +67,8 @@ final class Engine {
       "clone.js", "crypto.js", "url-encoding.js", "url-host.js", "url.js", "url-search-params.js", "streams.js", "readable-stream.js",
       "writable-stream.js", "transform-stream.js", "text-streams.js", "compression.js", "blob.js", "headers.js", "fetch-body.js", "request.js",
       "response.js", "quota.js", "records.js",
-      "region.js", "channel.js", "channel-streams.js", "host-stubs.js", "directory.js", "snapshot.js", "net.js", "modules.js", "env.js", "memory.js", "array-buffer.js",
+      "region.js", "channel.js", "channel-streams.js", "service-values.js", "service.js", "host-stubs.js", "directory.js", "snapshot.js",
+      "net.js", "modules.js", "env.js", "memory.js", "array-buffer.js",
       "wasm-module.js", "wasm.js", "entry.js");
 
   private static final String BOOT;

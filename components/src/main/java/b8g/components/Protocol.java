@@ -40,6 +40,7 @@ final class Protocol {
   private Protocol() {}
 
   // ---- prelude -> host: the dispatcher's operations -------------------------------------------
+  /** Wakes the peer of a channel end (slot); of a service or serve capability: (slot, part), see {@link ServiceBinding#part}. */
   static final int TO_HOST_SIGNAL = 1;
   static final int TO_HOST_LOG = 2;
   static final int TO_HOST_EXIT = 3;
@@ -53,6 +54,7 @@ final class Protocol {
   static final int TO_HOST_EXPORT = 11;
   static final int TO_HOST_LINK = 12;
   static final int TO_HOST_TIMER = 13;
+  /** The shared memory of a slot, once per binding; of a service or serve capability: (slot, part), one ring each. */
   static final int TO_HOST_BUFFER = 14;
   static final int TO_HOST_SNAPSHOT = 16;
   static final int TO_HOST_TIMER_CLEAR = 17;
@@ -136,6 +138,11 @@ final class Protocol {
    * the error message on failure.
    */
   static final int TO_GUEST_OPENED = 50;
+  /**
+   * A served service has a new client (a link at run time): slot, the binding's index, its methods
+   * (comma-separated, empty for all). The prelude fetches the binding's rings by part.
+   */
+  static final int TO_GUEST_SERVICE_BINDING = 40;
 
   // ---- what travels ---------------------------------------------------------------------------
   /** Starts and separates the code of an error returned by the dispatcher. */
@@ -158,6 +165,42 @@ final class Protocol {
   static final String KIND_DIRECTORY = "directory";
   /** Sockets and fetch to what a NET grant's patterns allow. */
   static final String KIND_NET = "net";
+  /** A client of a service (service.js): value is the methods it may call, comma-separated, empty for all. */
+  static final String KIND_SERVICE = "service";
+  /** The serving end of a service (service.js): value is one field of methods per client binding. */
+  static final String KIND_SERVE = "serve";
+
+  // ---- service values: the tags of service-values.js and ServiceValues, one byte each --------
+  static final int VALUE_UNDEFINED = 0;
+  static final int VALUE_NULL = 1;
+  static final int VALUE_FALSE = 2;
+  static final int VALUE_TRUE = 3;
+  /** A float64, 8 bytes little-endian. */
+  static final int VALUE_FLOAT = 4;
+  /** A number that is an int32, 4 bytes little-endian (a shorter float64: decoded as a number). */
+  static final int VALUE_INT = 5;
+  /** A bigint: u8 sign (0 or 1), u32 length, the magnitude's bytes little-endian. */
+  static final int VALUE_BIGINT = 6;
+  /** u32 length, UTF-8. */
+  static final int VALUE_STRING = 7;
+  /** A Uint8Array: u32 length, the bytes. */
+  static final int VALUE_BYTES = 8;
+  /** An ArrayBuffer: u32 length, the bytes (decoded in Java as a byte[] like VALUE_BYTES). */
+  static final int VALUE_BUFFER = 9;
+  /** u32 count, the items. */
+  static final int VALUE_ARRAY = 10;
+  /** A plain object: u32 count, then (u32 length, UTF-8 key, value) per own enumerable string key. */
+  static final int VALUE_OBJECT = 11;
+  /** A Map: u32 count, then (key, value) values. */
+  static final int VALUE_MAP = 12;
+  /** Most bytes one encoded value may take (arguments of a call, or its result). */
+  static final int VALUE_MAX_BYTES = 256 << 10;
+  /** Deepest nesting of arrays, objects and Maps in a value. */
+  static final int VALUE_MAX_DEPTH = 64;
+  /** Calls one service client may have pending (sent or waiting for room); beyond, a RangeError. */
+  static final int SERVICE_MAX_PENDING = 4096;
+  /** Calls a server (the host or a component) runs at once for one client; it reads no more until one ends. */
+  static final int SERVICE_MAX_IN_FLIGHT = 1024;
 
   static final int RIGHT_READ = Right.READ.bit();
   static final int RIGHT_WRITE = Right.WRITE.bit();

@@ -285,7 +285,40 @@ interface Net {
 }
 
 /** Anything `env` may hold that carries authority. */
-type Capability = AnyRegion | ChannelReader<any> | ChannelWriter<any> | Run | Watch | Log | Snapshot | Directory | Net;
+/**
+ * What a service call carries, both ways (copied): `undefined` (null when it comes back from
+ * Java), null, booleans, numbers, bigints, strings, `Uint8Array` and `ArrayBuffer` (back as
+ * `Uint8Array` from Java), arrays, plain objects and Maps; at most 64 levels deep and 256 KiB
+ * encoded. Anything else is a `TypeError` at the call, too deep or too big a `RangeError`.
+ */
+type ServiceValue = undefined | null | boolean | number | bigint | string | Uint8Array | ArrayBuffer
+  | ServiceValue[] | { [key: string]: ServiceValue } | Map<ServiceValue, ServiceValue>;
+
+/**
+ * A client of a service: `await env.orders.lookup(id)`. Each method sends the call and resolves
+ * with the result, or rejects with a `CapabilityError` whose code the server chose
+ * (`service.failed`, `service.timeout`, `service.unknown_method`, `service.bad_args`, or the
+ * application's own), or `channel.broken` when the serving component ended. At most 4,096 calls
+ * pending (a `RangeError` beyond). `M` names the methods the grant allows. `then` is never a
+ * method, so `await env.orders` gives the stub itself.
+ */
+type Service<M extends string = string> = {
+  readonly [K in M]: (...args: ServiceValue[]) => Promise<any>;
+};
+
+/** The serving end of a service this component provides. */
+interface Serve {
+  readonly kind: 'serve';
+  /**
+   * Serves `impl`'s methods (own or inherited; not those of `Object.prototype`), sync or async,
+   * from now on. A thrown error reaches the caller with its own `code` (lower-case words joined by
+   * dots) or `service.failed`, and its message.
+   */
+  serve(impl: object): void;
+}
+
+/** Anything `env` may hold that carries authority. */
+type Capability = AnyRegion | ChannelReader<any> | ChannelWriter<any> | Run | Watch | Log | Snapshot | Directory | Net | Service | Serve;
 
 /** What every `env` has besides its grants. */
 interface EnvBase {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * uses no code, kind or mark of its own, and neither side has a code the other lacks.
  */
 class ProtocolTest {
-  private static final Pattern NAME = Pattern.compile("\\b(?:TO_HOST|TO_GUEST|MEMORY|KIND|RIGHT|RECORD|ERROR|OPEN)_[A-Z_]+\\b");
+  private static final Pattern NAME = Pattern.compile("\\b(?:TO_HOST|TO_GUEST|MEMORY|KIND|RIGHT|RECORD|ERROR|OPEN|VALUE|SERVICE)_[A-Z_]+\\b");
 
   private static String prelude() {
     StringBuilder b = new StringBuilder();

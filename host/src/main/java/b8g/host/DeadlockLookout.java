@@ -4,6 +4,8 @@ import b8g.capabilities.Capability;
 import b8g.capabilities.Capability.Kind;
 import b8g.components.Component;
 import b8g.host.net.NetService;
+import b8g.components.ServiceBinding;
+import b8g.host.services.ServiceHub;
 import b8g.memory.Ring;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +30,11 @@ final class DeadlockLookout implements Runnable {
   private final NetService net;
   private final Resources resources;
   private final Events events;
+  private final ServiceHub services;
 
   DeadlockLookout(Supervisor supervisor, Children children, Watches watches, SnapshotService snapshots,
-      Resources resources, NetService net, Events events) {
+      Resources resources, NetService net, ServiceHub services, Events events) {
+    this.services = services;
     this.supervisor = supervisor;
     this.children = children;
     this.watches = watches;
@@ -47,7 +51,8 @@ final class DeadlockLookout implements Runnable {
     }
     List<Component> live = supervisor.live();
     live.addAll(children.live());
-    boolean outside = watches.any() || snapshots.busy() || net.busy() || resources.anyJavaEnd() || supervisor.anyInWorker();
+    boolean outside = watches.any() || snapshots.busy() || net.busy() || resources.anyJavaEnd() || supervisor.anyInWorker()
+        || services.javaServing();
     String report;
     try {
       report = detector.look(live, outside, this::waitsOn);
@@ -75,6 +80,8 @@ final class DeadlockLookout implements Runnable {
         out.add("read channel " + resources.nameOf(cap.target(Ring.class)) + " (empty)");
       } else if (cap.kind() == Kind.CHANNEL_WRITER && cap.target(Ring.class).writerWaiting()) {
         out.add("write channel " + resources.nameOf(cap.target(Ring.class)) + " (full)");
+      } else if (cap.kind() == Kind.SERVICE && cap.target(ServiceBinding.class).responses().readerWaiting()) {
+        out.add("an answer from a service");
       }
     }
     return out;

@@ -3,10 +3,13 @@ package b8g.host;
 import b8g.capabilities.Capability;
 import b8g.capabilities.Capability.Kind;
 import b8g.capabilities.Right;
+import b8g.components.ServedService;
+import b8g.components.ServiceBinding;
 import b8g.host.manifest.GrantSpec;
 import b8g.host.manifest.LoadedManifest;
 import b8g.host.net.NetPattern;
 import b8g.host.net.NetPolicy;
+import b8g.host.services.ServiceHub;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import java.nio.file.Path;
@@ -24,11 +27,13 @@ final class GrantResolver {
   private final Path directory;
   private final Resources resources;
   private final IoGrants io;
+  private final ServiceHub services;
 
-  GrantResolver(LoadedManifest manifest, Resources resources, IoGrants io) {
+  GrantResolver(LoadedManifest manifest, Resources resources, IoGrants io, ServiceHub services) {
     this.directory = manifest.directory();
     this.resources = resources;
     this.io = io;
+    this.services = services;
   }
 
   /** The root capability {@code g} gives; what a component holds is derived from it. */
@@ -65,6 +70,8 @@ final class GrantResolver {
             ? Capability.root(Kind.CHANNEL_READER, io.ring(g), EnumSet.of(Right.READ))
             : Capability.root(Kind.CHANNEL_WRITER, io.ring(g), EnumSet.of(Right.WRITE));
       }
+      case SERVICE -> Capability.root(Kind.SERVICE, services.client(g.component(), g.env()), rights);
+      case SERVE -> Capability.root(Kind.SERVE, services.served(g.target()), rights);
     };
   }
 
@@ -77,6 +84,11 @@ final class GrantResolver {
       case CHANNEL_WRITER -> "channel " + resources.nameOf(cap.target(Ring.class)) + " (writer)";
       case DIRECTORY -> "directory " + PathScope.shown(directory, cap.target(IoGrants.DirectoryScope.class).real()) + rights;
       case NET -> "net " + cap.target(NetPolicy.class).patterns();
+      case SERVICE -> {
+        List<String> m = cap.target(ServiceBinding.class).methods();
+        yield "service client" + (m.isEmpty() ? "" : " of " + String.join(", ", m));
+      }
+      case SERVE -> "service " + cap.target(ServedService.class).name() + " (serving end)";
       default -> cap.kind().name().toLowerCase(Locale.ROOT);
     };
   }

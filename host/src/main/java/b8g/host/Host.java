@@ -15,15 +15,19 @@ import b8g.host.manifest.ManifestLoader;
 import b8g.host.manifest.schema.HostCapability;
 import b8g.host.manifest.schema.Isolation;
 import b8g.host.net.NetService;
+import b8g.host.services.Service;
+import b8g.host.services.ServiceHub;
 import b8g.memory.Region;
 import b8g.memory.Ring;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +64,9 @@ public final class Host implements AutoCloseable {
     private Isolation forcedIsolation = Isolation.ISOLATION_UNSPECIFIED;
     private Stdio stdio;
     private Duration netTimeout = NetService.DEFAULT_TIMEOUT;
+    private final Map<String, Service> services = new LinkedHashMap<>();
+    private Executor serviceExecutor;
+    private Duration serviceTimeout = Duration.ofSeconds(30);
 
     public Context manifest(Path file) {
       manifestFile = file;
@@ -177,6 +184,40 @@ public final class Host implements AutoCloseable {
     }
 
     /**
+     * Serves {@code impl} to components under {@code name}: the manifest declares the service
+     * ({@code services { name: "orders" application: true }}) and grants it to components, which
+     * call it as {@code await env.orders.lookup(id)}. {@code impl} is a {@link Service}, or any
+     * object whose public methods become the service's methods ({@link Service#of}). Calls run
+     * on the service executor, never on a component's thread; they may return a value or a
+     * {@code CompletionStage}/{@code Future} of one. No Java object reaches JS: values are
+     * encoded as {@link b8g.components.ServiceValues} says, errors arrive as coded JS errors
+     * ({@link b8g.host.services.ServiceException}).
+     *
+     * @throws B8gException {@code host.config} for a name registered twice or not an identifier,
+     *     or an object with no public methods (or an overloaded one)
+     */
+    public Context service(String name, Object impl) {
+      if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new B8gException(B8gException.Category.USAGE, "host.config", "a service name is an identifier, not " + name);
+      }
+      if (services.containsKey(name)) {
+        throw new B8gException(B8gException.Category.USAGE, "host.config", "service " + name + " is registered twice");
+      }
+      try {
+        services.put(name, impl instanceof Service s ? s : Service.of(impl));
+      } catch (IllegalArgumentException e) {
+        throw new B8gException(B8gException.Category.USAGE, "host.config", "service " + name + ": " + e.getMessage());
+      }
+      return this;
+    }
+
+    /** Where Java service calls run (default: a pool of 16 daemon threads the host owns). */
+    public Context serviceExecutor(Executor executor) {
+      serviceExecutor = executor;
+      return this;
+    }
+
+    /**
      * Whether a component of this context's manifest is granted STDOUT (loads the manifest if only
      * its file was given): {@code b8g run} then sends console output to standard error, so it
      * never mixes into the byte stream.
@@ -187,6 +228,18 @@ public final class Host implements AutoCloseable {
       }
       return manifest != null && manifest.components().stream()
           .anyMatch(c -> c.grants().stream().anyMatch(g -> g.host().orElse(null) == HostCapability.STDOUT));
+    }
+
+    /**
+     * How long a Java service call may take before it fails with {@code service.timeout} and
+     * its future is cancelled (default 30 s; 1 ms to 1 hour).
+     */
+    public Context serviceTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 1 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new B8gException(B8gException.Category.USAGE, "host.config", "a service timeout is 1 ms to 1 hour, not " + timeout);
+      }
+      serviceTimeout = timeout;
+      return this;
     }
 
     /** The tier forced on every component, or ISOLATION_UNSPECIFIED when each runs where its manifest says. */
@@ -291,14 +344,18 @@ public final class Host implements AutoCloseable {
   private final Workers workers;
   /** Sockets and fetch of NET grants (in-process components). */
   private final NetService net;
+  /** Services: the rings of every client, the pumps of Java services. */
+  private final ServiceHub services;
 
   private Host(Context ctx) {
     this.ctx = ctx;
     this.manifest = ctx.manifest;
     this.events = new Events(ctx.events);
     this.io = new IoGrants(resources, ends, events);
-    GrantResolver grants = new GrantResolver(manifest, resources, io);
+    this.services = new ServiceHub(new ServiceHub.Options(ctx.services, ctx.serviceExecutor, ctx.serviceTimeout));
+    GrantResolver grants = new GrantResolver(manifest, resources, io, services);
     this.links = new Links(ends, grants, events);
+    links.services(services);
     this.console = new ConsoleSink(ctx.log);
     this.watches = new Watches(sampler, manifest.directory());
     this.snapshots = new SnapshotService(this, ctx.imageWriter, manifest.directory(), events);
@@ -332,10 +389,11 @@ public final class Host implements AutoCloseable {
     }
     resources.open(manifest, ctx.restoreRegions, shared);
     io.open(manifest, c -> placement.workerGroup(c) != null, ctx.stdio);
+    services.open(manifest, name -> placement.workerGroup(manifest.component(name).orElseThrow()) != null);
     supervisor.start(manifest.components(), manifest.startOrder(), ctx.restartOnScriptChange);
     // A script change can wake a --watch host at any time: it is never deadlocked.
     if (ctx.deadlockDetection && !ctx.restartOnScriptChange) {
-      DeadlockLookout lookout = new DeadlockLookout(supervisor, children, watches, snapshots, resources, net, events);
+      DeadlockLookout lookout = new DeadlockLookout(supervisor, children, watches, snapshots, resources, net, services, events);
       sampler.scheduleWithFixedDelay(lookout, DeadlockLookout.LOOK_MS, DeadlockLookout.LOOK_MS, TimeUnit.MILLISECONDS);
     }
   }
@@ -352,6 +410,7 @@ public final class Host implements AutoCloseable {
       console.forget(i);
     }
     links.withdraw(i.name());
+    services.released(i.name());
   }
 
   /**
@@ -459,6 +518,7 @@ public final class Host implements AutoCloseable {
     }
     // Workers say goodbye and end (forcibly after 2 s): none touches this host's memory after.
     workers.close();
+    services.close();
     watches.close();
     net.close();
     // The sampler reads region memory: it stops (and finishes any sample) before memory goes.
@@ -475,6 +535,7 @@ public final class Host implements AutoCloseable {
     // end of a component marks a ring in it).
     ends.close();
     resources.close();
+    services.releaseMemory();
     events.emit(HostEvent.Kind.STOPPED, "host", "");
   }
 }

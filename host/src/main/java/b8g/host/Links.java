@@ -5,6 +5,7 @@ import b8g.capabilities.Capability.Kind;
 import b8g.capabilities.CapabilityException;
 import b8g.capabilities.LinkRegistry;
 import b8g.components.Component;
+import b8g.host.services.ServiceHub;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,13 @@ final class Links {
   private final ChannelEnds ends;
   private final GrantResolver grants;
   private final Events events;
+
+  private ServiceHub services;
+
+  /** Where a linked service client gets its own rings. */
+  void services(ServiceHub hub) {
+    services = hub;
+  }
 
   Links(ChannelEnds ends, GrantResolver grants, Events events) {
     this.ends = ends;
@@ -78,7 +86,8 @@ final class Links {
         continue;
       }
       if (!cap.revoked()) {
-        Capability given = cap.derive();
+        // A service client gets rings of its own (one writer per ring), the same methods.
+        Capability given = cap.kind() == Kind.SERVICE ? services.fork(cap, source.name()) : cap.derive();
         if (channelEnd) {
           ends.hold(given, source); // the linker's instance holds it now
         }

@@ -51,6 +51,7 @@ const handlers = ObjectFreeze({
   [TO_GUEST_SNAPSHOT_DONE]: snapshotDone,
   [TO_GUEST_OPENED]: opened,
   [TO_GUEST_NET_DONE]: netDone,
+  [TO_GUEST_SERVICE_BINDING]: serviceBinding,
 });
 function enter(op, a, b, c) {
   newTurn(); // every host entry starts a new turn

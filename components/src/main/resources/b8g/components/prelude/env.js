@@ -12,6 +12,8 @@ function stubFor(d, name) {
     case KIND_LOG: return makeLog(d, name);
     case KIND_DIRECTORY: return makeDirectory(d, name);
     case KIND_NET: return makeNet(d, name);
+    case KIND_SERVICE: return makeService(d, name);
+    case KIND_SERVE: return makeServe(d, name);
     case KIND_VALUE: return d.value;
     default: throw new TypeErrorCtor('unknown capability kind ' + d.kind);
   }
@@ -37,7 +39,7 @@ function buildEnv(capRecords) {
     }
     env[d.name] = stubFor(d);
   }
-  ObjectDefineProperty(env, 'export', {
+  ObjectDefineProperty(env, 'export', { __proto__: null,
     value: function (name, cap) {
       if (typeof name !== 'string') throw new TypeErrorCtor('export(name, capability): name must be a string');
       const s = requireSlot(cap, 'export(name, capability): capability');
@@ -45,7 +47,7 @@ function buildEnv(capRecords) {
       givenAway(s);
     },
   });
-  ObjectDefineProperty(env, 'link', {
+  ObjectDefineProperty(env, 'link', { __proto__: null,
     value: function (secret) {
       if (typeof secret !== 'string') throw new TypeErrorCtor('link(secret): secret must be a string');
       const ds = decodeCapabilityRecords(call(TO_HOST_LINK, secret));

@@ -2,7 +2,7 @@
 // ---- errors ---------------------------------------------------------------------------------
 class CapabilityError extends ErrorCtor {
   // Defined, not assigned: a setter user code put on Object.prototype under 'code' never runs.
-  constructor(code, message) { super(message); ObjectDefineProperty(this, 'code', { value: code, writable: true, enumerable: true, configurable: true }); }
+  constructor(code, message) { super(message); ObjectDefineProperty(this, 'code', { __proto__: null, value: code, writable: true, enumerable: true, configurable: true }); }
   get name() { return 'CapabilityError'; }
 }
 ObjectDefineProperty(g, 'CapabilityError', { value: CapabilityError, writable: true, configurable: true });

@@ -77,6 +77,8 @@ function snapshotDone(id, error) {
 function prepareSnapshot() {
   if (finalizationUsed) return 'it registered a FinalizationRegistry target, and V8 aborts the process on a snapshot with finalization cleanup pending';
   if (intlUsed !== '') return 'it made an ' + intlUsed + ' object, and V8 cannot put ICU objects in a snapshot (toLocaleString, localeCompare and normalize keep none)';
+  const busy = servicesBusy();
+  if (busy !== '') return busy + ' (a snapshot is taken between calls)';
   // V8 would copy every shared buffer still attached into the context blob (regions travel as
   // their own sections): detach them; the host re-binds fresh views after the snapshot.
   const all = mapList(records);

@@ -119,6 +119,9 @@ public final class EnvTypes {
       case HOST -> hostType(g.host().orElseThrow());
       case FILE -> g.isDirectory() ? "Directory" : g.map() ? "Region"
           : g.rights().contains(Right.READ) ? "ChannelReader<Uint8Array<ArrayBuffer>>" : "ChannelWriter";
+      case SERVICE -> g.methods().isEmpty() ? "Service"
+          : "Service<" + String.join(" | ", g.methods().stream().map(m -> "\"" + m + "\"").toList()) + ">";
+      case SERVE -> "Serve";
     };
   }
 
@@ -150,6 +153,8 @@ public final class EnvTypes {
         case STDERR -> "host STDERR, the host's standard error (writer end)";
         default -> "host " + g.host().orElseThrow() + (g.allow().isEmpty() ? "" : " to " + String.join(", ", g.allow()));
       };
+      case SERVICE -> "service " + g.target() + (g.methods().isEmpty() ? ", every method" : ", methods " + String.join(", ", g.methods()));
+      case SERVE -> "service " + g.target() + ", serving end";
     };
   }
 

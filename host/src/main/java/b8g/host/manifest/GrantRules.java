@@ -46,7 +46,7 @@ final class GrantRules {
   }
 
   /** The grant at {@code p}; {@code regionRights} are what each region allows, by region index. */
-  GrantSpec grant(Grant g, String p, List<Set<Right>> regionRights) {
+  GrantSpec grant(Grant g, String p, List<Set<Right>> regionRights, Map<String, String> providers) {
     String component = g.getComponent();
     if (component.isEmpty()) {
       throw checks.fail("manifest.unknown_component", p,
@@ -62,6 +62,10 @@ final class GrantRules {
       throw checks.fail("manifest.map_not_applicable", p + ".map",
           "map is only for a file grant (file: \"...\"); remove it from this grant for component \"" + component + "\".");
     }
+    if (g.getMethodsCount() > 0 && g.getTargetCase() != Grant.TargetCase.SERVICE) {
+      throw checks.fail("manifest.methods_not_applicable", p + ".methods[0]",
+          "methods narrow a grant of a service only; remove them from this grant to component \"" + component + "\".");
+    }
     switch (g.getTargetCase()) {
       case REGION:
       case CHANNEL:
@@ -70,10 +74,12 @@ final class GrantRules {
         return fileGrant(g, p, component);
       case HOST:
         return hostGrant(g, p, component);
+      case SERVICE:
+        return serviceGrant(g, p, providers);
       default:
         throw checks.fail("manifest.grant_no_target", p,
             "grant for component \"" + component + "\" names nothing to grant; add region: \"...\", channel: \"...\" "
-                + "or host: RUN / WATCH / LOG / STDIN / STDOUT / STDERR, or file: \"...\".");
+                + "host: RUN / WATCH / LOG / SNAPSHOT / STDIN / STDOUT / STDERR / NET, file: \"...\" or service: \"...\".");
     }
   }
 
@@ -207,7 +213,7 @@ final class GrantRules {
     String env = g.getAs().isEmpty() ? defaultEnv : g.getAs();
     checks.envName(g.getAs(), env, p);
     return new GrantSpec(component, env, GrantSpec.Kind.FILE, value, Optional.empty(), Collections.unmodifiableSet(rights),
-        List.of(real), checks.locate(p), g.getMap(), List.of());
+        List.of(real), checks.locate(p), g.getMap(), List.of(), List.of());
   }
 
   private GrantSpec hostGrant(Grant g, String p, String component) {
@@ -257,7 +263,47 @@ final class GrantRules {
     String env = g.getAs().isEmpty() ? target : g.getAs();
     checks.envName(g.getAs(), env, p);
     return new GrantSpec(component, env, GrantSpec.Kind.HOST, target, Optional.of(host), Set.of(),
-        List.copyOf(paths), checks.locate(p), false, List.copyOf(allow));
+        List.copyOf(paths), checks.locate(p), false, List.copyOf(allow), List.of());
+  }
+
+  /**
+   * A grant of a service: the serving end when {@code component} provides it ({@code providers}:
+   * service name to its providing component, "" for the application), else a client, optionally
+   * narrowed to {@code methods}.
+   */
+  GrantSpec serviceGrant(Grant g, String p, Map<String, String> providers) {
+    String component = g.getComponent();
+    String service = g.getService();
+    if (!providers.containsKey(service)) {
+      throw checks.fail("manifest.unknown_service", p + ".service",
+          "grant of unknown service \"" + printable(service) + "\" to component \"" + component + "\"; declared services are: "
+              + list(providers.keySet()) + ". Declare it under services { name: \"...\" component: \"...\" } "
+              + "or services { name: \"...\" application: true }.");
+    }
+    if (g.getRightsCount() > 0) {
+      throw checks.fail("manifest.host_rights", p + ".rights[0]",
+          "rights are for regions and channels; a grant of service \"" + service + "\" takes none (narrow it with methods). Remove the rights.");
+    }
+    noPaths(g, p, "service \"" + service + "\"");
+    boolean serves = component.equals(providers.get(service));
+    List<String> methods = new ArrayList<>();
+    for (int j = 0; j < g.getMethodsCount(); j++) {
+      String m = g.getMethods(j);
+      if (serves) {
+        throw checks.fail("manifest.methods_not_applicable", p + ".methods[" + j + "]",
+            "component \"" + component + "\" provides service \"" + service + "\", so its grant is the serving end; "
+                + "methods narrow a client's grant only. Remove them.");
+      }
+      checks.identifier(m, p + ".methods[" + j + "]", p, "method name", "methods: [\"lookup\"]");
+      if (methods.contains(m)) {
+        throw checks.fail("manifest.duplicate_name", p + ".methods[" + j + "]", "method \"" + m + "\" is listed twice; list it once.");
+      }
+      methods.add(m);
+    }
+    String env = g.getAs().isEmpty() ? service : g.getAs();
+    checks.envName(g.getAs(), env, p);
+    return new GrantSpec(component, env, serves ? GrantSpec.Kind.SERVE : GrantSpec.Kind.SERVICE, service,
+        Optional.empty(), Set.of(), List.of(), checks.locate(p), false, List.of(), List.copyOf(methods));
   }
 
   private void noPaths(Grant g, String p, String what) {

@@ -29,13 +29,14 @@ public final class LoadedManifest {
   private final List<RegionSpec> regions;
   private final List<ChannelSpec> channels;
   private final List<LinkSpec> links;
+  private final List<ServiceSpec> services;
   private final Map<String, ComponentSpec> componentsByName;
   private final Map<String, RegionSpec> regionsByName;
   private final Map<String, ChannelSpec> channelsByName;
 
   LoadedManifest(Manifest manifest, Path file, Path directory, SourceMap sources, Limits defaultLimits,
       List<ComponentSpec> components, List<ComponentSpec> startOrder, List<RegionSpec> regions,
-      List<ChannelSpec> channels, List<LinkSpec> links) {
+      List<ChannelSpec> channels, List<LinkSpec> links, List<ServiceSpec> services) {
     this.manifest = manifest;
     this.file = file;
     this.directory = directory;
@@ -46,6 +47,7 @@ public final class LoadedManifest {
     this.regions = List.copyOf(regions);
     this.channels = List.copyOf(channels);
     this.links = List.copyOf(links);
+    this.services = List.copyOf(services);
     this.componentsByName = index(this.components, ComponentSpec::name);
     this.regionsByName = index(this.regions, RegionSpec::name);
     this.channelsByName = index(this.channels, ChannelSpec::name);
@@ -53,6 +55,16 @@ public final class LoadedManifest {
 
   private static <T> Map<String, T> index(List<T> items, Function<T, String> name) {
     return items.stream().collect(Collectors.toUnmodifiableMap(name, Function.identity()));
+  }
+
+  /** The declared services, in manifest order. */
+  public List<ServiceSpec> services() {
+    return services;
+  }
+
+  /** The service named {@code name}. */
+  public Optional<ServiceSpec> service(String name) {
+    return services.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
   /** The manifest as parsed (unresolved; defaults not applied). */

@@ -9,6 +9,7 @@ import b8g.host.manifest.schema.Isolation;
 import b8g.host.manifest.schema.Manifest;
 import b8g.host.manifest.schema.Region;
 import b8g.host.manifest.schema.RestartPolicy;
+import b8g.host.manifest.schema.Service;
 import b8g.host.manifest.schema.Right;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,6 +96,13 @@ final class ManifestValidator {
       capacities.add(handleRules.channel(m.getChannels(i), "channels[" + i + "]"));
     }
 
+    Map<String, String> providers = new LinkedHashMap<>();
+    List<ServiceSpec> services = new ArrayList<>();
+    for (int i = 0; i < m.getServicesCount(); i++) {
+      services.add(service(m.getServices(i), "services[" + i + "]", providers));
+    }
+    Map<String, String> servedBy = new HashMap<>();
+
     Map<String, List<GrantSpec>> grantsOf = new HashMap<>();
     String[] writers = new String[m.getChannelsCount()];
     String[] readers = new String[m.getChannelsCount()];
@@ -111,7 +119,7 @@ final class ManifestValidator {
     for (int i = 0; i < m.getGrantsCount(); i++) {
       Grant g = m.getGrants(i);
       String p = "grants[" + i + "]";
-      GrantSpec spec = grantRules.grant(g, p, regionRights);
+      GrantSpec spec = grantRules.grant(g, p, regionRights, providers);
       if (spec.host().orElse(null) == HostCapability.STDIN) {
         // Standard input is one stream: two readers would each see some of its bytes.
         if (stdinPath != null) {
@@ -122,6 +130,10 @@ final class ManifestValidator {
         }
         stdinPath = p;
         stdinHolder = spec.component();
+      }
+      if (spec.kind() == GrantSpec.Kind.SERVE && servedBy.putIfAbsent(spec.target(), p) != null) {
+        throw checks.fail("manifest.two_servers", p, "service \"" + spec.target() + "\" is granted to its provider \""
+            + spec.component() + "\" twice (first at " + checks.at(servedBy.get(spec.target())) + "); one serving end is all it has.");
       }
       if (spec.kind() == GrantSpec.Kind.CHANNEL) {
         int ch = channelIndex.get(spec.target());
@@ -149,6 +161,15 @@ final class ManifestValidator {
       }
       grantRules.env(spec.component(), spec.env(), p, g.getAs().isEmpty() ? p : p + ".as");
       grantsOf.computeIfAbsent(spec.component(), k -> new ArrayList<>()).add(spec);
+    }
+
+    for (int i = 0; i < services.size(); i++) {
+      ServiceSpec sv = services.get(i);
+      if (sv.provider().isPresent() && !servedBy.containsKey(sv.name())) {
+        throw checks.fail("manifest.service_not_served", "services[" + i + "]", "service \"" + sv.name() + "\" is provided by component \""
+            + sv.provider().get() + "\", which has no grant of it, so nothing could serve its calls; add grants { component: \""
+            + sv.provider().get() + "\" service: \"" + sv.name() + "\" }.");
+      }
     }
 
     List<LinkSpec> links = new ArrayList<>();
@@ -198,7 +219,34 @@ final class ManifestValidator {
           ch.getFile().isEmpty() ? Optional.empty() : Optional.of(ch.getFile()),
           Optional.ofNullable(writers[i]), Optional.ofNullable(readers[i]), src.locate("channels[" + i + "]")));
     }
-    return new LoadedManifest(m, file, dir, src, defaults, components, startOrder, regions, channels, links);
+    return new LoadedManifest(m, file, dir, src, defaults, components, startOrder, regions, channels, links, services);
+  }
+
+  private ServiceSpec service(Service sv, String p, Map<String, String> providers) {
+    checks.identifier(sv.getName(), p + ".name", p, "service name", "name: \"orders\"");
+    if (providers.containsKey(sv.getName())) {
+      throw checks.fail("manifest.duplicate_name", p + ".name", "duplicate service name \"" + sv.getName() + "\"; give each service its own name.");
+    }
+    switch (sv.getProviderCase()) {
+      case COMPONENT -> {
+        if (!componentIndex.containsKey(sv.getComponent())) {
+          throw checks.fail("manifest.unknown_component", p + ".component", "service \"" + sv.getName() + "\" is provided by unknown component \""
+              + ManifestChecks.printable(sv.getComponent()) + "\"; declared components are: " + ManifestChecks.list(componentIndex.keySet()) + ".");
+        }
+        providers.put(sv.getName(), sv.getComponent());
+        return new ServiceSpec(sv.getName(), Optional.of(sv.getComponent()), src.locate(p));
+      }
+      case APPLICATION -> {
+        if (!sv.getApplication()) {
+          throw checks.fail("manifest.no_provider", p + ".application", "service \"" + sv.getName() + "\": application: false provides nothing; "
+              + "write application: true (the embedding Java program serves it) or component: \"...\".");
+        }
+        providers.put(sv.getName(), "");
+        return new ServiceSpec(sv.getName(), Optional.empty(), src.locate(p));
+      }
+      default -> throw checks.fail("manifest.no_provider", p, "service \"" + sv.getName() + "\" names no provider; add component: \"...\" "
+          + "(a component of this manifest serves it) or application: true (the embedding Java program does).");
+    }
   }
 
   // ---- names ----------------------------------------------------------------------------------

@@ -109,6 +109,23 @@ public final class Reachability {
           }
           case FILE -> out.append(g.isDirectory() ? "directory " : "file ").append(relative(manifest, g.paths().get(0)))
               .append(", ").append(rights(g.rights())).append(" (").append(fileWhat(g)).append(")");
+          case SERVICE -> {
+            String provider = manifest.service(g.target()).orElseThrow().provider().orElse("the application");
+            out.append("service ").append(g.target()).append(", ")
+                .append(g.methods().isEmpty() ? "every method" : "methods " + String.join(", ", g.methods()))
+                .append(" (client; served by: ").append(provider).append(")");
+          }
+          case SERVE -> {
+            List<String> clients = new ArrayList<>();
+            for (ComponentSpec o : manifest.components()) {
+              for (GrantSpec og : o.grants()) {
+                if (og.kind() == GrantSpec.Kind.SERVICE && og.target().equals(g.target())) {
+                  clients.add(o.name());
+                }
+              }
+            }
+            out.append("service ").append(g.target()).append(" (serving end; clients: ").append(names(clients)).append(")");
+          }
           default -> throw new IllegalStateException("unhandled grant kind " + g.kind());
         }
         out.append('\n');
@@ -127,6 +144,18 @@ public final class Reachability {
       out.append("region ").append(r.name()).append(": read by ").append(names(r.readers()))
           .append("; written by ").append(names(r.writers())).append(" (").append(r.size()).append(" bytes, ")
           .append(r.backing()).append(", at most ").append(rights(r.maxRights())).append(")\n");
+    }
+    for (ServiceSpec sv : manifest.services()) {
+      List<String> clients = new ArrayList<>();
+      for (ComponentSpec o : manifest.components()) {
+        for (GrantSpec og : o.grants()) {
+          if (og.kind() == GrantSpec.Kind.SERVICE && og.target().equals(sv.name())) {
+            clients.add(og.methods().isEmpty() ? o.name() : o.name() + " (" + String.join(", ", og.methods()) + ")");
+          }
+        }
+      }
+      out.append("service ").append(sv.name()).append(": served by ").append(sv.provider().orElse("the application"))
+          .append("; called by ").append(names(clients)).append('\n');
     }
     for (LinkSpec l : manifest.links()) {
       out.append("link: ").append(l.to()).append(" can link to ").append(l.from()).append(" (holds ")

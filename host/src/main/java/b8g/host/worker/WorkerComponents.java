@@ -14,6 +14,10 @@ import b8g.host.worker.wire.Revoke;
 import b8g.host.worker.wire.StartComponent;
 import b8g.host.worker.wire.Terminate;
 import b8g.memory.Region;
+import b8g.components.ServedService;
+import b8g.components.ServiceBinding;
+import b8g.host.worker.wire.ServiceEnd;
+import b8g.host.worker.wire.ServiceRings;
 import b8g.memory.Ring;
 import java.io.EOFException;
 import java.io.IOException;
@@ -152,11 +156,40 @@ public final class WorkerComponents implements AutoCloseable {
         g.setChannel(ChannelEnd.newBuilder().setMemory(m).setWriter(writer));
       }
       case LOG -> g.setLog(true);
+      case SERVICE -> g.setService(ServiceEnd.newBuilder().setName(e.name()).setServe(false)
+          .addBindings(serviceRings(cap.target(ServiceBinding.class), true)));
+      case SERVE -> {
+        ServedService served = cap.target(ServedService.class);
+        ServiceEnd.Builder se = ServiceEnd.newBuilder().setName(served.name()).setServe(true);
+        for (ServiceBinding b : served.bindings()) {
+          se.addBindings(serviceRings(b, false));
+        }
+        g.setService(se);
+      }
       default -> throw new WorkerException("worker.grant", component + ": env." + e.name() + " is a "
           + cap.kind().name().toLowerCase(java.util.Locale.ROOT) + " capability, which a component in a worker process cannot hold");
     }
     cap.onRevoke(() -> send(Frame.newBuilder().setRevoke(Revoke.newBuilder().setComponent(component).setEnv(e.name()))));
     return g.build();
+  }
+
+  /**
+   * A binding's rings for the worker; the host's hooks of the ends the worker holds now point at
+   * it (a client writes requests and reads responses, a server the other way round).
+   */
+  private ServiceRings serviceRings(ServiceBinding b, boolean client) {
+    Memory req = memory(b.requests().region(), b.requests());
+    Memory res = memory(b.responses().region(), b.responses());
+    int reqId = req.getId();
+    int resId = res.getId();
+    if (client) {
+      b.requests().onWritable(() -> sendWake(reqId, false));
+      b.responses().onReadable(() -> sendWake(resId, true));
+    } else {
+      b.requests().onReadable(() -> sendWake(reqId, true));
+      b.responses().onWritable(() -> sendWake(resId, false));
+    }
+    return ServiceRings.newBuilder().setRequests(req).setResponses(res).addAllMethods(b.methods()).build();
   }
 
   private Memory memory(Region region, Ring ring) {

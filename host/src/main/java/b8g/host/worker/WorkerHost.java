@@ -9,7 +9,11 @@ import b8g.components.HostServices;
 import b8g.components.ScriptModule;
 import b8g.host.worker.wire.Exited;
 import b8g.host.worker.wire.Frame;
+import b8g.components.ServedService;
+import b8g.components.ServiceBinding;
 import b8g.host.worker.wire.Grant;
+import b8g.host.worker.wire.ServiceEnd;
+import b8g.host.worker.wire.ServiceRings;
 import b8g.host.worker.wire.Log;
 import b8g.host.worker.wire.ModuleFile;
 import b8g.host.worker.wire.Revoke;
@@ -123,6 +127,27 @@ final class WorkerHost {
         .add(new ScriptModule(m.getName(), m.getCode(), m.getRequiresMap(), lines));
   }
 
+  /** A service's client or serving end: its rings mapped once each, as channel rings are. */
+  private Capability service(String component, Grant g) {
+    ServiceEnd se = g.getService();
+    if (!se.getServe() && se.getBindingsCount() != 1) {
+      throw new WorkerException("worker.garbage", "service grant env." + g.getEnv() + " of " + component + " has "
+          + se.getBindingsCount() + " bindings; a client has one");
+    }
+    List<ServiceBinding> bindings = new ArrayList<>();
+    for (ServiceRings r : se.getBindingsList()) {
+      boolean client = !se.getServe();
+      bindings.add(new ServiceBinding(memory.ring(component, r.getRequests(), client), memory.ring(component, r.getResponses(), !client),
+          r.getMethodsList()));
+    }
+    if (!se.getServe()) {
+      return Capability.root(Capability.Kind.SERVICE, bindings.get(0), Right.fromMask(g.getRights()));
+    }
+    ServedService served = new ServedService(se.getName());
+    bindings.forEach(served::add);
+    return Capability.root(Capability.Kind.SERVE, served, Right.fromMask(g.getRights()));
+  }
+
   void start(StartComponent s) {
     String name = s.getName();
     Map<String, Capability> held = new HashMap<>();
@@ -148,6 +173,7 @@ final class WorkerHost {
           case CHANNEL -> Capability.root(g.getChannel().getWriter() ? Capability.Kind.CHANNEL_WRITER : Capability.Kind.CHANNEL_READER,
               memory.ring(name, g.getChannel().getMemory(), g.getChannel().getWriter()), Right.fromMask(g.getRights()));
           case LOG -> Capability.root(Capability.Kind.LOG, null, Right.fromMask(g.getRights()));
+          case SERVICE -> service(name, g);
           default -> throw new WorkerException("worker.garbage", "grant env." + g.getEnv() + " of " + name + " grants nothing");
         };
         held.put(g.getEnv(), root);
