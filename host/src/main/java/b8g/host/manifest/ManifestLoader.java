@@ -90,6 +90,25 @@ public final class ManifestLoader {
   }
 
   /**
+   * Validates a composition an application built in code ({@code Manifest.newBuilder()...}) as
+   * if it were a manifest in {@code directory}: scripts and paths are resolved there, and every
+   * rule of a manifest file applies. Errors name the field ({@code grants[2].service}) instead of
+   * a line, and a field set to its default value counts as not set (code cannot tell them apart).
+   */
+  public static LoadedManifest of(Manifest manifest, Path directory) {
+    Path real;
+    try {
+      real = directory.toRealPath();
+    } catch (IOException | RuntimeException e) {
+      throw new ManifestException("manifest.not_found", SourceLocation.unknown(directory),
+          "the composition's directory does not exist or cannot be resolved (" + e.getMessage()
+              + "); scripts are found relative to it.", e);
+    }
+    Path nominal = real.resolve("(composition built in code)");
+    return new ManifestValidator(manifest, SourceMap.forCode(nominal), nominal, real).validate();
+  }
+
+  /**
    * Parses and validates manifest text as if it had been read from {@code nominalFile}: its
    * extension selects the format, its directory is where scripts and paths are resolved (and must
    * exist), and it names the file in messages.

@@ -19,10 +19,24 @@ import java.util.Map;
  */
 final class SourceMap {
   private final Path file;
+  private final boolean code;
   private final Map<String, long[]> positions = new HashMap<>();
 
   SourceMap(Path file) {
+    this(file, false);
+  }
+
+  private SourceMap(Path file, boolean code) {
     this.file = file;
+    this.code = code;
+  }
+
+  /**
+   * For a composition built in code: nothing was written, so every location names the field path
+   * itself ({@code <file> at grants[2].service}).
+   */
+  static SourceMap forCode(Path nominal) {
+    return new SourceMap(nominal, true);
   }
 
   Path file() {
@@ -40,6 +54,9 @@ final class SourceMap {
 
   /** The location of the path, or of its nearest written ancestor. */
   SourceLocation locate(String path) {
+    if (code) {
+      return SourceLocation.unknown(file.resolveSibling(file.getFileName() + (path.isEmpty() ? "" : " at " + path)));
+    }
     String p = path;
     while (!p.isEmpty()) {
       long[] at = positions.get(p);
