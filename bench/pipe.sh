@@ -59,8 +59,10 @@ echo "pipe benchmark: $chunks chunks of 64 KiB ($(awk -v b=$bytes 'BEGIN { print
 printf '  %-11s %9s %8s %9s %8s\n' case "wall ms" "GiB/s" "net GiB/s" "x cat"
 for c in "${order[@]}"; do
   us=$(median <<<"${times[$c]}")
-  net=$us; case $c in b8g_*) net=$(awk -v u=$us -v s=$start 'BEGIN { print (u > s ? u - s : 1) }');; esac
+  # "net" only when the run took longer than a start (with tiny inputs it is noise: shown as -).
+  net=$us; case $c in b8g_*) net=$(awk -v u=$us -v s=$start 'BEGIN { print (u > s ? u - s : 0) }');; esac
   awk -v c="${c/_/ }" -v us=$us -v net=$net -v b=$bytes -v cat=$cat_us 'BEGIN {
-    printf "  %-11s %9.1f %8.2f %9.2f %8.2f\n", c, us / 1000, b / 2^30 / (us / 1e6), b / 2^30 / (net / 1e6), cat / us }'
+    n = net > 0 ? sprintf("%9.2f", b / 2^30 / (net / 1e6)) : sprintf("%9s", "-")
+    printf "  %-11s %9.1f %8.2f %s %8.2f\n", c, us / 1000, b / 2^30 / (us / 1e6), n, cat / us }'
 done
 printf '  %-11s %9.1f   (b8g run with empty input: JVM and isolate start)\n' "b8g start" "$(awk -v s=$start 'BEGIN { print s / 1000 }')"
