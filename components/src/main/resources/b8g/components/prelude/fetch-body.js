@@ -65,7 +65,7 @@ function readAllBytes(s, what) {
     readerRead(r, {
       __proto__: null,
       chunk: (v) => {
-        if (!(v instanceof Uint8ArrayCtor)) { const e = new TypeErrorCtor(what + ': a body chunk is not a Uint8Array'); readableStreamCancel(s, e); readerRelease(r); d.reject(e); return; }
+        if (ReflectApply(TypedArrayTag, v, []) !== 'Uint8Array') { const e = new TypeErrorCtor(what + ': a body chunk is not a Uint8Array'); readableStreamCancel(s, e); readerRelease(r); d.reject(e); return; }
         push(chunks, v); total += u8len(v);
         then(resolved(undefined), step);
       },

@@ -73,7 +73,7 @@ function makeNet(d, name) {
           next() {
             if (closed) return resolved({ value: undefined, done: true });
             return then(accept(listenerId), (c) => ({ value: c, done: false }), (e) => {
-              if (e instanceof CapabilityError && e.code === 'net.closed') return { value: undefined, done: true };
+              if (isCapabilityError(e) && e.code === 'net.closed') return { value: undefined, done: true };
               throw e;
             });
           },
@@ -89,16 +89,19 @@ function makeNet(d, name) {
     let rs = null;
     let released = false;
     function done() { if (!released) { released = true; release(connId); } }
+    // The pump may have failed (and marked its end gone) before the first read: then read()
+    // throws at once rather than rejecting; both say the same.
+    function cutShort(e) {
+      done();
+      return new TypeErrorCtor('fetch ' + url + ': the response body was cut short' + (isCapabilityError(e) && e.code === 'channel.broken' ? ' (the connection failed or the server sent a malformed body)' : ': ' + e.message));
+    }
     rs = createReadableStream(noop, () => {
       let p;
-      try { p = reader.read(); } catch (e) { done(); return rejected(new TypeErrorCtor('fetch ' + url + ': the response body could not be read: ' + e.message)); }
+      try { p = reader.read(); } catch (e) { return rejected(cutShort(e)); }
       return then(p, (v) => {
         if (v === undefined) { done(); readableControllerClose(rs.controller); return; }
         readableControllerEnqueue(rs.controller, typeof v === 'string' ? utf8Encode(v) : v);
-      }, (e) => {
-        done();
-        throw new TypeErrorCtor('fetch ' + url + ': the response body was cut short' + (e instanceof CapabilityError && e.code === 'channel.broken' ? ' (the connection failed or the server sent a malformed body)' : ': ' + e.message));
-      });
+      }, (e) => { throw cutShort(e); });
     }, () => { done(); return resolved(undefined); }, 0);
     return rs;
   }
