@@ -25,12 +25,24 @@ function netDone(id, error, result) {
   try { v = r.done(decodeFields(result)); } catch (e) { r.reject(e); return; }
   r.resolve(v);
 }
-function netRequest(forFetch, done, send) {
+// owner: the record of the NET stub the request was made through (its revocation rejects it).
+function netRequest(owner, forFetch, done, send) {
   const id = nextNetRequest++;
   return new PromiseCtor((resolve, reject) => {
-    mapSet(netRequests, id, { __proto__: null, resolve, reject, done, fetch: forFetch });
+    mapSet(netRequests, id, { __proto__: null, resolve, reject, done, fetch: forFetch, owner });
     try { send(id); } catch (e) { mapDelete(netRequests, id); reject(e); }
   });
+}
+// The NET capability of record `owner` was revoked: its pending requests reject now (the host
+// closes what they had opened and answers them no more).
+function netRevoked(owner, name) {
+  const all = mapList(netRequests);
+  for (let i = 0; i < all.length; i++) {
+    const r = all[i][1];
+    if (r.owner !== owner) continue;
+    mapDelete(netRequests, all[i][0]);
+    r.reject(new CapabilityError('capability.revoked', 'the NET capability ' + name + ' was revoked while the operation was pending'));
+  }
 }
 function netHost(host, what) {
   if (typeof host !== 'string') throw new TypeErrorCtor(what + ': host must be a string');
@@ -49,14 +61,14 @@ function netEnds(records, id) {
 }
 
 function makeNet(d, name) {
-  const rec = slotRecord(KIND_NET, d.slot);
+  const rec = slotRecord(KIND_NET, d.slot, (slot) => { if (slot === -1) netRevoked(rec, name); });
   function release(connId) { try { call(TO_HOST_NET_CLOSE, rec.slot, connId); } catch (e) { /* revoked: closed already */ } }
   // { reader, writer, remote, local, close() }: close() shuts the socket at once and frees it.
   function connection(ends, connId, remote, local) {
     return ObjectFreeze({ reader: ends.reader, writer: ends.writer, remote, local, close() { release(connId); } });
   }
   function accept(listenerId) {
-    return netRequest(false, (f) => {
+    return netRequest(rec, false, (f) => {
       const ends = netEnds(f[0], f[1]);
       return connection(ends, NumberCtor(f[1]), f[2], undefined);
     }, (id) => call(TO_HOST_NET_ACCEPT, rec.slot, listenerId, id));
@@ -118,7 +130,7 @@ function makeNet(d, name) {
     then(bodyBytes, (bytes) => {
       const hl = headersOf(st.headers, 'fetch').list;
       let aborted = null;
-      const p = netRequest(true, (f) => {
+      const p = netRequest(rec, true, (f) => {
         const ends = netEnds(f[0], f[1]);
         const connId = NumberCtor(f[1]), status = NumberCtor(f[2]);
         const hlist = decodeFields(f[4]);
@@ -145,7 +157,7 @@ function makeNet(d, name) {
     // Resolves with { reader, writer, remote, local, close() } once connected.
     connect(host, port) {
       try { netHost(host, 'net.connect'); netPort(port, 'net.connect', 1); } catch (e) { return rejected(e); }
-      return netRequest(false, (f) => {
+      return netRequest(rec, false, (f) => {
         const ends = netEnds(f[0], f[1]);
         return connection(ends, NumberCtor(f[1]), f[2], f[3]);
       }, (id) => call(TO_HOST_NET_CONNECT, rec.slot, host, port, id));
@@ -153,7 +165,7 @@ function makeNet(d, name) {
     // Resolves with a listener: { address, port, accept(), close(), [Symbol.asyncIterator] }.
     listen(host, port) {
       try { netHost(host, 'net.listen'); netPort(port, 'net.listen', 0); } catch (e) { return rejected(e); }
-      return netRequest(false, (f) => listener(NumberCtor(f[1]), f[2], NumberCtor(f[3])),
+      return netRequest(rec, false, (f) => listener(NumberCtor(f[1]), f[2], NumberCtor(f[3])),
         (id) => call(TO_HOST_NET_LISTEN, rec.slot, host, port, id));
     },
     // The Fetch Standard's fetch, to what this capability allows (a function of its own: `const { fetch } = env.net` works).

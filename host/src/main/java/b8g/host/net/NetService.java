@@ -72,8 +72,11 @@ public final class NetService implements AutoCloseable {
     /** Connection or listener id -> the NET capability it was made through. */
     final Map<Long, Capability> madeThrough = new ConcurrentHashMap<>();
     final Set<Capability> watched = ConcurrentHashMap.newKeySet();
-    /** Sockets of operations in flight (connecting, or waiting for a response's head): closed at the end. */
-    final Set<Closeable> inFlight = ConcurrentHashMap.newKeySet();
+    /**
+     * Sockets of operations in flight (connecting, or waiting for a response's head), with the NET
+     * capability they run under: closed when it is revoked or the component ends.
+     */
+    final Map<Closeable, Capability> inFlight = new ConcurrentHashMap<>();
     /** Closed connections whose memory waits for the turns that detach their views. */
     final Set<Connection> retiring = ConcurrentHashMap.newKeySet();
     int pending;
@@ -101,17 +104,28 @@ public final class NetService implements AutoCloseable {
       pending--;
     }
 
-    /** Keeps {@code c} made through {@code net}; false (and {@code c} is released) once the component ended. */
-    boolean keep(long id, Connection c, Capability net) {
+    /**
+     * Keeps {@code c} made through {@code net}; once the component ended or {@code net} was
+     * revoked, frees {@code c} and fails with {@code capability.revoked} (the request is answered so).
+     */
+    void keep(long id, Connection c, Capability net) {
       synchronized (this) {
         if (!ended && !net.revoked()) {
           connections.put(id, c);
           madeThrough.put(id, net);
-          return true;
+          return;
         }
       }
-      c.free(); // no JS view of it was ever handed out
-      return false;
+      exec.execute(c::free); // no JS view of it was ever handed out; freeing joins its pumps
+      throw revokedWhilePending(net);
+    }
+
+    /** Registers a socket of an operation in flight; closes it at once if {@code net} is gone already. */
+    void inFlight(Closeable s, Capability net) {
+      inFlight.put(s, net);
+      if (ended || net.revoked()) {
+        closeQuietly(s); // release() or revoked() ran meanwhile and did not see this socket
+      }
     }
 
     void watch(Capability net) {
@@ -134,13 +148,10 @@ public final class NetService implements AutoCloseable {
   public void connect(Component c, Capability net, String host, int port, long requestId) {
     Owner o = owner(c);
     o.watch(net);
-    submit(o, requestId, () -> {
+    submit(o, net, requestId, () -> {
       InetAddress address = net.target(NetPolicy.class).check(host, port);
       SocketChannel sc = SocketChannel.open();
-      o.inFlight.add(sc);
-      if (o.ended) {
-        sc.close(); // release() ran meanwhile and did not see this socket
-      }
+      o.inFlight(sc, net);
       try {
         sc.socket().connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
         sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -157,10 +168,9 @@ public final class NetService implements AutoCloseable {
       o.inFlight.remove(sc);
       long id = ids.incrementAndGet();
       Connection conn = Connection.socket(id, "net-" + id, sc);
-      if (o.keep(id, conn, net)) {
-        c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress()),
-            address(sc.socket().getLocalSocketAddress())), null, null);
-      }
+      o.keep(id, conn, net);
+      c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress()),
+          address(sc.socket().getLocalSocketAddress())), null, null);
     });
   }
 
@@ -168,7 +178,7 @@ public final class NetService implements AutoCloseable {
   public void listen(Component c, Capability net, String host, int port, long requestId) {
     Owner o = owner(c);
     o.watch(net);
-    submit(o, requestId, () -> {
+    submit(o, net, requestId, () -> {
       InetAddress address = net.target(NetPolicy.class).listenAddress(host, port);
       ServerSocketChannel ss = ServerSocketChannel.open();
       try {
@@ -181,7 +191,7 @@ public final class NetService implements AutoCloseable {
       synchronized (o) {
         if (o.ended || net.revoked()) {
           ss.close();
-          return;
+          throw revokedWhilePending(net);
         }
         o.listeners.put(id, ss);
         o.madeThrough.put(id, net);
@@ -200,7 +210,8 @@ public final class NetService implements AutoCloseable {
       o.end();
       throw new CapabilityException("net.closed", "no open listener " + listenerId);
     }
-    submit(o, requestId, () -> {
+    Capability through = o.madeThrough.getOrDefault(listenerId, net);
+    submit(o, through, requestId, () -> {
       SocketChannel sc;
       try {
         sc = ss.accept();
@@ -210,10 +221,9 @@ public final class NetService implements AutoCloseable {
       sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
       long id = ids.incrementAndGet();
       Connection conn = Connection.socket(id, "net-" + id, sc);
-      if (o.keep(id, conn, o.madeThrough.getOrDefault(listenerId, net))) {
-        c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress())), null,
-            null);
-      }
+      o.keep(id, conn, through);
+      c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress())), null,
+          null);
     });
   }
 
@@ -246,16 +256,13 @@ public final class NetService implements AutoCloseable {
       String redirect, byte[] body) {
     Owner o = owner(c);
     o.watch(net);
-    submit(o, requestId, () -> {
+    submit(o, net, requestId, () -> {
       List<Socket> sockets = new ArrayList<>();
       Http1Client.Response r;
       try {
         r = new Http1Client(net.target(NetPolicy.class), timeout, s -> {
           sockets.add(s);
-          o.inFlight.add(s);
-          if (o.ended) {
-            Http1Client.closeQuietly(s); // release() ran meanwhile and did not see this socket
-          }
+          o.inFlight(s, net);
         }).exchange(method, url, headers, body, redirect);
       } finally {
         sockets.forEach(o.inFlight::remove);
@@ -266,10 +273,9 @@ public final class NetService implements AutoCloseable {
       for (String f : r.headers()) {
         h.append(f.length()).append(':').append(f);
       }
-      if (o.keep(id, conn, net)) {
-        c.netDone(requestId, conn.ends(), List.of(Long.toString(id), Integer.toString(r.status()), r.statusText(),
-            h.toString(), r.url(), r.redirected() ? "1" : "0"), null, null);
-      }
+      o.keep(id, conn, net);
+      c.netDone(requestId, conn.ends(), List.of(Long.toString(id), Integer.toString(r.status()), r.statusText(),
+          h.toString(), r.url(), r.redirected() ? "1" : "0"), null, null);
     });
   }
 
@@ -310,13 +316,7 @@ public final class NetService implements AutoCloseable {
     o.listeners.values().forEach(NetService::closeQuietly);
     o.listeners.clear();
     // Its operations in flight end now (their sockets closed), rather than at their timeouts.
-    for (Closeable s : o.inFlight) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        // Nothing more to release.
-      }
-    }
+    o.inFlight.keySet().forEach(NetService::closeQuietly);
     if (conns.isEmpty()) {
       return;
     }
@@ -354,6 +354,12 @@ public final class NetService implements AutoCloseable {
    * stubs are revoked), and each socket sends what the component wrote before, then closes.
    */
   private void revoked(Owner o, Capability net) {
+    // Its operations in flight end now (their sockets closed) and answer capability.revoked.
+    for (Map.Entry<Closeable, Capability> e : new ArrayList<>(o.inFlight.entrySet())) {
+      if (e.getValue() == net) {
+        closeQuietly(e.getKey());
+      }
+    }
     for (Map.Entry<Long, Capability> e : new ArrayList<>(o.madeThrough.entrySet())) {
       if (e.getValue() == net) {
         close(o, e.getKey(), true);
@@ -399,17 +405,22 @@ public final class NetService implements AutoCloseable {
     void run() throws IOException;
   }
 
-  private void submit(Owner o, long requestId, Operation op) {
+  /**
+   * Runs {@code op} on the executor; whatever it throws answers the request. An operation whose
+   * NET capability was revoked meanwhile always answers {@code capability.revoked} (its socket was
+   * closed under it, whatever error that caused).
+   */
+  private void submit(Owner o, Capability net, long requestId, Operation op) {
     try {
       exec.execute(() -> {
         try {
           op.run();
-        } catch (B8gException e) {
-          o.component.netDone(requestId, Map.of(), List.of(), e.code(), e.getMessage());
-        } catch (IOException e) {
-          o.component.netDone(requestId, Map.of(), List.of(), "net.failed", String.valueOf(e.getMessage()));
-        } catch (RuntimeException e) {
-          o.component.netDone(requestId, Map.of(), List.of(), "internal", "the host could not complete the operation");
+        } catch (IOException | RuntimeException e) {
+          B8gException answer = net.revoked() ? revokedWhilePending(net)
+              : e instanceof B8gException b ? b
+              : e instanceof IOException ? new CapabilityException("net.failed", "the network operation failed")
+              : new CapabilityException("internal", "the host could not complete the operation");
+          o.component.netDone(requestId, Map.of(), List.of(), answer.code(), answer.getMessage());
         } finally {
           o.end();
         }
@@ -418,6 +429,10 @@ public final class NetService implements AutoCloseable {
       o.end();
       throw new CapabilityException("capability.revoked", "the host is shutting down");
     }
+  }
+
+  private static CapabilityException revokedWhilePending(Capability net) {
+    return new CapabilityException("capability.revoked", "the NET capability was revoked while the operation was pending");
   }
 
   private static String where(String host, InetAddress address, int port) {
@@ -433,7 +448,7 @@ public final class NetService implements AutoCloseable {
     return String.valueOf(a);
   }
 
-  private static void closeQuietly(ServerSocketChannel ss) {
+  private static void closeQuietly(Closeable ss) {
     try {
       ss.close();
     } catch (IOException e) {

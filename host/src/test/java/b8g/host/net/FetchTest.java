@@ -224,6 +224,35 @@ class FetchTest extends HostFixture {
   }
 
   @Test
+  void shouldRejectAPendingFetchAndConnectWhenTheGrantIsRevoked() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = rawServer(ss, null); // accepts and never answers
+      Path m = manifest("""
+          async function main(env) {
+            const f = env.net.fetch('http://127.0.0.1:%1$d/', { method: 'POST', body: 'x' });
+            const l = await env.net.listen('127.0.0.1', 0);
+            const a = l.accept();
+            console.log('pending');
+            for (const [what, p] of [['fetch', f], ['accept', a]]) {
+              try { await p; console.log(what + ' settled'); } catch (e) { console.log(what + ' ' + e.name + ' ' + e.code); }
+            }
+          }""".formatted(p), "\"127.0.0.1:*\"");
+      try (Host h = Host.launch(new Host.Context().manifest(m).log(log::add).events(events::add))) {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!log.contains("[c] pending") && System.nanoTime() < until) {
+          Thread.sleep(10);
+        }
+        Thread.sleep(200); // the fetch's socket is connected and waits for a head
+        h.revoke("c", "net");
+        ExitStatus s = finish(h, Duration.ofSeconds(10)).get("c");
+        assertTrue(s.success(), s + " " + log);
+      }
+    }
+    assertEquals(List.of("[c] pending", "[c] fetch CapabilityError capability.revoked",
+        "[c] accept CapabilityError capability.revoked"), log);
+  }
+
+  @Test
   void shouldTurnAGarbageSpeakingServerIntoClearTypeErrors() throws Exception {
     String[] replies = {
         "GARBAGE\r\n\r\n",
