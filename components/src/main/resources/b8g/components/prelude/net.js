@@ -7,6 +7,9 @@
 // TO_GUEST_NET_DONE(id, error, result). The pending requests are kept here, in JS.
 const netRequests = new MapCtor(); // request id -> { resolve, reject, done(fields) }
 let nextNetRequest = 1;
+// Response bodies not yet read to their end or cancelled: connection id -> evict(), least recently read first.
+const unreadBodies = new MapCtor();
+const MAX_UNREAD_BODIES = 256;
 
 // The host's error (fields code, message) as a JS error; fetch makes every failure but a denial
 // a TypeError, as the Fetch Standard's network error is.
@@ -97,10 +100,25 @@ function makeNet(d, name) {
     return ObjectFreeze(l);
   }
   // The response body: a ReadableStream over the reader end; its end (or cancel) frees the connection.
+  // A body left unread holds a connection (and its memory) on the host: the least recently read
+  // beyond MAX_UNREAD_BODIES is released, and its stream errors saying so.
   function bodyFromReader(reader, connId, url) {
     let rs = null;
     let released = false;
-    function done() { if (!released) { released = true; release(connId); } }
+    function done() { if (!released) { released = true; mapDelete(unreadBodies, connId); release(connId); } }
+    function evict() {
+      if (released) return;
+      done();
+      try { readableControllerError(rs.controller, new TypeErrorCtor('fetch ' + url + ': the response body was released unread: more than ' + MAX_UNREAD_BODIES + ' response bodies were left unread')); } catch (e) { }
+    }
+    function touch() {
+      mapDelete(unreadBodies, connId);
+      mapSet(unreadBodies, connId, evict);
+      if (ReflectApply(MapSize, unreadBodies, []) > MAX_UNREAD_BODIES) {
+        const first = ReflectApply(MapIteratorNext, ReflectApply(MapEntries, unreadBodies, []), []);
+        first.value[1]();
+      }
+    }
     // The pump may have failed (and marked its end gone) before the first read: then read()
     // throws at once rather than rejecting; both say the same.
     function cutShort(e) {
@@ -108,6 +126,8 @@ function makeNet(d, name) {
       return new TypeErrorCtor('fetch ' + url + ': the response body was cut short' + (isCapabilityError(e) && e.code === 'channel.broken' ? ' (the connection failed or the server sent a malformed body)' : ': ' + e.message));
     }
     rs = createReadableStream(noop, () => {
+      if (released) return resolved(undefined);
+      touch();
       let p;
       try { p = reader.read(); } catch (e) { return rejected(cutShort(e)); }
       return then(p, (v) => {
@@ -115,6 +135,7 @@ function makeNet(d, name) {
         readableControllerEnqueue(rs.controller, typeof v === 'string' ? utf8Encode(v) : v);
       }, (e) => { throw cutShort(e); });
     }, () => { done(); return resolved(undefined); }, 0);
+    touch();
     return rs;
   }
   function fetchImpl(input, init) {

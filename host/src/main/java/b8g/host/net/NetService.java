@@ -94,8 +94,15 @@ public final class NetService implements AutoCloseable {
       if (pending >= MAX_PENDING) {
         throw new CapabilityException("net.busy", "more than " + MAX_PENDING + " network operations are pending; await some first");
       }
-      if (connections.size() + listeners.size() >= MAX_OPEN) {
-        throw new CapabilityException("net.busy", MAX_OPEN + " connections and listeners are open; close some first");
+      // Connections whose socket has closed (a body read to its end, a peer gone) do not count as
+      // open, but still hold their rings until the component releases them: at most twice as many.
+      int open = listeners.size();
+      for (Connection conn : connections.values()) {
+        open += conn.isClosed() ? 0 : 1;
+      }
+      if (open >= MAX_OPEN || connections.size() + listeners.size() >= 2 * MAX_OPEN) {
+        throw new CapabilityException("net.busy", MAX_OPEN + " connections and listeners are open (or " + 2 * MAX_OPEN
+            + " not yet closed by the component); close some first");
       }
       pending++;
     }

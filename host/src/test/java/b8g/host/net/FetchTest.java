@@ -70,6 +70,7 @@ class FetchTest extends HostFixture {
       x.getResponseHeaders().add("Location", q == null ? "/json" : q.substring("to=".length()));
       reply(x, 302, "");
     });
+    http.createContext("/big", x -> reply(x, 200, "b".repeat(128 * 1024)));
     http.createContext("/loop", x -> {
       x.getResponseHeaders().add("Location", "/loop");
       reply(x, 307, "");
@@ -250,6 +251,29 @@ class FetchTest extends HostFixture {
     }
     assertEquals(List.of("[c] pending", "[c] fetch CapabilityError capability.revoked",
         "[c] accept CapabilityError capability.revoked"), log);
+  }
+
+  @Test
+  void shouldReleaseResponseBodiesLeftUnreadBeyondTheCap() throws Exception {
+    // More responses than a component may hold connections open (1,024), none read: the least
+    // recently read beyond 256 are released, so none of these fetches is refused as net.busy.
+    Path m = manifest("""
+        async function main(env) {
+          const kept = [];
+          let busy = 0;
+          for (let i = 0; i < 1100; i++) {
+            try { kept.push(await env.net.fetch('http://127.0.0.1:%1$d/big')); } catch (e) { busy++; if (busy === 1) console.log(e.message); }
+          }
+          console.log('busy ' + busy);
+          try { await kept[0].text(); console.log('first read'); } catch (e) { console.log('first ' + e.name + ': ' + e.message); }
+          console.log('last ' + (await kept[1099].text()).length);
+        }""".formatted(port), granted());
+    ExitStatus s = run(m);
+    assertTrue(s.success(), s + " " + log);
+    assertEquals("[c] busy 0", log.get(0), log.toString());
+    assertEquals("[c] first TypeError: fetch http://127.0.0.1:" + port + "/big: the response body was released unread: more "
+        + "than 256 response bodies were left unread", log.get(1));
+    assertEquals("[c] last 131072", log.get(2));
   }
 
   @Test
