@@ -293,8 +293,15 @@ final class IoGrants {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      out.forEach(Pump::close);
-      in.forEach(Pump::close);
+      // Interrupted, a pump's stop cannot wait for its thread: the ring of a pump still alive stays.
+      for (List<Pump> pumps : List.of(out, in)) {
+        for (Pump p : pumps) {
+          p.close();
+          if (p.isAlive()) {
+            resources.retainIo(p.ring());
+          }
+        }
+      }
     }
     synchronized (this) {
       regions.values().forEach(Region::close);

@@ -160,12 +160,21 @@ final class Connection {
     }
   }
 
-  /** Frees the rings' memory. Only once no JS view of it can remain. Idempotent. */
+  /**
+   * Frees the rings' memory. Only once no JS view of it can remain. Idempotent. The memory is
+   * freed only once both pumps' threads are known to have ended: a pump still alive after its stop
+   * (its thread did not end within the wait, or the caller was interrupted while waiting) could
+   * still touch the ring, so its memory is left unreleased on purpose (a leak, not a crash; the pump is
+   * a daemon thread that ends at its next record; its socket is closed already).
+   */
   void free() {
     if (!freed.compareAndSet(false, true)) {
       return;
     }
     close();
+    if (inbound != null && inbound.isAlive() || outbound != null && outbound.isAlive()) {
+      return;
+    }
     inRegion.close();
     if (outRegion != null) {
       outRegion.close();

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -123,7 +124,7 @@ public final class NetService implements AutoCloseable {
           return;
         }
       }
-      exec.execute(c::free); // no JS view of it was ever handed out; freeing joins its pumps
+      later(c::free); // no JS view of it was ever handed out; freeing joins its pumps
       throw revokedWhilePending(net);
     }
 
@@ -336,7 +337,7 @@ public final class NetService implements AutoCloseable {
     if (closed) {
       finish.run();
     } else {
-      exec.execute(finish);
+      later(finish);
     }
   }
 
@@ -347,7 +348,9 @@ public final class NetService implements AutoCloseable {
     for (Component c : new ArrayList<>(owners.keySet())) {
       release(c);
     }
-    exec.shutdownNow();
+    // Not shutdownNow: that would interrupt the tasks that let sockets send what was written and
+    // free the connections' memory (an interrupted wait would leave that memory unreleased).
+    exec.shutdown();
     try {
       exec.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -382,7 +385,7 @@ public final class NetService implements AutoCloseable {
   private void retire(Owner o, Connection conn, boolean graceful) {
     synchronized (o) {
       if (o.ended) {
-        exec.execute(() -> {
+        later(() -> {
           conn.finish(graceful ? LINGER : Duration.ZERO);
           conn.free(); // the isolate is closed: no view remains
         });
@@ -398,13 +401,22 @@ public final class NetService implements AutoCloseable {
       }
     });
     if (graceful) {
-      exec.execute(() -> {
+      later(() -> {
         conn.finish(LINGER);
         freeLater.run();
       });
     } else {
       conn.close();
       freeLater.run();
+    }
+  }
+
+  /** Runs {@code r} on the executor, or here once the executor has shut down (nothing is dropped). */
+  private void later(Runnable r) {
+    try {
+      exec.execute(r);
+    } catch (RejectedExecutionException e) {
+      r.run();
     }
   }
 
