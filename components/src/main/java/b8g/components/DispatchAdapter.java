@@ -256,6 +256,11 @@ final class DispatchAdapter {
         component.services().netClose(component, net, longArg(a, 2, "listener id"));
         return rt.createV8ValueUndefined();
       }
+      case TO_HOST_NET_CANCEL -> {
+        Capability net = table.require(intArg(a, 1, "slot"), null, Kind.NET);
+        component.services().netCancel(component, net, longArg(a, 2, "request id"));
+        return rt.createV8ValueUndefined();
+      }
       case TO_HOST_NET_FETCH -> {
         Capability net = table.require(intArg(a, 1, "slot"), null, Kind.NET);
         // One string of fields (call() passes at most five arguments): request id, method, URL,

@@ -102,6 +102,11 @@ public interface HostServices {
     throw new ComponentException("capability.unknown", "this host does not serve network capabilities");
   }
 
+  /** Gives up pending request {@code requestId} (its sockets close); unknown or settled ids are ignored. */
+  default void netCancel(Component source, Capability net, long requestId) {
+    // Nothing is pending on a host that serves no network capabilities.
+  }
+
   /**
    * An HTTP request ({@code headers}: name, value pairs; {@code redirect}: follow, manual or
    * error; {@code body} owned by the callee);

@@ -83,6 +83,11 @@ final class Protocol {
    * by TO_GUEST_NET_DONE.
    */
   static final int TO_HOST_NET_FETCH = 74;
+  /**
+   * Gives up a pending request (slot, request id; an AbortSignal): its sockets close and it
+   * answers net.aborted, or frees what it made. Unknown or settled ids are ignored.
+   */
+  static final int TO_HOST_NET_CANCEL = 75;
   /** The host's monotonic clock, in milliseconds on the Unix epoch's scale, in steps of 0.1 ms ({@link HostClock}). */
   static final int TO_HOST_CLOCK = 40;
   /** {@code n} bytes (at most 65,536) from the host's CSPRNG, as a new ArrayBuffer. */

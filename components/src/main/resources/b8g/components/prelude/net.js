@@ -151,6 +151,7 @@ function makeNet(d, name) {
     then(bodyBytes, (bytes) => {
       const hl = headersOf(st.headers, 'fetch').list;
       let aborted = null;
+      let requestId = 0;
       const p = netRequest(rec, true, (f) => {
         const ends = netEnds(f[0], f[1]);
         const connId = NumberCtor(f[1]), status = NumberCtor(f[2]);
@@ -161,14 +162,22 @@ function makeNet(d, name) {
         if (aborted !== null) throw aborted;
         return newResponse('basic', status, f[3], newHeaders('immutable', hlist), f[5], f[6] === '1', body);
       }, (id) => {
+        requestId = id;
         const fields = [];
         push(fields, StringCtor(id)); push(fields, st.method); push(fields, st.url); push(fields, st.redirect);
         for (let i = 0; i < hl.length; i++) push(fields, hl[i]);
         const v = viewArgs(bytes);
         call(TO_HOST_NET_FETCH, rec.slot, encodeFields(fields), v[0], v[1], v[2]);
       });
-      // An abort rejects at once; a response that arrives later is released unread.
-      if (st.signal !== null) signalAddAlgorithm(st.signal, () => { aborted = ReflectApply(WeakMapGet, signals, [st.signal]).reason; out.reject(aborted); });
+      // An abort rejects at once and tells the host, which closes the request's socket (a
+      // request body not yet sent is not sent); a response that arrives later is released unread.
+      if (st.signal !== null) {
+        signalAddAlgorithm(st.signal, () => {
+          aborted = ReflectApply(WeakMapGet, signals, [st.signal]).reason;
+          out.reject(aborted);
+          if (requestId !== 0 && mapHas(netRequests, requestId)) { try { call(TO_HOST_NET_CANCEL, rec.slot, requestId); } catch (e) { /* revoked: closed already */ } }
+        });
+      }
       then(p, out.resolve, out.reject);
     }, out.reject);
     return out.promise;

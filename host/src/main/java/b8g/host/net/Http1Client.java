@@ -18,6 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +50,14 @@ final class Http1Client {
   static final int MAX_HEAD = 64 * 1024;
   static final int MAX_HEADER_LINES = 256;
   static final int MAX_REDIRECTS = 20;
+  /** Interim (1xx) responses accepted before the final one. */
+  static final int MAX_INTERIM = 16;
+  /** Closes the socket of an exchange whose deadline passed (a blocked connect, write or read then fails). */
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "b8g-fetch-deadline");
+    t.setDaemon(true);
+    return t;
+  });
   private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.([01]) ([0-9]{3})(?: ([\\t\\x20-\\x7e\\x80-\\xff]*))?");
   static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   /** Header values: visible characters, spaces and tabs (no CR, LF or NUL). */
@@ -93,9 +106,12 @@ final class Http1Client {
     }
     String current = url;
     boolean redirected = false;
+    // One deadline for the whole exchange (every hop's connect, request and response head), not
+    // only per read: a server sending its head a byte at a time fails all the same.
+    long deadline = System.nanoTime() + timeout.toNanos();
     for (int hop = 0; ; hop++) {
       URI uri = parse(current);
-      Response r = once(method, uri, headers, body, current, redirected);
+      Response r = once(method, uri, headers, body, current, redirected, deadline);
       String location = r.status() >= 300 && r.status() < 400 && r.status() != 304 && r.status() != 305
           && r.status() != 306 ? header(r.headers(), "location") : null;
       if (location == null || redirect.equals("manual")) {
@@ -128,7 +144,8 @@ final class Http1Client {
     }
   }
 
-  private Response once(String method, URI uri, List<String> headers, byte[] body, String url, boolean redirected) {
+  private Response once(String method, URI uri, List<String> headers, byte[] body, String url, boolean redirected,
+      long deadline) {
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     String host = uri.getHost();
     int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
@@ -141,8 +158,15 @@ final class Http1Client {
     }
     Socket socket = new Socket();
     opened.accept(socket);
+    AtomicBoolean expired = new AtomicBoolean();
+    Socket plain = socket;
+    long left = deadline - System.nanoTime();
+    ScheduledFuture<?> dog = WATCHDOG.schedule(() -> {
+      expired.set(true);
+      closeQuietly(plain);
+    }, Math.max(0, left), TimeUnit.NANOSECONDS);
     try {
-      int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+      int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left)));
       socket.connect(new InetSocketAddress(address, port), ms);
       socket.setSoTimeout(ms);
       if (scheme.equals("https")) {
@@ -155,24 +179,39 @@ final class Http1Client {
       BufferedInputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
       String[] status;
       List<String> responseHeaders = new ArrayList<>();
+      int interim = 0;
       do {
+        if (interim++ > MAX_INTERIM) {
+          throw new IOException("the server sent more than " + MAX_INTERIM + " interim (1xx) responses");
+        }
         responseHeaders.clear();
         status = readHead(in, responseHeaders, url);
         // 1xx interim responses (100 Continue) precede the real one; 101 is not followed.
       } while (status[0].startsWith("1") && !status[0].equals("101"));
       int code = Integer.parseInt(status[0]);
       InputStream bodyIn = HttpBody.framed(in, method, code, responseHeaders, url);
+      dog.cancel(false);
+      if (expired.get()) {
+        throw new SocketTimeoutException();
+      }
       return new Response(code, status[1], List.copyOf(responseHeaders), url, redirected, bodyIn, socket);
     } catch (SocketTimeoutException e) {
+      dog.cancel(false);
       closeQuietly(socket);
       throw typeError(url + ": no response within " + timeout.toMillis() + " ms");
     } catch (IOException e) {
+      dog.cancel(false);
+      if (expired.get()) {
+        closeQuietly(socket);
+        throw typeError(url + ": no response within " + timeout.toMillis() + " ms");
+      }
       if (socket.isClosed() && !socket.isConnected()) {
         throw typeError(url + ": the request was cancelled");
       }
       closeQuietly(socket);
       throw typeError(url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     } catch (RuntimeException e) {
+      dog.cancel(false);
       closeQuietly(socket);
       throw e;
     }

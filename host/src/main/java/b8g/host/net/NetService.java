@@ -77,7 +77,10 @@ public final class NetService implements AutoCloseable {
      * Sockets of operations in flight (connecting, or waiting for a response's head), with the NET
      * capability they run under: closed when it is revoked or the component ends.
      */
-    final Map<Closeable, Capability> inFlight = new ConcurrentHashMap<>();
+    final Map<Closeable, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** Requests pending (submitted, not yet answered), and those of them the component cancelled. */
+    final Set<Long> pendingIds = ConcurrentHashMap.newKeySet();
+    final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
     /** Closed connections whose memory waits for the turns that detach their views. */
     final Set<Connection> retiring = ConcurrentHashMap.newKeySet();
     int pending;
@@ -116,22 +119,22 @@ public final class NetService implements AutoCloseable {
      * Keeps {@code c} made through {@code net}; once the component ended or {@code net} was
      * revoked, frees {@code c} and fails with {@code capability.revoked} (the request is answered so).
      */
-    void keep(long id, Connection c, Capability net) {
+    void keep(long id, Connection c, Capability net, long requestId) {
       synchronized (this) {
-        if (!ended && !net.revoked()) {
+        if (!ended && !net.revoked() && !cancelled.contains(requestId)) {
           connections.put(id, c);
           madeThrough.put(id, net);
           return;
         }
       }
       later(c::free); // no JS view of it was ever handed out; freeing joins its pumps
-      throw revokedWhilePending(net);
+      throw net.revoked() || ended ? revokedWhilePending(net) : aborted();
     }
 
     /** Registers a socket of an operation in flight; closes it at once if {@code net} is gone already. */
-    void inFlight(Closeable s, Capability net) {
-      inFlight.put(s, net);
-      if (ended || net.revoked()) {
+    void inFlight(Closeable s, Capability net, long requestId) {
+      inFlight.put(s, new InFlight(net, requestId));
+      if (ended || net.revoked() || cancelled.contains(requestId)) {
         closeQuietly(s); // release() or revoked() ran meanwhile and did not see this socket
       }
     }
@@ -159,7 +162,7 @@ public final class NetService implements AutoCloseable {
     submit(o, net, requestId, () -> {
       InetAddress address = net.target(NetPolicy.class).check(host, port);
       SocketChannel sc = SocketChannel.open();
-      o.inFlight(sc, net);
+      o.inFlight(sc, net, requestId);
       try {
         sc.socket().connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
         sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -176,7 +179,7 @@ public final class NetService implements AutoCloseable {
       o.inFlight.remove(sc);
       long id = ids.incrementAndGet();
       Connection conn = Connection.socket(id, "net-" + id, sc);
-      o.keep(id, conn, net);
+      o.keep(id, conn, net, requestId);
       c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress()),
           address(sc.socket().getLocalSocketAddress())), null, null);
     });
@@ -229,7 +232,7 @@ public final class NetService implements AutoCloseable {
       sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
       long id = ids.incrementAndGet();
       Connection conn = Connection.socket(id, "net-" + id, sc);
-      o.keep(id, conn, through);
+      o.keep(id, conn, through, requestId);
       c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress())), null,
           null);
     });
@@ -259,6 +262,26 @@ public final class NetService implements AutoCloseable {
     o.madeThrough.remove(id);
   }
 
+  /**
+   * The component gave up request {@code requestId} (an AbortSignal): its sockets close now and it
+   * answers {@code net.aborted}, or frees what it made. Unknown or settled ids are ignored.
+   */
+  public void cancel(Component c, long requestId) {
+    Owner o = owners.get(c);
+    if (o == null || !o.pendingIds.contains(requestId)) {
+      return;
+    }
+    o.cancelled.add(requestId);
+    for (Map.Entry<Closeable, InFlight> e : new ArrayList<>(o.inFlight.entrySet())) {
+      if (e.getValue().requestId() == requestId) {
+        closeQuietly(e.getKey());
+      }
+    }
+    if (!o.pendingIds.contains(requestId)) {
+      o.cancelled.remove(requestId); // settled meanwhile
+    }
+  }
+
   /** An HTTP request as {@code net} allows; answers with the body's reader end and the response's head. */
   public void fetch(Component c, Capability net, long requestId, String method, String url, List<String> headers,
       String redirect, byte[] body) {
@@ -270,18 +293,27 @@ public final class NetService implements AutoCloseable {
       try {
         r = new Http1Client(net.target(NetPolicy.class), timeout, s -> {
           sockets.add(s);
-          o.inFlight(s, net);
+          o.inFlight(s, net, requestId);
         }).exchange(method, url, headers, body, redirect);
       } finally {
         sockets.forEach(o.inFlight::remove);
       }
+      // The deadline covered the head; a body streams for as long as the server sends it, so a
+      // silence (a server pushing events now and then) does not break it.
       long id = ids.incrementAndGet();
-      Connection conn = Connection.body(id, "fetch-" + id, Channels.newChannel(r.body()), r.socket());
+      Connection conn;
+      try {
+        r.socket().setSoTimeout(0);
+        conn = Connection.body(id, "fetch-" + id, Channels.newChannel(r.body()), r.socket());
+      } catch (IOException | RuntimeException e) {
+        Http1Client.closeQuietly(r.socket()); // no memory for its rings, say: the socket closes here
+        throw e;
+      }
       StringBuilder h = new StringBuilder();
       for (String f : r.headers()) {
         h.append(f.length()).append(':').append(f);
       }
-      o.keep(id, conn, net);
+      o.keep(id, conn, net, requestId);
       c.netDone(requestId, conn.ends(), List.of(Long.toString(id), Integer.toString(r.status()), r.statusText(),
           h.toString(), r.url(), r.redirected() ? "1" : "0"), null, null);
     });
@@ -365,8 +397,8 @@ public final class NetService implements AutoCloseable {
    */
   private void revoked(Owner o, Capability net) {
     // Its operations in flight end now (their sockets closed) and answer capability.revoked.
-    for (Map.Entry<Closeable, Capability> e : new ArrayList<>(o.inFlight.entrySet())) {
-      if (e.getValue() == net) {
+    for (Map.Entry<Closeable, InFlight> e : new ArrayList<>(o.inFlight.entrySet())) {
+      if (e.getValue().net() == net) {
         closeQuietly(e.getKey());
       }
     }
@@ -430,24 +462,36 @@ public final class NetService implements AutoCloseable {
    * closed under it, whatever error that caused).
    */
   private void submit(Owner o, Capability net, long requestId, Operation op) {
+    o.pendingIds.add(requestId);
     try {
       exec.execute(() -> {
         try {
           op.run();
         } catch (IOException | RuntimeException e) {
           B8gException answer = net.revoked() ? revokedWhilePending(net)
+              : o.cancelled.contains(requestId) ? aborted()
               : e instanceof B8gException b ? b
               : e instanceof IOException ? new CapabilityException("net.failed", "the network operation failed")
               : new CapabilityException("internal", "the host could not complete the operation");
           o.component.netDone(requestId, Map.of(), List.of(), answer.code(), answer.getMessage());
         } finally {
+          o.pendingIds.remove(requestId);
+          o.cancelled.remove(requestId);
           o.end();
         }
       });
     } catch (RuntimeException e) {
+      o.pendingIds.remove(requestId);
       o.end();
       throw new CapabilityException("capability.revoked", "the host is shutting down");
     }
+  }
+
+  /** A socket of an operation in flight, the NET capability and the request it serves. */
+  private record InFlight(Capability net, long requestId) {}
+
+  private static CapabilityException aborted() {
+    return new CapabilityException("net.aborted", "the request was aborted");
   }
 
   private static CapabilityException revokedWhilePending(Capability net) {

@@ -425,6 +425,124 @@ class FetchTest extends HostFixture {
     assertEquals(List.of("[c] AbortError true", "[c] AbortError"), log);
   }
 
+  /** What a scripted server does with each connection it accepts. */
+  private interface Script {
+    void serve(Socket s) throws Exception;
+  }
+
+  private int scriptedServer(ServerSocket ss, Script script) {
+    pool.execute(() -> {
+      while (!ss.isClosed()) {
+        try {
+          Socket s = ss.accept();
+          held.add(s);
+          pool.execute(() -> {
+            try {
+              script.serve(s);
+            } catch (Exception e) {
+              // The client went away.
+            }
+          });
+        } catch (Exception e) {
+          return;
+        }
+      }
+    });
+    return ss.getLocalPort();
+  }
+
+  private static void send(Socket s, String text) throws java.io.IOException {
+    s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream().flush();
+  }
+
+  @Test
+  void shouldFailAHeadSentAByteAtATimeAtTheOverallDeadline() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = scriptedServer(ss, s -> {
+        send(s, "HTTP/1.1 200 OK\r\n");
+        for (int i = 0; i < 100; i++) {
+          Thread.sleep(200); // well within the 1 s per-read timeout, every time
+          send(s, "X");
+        }
+      });
+      Path m = manifest("""
+          async function main(env) {
+            const t0 = Date.now();
+            try { await env.net.fetch('http://127.0.0.1:%d/'); console.log('answered'); }
+            catch (e) { console.log(e.name + ': ' + e.message + ' ' + (Date.now() - t0 < 3000)); }
+          }""".formatted(p), "\"127.0.0.1:" + p + "\"");
+      ExitStatus s = run(m, Duration.ofSeconds(1));
+      assertTrue(s.success(), s + " " + log);
+    }
+    assertEquals(List.of("[c] TypeError: fetch http://127.0.0.1:" + held.get(0).getLocalPort()
+        + "/: no response within 1000 ms true"), log);
+  }
+
+  @Test
+  void shouldRefuseEndlessInterimResponses() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = rawServer(ss, "HTTP/1.1 100 Continue\r\n\r\n".repeat(40) + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+      Path m = manifest("""
+          async function main(env) {
+            try { await env.net.fetch('http://127.0.0.1:%d/'); console.log('answered'); }
+            catch (e) { console.log(e.name + ': ' + e.message); }
+          }""".formatted(p), "\"127.0.0.1:" + p + "\"");
+      ExitStatus s = run(m);
+      assertTrue(s.success(), s + " " + log);
+    }
+    assertEquals(1, log.size(), log.toString());
+    assertTrue(log.get(0).endsWith("the server sent more than 16 interim (1xx) responses"), log.toString());
+  }
+
+  @Test
+  void shouldCloseTheRequestsSocketWhenItsSignalAborts() throws Exception {
+    java.util.concurrent.CompletableFuture<Long> closedAfter = new java.util.concurrent.CompletableFuture<>();
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = scriptedServer(ss, s -> {
+        long t0 = System.nanoTime();
+        java.io.InputStream in = s.getInputStream();
+        while (in.read() >= 0) {
+          // the request, then nothing until the client closes
+        }
+        closedAfter.complete((System.nanoTime() - t0) / 1_000_000);
+      });
+      Path m = manifest("""
+          async function main(env) {
+            const ac = new AbortController();
+            setTimeout(() => ac.abort(), 200);
+            try { await env.net.fetch('http://127.0.0.1:%d/', { signal: ac.signal }); } catch (e) { console.log(e.name); }
+            await new Promise((r) => setTimeout(r, 1500));
+          }""".formatted(p), "\"127.0.0.1:" + p + "\"");
+      ExitStatus s = run(m, Duration.ofSeconds(20));
+      assertTrue(s.success(), s + " " + log);
+      // The host closed the socket at the abort, not at the end of the component or the timeout.
+      long ms = closedAfter.get(5, TimeUnit.SECONDS);
+      assertTrue(ms < 1500, "closed after " + ms + " ms");
+    }
+    assertEquals(List.of("[c] AbortError"), log);
+  }
+
+  @Test
+  void shouldKeepStreamingABodyThroughSilencesLongerThanTheTimeout() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = scriptedServer(ss, s -> {
+        send(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+        Thread.sleep(1800);
+        send(s, "6\r\nsecond\r\n0\r\n\r\n");
+        s.close();
+      });
+      Path m = manifest("""
+          async function main(env) {
+            try { const r = await env.net.fetch('http://127.0.0.1:%d/'); console.log(await r.text()); }
+            catch (e) { console.log(e.name + ': ' + e.message); }
+          }""".formatted(p), "\"127.0.0.1:" + p + "\"");
+      ExitStatus s = run(m, Duration.ofSeconds(1));
+      assertTrue(s.success(), s + " " + log);
+    }
+    assertEquals(List.of("[c] firstsecond"), log);
+  }
+
   @Test
   void shouldBoundAComponentsPendingOperations() throws Exception {
     try (ServerSocket ss = new ServerSocket(0, 400, InetAddress.getByName("127.0.0.1"))) {
