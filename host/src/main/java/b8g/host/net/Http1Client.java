@@ -50,6 +50,10 @@ final class Http1Client {
   static final int MAX_HEAD = 64 * 1024;
   static final int MAX_HEADER_LINES = 256;
   static final int MAX_REDIRECTS = 20;
+  /** The redirect statuses followed; any other (300, 304, ...) is the response. */
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  /** Request headers dropped on a redirect to another origin. */
+  private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
   /** Interim (1xx) responses accepted before the final one. */
   static final int MAX_INTERIM = 16;
   /** Closes the socket of an exchange whose deadline passed (a blocked connect, write or read then fails). */
@@ -112,8 +116,7 @@ final class Http1Client {
     for (int hop = 0; ; hop++) {
       URI uri = parse(current);
       Response r = once(method, uri, headers, body, current, redirected, deadline);
-      String location = r.status() >= 300 && r.status() < 400 && r.status() != 304 && r.status() != 305
-          && r.status() != 306 ? header(r.headers(), "location") : null;
+      String location = REDIRECTS.contains(r.status()) ? header(r.headers(), "location") : null;
       if (location == null || redirect.equals("manual")) {
         return r;
       }
@@ -133,6 +136,12 @@ final class Http1Client {
       String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
         throw typeError(current + " redirected to \"" + printable(location) + "\", which is not http: or https:");
+      }
+      if (scheme.equals("http") && uri.getScheme().equalsIgnoreCase("https")) {
+        throw typeError(current + " redirected to " + printable(next.toString()) + ", from https: to http:, which is refused");
+      }
+      if (!origin(uri).equals(origin(next))) {
+        headers = withoutCredentials(headers); // another origin never sees this one's credentials
       }
       if (r.status() == 303 && !method.equals("HEAD") || (r.status() == 301 || r.status() == 302) && method.equals("POST")) {
         method = "GET";
@@ -325,6 +334,25 @@ final class Http1Client {
       }
     }
     return null;
+  }
+
+  /** scheme://host:port, lower case, the port made explicit. */
+  private static String origin(URI u) {
+    String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+    int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : 80;
+    return scheme + "://" + (u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT)) + ":" + port;
+  }
+
+  private static List<String> withoutCredentials(List<String> headers) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i + 1 < headers.size(); i += 2) {
+      String n = headers.get(i).toLowerCase(Locale.ROOT);
+      if (!CREDENTIALS.contains(n)) {
+        out.add(headers.get(i));
+        out.add(headers.get(i + 1));
+      }
+    }
+    return out;
   }
 
   private static List<String> withoutContentHeaders(List<String> headers) {

@@ -70,6 +70,12 @@ class FetchTest extends HostFixture {
       x.getResponseHeaders().add("Location", q == null ? "/json" : q.substring("to=".length()));
       reply(x, 302, "");
     });
+    http.createContext("/auth", x -> reply(x, 200, x.getRequestHeaders().getFirst("Authorization") + " "
+        + x.getRequestHeaders().getFirst("Cookie") + " " + x.getRequestHeaders().getFirst("X-Test")));
+    http.createContext("/multiple", x -> {
+      x.getResponseHeaders().add("Location", "/json");
+      reply(x, 300, "choose");
+    });
     http.createContext("/big", x -> reply(x, 200, "b".repeat(128 * 1024)));
     http.createContext("/loop", x -> {
       x.getResponseHeaders().add("Location", "/loop");
@@ -541,6 +547,34 @@ class FetchTest extends HostFixture {
       assertTrue(s.success(), s + " " + log);
     }
     assertEquals(List.of("[c] firstsecond"), log);
+  }
+
+  @Test
+  void shouldDropCredentialsOnARedirectToAnotherOriginAndFollowOnlyRedirectStatuses() throws Exception {
+    HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 5);
+    other.createContext("/auth", x -> reply(x, 200, x.getRequestHeaders().getFirst("Authorization") + " "
+        + x.getRequestHeaders().getFirst("Cookie") + " " + x.getRequestHeaders().getFirst("Proxy-Authorization") + " "
+        + x.getRequestHeaders().getFirst("X-Test")));
+    other.start();
+    try {
+      int port2 = other.getAddress().getPort();
+      Path m = manifest("""
+          async function main(env) {
+            const headers = { Authorization: 'Basic c2VjcmV0', Cookie: 'session=1', 'Proxy-Authorization': 'p', 'X-Test': 't' };
+            const same = await env.net.fetch('http://127.0.0.1:%1$d/redirect?to=/auth', { headers });
+            console.log('same ' + await same.text());
+            const cross = await env.net.fetch('http://127.0.0.1:%1$d/redirect?to=http://127.0.0.1:%2$d/auth', { headers });
+            console.log('cross ' + await cross.text() + ' ' + cross.redirected);
+            const multiple = await env.net.fetch('http://127.0.0.1:%1$d/multiple');
+            console.log('multiple ' + multiple.status + ' ' + await multiple.text());
+          }""".formatted(port, port2), "\"127.0.0.1:" + port + "\", \"127.0.0.1:" + port2 + "\"");
+      ExitStatus s = run(m);
+      assertTrue(s.success(), s + " " + log);
+    } finally {
+      other.stop(0);
+    }
+    assertEquals(List.of("[c] same Basic c2VjcmV0 session=1 t", "[c] cross null null null t true", "[c] multiple 300 choose"),
+        log);
   }
 
   @Test
