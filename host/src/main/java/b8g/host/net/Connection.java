@@ -74,7 +74,14 @@ final class Connection {
     this.in = Ring.create(inRegion);
     this.reader = Capability.root(Capability.Kind.CHANNEL_READER, in, EnumSet.of(Right.READ));
     if (body == null) {
-      this.outRegion = Region.anonymous("net-" + id + "-out", size);
+      Region second;
+      try {
+        second = Region.anonymous("net-" + id + "-out", size);
+      } catch (RuntimeException e) {
+        inRegion.close(); // no pump has seen it yet
+        throw e;
+      }
+      this.outRegion = second;
       this.out = Ring.create(outRegion);
       this.writer = Capability.root(Capability.Kind.CHANNEL_WRITER, out, EnumSet.of(Right.WRITE));
       this.open = new AtomicInteger(2);

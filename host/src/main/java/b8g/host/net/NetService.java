@@ -178,7 +178,7 @@ public final class NetService implements AutoCloseable {
       }
       o.inFlight.remove(sc);
       long id = ids.incrementAndGet();
-      Connection conn = Connection.socket(id, "net-" + id, sc);
+      Connection conn = connection(id, sc);
       o.keep(id, conn, net, requestId);
       c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress()),
           address(sc.socket().getLocalSocketAddress())), null, null);
@@ -229,9 +229,15 @@ public final class NetService implements AutoCloseable {
       } catch (AsynchronousCloseException e) {
         throw new CapabilityException("net.closed", "the listener was closed");
       }
-      sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
       long id = ids.incrementAndGet();
-      Connection conn = Connection.socket(id, "net-" + id, sc);
+      Connection conn;
+      try {
+        sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        conn = connection(id, sc);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(sc);
+        throw e;
+      }
       o.keep(id, conn, through, requestId);
       c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress())), null,
           null);
@@ -253,7 +259,7 @@ public final class NetService implements AutoCloseable {
   private void close(Owner o, long id, boolean graceful) {
     ServerSocketChannel ss = o.listeners.remove(id);
     if (ss != null) {
-      closeQuietly(ss);
+      later(() -> closeQuietly(ss)); // may wait for a thread blocked in its accept
     }
     Connection conn = o.connections.remove(id);
     if (conn != null) {
@@ -279,6 +285,16 @@ public final class NetService implements AutoCloseable {
     }
     if (!o.pendingIds.contains(requestId)) {
       o.cancelled.remove(requestId); // settled meanwhile
+    }
+  }
+
+  /** A socket as a connection; the socket closes if that fails (no memory for its rings, say). */
+  private static Connection connection(long id, SocketChannel sc) {
+    try {
+      return Connection.socket(id, "net-" + id, sc);
+    } catch (RuntimeException e) {
+      closeQuietly(sc);
+      throw e;
     }
   }
 
@@ -438,8 +454,11 @@ public final class NetService implements AutoCloseable {
         freeLater.run();
       });
     } else {
-      conn.close();
-      freeLater.run();
+      // Closing joins the pumps (up to a few hundred ms): not on the component's thread.
+      later(() -> {
+        conn.close();
+        freeLater.run();
+      });
     }
   }
 
