@@ -191,7 +191,7 @@ final class Http1Client {
       int interim = 0;
       do {
         if (interim++ > MAX_INTERIM) {
-          throw new IOException("the server sent more than " + MAX_INTERIM + " interim (1xx) responses");
+          throw new Malformed("the server sent more than " + MAX_INTERIM + " interim (1xx) responses");
         }
         responseHeaders.clear();
         status = readHead(in, responseHeaders, url);
@@ -218,7 +218,7 @@ final class Http1Client {
         throw typeError(url + ": the request was cancelled");
       }
       closeQuietly(socket);
-      throw typeError(url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      throw typeError(url + ": " + (e instanceof Malformed ? e.getMessage() : failure(e, host, port)));
     } catch (RuntimeException e) {
       dog.cancel(false);
       closeQuietly(socket);
@@ -226,7 +226,13 @@ final class Http1Client {
     }
   }
 
-  private static Socket tls(Socket plain, String host, int port) throws IOException {
+  private static Socket tls(Socket plain, String uriHost, int port) throws IOException {
+    // The name the certificate is checked against and SNI sends: an IPv6 literal without its
+    // brackets, a fully qualified name without its trailing dot (SNI refuses one).
+    String host = uriHost.startsWith("[") && uriHost.endsWith("]") ? uriHost.substring(1, uriHost.length() - 1) : uriHost;
+    if (host.endsWith(".") && host.length() > 1) {
+      host = host.substring(0, host.length() - 1);
+    }
     SSLSocket s = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, true);
     SSLParameters p = s.getSSLParameters();
     p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -276,7 +282,7 @@ final class Http1Client {
     String line = line(in, budget, url, true);
     Matcher m = STATUS_LINE.matcher(line);
     if (!m.matches()) {
-      throw new IOException("the server's response does not begin with an HTTP/1.x status line (it began \""
+      throw new Malformed("the server's response does not begin with an HTTP/1.x status line (it began \""
           + printable(line) + "\")");
     }
     int lines = 0;
@@ -286,16 +292,16 @@ final class Http1Client {
         break;
       }
       if (++lines > MAX_HEADER_LINES) {
-        throw new IOException("the response has more than " + MAX_HEADER_LINES + " header lines");
+        throw new Malformed("the response has more than " + MAX_HEADER_LINES + " header lines");
       }
       if (h.charAt(0) == ' ' || h.charAt(0) == '\t') {
-        throw new IOException("the response folds a header line (obsolete line folding is refused)");
+        throw new Malformed("the response folds a header line (obsolete line folding is refused)");
       }
       int colon = h.indexOf(':');
       String name = colon < 0 ? "" : h.substring(0, colon);
       String value = colon < 0 ? "" : h.substring(colon + 1).strip();
       if (!TOKEN.matcher(name).matches() || !VALUE.matcher(value).matches()) {
-        throw new IOException("the response has a malformed header line (\"" + printable(h) + "\")");
+        throw new Malformed("the response has a malformed header line (\"" + printable(h) + "\")");
       }
       headers.add(name.toLowerCase(Locale.ROOT));
       headers.add(value);
@@ -309,11 +315,11 @@ final class Http1Client {
     while (true) {
       int c = in.read();
       if (c < 0) {
-        throw new IOException(first && b.size() == 0 ? "the server closed the connection without a response"
+        throw new Malformed(first && b.size() == 0 ? "the server closed the connection without a response"
             : "the server closed the connection in the middle of the response's head");
       }
       if (--budget[0] < 0) {
-        throw new IOException("the response's head is larger than " + MAX_HEAD + " bytes");
+        throw new Malformed("the response's head is larger than " + MAX_HEAD + " bytes");
       }
       if (c == '\n') {
         byte[] bytes = b.toByteArray();
@@ -321,7 +327,7 @@ final class Http1Client {
         return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
       }
       if (c == 0) {
-        throw new IOException("the response's head holds a NUL byte");
+        throw new Malformed("the response's head holds a NUL byte");
       }
       b.write(c);
     }
@@ -397,6 +403,32 @@ final class Http1Client {
 
   static CapabilityException typeError(String message) {
     return new CapabilityException("type", "fetch " + message);
+  }
+
+  /** What the server sent that is not HTTP: its message says what, for the component to read. */
+  static final class Malformed extends IOException {
+    Malformed(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A fixed sentence for a failure of the JDK's sockets or TLS, saying what failed and where: their
+   * own messages (and class names) are the JDK's internals and never reach a component.
+   */
+  static String failure(IOException e, String host, int port) {
+    String where = host + ":" + port;
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "the TLS handshake with " + where + " failed (a certificate that is not trusted, has expired or names "
+          + "another host, or a server that does not speak TLS)";
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "the connection to " + where + " was refused";
+    }
+    if (e instanceof java.net.NoRouteToHostException) {
+      return where + " is unreachable";
+    }
+    return "the connection to " + where + " failed (reset or closed)";
   }
 
   static String printable(String s) {

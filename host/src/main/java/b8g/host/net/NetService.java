@@ -174,7 +174,9 @@ public final class NetService implements AutoCloseable {
       } catch (IOException e) {
         o.inFlight.remove(sc);
         sc.close();
-        throw new CapabilityException("net.refused", "connect to " + where(host, address, port) + " failed: " + e.getMessage());
+        throw new CapabilityException("net.refused", "connect to " + where(host, address, port) + " failed: "
+            + (e instanceof java.net.ConnectException ? "the connection was refused"
+            : e instanceof java.net.NoRouteToHostException ? "the address is unreachable" : "the connection failed"));
       }
       o.inFlight.remove(sc);
       long id = ids.incrementAndGet();
@@ -196,7 +198,9 @@ public final class NetService implements AutoCloseable {
         ss.bind(new InetSocketAddress(address, port), 128);
       } catch (IOException e) {
         ss.close();
-        throw new CapabilityException("net.refused", "listen on " + where(host, address, port) + " failed: " + e.getMessage());
+        throw new CapabilityException("net.refused", "listen on " + where(host, address, port) + " failed: "
+            + (e instanceof java.net.BindException ? "the address is in use or cannot be bound on this machine"
+            : "the listener could not be opened"));
       }
       long id = ids.incrementAndGet();
       synchronized (o) {
@@ -489,6 +493,10 @@ public final class NetService implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
           B8gException answer = net.revoked() ? revokedWhilePending(net)
               : o.cancelled.contains(requestId) ? aborted()
+              // Region's advice (a JVM flag) is for whoever runs the host, not for the component.
+              : e instanceof B8gException b && "region.no_memory".equals(b.code())
+                  ? new CapabilityException("net.busy", "the host has no memory left for another connection's buffers; "
+                      + "close some connections first")
               : e instanceof B8gException b ? b
               : e instanceof IOException ? new CapabilityException("net.failed", "the network operation failed")
               : new CapabilityException("internal", "the host could not complete the operation");

@@ -578,6 +578,31 @@ class FetchTest extends HostFixture {
   }
 
   @Test
+  void shouldSayWhatFailedAndWhereWithoutTheJdksWords() throws Exception {
+    int closed;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      closed = probe.getLocalPort();
+    }
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = rawServer(ss, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+      Path m = manifest("""
+          async function main(env) {
+            for (const url of ['http://127.0.0.1:%1$d/', 'https://127.0.0.1:%2$d/']) {
+              try { await env.net.fetch(url); console.log('answered'); } catch (e) { console.log(e.name + ': ' + e.message); }
+            }
+            try { await env.net.connect('127.0.0.1', %1$d); } catch (e) { console.log(e.code + ': ' + e.message); }
+          }""".formatted(closed, p), "\"127.0.0.1:*\"");
+      ExitStatus s = run(m);
+      assertTrue(s.success(), s + " " + log);
+      assertEquals(List.of(
+          "[c] TypeError: fetch http://127.0.0.1:" + closed + "/: the connection to 127.0.0.1:" + closed + " was refused",
+          "[c] TypeError: fetch https://127.0.0.1:" + p + "/: the TLS handshake with 127.0.0.1:" + p + " failed (a "
+              + "certificate that is not trusted, has expired or names another host, or a server that does not speak TLS)",
+          "[c] net.refused: connect to 127.0.0.1:" + closed + " failed: the connection was refused"), log);
+    }
+  }
+
+  @Test
   void shouldBoundAComponentsPendingOperations() throws Exception {
     try (ServerSocket ss = new ServerSocket(0, 400, InetAddress.getByName("127.0.0.1"))) {
       int p = rawServer(ss, null);
