@@ -68,7 +68,8 @@ function makeNet(d, name) {
   function release(connId) { try { call(TO_HOST_NET_CLOSE, rec.slot, connId); } catch (e) { /* revoked: closed already */ } }
   // { reader, writer, remote, local, close() }: close() shuts the socket at once and frees it.
   function connection(ends, connId, remote, local) {
-    return ObjectFreeze({ reader: ends.reader, writer: ends.writer, remote, local, close() { release(connId); } });
+    // No prototype: the promise resolved with it reads its then, which Object.prototype must not supply.
+    return ObjectFreeze({ __proto__: null, reader: ends.reader, writer: ends.writer, remote, local, close() { release(connId); } });
   }
   function accept(listenerId) {
     return netRequest(rec, false, (f) => {
@@ -79,20 +80,22 @@ function makeNet(d, name) {
   function listener(listenerId, address, port) {
     let closed = false;
     const l = {
+      __proto__: null,
       address, port,
       accept() { if (closed) return rejected(new CapabilityError('net.closed', 'the listener was closed')); return accept(listenerId); },
       close() { if (closed) return; closed = true; release(listenerId); },
       // Each connection in turn until the listener is closed.
       [SymbolAsyncIterator]() {
         return {
+          __proto__: null,
           next() {
-            if (closed) return resolved({ value: undefined, done: true });
-            return then(accept(listenerId), (c) => ({ value: c, done: false }), (e) => {
-              if (isCapabilityError(e) && e.code === 'net.closed') return { value: undefined, done: true };
+            if (closed) return resolved({ __proto__: null, value: undefined, done: true });
+            return then(accept(listenerId), (c) => ({ __proto__: null, value: c, done: false }), (e) => {
+              if (isCapabilityError(e) && e.code === 'net.closed') return { __proto__: null, value: undefined, done: true };
               throw e;
             });
           },
-          return() { l.close(); return resolved({ value: undefined, done: true }); },
+          return() { l.close(); return resolved({ __proto__: null, value: undefined, done: true }); },
           [SymbolAsyncIterator]() { return this; },
         };
       },
@@ -144,11 +147,11 @@ function makeNet(d, name) {
     const st = requestOf(req, 'fetch');
     if (st.signal !== null && signalAborted(st.signal)) return rejected(ReflectApply(WeakMapGet, signals, [st.signal]).reason);
     const bst = bodyOf(req, 'fetch');
-    const bodyBytes = bst.stream !== null ? readAllBytes(bst.stream, 'fetch') : resolved(bst.bytes === null ? new Uint8ArrayCtor(0) : bst.bytes);
+    const bodyBytes = bst.stream !== null ? readAllBytes(bst.stream, 'fetch') : resolved({ __proto__: null, bytes: bst.bytes === null ? new Uint8ArrayCtor(0) : bst.bytes });
     // Settled through the captured then: a reaction returning a promise would have V8 call the
     // promise's (patchable) then.
     const out = deferred();
-    then(bodyBytes, (bytes) => {
+    then(bodyBytes, (sent) => {
       const hl = headersOf(st.headers, 'fetch').list;
       let aborted = null;
       let requestId = 0;
@@ -166,7 +169,7 @@ function makeNet(d, name) {
         const fields = [];
         push(fields, StringCtor(id)); push(fields, st.method); push(fields, st.url); push(fields, st.redirect);
         for (let i = 0; i < hl.length; i++) push(fields, hl[i]);
-        const v = viewArgs(bytes);
+        const v = viewArgs(sent.bytes);
         call(TO_HOST_NET_FETCH, rec.slot, encodeFields(fields), v[0], v[1], v[2]);
       });
       // An abort rejects at once and tells the host, which closes the request's socket (a

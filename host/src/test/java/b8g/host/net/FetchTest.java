@@ -363,6 +363,32 @@ class FetchTest extends HostFixture {
   }
 
   @Test
+  void shouldNeitherReadAPatchedThenNorTrustAPatchedHasInstance() throws Exception {
+    Path m = manifest("""
+        const hits = [];
+        Object.defineProperty(Object.prototype, 'then', { get() {
+          // A Response or bytes are what public APIs (fetch, a channel's read) resolve with.
+          if (!(this instanceof Response) && !ArrayBuffer.isView(this)) hits.push(Object.keys(this).join('/') || '?');
+          return undefined;
+        }, configurable: true });
+        Object.defineProperty(Uint8Array, Symbol.hasInstance, { value: () => false });
+        Object.defineProperty(CapabilityError, Symbol.hasInstance, { value: () => false });
+        async function main(env) {
+          const l = await env.net.listen('127.0.0.1', 0);
+          const c = await env.net.connect('127.0.0.1', l.port);
+          let n = 0;
+          for await (const conn of l) { n++; conn.close(); setTimeout(() => l.close(), 50); }
+          c.close();
+          const body = new ReadableStream({ start(ctl) { ctl.enqueue(new TextEncoder().encode('streamed')); ctl.close(); } });
+          const r = await env.net.fetch('http://127.0.0.1:%d/echo', { method: 'POST', body, duplex: 'half' });
+          console.log(n, await r.text(), JSON.stringify(hits));
+        }""".formatted(port), "\"127.0.0.1:*\"");
+    ExitStatus s = run(m);
+    assertTrue(s.success(), s + " " + log);
+    assertEquals(List.of("[c] 1 POST /echo null null [streamed] []"), log);
+  }
+
+  @Test
   void shouldOfferHeadersRequestAndResponseAsTheFetchStandardSays() throws Exception {
     write("c.js", """
         async function main() {
