@@ -218,7 +218,7 @@ final class DispatchAdapter {
         long id = longArg(a, 2, "request id");
         String path = stringArg(a, 3, "path", 4096);
         int flags = intArg(a, 4, "flags");
-        // Opened by the host off this thread; the promise settles with TO_GUEST_OPENED.
+        // Opened by the host off this thread; the promise settles with TO_GUEST_SETTLED.
         component.services().open(component, dir, path, flags, id);
         return rt.createV8ValueUndefined();
       }

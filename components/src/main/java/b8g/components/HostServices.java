@@ -80,7 +80,7 @@ public interface HostServices {
 
   /**
    * Connects to {@code host}:{@code port} as the NET capability {@code net} allows, off the
-   * calling thread; answers with {@link Component#netDone}: a reader and a writer end, then the
+   * calling thread; answers with {@link Component#settle}: a reader and a writer end, then the
    * remote and local addresses.
    */
   default void netConnect(Component source, Capability net, String host, int port, long requestId) {

@@ -4,9 +4,7 @@
 // Headers are globals (they carry no authority).
 //
 // Every operation asks the host (a TO_HOST_NET_CONNECT, LISTEN, ACCEPT or FETCH call), which answers in a later turn with
-// TO_GUEST_NET_DONE(id, error, result). The pending requests are kept here, in JS.
-const netRequests = new MapCtor(); // request id -> { resolve, reject, done(fields) }
-let nextNetRequest = 1;
+// TO_GUEST_SETTLED(id, error, result) (hostRequest in records.js).
 // Response bodies not yet read to their end or cancelled: connection id -> evict(), least recently read first.
 const unreadBodies = new MapCtor();
 const MAX_UNREAD_BODIES = 256;
@@ -18,35 +16,16 @@ function netError(code, message, forFetch) {
   if (code === 'range') return new RangeErrorCtor(message);
   return new CapabilityError(code, message);
 }
-// TO_GUEST_NET_DONE: request id is over: error '' with its result, or the error's fields.
-function netDone(id, error, result) {
-  const r = mapGet(netRequests, id);
-  if (r === undefined) return;
-  mapDelete(netRequests, id);
-  if (error !== '') { const f = decodeFields(error); r.reject(netError(f[0], f[1], r.fetch)); return; }
-  let v;
-  try { v = r.done(decodeFields(result)); } catch (e) { r.reject(e); return; }
-  r.resolve(v);
-}
 // owner: the record of the NET stub the request was made through (its revocation rejects it).
+// A call the host refuses at once rejects the promise (fetch settles its own promise from it).
 function netRequest(owner, forFetch, done, send) {
-  const id = nextNetRequest++;
-  return new PromiseCtor((resolve, reject) => {
-    mapSet(netRequests, id, { __proto__: null, resolve, reject, done, fetch: forFetch, owner });
-    try { send(id); } catch (e) { mapDelete(netRequests, id); reject(e); }
-  });
+  try {
+    return hostRequest(owner, forFetch ? 'the fetch' : 'the network operation', done, (code, message) => netError(code, message, forFetch), send);
+  } catch (e) { return rejected(e); }
 }
 // The NET capability of record `owner` was revoked: its pending requests reject now (the host
 // closes what they had opened and answers them no more).
-function netRevoked(owner, name) {
-  const all = mapList(netRequests);
-  for (let i = 0; i < all.length; i++) {
-    const r = all[i][1];
-    if (r.owner !== owner) continue;
-    mapDelete(netRequests, all[i][0]);
-    r.reject(new CapabilityError('capability.revoked', 'the NET capability ' + name + ' was revoked while the operation was pending'));
-  }
-}
+function netRevoked(owner) { hostRequestsLost(owner, 'ended: its NET capability was revoked while it was pending'); }
 function netHost(host, what) {
   if (typeof host !== 'string') throw new TypeErrorCtor(what + ': host must be a string');
   return host;
@@ -64,7 +43,7 @@ function netEnds(records, id) {
 }
 
 function makeNet(d, name) {
-  const rec = slotRecord(KIND_NET, d.slot, (slot) => { if (slot === -1) netRevoked(rec, name); });
+  const rec = slotRecord(KIND_NET, d.slot, (slot) => { if (slot === -1) netRevoked(rec); });
   function release(connId) { try { call(TO_HOST_NET_CLOSE, rec.slot, connId); } catch (e) { /* revoked: closed already */ } }
   // { reader, writer, remote, local, close() }: close() shuts the socket at once and frees it.
   function connection(ends, connId, remote, local) {
@@ -178,7 +157,7 @@ function makeNet(d, name) {
         signalAddAlgorithm(st.signal, () => {
           aborted = ReflectApply(WeakMapGet, signals, [st.signal]).reason;
           out.reject(aborted);
-          if (requestId !== 0 && mapHas(netRequests, requestId)) { try { call(TO_HOST_NET_CANCEL, rec.slot, requestId); } catch (e) { /* revoked: closed already */ } }
+          if (requestId !== 0 && mapHas(hostRequests, requestId)) { try { call(TO_HOST_NET_CANCEL, rec.slot, requestId); } catch (e) { /* revoked: closed already */ } }
         });
       }
       then(p, out.resolve, out.reject);

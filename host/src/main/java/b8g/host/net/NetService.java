@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The NET capability's operations for in-process components: connect, listen, accept, close and
  * fetch. Each runs off the component's thread (name resolution, connecting and reading a response
- * head block) and answers through {@link Component#netDone} in a later turn.
+ * head block) and answers through {@link Component#settle} in a later turn.
  *
  * <p>What a component holds here ({@link Owner}): its connections (sockets and response bodies,
  * each two rings and pumps, see {@link Connection}), its listeners and its pending operations.
@@ -182,7 +182,7 @@ public final class NetService implements AutoCloseable {
       long id = ids.incrementAndGet();
       Connection conn = connection(id, sc);
       o.keep(id, conn, net, requestId);
-      c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress()),
+      c.settle(requestId, "net:" + requestId + ":", conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress()),
           address(sc.socket().getLocalSocketAddress())), null, null);
     });
   }
@@ -212,7 +212,7 @@ public final class NetService implements AutoCloseable {
         o.madeThrough.put(id, net);
       }
       InetSocketAddress bound = (InetSocketAddress) ss.getLocalAddress();
-      c.netDone(requestId, Map.of(), List.of(Long.toString(id), bound.getAddress().getHostAddress(),
+      c.settle(requestId, "net:" + requestId + ":", Map.of(), List.of(Long.toString(id), bound.getAddress().getHostAddress(),
           Integer.toString(bound.getPort())), null, null);
     });
   }
@@ -243,7 +243,7 @@ public final class NetService implements AutoCloseable {
         throw e;
       }
       o.keep(id, conn, through, requestId);
-      c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress())), null,
+      c.settle(requestId, "net:" + requestId + ":", conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress())), null,
           null);
     });
   }
@@ -334,7 +334,7 @@ public final class NetService implements AutoCloseable {
         h.append(f.length()).append(':').append(f);
       }
       o.keep(id, conn, net, requestId);
-      c.netDone(requestId, conn.ends(), List.of(Long.toString(id), Integer.toString(r.status()), r.statusText(),
+      c.settle(requestId, "net:" + requestId + ":", conn.ends(), List.of(Long.toString(id), Integer.toString(r.status()), r.statusText(),
           h.toString(), r.url(), r.redirected() ? "1" : "0"), null, null);
     });
   }
@@ -500,7 +500,7 @@ public final class NetService implements AutoCloseable {
               : e instanceof B8gException b ? b
               : e instanceof IOException ? new CapabilityException("net.failed", "the network operation failed")
               : new CapabilityException("internal", "the host could not complete the operation");
-          o.component.netDone(requestId, Map.of(), List.of(), answer.code(), answer.getMessage());
+          o.component.settle(requestId, "net:" + requestId + ":", Map.of(), List.of(), answer.code(), answer.getMessage());
         } finally {
           o.pendingIds.remove(requestId);
           o.cancelled.remove(requestId);
