@@ -431,12 +431,8 @@ final class Http1Client {
     return "the connection to " + where + " failed (reset or closed)";
   }
 
+  /** User or server text in a message: see {@link b8g.errors.Printable#of}. */
   static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 80; i++) {
-      char c = s.charAt(i);
-      b.append(c < 0x20 || c > 0x7e ? '?' : c);
-    }
-    return s.length() > 80 ? b.append("...").toString() : b.toString();
+    return b8g.errors.Printable.of(s, 80);
   }
 }
