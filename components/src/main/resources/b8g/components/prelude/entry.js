@@ -49,7 +49,7 @@ const handlers = ObjectFreeze({
   [TO_GUEST_MODULE]: addModule,
   [TO_GUEST_REQUIRE]: requireEntry,
   [TO_GUEST_SNAPSHOT_DONE]: snapshotDone,
-  [TO_GUEST_SETTLED]: settled,
+  [TO_GUEST_SETTLED]: hostRequestSettled,
 });
 function enter(op, a, b, c) {
   newTurn(); // every host entry starts a new turn

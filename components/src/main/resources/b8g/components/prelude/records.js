@@ -76,7 +76,7 @@ function hostRequest(owner, what, done, error, send) {
   });
 }
 // TO_GUEST_SETTLED: request id is settled: error '' with its result, or the error's fields (code, message).
-function settled(id, error, result) {
+function hostRequestSettled(id, error, result) {
   const r = mapGet(hostRequests, id);
   if (r === undefined) return;
   mapDelete(hostRequests, id);
