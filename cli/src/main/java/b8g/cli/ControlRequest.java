@@ -205,14 +205,9 @@ record ControlRequest(String op, String component, Path path) {
     }
   }
 
-  /** At most 200 characters, control characters shown as '?', for error messages. */
+  /** User or server text in a message: see {@link b8g.errors.Printable#of}. */
   static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 200; i++) {
-      char c = s.charAt(i);
-      b.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return s.length() > 200 ? b + "..." : b.toString();
+    return b8g.errors.Printable.of(s, 200);
   }
 
   static B8gException bad(String message) {

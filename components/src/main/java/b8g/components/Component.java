@@ -1,9 +1,8 @@
 package b8g.components;
 
 import static b8g.components.Protocol.TO_GUEST_CHILD_EXIT;
-import static b8g.components.Protocol.TO_GUEST_OPENED;
 import static b8g.components.Protocol.TO_GUEST_SNAPSHOT_DONE;
-import static b8g.components.Protocol.TO_GUEST_NET_DONE;
+import static b8g.components.Protocol.TO_GUEST_SETTLED;
 import static b8g.components.Protocol.TO_GUEST_WAKE;
 import static b8g.components.Protocol.TO_GUEST_WATCH_EVENT;
 
@@ -323,19 +322,6 @@ public final class Component implements Running {
     conductor.post(rt -> conductor.guest().enter(rt, TO_GUEST_CHILD_EXIT, (double) childId, s.code(), s.reason()));
   }
 
-  /**
-   * Settles the component's open request {@code id}: on success ({@code code} null) {@code caps}
-   * are installed in its table on its own thread and handed to the prelude; on failure the error
-   * {@code code} and {@code message} reject the request. When the component has ended, nothing is
-   * delivered: whoever serves {@code caps} learns of the end as for any other end it holds.
-   */
-  public void opened(long id, String code, String message, Map<String, Capability> caps) {
-    conductor.post(rt -> {
-      String records = code == null ? conductor.binder().installAll(caps, "open:") : "";
-      conductor.guest().enter(rt, TO_GUEST_OPENED, (double) id, code == null ? "" : code, code == null ? records : message);
-    });
-  }
-
   /** Tells the component how its snapshot request {@code id} ended ({@code error} empty: written). */
   public void snapshotDone(long id, String error) {
     conductor.post(rt -> conductor.guest().enter(rt, TO_GUEST_SNAPSHOT_DONE, (double) id, error == null ? "" : error));
@@ -351,13 +337,14 @@ public final class Component implements Running {
   }
 
   /**
-   * Ends the network request {@code id} (a {@code TO_HOST_NET_*} call): installs {@code caps}
-   * (channel ends of a connection or a response body) in this component's c-list, in order, then
+   * Settles the component's asynchronous request {@code id} (a file open, a network operation):
+   * installs {@code caps} in its c-list, in order (their names prefixed by {@code prefix}), then
    * hands the prelude their records followed by {@code fields}. {@code errorCode} non-null: the
    * request failed with that code and {@code errorMessage}, and {@code caps} must be empty.
    * Ignored once the component has ended: whoever made {@code caps} releases them then.
    */
-  public void netDone(long id, Map<String, Capability> caps, List<String> fields, String errorCode, String errorMessage) {
+  public void settle(long id, String prefix, Map<String, Capability> caps, List<String> fields, String errorCode,
+      String errorMessage) {
     conductor.post(rt -> {
       StringBuilder error = new StringBuilder();
       if (errorCode != null) {
@@ -365,11 +352,11 @@ public final class Component implements Running {
         Protocol.Fields.append(error, errorMessage == null ? errorCode : errorMessage);
       }
       StringBuilder result = new StringBuilder();
-      Protocol.Fields.append(result, caps.isEmpty() ? "" : conductor.binder().installAll(caps, "net:" + id + ":"));
+      Protocol.Fields.append(result, caps.isEmpty() ? "" : conductor.binder().installAll(caps, prefix));
       for (String f : fields) {
         Protocol.Fields.append(result, f);
       }
-      conductor.guest().enter(rt, TO_GUEST_NET_DONE, (double) id, error.toString(), result.toString());
+      conductor.guest().enter(rt, TO_GUEST_SETTLED, (double) id, error.toString(), result.toString());
     });
   }
 

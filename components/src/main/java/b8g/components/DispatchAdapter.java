@@ -227,7 +227,7 @@ final class DispatchAdapter {
         long id = longArg(a, 2, "request id");
         String path = stringArg(a, 3, "path", 4096);
         int flags = intArg(a, 4, "flags");
-        // Opened by the host off this thread; the promise settles with TO_GUEST_OPENED.
+        // Opened by the host off this thread; the promise settles with TO_GUEST_SETTLED.
         component.services().open(component, dir, path, flags, id);
         return rt.createV8ValueUndefined();
       }
@@ -263,6 +263,11 @@ final class DispatchAdapter {
       case TO_HOST_NET_CLOSE -> {
         Capability net = table.require(intArg(a, 1, "slot"), null, Kind.NET);
         component.services().netClose(component, net, longArg(a, 2, "listener id"));
+        return rt.createV8ValueUndefined();
+      }
+      case TO_HOST_NET_CANCEL -> {
+        Capability net = table.require(intArg(a, 1, "slot"), null, Kind.NET);
+        component.services().netCancel(component, net, longArg(a, 2, "request id"));
         return rt.createV8ValueUndefined();
       }
       case TO_HOST_NET_FETCH -> {

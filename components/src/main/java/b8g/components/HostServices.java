@@ -68,7 +68,7 @@ public interface HostServices {
 
   /**
    * Opens {@code path} (relative to the directory of {@code directory}) with {@code OPEN_*} flags,
-   * asynchronously: returns at once, and later calls {@link Component#opened} with {@code
+   * asynchronously: returns at once, and later calls {@link Component#settle} with {@code
    * requestId} and the channel ends (a reader under {@code "reader"}, a writer under {@code
    * "writer"}) or an error. Served in process only: a host whose components run elsewhere refuses
    * with {@code capability.isolation}.
@@ -80,7 +80,7 @@ public interface HostServices {
 
   /**
    * Connects to {@code host}:{@code port} as the NET capability {@code net} allows, off the
-   * calling thread; answers with {@link Component#netDone}: a reader and a writer end, then the
+   * calling thread; answers with {@link Component#settle}: a reader and a writer end, then the
    * remote and local addresses.
    */
   default void netConnect(Component source, Capability net, String host, int port, long requestId) {
@@ -100,6 +100,11 @@ public interface HostServices {
   /** Closes listener {@code listenerId}; its pending accepts fail. */
   default void netClose(Component source, Capability net, long listenerId) {
     throw new ComponentException("capability.unknown", "this host does not serve network capabilities");
+  }
+
+  /** Gives up pending request {@code requestId} (its sockets close); unknown or settled ids are ignored. */
+  default void netCancel(Component source, Capability net, long requestId) {
+    // Nothing is pending on a host that serves no network capabilities.
   }
 
   /**

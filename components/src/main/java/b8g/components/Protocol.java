@@ -71,20 +71,25 @@ final class Protocol {
   static final int TO_HOST_ZIP_FREE = 54;
   /** The URL Standard's domain to ASCII for a non-ASCII or punycode domain; the empty string for failure ({@link DomainToAscii}). */
   static final int TO_HOST_DOMAIN_TO_ASCII = 55;
-  /** Connects a NET capability (slot) to host, port; answered by TO_GUEST_NET_DONE with request id. */
+  /** Connects a NET capability (slot) to host, port; answered by TO_GUEST_SETTLED with request id. */
   static final int TO_HOST_NET_CONNECT = 70;
-  /** Listens on host, port (0: any free port) under a NET capability (slot); answered by TO_GUEST_NET_DONE. */
+  /** Listens on host, port (0: any free port) under a NET capability (slot); answered by TO_GUEST_SETTLED. */
   static final int TO_HOST_NET_LISTEN = 71;
-  /** The next connection of a listener (slot, listener id); answered by TO_GUEST_NET_DONE. */
+  /** The next connection of a listener (slot, listener id); answered by TO_GUEST_SETTLED. */
   static final int TO_HOST_NET_ACCEPT = 72;
   /** Closes a listener (slot, listener id); its pending accepts fail. Unknown ids are ignored. */
   static final int TO_HOST_NET_CLOSE = 73;
   /**
    * An HTTP request under a NET capability: slot, the request as fields (request id, method, URL,
    * redirect mode, then header name and value pairs), body (ArrayBuffer, offset, length); answered
-   * by TO_GUEST_NET_DONE.
+   * by TO_GUEST_SETTLED.
    */
   static final int TO_HOST_NET_FETCH = 74;
+  /**
+   * Gives up a pending request (slot, request id; an AbortSignal): its sockets close and it
+   * answers net.aborted, or frees what it made. Unknown or settled ids are ignored.
+   */
+  static final int TO_HOST_NET_CANCEL = 75;
   /** The host's monotonic clock, in milliseconds on the Unix epoch's scale, in steps of 0.1 ms ({@link HostClock}). */
   static final int TO_HOST_CLOCK = 40;
   /** {@code n} bytes (at most 65,536) from the host's CSPRNG, as a new ArrayBuffer. */
@@ -96,7 +101,7 @@ final class Protocol {
   /**
    * Opens a file under a directory capability, asynchronously: slot, request id, path (relative
    * to the directory), {@code OPEN_*} flags. Returns at once; the host answers with
-   * {@link #TO_GUEST_OPENED}.
+   * {@link #TO_GUEST_SETTLED} (records of a reader named {@code reader} and/or a writer named {@code writer}).
    */
   static final int TO_HOST_OPEN = 60;
   /** Growable memory (WebAssembly, resizable ArrayBuffers), with a {@code MEMORY_*} sub-operation; see {@link MemoryBudget}. */
@@ -126,18 +131,13 @@ final class Protocol {
   /** Requires the graph's entry point by name (user code runs): its exports may hold {@code main}. */
   static final int TO_GUEST_REQUIRE = 21;
   /**
-   * A network request (TO_HOST_NET_*) has ended: request id, '' or its error as fields (code,
-   * message), and its result as fields (see net.js).
+   * An asynchronous host request ({@link #TO_HOST_OPEN}, {@code TO_HOST_NET_*}) is settled:
+   * request id, '' or its error as fields (code, message), and its result as fields: the
+   * capability records installed, then the operation's own (see hostRequest in records.js).
    */
-  static final int TO_GUEST_NET_DONE = 45;
+  static final int TO_GUEST_SETTLED = 45;
   /** Asks the prelude for the committed bytes of its WebAssembly memories (see {@link MemoryBudget}). */
   static final int TO_GUEST_MEMORY = 32;
-  /**
-   * Settles open request {@code id}: request id, error code ('' on success), then the capability
-   * records installed (a reader named {@code reader}, a writer named {@code writer}) on success or
-   * the error message on failure.
-   */
-  static final int TO_GUEST_OPENED = 50;
   /**
    * A served service has a new client (a link at run time): slot, the binding's index, its methods
    * (comma-separated, empty for all). The prelude fetches the binding's rings by part.

@@ -30,6 +30,26 @@ class PreludeLayoutTest {
   }
 
   @Test
+  void noTwoFilesDeclareTheSameTopLevelFunction() {
+    // One classic script: a later `function f` silently replaces an earlier one of another file.
+    java.util.Map<String, String> declaredIn = new java.util.HashMap<>();
+    java.util.regex.Pattern decl = java.util.regex.Pattern.compile("^(?:async )?function\\*? ?([A-Za-z_$][\\w$]*)\\s*\\(");
+    List<String> clashes = new java.util.ArrayList<>();
+    for (String f : Engine.PRELUDE) {
+      for (String line : Engine.resource(Engine.PRELUDE_DIR + f).lines().toList()) {
+        java.util.regex.Matcher m = decl.matcher(line);
+        if (m.find()) {
+          String before = declaredIn.putIfAbsent(m.group(1), f);
+          if (before != null) {
+            clashes.add(m.group(1) + " in " + before + " and " + f);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), clashes);
+  }
+
+  @Test
   void eachFileSaysItsRoleOnItsFirstLine() {
     for (String f : Engine.PRELUDE) {
       List<String> lines = Engine.resource(Engine.PRELUDE_DIR + f).lines().toList();

@@ -137,12 +137,9 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * How many started worker processes the host keeps ready for components that run in workers
-     * (default 1): a start or a restart takes one instead of waiting for a JVM to boot. 0 to 16.
-     */
-    /**
-     * How long a NET grant's connect, and a fetch's wait for a response's head, may take before
-     * it fails with a timeout (default 30 s).
+     * How long a NET grant's connect, and a fetch's exchange up to the response's head (every
+     * redirect's connect, request and head together), may take before it fails with a timeout
+     * (default 30 s). A response body streams for as long as the server sends it.
      */
     public Context netTimeout(Duration v) {
       if (v == null || v.isNegative() || v.isZero()) {
@@ -152,6 +149,10 @@ public final class Host implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many started worker processes the host keeps ready for components that run in workers
+     * (default 1): a start or a restart takes one instead of waiting for a JVM to boot. 0 to 16.
+     */
     public Context spareWorkers(int n) {
       if (n < 0 || n > 16) {
         throw new B8gException(B8gException.Category.USAGE, "host.config", "spare workers must be 0 to 16, not " + n);

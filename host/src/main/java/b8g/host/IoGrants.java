@@ -185,7 +185,7 @@ final class IoGrants {
     try {
       opener.execute(() -> openNow(source, directory, path, flags, id));
     } catch (RejectedExecutionException e) {
-      source.opened(id, "capability.revoked", "the host is shutting down", null);
+      source.settle(id, "open:", Map.of(), List.of(), "capability.revoked", "the host is shutting down");
     }
   }
 
@@ -244,13 +244,13 @@ final class IoGrants {
         caps.values().forEach(Capability::revoke);
         return;
       }
-      source.opened(id, null, null, caps);
+      source.settle(id, "open:", caps, List.of(), null, null);
     } catch (B8gException e) {
       caps.values().forEach(Capability::revoke);
-      source.opened(id, e.code(), e.getMessage(), null);
+      source.settle(id, "open:", Map.of(), List.of(), e.code(), e.getMessage());
     } catch (RuntimeException e) {
       caps.values().forEach(Capability::revoke);
-      source.opened(id, "file.io", "cannot open \"" + path + "\": " + e, null);
+      source.settle(id, "open:", Map.of(), List.of(), "file.io", "cannot open \"" + path + "\": the host failed to open it");
     }
   }
 
@@ -293,8 +293,15 @@ final class IoGrants {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      out.forEach(Pump::close);
-      in.forEach(Pump::close);
+      // Interrupted, a pump's stop cannot wait for its thread: the ring of a pump still alive stays.
+      for (List<Pump> pumps : List.of(out, in)) {
+        for (Pump p : pumps) {
+          p.close();
+          if (p.isAlive()) {
+            resources.retainIo(p.ring());
+          }
+        }
+      }
     }
     synchronized (this) {
       regions.values().forEach(Region::close);

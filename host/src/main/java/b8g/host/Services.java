@@ -103,6 +103,11 @@ final class Services implements HostServices {
   }
 
   @Override
+  public void netCancel(Component source, Capability cap, long requestId) {
+    net.cancel(source, requestId);
+  }
+
+  @Override
   public void fetch(Component source, Capability cap, long requestId, String method, String url, List<String> headers,
       String redirect, byte[] body) {
     net.fetch(source, cap, requestId, method, url, headers, redirect, body);

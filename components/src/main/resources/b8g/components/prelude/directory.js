@@ -1,9 +1,7 @@
 // b8g prelude: directory: the directory capability, whose open(path, options) resolves to channel ends on a file below it.
 // Options follow Deno.open's: read (the default), write, append, create, truncate, createNew. The
-// host opens the file off the component's thread and answers with TO_GUEST_OPENED; the request is
+// host opens the file off the component's thread and answers with TO_GUEST_SETTLED (hostRequest in records.js); the request is
 // recorded here, keyed by id, so a snapshot keeps it and a restore can reject it.
-const openRequests = new MapCtor(); // request id -> [resolve, reject, path]
-let nextOpenRequest = 1;
 function openFlags(options) {
   if (options === undefined) return OPEN_READ;
   if (options === null || typeof options !== 'object') {
@@ -50,20 +48,15 @@ function makeDirectory(d, name) {
     open(path, options) {
       if (typeof path !== 'string') throw new TypeErrorCtor('directory.open(path, options): path must be a string');
       const flags = openFlags(options);
-      const id = nextOpenRequest++;
-      call(TO_HOST_OPEN, rec.slot, id, path, flags);
-      return new PromiseCtor((resolve, reject) => { mapSet(openRequests, id, [resolve, reject, path]); });
+      return hostRequest(rec, 'the open of ' + path, (f) => opened(f[0], path), (code, message) => new CapabilityError(code, message),
+        (id) => call(TO_HOST_OPEN, rec.slot, id, path, flags));
     },
   };
   return register(stub, rec.slot, rec, name);
 }
-// TO_GUEST_OPENED: request `id` is settled; code '' with the records of its ends, else the error.
-function opened(id, code, payload) {
-  const r = mapGet(openRequests, id);
-  if (r === undefined) return;
-  mapDelete(openRequests, id);
-  if (code !== '') { r[1](new CapabilityError(code, payload)); return; }
-  const ds = decodeCapabilityRecords(payload);
+// An open settled: the records of its ends as { path, reader, writer }.
+function opened(records, path) {
+  const ds = decodeCapabilityRecords(records);
   let reader, writer;
   for (let i = 0; i < ds.length; i++) {
     const stub = stubFor(ds[i], 'open:' + ds[i].name);
@@ -71,13 +64,5 @@ function opened(id, code, payload) {
   }
   // No prototype: resolving the promise reads `then`, and a getter user code put on
   // Object.prototype must not run here.
-  r[0](ObjectFreeze({ __proto__: null, path: r[2], reader, writer }));
-}
-// After a restore the host that was opening is gone: pending opens reject.
-function openRequestsLost() {
-  const lost = mapList(openRequests);
-  for (let i = 0; i < lost.length; i++) {
-    mapDelete(openRequests, lost[i][0]);
-    lost[i][1][1](new CapabilityError('capability.revoked', 'the open of ' + lost[i][1][2] + ' did not survive the restore'));
-  }
+  return ObjectFreeze({ __proto__: null, path, reader, writer });
 }

@@ -49,8 +49,7 @@ const handlers = ObjectFreeze({
   [TO_GUEST_MODULE]: addModule,
   [TO_GUEST_REQUIRE]: requireEntry,
   [TO_GUEST_SNAPSHOT_DONE]: snapshotDone,
-  [TO_GUEST_OPENED]: opened,
-  [TO_GUEST_NET_DONE]: netDone,
+  [TO_GUEST_SETTLED]: hostRequestSettled,
   [TO_GUEST_SERVICE_BINDING]: serviceBinding,
 });
 function enter(op, a, b, c) {

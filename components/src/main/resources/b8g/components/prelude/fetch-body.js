@@ -55,7 +55,9 @@ function bodyStream(st) {
   return st.stream === null ? null : st.stream.pub;
 }
 function bodyUsed(st) { return st.stream !== null ? st.stream.disturbed : st.used; }
-// Every chunk of a stream, concatenated; a chunk that is not a Uint8Array is a TypeError.
+// Every chunk of a stream, concatenated, as { bytes } with no prototype: a promise resolved with a
+// Uint8Array would read its then from Object.prototype, which user code may have patched.
+// A chunk that is not a Uint8Array is a TypeError.
 function readAllBytes(s, what) {
   const r = ReflectApply(WeakMapGet, RSReader, [acquireReader(s)]);
   const chunks = [];
@@ -65,7 +67,7 @@ function readAllBytes(s, what) {
     readerRead(r, {
       __proto__: null,
       chunk: (v) => {
-        if (!(v instanceof Uint8ArrayCtor)) { const e = new TypeErrorCtor(what + ': a body chunk is not a Uint8Array'); readableStreamCancel(s, e); readerRelease(r); d.reject(e); return; }
+        if (ReflectApply(TypedArrayTag, v, []) !== 'Uint8Array') { const e = new TypeErrorCtor(what + ': a body chunk is not a Uint8Array'); readableStreamCancel(s, e); readerRelease(r); d.reject(e); return; }
         push(chunks, v); total += u8len(v);
         then(resolved(undefined), step);
       },
@@ -74,7 +76,7 @@ function readAllBytes(s, what) {
         const out = new Uint8ArrayCtor(total);
         let at = 0;
         for (let i = 0; i < chunks.length; i++) { ReflectApply(TypedArraySet, out, [chunks[i], at]); at += u8len(chunks[i]); }
-        d.resolve(out);
+        d.resolve({ __proto__: null, bytes: out });
       },
       error: (e) => { readerRelease(r); d.reject(e); },
     });
@@ -82,7 +84,7 @@ function readAllBytes(s, what) {
   step();
   return d.promise;
 }
-// "Consume body": the whole body's bytes, once.
+// "Consume body": the whole body's bytes, once, as { bytes } (see readAllBytes).
 function consumeBody(o, what) {
   let st;
   try { st = bodyOf(o, what); } catch (e) { return rejected(e); }
@@ -91,7 +93,7 @@ function consumeBody(o, what) {
   }
   if (st.stream === null) {
     st.used = true;
-    return resolved(st.bytes === null ? new Uint8ArrayCtor(0) : bytesCopy(st.bytes));
+    return resolved({ __proto__: null, bytes: st.bytes === null ? new Uint8ArrayCtor(0) : bytesCopy(st.bytes) });
   }
   return readAllBytes(st.stream, what);
 }
@@ -101,17 +103,17 @@ function defineBodyMixin(proto, name, headersOfBody) {
     get body() { return bodyStream(bodyOf(this, name + '.body')); },
     get bodyUsed() { return bodyUsed(bodyOf(this, name + '.bodyUsed')); },
     arrayBuffer() {
-      return then(consumeBody(this, name + '.arrayBuffer'), (b) => ReflectApply(TypedArrayBuffer, bytesCopy(b), []));
+      return then(consumeBody(this, name + '.arrayBuffer'), (b) => ReflectApply(TypedArrayBuffer, bytesCopy(b.bytes), []));
     },
-    bytes() { return consumeBody(this, name + '.bytes'); },
-    text() { return then(consumeBody(this, name + '.text'), (b) => utf8Decode(b, false)); },
-    json() { return then(consumeBody(this, name + '.json'), (b) => JSONParse(utf8Decode(b, false))); },
+    bytes() { return then(consumeBody(this, name + '.bytes'), (b) => b.bytes); },
+    text() { return then(consumeBody(this, name + '.text'), (b) => utf8Decode(b.bytes, false)); },
+    json() { return then(consumeBody(this, name + '.json'), (b) => JSONParse(utf8Decode(b.bytes, false))); },
     blob() {
       const self = this;
       return then(consumeBody(this, name + '.blob'), (b) => {
         const type = headersGet(headersOfBody(self), 'content-type');
         const blob = ObjectCreate(Blob.prototype);
-        ReflectApply(WeakMapSet, BlobState, [blob, { __proto__: null, bytes: b, type: type === null ? '' : blobType(type) }]);
+        ReflectApply(WeakMapSet, BlobState, [blob, { __proto__: null, bytes: b.bytes, type: type === null ? '' : blobType(type) }]);
         return blob;
       });
     },

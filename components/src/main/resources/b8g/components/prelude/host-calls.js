@@ -1,9 +1,14 @@
 // b8g prelude: host calls: the dispatcher slot, call(), and the host's errors as JS errors (CapabilityError).
 // ---- errors ---------------------------------------------------------------------------------
+// isCapabilityError: a brand check user code cannot fool or patch (instanceof reads the
+// patchable Symbol.hasInstance).
+let isCapabilityError = null;
 class CapabilityError extends ErrorCtor {
+  #brand = true;
   // Defined, not assigned: a setter user code put on Object.prototype under 'code' never runs.
   constructor(code, message) { super(message); ObjectDefineProperty(this, 'code', { __proto__: null, value: code, writable: true, enumerable: true, configurable: true }); }
   get name() { return 'CapabilityError'; }
+  static { isCapabilityError = (v) => v !== null && typeof v === 'object' && #brand in v; }
 }
 ObjectDefineProperty(g, 'CapabilityError', { value: CapabilityError, writable: true, configurable: true });
 

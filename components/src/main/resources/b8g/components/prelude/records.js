@@ -1,4 +1,4 @@
-// b8g prelude: capability records: the stub registry, rights, the record of a slot-only stub, and the len:value fields capability records come in.
+// b8g prelude: capability records: the stub registry, rights, the record of a slot-only stub, the len:value fields capability records come in, and the requests the host settles later.
 // ---- the registry ---------------------------------------------------------------------------
 // stub -> slot. A WeakMap, so a component cannot forge a stub: only objects made here are known.
 const slotOf = new WeakMapCtor();
@@ -57,6 +57,44 @@ function slotRecord(kind, slot, follow) {
     },
   };
   return rec;
+}
+
+// ---- host requests: operations the host settles in a later turn -----------------------------
+// A file open under a directory (TO_HOST_OPEN) and the network operations (connect, listen, accept, fetch)
+// return at once; the host answers with TO_GUEST_SETTLED(id, error, result). The pending ones:
+// request id -> { resolve, reject, done(fields), error(code, message), owner, what }.
+const hostRequests = new MapCtor();
+let nextHostRequest = 1;
+// Asks the host (send(id) throws at once when the call is refused); the promise settles with
+// done(result fields: the capability records installed first, then the operation's own) or
+// error(code, message). owner: the record of the stub asked (its revocation rejects the request).
+function hostRequest(owner, what, done, error, send) {
+  const id = nextHostRequest++;
+  send(id);
+  return new PromiseCtor((resolve, reject) => {
+    mapSet(hostRequests, id, { __proto__: null, resolve, reject, done, error, owner, what });
+  });
+}
+// TO_GUEST_SETTLED: request id is settled: error '' with its result, or the error's fields (code, message).
+function hostRequestSettled(id, error, result) {
+  const r = mapGet(hostRequests, id);
+  if (r === undefined) return;
+  mapDelete(hostRequests, id);
+  if (error !== '') { const f = decodeFields(error); r.reject(r.error(f[0], f[1])); return; }
+  let v;
+  try { v = r.done(decodeFields(result)); } catch (e) { r.reject(e); return; }
+  r.resolve(v);
+}
+// The pending requests of `owner` (every one when undefined: after a restore, whose host is not
+// the one that was asked) reject with capability.revoked: `why` says after what.
+function hostRequestsLost(owner, why) {
+  const all = mapList(hostRequests);
+  for (let i = 0; i < all.length; i++) {
+    const r = all[i][1];
+    if (owner !== undefined && r.owner !== owner) continue;
+    mapDelete(hostRequests, all[i][0]);
+    r.reject(new CapabilityError('capability.revoked', r.what + ' ' + why));
+  }
 }
 
 // ---- fields: len:value, as Protocol.Fields writes and reads them ----------------------------

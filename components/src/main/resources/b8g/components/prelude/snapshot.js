@@ -128,7 +128,7 @@ function resumed(restored) {
     for (let i = 0; i < lost.length; i++) childExit(lost[i][0], 1, 'the child did not survive the restore');
     const done = mapList(snapshotRequests);
     for (let i = 0; i < done.length; i++) { mapDelete(snapshotRequests, done[i][0]); done[i][1][0](ObjectFreeze({ restored: true })); }
-    openRequestsLost();
+    hostRequestsLost(undefined, 'did not survive the restore');
   }
   // Re-poll every ring: a read that was waiting gets what arrived meanwhile.
   const all = mapList(records);

@@ -140,18 +140,8 @@ final class ManifestChecks {
     return names.isEmpty() ? "(none)" : String.join(", ", names);
   }
 
-  /** User text in a message: control characters escaped, length capped, so a message stays one readable line. */
+  /** User or server text in a message: see {@link b8g.errors.Printable#of}. */
   static String printable(String s) {
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    for (; i < s.length() && out.length() < 80; i++) {
-      char ch = s.charAt(i);
-      if (ch < 0x20 || ch == 0x7f) {
-        out.append(String.format("\\x%02x", (int) ch));
-      } else {
-        out.append(ch);
-      }
-    }
-    return i < s.length() ? out + "..." : out.toString();
+    return b8g.errors.Printable.of(s, 80);
   }
 }

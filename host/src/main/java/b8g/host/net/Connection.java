@@ -74,7 +74,14 @@ final class Connection {
     this.in = Ring.create(inRegion);
     this.reader = Capability.root(Capability.Kind.CHANNEL_READER, in, EnumSet.of(Right.READ));
     if (body == null) {
-      this.outRegion = Region.anonymous("net-" + id + "-out", size);
+      Region second;
+      try {
+        second = Region.anonymous("net-" + id + "-out", size);
+      } catch (RuntimeException e) {
+        inRegion.close(); // no pump has seen it yet
+        throw e;
+      }
+      this.outRegion = second;
       this.out = Ring.create(outRegion);
       this.writer = Capability.root(Capability.Kind.CHANNEL_WRITER, out, EnumSet.of(Right.WRITE));
       this.open = new AtomicInteger(2);
@@ -160,12 +167,21 @@ final class Connection {
     }
   }
 
-  /** Frees the rings' memory. Only once no JS view of it can remain. Idempotent. */
+  /**
+   * Frees the rings' memory. Only once no JS view of it can remain. Idempotent. The memory is
+   * freed only once both pumps' threads are known to have ended: a pump still alive after its stop
+   * (its thread did not end within the wait, or the caller was interrupted while waiting) could
+   * still touch the ring, so its memory is left unreleased on purpose (a leak, not a crash; the pump is
+   * a daemon thread that ends at its next record; its socket is closed already).
+   */
   void free() {
     if (!freed.compareAndSet(false, true)) {
       return;
     }
     close();
+    if (inbound != null && inbound.isAlive() || outbound != null && outbound.isAlive()) {
+      return;
+    }
     inRegion.close();
     if (outRegion != null) {
       outRegion.close();

@@ -18,6 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +50,18 @@ final class Http1Client {
   static final int MAX_HEAD = 64 * 1024;
   static final int MAX_HEADER_LINES = 256;
   static final int MAX_REDIRECTS = 20;
+  /** The redirect statuses followed; any other (300, 304, ...) is the response. */
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  /** Request headers dropped on a redirect to another origin. */
+  private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
+  /** Interim (1xx) responses accepted before the final one. */
+  static final int MAX_INTERIM = 16;
+  /** Closes the socket of an exchange whose deadline passed (a blocked connect, write or read then fails). */
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "b8g-fetch-deadline");
+    t.setDaemon(true);
+    return t;
+  });
   private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.([01]) ([0-9]{3})(?: ([\\t\\x20-\\x7e\\x80-\\xff]*))?");
   static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   /** Header values: visible characters, spaces and tabs (no CR, LF or NUL). */
@@ -93,11 +110,13 @@ final class Http1Client {
     }
     String current = url;
     boolean redirected = false;
+    // One deadline for the whole exchange (every hop's connect, request and response head), not
+    // only per read: a server sending its head a byte at a time fails all the same.
+    long deadline = System.nanoTime() + timeout.toNanos();
     for (int hop = 0; ; hop++) {
       URI uri = parse(current);
-      Response r = once(method, uri, headers, body, current, redirected);
-      String location = r.status() >= 300 && r.status() < 400 && r.status() != 304 && r.status() != 305
-          && r.status() != 306 ? header(r.headers(), "location") : null;
+      Response r = once(method, uri, headers, body, current, redirected, deadline);
+      String location = REDIRECTS.contains(r.status()) ? header(r.headers(), "location") : null;
       if (location == null || redirect.equals("manual")) {
         return r;
       }
@@ -118,6 +137,12 @@ final class Http1Client {
       if (!scheme.equals("http") && !scheme.equals("https")) {
         throw typeError(current + " redirected to \"" + printable(location) + "\", which is not http: or https:");
       }
+      if (scheme.equals("http") && uri.getScheme().equalsIgnoreCase("https")) {
+        throw typeError(current + " redirected to " + printable(next.toString()) + ", from https: to http:, which is refused");
+      }
+      if (!origin(uri).equals(origin(next))) {
+        headers = withoutCredentials(headers); // another origin never sees this one's credentials
+      }
       if (r.status() == 303 && !method.equals("HEAD") || (r.status() == 301 || r.status() == 302) && method.equals("POST")) {
         method = "GET";
         body = new byte[0];
@@ -128,7 +153,8 @@ final class Http1Client {
     }
   }
 
-  private Response once(String method, URI uri, List<String> headers, byte[] body, String url, boolean redirected) {
+  private Response once(String method, URI uri, List<String> headers, byte[] body, String url, boolean redirected,
+      long deadline) {
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     String host = uri.getHost();
     int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
@@ -141,8 +167,15 @@ final class Http1Client {
     }
     Socket socket = new Socket();
     opened.accept(socket);
+    AtomicBoolean expired = new AtomicBoolean();
+    Socket plain = socket;
+    long left = deadline - System.nanoTime();
+    ScheduledFuture<?> dog = WATCHDOG.schedule(() -> {
+      expired.set(true);
+      closeQuietly(plain);
+    }, Math.max(0, left), TimeUnit.NANOSECONDS);
     try {
-      int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+      int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left)));
       socket.connect(new InetSocketAddress(address, port), ms);
       socket.setSoTimeout(ms);
       if (scheme.equals("https")) {
@@ -155,30 +188,51 @@ final class Http1Client {
       BufferedInputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
       String[] status;
       List<String> responseHeaders = new ArrayList<>();
+      int interim = 0;
       do {
+        if (interim++ > MAX_INTERIM) {
+          throw new Malformed("the server sent more than " + MAX_INTERIM + " interim (1xx) responses");
+        }
         responseHeaders.clear();
         status = readHead(in, responseHeaders, url);
         // 1xx interim responses (100 Continue) precede the real one; 101 is not followed.
       } while (status[0].startsWith("1") && !status[0].equals("101"));
       int code = Integer.parseInt(status[0]);
       InputStream bodyIn = HttpBody.framed(in, method, code, responseHeaders, url);
+      dog.cancel(false);
+      if (expired.get()) {
+        throw new SocketTimeoutException();
+      }
       return new Response(code, status[1], List.copyOf(responseHeaders), url, redirected, bodyIn, socket);
     } catch (SocketTimeoutException e) {
+      dog.cancel(false);
       closeQuietly(socket);
       throw typeError(url + ": no response within " + timeout.toMillis() + " ms");
     } catch (IOException e) {
+      dog.cancel(false);
+      if (expired.get()) {
+        closeQuietly(socket);
+        throw typeError(url + ": no response within " + timeout.toMillis() + " ms");
+      }
       if (socket.isClosed() && !socket.isConnected()) {
         throw typeError(url + ": the request was cancelled");
       }
       closeQuietly(socket);
-      throw typeError(url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      throw typeError(url + ": " + (e instanceof Malformed ? e.getMessage() : failure(e, host, port)));
     } catch (RuntimeException e) {
+      dog.cancel(false);
       closeQuietly(socket);
       throw e;
     }
   }
 
-  private static Socket tls(Socket plain, String host, int port) throws IOException {
+  private static Socket tls(Socket plain, String uriHost, int port) throws IOException {
+    // The name the certificate is checked against and SNI sends: an IPv6 literal without its
+    // brackets, a fully qualified name without its trailing dot (SNI refuses one).
+    String host = uriHost.startsWith("[") && uriHost.endsWith("]") ? uriHost.substring(1, uriHost.length() - 1) : uriHost;
+    if (host.endsWith(".") && host.length() > 1) {
+      host = host.substring(0, host.length() - 1);
+    }
     SSLSocket s = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, true);
     SSLParameters p = s.getSSLParameters();
     p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -228,7 +282,7 @@ final class Http1Client {
     String line = line(in, budget, url, true);
     Matcher m = STATUS_LINE.matcher(line);
     if (!m.matches()) {
-      throw new IOException("the server's response does not begin with an HTTP/1.x status line (it began \""
+      throw new Malformed("the server's response does not begin with an HTTP/1.x status line (it began \""
           + printable(line) + "\")");
     }
     int lines = 0;
@@ -238,16 +292,16 @@ final class Http1Client {
         break;
       }
       if (++lines > MAX_HEADER_LINES) {
-        throw new IOException("the response has more than " + MAX_HEADER_LINES + " header lines");
+        throw new Malformed("the response has more than " + MAX_HEADER_LINES + " header lines");
       }
       if (h.charAt(0) == ' ' || h.charAt(0) == '\t') {
-        throw new IOException("the response folds a header line (obsolete line folding is refused)");
+        throw new Malformed("the response folds a header line (obsolete line folding is refused)");
       }
       int colon = h.indexOf(':');
       String name = colon < 0 ? "" : h.substring(0, colon);
       String value = colon < 0 ? "" : h.substring(colon + 1).strip();
       if (!TOKEN.matcher(name).matches() || !VALUE.matcher(value).matches()) {
-        throw new IOException("the response has a malformed header line (\"" + printable(h) + "\")");
+        throw new Malformed("the response has a malformed header line (\"" + printable(h) + "\")");
       }
       headers.add(name.toLowerCase(Locale.ROOT));
       headers.add(value);
@@ -261,11 +315,11 @@ final class Http1Client {
     while (true) {
       int c = in.read();
       if (c < 0) {
-        throw new IOException(first && b.size() == 0 ? "the server closed the connection without a response"
+        throw new Malformed(first && b.size() == 0 ? "the server closed the connection without a response"
             : "the server closed the connection in the middle of the response's head");
       }
       if (--budget[0] < 0) {
-        throw new IOException("the response's head is larger than " + MAX_HEAD + " bytes");
+        throw new Malformed("the response's head is larger than " + MAX_HEAD + " bytes");
       }
       if (c == '\n') {
         byte[] bytes = b.toByteArray();
@@ -273,7 +327,7 @@ final class Http1Client {
         return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
       }
       if (c == 0) {
-        throw new IOException("the response's head holds a NUL byte");
+        throw new Malformed("the response's head holds a NUL byte");
       }
       b.write(c);
     }
@@ -286,6 +340,25 @@ final class Http1Client {
       }
     }
     return null;
+  }
+
+  /** scheme://host:port, lower case, the port made explicit. */
+  private static String origin(URI u) {
+    String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+    int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : 80;
+    return scheme + "://" + (u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT)) + ":" + port;
+  }
+
+  private static List<String> withoutCredentials(List<String> headers) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i + 1 < headers.size(); i += 2) {
+      String n = headers.get(i).toLowerCase(Locale.ROOT);
+      if (!CREDENTIALS.contains(n)) {
+        out.add(headers.get(i));
+        out.add(headers.get(i + 1));
+      }
+    }
+    return out;
   }
 
   private static List<String> withoutContentHeaders(List<String> headers) {
@@ -332,12 +405,34 @@ final class Http1Client {
     return new CapabilityException("type", "fetch " + message);
   }
 
-  static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 80; i++) {
-      char c = s.charAt(i);
-      b.append(c < 0x20 || c > 0x7e ? '?' : c);
+  /** What the server sent that is not HTTP: its message says what, for the component to read. */
+  static final class Malformed extends IOException {
+    Malformed(String message) {
+      super(message);
     }
-    return s.length() > 80 ? b.append("...").toString() : b.toString();
+  }
+
+  /**
+   * A fixed sentence for a failure of the JDK's sockets or TLS, saying what failed and where: their
+   * own messages (and class names) are the JDK's internals and never reach a component.
+   */
+  static String failure(IOException e, String host, int port) {
+    String where = host + ":" + port;
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "the TLS handshake with " + where + " failed (a certificate that is not trusted, has expired or names "
+          + "another host, or a server that does not speak TLS)";
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "the connection to " + where + " was refused";
+    }
+    if (e instanceof java.net.NoRouteToHostException) {
+      return where + " is unreachable";
+    }
+    return "the connection to " + where + " failed (reset or closed)";
+  }
+
+  /** User or server text in a message: see {@link b8g.errors.Printable#of}. */
+  static String printable(String s) {
+    return b8g.errors.Printable.of(s, 80);
   }
 }

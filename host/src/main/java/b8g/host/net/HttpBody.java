@@ -29,7 +29,7 @@ final class HttpBody {
       } else if (headers.get(i).equals("content-length")) {
         String v = headers.get(i + 1);
         if (length != null && !length.equals(v)) {
-          throw new IOException("the response has two different Content-Length values");
+          throw new Http1Client.Malformed("the response has two different Content-Length values");
         }
         length = v;
       }
@@ -43,7 +43,7 @@ final class HttpBody {
     }
     if (length != null) {
       if (!length.matches("[0-9]{1,18}")) {
-        throw new IOException("the response's Content-Length \"" + Http1Client.printable(length) + "\" is not a number");
+        throw new Http1Client.Malformed("the response's Content-Length \"" + Http1Client.printable(length) + "\" is not a number");
       }
       return new Fixed(in, Long.parseLong(length));
     }
@@ -75,7 +75,7 @@ final class HttpBody {
       }
       int n = in.read(b, off, (int) Math.min(len, left));
       if (n < 0) {
-        throw new IOException("the response body ended after " + (length - left) + " of its " + length + " bytes");
+        throw new Http1Client.Malformed("the response body ended after " + (length - left) + " of its " + length + " bytes");
       }
       left -= n;
       return n;
@@ -113,7 +113,7 @@ final class HttpBody {
         if (!first) {
           String crlf = line();
           if (!crlf.isEmpty()) {
-            throw new IOException("a chunk of the response body is longer than its size says");
+            throw new Http1Client.Malformed("a chunk of the response body is longer than its size says");
           }
         }
         first = false;
@@ -121,13 +121,13 @@ final class HttpBody {
         int semi = size.indexOf(';');
         String hex = (semi < 0 ? size : size.substring(0, semi)).strip();
         if (!hex.matches("[0-9A-Fa-f]{1,15}")) {
-          throw new IOException("the response body's chunk size \"" + Http1Client.printable(size) + "\" is not a hex number");
+          throw new Http1Client.Malformed("the response body's chunk size \"" + Http1Client.printable(size) + "\" is not a hex number");
         }
         left = Long.parseLong(hex, 16);
         if (left == 0) {
           for (int n = 0; !line().isEmpty(); n++) {
             if (n > 256) {
-              throw new IOException("the response body has more than 256 trailer lines");
+              throw new Http1Client.Malformed("the response body has more than 256 trailer lines");
             }
           }
           ended = true;
@@ -136,7 +136,7 @@ final class HttpBody {
       }
       int n = in.read(b, off, (int) Math.min(len, left));
       if (n < 0) {
-        throw new IOException("the response body ended in the middle of a chunk");
+        throw new Http1Client.Malformed("the response body ended in the middle of a chunk");
       }
       left -= n;
       return n;
@@ -147,14 +147,14 @@ final class HttpBody {
       while (true) {
         int c = in.read();
         if (c < 0) {
-          throw new IOException("the response body ended before its last chunk");
+          throw new Http1Client.Malformed("the response body ended before its last chunk");
         }
         if (c == '\n') {
           int n = s.length();
           return n > 0 && s.charAt(n - 1) == '\r' ? s.substring(0, n - 1) : s.toString();
         }
         if (s.length() >= MAX_LINE) {
-          throw new IOException("a chunk line of the response body is longer than " + MAX_LINE + " bytes");
+          throw new Http1Client.Malformed("a chunk line of the response body is longer than " + MAX_LINE + " bytes");
         }
         s.append((char) c);
       }

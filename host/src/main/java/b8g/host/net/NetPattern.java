@@ -128,10 +128,16 @@ public final class NetPattern {
     if (n.isEmpty() || n.length() > 253) {
       return null;
     }
-    for (String label : n.split("\\.", -1)) {
+    String[] labels = n.split("\\.", -1);
+    for (String label : labels) {
       if (!LABEL.matcher(label).matches()) {
         return null;
       }
+    }
+    // A name ending in a number is an IPv4 address to the URL standard and to resolvers (which
+    // may read 010.0.0.1 as octal): never a name here.
+    if (labels[labels.length - 1].matches("[0-9]+|0[xX][0-9A-Fa-f]*")) {
+      return null;
     }
     return n;
   }
@@ -148,15 +154,18 @@ public final class NetPattern {
       }
       byte[] b = new byte[4];
       for (int i = 0; i < 4; i++) {
-        if (!parts[i].matches("[0-9]{1,3}") || Integer.parseInt(parts[i]) > 255) {
+        // No leading zeros: 010 is 8 to some parsers and 10 to others.
+        if (!parts[i].matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(parts[i]) > 255) {
           return null;
         }
         b[i] = (byte) Integer.parseInt(parts[i]);
       }
       return b;
     }
-    if (!s.matches("[0-9A-Fa-f:.]+") || !s.contains(":")) {
-      return null; // never a zone id or anything InetAddress would look up
+    // Never a zone id or anything InetAddress would look up: it parses a string as a literal only
+    // when it begins with a hex digit or ':' (a leading '.' would send it to the resolver).
+    if (!s.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*") || !s.contains(":")) {
+      return null;
     }
     try {
       InetAddress a = InetAddress.getByName(s); // a literal: no lookup happens

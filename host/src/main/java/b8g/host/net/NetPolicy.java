@@ -209,12 +209,8 @@ public final class NetPolicy {
     return new CapabilityException("net.denied", "connection to " + where + " is not allowed: " + why);
   }
 
+  /** User or server text in a message: see {@link b8g.errors.Printable#of}. */
   private static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 80; i++) {
-      char c = s.charAt(i);
-      b.append(c < 0x20 || c > 0x7e ? '?' : c);
-    }
-    return b.toString();
+    return b8g.errors.Printable.of(s, 80);
   }
 }

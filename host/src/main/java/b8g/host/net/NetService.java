@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The NET capability's operations for in-process components: connect, listen, accept, close and
  * fetch. Each runs off the component's thread (name resolution, connecting and reading a response
- * head block) and answers through {@link Component#netDone} in a later turn.
+ * head block) and answers through {@link Component#settle} in a later turn.
  *
  * <p>What a component holds here ({@link Owner}): its connections (sockets and response bodies,
  * each two rings and pumps, see {@link Connection}), its listeners and its pending operations.
@@ -72,8 +73,14 @@ public final class NetService implements AutoCloseable {
     /** Connection or listener id -> the NET capability it was made through. */
     final Map<Long, Capability> madeThrough = new ConcurrentHashMap<>();
     final Set<Capability> watched = ConcurrentHashMap.newKeySet();
-    /** Sockets of operations in flight (connecting, or waiting for a response's head): closed at the end. */
-    final Set<Closeable> inFlight = ConcurrentHashMap.newKeySet();
+    /**
+     * Sockets of operations in flight (connecting, or waiting for a response's head), with the NET
+     * capability they run under: closed when it is revoked or the component ends.
+     */
+    final Map<Closeable, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** Requests pending (submitted, not yet answered), and those of them the component cancelled. */
+    final Set<Long> pendingIds = ConcurrentHashMap.newKeySet();
+    final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
     /** Closed connections whose memory waits for the turns that detach their views. */
     final Set<Connection> retiring = ConcurrentHashMap.newKeySet();
     int pending;
@@ -91,8 +98,15 @@ public final class NetService implements AutoCloseable {
       if (pending >= MAX_PENDING) {
         throw new CapabilityException("net.busy", "more than " + MAX_PENDING + " network operations are pending; await some first");
       }
-      if (connections.size() + listeners.size() >= MAX_OPEN) {
-        throw new CapabilityException("net.busy", MAX_OPEN + " connections and listeners are open; close some first");
+      // Connections whose socket has closed (a body read to its end, a peer gone) do not count as
+      // open, but still hold their rings until the component releases them: at most twice as many.
+      int open = listeners.size();
+      for (Connection conn : connections.values()) {
+        open += conn.isClosed() ? 0 : 1;
+      }
+      if (open >= MAX_OPEN || connections.size() + listeners.size() >= 2 * MAX_OPEN) {
+        throw new CapabilityException("net.busy", MAX_OPEN + " connections and listeners are open (or " + 2 * MAX_OPEN
+            + " not yet closed by the component); close some first");
       }
       pending++;
     }
@@ -101,17 +115,28 @@ public final class NetService implements AutoCloseable {
       pending--;
     }
 
-    /** Keeps {@code c} made through {@code net}; false (and {@code c} is released) once the component ended. */
-    boolean keep(long id, Connection c, Capability net) {
+    /**
+     * Keeps {@code c} made through {@code net}; once the component ended or {@code net} was
+     * revoked, frees {@code c} and fails with {@code capability.revoked} (the request is answered so).
+     */
+    void keep(long id, Connection c, Capability net, long requestId) {
       synchronized (this) {
-        if (!ended && !net.revoked()) {
+        if (!ended && !net.revoked() && !cancelled.contains(requestId)) {
           connections.put(id, c);
           madeThrough.put(id, net);
-          return true;
+          return;
         }
       }
-      c.free(); // no JS view of it was ever handed out
-      return false;
+      later(c::free); // no JS view of it was ever handed out; freeing joins its pumps
+      throw net.revoked() || ended ? revokedWhilePending(net) : aborted();
+    }
+
+    /** Registers a socket of an operation in flight; closes it at once if {@code net} is gone already. */
+    void inFlight(Closeable s, Capability net, long requestId) {
+      inFlight.put(s, new InFlight(net, requestId));
+      if (ended || net.revoked() || cancelled.contains(requestId)) {
+        closeQuietly(s); // release() or revoked() ran meanwhile and did not see this socket
+      }
     }
 
     void watch(Capability net) {
@@ -134,13 +159,10 @@ public final class NetService implements AutoCloseable {
   public void connect(Component c, Capability net, String host, int port, long requestId) {
     Owner o = owner(c);
     o.watch(net);
-    submit(o, requestId, () -> {
+    submit(o, net, requestId, () -> {
       InetAddress address = net.target(NetPolicy.class).check(host, port);
       SocketChannel sc = SocketChannel.open();
-      o.inFlight.add(sc);
-      if (o.ended) {
-        sc.close(); // release() ran meanwhile and did not see this socket
-      }
+      o.inFlight(sc, net, requestId);
       try {
         sc.socket().connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
         sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -152,15 +174,16 @@ public final class NetService implements AutoCloseable {
       } catch (IOException e) {
         o.inFlight.remove(sc);
         sc.close();
-        throw new CapabilityException("net.refused", "connect to " + where(host, address, port) + " failed: " + e.getMessage());
+        throw new CapabilityException("net.refused", "connect to " + where(host, address, port) + " failed: "
+            + (e instanceof java.net.ConnectException ? "the connection was refused"
+            : e instanceof java.net.NoRouteToHostException ? "the address is unreachable" : "the connection failed"));
       }
       o.inFlight.remove(sc);
       long id = ids.incrementAndGet();
-      Connection conn = Connection.socket(id, "net-" + id, sc);
-      if (o.keep(id, conn, net)) {
-        c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress()),
-            address(sc.socket().getLocalSocketAddress())), null, null);
-      }
+      Connection conn = connection(id, sc);
+      o.keep(id, conn, net, requestId);
+      c.settle(requestId, "net:" + requestId + ":", conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress()),
+          address(sc.socket().getLocalSocketAddress())), null, null);
     });
   }
 
@@ -168,26 +191,28 @@ public final class NetService implements AutoCloseable {
   public void listen(Component c, Capability net, String host, int port, long requestId) {
     Owner o = owner(c);
     o.watch(net);
-    submit(o, requestId, () -> {
+    submit(o, net, requestId, () -> {
       InetAddress address = net.target(NetPolicy.class).listenAddress(host, port);
       ServerSocketChannel ss = ServerSocketChannel.open();
       try {
         ss.bind(new InetSocketAddress(address, port), 128);
       } catch (IOException e) {
         ss.close();
-        throw new CapabilityException("net.refused", "listen on " + where(host, address, port) + " failed: " + e.getMessage());
+        throw new CapabilityException("net.refused", "listen on " + where(host, address, port) + " failed: "
+            + (e instanceof java.net.BindException ? "the address is in use or cannot be bound on this machine"
+            : "the listener could not be opened"));
       }
       long id = ids.incrementAndGet();
       synchronized (o) {
         if (o.ended || net.revoked()) {
           ss.close();
-          return;
+          throw revokedWhilePending(net);
         }
         o.listeners.put(id, ss);
         o.madeThrough.put(id, net);
       }
       InetSocketAddress bound = (InetSocketAddress) ss.getLocalAddress();
-      c.netDone(requestId, Map.of(), List.of(Long.toString(id), bound.getAddress().getHostAddress(),
+      c.settle(requestId, "net:" + requestId + ":", Map.of(), List.of(Long.toString(id), bound.getAddress().getHostAddress(),
           Integer.toString(bound.getPort())), null, null);
     });
   }
@@ -200,20 +225,26 @@ public final class NetService implements AutoCloseable {
       o.end();
       throw new CapabilityException("net.closed", "no open listener " + listenerId);
     }
-    submit(o, requestId, () -> {
+    Capability through = o.madeThrough.getOrDefault(listenerId, net);
+    submit(o, through, requestId, () -> {
       SocketChannel sc;
       try {
         sc = ss.accept();
       } catch (AsynchronousCloseException e) {
         throw new CapabilityException("net.closed", "the listener was closed");
       }
-      sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
       long id = ids.incrementAndGet();
-      Connection conn = Connection.socket(id, "net-" + id, sc);
-      if (o.keep(id, conn, o.madeThrough.getOrDefault(listenerId, net))) {
-        c.netDone(requestId, conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress())), null,
-            null);
+      Connection conn;
+      try {
+        sc.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        conn = connection(id, sc);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(sc);
+        throw e;
       }
+      o.keep(id, conn, through, requestId);
+      c.settle(requestId, "net:" + requestId + ":", conn.ends(), List.of(Long.toString(id), address(sc.socket().getRemoteSocketAddress())), null,
+          null);
     });
   }
 
@@ -232,7 +263,7 @@ public final class NetService implements AutoCloseable {
   private void close(Owner o, long id, boolean graceful) {
     ServerSocketChannel ss = o.listeners.remove(id);
     if (ss != null) {
-      closeQuietly(ss);
+      later(() -> closeQuietly(ss)); // may wait for a thread blocked in its accept
     }
     Connection conn = o.connections.remove(id);
     if (conn != null) {
@@ -241,35 +272,70 @@ public final class NetService implements AutoCloseable {
     o.madeThrough.remove(id);
   }
 
+  /**
+   * The component gave up request {@code requestId} (an AbortSignal): its sockets close now and it
+   * answers {@code net.aborted}, or frees what it made. Unknown or settled ids are ignored.
+   */
+  public void cancel(Component c, long requestId) {
+    Owner o = owners.get(c);
+    if (o == null || !o.pendingIds.contains(requestId)) {
+      return;
+    }
+    o.cancelled.add(requestId);
+    for (Map.Entry<Closeable, InFlight> e : new ArrayList<>(o.inFlight.entrySet())) {
+      if (e.getValue().requestId() == requestId) {
+        closeQuietly(e.getKey());
+      }
+    }
+    if (!o.pendingIds.contains(requestId)) {
+      o.cancelled.remove(requestId); // settled meanwhile
+    }
+  }
+
+  /** A socket as a connection; the socket closes if that fails (no memory for its rings, say). */
+  private static Connection connection(long id, SocketChannel sc) {
+    try {
+      return Connection.socket(id, "net-" + id, sc);
+    } catch (RuntimeException e) {
+      closeQuietly(sc);
+      throw e;
+    }
+  }
+
   /** An HTTP request as {@code net} allows; answers with the body's reader end and the response's head. */
   public void fetch(Component c, Capability net, long requestId, String method, String url, List<String> headers,
       String redirect, byte[] body) {
     Owner o = owner(c);
     o.watch(net);
-    submit(o, requestId, () -> {
+    submit(o, net, requestId, () -> {
       List<Socket> sockets = new ArrayList<>();
       Http1Client.Response r;
       try {
         r = new Http1Client(net.target(NetPolicy.class), timeout, s -> {
           sockets.add(s);
-          o.inFlight.add(s);
-          if (o.ended) {
-            Http1Client.closeQuietly(s); // release() ran meanwhile and did not see this socket
-          }
+          o.inFlight(s, net, requestId);
         }).exchange(method, url, headers, body, redirect);
       } finally {
         sockets.forEach(o.inFlight::remove);
       }
+      // The deadline covered the head; a body streams for as long as the server sends it, so a
+      // silence (a server pushing events now and then) does not break it.
       long id = ids.incrementAndGet();
-      Connection conn = Connection.body(id, "fetch-" + id, Channels.newChannel(r.body()), r.socket());
+      Connection conn;
+      try {
+        r.socket().setSoTimeout(0);
+        conn = Connection.body(id, "fetch-" + id, Channels.newChannel(r.body()), r.socket());
+      } catch (IOException | RuntimeException e) {
+        Http1Client.closeQuietly(r.socket()); // no memory for its rings, say: the socket closes here
+        throw e;
+      }
       StringBuilder h = new StringBuilder();
       for (String f : r.headers()) {
         h.append(f.length()).append(':').append(f);
       }
-      if (o.keep(id, conn, net)) {
-        c.netDone(requestId, conn.ends(), List.of(Long.toString(id), Integer.toString(r.status()), r.statusText(),
-            h.toString(), r.url(), r.redirected() ? "1" : "0"), null, null);
-      }
+      o.keep(id, conn, net, requestId);
+      c.settle(requestId, "net:" + requestId + ":", conn.ends(), List.of(Long.toString(id), Integer.toString(r.status()), r.statusText(),
+          h.toString(), r.url(), r.redirected() ? "1" : "0"), null, null);
     });
   }
 
@@ -310,13 +376,7 @@ public final class NetService implements AutoCloseable {
     o.listeners.values().forEach(NetService::closeQuietly);
     o.listeners.clear();
     // Its operations in flight end now (their sockets closed), rather than at their timeouts.
-    for (Closeable s : o.inFlight) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        // Nothing more to release.
-      }
-    }
+    o.inFlight.keySet().forEach(NetService::closeQuietly);
     if (conns.isEmpty()) {
       return;
     }
@@ -329,7 +389,7 @@ public final class NetService implements AutoCloseable {
     if (closed) {
       finish.run();
     } else {
-      exec.execute(finish);
+      later(finish);
     }
   }
 
@@ -340,7 +400,9 @@ public final class NetService implements AutoCloseable {
     for (Component c : new ArrayList<>(owners.keySet())) {
       release(c);
     }
-    exec.shutdownNow();
+    // Not shutdownNow: that would interrupt the tasks that let sockets send what was written and
+    // free the connections' memory (an interrupted wait would leave that memory unreleased).
+    exec.shutdown();
     try {
       exec.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -354,6 +416,12 @@ public final class NetService implements AutoCloseable {
    * stubs are revoked), and each socket sends what the component wrote before, then closes.
    */
   private void revoked(Owner o, Capability net) {
+    // Its operations in flight end now (their sockets closed) and answer capability.revoked.
+    for (Map.Entry<Closeable, InFlight> e : new ArrayList<>(o.inFlight.entrySet())) {
+      if (e.getValue().net() == net) {
+        closeQuietly(e.getKey());
+      }
+    }
     for (Map.Entry<Long, Capability> e : new ArrayList<>(o.madeThrough.entrySet())) {
       if (e.getValue() == net) {
         close(o, e.getKey(), true);
@@ -369,7 +437,7 @@ public final class NetService implements AutoCloseable {
   private void retire(Owner o, Connection conn, boolean graceful) {
     synchronized (o) {
       if (o.ended) {
-        exec.execute(() -> {
+        later(() -> {
           conn.finish(graceful ? LINGER : Duration.ZERO);
           conn.free(); // the isolate is closed: no view remains
         });
@@ -385,13 +453,25 @@ public final class NetService implements AutoCloseable {
       }
     });
     if (graceful) {
-      exec.execute(() -> {
+      later(() -> {
         conn.finish(LINGER);
         freeLater.run();
       });
     } else {
-      conn.close();
-      freeLater.run();
+      // Closing joins the pumps (up to a few hundred ms): not on the component's thread.
+      later(() -> {
+        conn.close();
+        freeLater.run();
+      });
+    }
+  }
+
+  /** Runs {@code r} on the executor, or here once the executor has shut down (nothing is dropped). */
+  private void later(Runnable r) {
+    try {
+      exec.execute(r);
+    } catch (RejectedExecutionException e) {
+      r.run();
     }
   }
 
@@ -399,25 +479,50 @@ public final class NetService implements AutoCloseable {
     void run() throws IOException;
   }
 
-  private void submit(Owner o, long requestId, Operation op) {
+  /**
+   * Runs {@code op} on the executor; whatever it throws answers the request. An operation whose
+   * NET capability was revoked meanwhile always answers {@code capability.revoked} (its socket was
+   * closed under it, whatever error that caused).
+   */
+  private void submit(Owner o, Capability net, long requestId, Operation op) {
+    o.pendingIds.add(requestId);
     try {
       exec.execute(() -> {
         try {
           op.run();
-        } catch (B8gException e) {
-          o.component.netDone(requestId, Map.of(), List.of(), e.code(), e.getMessage());
-        } catch (IOException e) {
-          o.component.netDone(requestId, Map.of(), List.of(), "net.failed", String.valueOf(e.getMessage()));
-        } catch (RuntimeException e) {
-          o.component.netDone(requestId, Map.of(), List.of(), "internal", "the host could not complete the operation");
+        } catch (IOException | RuntimeException e) {
+          B8gException answer = net.revoked() ? revokedWhilePending(net)
+              : o.cancelled.contains(requestId) ? aborted()
+              // Region's advice (a JVM flag) is for whoever runs the host, not for the component.
+              : e instanceof B8gException b && "region.no_memory".equals(b.code())
+                  ? new CapabilityException("net.busy", "the host has no memory left for another connection's buffers; "
+                      + "close some connections first")
+              : e instanceof B8gException b ? b
+              : e instanceof IOException ? new CapabilityException("net.failed", "the network operation failed")
+              : new CapabilityException("internal", "the host could not complete the operation");
+          o.component.settle(requestId, "net:" + requestId + ":", Map.of(), List.of(), answer.code(), answer.getMessage());
         } finally {
+          o.pendingIds.remove(requestId);
+          o.cancelled.remove(requestId);
           o.end();
         }
       });
     } catch (RuntimeException e) {
+      o.pendingIds.remove(requestId);
       o.end();
       throw new CapabilityException("capability.revoked", "the host is shutting down");
     }
+  }
+
+  /** A socket of an operation in flight, the NET capability and the request it serves. */
+  private record InFlight(Capability net, long requestId) {}
+
+  private static CapabilityException aborted() {
+    return new CapabilityException("net.aborted", "the request was aborted");
+  }
+
+  private static CapabilityException revokedWhilePending(Capability net) {
+    return new CapabilityException("capability.revoked", "the NET capability was revoked while the operation was pending");
   }
 
   private static String where(String host, InetAddress address, int port) {
@@ -433,7 +538,7 @@ public final class NetService implements AutoCloseable {
     return String.valueOf(a);
   }
 
-  private static void closeQuietly(ServerSocketChannel ss) {
+  private static void closeQuietly(Closeable ss) {
     try {
       ss.close();
     } catch (IOException e) {

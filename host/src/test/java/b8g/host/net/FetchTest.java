@@ -70,6 +70,13 @@ class FetchTest extends HostFixture {
       x.getResponseHeaders().add("Location", q == null ? "/json" : q.substring("to=".length()));
       reply(x, 302, "");
     });
+    http.createContext("/auth", x -> reply(x, 200, x.getRequestHeaders().getFirst("Authorization") + " "
+        + x.getRequestHeaders().getFirst("Cookie") + " " + x.getRequestHeaders().getFirst("X-Test")));
+    http.createContext("/multiple", x -> {
+      x.getResponseHeaders().add("Location", "/json");
+      reply(x, 300, "choose");
+    });
+    http.createContext("/big", x -> reply(x, 200, "b".repeat(128 * 1024)));
     http.createContext("/loop", x -> {
       x.getResponseHeaders().add("Location", "/loop");
       reply(x, 307, "");
@@ -224,6 +231,58 @@ class FetchTest extends HostFixture {
   }
 
   @Test
+  void shouldRejectAPendingFetchAndConnectWhenTheGrantIsRevoked() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = rawServer(ss, null); // accepts and never answers
+      Path m = manifest("""
+          async function main(env) {
+            const f = env.net.fetch('http://127.0.0.1:%1$d/', { method: 'POST', body: 'x' });
+            const l = await env.net.listen('127.0.0.1', 0);
+            const a = l.accept();
+            console.log('pending');
+            for (const [what, p] of [['fetch', f], ['accept', a]]) {
+              try { await p; console.log(what + ' settled'); } catch (e) { console.log(what + ' ' + e.name + ' ' + e.code); }
+            }
+          }""".formatted(p), "\"127.0.0.1:*\"");
+      try (Host h = Host.launch(new Host.Context().manifest(m).log(log::add).events(events::add))) {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!log.contains("[c] pending") && System.nanoTime() < until) {
+          Thread.sleep(10);
+        }
+        Thread.sleep(200); // the fetch's socket is connected and waits for a head
+        h.revoke("c", "net");
+        ExitStatus s = finish(h, Duration.ofSeconds(10)).get("c");
+        assertTrue(s.success(), s + " " + log);
+      }
+    }
+    assertEquals(List.of("[c] pending", "[c] fetch CapabilityError capability.revoked",
+        "[c] accept CapabilityError capability.revoked"), log);
+  }
+
+  @Test
+  void shouldReleaseResponseBodiesLeftUnreadBeyondTheCap() throws Exception {
+    // More responses than a component may hold connections open (1,024), none read: the least
+    // recently read beyond 256 are released, so none of these fetches is refused as net.busy.
+    Path m = manifest("""
+        async function main(env) {
+          const kept = [];
+          let busy = 0;
+          for (let i = 0; i < 1100; i++) {
+            try { kept.push(await env.net.fetch('http://127.0.0.1:%1$d/big')); } catch (e) { busy++; if (busy === 1) console.log(e.message); }
+          }
+          console.log('busy ' + busy);
+          try { await kept[0].text(); console.log('first read'); } catch (e) { console.log('first ' + e.name + ': ' + e.message); }
+          console.log('last ' + (await kept[1099].text()).length);
+        }""".formatted(port), granted());
+    ExitStatus s = run(m);
+    assertTrue(s.success(), s + " " + log);
+    assertEquals("[c] busy 0", log.get(0), log.toString());
+    assertEquals("[c] first TypeError: fetch http://127.0.0.1:" + port + "/big: the response body was released unread: more "
+        + "than 256 response bodies were left unread", log.get(1));
+    assertEquals("[c] last 131072", log.get(2));
+  }
+
+  @Test
   void shouldTurnAGarbageSpeakingServerIntoClearTypeErrors() throws Exception {
     String[] replies = {
         "GARBAGE\r\n\r\n",
@@ -304,6 +363,32 @@ class FetchTest extends HostFixture {
   }
 
   @Test
+  void shouldNeitherReadAPatchedThenNorTrustAPatchedHasInstance() throws Exception {
+    Path m = manifest("""
+        const hits = [];
+        Object.defineProperty(Object.prototype, 'then', { get() {
+          // A Response or bytes are what public APIs (fetch, a channel's read) resolve with.
+          if (!(this instanceof Response) && !ArrayBuffer.isView(this)) hits.push(Object.keys(this).join('/') || '?');
+          return undefined;
+        }, configurable: true });
+        Object.defineProperty(Uint8Array, Symbol.hasInstance, { value: () => false });
+        Object.defineProperty(CapabilityError, Symbol.hasInstance, { value: () => false });
+        async function main(env) {
+          const l = await env.net.listen('127.0.0.1', 0);
+          const c = await env.net.connect('127.0.0.1', l.port);
+          let n = 0;
+          for await (const conn of l) { n++; conn.close(); setTimeout(() => l.close(), 50); }
+          c.close();
+          const body = new ReadableStream({ start(ctl) { ctl.enqueue(new TextEncoder().encode('streamed')); ctl.close(); } });
+          const r = await env.net.fetch('http://127.0.0.1:%d/echo', { method: 'POST', body, duplex: 'half' });
+          console.log(n, await r.text(), JSON.stringify(hits));
+        }""".formatted(port), "\"127.0.0.1:*\"");
+    ExitStatus s = run(m);
+    assertTrue(s.success(), s + " " + log);
+    assertEquals(List.of("[c] 1 POST /echo null null [streamed] []"), log);
+  }
+
+  @Test
   void shouldOfferHeadersRequestAndResponseAsTheFetchStandardSays() throws Exception {
     write("c.js", """
         async function main() {
@@ -370,6 +455,177 @@ class FetchTest extends HostFixture {
       assertTrue(s.success(), s + " " + log);
     }
     assertEquals(List.of("[c] AbortError true", "[c] AbortError"), log);
+  }
+
+  /** What a scripted server does with each connection it accepts. */
+  private interface Script {
+    void serve(Socket s) throws Exception;
+  }
+
+  private int scriptedServer(ServerSocket ss, Script script) {
+    pool.execute(() -> {
+      while (!ss.isClosed()) {
+        try {
+          Socket s = ss.accept();
+          held.add(s);
+          pool.execute(() -> {
+            try {
+              script.serve(s);
+            } catch (Exception e) {
+              // The client went away.
+            }
+          });
+        } catch (Exception e) {
+          return;
+        }
+      }
+    });
+    return ss.getLocalPort();
+  }
+
+  private static void send(Socket s, String text) throws java.io.IOException {
+    s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream().flush();
+  }
+
+  @Test
+  void shouldFailAHeadSentAByteAtATimeAtTheOverallDeadline() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = scriptedServer(ss, s -> {
+        send(s, "HTTP/1.1 200 OK\r\n");
+        for (int i = 0; i < 100; i++) {
+          Thread.sleep(200); // well within the 1 s per-read timeout, every time
+          send(s, "X");
+        }
+      });
+      Path m = manifest("""
+          async function main(env) {
+            const t0 = Date.now();
+            try { await env.net.fetch('http://127.0.0.1:%d/'); console.log('answered'); }
+            catch (e) { console.log(e.name + ': ' + e.message + ' ' + (Date.now() - t0 < 3000)); }
+          }""".formatted(p), "\"127.0.0.1:" + p + "\"");
+      ExitStatus s = run(m, Duration.ofSeconds(1));
+      assertTrue(s.success(), s + " " + log);
+    }
+    assertEquals(List.of("[c] TypeError: fetch http://127.0.0.1:" + held.get(0).getLocalPort()
+        + "/: no response within 1000 ms true"), log);
+  }
+
+  @Test
+  void shouldRefuseEndlessInterimResponses() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = rawServer(ss, "HTTP/1.1 100 Continue\r\n\r\n".repeat(40) + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+      Path m = manifest("""
+          async function main(env) {
+            try { await env.net.fetch('http://127.0.0.1:%d/'); console.log('answered'); }
+            catch (e) { console.log(e.name + ': ' + e.message); }
+          }""".formatted(p), "\"127.0.0.1:" + p + "\"");
+      ExitStatus s = run(m);
+      assertTrue(s.success(), s + " " + log);
+    }
+    assertEquals(1, log.size(), log.toString());
+    assertTrue(log.get(0).endsWith("the server sent more than 16 interim (1xx) responses"), log.toString());
+  }
+
+  @Test
+  void shouldCloseTheRequestsSocketWhenItsSignalAborts() throws Exception {
+    java.util.concurrent.CompletableFuture<Long> closedAfter = new java.util.concurrent.CompletableFuture<>();
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = scriptedServer(ss, s -> {
+        long t0 = System.nanoTime();
+        java.io.InputStream in = s.getInputStream();
+        while (in.read() >= 0) {
+          // the request, then nothing until the client closes
+        }
+        closedAfter.complete((System.nanoTime() - t0) / 1_000_000);
+      });
+      Path m = manifest("""
+          async function main(env) {
+            const ac = new AbortController();
+            setTimeout(() => ac.abort(), 200);
+            try { await env.net.fetch('http://127.0.0.1:%d/', { signal: ac.signal }); } catch (e) { console.log(e.name); }
+            await new Promise((r) => setTimeout(r, 1500));
+          }""".formatted(p), "\"127.0.0.1:" + p + "\"");
+      ExitStatus s = run(m, Duration.ofSeconds(20));
+      assertTrue(s.success(), s + " " + log);
+      // The host closed the socket at the abort, not at the end of the component or the timeout.
+      long ms = closedAfter.get(5, TimeUnit.SECONDS);
+      assertTrue(ms < 1500, "closed after " + ms + " ms");
+    }
+    assertEquals(List.of("[c] AbortError"), log);
+  }
+
+  @Test
+  void shouldKeepStreamingABodyThroughSilencesLongerThanTheTimeout() throws Exception {
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = scriptedServer(ss, s -> {
+        send(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+        Thread.sleep(1800);
+        send(s, "6\r\nsecond\r\n0\r\n\r\n");
+        s.close();
+      });
+      Path m = manifest("""
+          async function main(env) {
+            try { const r = await env.net.fetch('http://127.0.0.1:%d/'); console.log(await r.text()); }
+            catch (e) { console.log(e.name + ': ' + e.message); }
+          }""".formatted(p), "\"127.0.0.1:" + p + "\"");
+      ExitStatus s = run(m, Duration.ofSeconds(1));
+      assertTrue(s.success(), s + " " + log);
+    }
+    assertEquals(List.of("[c] firstsecond"), log);
+  }
+
+  @Test
+  void shouldDropCredentialsOnARedirectToAnotherOriginAndFollowOnlyRedirectStatuses() throws Exception {
+    HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 5);
+    other.createContext("/auth", x -> reply(x, 200, x.getRequestHeaders().getFirst("Authorization") + " "
+        + x.getRequestHeaders().getFirst("Cookie") + " " + x.getRequestHeaders().getFirst("Proxy-Authorization") + " "
+        + x.getRequestHeaders().getFirst("X-Test")));
+    other.start();
+    try {
+      int port2 = other.getAddress().getPort();
+      Path m = manifest("""
+          async function main(env) {
+            const headers = { Authorization: 'Basic c2VjcmV0', Cookie: 'session=1', 'Proxy-Authorization': 'p', 'X-Test': 't' };
+            const same = await env.net.fetch('http://127.0.0.1:%1$d/redirect?to=/auth', { headers });
+            console.log('same ' + await same.text());
+            const cross = await env.net.fetch('http://127.0.0.1:%1$d/redirect?to=http://127.0.0.1:%2$d/auth', { headers });
+            console.log('cross ' + await cross.text() + ' ' + cross.redirected);
+            const multiple = await env.net.fetch('http://127.0.0.1:%1$d/multiple');
+            console.log('multiple ' + multiple.status + ' ' + await multiple.text());
+          }""".formatted(port, port2), "\"127.0.0.1:" + port + "\", \"127.0.0.1:" + port2 + "\"");
+      ExitStatus s = run(m);
+      assertTrue(s.success(), s + " " + log);
+    } finally {
+      other.stop(0);
+    }
+    assertEquals(List.of("[c] same Basic c2VjcmV0 session=1 t", "[c] cross null null null t true", "[c] multiple 300 choose"),
+        log);
+  }
+
+  @Test
+  void shouldSayWhatFailedAndWhereWithoutTheJdksWords() throws Exception {
+    int closed;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      closed = probe.getLocalPort();
+    }
+    try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      int p = rawServer(ss, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+      Path m = manifest("""
+          async function main(env) {
+            for (const url of ['http://127.0.0.1:%1$d/', 'https://127.0.0.1:%2$d/']) {
+              try { await env.net.fetch(url); console.log('answered'); } catch (e) { console.log(e.name + ': ' + e.message); }
+            }
+            try { await env.net.connect('127.0.0.1', %1$d); } catch (e) { console.log(e.code + ': ' + e.message); }
+          }""".formatted(closed, p), "\"127.0.0.1:*\"");
+      ExitStatus s = run(m);
+      assertTrue(s.success(), s + " " + log);
+      assertEquals(List.of(
+          "[c] TypeError: fetch http://127.0.0.1:" + closed + "/: the connection to 127.0.0.1:" + closed + " was refused",
+          "[c] TypeError: fetch https://127.0.0.1:" + p + "/: the TLS handshake with 127.0.0.1:" + p + " failed (a "
+              + "certificate that is not trusted, has expired or names another host, or a server that does not speak TLS)",
+          "[c] net.refused: connect to 127.0.0.1:" + closed + " failed: the connection was refused"), log);
+    }
   }
 
   @Test

@@ -73,6 +73,19 @@ class NetPolicyTest {
   }
 
   @Test
+  void shouldNeverReadANumberWithLeadingZerosOrALeadingDotAsAnAddressOrAName() {
+    Table t = new Table(Map.of());
+    NetPolicy p = policy(t, "10.0.0.0/8:80");
+    for (String host : List.of("010.0.0.1", "10.0.0.01", "0x0a.0.0.1", "10.1", ".::1", ".10.0.0.1")) {
+      CapabilityException e = assertThrows(CapabilityException.class, () -> p.check(host, 80), host);
+      assertEquals("type", e.code(), host + ": " + e.getMessage());
+    }
+    assertEquals(0, t.lookups.get(), "nothing was looked up");
+    assertThrows(IllegalArgumentException.class, () -> NetPattern.parse("010.0.0.1:80"));
+    assertEquals("10.0.0.1", p.check("10.0.0.1", 80).getHostAddress());
+  }
+
+  @Test
   void shouldMatchAddressBlocksAndPortRanges() throws Exception {
     NetPolicy p = policy(new Table(Map.of()), "10.0.0.0/8:80", "[fd00::]/8:8000-8099", "127.0.0.1:*");
     assertEquals("10.255.1.2", p.check("10.255.1.2", 80).getHostAddress());
