@@ -64,7 +64,7 @@ final class Engine {
    */
   static final java.util.List<String> PRELUDE = java.util.List.of(
       "primordials.js", "host-calls.js", "text.js", "console.js", "timers.js", "events.js", "web-misc.js",
-      "clone.js", "crypto.js", "url-encoding.js", "url-host.js", "url.js", "url-search-params.js", "streams.js", "readable-stream.js",
+      "clone.js", "crypto.js", "url-encoding.js", "url-host.js", "url.js", "pair-iterator.js", "url-search-params.js", "streams.js", "readable-stream.js",
       "writable-stream.js", "transform-stream.js", "text-streams.js", "compression.js", "blob.js", "headers.js", "fetch-body.js", "request.js",
       "response.js", "quota.js", "records.js",
       "region.js", "channel.js", "channel-streams.js", "service-values.js", "service.js", "host-stubs.js", "directory.js", "snapshot.js",

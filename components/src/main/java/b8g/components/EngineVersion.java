@@ -22,9 +22,10 @@ public record EngineVersion(String engine, String javet, String v8, String flags
    * crash a process that restores them next to another isolate. 3: the prelude keeps a table of
    * growable memory and makes resizable ArrayBuffers itself (its memory budget section); a
    * context of ABI 2 restored here would have neither. 4: the V8 build with ICU, and the web-standard
-   * globals and the module loader in the prelude.
+   * globals and the module loader in the prelude. 5: stdio, files, NET, services and the one path that
+   * settles host requests (TO_GUEST_SETTLED) in the prelude.
    */
-  public static final int ABI = 4;
+  public static final int ABI = 5;
 
   private static volatile EngineVersion current;
 

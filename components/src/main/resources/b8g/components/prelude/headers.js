@@ -181,30 +181,9 @@ class Headers {
 }
 ObjectDefineProperty(Headers.prototype, SymbolIterator, { value: Headers.prototype.entries, writable: true, configurable: true });
 ObjectDefineProperty(Headers.prototype, SymbolToStringTag, { value: 'Headers', configurable: true });
-// The standard's pair iterator: it walks the sorted and combined list as it is at each step.
-const headersIteratorProto = ObjectCreate(IteratorPrototype, {
-  next: {
-    value: function next() {
-      const it = ReflectApply(WeakMapGet, headersIterators, [this]);
-      if (it === undefined) throw new TypeErrorCtor('next called on an object that is not a Headers iterator');
-      const pairs = headersSortAndCombine(it.st);
-      if (it.i >= pairs.length) return { value: undefined, done: true };
-      const k = pairs[it.i], v = pairs[it.i + 1];
-      it.i += 2;
-      if (it.kind === 0) return { value: k, done: false };
-      if (it.kind === 1) return { value: v, done: false };
-      const pair = []; push(pair, k); push(pair, v);
-      return { value: pair, done: false };
-    },
-    writable: true, configurable: true,
-  },
-  [SymbolToStringTag]: { value: 'Headers Iterator', configurable: true },
-});
-const headersIterators = new WeakMapCtor();
+// The standard's pair iterator walks the sorted and combined list as it is at each step.
+const headersIterate = makePairIterator('Headers', headersSortAndCombine);
 function headersIterator(o, kind) {
-  const st = headersOf(o, 'Headers iterator');
-  const it = ObjectCreate(headersIteratorProto);
-  ReflectApply(WeakMapSet, headersIterators, [it, { __proto__: null, st, i: 0, kind }]);
-  return it;
+  return headersIterate(headersOf(o, 'Headers iterator'), kind);
 }
 defineGlobal('Headers', Headers);

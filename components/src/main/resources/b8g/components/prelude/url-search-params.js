@@ -193,30 +193,8 @@ class URLSearchParams {
 }
 ObjectDefineProperty(URLSearchParams.prototype, SymbolIterator, { value: URLSearchParams.prototype.entries, writable: true, configurable: true });
 ObjectDefineProperty(URLSearchParams.prototype, SymbolToStringTag, { value: 'URLSearchParams', configurable: true });
-// A live iterator, as the standard's pair iterators are: it sees appends made while it runs.
-const paramsIteratorProto = ObjectCreate(IteratorPrototype, {
-  next: {
-    value: function next() {
-      const it = ReflectApply(WeakMapGet, paramsIterators, [this]);
-      if (it === undefined) throw new TypeErrorCtor('next called on an object that is not a URLSearchParams iterator');
-      const list = it.st.list;
-      if (it.i >= list.length) return { value: undefined, done: true };
-      const k = list[it.i], v = list[it.i + 1];
-      it.i += 2;
-      if (it.kind === 0) return { value: k, done: false };
-      if (it.kind === 1) return { value: v, done: false };
-      const pair = []; push(pair, k); push(pair, v);
-      return { value: pair, done: false };
-    },
-    writable: true, configurable: true,
-  },
-  [SymbolToStringTag]: { value: 'URLSearchParams Iterator', configurable: true },
-});
-const paramsIterators = new WeakMapCtor();
+const paramsIterate = makePairIterator('URLSearchParams', (st) => st.list);
 function paramsIterator(o, kind) {
-  const st = paramsOf(o);
-  const it = ObjectCreate(paramsIteratorProto);
-  ReflectApply(WeakMapSet, paramsIterators, [it, { __proto__: null, st, i: 0, kind }]);
-  return it;
+  return paramsIterate(paramsOf(o), kind);
 }
 ObjectDefineProperty(g, 'URLSearchParams', { value: URLSearchParams, writable: true, configurable: true });
