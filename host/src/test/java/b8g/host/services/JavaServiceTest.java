@@ -127,6 +127,8 @@ class JavaServiceTest extends HostFixture {
           same(await o.echo(123456789012345678901234567890n), 123456789012345678901234567890n, 'bigint');
           same(await o.echo(-5n), -5n, 'negative bigint');
           same(await o.echo(0n), 0n, 'zero bigint');
+          const huge = (1n << 80000n) - 12345n; // 10 kB of magnitude, decoded in one conversion
+          same(await o.echo(huge), huge, 'large bigint'); same(await o.echo(-huge), -huge, 'large negative bigint');
           same(await o.echo('héllo 🌍'), 'héllo 🌍', 'string');
           same(await o.echo(''), '', 'empty string');
           const b = await o.echo(new Uint8Array([1, 2, 255]));
