@@ -127,7 +127,10 @@ final class ServicePump implements Runnable {
       }
     } catch (B8gException e) {
       // The ring broke (a client that wrote impossible values, or is gone for good): nothing
-      // more can be read from it. Its calls end; the component sees the error on its side.
+      // more can be read from it. Its calls end, and the rings say the server is gone, so the
+      // client's pending and later calls fail with channel.broken rather than wait for ever.
+      binding.requests().markReaderGone();
+      binding.responses().markWriterGone();
     } finally {
       cancelAll();
     }
@@ -298,6 +301,12 @@ final class ServicePump implements Runnable {
       out = new ServiceValues.Out(5);
       status = ERROR;
       ServiceValues.encode(out, List.of("service.bad_result", "the service returned " + e.getMessage()));
+    } catch (RuntimeException e) {
+      // A value that failed while it was read (a map changed under the encoder, a hostile
+      // collection): the caller still gets an answer, with nothing of the exception.
+      out = new ServiceValues.Out(5);
+      status = ERROR;
+      ServiceValues.encode(out, List.of("service.bad_result", "the service returned a value that could not be encoded"));
     }
     if (out.length() > responses.maxPayload()) {
       int size = out.length();

@@ -52,6 +52,21 @@ class JavaServiceTest extends HostFixture {
     public Object thread() {
       return Thread.currentThread().getName();
     }
+
+    /** A list that fails while it is encoded. */
+    public Object hostile() {
+      return new java.util.AbstractList<Object>() {
+        @Override
+        public Object get(int i) {
+          throw new IllegalStateException("secret host detail");
+        }
+
+        @Override
+        public int size() {
+          return 1;
+        }
+      };
+    }
   }
 
   private static final String MANIFEST = """
@@ -162,6 +177,9 @@ class JavaServiceTest extends HostFixture {
           await o.echo(ok); // 63 levels with the argument list: fits
           const big = await o.echo(new Uint8Array(200 * 1024));
           same(big.length, 200 * 1024, 'a value just under the limit');
+          try { await o.hostile(); same(true, false, 'a result that fails to encode'); } catch (e) {
+            same(e.code + ' ' + e.message.includes('secret'), 'service.bad_result false', 'a result that fails to encode');
+          }
           console.log('values ok');
         }
         """, new Orders());
