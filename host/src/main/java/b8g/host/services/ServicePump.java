@@ -74,6 +74,8 @@ final class ServicePump implements Runnable {
     final AtomicBoolean ended = new AtomicBoolean();
     volatile Future<?> future;
     volatile ScheduledFuture<?> deadline;
+    /** The thread running the service's method while it runs (guarded by the call). */
+    Thread runner;
 
     Call(int id, int epoch, String method) {
       this.id = id;
@@ -211,11 +213,21 @@ final class ServicePump implements Runnable {
       return;
     }
     Object r;
+    synchronized (c) {
+      c.runner = Thread.currentThread();
+    }
     try {
       r = service.call(c.method, args);
     } catch (Throwable t) {
       finish(c, null, t);
       return;
+    } finally {
+      synchronized (c) {
+        c.runner = null;
+        if (c.ended.get()) {
+          Thread.interrupted(); // a timeout's interrupt is not the executor's next task's
+        }
+      }
     }
     if (r instanceof CompletionStage<?> stage) {
       c.future = stage.toCompletableFuture();
@@ -252,6 +264,11 @@ final class ServicePump implements Runnable {
       Future<?> f = c.future;
       if (f != null) {
         f.cancel(true);
+      }
+      synchronized (c) {
+        if (c.runner != null) {
+          c.runner.interrupt(); // a synchronous method still running gives its thread back if it can
+        }
       }
     }
     if (error != null) {

@@ -53,6 +53,19 @@ class JavaServiceTest extends HostFixture {
       return Thread.currentThread().getName();
     }
 
+    final CountDownLatch interrupted = new CountDownLatch(1);
+
+    /** A synchronous method that would keep its thread for a minute. */
+    public String block() {
+      try {
+        Thread.sleep(60_000);
+        return "slept";
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        return "interrupted";
+      }
+    }
+
     /** A list that fails while it is encoded. */
     public Object hostile() {
       return new java.util.AbstractList<Object>() {
@@ -215,6 +228,7 @@ class JavaServiceTest extends HostFixture {
           const t0 = Date.now();
           await rejects(env.orders.hang(), 'service.timeout', 'hang did not answer within 300 ms');
           same(await env.orders.echo(5), 5, 'the service goes on');
+          await rejects(env.orders.block(), 'service.timeout', 'block did not answer within 300 ms');
           console.log('timeout ok');
         }
         """), tier, orders, Duration.ofMillis(300))) {
@@ -222,6 +236,7 @@ class JavaServiceTest extends HostFixture {
       assertEquals(0, s.code(), s.toString() + log);
     }
     assertTrue(orders.never.isCancelled(), "the future of the call that timed out is cancelled");
+    assertTrue(orders.interrupted.await(10, java.util.concurrent.TimeUnit.SECONDS), "the thread of a synchronous call that timed out is interrupted");
   }
 
   @BothTiers
