@@ -150,11 +150,12 @@ class StdioCliTest {
     Files.writeString(tmp.resolve("notes.txt"), "n");
     Files.writeString(tmp.resolve("m.txtpb"), """
         components { name: "a" script: "a.js" }
+        components { name: "m" script: "a.js" isolation: PROCESS }
         grants { component: "a" host: STDIN }
         grants { component: "a" host: STDOUT }
         grants { component: "a" host: STDERR }
         grants { component: "a" file: "notes.txt" rights: READ as: "notes" }
-        grants { component: "a" file: "notes.txt" rights: READ rights: WRITE map: true as: "mapped" }
+        grants { component: "m" file: "notes.txt" rights: READ rights: WRITE map: true as: "mapped" }
         grants { component: "a" file: "log.txt" rights: APPEND rights: CREATE as: "journal" }
         grants { component: "a" file: "box" rights: READ rights: CREATE rights: WRITE as: "box" }
         """);

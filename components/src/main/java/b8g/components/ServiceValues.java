@@ -124,7 +124,8 @@ public final class ServiceValues {
         }
         int n = count(b);
         if (tag == VALUE_ARRAY) {
-          List<Object> list = new ArrayList<>(n);
+          // n is bounded only by the bytes left, at every level: grow as items come.
+          List<Object> list = new ArrayList<>(Math.min(n, 16));
           for (int i = 0; i < n; i++) {
             list.add(read(b, depth + 1));
           }
@@ -259,7 +260,7 @@ public final class ServiceValues {
       out.put(VALUE_INT);
       out.putInt(((Number) v).intValue());
     } else if (v instanceof Long x) {
-      if (Math.abs(x) <= SAFE) {
+      if (x >= -SAFE && x <= SAFE) { // never Math.abs: Long.MIN_VALUE stays negative
         number(out, x);
       } else {
         bigint(out, BigInteger.valueOf(x));

@@ -47,6 +47,8 @@ class ServiceValuesTest {
     assertEquals(7.0, roundTrip(7));
     assertEquals(7.0, roundTrip(7L));
     assertEquals(BigInteger.valueOf(Long.MAX_VALUE), roundTrip(Long.MAX_VALUE));
+    assertEquals(BigInteger.valueOf(Long.MIN_VALUE), roundTrip(Long.MIN_VALUE), "Long.MIN_VALUE is past 2^53 too");
+    assertEquals(-9007199254740991.0, roundTrip(-((1L << 53) - 1)));
     assertEquals(2.5, roundTrip(2.5f));
     assertEquals("x", roundTrip('x'));
     assertEquals(List.of(1.0, "a"), roundTrip(new Object[] {1, "a"}));
@@ -109,11 +111,26 @@ class ServiceValuesTest {
     for (byte[] b : List.of(array, string)) {
       assertEquals("service.corrupt", assertThrows(ComponentException.class, () -> ServiceValues.decode(ByteBuffer.wrap(b))).code());
     }
+    // Every level claiming as many items as bytes are left: refused without a list sized by each claim.
+    int levels = ServiceValues.MAX_DEPTH - 1;
+    ByteBuffer claims = ByteBuffer.allocate(levels * 5 + (1 << 20)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < levels; i++) {
+      claims.put((byte) Protocol.VALUE_ARRAY).putInt(claims.capacity() - claims.position() - 4);
+    }
+    claims.position(0);
+    long before = usedHeap();
+    assertEquals("service.corrupt", assertThrows(ComponentException.class, () -> ServiceValues.decode(claims)).code());
+    assertTrue(usedHeap() - before < (64L << 20), "nested claims allocated " + ((usedHeap() - before) >> 20) + " MiB");
     byte[] deep = new byte[ServiceValues.MAX_DEPTH * 5 + 6];
     for (int i = 0; i < ServiceValues.MAX_DEPTH + 1; i++) {
       deep[i * 5] = Protocol.VALUE_ARRAY;
       deep[i * 5 + 1] = 1;
     }
     assertTrue(assertThrows(ComponentException.class, () -> ServiceValues.decode(ByteBuffer.wrap(deep))).getMessage().contains("deeper"));
+  }
+
+  private static long usedHeap() {
+    // What this thread allocated so far: no garbage collection can hide it.
+    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
   }
 }

@@ -50,6 +50,10 @@ final class IoGrants {
   static final int OPENED_CAPACITY = 256 * 1024;
   /** Files a component may have open at once through directory grants. */
   static final int MAX_OPEN_PER_COMPONENT = 64;
+  /** Opens of one component waiting for an opener thread or in progress, at most. */
+  static final int MAX_PENDING_OPENS = 16;
+  /** Threads opening files for every component. */
+  private static final int OPENERS = 4;
   /** How long a closing host lets output pumps write what components left in their rings. */
   static final Duration DRAIN = Duration.ofSeconds(10);
 
@@ -61,11 +65,17 @@ final class IoGrants {
   private final List<Pump> inbound = new ArrayList<>();
   private final List<Pump> outbound = new ArrayList<>();
   private final Map<Component, List<Pump>> opened = new HashMap<>();
-  private final ExecutorService opener = Executors.newSingleThreadExecutor(r -> {
+  /**
+   * A few threads, so that one open stuck in the kernel (a special file put there after the type
+   * check) holds up one thread, not every component's opens.
+   */
+  private final ExecutorService opener = Executors.newFixedThreadPool(OPENERS, r -> {
     Thread t = new Thread(r, "b8g-io-open");
     t.setDaemon(true);
     return t;
   });
+  /** Opens asked for and not yet settled, by component: at most {@link #MAX_PENDING_OPENS} each. */
+  private final Map<Component, Integer> pending = new HashMap<>();
   private Stdio stdio;
   private boolean closed;
 
@@ -144,6 +154,7 @@ final class IoGrants {
    * truncation of the file can fault an access to it.
    */
   private static Region copyOf(String name, Path file, boolean shared) {
+    FileOpen.requireRegular(file, name);
     try (FileChannel ch = FileChannel.open(file, java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       long size = ch.size();
       Region r = shared ? Region.shared(name, Math.max(1, size)) : Region.anonymous(name, Math.max(1, size));
@@ -182,11 +193,31 @@ final class IoGrants {
    * directory revokes what was opened through it.
    */
   void open(Component source, Capability directory, String path, int flags, long id) {
+    synchronized (this) {
+      int n = pending.getOrDefault(source, 0);
+      if (n >= MAX_PENDING_OPENS) {
+        source.settle(id, "open:", Map.of(), List.of(), "capability.limit", "cannot open \"" + FileOpen.shown(path) + "\": "
+            + MAX_PENDING_OPENS + " opens are pending already; await some first");
+        return;
+      }
+      pending.put(source, n + 1);
+    }
     try {
-      opener.execute(() -> openNow(source, directory, path, flags, id));
+      opener.execute(() -> {
+        try {
+          openNow(source, directory, path, flags, id);
+        } finally {
+          settled(source);
+        }
+      });
     } catch (RejectedExecutionException e) {
+      settled(source);
       source.settle(id, "open:", Map.of(), List.of(), "capability.revoked", "the host is shutting down");
     }
+  }
+
+  private synchronized void settled(Component source) {
+    pending.computeIfPresent(source, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   private void openNow(Component source, Capability directory, String path, int flags, long id) {

@@ -163,6 +163,12 @@ function svReadBytes(r, what) {
 function svReadString(r) { return utf8Decode(svReadBytes(r, 'a string'), false); }
 // Defines the property (never [[Set]]): a key '__proto__' or a setter on Object.prototype changes nothing.
 function svDefine(o, k, v) { ObjectDefineProperty(o, k, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true }); }
+// The two hex digits of each byte, for a bigint's magnitude.
+const SV_HEX = (() => {
+  const t = { __proto__: null };
+  for (let b = 0; b < 256; b++) t[b] = (b < 16 ? '0' : '') + ReflectApply(NumberToString, b, [16]);
+  return t;
+})();
 function svDecode(r, depth) {
   const tag = r.u8[svTake(r, 1, 'a tag')];
   switch (tag) {
@@ -181,8 +187,11 @@ function svDecode(r, depth) {
       if (sign > 1) throw svBad(r, 'a bigint sign is ' + sign);
       const k = svReadU32(r, 'a bigint length');
       const i = svTake(r, k, 'a bigint');
-      let m = 0n;
-      for (let j = k - 1; j >= 0; j--) m = (m << 8n) | BigIntCtor(r.u8[i + j]);
+      if (k === 0) return 0n;
+      // One hex string and one conversion: linear, where shifting a growing bigint is quadratic.
+      let hex = '0x';
+      for (let j = k - 1; j >= 0; j--) hex += SV_HEX[r.u8[i + j]];
+      const m = BigIntCtor(hex);
       return sign === 1 ? -m : m;
     }
     case VALUE_STRING: return svReadString(r);

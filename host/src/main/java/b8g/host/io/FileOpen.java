@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -119,6 +120,10 @@ public final class FileOpen {
     FileChannel writing = null;
     FileChannel reading = null;
     try {
+      // Before opening: opening a FIFO with no writer, or a device, can block for ever.
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        requireRegular(file, "\"" + shown(requested) + "\"");
+      }
       if ((flags & (WRITE | APPEND)) != 0) {
         Set<OpenOption> o = new HashSet<>(Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
         if ((flags & APPEND) != 0) {
@@ -161,6 +166,26 @@ public final class FileOpen {
     }
   }
 
+  /**
+   * Refuses, with {@code file.not_regular}, anything but a regular file at {@code file} (a link is
+   * not followed): a FIFO, a device, a socket, a directory.
+   */
+  public static void requireRegular(Path file, String shown) {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return; // missing or unreadable: the open that follows says why
+    }
+    if (a.isRegularFile()) {
+      return;
+    }
+    if (a.isSymbolicLink()) {
+      throw new B8gException(B8gException.Category.CAPABILITY, "file.link", shown + " is a symbolic link; links are never followed");
+    }
+    throw new B8gException(B8gException.Category.CAPABILITY, "file.not_regular", shown + " is not a regular file");
+  }
+
   private static void need(Set<Right> rights, Right right, boolean asked, String what, String requested) {
     if (asked && !rights.contains(right)) {
       throw new CapabilityException("capability.rights", "cannot " + what + " \"" + shown(requested) + "\": the directory is granted without "
@@ -169,7 +194,7 @@ public final class FileOpen {
   }
 
   /** A path as it may appear in a message: at most 200 characters, control characters escaped. */
-  private static String shown(String path) {
+  public static String shown(String path) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < path.length() && b.length() < 200; i++) {
       char c = path.charAt(i);

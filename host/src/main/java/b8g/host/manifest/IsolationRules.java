@@ -5,7 +5,10 @@ import static b8g.host.manifest.ManifestChecks.printable;
 import b8g.host.manifest.schema.Component;
 import b8g.host.manifest.schema.HostCapability;
 import b8g.host.manifest.schema.Isolation;
+import b8g.host.manifest.schema.Right;
+import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -92,13 +95,65 @@ public final class IsolationRules {
   }
 
   /**
+   * Rejects, with code {@code manifest.map_shared} at the grant, a file mapped shared (READ and
+   * WRITE with {@code map: true}) into a component that runs in the host's JVM: if anything
+   * shortens the file while it is mapped, the component's next access past the new end is a
+   * SIGBUS inside V8, which kills the whole JVM. A worker process confines that crash.
+   */
+  public static void checkInProcessGrants(ComponentSpec component) {
+    for (GrantSpec g : component.grants()) {
+      if (g.kind() == GrantSpec.Kind.FILE && g.map() && g.rights().contains(Right.WRITE)) {
+        throw new ManifestException("manifest.map_shared", g.location(),
+            "component \"" + component.name() + "\": env." + g.env() + " maps \"" + g.target() + "\" shared "
+                + "(READ, WRITE and map: true) into a component running in the host's process; if the file is "
+                + "ever truncated, touching the mapping is a SIGBUS that kills the host. Run the component with "
+                + "isolation: PROCESS (a crash then ends only its worker), or grant READ alone for a private copy.");
+      }
+    }
+  }
+
+  /**
+   * Rejects, with code {@code manifest.map_shared} at the other grant, a grant that could write or
+   * truncate a file some component maps shared: a WRITE grant of the same file, or a WRITE grant
+   * of a directory holding it.
+   */
+  static void checkMappedFiles(List<ComponentSpec> components) {
+    for (ComponentSpec c : components) {
+      for (GrantSpec mapped : c.grants()) {
+        if (mapped.kind() != GrantSpec.Kind.FILE || !mapped.map() || !mapped.rights().contains(Right.WRITE)) {
+          continue;
+        }
+        Path file = mapped.paths().get(0);
+        for (ComponentSpec other : components) {
+          for (GrantSpec g : other.grants()) {
+            if (g == mapped || g.kind() != GrantSpec.Kind.FILE || g.map() || !g.rights().contains(Right.WRITE)) {
+              continue;
+            }
+            Path p = g.paths().get(0);
+            if (p.equals(file) || (g.isDirectory() && file.startsWith(p))) {
+              throw new ManifestException("manifest.map_shared", g.location(),
+                  "component \"" + other.name() + "\": env." + g.env() + " grants WRITE on \"" + g.target()
+                      + "\", which could truncate \"" + mapped.target() + "\" while component \"" + c.name()
+                      + "\" maps it shared (" + mapped.location() + "); a truncated mapping faults on its next "
+                      + "access. Drop WRITE here, or map the file READ alone (a private copy).");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * Applies {@link #checkProcessGrants} to every component that runs in a worker under {@code
-   * forced} (see {@link #effective}); the manifest's own PROCESS components were checked at load.
+   * forced} (see {@link #effective}), and {@link #checkInProcessGrants} to every one that runs in
+   * the host; the manifest's own tiers were checked at load.
    */
   public static void checkForced(LoadedManifest manifest, Isolation forced) {
     for (ComponentSpec c : manifest.components()) {
       if (effective(c, forced) == Isolation.PROCESS) {
         checkProcessGrants(c);
+      } else {
+        checkInProcessGrants(c);
       }
     }
   }

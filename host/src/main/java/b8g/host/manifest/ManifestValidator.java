@@ -200,9 +200,12 @@ final class ManifestValidator {
           src.locate(p + ".script"));
       if (spec.isolation() == Isolation.PROCESS) {
         IsolationRules.checkProcessGrants(spec);
+      } else {
+        IsolationRules.checkInProcessGrants(spec);
       }
       components.add(spec);
     }
+    IsolationRules.checkMappedFiles(components);
     List<ComponentSpec> startOrder = order.stream().map(components::get).collect(Collectors.toList());
 
     List<RegionSpec> regions = new ArrayList<>();

@@ -26,23 +26,78 @@ final class ReflectiveService implements Service {
       throw new IllegalArgumentException("a service needs an object");
     }
     Map<String, Method> methods = new LinkedHashMap<>();
-    for (Method m : impl.getClass().getMethods()) {
-      if (m.getDeclaringClass() == Object.class || Modifier.isStatic(m.getModifiers()) || m.isBridge() || m.isSynthetic()) {
+    for (Class<?> c = impl.getClass(); c != null && !jdk(c); c = c.getSuperclass()) {
+      // The object's own class may be a nested or hidden class; a superclass only if public.
+      if (c != impl.getClass() && !Modifier.isPublic(c.getModifiers())) {
         continue;
       }
-      Method before = methods.put(m.getName(), m);
-      if (before != null) {
-        throw new IllegalArgumentException("service method " + m.getName() + " is overloaded; give each method its own name");
-      }
-      // A public method of a class that is not public (a lambda, a nested class) needs this to be called.
-      if (!m.trySetAccessible()) {
-        throw new IllegalArgumentException("service method " + m.getName() + " cannot be called from the host");
+      for (Method m : c.getDeclaredMethods()) {
+        int mod = m.getModifiers();
+        if (!Modifier.isPublic(mod) || Modifier.isStatic(mod) || m.isBridge() || m.isSynthetic() || overridesJdk(m, c)) {
+          continue;
+        }
+        Method before = methods.get(m.getName());
+        if (before != null) {
+          if (java.util.Arrays.equals(before.getParameterTypes(), m.getParameterTypes())) {
+            continue; // overridden by a subclass, seen first
+          }
+          throw new IllegalArgumentException("service method " + m.getName() + " is overloaded; give each method its own name");
+        }
+        // A public method of a class that is not public (a lambda, a nested class) needs this to be called.
+        if (!m.trySetAccessible()) {
+          throw new IllegalArgumentException("service method " + m.getName() + " cannot be called from the host");
+        }
+        methods.put(m.getName(), m);
       }
     }
     if (methods.isEmpty()) {
       throw new IllegalArgumentException("the service object has no public methods");
     }
     return new ReflectiveService(impl, Collections.unmodifiableMap(methods));
+  }
+
+  /** A class of the platform (Object, Record, Enum, the JDK's): none of its methods is a service method. */
+  private static boolean jdk(Class<?> c) {
+    String n = c.getName();
+    return n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.") || n.startsWith("sun.");
+  }
+
+  /**
+   * Whether {@code m}, declared by {@code c}, overrides or implements a method of a platform
+   * type: toString, equals, hashCode (also a record's generated ones), AutoCloseable.close,
+   * Comparable.compareTo, Runnable.run, ...
+   */
+  private static boolean overridesJdk(Method m, Class<?> c) {
+    java.util.ArrayDeque<Class<?>> todo = new java.util.ArrayDeque<>();
+    todo.add(c);
+    todo.add(Object.class);
+    while (!todo.isEmpty()) {
+      Class<?> t = todo.poll();
+      if (jdk(t)) {
+        for (Method j : t.getMethods()) {
+          if (j.getName().equals(m.getName()) && overrides(m.getParameterTypes(), j.getParameterTypes())) {
+            return true; // also through a generic type's erasure: compareTo(T) is compareTo(Object)
+          }
+        }
+      }
+      if (t.getSuperclass() != null) {
+        todo.add(t.getSuperclass());
+      }
+      java.util.Collections.addAll(todo, t.getInterfaces());
+    }
+    return false;
+  }
+
+  private static boolean overrides(Class<?>[] mine, Class<?>[] theirs) {
+    if (mine.length != theirs.length) {
+      return false;
+    }
+    for (int i = 0; i < mine.length; i++) {
+      if (!theirs[i].isAssignableFrom(mine[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -26,8 +26,12 @@ public interface Service {
   }
 
   /**
-   * A service whose methods are {@code impl}'s public methods (those of {@link Object} excepted);
-   * a method name may not be overloaded. Arguments convert to the parameter types: {@code
+   * A service whose methods are the public instance methods declared by {@code impl}'s own class
+   * and by its public superclasses, up to the first class of the platform ({@code java.*}, {@code
+   * javax.*}, {@code jdk.*}); never a method of {@link Object}, {@link Record} or {@link Enum}, nor
+   * one that overrides or implements a method of a platform type ({@code toString}, {@code equals},
+   * {@code hashCode}, {@code AutoCloseable.close}, {@code compareTo}, ...), nor a static, bridge or
+   * synthetic method. A method name may not be overloaded. Arguments convert to the parameter types: {@code
    * double}/{@code Double}, {@code float}, {@code long}/{@code Long}, {@code int}/{@code Integer},
    * {@code short}, {@code byte} (from an integral number in range), {@code boolean}, {@link
    * String}, {@link java.math.BigInteger} (from a bigint or an integral number), {@code byte[]},

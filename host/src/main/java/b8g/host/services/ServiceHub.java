@@ -55,6 +55,13 @@ public final class ServiceHub implements AutoCloseable {
   private final List<Region> memory = new ArrayList<>();
   /** Which service each binding belongs to, for a link that hands a client on. */
   private final Map<ServiceBinding, ServiceSpec> serviceOf = new ConcurrentHashMap<>();
+  /** Service clients each component received from links, at most {@link #MAX_FORKS} per component. */
+  private final Map<String, Integer> forks = new java.util.HashMap<>();
+  /**
+   * Service clients one component may receive from links over the host's life: each has rings of
+   * its own (2 MiB), kept until the host closes, and, for a Java service, a pump thread.
+   */
+  static final int MAX_FORKS = 64;
   private Predicate<String> inWorker = c -> false;
   private final ScheduledExecutorService timer;
   private final ExecutorService ownExecutor;
@@ -110,16 +117,8 @@ public final class ServiceHub implements AutoCloseable {
         if (methods.isEmpty() && java != null && java.methods() != null) {
           methods = List.copyOf(java.methods()); // the stub then knows them too
         }
-        ServiceBinding b = binding(s.name() + "-" + c.name(), methods, shared);
+        ServiceBinding b = serve(s, c.name(), s.name() + "-" + c.name(), methods, shared);
         bindings.put(c.name() + "/" + g.env(), b);
-        serviceOf.put(b, s);
-        if (java != null) {
-          ServicePump p = new ServicePump(s.name(), c.name(), b, java, executor, timer, options.timeout());
-          pumps.computeIfAbsent(c.name(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(p);
-          p.start();
-        } else {
-          served.get(s.name()).add(b);
-        }
       }
     }
   }
@@ -142,21 +141,38 @@ public final class ServiceHub implements AutoCloseable {
       throw new CapabilityException("capability.isolation", "service " + s.name() + " is served by a component in a worker "
           + "process, which cannot take new clients at run time yet; grant the service to " + linker + " in the manifest");
     }
+    synchronized (this) {
+      int n = forks.getOrDefault(linker, 0);
+      if (n >= MAX_FORKS) {
+        throw new CapabilityException("capability.limit", linker + " holds " + MAX_FORKS + " service clients from links "
+            + "already; link once and keep what the link gave");
+      }
+      forks.put(linker, n + 1);
+    }
+    ServiceBinding b = serve(s, linker, s.name() + "-" + linker + "-linked", from.methods(), false);
+    Capability given = Capability.root(Capability.Kind.SERVICE, b, cap.rights());
+    cap.onRevoke(given::revoke);
+    return given;
+  }
+
+  /**
+   * A new binding of a client of {@code s}: its rings, served by a new pump for a Java service or
+   * added to the serving component's bindings.
+   */
+  private ServiceBinding serve(ServiceSpec s, String client, String name, List<String> methods, boolean shared) {
     ServiceBinding b;
     synchronized (this) {
-      b = binding(s.name() + "-" + linker + "-linked", from.methods(), false);
+      b = binding(name, methods, shared);
     }
     serviceOf.put(b, s);
     if (s.provider().isEmpty()) {
-      ServicePump p = new ServicePump(s.name(), linker, b, options.services().get(s.name()), executor, timer, options.timeout());
-      pumps.computeIfAbsent(linker, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(p);
+      ServicePump p = new ServicePump(s.name(), client, b, options.services().get(s.name()), executor, timer, options.timeout());
+      pumps.computeIfAbsent(client, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(p);
       p.start();
     } else {
       served.get(s.name()).add(b);
     }
-    Capability given = Capability.root(Capability.Kind.SERVICE, b, cap.rights());
-    cap.onRevoke(given::revoke);
-    return given;
+    return b;
   }
 
   private ServiceBinding binding(String name, List<String> methods, boolean shared) {

@@ -74,6 +74,8 @@ final class ServicePump implements Runnable {
     final AtomicBoolean ended = new AtomicBoolean();
     volatile Future<?> future;
     volatile ScheduledFuture<?> deadline;
+    /** The thread running the service's method while it runs (guarded by the call). */
+    Thread runner;
 
     Call(int id, int epoch, String method) {
       this.id = id;
@@ -127,7 +129,10 @@ final class ServicePump implements Runnable {
       }
     } catch (B8gException e) {
       // The ring broke (a client that wrote impossible values, or is gone for good): nothing
-      // more can be read from it. Its calls end; the component sees the error on its side.
+      // more can be read from it. Its calls end, and the rings say the server is gone, so the
+      // client's pending and later calls fail with channel.broken rather than wait for ever.
+      binding.requests().markReaderGone();
+      binding.responses().markWriterGone();
     } finally {
       cancelAll();
     }
@@ -208,11 +213,21 @@ final class ServicePump implements Runnable {
       return;
     }
     Object r;
+    synchronized (c) {
+      c.runner = Thread.currentThread();
+    }
     try {
       r = service.call(c.method, args);
     } catch (Throwable t) {
       finish(c, null, t);
       return;
+    } finally {
+      synchronized (c) {
+        c.runner = null;
+        if (c.ended.get()) {
+          Thread.interrupted(); // a timeout's interrupt is not the executor's next task's
+        }
+      }
     }
     if (r instanceof CompletionStage<?> stage) {
       c.future = stage.toCompletableFuture();
@@ -249,6 +264,11 @@ final class ServicePump implements Runnable {
       Future<?> f = c.future;
       if (f != null) {
         f.cancel(true);
+      }
+      synchronized (c) {
+        if (c.runner != null) {
+          c.runner.interrupt(); // a synchronous method still running gives its thread back if it can
+        }
       }
     }
     if (error != null) {
@@ -298,6 +318,12 @@ final class ServicePump implements Runnable {
       out = new ServiceValues.Out(5);
       status = ERROR;
       ServiceValues.encode(out, List.of("service.bad_result", "the service returned " + e.getMessage()));
+    } catch (RuntimeException e) {
+      // A value that failed while it was read (a map changed under the encoder, a hostile
+      // collection): the caller still gets an answer, with nothing of the exception.
+      out = new ServiceValues.Out(5);
+      status = ERROR;
+      ServiceValues.encode(out, List.of("service.bad_result", "the service returned a value that could not be encoded"));
     }
     if (out.length() > responses.maxPayload()) {
       int size = out.length();

@@ -212,6 +212,9 @@ class ComponentServiceTest extends HostFixture {
           same((await got.lookup(5)).id, 5, 'a linked client');
           const all = await Promise.all([got.lookup(1), got.lookup(2)]);
           same(all[1].id, 2, 'pipelined on its own rings');
+          let limit = null; // each link makes rings of its own: a bounded number of them
+          for (let i = 0; i < 70 && limit === null; i++) { try { env.link(env.holder_secret); } catch (e) { limit = e.code; } }
+          same(limit, 'capability.limit', 'links past the cap');
           await got.stop();
           console.log('linked ok');
         }

@@ -52,6 +52,34 @@ class JavaServiceTest extends HostFixture {
     public Object thread() {
       return Thread.currentThread().getName();
     }
+
+    final CountDownLatch interrupted = new CountDownLatch(1);
+
+    /** A synchronous method that would keep its thread for a minute. */
+    public String block() {
+      try {
+        Thread.sleep(60_000);
+        return "slept";
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        return "interrupted";
+      }
+    }
+
+    /** A list that fails while it is encoded. */
+    public Object hostile() {
+      return new java.util.AbstractList<Object>() {
+        @Override
+        public Object get(int i) {
+          throw new IllegalStateException("secret host detail");
+        }
+
+        @Override
+        public int size() {
+          return 1;
+        }
+      };
+    }
   }
 
   private static final String MANIFEST = """
@@ -127,6 +155,8 @@ class JavaServiceTest extends HostFixture {
           same(await o.echo(123456789012345678901234567890n), 123456789012345678901234567890n, 'bigint');
           same(await o.echo(-5n), -5n, 'negative bigint');
           same(await o.echo(0n), 0n, 'zero bigint');
+          const huge = (1n << 80000n) - 12345n; // 10 kB of magnitude, decoded in one conversion
+          same(await o.echo(huge), huge, 'large bigint'); same(await o.echo(-huge), -huge, 'large negative bigint');
           same(await o.echo('héllo 🌍'), 'héllo 🌍', 'string');
           same(await o.echo(''), '', 'empty string');
           const b = await o.echo(new Uint8Array([1, 2, 255]));
@@ -160,6 +190,9 @@ class JavaServiceTest extends HostFixture {
           await o.echo(ok); // 63 levels with the argument list: fits
           const big = await o.echo(new Uint8Array(200 * 1024));
           same(big.length, 200 * 1024, 'a value just under the limit');
+          try { await o.hostile(); same(true, false, 'a result that fails to encode'); } catch (e) {
+            same(e.code + ' ' + e.message.includes('secret'), 'service.bad_result false', 'a result that fails to encode');
+          }
           console.log('values ok');
         }
         """, new Orders());
@@ -195,6 +228,7 @@ class JavaServiceTest extends HostFixture {
           const t0 = Date.now();
           await rejects(env.orders.hang(), 'service.timeout', 'hang did not answer within 300 ms');
           same(await env.orders.echo(5), 5, 'the service goes on');
+          await rejects(env.orders.block(), 'service.timeout', 'block did not answer within 300 ms');
           console.log('timeout ok');
         }
         """), tier, orders, Duration.ofMillis(300))) {
@@ -202,6 +236,7 @@ class JavaServiceTest extends HostFixture {
       assertEquals(0, s.code(), s.toString() + log);
     }
     assertTrue(orders.never.isCancelled(), "the future of the call that timed out is cancelled");
+    assertTrue(orders.interrupted.await(10, java.util.concurrent.TimeUnit.SECONDS), "the thread of a synchronous call that timed out is interrupted");
   }
 
   @BothTiers

@@ -2,6 +2,7 @@ package b8g.host.services;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import b8g.components.ServiceBinding;
@@ -93,6 +94,57 @@ class ServicePumpTest {
     public Object delete(long id) {
       throw new AssertionError("a narrowed client reached delete");
     }
+  }
+
+  /** A public base outside the JDK: its methods are the service's too, unless a JDK type declares them. */
+  public static class Base implements AutoCloseable {
+    public void setOwner(String owner) {}
+
+    @Override
+    public void close() {}
+  }
+
+  static final class Closing extends Base implements Comparable<Closing> {
+    public Object lookup(long id) {
+      return id;
+    }
+
+    @Override
+    public String toString() {
+      return "closing";
+    }
+
+    @Override
+    public int compareTo(Closing o) {
+      return 0;
+    }
+
+    public static Object make() {
+      return null;
+    }
+  }
+
+  public record Point(double x, double y) {
+    public double length() {
+      return Math.hypot(x, y);
+    }
+  }
+
+  public enum Mode {
+    ON;
+
+    public String label() {
+      return "on";
+    }
+  }
+
+  @Test
+  void shouldServeOnlyMethodsTheObjectsClassesDeclareNeverThoseOfThePlatform() {
+    assertEquals(java.util.Set.of("lookup", "setOwner"), Service.of(new Closing()).methods());
+    assertEquals(java.util.Set.of("x", "y", "length"), Service.of(new Point(3, 4)).methods());
+    assertEquals(java.util.Set.of("label"), Service.of(Mode.ON).methods());
+    assertThrows(IllegalArgumentException.class, () -> Service.of(new Object()));
+    assertThrows(IllegalArgumentException.class, () -> Service.of(new java.util.ArrayList<>()));
   }
 
   @Test
