@@ -852,29 +852,24 @@ interface RequestInit {
   signal?: AbortSignal | null;
 }
 /** A request: an absolute http: or https: URL (a component has no base URL). */
-declare class Request implements Body {
+declare class Request {
   constructor(input: string | URL | Request, init?: RequestInit);
   readonly method: string;
   readonly url: string;
   readonly headers: Headers;
   readonly redirect: RequestRedirect;
   readonly signal: AbortSignal;
-  readonly body: ReadableStream<Uint8Array<ArrayBuffer>> | null;
-  readonly bodyUsed: boolean;
-  arrayBuffer(): Promise<ArrayBuffer>;
-  blob(): Promise<Blob>;
-  bytes(): Promise<Uint8Array<ArrayBuffer>>;
-  json(): Promise<any>;
-  text(): Promise<string>;
   clone(): Request;
 }
+/** The body's members come from Body (declaration merging). */
+interface Request extends Body {}
 interface ResponseInit {
   headers?: HeadersInit;
   status?: number;
   statusText?: string;
 }
 type ResponseType = 'basic' | 'default' | 'error';
-declare class Response implements Body {
+declare class Response {
   constructor(body?: BodyInit | null, init?: ResponseInit);
   static error(): Response;
   static redirect(url: string | URL, status?: number): Response;
@@ -886,15 +881,10 @@ declare class Response implements Body {
   readonly ok: boolean;
   readonly statusText: string;
   readonly headers: Headers;
-  readonly body: ReadableStream<Uint8Array<ArrayBuffer>> | null;
-  readonly bodyUsed: boolean;
-  arrayBuffer(): Promise<ArrayBuffer>;
-  blob(): Promise<Blob>;
-  bytes(): Promise<Uint8Array<ArrayBuffer>>;
-  json(): Promise<any>;
-  text(): Promise<string>;
   clone(): Response;
 }
+/** The body's members come from Body (declaration merging). */
+interface Response extends Body {}
 
 // ================================================================================================
 // CommonJS modules
