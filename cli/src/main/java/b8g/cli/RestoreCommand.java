@@ -26,6 +26,10 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Print every host event to stderr.")
   boolean verbose;
 
+  @Option(names = "--events", paramLabel = "FORMAT", converter = EventsOption.Converter.class,
+      description = "Write every host event as one line of JSON: json (to stderr) or json:FILE (appended).")
+  EventsOption events;
+
   @Option(names = "--no-control", description = "Do not open the control socket (b8g snapshot cannot reach this host).")
   boolean noControl;
 
@@ -41,7 +45,7 @@ final class RestoreCommand implements Callable<Integer> {
       throw new ImageException(ImageException.MALFORMED, image + ": the image does not record its manifest; pass --manifest");
     }
     Host.Context ctx = new Host.Context().manifest(m);
-    return RunCommand.runHost(ctx, c -> Snapshots.restore(img, c), !noControl, verbose,
-        spec.commandLine().getOut(), spec.commandLine().getErr());
+    return RunCommand.withEvents(events, ctx, spec.commandLine().getErr(), () -> RunCommand.runHost(ctx,
+        c -> Snapshots.restore(img, c), !noControl, verbose, spec.commandLine().getOut(), spec.commandLine().getErr()));
   }
 }

@@ -38,6 +38,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Print every host event (grants, links, starts, ends) to stderr.")
   boolean verbose;
 
+  @Option(names = "--events", paramLabel = "FORMAT", converter = EventsOption.Converter.class,
+      description = "Write every host event as one line of JSON: json (to stderr) or json:FILE (appended).")
+  EventsOption events;
+
   @Option(names = "--snapshots", description = {"Start components snapshottable, so b8g snapshot can take them",
       "(on by itself when the manifest grants the snapshot capability). Such components have no WebAssembly."})
   boolean snapshots;
@@ -59,7 +63,36 @@ final class RunCommand implements Callable<Integer> {
     // The host starts components snapshottable by itself when the manifest grants the snapshot capability.
     Host.Context ctx = new Host.Context().manifest(loaded).restartOnScriptChange(watch).snapshots(snapshots)
         .isolation(isolation);
-    return runHost(ctx, Host::launch, !noControl, verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
+    return withEvents(events, ctx, spec.commandLine().getErr(),
+        () -> runHost(ctx, Host::launch, !noControl, verbose, spec.commandLine().getOut(), spec.commandLine().getErr()));
+  }
+
+  /** A run of a host whose exit code it returns. */
+  interface HostRun {
+    int run() throws InterruptedException;
+  }
+
+  /**
+   * Runs {@code run} with {@code --events} in effect on {@code ctx} ({@code events} null: off), and
+   * closes the event file after it. Shared with {@code restore}.
+   */
+  static int withEvents(EventsOption events, Host.Context ctx, PrintWriter err, HostRun run) throws InterruptedException {
+    if (events == null) {
+      return run.run();
+    }
+    java.io.Writer out = events.open(err);
+    ctx.jsonEvents(out);
+    try {
+      return run.run();
+    } finally {
+      if (out != err) {
+        try {
+          out.close();
+        } catch (java.io.IOException e) {
+          err.println("b8g: warning: the event log " + events.file() + " was not written whole: " + e.getMessage());
+        }
+      }
+    }
   }
 
   /**

@@ -74,14 +74,19 @@ final class Children {
       ends.release(id);
       released.accept(comp);
       links.unregister(comp.name());
-      events.emit(status.success() ? HostEvent.Kind.EXITED : HostEvent.Kind.FAILED, comp.name(), status.reason());
+      HostEvent.Kind kind = status.success() ? HostEvent.Kind.EXITED
+          : status.outcome() == Component.Outcome.TERMINATED ? HostEvent.Kind.TERMINATED : HostEvent.Kind.FAILED;
+      events.emit(kind, comp.name(), status.reason(), Supervisor.endFields(status));
       parent.deliverChildExit(id, status);
     });
     for (Map.Entry<String, Capability> e : moved.entrySet()) {
       ends.hold(e.getValue(), id); // a channel end is moved to the child: gone when it ends
       c.grant(EnvEntry.of(e.getKey(), e.getValue()));
+      java.util.Map<String, Object> f = new java.util.LinkedHashMap<>(HostEvent.fields("env", e.getKey()));
+      f.putAll(grants.fields(e.getValue()));
+      f.put("from", parent.name());
       events.emit(HostEvent.Kind.GRANTED, name,
-          "env." + e.getKey() + " = " + grants.describe(e.getValue()) + " (from " + parent.name() + ")");
+          "env." + e.getKey() + " = " + grants.describe(e.getValue()) + " (from " + parent.name() + ")", f);
     }
     for (Map.Entry<String, String> e : values.entrySet()) {
       c.grant(EnvEntry.value(e.getKey(), e.getValue()));
@@ -89,7 +94,8 @@ final class Children {
     links.register(name);
     Component child = Component.start(c);
     children.put(id, new Child(child, parent));
-    events.emit(HostEvent.Kind.CHILD_STARTED, name, "started by " + parent.name());
+    events.emit(HostEvent.Kind.CHILD_STARTED, name, "started by " + parent.name(),
+        HostEvent.fields("parent", parent.name(), "script", file.getFileName().toString()));
     return id;
   }
 

@@ -9,6 +9,7 @@ import b8g.host.services.ServiceHub;
 import b8g.memory.Ring;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Looks for a deadlock every {@link #LOOK_MS} on the host's sampler: when no component can make
@@ -63,7 +64,11 @@ final class DeadlockLookout implements Runnable {
       return;
     }
     supervisor.deadlocked(report);
-    events.emit(HostEvent.Kind.DEADLOCK, "host", report);
+    List<Map<String, Object>> waits = new ArrayList<>();
+    for (Component c : live) {
+      waits.add(HostEvent.fields("component", c.name(), "waits_on", waitsOn(c)));
+    }
+    events.emit(HostEvent.Kind.DEADLOCK, "host", report, HostEvent.fields("waits", waits));
     for (Component c : live) {
       c.terminate("deadlock: " + report);
     }

@@ -1,23 +1,42 @@
 package b8g.host;
 
+import b8g.host.jfr.JfrEvents;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Where the host reports what happens ({@link HostEvent}): the embedding application's sink, which
- * may fail without breaking supervision. Thread-safe if the sink is.
+ * Where the host reports what happens ({@link HostEvent}): the embedding application's sinks
+ * ({@link Host.Context#events}, {@link Host.Context#jsonEvents}), each of which may fail without
+ * breaking supervision or keeping the event from the others, and JDK Flight Recorder when a
+ * recording is on ({@link JfrEvents}). Thread-safe if the sinks are.
  */
 final class Events {
-  private final Consumer<HostEvent> sink;
+  private final List<Consumer<HostEvent>> sinks;
 
-  Events(Consumer<HostEvent> sink) {
-    this.sink = sink;
+  Events(List<Consumer<HostEvent>> sinks) {
+    this.sinks = List.copyOf(sinks);
   }
 
   void emit(HostEvent.Kind kind, String component, String detail) {
+    emit(kind, component, detail, Map.of());
+  }
+
+  /** Emits an event with {@code fields} (see {@link HostEvent#fields(Object...)}). */
+  void emit(HostEvent.Kind kind, String component, String detail, Map<String, Object> fields) {
+    HostEvent e = new HostEvent(Instant.now(), kind, component, detail, fields);
     try {
-      sink.accept(new HostEvent(kind, component, detail));
-    } catch (RuntimeException e) {
-      // A failing event sink must not break supervision.
+      JfrEvents.commit(e);
+    } catch (RuntimeException x) {
+      // Recording is an observer too: it must not break supervision.
+    }
+    for (Consumer<HostEvent> sink : sinks) {
+      try {
+        sink.accept(e);
+      } catch (RuntimeException x) {
+        // A failing event sink must not break supervision.
+      }
     }
   }
 }

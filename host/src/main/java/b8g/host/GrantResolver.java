@@ -75,6 +75,30 @@ final class GrantResolver {
     };
   }
 
+  /**
+   * What {@code cap} reaches, as an event's fields: {@code capability} (region, channel, run,
+   * watch, log, snapshot, directory, net, service, serve), {@code target} (a region's, channel's or
+   * service's name, a directory's path; absent for the others), {@code end} (a channel's
+   * {@code reader} or {@code writer}), {@code rights} (lower case), {@code allow} (a NET grant's
+   * patterns).
+   */
+  java.util.Map<String, Object> fields(Capability cap) {
+    List<String> rights = cap.rights().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().toList();
+    return switch (cap.kind()) {
+      case REGION -> HostEvent.fields("capability", "region", "target", cap.target(Region.class).name(), "rights", rights);
+      case CHANNEL_READER, CHANNEL_WRITER -> HostEvent.fields("capability", "channel",
+          "target", resources.nameOf(cap.target(Ring.class)),
+          "end", cap.kind() == Kind.CHANNEL_READER ? "reader" : "writer", "rights", rights);
+      case DIRECTORY -> HostEvent.fields("capability", "directory",
+          "target", PathScope.shown(directory, cap.target(IoGrants.DirectoryScope.class).real()), "rights", rights);
+      case NET -> HostEvent.fields("capability", "net", "rights", rights,
+          "allow", cap.target(NetPolicy.class).patterns().stream().map(Object::toString).toList());
+      case SERVICE -> HostEvent.fields("capability", "service", "methods", cap.target(ServiceBinding.class).methods());
+      case SERVE -> HostEvent.fields("capability", "serve", "target", cap.target(ServedService.class).name());
+      default -> HostEvent.fields("capability", cap.kind().name().toLowerCase(Locale.ROOT), "rights", rights);
+    };
+  }
+
   /** What {@code cap} reaches, for an event: "region NAME [rights]", "channel NAME (reader)", "log". */
   String describe(Capability cap) {
     String rights = cap.rights().isEmpty() ? "" : " " + cap.rights().toString().toLowerCase(Locale.ROOT);

@@ -54,6 +54,7 @@ public final class Host implements AutoCloseable {
     private LoadedManifest manifest;
     private Consumer<String> log = System.out::println;
     private Consumer<HostEvent> events = e -> {};
+    private Consumer<HostEvent> jsonEvents;
     private boolean restartOnScriptChange;
     private boolean snapshots;
     private boolean deadlockDetection = true;
@@ -84,8 +85,19 @@ public final class Host implements AutoCloseable {
       return this;
     }
 
+    /** Where every {@link HostEvent} goes (one sink; see also {@link #jsonEvents}). */
     public Context events(Consumer<HostEvent> sink) {
       events = sink;
+      return this;
+    }
+
+    /**
+     * Writes every {@link HostEvent} to {@code out} as well, one line of JSON each ({@link EventJson}),
+     * flushing after each line when {@code out} is {@link java.io.Flushable}; null turns it off.
+     * The host does not close {@code out}. A failing {@code out} loses events, never breaks the host.
+     */
+    public Context jsonEvents(Appendable out) {
+      jsonEvents = out == null ? null : EventJson.writer(out);
       return this;
     }
 
@@ -351,7 +363,7 @@ public final class Host implements AutoCloseable {
   private Host(Context ctx) {
     this.ctx = ctx;
     this.manifest = ctx.manifest;
-    this.events = new Events(ctx.events);
+    this.events = new Events(ctx.jsonEvents == null ? List.of(ctx.events) : List.of(ctx.events, ctx.jsonEvents));
     this.io = new IoGrants(resources, ends, events);
     this.services = new ServiceHub(new ServiceHub.Options(ctx.services, ctx.serviceExecutor, ctx.serviceTimeout));
     GrantResolver grants = new GrantResolver(manifest, resources, io, services);
@@ -490,13 +502,14 @@ public final class Host implements AutoCloseable {
       throw new CapabilityException("capability.unknown", component + " holds nothing under env." + env);
     }
     root.revoke();
-    events.emit(HostEvent.Kind.REVOKED, component, "env." + env);
+    events.emit(HostEvent.Kind.REVOKED, component, "env." + env, HostEvent.fields("env", env));
   }
 
   /** Gives {@code component} a new link secret; the old one matches nothing from now on. */
   public void rotateSecret(String component) {
     links.rotate(component);
-    events.emit(HostEvent.Kind.GRANTED, component, "secret rotated");
+    events.emit(HostEvent.Kind.GRANTED, component, "secret rotated",
+        HostEvent.fields("capability", "secret", "secret_of", component, "rotated", true));
   }
 
   /** Stops everything and releases all memory. Idempotent. */

@@ -269,7 +269,8 @@ final class IoGrants {
         boolean reader = cap.kind() == Capability.Kind.CHANNEL_READER;
         cap.onRevoke(reader ? ring::markReaderGone : ring::markWriterGone);
       }
-      events.emit(HostEvent.Kind.GRANTED, source.name(), "opened " + path + " (" + String.join(" and ", caps.keySet()) + ")");
+      events.emit(HostEvent.Kind.GRANTED, source.name(), "opened " + path + " (" + String.join(" and ", caps.keySet()) + ")",
+          HostEvent.fields("capability", "file", "target", path, "ends", List.copyOf(caps.keySet()), "opened", true));
       if (source.status() != null) {
         // Ended meanwhile: nothing will release these ends for it.
         caps.values().forEach(Capability::revoke);

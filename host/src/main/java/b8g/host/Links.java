@@ -7,6 +7,7 @@ import b8g.capabilities.LinkRegistry;
 import b8g.components.Component;
 import b8g.host.services.ServiceHub;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -64,7 +65,9 @@ final class Links {
 
   void export(Component source, String name, Capability cap) {
     exports.computeIfAbsent(source.name(), k -> new ConcurrentHashMap<>()).put(name, cap);
-    events.emit(HostEvent.Kind.EXPORTED, source.name(), name + " = " + grants.describe(cap));
+    java.util.Map<String, Object> f = new LinkedHashMap<>(HostEvent.fields("name", name));
+    f.putAll(grants.fields(cap));
+    events.emit(HostEvent.Kind.EXPORTED, source.name(), name + " = " + grants.describe(cap), f);
   }
 
   /** What the link target whose secret is {@code secret} exported, derived for {@code source}. */
@@ -73,7 +76,7 @@ final class Links {
     try {
       linkTarget = secrets.resolve(source.name(), secret);
     } catch (CapabilityException e) {
-      events.emit(HostEvent.Kind.LINK_REFUSED, source.name(), e.code());
+      events.emit(HostEvent.Kind.LINK_REFUSED, source.name(), e.code(), HostEvent.fields("reason", e.code()));
       throw e;
     }
     Map<String, Capability> offered = exports.getOrDefault(linkTarget, Map.of());
@@ -94,7 +97,8 @@ final class Links {
         out.put(e.getKey(), given);
       }
     }
-    events.emit(HostEvent.Kind.LINKED, source.name(), "to " + linkTarget + " (" + String.join(", ", out.keySet()) + ")");
+    events.emit(HostEvent.Kind.LINKED, source.name(), "to " + linkTarget + " (" + String.join(", ", out.keySet()) + ")",
+        HostEvent.fields("to", linkTarget, "exports", List.copyOf(out.keySet())));
     return out;
   }
 }

@@ -64,7 +64,8 @@ final class SnapshotService {
     String error = "";
     try {
       writer.write(host, file, ImageWriter.TIMEOUT);
-      events.emit(HostEvent.Kind.GRANTED, source.name(), "snapshot written to " + PathScope.shown(base, file));
+      events.emit(HostEvent.Kind.GRANTED, source.name(), "snapshot written to " + PathScope.shown(base, file),
+          HostEvent.fields("capability", "snapshot", "written", PathScope.shown(base, file)));
     } catch (RuntimeException | Error e) {
       // An Error too (a class that does not link, memory): the component must hear either way,
       // or its snapshot promise, and the host's completion, would wait for ever.

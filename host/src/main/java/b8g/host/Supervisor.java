@@ -129,11 +129,13 @@ final class Supervisor {
       // own head and tail), whoever held them meanwhile.
       ends.take(e.getValue(), s);
       env.add(EnvEntry.of(e.getKey(), e.getValue().derive()));
-      events.emit(HostEvent.Kind.GRANTED, spec.name(), "env." + e.getKey() + " = " + grants.describe(e.getValue()));
+      events.emit(HostEvent.Kind.GRANTED, spec.name(), "env." + e.getKey() + " = " + grants.describe(e.getValue()),
+          grantFields(spec, e.getKey(), e.getValue()));
     }
     for (LinkSpec l : spec.secrets()) {
       env.add(EnvEntry.value(l.env(), links.secretOf(l.from())));
-      events.emit(HostEvent.Kind.GRANTED, spec.name(), "env." + l.env() + " = link secret of " + l.from());
+      events.emit(HostEvent.Kind.GRANTED, spec.name(), "env." + l.env() + " = link secret of " + l.from(),
+          HostEvent.fields("env", l.env(), "capability", "secret", "secret_of", l.from()));
     }
     String group = workerGroup.apply(spec);
     Running started;
@@ -158,8 +160,12 @@ final class Supervisor {
         s.current = started;
       }
     }
+    long pid = group == null ? 0 : workers.pidOf(started);
     events.emit(HostEvent.Kind.STARTED, spec.name(), spec.script().getFileName().toString()
-        + (group == null ? "" : " in worker " + workers.pidOf(started)));
+        + (group == null ? "" : " in worker " + pid),
+        HostEvent.fields("script", spec.script().getFileName().toString(), "isolation", group == null ? "in-process" : "process",
+            "group", spec.processGroup().isEmpty() ? null : spec.processGroup(), "worker_pid", group == null ? null : pid,
+            "attempt", s.restarts + 1));
   }
 
   private void ended(Supervised s, int gen, Running comp, ExitStatus status) {
@@ -170,7 +176,7 @@ final class Supervisor {
       case FAILED -> HostEvent.Kind.FAILED;
       case TERMINATED -> HostEvent.Kind.TERMINATED;
     };
-    events.emit(kind, comp.name(), status.reason());
+    events.emit(kind, comp.name(), status.reason(), endFields(status));
     synchronized (this) {
       if (s.generation != gen) {
         return; // an older instance (replaced by a script-change restart)
@@ -179,7 +185,8 @@ final class Supervisor {
           && s.spec.restartMode() == RestartPolicy.Mode.ON_FAILURE && s.restarts < s.spec.maxRestarts();
       if (restart) {
         s.restarts++;
-        events.emit(HostEvent.Kind.RESTARTED, comp.name(), "restart " + s.restarts + " of " + s.spec.maxRestarts());
+        events.emit(HostEvent.Kind.RESTARTED, comp.name(), "restart " + s.restarts + " of " + s.spec.maxRestarts(),
+            HostEvent.fields("attempt", s.restarts, "max", s.spec.maxRestarts()));
         try {
           start(s);
           return;
@@ -191,6 +198,27 @@ final class Supervisor {
       ends.release(s);
       notifyAll();
     }
+  }
+
+  /** An end's fields: exit code, cause code ({@link EndCause}), the reason in words. */
+  static Map<String, Object> endFields(ExitStatus status) {
+    return HostEvent.fields("code", status.code(), "cause", EndCause.of(status), "reason", status.reason());
+  }
+
+  /** A manifest grant's fields: env name first, then what it reaches (a service client's service by name). */
+  private Map<String, Object> grantFields(ComponentSpec spec, String env, Capability cap) {
+    Map<String, Object> f = new LinkedHashMap<>(HostEvent.fields("env", env));
+    f.putAll(grants.fields(cap));
+    if (cap.kind() == Capability.Kind.SERVICE) {
+      for (GrantSpec g : spec.grants()) {
+        if (g.env().equals(env)) {
+          Map<String, Object> named = new LinkedHashMap<>(HostEvent.fields("env", env, "capability", "service", "target", g.target()));
+          named.putAll(f);
+          return named;
+        }
+      }
+    }
+    return f;
   }
 
   private void watchScript(Supervised s) {
@@ -205,13 +233,16 @@ final class Supervisor {
       if (closing || !kind.equals("modified") && !kind.equals("created") && !kind.equals("overflow")) {
         return;
       }
-      events.emit(HostEvent.Kind.SCRIPT_CHANGED, s.spec.name(), path.getFileName().toString());
+      events.emit(HostEvent.Kind.SCRIPT_CHANGED, s.spec.name(), path.getFileName().toString(),
+          HostEvent.fields("file", path.getFileName().toString()));
       synchronized (this) {
         Running old = s.current;
         try {
           start(s);
         } catch (RuntimeException e) {
-          events.emit(HostEvent.Kind.FAILED, s.spec.name(), "restart after change failed: " + e.getMessage());
+          String why = "restart after change failed: " + e.getMessage();
+          events.emit(HostEvent.Kind.FAILED, s.spec.name(), why,
+              HostEvent.fields("code", 1, "cause", "restart.failed", "reason", why));
           return;
         }
         if (old != null) {
