@@ -9,7 +9,7 @@ import b8g.components.Component.Outcome;
  * {@code limit.offheap}, {@code channel.corrupt}, {@code deadlock}, ... An end's reason is text
  * written where the end happened (the components' limits, the host's supervision, a worker); this
  * reads the cause from the beginnings those places write, so a new reason that matches none gets
- * the outcome's generic code ({@code terminated}, {@code error}, {@code exit.failure}) rather than
+ * the outcome's generic code ({@code terminated}, {@code error}, {@code main.rejected}) rather than
  * a wrong one. {@code EndCauseTest} pins the texts of real ends. Stateless.
  */
 final class EndCause {
@@ -74,6 +74,6 @@ final class EndCause {
     if (r.startsWith("uncaught ")) {
       return "uncaught";
     }
-    return status.outcome() == Outcome.EXITED ? "exit.failure" : "error";
+    return status.outcome() == Outcome.EXITED ? "main.rejected" : "error";
   }
 }

@@ -22,6 +22,14 @@ public final class JfrEvents {
 
   private JfrEvents() {}
 
+  /**
+   * Whether this JVM can record the host's events: the module is there and Flight Recorder says
+   * it is available (asking initializes it: for tools and tests, not for a host's start).
+   */
+  public static boolean available() {
+    return MODULE && Committer.available();
+  }
+
   /** Commits {@code e} to every recording that enables its kind; nothing otherwise. */
   public static void commit(HostEvent e) {
     if (MODULE && !broken && Committer.recorderUp()) {
@@ -33,13 +41,17 @@ public final class JfrEvents {
     }
   }
 
-  /** The only class that names the event classes: loaded only once JFR is known present. */
+  /** The only class that names Flight Recorder's classes and ours: loaded only when the module is there. */
   private static final class Committer {
     private static volatile boolean registered;
 
     /** Whether Flight Recorder is up (someone initialized it): a static read, no initialization. */
     static boolean recorderUp() {
       return jdk.jfr.FlightRecorder.isInitialized();
+    }
+
+    static boolean available() {
+      return jdk.jfr.FlightRecorder.isAvailable();
     }
 
     private static synchronized void register() {
