@@ -46,7 +46,12 @@ final class CountersPlace {
    *     several and no pid (the message lists them)
    */
   static Path find(Map<String, String> env, Long pid) {
-    Path dir = ControlSocket.directory(ControlSocket.directoryPath(env), false);
+    Path where = ControlSocket.directoryPath(env);
+    if (!Files.exists(where, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new B8gException(B8gException.Category.USAGE, "control.host", "no b8g host of this user is running (" + where
+          + " does not exist)");
+    }
+    Path dir = ControlSocket.directory(where, false);
     List<Long> live = liveHosts(dir);
     if (pid != null) {
       if (!live.contains(pid)) {
