@@ -62,7 +62,10 @@ final class HostCounters implements AutoCloseable {
     if (path == null) {
       return;
     }
-    CountersFile f = CountersFile.create(path, ProcessHandle.current().pid(), CountersFile.DEFAULT_RECORDS);
+    // One record each for the host, its components and its channels: the file never runs out.
+    int records = Math.min(CountersDescriptor.MAX_RECORDS,
+        Math.max(CountersFile.DEFAULT_RECORDS, 1 + manifest.components().size() + manifest.channels().size()));
+    CountersFile f = CountersFile.create(path, ProcessHandle.current().pid(), records);
     host = f.block(f.allocate(CounterType.HOST, "host", manifest.directory().toString()));
     host.set(8, manifest.components().size());
     for (ComponentSpec c : manifest.components()) {

@@ -27,8 +27,8 @@ import java.util.Arrays;
  * still mapped (of a file that no longer has a name) rather than in unmapped memory.
  */
 public final class CountersFile implements AutoCloseable {
-  /** Records a host's file holds: its components, channels and itself, with room for restarts of workers. */
-  public static final int DEFAULT_RECORDS = 1024;
+  /** The fewest records a host's file holds (more when its manifest has more components and channels). */
+  public static final int DEFAULT_RECORDS = 64;
 
   private final Path file;
   private final int records;
