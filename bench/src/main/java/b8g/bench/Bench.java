@@ -58,7 +58,7 @@ public final class Bench {
 
   /** Every figure group, in the order they run; {@code b8g.bench.only} picks some. */
   static final List<String> FIGURES = List.of("channel", "worker-channel", "start", "worker-start", "worker-rss", "idle", "hello",
-      "service");
+      "service", "counters");
   /** The groups a plain run measures. */
   static final List<String> DEFAULT_FIGURES = FIGURES;
 
@@ -157,6 +157,7 @@ public final class Bench {
     });
     groups.put("hello", () -> hello(smoke ? 1 : 2, Integer.getInteger("b8g.bench.hello", smoke ? 1 : 10)));
     groups.put("service", () -> services(smoke));
+    groups.put("counters", () -> counters(rounds, seconds, smoke, starts));
     List<String> took = new ArrayList<>();
     for (String g : FIGURES) {
       if (only.contains(g)) {
@@ -390,6 +391,33 @@ public final class Bench {
   }
 
   // ---- start ------------------------------------------------------------------------------------
+
+  /**
+   * What the counters file costs: the 64 B channel figure with each component storing its figures
+   * at turn ends against the same pair without, in alternating rounds; and component starts with
+   * and without a counters block, alternating start by start.
+   */
+  private void counters(int rounds, double seconds, boolean smoke, int starts) {
+    java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "b8g-bench-" + ProcessHandle.current().pid() + ".counters");
+    try (b8g.memory.counters.CountersFile counters = b8g.memory.counters.CountersFile.create(file, ProcessHandle.current().pid(), 4096)) {
+      progress("counters: channel 64 B with counters and without, alternating rounds");
+      String f64 = "counters on / off: channel 64 B (M msg/s)";
+      long small = smoke ? 20_000 : 2_000_000;
+      ChannelBench.Pair c = figure(() -> ChannelBench.measure(() -> new ChannelBench.Platform(64, "copy", 0, counters),
+          () -> new ChannelBench.Platform(64, "copy", 0, null), 64, small, seconds, rounds), f64);
+      if (c != null) {
+        rows.add(new Row(f64, scale(c.platform().msgsPerSecond(), 1e-6).range("%.2f"), scale(c.baseline().msgsPerSecond(), 1e-6).range("%.2f")
+            + " off", c.ratio().range("%.3f"), ">= 0.98", c.ratio().median() >= 0.98 ? "PASS" : "FAIL"));
+      }
+      progress("counters: component start with counters and without, alternating");
+      String fStart = "counters on / off: component start -> main ran (ms)";
+      Stats[] s = figure(() -> StartBench.counters(smoke ? 3 : 30, starts, counters), fStart);
+      if (s != null) {
+        rows.add(new Row(fStart, s[0].medianP90("%.2f"), s[1].medianP90("%.2f") + " off",
+            String.format("%.3f", s[0].median() / s[1].median()), "<= 1.02", s[0].median() <= 1.02 * s[1].median() ? "PASS" : "FAIL"));
+      }
+    }
+  }
 
   private void starts(int n, int warmup, Path ivmDir) {
     String fStarted = "component start -> main ran (ms)";

@@ -1,5 +1,8 @@
 package b8g.bench;
 
+import b8g.memory.counters.CounterType;
+import b8g.memory.counters.CountersFile;
+
 import b8g.capabilities.Capability;
 import b8g.capabilities.Capability.Kind;
 import b8g.capabilities.Right;
@@ -159,6 +162,11 @@ final class ChannelBench {
     private final Component writer;
 
     Platform(int size, String mode, int spin) throws InterruptedException {
+      this(size, mode, spin, null);
+    }
+
+    /** As above; with {@code counters}, each component stores its figures into a block of that file at turn ends. */
+    Platform(int size, String mode, int spin, CountersFile counters) throws InterruptedException {
       ch = Region.anonymous("bench-ch", CAPACITY + RingDescriptor.TRAILER_LENGTH);
       goRegion = Region.anonymous("bench-go", 4096 + RingDescriptor.TRAILER_LENGTH);
       ackRegion = Region.anonymous("bench-ack", 4096 + RingDescriptor.TRAILER_LENGTH);
@@ -177,7 +185,8 @@ final class ChannelBench {
           .grant(EnvEntry.of("in", Capability.root(Kind.CHANNEL_READER, ring, EnumSet.of(Right.READ)).derive()))
           .grant(EnvEntry.of("ack", Capability.root(Kind.CHANNEL_WRITER, ackRing, EnumSet.of(Right.WRITE)).derive()))
           .grant(EnvEntry.value("mode", mode))
-          .grant(EnvEntry.value("spin", Integer.toString(spin))));
+          .grant(EnvEntry.value("spin", Integer.toString(spin)))
+          .counters(counters == null ? null : counters.block(counters.allocate(CounterType.COMPONENT, "bench-reader", ""))));
       writer = Component.start(new Component.Context()
           .name("bench-writer")
           .script(Bench.resource("channel-writer.js"), "channel-writer.js")
@@ -186,7 +195,8 @@ final class ChannelBench {
           .grant(EnvEntry.of("go", Capability.root(Kind.CHANNEL_READER, goRing, EnumSet.of(Right.READ)).derive()))
           .grant(EnvEntry.of("stats", Capability.root(Kind.CHANNEL_WRITER, statsRing, EnumSet.of(Right.WRITE)).derive()))
           .grant(EnvEntry.value("size", Integer.toString(size)))
-          .grant(EnvEntry.value("spin", Integer.toString(spin))));
+          .grant(EnvEntry.value("spin", Integer.toString(spin)))
+          .counters(counters == null ? null : counters.block(counters.allocate(CounterType.COMPONENT, "bench-writer", ""))));
       try {
         Watch.awaitStarted(reader, Watch.bound());
         Watch.awaitStarted(writer, Watch.bound());

@@ -61,6 +61,42 @@ final class StartBench {
   }
 
   /**
+   * Milliseconds from Component.start to main ran, with counters (a block of {@code counters} per
+   * start) and without, alternating start by start, no pool. Returns {with, without}.
+   */
+  static Stats[] counters(int warmup, int n, b8g.memory.counters.CountersFile counters) throws Exception {
+    double[] on = new double[n];
+    double[] off = new double[n];
+    Component.pool(0);
+    for (int i = -warmup; i < n; i++) {
+      for (int k = 0; k < 2; k++) {
+        boolean with = (i + k) % 2 == 0;
+        Component.Context ctx = new Component.Context().name("start-" + i + "-" + k).script(EMPTY_MAIN, "empty.js");
+        int record = -1;
+        if (with) {
+          record = counters.allocate(b8g.memory.counters.CounterType.COMPONENT, "start-" + i, "");
+          ctx.counters(counters.block(record));
+        }
+        long t0 = System.nanoTime();
+        Component c = Component.start(ctx);
+        if (!c.awaitStarted(LONG)) {
+          Watch.terminate("it did not start within " + LONG.toSeconds() + " s", c);
+          throw new FigureFailed(c.name() + " did not start within " + LONG.toSeconds() + " s; " + Watch.describe(c));
+        }
+        long t1 = System.nanoTime();
+        exitCleanly(c, LONG);
+        if (record >= 0) {
+          counters.reclaim(record);
+        }
+        if (i >= 0) {
+          (with ? on : off)[i] = (t1 - t0) / 1e6;
+        }
+      }
+    }
+    return new Stats[] {Stats.of(on), Stats.of(off)};
+  }
+
+  /**
    * Waits, bounded, for a component with an empty main to end; fails with its reason if it did not
    * end cleanly, and terminates it if it did not end in time.
    */

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "b8g", mixinStandardHelpOptions = true, version = "b8g 0.1.0",
     description = "Runs untrusted JavaScript components in isolated V8 isolates, composed from a manifest.",
     subcommands = {RunCommand.class, CheckCommand.class, TypesCommand.class, SnapshotCommand.class, RestoreCommand.class, ImageCommand.class,
-        RegistryCommand.class, DeployCommand.class,
+        RegistryCommand.class, DeployCommand.class, TopCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -9,6 +9,7 @@ import b8g.host.manifest.ManifestLoader;
 import b8g.host.manifest.schema.Isolation;
 import b8g.snapshots.Snapshots;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -54,6 +55,10 @@ final class RunCommand implements Callable<Integer> {
           + "components of one process_group share one) or in-process. Default: as the manifest says.")
   Isolation isolation;
 
+  @Option(names = "--metrics", paramLabel = "HOST:PORT", description = {"Serve the host's counters as metrics (OpenMetrics,",
+      "or Prometheus text) at http://HOST:PORT/metrics; 127.0.0.1 unless another address is named, port 0 picks one."})
+  String metrics;
+
   @Spec
   CommandSpec spec;
 
@@ -64,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
     Host.Context ctx = new Host.Context().manifest(loaded).restartOnScriptChange(watch).snapshots(snapshots)
         .isolation(isolation);
     return withEvents(events, ctx, spec.commandLine().getErr(),
-        () -> runHost(ctx, Host::launch, !noControl, verbose, spec.commandLine().getOut(), spec.commandLine().getErr()));
+        () -> runHost(ctx, Host::launch, !noControl, metrics, verbose, spec.commandLine().getOut(), spec.commandLine().getErr()));
   }
 
   /** A run of a host whose exit code it returns. */
@@ -135,6 +140,33 @@ final class RunCommand implements Callable<Integer> {
    */
   static int runHost(Host.Context ctx, Function<Host.Context, Host> launcher, boolean control,
       boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
+    return runHost(ctx, launcher, control, null, verbose, out, err);
+  }
+
+  /**
+   * As above; every such host keeps its counters file ({@link CountersPlace}: {@code b8g top}
+   * reads it; a directory that is refused is reported and the host runs without one), and with
+   * {@code metrics} ({@code HOST:PORT}) serves them at {@code /metrics}, printing the address to
+   * {@code err}.
+   */
+  static int runHost(Host.Context ctx, Function<Host.Context, Host> launcher, boolean control, String metrics,
+      boolean verbose, PrintWriter out, PrintWriter err) throws InterruptedException {
+    if (metrics != null) {
+      MetricsServer.parse(metrics); // a usage error before anything starts
+    }
+    Path countersFile = null;
+    try {
+      countersFile = CountersPlace.forThisProcess(System.getenv());
+      ctx.counters(countersFile);
+    } catch (B8gException e) {
+      if (metrics != null) {
+        throw e;
+      }
+      synchronized (err) {
+        err.println("b8g: warning: running without a counters file (b8g top cannot see this host): " + e.getMessage());
+        err.flush();
+      }
+    }
     // Standard output held by a component is a byte stream: console lines must not mix into it.
     PrintWriter console = ctx.grantsStdout() ? err : out;
     Host host = launcher.apply(ctx
@@ -172,8 +204,30 @@ final class RunCommand implements Callable<Integer> {
         }
       }
     }
+    MetricsServer metricsServer = null;
+    if (metrics != null) {
+      try {
+        metricsServer = MetricsServer.start(metrics, countersFile);
+      } catch (RuntimeException e) {
+        if (server != null) {
+          server.close();
+        }
+        host.close();
+        throw e;
+      }
+      synchronized (err) {
+        InetSocketAddress a = metricsServer.address();
+        err.println("b8g: metrics at http://" + (a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
+            : a.getAddress().getHostAddress()) + ":" + a.getPort() + "/metrics");
+        err.flush();
+      }
+    }
     ControlServer controlServer = server;
+    MetricsServer metricsEnd = metricsServer;
     Thread hook = new Thread(() -> {
+      if (metricsEnd != null) {
+        metricsEnd.close();
+      }
       if (controlServer != null) {
         controlServer.close();
       }
@@ -191,6 +245,9 @@ final class RunCommand implements Callable<Integer> {
       boolean ok = done != null && done.values().stream().allMatch(ExitStatus::success);
       return ok ? 0 : 1;
     } finally {
+      if (metricsEnd != null) {
+        metricsEnd.close();
+      }
       if (controlServer != null) {
         controlServer.close();
       }

@@ -107,6 +107,18 @@ public final class Component implements Running {
     boolean snapshottable;
     byte[] restoreBlob;
     List<String> restoreHeld = List.of();
+    b8g.memory.counters.CounterBlock counters;
+
+    /**
+     * Where the component's own thread stores its figures at the end of each turn (line 0 of a
+     * {@link b8g.memory.counters.CounterType#COMPONENT} block: turns, CPU, heap and off-heap used
+     * and budgets, timers, queued turns): plain release stores, no lock, no system call. Null
+     * (the default): no counters.
+     */
+    public Context counters(b8g.memory.counters.CounterBlock block) {
+      counters = block;
+      return this;
+    }
 
     public Context name(String v) {
       name = v;

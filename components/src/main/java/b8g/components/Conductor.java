@@ -37,6 +37,8 @@ final class Conductor {
   private final Timers timers;
   private final CompressionStreams compression = new CompressionStreams();
   private final LimitEnforcer limits;
+  /** Where this thread stores its figures at turn ends, or null. */
+  private final ComponentCounters counters;
   private volatile V8Runtime runtime;
   /** Held while another thread stops JS in {@link #runtime}, and while it is taken to be closed. */
   private final Object isolateLock = new Object();
@@ -58,6 +60,7 @@ final class Conductor {
     this.timers = new Timers(this);
     this.limits = new LimitEnforcer(this, new Limits(ctx.heapBytes, ctx.cpuMillisPerTurn), binder::sharedBytes);
     this.transformed = ctx.modules.stream().filter(m -> m.lines() != null).toList();
+    this.counters = ctx.counters == null ? null : new ComponentCounters(ctx.counters, this, ctx.heapBytes);
   }
 
   String name() {
@@ -318,6 +321,9 @@ final class Conductor {
       return new ExitStatus(Outcome.FAILED, 1, "host error: " + e.getMessage());
     } finally {
       limits.endTurn();
+      if (counters != null) {
+        counters.turnEnded(queue.size());
+      }
     }
     return terminationReason != null ? terminated() : requestedExit;
   }
@@ -352,6 +358,9 @@ final class Conductor {
       guest.release();
     }
     runtime = null;
+    if (counters != null) {
+      counters.ended();
+    }
     status = end;
     started.countDown();
     Engine.WATCHDOG.forget(limits);

@@ -23,6 +23,9 @@ final class LimitEnforcer {
   private volatile long turnStartedNanos;
   private volatile long turnCpuStartNanos;
   private volatile long turns;
+  /** Thread CPU time at the first turn's start (-1 before it) and at the last turn's start. */
+  private long cpuBaseNanos = -1;
+  private long cpuAtTurnStartNanos;
 
   LimitEnforcer(Conductor conductor, Limits limits, LongSupplier sharedBytes) {
     this.conductor = conductor;
@@ -72,7 +75,12 @@ final class LimitEnforcer {
   /** Marks the start of a turn (or of host-driven JS) for the watchdog: wall clock and thread CPU. */
   void beginTurn() {
     turns++; // only the component's thread writes it
-    turnCpuStartNanos = CPU.getCurrentThreadCpuTime();
+    long cpu = CPU.getCurrentThreadCpuTime();
+    if (cpuBaseNanos < 0) {
+      cpuBaseNanos = cpu;
+    }
+    cpuAtTurnStartNanos = cpu;
+    turnCpuStartNanos = cpu;
     turnStartedNanos = System.nanoTime();
   }
 
@@ -83,6 +91,19 @@ final class LimitEnforcer {
 
   boolean inTurn() {
     return turnStartedNanos != 0;
+  }
+
+  /**
+   * CPU time of the component's thread from its first turn's start to its last turn's start (no
+   * new reading: the one the watchdog's mark took). Component thread only.
+   */
+  long cpuNanos() {
+    return cpuBaseNanos < 0 ? 0 : cpuAtTurnStartNanos - cpuBaseNanos;
+  }
+
+  /** As {@link #cpuNanos()}, up to now (one reading of the thread's CPU clock). Component thread only. */
+  long cpuNanosNow() {
+    return cpuBaseNanos < 0 ? 0 : CPU.getCurrentThreadCpuTime() - cpuBaseNanos;
   }
 
   /** Turns begun so far. */

@@ -81,6 +81,9 @@ final class MemoryBudget {
   private long lastConfirmNanos;
   /** Full GCs this budget ran (for tests and benchmarks: what the budget costs). */
   private int collections;
+  /** The last measurement's heap and off-heap bytes (for counters; component thread only). */
+  private long lastHeap;
+  private long lastOffHeap;
 
   /**
    * @param budget bytes allowed on the heap, and (separately) outside it
@@ -228,7 +231,20 @@ final class MemoryBudget {
   }
 
   private Usage usage(V8HeapStatistics s) {
-    return new Usage(s.getUsedHeapSize(), Math.max(0, s.getExternalMemory() - sharedBytes.getAsLong()), wasmBytes);
+    Usage u = new Usage(s.getUsedHeapSize(), Math.max(0, s.getExternalMemory() - sharedBytes.getAsLong()), wasmBytes);
+    lastHeap = u.heap();
+    lastOffHeap = u.offHeap();
+    return u;
+  }
+
+  /** Heap bytes as last measured (at a turn end or after a GC), 0 before the first measurement. */
+  long lastHeap() {
+    return lastHeap;
+  }
+
+  /** Off-heap bytes as last measured, 0 before the first measurement. */
+  long lastOffHeap() {
+    return lastOffHeap;
   }
 
   /**

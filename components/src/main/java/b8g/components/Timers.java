@@ -66,6 +66,11 @@ final class Timers {
     return scheduled.isEmpty() && due.get() == 0;
   }
 
+  /** Timers pending now: scheduled, or due and queued (no lock). */
+  int live() {
+    return scheduled.size() + due.get();
+  }
+
   /** Cancels every pending timer (the component ended). */
   void cancelAll() {
     for (ScheduledFuture<?> t : scheduled.values()) {

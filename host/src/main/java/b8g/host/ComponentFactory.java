@@ -30,13 +30,23 @@ final class ComponentFactory {
   }
 
   /** The services every component started from now on calls (set once, before any start). */
+  private HostCounters counters;
+
   void serve(HostServices s) {
     services = s;
+  }
+
+  /** The host's counters, whose blocks manifest components in this JVM write (set once, before any start). */
+  void counters(HostCounters c) {
+    counters = c;
   }
 
   /** A manifest component's context, its script (or its whole module graph) read now. */
   Component.Context manifestComponent(ComponentSpec spec, Component.Listener listener) {
     Component.Context ctx = context(spec.name(), source(spec), spec.script(), spec.limits(), listener).snapshottable(snapshottable);
+    if (counters != null) {
+      ctx.counters(counters.component(spec.name()));
+    }
     List<ScriptModule> graph = modules(spec);
     return graph.isEmpty() ? ctx : ctx.modules(graph);
   }

@@ -68,6 +68,7 @@ public final class Host implements AutoCloseable {
     private final Map<String, Service> services = new LinkedHashMap<>();
     private Executor serviceExecutor;
     private Duration serviceTimeout = Duration.ofSeconds(30);
+    private Path countersFile;
 
     public Context manifest(Path file) {
       manifestFile = file;
@@ -224,6 +225,19 @@ public final class Host implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keep this host's live counters in {@code file} (see {@link
+     * b8g.memory.counters.CountersDescriptor}): created at launch (mode 0600, never through a
+     * symbolic link; it must not exist), removed at close. Other processes read it with {@link
+     * b8g.memory.counters.CountersReader} ({@code b8g top}). Put it in a directory only this
+     * user can enter; {@code b8g run} uses {@code ${XDG_RUNTIME_DIR:-/tmp}/b8g-<uid>/<pid>.counters}.
+     * Null (the default): no counters.
+     */
+    public Context counters(Path file) {
+      countersFile = file;
+      return this;
+    }
+
     /** Where Java service calls run (default: a pool of 16 daemon threads the host owns). */
     public Context serviceExecutor(Executor executor) {
       serviceExecutor = executor;
@@ -359,11 +373,22 @@ public final class Host implements AutoCloseable {
   private final NetService net;
   /** Services: the rings of every client, the pumps of Java services. */
   private final ServiceHub services;
+  /** The live counters file, when asked for. */
+  private final HostCounters counters;
 
   private Host(Context ctx) {
     this.ctx = ctx;
     this.manifest = ctx.manifest;
-    this.events = new Events(ctx.jsonEvents == null ? List.of(ctx.events) : List.of(ctx.events, ctx.jsonEvents));
+    this.counters = new HostCounters(ctx.countersFile);
+    List<Consumer<HostEvent>> sinks = new java.util.ArrayList<>();
+    if (ctx.countersFile != null) {
+      sinks.add(counters::event);
+    }
+    sinks.add(ctx.events);
+    if (ctx.jsonEvents != null) {
+      sinks.add(ctx.jsonEvents);
+    }
+    this.events = new Events(sinks);
     this.io = new IoGrants(resources, ends, events);
     this.services = new ServiceHub(new ServiceHub.Options(ctx.services, ctx.serviceExecutor, ctx.serviceTimeout));
     GrantResolver grants = new GrantResolver(manifest, resources, io, services);
@@ -374,7 +399,8 @@ public final class Host implements AutoCloseable {
     this.snapshots = new SnapshotService(this, ctx.imageWriter, manifest.directory(), events);
     ComponentFactory factory = new ComponentFactory(manifest.directory(), ctx.snapshots);
     this.placement = new Placement(ctx.forcedIsolation());
-    this.workers = new Workers(factory, console, ctx.spareWorkers);
+    this.workers = new Workers(factory, console, ctx.spareWorkers, counters);
+    factory.counters(counters);
     this.supervisor = new Supervisor(factory, grants, ends, links, watches, events, this::released, ctx.restoreComponents,
         placement::workerGroup, workers);
     this.children = new Children(supervisor, factory, grants, ends, links, events, this::released);
@@ -401,6 +427,10 @@ public final class Host implements AutoCloseable {
       workers.open(); // spare workers boot while the memory is made
     }
     resources.open(manifest, ctx.restoreRegions, shared);
+    if (counters.enabled()) {
+      counters.open(manifest, resources::channel);
+      sampler.scheduleAtFixedRate(() -> counters.sample(supervisor::workerPid), 0, HostCounters.SAMPLE_MS, TimeUnit.MILLISECONDS);
+    }
     io.open(manifest, c -> placement.workerGroup(c) != null, ctx.stdio);
     services.open(manifest, name -> placement.workerGroup(manifest.component(name).orElseThrow()) != null);
     supervisor.start(manifest.components(), manifest.startOrder(), ctx.restartOnScriptChange);
@@ -545,6 +575,9 @@ public final class Host implements AutoCloseable {
     // Output pumps write out what the components left, then every pump stops: none touches a
     // ring after this.
     io.close();
+    // One last look, so the file's last figures are the final ones; then it goes.
+    counters.sample(supervisor::workerPid);
+    counters.close();
     // Every isolate is closed: no JS view of this memory remains, so it may go (and no late
     // end of a component marks a ring in it).
     ends.close();

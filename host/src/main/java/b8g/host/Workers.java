@@ -24,7 +24,11 @@ final class Workers implements AutoCloseable {
   private WorkerPool pool;
   private boolean closed;
 
-  Workers(ComponentFactory factory, ConsoleSink console, int spares) {
+  /** Where a worker's component writes its figures (a shared block per component), or nothing. */
+  private final HostCounters counters;
+
+  Workers(ComponentFactory factory, ConsoleSink console, int spares, HostCounters counters) {
+    this.counters = counters;
     this.factory = factory;
     this.console = console;
     this.spares = spares;
@@ -65,7 +69,7 @@ final class Workers implements AutoCloseable {
     try {
       // The host reads the module graph: confinement to the manifest's directory stays in one place.
       return p.forGroup(group).start(spec.name(), factory.source(spec),
-          factory.scriptName(spec.script()), factory.modules(spec), spec.limits(), env, listener);
+          factory.scriptName(spec.script()), factory.modules(spec), spec.limits(), env, counters.workerBlock(spec.name()), listener);
     } catch (ComponentException e) {
       throw e;
     } catch (RuntimeException e) {

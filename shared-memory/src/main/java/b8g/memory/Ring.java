@@ -1,6 +1,7 @@
 package b8g.memory;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.BytesStore;
 
 /**
@@ -28,6 +29,9 @@ public final class Ring {
   private final AtomicBoolean readerTaken = new AtomicBoolean();
   private volatile Runnable readable = NONE;
   private volatile Runnable writable = NONE;
+  /** Wake-ups of each side through this object (counters: how often an end had to wait). */
+  private final AtomicLong readerWakes = new AtomicLong();
+  private final AtomicLong writerWakes = new AtomicLong();
 
   private Ring(Region region, int capacity) {
     this.region = region;
@@ -183,12 +187,38 @@ public final class Ring {
 
   /** Signals the reader that data was published while it was waiting. Spurious calls are harmless. */
   public void wakeReader() {
+    readerWakes.incrementAndGet();
     readable.run();
   }
 
   /** Signals the writer that room was made while it was waiting. Spurious calls are harmless. */
   public void wakeWriter() {
+    writerWakes.incrementAndGet();
     writable.run();
+  }
+
+  /**
+   * Times {@link #wakeReader()} was called through this object: how often the reader had waited
+   * (parked on an empty ring) and was woken, plus the wake-ups of {@link #markWriterGone()}. A
+   * wake-up between two ends of the same worker process does not pass through the host's object.
+   */
+  public long readerWakes() {
+    return readerWakes.get();
+  }
+
+  /** Times {@link #wakeWriter()} was called through this object (see {@link #readerWakes()}). */
+  public long writerWakes() {
+    return writerWakes.get();
+  }
+
+  /** The tail (bytes published, as a uint32 position that wraps), read now. */
+  public int tail() {
+    return bytes.readVolatileInt((long) capacity + RingDescriptor.TAIL_OFFSET);
+  }
+
+  /** The head (bytes consumed, as a uint32 position that wraps), read now. */
+  public int head() {
+    return bytes.readVolatileInt((long) capacity + RingDescriptor.HEAD_OFFSET);
   }
 
   @Override

@@ -88,6 +88,16 @@ public final class WorkerComponents implements AutoCloseable {
    */
   public RemoteComponent start(String name, String script, String scriptName, List<ScriptModule> modules, Limits limits,
       List<Component.EnvEntry> env, RemoteComponent.Listener listener) {
+    return start(name, script, scriptName, modules, limits, env, null, listener);
+  }
+
+  /**
+   * As above, and the component stores its figures at turn ends into the first 64 bytes of
+   * {@code counters} (a {@link Region#shared} region of the host, line 0 of a {@link
+   * b8g.memory.counters.CounterType#COMPONENT} block), or nowhere when null.
+   */
+  public RemoteComponent start(String name, String script, String scriptName, List<ScriptModule> modules, Limits limits,
+      List<Component.EnvEntry> env, Region counters, RemoteComponent.Listener listener) {
     if (ended) {
       throw new WorkerException("worker.gone", "worker " + worker.pid() + " has ended");
     }
@@ -115,6 +125,9 @@ public final class WorkerComponents implements AutoCloseable {
           .setCpuMsPerTurn(limits.cpuMillisPerTurn()).setModules(modules.size());
       for (Component.EnvEntry e : env) {
         start.addGrants(grant(name, e));
+      }
+      if (counters != null) {
+        start.setCounters(memory(counters, null));
       }
       Frame.Builder f = Frame.newBuilder().setStartComponent(start);
       FrameChannel.requireFits(f, "worker " + worker.pid());

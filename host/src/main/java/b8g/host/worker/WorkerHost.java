@@ -163,6 +163,13 @@ final class WorkerHost {
         }
         ctx.modules(graph);
       }
+      if (s.hasCounters()) {
+        b8g.memory.Region block = memory.region(name, s.getCounters());
+        if (block.size() < b8g.memory.counters.CountersDescriptor.VALUES_LENGTH) {
+          throw new WorkerException("worker.garbage", name + ": a counters block of " + block.size() + " bytes");
+        }
+        ctx.counters(b8g.memory.counters.CounterBlock.at(block.byteBuffer(), 0));
+      }
       for (Grant g : s.getGrantsList()) {
         if (g.getWhatCase() == Grant.WhatCase.VALUE) {
           ctx.grant(Component.EnvEntry.value(g.getEnv(), g.getValue()));

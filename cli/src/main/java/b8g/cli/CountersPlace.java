@@ -1,0 +1,99 @@
+package b8g.cli;
+
+import b8g.errors.B8gException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Where the counters files of this user's hosts live: beside their control sockets, in the same
+ * checked private directory ({@link ControlSocket}): {@code ${XDG_RUNTIME_DIR:-/tmp}/b8g-<uid>/<pid>.counters}.
+ */
+final class CountersPlace {
+  private CountersPlace() {}
+
+  static Path fileOf(Path dir, long pid) {
+    return dir.resolve(pid + ".counters");
+  }
+
+  /**
+   * The file this process's host is to create: the directory checked (created 0700 if missing),
+   * and a stale file of an earlier process with the same pid removed (only this user can have put
+   * it in that directory).
+   *
+   * @throws B8gException (IO) {@code control.directory} when the directory is refused
+   */
+  static Path forThisProcess(Map<String, String> env) {
+    Path dir = ControlSocket.directory(ControlSocket.directoryPath(env), true);
+    Path file = fileOf(dir, ProcessHandle.current().pid());
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new B8gException(B8gException.Category.IO, "counters.io", "cannot remove the stale counters file " + file + ": " + e.getMessage(), e);
+    }
+    return file;
+  }
+
+  /**
+   * The counters file of host {@code pid}, or of the only host running when null.
+   *
+   * @throws B8gException (USAGE) {@code control.host} when there is no such host, none, or
+   *     several and no pid (the message lists them)
+   */
+  static Path find(Map<String, String> env, Long pid) {
+    Path where = ControlSocket.directoryPath(env);
+    if (!Files.exists(where, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new B8gException(B8gException.Category.USAGE, "control.host", "no b8g host of this user is running (" + where
+          + " does not exist)");
+    }
+    Path dir = ControlSocket.directory(where, false);
+    List<Long> live = liveHosts(dir);
+    if (pid != null) {
+      if (!live.contains(pid)) {
+        throw new B8gException(B8gException.Category.USAGE, "control.host", "no b8g host with pid " + pid
+            + " keeps counters for this user" + (live.isEmpty() ? "" : " (running: " + pids(live) + ")"));
+      }
+      return fileOf(dir, pid);
+    }
+    if (live.isEmpty()) {
+      throw new B8gException(B8gException.Category.USAGE, "control.host", "no b8g host of this user is running (no counters file in "
+          + dir + ")");
+    }
+    if (live.size() > 1) {
+      throw new B8gException(B8gException.Category.USAGE, "control.host", live.size() + " b8g hosts of this user are running (pids "
+          + pids(live) + "); choose one with --host PID");
+    }
+    return fileOf(dir, live.get(0));
+  }
+
+  /** The pids of hosts with a counters file in {@code dir} whose process runs. Sorted. */
+  static List<Long> liveHosts(Path dir) {
+    List<Long> out = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.counters")) {
+      for (Path p : s) {
+        String n = p.getFileName().toString();
+        String digits = n.substring(0, n.length() - ".counters".length());
+        if (!digits.matches("[1-9][0-9]{0,9}")) {
+          continue;
+        }
+        long pid = Long.parseLong(digits);
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          out.add(pid);
+        }
+      }
+    } catch (IOException e) {
+      throw new B8gException(B8gException.Category.IO, "control.directory", "cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static String pids(List<Long> pids) {
+    return pids.stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+}
