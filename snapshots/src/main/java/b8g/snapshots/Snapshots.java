@@ -190,9 +190,7 @@ public final class Snapshots {
     }
     Map<String, Host.Restored> components = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
-      ByteBuffer blob = image.contextBlob(i);
-      byte[] bytes = new byte[blob.remaining()];
-      blob.get(bytes);
+      byte[] bytes = image.contextBytes(i);
       String problem = ComponentSnapshot.restoreProblem(bytes);
       if (problem != null) {
         throw new ImageException(ImageException.INCOMPATIBLE, image.source() + ": component \"" + names.get(i) + "\": " + problem);

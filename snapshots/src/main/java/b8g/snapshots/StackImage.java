@@ -13,8 +13,10 @@ import java.util.Objects;
  * inspection, compatibility with this host) before they return; an image that fails any check is
  * never returned, only an {@link ImageException}.
  *
- * <p>The bytes are a private heap copy of the file ({@link ImageBytes} says why it is not
- * mapped), so what V8 is later given is exactly what was checked.
+ * <p>A file is mapped read-only and verified in place; bytes held in memory are copied first.
+ * What V8 is given ({@link #contextBytes}) is copied out and verified again on the copy, so it is
+ * exactly what was checked even if the file is rewritten in place ({@link ImageBytes} says what a
+ * rewrite can and cannot reach).
  *
  * <p>Instances are immutable and thread-safe. Byte accessors return read-only views; nothing
  * needs closing.
@@ -115,7 +117,15 @@ public final class StackImage {
   /** As {@link #open(Path, Compatibility)} with the given limits. */
   public static StackImage open(Path path, Compatibility expected, Limits limits) {
     Objects.requireNonNull(expected, "expected");
-    return StackImageReader.validate(ImageBytes.load(path, limits), path.toString(), expected, limits);
+    return validateMapped(path, expected, limits);
+  }
+
+  private static StackImage validateMapped(Path path, Compatibility expected, Limits limits) {
+    try {
+      return StackImageReader.validate(ImageBytes.map(path, limits), path.toString(), expected, limits);
+    } catch (InternalError e) {
+      throw ImageBytes.truncatedWhileRead(path.toString(), e);
+    }
   }
 
   /**
@@ -124,7 +134,7 @@ public final class StackImage {
    * ImageException#UNCHECKED}).
    */
   public static StackImage openForInspection(Path path, Limits limits) {
-    return StackImageReader.validate(ImageBytes.load(path, limits), path.toString(), null, limits);
+    return validateMapped(path, null, limits);
   }
 
   /**
@@ -226,6 +236,35 @@ public final class StackImage {
     requireChecked();
     Objects.checkIndex(component, contents.contexts().size());
     return slice(contents.contexts().get(component));
+  }
+
+  /**
+   * A private copy of the V8 context blob of component {@code component}, its checksum verified
+   * again on the copy: these are the bytes to give V8, equal to what was checked when the image
+   * was opened even if the file was rewritten in place since. Refused ({@value
+   * ImageException#UNCHECKED}) if the image was opened for inspection.
+   *
+   * @throws ImageException {@value ImageException#CHECKSUM} if the file changed since it was
+   *     checked, {@value ImageException#TRUNCATED} if it was cut short
+   */
+  public byte[] contextBytes(int component) {
+    requireChecked();
+    Objects.checkIndex(component, contents.contexts().size());
+    SectionEntry e = contents.contexts().get(component);
+    byte[] copy = new byte[(int) e.length()];
+    try {
+      slice(e).get(copy);
+    } catch (InternalError fault) {
+      throw ImageBytes.truncatedWhileRead(source, fault);
+    }
+    int crc = Checksums.of(ByteBuffer.wrap(copy), 0, copy.length);
+    if (crc != e.checksum()) {
+      throw new ImageException(
+          ImageException.CHECKSUM,
+          source + ": " + e.describe() + " changed after the image was checked (stored " + Checksums.hex(e.checksum())
+              + ", now " + Checksums.hex(crc) + "); is another process writing the file?");
+    }
+    return copy;
   }
 
   public List<RegionRecord> regions() {

@@ -116,6 +116,39 @@ class StackImageRoundTripTest {
   }
 
   @Test
+  void shouldVerifyAMappedFileAndTheContextCopyGivenToV8() throws Exception {
+    Path file = dir.resolve("mapped.b8gimage");
+    Images.sampleWriter().writeTo(file);
+    byte[] original = Files.readAllBytes(file);
+    Images.Surgery s = new Images.Surgery(original);
+    // A flipped byte in a region's bytes on disk is caught when the file is opened.
+    int region = s.find(SectionType.REGION_BYTES, 0);
+    Path bad = dir.resolve("bad.b8gimage");
+    Files.write(bad, new Images.Surgery(original).flip(s.offset(region) + 4999).bytes);
+    ImageException e = org.junit.jupiter.api.Assertions.assertThrows(ImageException.class, () -> StackImage.open(bad, Images.HOST));
+    assertEquals(ImageException.CHECKSUM, e.code());
+    assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
+
+    StackImage image = StackImage.open(file, Images.HOST);
+    assertArrayEquals(Images.random(1, 777), image.contextBytes(0));
+    assertArrayEquals(Images.random(10, 5000), bytes(image.regionBytes(0)));
+    // Rewritten in place after the check: the copy for V8 is verified again and refused.
+    int ctx = s.find(SectionType.CONTEXT, 0);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {(byte) ~original[(int) s.offset(ctx) + 10]}), s.offset(ctx) + 10);
+    }
+    ImageException changed = org.junit.jupiter.api.Assertions.assertThrows(ImageException.class, () -> image.contextBytes(0));
+    assertEquals(ImageException.CHECKSUM, changed.code());
+    assertTrue(changed.getMessage().contains("changed after the image was checked"), changed.getMessage());
+    // Replaced by a rename (as the writer does): the open image keeps the file it checked.
+    Files.write(file, original);
+    StackImage again = StackImage.open(file, Images.HOST);
+    Images.sampleWriter().manifest("another").writeTo(file);
+    assertArrayEquals(Images.random(1, 777), again.contextBytes(0));
+    assertArrayEquals(Images.random(2, 64), again.contextBytes(1));
+  }
+
+  @Test
   void shouldAcceptNewerMinorWithUnknownOptionalSectionAndOptionalFlag() throws Exception {
     StackImageWriter w = Images.sampleWriter();
     w.addRawSection(4242, 0, 0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
