@@ -20,6 +20,8 @@ import java.util.List;
  * @param regions the region records, in region index order
  * @param regionSections the REGION_BYTES sections by region index
  * @param capabilities the capability tables by name
+ * @param inflated per CONTEXT id, the inflated blob of a deflated section (verified, private), or
+ *     null for a section stored as is
  */
 record ImageContents(
     Compatibility compatibility,
@@ -28,7 +30,8 @@ record ImageContents(
     List<SectionEntry> contexts,
     List<RegionRecord> regions,
     List<SectionEntry> regionSections,
-    List<CapabilityEntry> capabilities) {
+    List<CapabilityEntry> capabilities,
+    byte[][] inflated) {
 
   ImageContents {
     componentNames = List.copyOf(componentNames);
@@ -99,7 +102,32 @@ record ImageContents(
     if (manifestEntry != null) {
       manifest = SectionIn.decodeUtf8(slice(buf, manifestEntry), at + manifestEntry.describe());
     }
-    return new ImageContents(compat, manifest, componentNames, contexts, regions, regionSections, caps);
+    byte[][] inflated = new byte[contexts.size()][];
+    for (int i = 0; i < contexts.size(); i++) {
+      SectionEntry s = contexts.get(i);
+      if (s.deflated()) {
+        // Inflated from a private copy whose checksum is verified again, never from the file itself.
+        inflated[i] = DeflatedSection.decode(verifiedCopy(buf, s, at), limits.maxContextBytes(), at + s.describe());
+      }
+    }
+    return new ImageContents(compat, manifest, componentNames, contexts, regions, regionSections, caps, inflated);
+  }
+
+  /**
+   * A private copy of section {@code s}, its checksum verified on the copy (the buffer may be a
+   * mapped file that another process rewrites in place after it was checked).
+   */
+  static byte[] verifiedCopy(ByteBuffer buf, SectionEntry s, String at) {
+    byte[] copy = new byte[(int) s.length()];
+    slice(buf, s).get(copy);
+    int crc = Checksums.of(ByteBuffer.wrap(copy), 0, copy.length);
+    if (crc != s.checksum()) {
+      throw new ImageException(
+          ImageException.CHECKSUM,
+          at + s.describe() + " changed after the image was checked (stored " + Checksums.hex(s.checksum())
+              + ", now " + Checksums.hex(crc) + "); is another process writing the file?");
+    }
+    return copy;
   }
 
   private static SectionEntry single(String at, SectionEntry seen, SectionEntry s) {

@@ -229,12 +229,16 @@ public final class StackImage {
   }
 
   /**
-   * The V8 context blob of component {@code component}: verified, and taken with the V8 this host
-   * expects. Refused ({@value ImageException#UNCHECKED}) if the image was opened for inspection.
+   * The V8 context blob of component {@code component} (inflated if it was stored deflated):
+   * verified, and taken with the V8 this host expects. Refused ({@value ImageException#UNCHECKED}) if the image was opened for inspection.
    */
   public ByteBuffer contextBlob(int component) {
     requireChecked();
     Objects.checkIndex(component, contents.contexts().size());
+    byte[] inflated = contents.inflated()[component];
+    if (inflated != null) {
+      return ByteBuffer.wrap(inflated).asReadOnlyBuffer();
+    }
     return slice(contents.contexts().get(component));
   }
 
@@ -250,21 +254,15 @@ public final class StackImage {
   public byte[] contextBytes(int component) {
     requireChecked();
     Objects.checkIndex(component, contents.contexts().size());
-    SectionEntry e = contents.contexts().get(component);
-    byte[] copy = new byte[(int) e.length()];
+    byte[] inflated = contents.inflated()[component];
+    if (inflated != null) {
+      return inflated.clone();
+    }
     try {
-      slice(e).get(copy);
+      return ImageContents.verifiedCopy(file, contents.contexts().get(component), source + ": ");
     } catch (InternalError fault) {
       throw ImageBytes.truncatedWhileRead(source, fault);
     }
-    int crc = Checksums.of(ByteBuffer.wrap(copy), 0, copy.length);
-    if (crc != e.checksum()) {
-      throw new ImageException(
-          ImageException.CHECKSUM,
-          source + ": " + e.describe() + " changed after the image was checked (stored " + Checksums.hex(e.checksum())
-              + ", now " + Checksums.hex(crc) + "); is another process writing the file?");
-    }
-    return copy;
   }
 
   public List<RegionRecord> regions() {

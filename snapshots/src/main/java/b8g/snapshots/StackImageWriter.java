@@ -54,6 +54,7 @@ public final class StackImageWriter {
   private final Compatibility compatibility;
   private final StackImage.Limits limits;
   private String manifest = "";
+  private int deflateLevel;
   private final List<Source> contexts = new ArrayList<>();
   private final List<String> componentNames = new ArrayList<>();
   private final List<RegionRecord> regions = new ArrayList<>();
@@ -69,6 +70,18 @@ public final class StackImageWriter {
   public StackImageWriter(Compatibility compatibility, StackImage.Limits limits) {
     this.compatibility = Objects.requireNonNull(compatibility, "compatibility");
     this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  /**
+   * Stores every CONTEXT section deflated at {@code level} (1 fastest .. 9 smallest; 0, the
+   * default, stores them as they are). An image with a deflated section needs a 2.1 reader.
+   */
+  public StackImageWriter deflateContexts(int level) {
+    if (level < 0 || level > 9) {
+      throw new IllegalArgumentException("deflate level must be in [0, 9], was " + level);
+    }
+    this.deflateLevel = level;
+    return this;
   }
 
   /** Sets the manifest fragment (UTF-8 text); empty by default. */
@@ -362,6 +375,10 @@ public final class StackImageWriter {
             ImageException.TOO_LARGE,
             what + ": context blob is " + length + " bytes, more than the limit of " + limits.maxContextBytes());
       }
+      if ((p.flags() & SECTION_FLAG_DEFLATED) != 0) {
+        bytes = ByteBuffer.wrap(DeflatedSection.encode(bytes, deflateLevel));
+        length = bytes.remaining();
+      }
       if (offset + length > limits.maxImageBytes()) {
         throw new ImageException(
             ImageException.TOO_LARGE,
@@ -416,7 +433,8 @@ public final class StackImageWriter {
       header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
       header.putInt(SECTION_COUNT_OFFSET, count);
       header.putInt(ENTRY_LENGTH_OFFSET, ENTRY_LENGTH);
-      header.putInt(FLAGS_OFFSET, 0);
+      boolean deflated = parts.stream().anyMatch(p -> (p.flags() & SECTION_FLAG_DEFLATED) != 0);
+      header.putInt(FLAGS_OFFSET, deflated ? HEADER_FLAG_DEFLATED_SECTIONS : 0);
       header.putLong(FILE_LENGTH_OFFSET, fileLength);
       header.putInt(TABLE_CHECKSUM_OFFSET, tableCrc);
       header.putInt(HEADER_CHECKSUM_OFFSET, Checksums.header(header, HEADER_LENGTH));
@@ -460,7 +478,8 @@ public final class StackImageWriter {
     parts.add(fixed(SectionType.CAPABILITIES, SectionCodec.encodeCapabilities(capabilities, limits)));
 
     for (int i = 0; i < contexts.size(); i++) {
-      parts.add(new Part(SectionType.CONTEXT.code(), required, i, contexts.get(i), -1));
+      int flags = required | (deflateLevel > 0 ? SECTION_FLAG_DEFLATED : 0);
+      parts.add(new Part(SectionType.CONTEXT.code(), flags, i, contexts.get(i), -1));
     }
     for (int i = 0; i < regions.size(); i++) {
       parts.add(new Part(SectionType.REGION_BYTES.code(), required, i, regionSources.get(i), regions.get(i).size()));

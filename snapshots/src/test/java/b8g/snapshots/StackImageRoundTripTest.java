@@ -49,7 +49,7 @@ class StackImageRoundTripTest {
 
     StackImage image = StackImage.open(file, new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy --no-opt", 3));
     assertEquals(2, image.formatMajor());
-    assertEquals(0, image.formatMinor());
+    assertEquals(1, image.formatMinor());
     assertEquals(Files.size(file), image.fileLength());
     assertEquals(compat, image.compatibility());
     assertTrue(image.compatibilityChecked());
