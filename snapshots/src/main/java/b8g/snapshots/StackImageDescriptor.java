@@ -15,10 +15,10 @@ import java.nio.charset.StandardCharsets;
  *  | section table                |  sectionCount entries of entryLength (32) bytes
  *  +------------------------------+ headerLength + sectionCount * entryLength
  *  | zero padding to 8            |
- *  | section 0 (8-aligned)        |  COMPATIBILITY, MANIFEST, COMPONENT_ORDER, ... CONTEXT
- *  | zero padding                 |
- *  | section k (4096-aligned)     |  REGION_BYTES: page aligned so it can be mapped directly
- *  | ...                          |
+ *  | sections, in any order       |  each 8-aligned; REGION_BYTES 4096-aligned so it can be
+ *  | zero padding between them    |  mapped directly. This writer: small sections in the gap
+ *  | ...                          |  after the table, REGION_BYTES from the first page
+ *  |                              |  boundary after it, CONTEXT last
  *  +------------------------------+ fileLength (end of the last section; no trailing bytes)
  *
  *  header (64 bytes)
