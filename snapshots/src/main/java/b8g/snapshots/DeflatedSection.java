@@ -53,18 +53,7 @@ final class DeflatedSection {
    *     inflates to another length or has bytes after its end
    */
   static byte[] decode(byte[] stored, long max, String what) {
-    if (stored.length < PREFIX) {
-      throw new ImageException(
-          ImageException.MALFORMED,
-          what + ": deflated section is " + stored.length + " bytes, shorter than its " + PREFIX + "-byte length field");
-    }
-    long declared = ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-    if (declared < 0 || declared > max) {
-      throw new ImageException(
-          ImageException.TOO_LARGE,
-          what + ": declares " + Long.toUnsignedString(declared) + " inflated bytes, more than the limit of " + max
-              + " bytes; raise the limit if the image is expected to be this large");
-    }
+    long declared = declaredLength(ByteBuffer.wrap(stored), max, what);
     byte[] out = new byte[(int) declared];
     Inflater inf = new Inflater();
     try {
@@ -93,6 +82,29 @@ final class DeflatedSection {
     } finally {
       inf.end();
     }
+  }
+
+  /**
+   * The inflated length a deflated section declares ({@code stored}: its bytes, position to limit),
+   * checked to be at most {@code max}; nothing is inflated.
+   *
+   * @throws ImageException {@value ImageException#MALFORMED} for a section shorter than its length
+   *     field, {@value ImageException#TOO_LARGE} for a declared length over {@code max}
+   */
+  static long declaredLength(ByteBuffer stored, long max, String what) {
+    if (stored.remaining() < PREFIX) {
+      throw new ImageException(
+          ImageException.MALFORMED,
+          what + ": deflated section is " + stored.remaining() + " bytes, shorter than its " + PREFIX + "-byte length field");
+    }
+    long declared = stored.order(ByteOrder.LITTLE_ENDIAN).getLong(stored.position());
+    if (declared < 0 || declared > max) {
+      throw new ImageException(
+          ImageException.TOO_LARGE,
+          what + ": declares " + Long.toUnsignedString(declared) + " inflated bytes, more than the limit of " + max
+              + " bytes; raise the limit if the image is expected to be this large");
+    }
+    return declared;
   }
 
   private static ImageException malformed(String what, String problem) {

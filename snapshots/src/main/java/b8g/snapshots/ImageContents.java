@@ -20,8 +20,9 @@ import java.util.List;
  * @param regions the region records, in region index order
  * @param regionSections the REGION_BYTES sections by region index
  * @param capabilities the capability tables by name
- * @param inflated per CONTEXT id, the inflated blob of a deflated section (verified, private), or
- *     null for a section stored as is
+ * @param contextLengths per CONTEXT id, the blob's length: as stored, or as declared by a deflated
+ *     section (checked against the limits, each and together, before anything is inflated;
+ *     inflating happens only when the blob is asked for, {@link StackImage#contextBytes})
  */
 record ImageContents(
     Compatibility compatibility,
@@ -31,7 +32,7 @@ record ImageContents(
     List<RegionRecord> regions,
     List<SectionEntry> regionSections,
     List<CapabilityEntry> capabilities,
-    byte[][] inflated) {
+    long[] contextLengths) {
 
   ImageContents {
     componentNames = List.copyOf(componentNames);
@@ -102,15 +103,26 @@ record ImageContents(
     if (manifestEntry != null) {
       manifest = SectionIn.decodeUtf8(slice(buf, manifestEntry), at + manifestEntry.describe());
     }
-    byte[][] inflated = new byte[contexts.size()][];
+    // Nothing is inflated here: the declared lengths are checked, each and together, so a small
+    // image cannot make a restore allocate more than the limits; StackImage.contextBytes inflates.
+    long[] contextLengths = new long[contexts.size()];
+    long total = 0;
     for (int i = 0; i < contexts.size(); i++) {
       SectionEntry s = contexts.get(i);
-      if (s.deflated()) {
-        // Inflated from a private copy whose checksum is verified again, never from the file itself.
-        inflated[i] = DeflatedSection.decode(verifiedCopy(buf, s, at), limits.maxContextBytes(), at + s.describe());
+      contextLengths[i] =
+          s.deflated()
+              ? DeflatedSection.declaredLength(slice(buf, s), limits.maxContextBytes(), at + s.describe())
+              : s.length();
+      total += contextLengths[i];
+      if (total > limits.maxTotalContextBytes()) {
+        throw new ImageException(
+            ImageException.TOO_LARGE,
+            at + "the context blobs up to " + s.describe() + " come to " + total + " bytes (inflated), more"
+                + " than the limit of " + limits.maxTotalContextBytes() + " bytes for all of them; raise the"
+                + " limit if the image is expected to be this large");
       }
     }
-    return new ImageContents(compat, manifest, componentNames, contexts, regions, regionSections, caps, inflated);
+    return new ImageContents(compat, manifest, componentNames, contexts, regions, regionSections, caps, contextLengths);
   }
 
   /**

@@ -211,7 +211,13 @@ public final class Snapshots {
       }
       components.put(names.get(i), new Host.Restored(bytes, held.getOrDefault(names.get(i), List.of())));
     }
-    return Host.launch(ctx.restore(regions, components).imageWriter(Snapshots.imageWriter()));
+    try {
+      return Host.launch(ctx.restore(regions, components).imageWriter(Snapshots.imageWriter()));
+    } catch (InternalError fault) {
+      // The region bytes are views of the image's mapping, copied into fresh regions during the
+      // launch (which closed the host): a fault there means the file was cut short in place.
+      throw ImageBytes.truncatedWhileRead(image.source(), fault);
+    }
   }
 
   /** The manifest file recorded in an image, or null. */

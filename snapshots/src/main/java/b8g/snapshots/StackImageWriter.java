@@ -48,6 +48,9 @@ public final class StackImageWriter {
   /** A section to write; {@code expectedLength} is its length if known before it is asked (else -1). */
   private record Part(int type, int flags, int id, Source source, long expectedLength) {}
 
+  /** The chunk in which bytes are copied, checksummed and written (see {@code Output.writePart}). */
+  static final int BOUNCE_BYTES = 1 << 20;
+
   /** COMPATIBILITY, MANIFEST, COMPONENT_ORDER, REGION_RECORDS, CAPABILITIES. */
   private static final int FIXED_SECTIONS = 5;
 
@@ -188,6 +191,10 @@ public final class StackImageWriter {
     private volatile IOException flushFailure;
     private boolean regionsWritten;
     private boolean done;
+    /** Every section's bytes pass through here on their way to the file (see {@link #writePart}). */
+    private final ByteBuffer bounce = ByteBuffer.allocateDirect(BOUNCE_BYTES);
+    /** The inflated lengths of the context blobs written so far. */
+    private long contextTotal;
 
     private Output(Path target) {
       this.target = target;
@@ -218,8 +225,9 @@ public final class StackImageWriter {
     /**
      * Asks every region's {@link Source} for its bytes now and writes them into the file, each
      * page aligned, checksummed as it is written; then starts flushing them to disk on another
-     * thread, which {@link #commit} waits for. A direct buffer (a region's own mapping) goes from
-     * memory to the file without a copy on the Java heap.
+     * thread, which {@link #commit} waits for. Each region goes from its memory to the file through
+     * one reused 1 MiB direct buffer (copied, checksummed, written chunk by chunk), never through
+     * a copy on the Java heap.
      *
      * @throws ImageException as {@link #writeTo}; the output is then unusable (close it)
      */
@@ -359,25 +367,55 @@ public final class StackImageWriter {
     }
 
     /**
-     * Writes {@code p} at {@code offset} after checking it; returns {offset, length, crc}.
+     * Writes {@code p} at {@code offset} after checking it; returns {offset, length, crc, flags}
+     * (a context meant to be deflated is stored as is when deflating does not make it smaller, so
+     * its flags lose {@link StackImageDescriptor#SECTION_FLAG_DEFLATED}).
+     *
+     * <p>The bytes go through {@link #bounce} one chunk at a time: a chunk is copied out of the
+     * source, its checksum taken on the copy, and that same copy written. The source may be live
+     * memory another process or thread still writes (a shared-memory file, a channel end held by
+     * Java); the checksum then always matches the bytes in the file, and a source cut short under
+     * the writer (a shared-memory file truncated by another process) raises an error from the copy
+     * instead of a fault inside a checksum intrinsic.
      */
     private long[] writePart(Part p, long offset) throws IOException {
       ByteBuffer bytes = Objects.requireNonNull(p.source().bytes(), "a Source returned null").duplicate();
       long length = bytes.remaining();
-      String what = target + ": " + new SectionEntry(0, p.type(), p.flags(), 0, 0, 0, p.id()).typeName() + " " + p.id();
+      int flags = p.flags();
+      String what = target + ": " + new SectionEntry(0, p.type(), flags, 0, 0, 0, p.id()).typeName() + " " + p.id();
       if (p.expectedLength() >= 0 && length != p.expectedLength()) {
         throw new ImageException(
             ImageException.MALFORMED,
             what + ": region bytes are " + length + " bytes but its descriptor says " + p.expectedLength());
       }
+      if (p.type() == SectionType.CONTEXT.code()) {
+        if (length > limits.maxContextBytes()) {
+          throw new ImageException(
+              ImageException.TOO_LARGE,
+              what + ": context blob is " + length + " bytes, more than the limit of " + limits.maxContextBytes());
+        }
+        contextTotal += length;
+        if (contextTotal > limits.maxTotalContextBytes()) {
+          throw new ImageException(
+              ImageException.TOO_LARGE,
+              what + ": the context blobs come to " + contextTotal + " bytes, more than the limit of "
+                  + limits.maxTotalContextBytes() + " for all of them");
+        }
+      }
+      if ((flags & SECTION_FLAG_DEFLATED) != 0) {
+        byte[] encoded = DeflatedSection.encode(bytes, deflateLevel);
+        if (encoded.length < length) {
+          bytes = ByteBuffer.wrap(encoded);
+          length = encoded.length;
+        } else {
+          flags &= ~SECTION_FLAG_DEFLATED; // incompressible: stored as is, within the limit checked above
+        }
+      }
       if (p.type() == SectionType.CONTEXT.code() && length > limits.maxContextBytes()) {
+        // The reader checks the stored length too; unreachable while stored <= inflated, kept as the rule.
         throw new ImageException(
             ImageException.TOO_LARGE,
-            what + ": context blob is " + length + " bytes, more than the limit of " + limits.maxContextBytes());
-      }
-      if ((p.flags() & SECTION_FLAG_DEFLATED) != 0) {
-        bytes = ByteBuffer.wrap(DeflatedSection.encode(bytes, deflateLevel));
-        length = bytes.remaining();
+            what + ": stored context is " + length + " bytes, more than the limit of " + limits.maxContextBytes());
       }
       if (offset + length > limits.maxImageBytes()) {
         throw new ImageException(
@@ -385,9 +423,27 @@ public final class StackImageWriter {
             what + ": the image would exceed the limit of " + limits.maxImageBytes() + " bytes");
       }
       CRC32C crc = new CRC32C();
-      crc.update(bytes.duplicate());
-      writeFully(ch, bytes, offset);
-      return new long[] {offset, length, crc.getValue()};
+      long position = offset;
+      try {
+        while (bytes.hasRemaining()) {
+          int n = Math.min(bytes.remaining(), bounce.capacity());
+          bounce.clear();
+          bounce.put(bytes.slice(bytes.position(), n)).flip();
+          bytes.position(bytes.position() + n);
+          crc.update(bounce);
+          bounce.rewind();
+          writeFully(ch, bounce, position);
+          position += n;
+        }
+      } catch (InternalError fault) {
+        // The JVM's answer to a fault in a bulk copy out of a mapping cut short under it.
+        throw new ImageException(
+            ImageException.IO,
+            what + ": its memory could not be read at byte " + (position - offset)
+                + " (a shared-memory file cut short by another process?)",
+            fault);
+      }
+      return new long[] {offset, length, crc.getValue(), flags};
     }
 
     private void writeRest(List<Part> parts) throws IOException {
@@ -400,6 +456,7 @@ public final class StackImageWriter {
       long gap = tableEnd;
       long cursor = regionCount == 0 ? tableEnd : regionsEnd;
       int region = 0;
+      boolean deflated = false;
       for (Part p : parts) {
         long[] e;
         if (p.type() == SectionType.REGION_BYTES.code()) {
@@ -416,7 +473,8 @@ public final class StackImageWriter {
             cursor = Math.max(cursor, e[0] + e[1]);
           }
         }
-        table.putInt(p.type()).putInt(p.flags()).putLong(e[0]).putLong(e[1]).putInt((int) e[2]).putInt(p.id());
+        table.putInt(p.type()).putInt((int) e[3]).putLong(e[0]).putLong(e[1]).putInt((int) e[2]).putInt(p.id());
+        deflated |= (e[3] & SECTION_FLAG_DEFLATED) != 0;
       }
       long fileLength = regionCount == 0 ? cursor : Math.max(cursor, regionsEnd);
       if (ch.size() < fileLength) {
@@ -433,7 +491,6 @@ public final class StackImageWriter {
       header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
       header.putInt(SECTION_COUNT_OFFSET, count);
       header.putInt(ENTRY_LENGTH_OFFSET, ENTRY_LENGTH);
-      boolean deflated = parts.stream().anyMatch(p -> (p.flags() & SECTION_FLAG_DEFLATED) != 0);
       header.putInt(FLAGS_OFFSET, deflated ? HEADER_FLAG_DEFLATED_SECTIONS : 0);
       header.putLong(FILE_LENGTH_OFFSET, fileLength);
       header.putInt(TABLE_CHECKSUM_OFFSET, tableCrc);

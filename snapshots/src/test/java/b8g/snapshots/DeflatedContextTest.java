@@ -4,6 +4,7 @@ import static b8g.snapshots.Images.rejects;
 import static b8g.snapshots.StackImageDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -83,8 +84,7 @@ class DeflatedContextTest {
   @Test
   void shouldRefuseADeclaredLengthOverTheLimitBeforeInflating() throws Exception {
     byte[] bytes = deflatedImage();
-    StackImage.Limits small = new StackImage.Limits(
-        StackImage.Limits.HARD_MAX_IMAGE_BYTES, 1L << 30, BLOB.length - 1, 16L << 20, 4096, 64 * 1024, 1 << 20);
+    StackImage.Limits small = StackImage.Limits.DEFAULT.withMaxContextBytes(BLOB.length - 1);
     rejects(bytes, small, ImageException.TOO_LARGE, "declares " + BLOB.length + " inflated bytes, more than the limit");
     Images.Surgery s = new Images.Surgery(bytes);
     int third = s.find(SectionType.CONTEXT, 2);
@@ -100,11 +100,11 @@ class DeflatedContextTest {
     int third = longer.find(SectionType.CONTEXT, 2);
     longer.buf.putLong((int) longer.offset(third), BLOB.length + 1);
     longer.resealSection(third);
-    rejects(longer.bytes, ImageException.MALFORMED, "inflates to " + BLOB.length + " bytes, fewer than the " + (BLOB.length + 1));
+    rejectsWhenInflated(longer.bytes, ImageException.MALFORMED, "inflates to " + BLOB.length + " bytes, fewer than the " + (BLOB.length + 1));
     Images.Surgery shorter = new Images.Surgery(bytes);
     shorter.buf.putLong((int) shorter.offset(third), BLOB.length - 1);
     shorter.resealSection(third);
-    rejects(shorter.bytes, ImageException.MALFORMED, "inflates to more than the " + (BLOB.length - 1) + " bytes");
+    rejectsWhenInflated(shorter.bytes, ImageException.MALFORMED, "inflates to more than the " + (BLOB.length - 1) + " bytes");
   }
 
   @Test
@@ -117,7 +117,7 @@ class DeflatedContextTest {
     byte[] garbage = Images.random(3, length);
     ByteBuffer.wrap(garbage).order(ByteOrder.LITTLE_ENDIAN).putLong(0, BLOB.length);
     broken.sectionBytes(third, garbage);
-    rejects(broken.bytes, ImageException.MALFORMED, "not a valid zlib stream");
+    rejectsWhenInflated(broken.bytes, ImageException.MALFORMED, "not a valid zlib stream");
 
     // A valid stream of 3 bytes, then zeros up to the section's length.
     Deflater d = new Deflater(1);
@@ -132,19 +132,24 @@ class DeflatedContextTest {
     byte[] tail = Arrays.copyOf(content.toByteArray(), length);
     Images.Surgery trailing = new Images.Surgery(bytes);
     trailing.sectionBytes(third, tail);
-    rejects(trailing.bytes, ImageException.MALFORMED, (length - 8 - n) + " bytes follow the end of the zlib stream");
+    rejectsWhenInflated(trailing.bytes, ImageException.MALFORMED, (length - 8 - n) + " bytes follow the end of the zlib stream");
     assertEquals(0, at % SECTION_ALIGNMENT);
   }
 
   @Test
   void shouldNameTheSectionWhenTooShortForItsLength() throws Exception {
-    // A deflated empty blob is a valid section; one cut below the 8-byte length field is not.
-    StackImageWriter w = new StackImageWriter(Images.HOST).deflateContexts(1);
-    w.addContext("empty", ByteBuffer.allocate(0));
+    // An empty blob is stored as is (deflating would make it longer); a deflated section cut
+    // below its 8-byte length field is refused.
+    StackImageWriter empty = new StackImageWriter(Images.HOST).deflateContexts(1);
+    empty.addContext("empty", ByteBuffer.allocate(0));
     Path p = dir.resolve("empty.b8gimage");
+    empty.writeTo(p);
+    assertEquals(0, Images.read(Files.readAllBytes(p)).contextBytes(0).length);
+    StackImageWriter w = new StackImageWriter(Images.HOST).deflateContexts(1);
+    w.addContext("zeros", ByteBuffer.allocate(1000));
     w.writeTo(p);
     byte[] bytes = Files.readAllBytes(p);
-    assertEquals(0, Images.read(bytes).contextBytes(0).length);
+    assertEquals(1000, Images.read(bytes).contextBytes(0).length);
     Images.Surgery s = new Images.Surgery(bytes);
     int ctx = s.find(SectionType.CONTEXT, 0);
     s.buf.putLong(s.entry(ctx) + ENTRY_LENGTH_FIELD_OFFSET, 4);
@@ -152,6 +157,84 @@ class DeflatedContextTest {
     Arrays.fill(s.bytes, (int) s.offset(ctx) + 4, (int) s.offset(ctx) + (int) new Images.Surgery(bytes).length(ctx), (byte) 0);
     s.resealSection(ctx);
     rejects(s.bytes, ImageException.MALFORMED, "section " + ctx + " (CONTEXT, id 0): deflated section is 4 bytes, shorter than");
+  }
+
+  /**
+   * Inflating happens when a blob is asked for, not when the image is opened: the image opens (for
+   * inspection too), and asking for context 2 is refused.
+   */
+  private static void rejectsWhenInflated(byte[] image, String code, String phrase) {
+    StackImage.readForInspection(ByteBuffer.wrap(image), StackImage.Limits.DEFAULT);
+    StackImage opened = Images.read(image);
+    ImageException e = assertThrows(ImageException.class, () -> opened.contextBytes(2));
+    assertEquals(code, e.code(), () -> "wrong code; message: " + e.getMessage());
+    assertTrue(e.getMessage().contains(phrase), () -> "message should contain \"" + phrase + "\" but was: " + e.getMessage());
+    assertThrows(ImageException.class, () -> opened.contextBlob(2));
+  }
+
+  /** Four contexts of zeros: tiny when deflated, 4 MiB inflated. */
+  private byte[] zerosImage(StackImage.Limits limits) {
+    StackImageWriter w = new StackImageWriter(Images.HOST, limits).deflateContexts(1);
+    for (int i = 0; i < 4; i++) {
+      w.addContext("zeros" + i, ByteBuffer.allocate(1 << 20));
+    }
+    Path p = dir.resolve("zeros.b8gimage");
+    w.writeTo(p);
+    try {
+      return Files.readAllBytes(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void shouldRefuseContextsWhoseDeclaredLengthsTogetherExceedTheTotalLimit() throws Exception {
+    byte[] bytes = zerosImage(StackImage.Limits.DEFAULT);
+    assertTrue(bytes.length < 64 * 1024, "4 MiB of zeros stored in " + bytes.length + " bytes");
+    assertEquals(1 << 20, Images.read(bytes).contextBytes(3).length);
+    StackImage.Limits total = StackImage.Limits.DEFAULT.withMaxTotalContextBytes((3L << 20) + 1);
+    rejects(bytes, total, ImageException.TOO_LARGE, "come to " + (4L << 20) + " bytes (inflated), more than the limit of " + ((3L << 20) + 1));
+    assertThrows(ImageException.class, () -> StackImage.readForInspection(ByteBuffer.wrap(bytes), total));
+    // The writer applies the same limit.
+    ImageException w = assertThrows(ImageException.class, () -> zerosImage(total));
+    assertEquals(ImageException.TOO_LARGE, w.code());
+    assertTrue(w.getMessage().contains("come to " + (4L << 20) + " bytes"), w.getMessage());
+
+    // Declared lengths raised under resealed checksums, each within the 256 MiB limit, 800 MiB
+    // together: refused by the sum before anything is inflated (inflating them would need the
+    // memory first and fail only then).
+    Images.Surgery s = new Images.Surgery(bytes);
+    for (int i = 0; i < 4; i++) {
+      int ctx = s.find(SectionType.CONTEXT, i);
+      s.buf.putLong((int) s.offset(ctx), 200L << 20);
+      s.resealSection(ctx);
+    }
+    rejects(s.bytes, ImageException.TOO_LARGE, "come to " + (600L << 20) + " bytes (inflated), more than the limit of " + (512L << 20));
+  }
+
+  @Test
+  void shouldStoreAContextAsIsWhenDeflatingDoesNotMakeItSmaller() throws Exception {
+    // Random bytes grow when deflated; stored deflated at exactly the context limit, the reader
+    // would refuse what the writer wrote.
+    byte[] noise = Images.random(9, 100_000);
+    StackImage.Limits limits = StackImage.Limits.DEFAULT.withMaxContextBytes(noise.length);
+    StackImageWriter w = new StackImageWriter(Images.HOST, limits).deflateContexts(9);
+    w.addContext("noise", ByteBuffer.wrap(noise));
+    w.addContext("compresses", ByteBuffer.wrap(Arrays.copyOf(BLOB, noise.length)));
+    Path p = dir.resolve("noise.b8gimage");
+    w.writeTo(p);
+    StackImage image = StackImage.open(p, Images.HOST, limits);
+    assertArrayEquals(noise, image.contextBytes(0));
+    assertArrayEquals(Arrays.copyOf(BLOB, noise.length), image.contextBytes(1));
+    Images.Surgery s = new Images.Surgery(Files.readAllBytes(p));
+    assertTrue(!image.sections().get(s.find(SectionType.CONTEXT, 0)).deflated(), "incompressible: stored as is");
+    assertTrue(image.sections().get(s.find(SectionType.CONTEXT, 1)).deflated(), "compressible: stored deflated");
+    assertEquals(HEADER_FLAG_DEFLATED_SECTIONS, image.flags());
+    // Only incompressible contexts: no deflated section, no header flag (a 2.0 reader reads it).
+    StackImageWriter only = new StackImageWriter(Images.HOST, limits).deflateContexts(9);
+    only.addContext("noise", ByteBuffer.wrap(noise));
+    only.writeTo(p);
+    assertEquals(0, StackImage.open(p, Images.HOST, limits).flags());
   }
 
   private static byte[] bytes(ByteBuffer b) {
