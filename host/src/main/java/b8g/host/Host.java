@@ -414,8 +414,14 @@ public final class Host implements AutoCloseable {
     try {
       h.open();
       return h;
-    } catch (RuntimeException e) {
-      h.close();
+    } catch (Throwable e) {
+      // Errors too (a fault reading a mapped image's region, an OutOfMemoryError): the spare
+      // workers, shared-memory files and threads opened so far must not outlive the failed launch.
+      try {
+        h.close();
+      } catch (Throwable suppressed) {
+        e.addSuppressed(suppressed);
+      }
       throw e;
     }
   }

@@ -20,6 +20,9 @@ import java.util.List;
  * @param regions the region records, in region index order
  * @param regionSections the REGION_BYTES sections by region index
  * @param capabilities the capability tables by name
+ * @param contextLengths per CONTEXT id, the blob's length: as stored, or as declared by a deflated
+ *     section (checked against the limits, each and together, before anything is inflated;
+ *     inflating happens only when the blob is asked for, {@link StackImage#contextBytes})
  */
 record ImageContents(
     Compatibility compatibility,
@@ -28,7 +31,8 @@ record ImageContents(
     List<SectionEntry> contexts,
     List<RegionRecord> regions,
     List<SectionEntry> regionSections,
-    List<CapabilityEntry> capabilities) {
+    List<CapabilityEntry> capabilities,
+    long[] contextLengths) {
 
   ImageContents {
     componentNames = List.copyOf(componentNames);
@@ -99,7 +103,43 @@ record ImageContents(
     if (manifestEntry != null) {
       manifest = SectionIn.decodeUtf8(slice(buf, manifestEntry), at + manifestEntry.describe());
     }
-    return new ImageContents(compat, manifest, componentNames, contexts, regions, regionSections, caps);
+    // Nothing is inflated here: the declared lengths are checked, each and together, so a small
+    // image cannot make a restore allocate more than the limits; StackImage.contextBytes inflates.
+    long[] contextLengths = new long[contexts.size()];
+    long total = 0;
+    for (int i = 0; i < contexts.size(); i++) {
+      SectionEntry s = contexts.get(i);
+      contextLengths[i] =
+          s.deflated()
+              ? DeflatedSection.declaredLength(slice(buf, s), limits.maxContextBytes(), at + s.describe())
+              : s.length();
+      total += contextLengths[i];
+      if (total > limits.maxTotalContextBytes()) {
+        throw new ImageException(
+            ImageException.TOO_LARGE,
+            at + "the context blobs up to " + s.describe() + " come to " + total + " bytes (inflated), more"
+                + " than the limit of " + limits.maxTotalContextBytes() + " bytes for all of them; raise the"
+                + " limit if the image is expected to be this large");
+      }
+    }
+    return new ImageContents(compat, manifest, componentNames, contexts, regions, regionSections, caps, contextLengths);
+  }
+
+  /**
+   * A private copy of section {@code s}, its checksum verified on the copy (the buffer may be a
+   * mapped file that another process rewrites in place after it was checked).
+   */
+  static byte[] verifiedCopy(ByteBuffer buf, SectionEntry s, String at) {
+    byte[] copy = new byte[(int) s.length()];
+    slice(buf, s).get(copy);
+    int crc = Checksums.of(ByteBuffer.wrap(copy), 0, copy.length);
+    if (crc != s.checksum()) {
+      throw new ImageException(
+          ImageException.CHECKSUM,
+          at + s.describe() + " changed after the image was checked (stored " + Checksums.hex(s.checksum())
+              + ", now " + Checksums.hex(crc) + "); is another process writing the file?");
+    }
+    return copy;
   }
 
   private static SectionEntry single(String at, SectionEntry seen, SectionEntry s) {

@@ -36,6 +36,7 @@ public final class ImageInspector {
       m.put("index", s.position());
       m.put("type", s.typeName());
       m.put("required", s.required());
+      m.put("deflated", s.deflated());
       m.put("id", Integer.toUnsignedLong(s.id()));
       m.put("offset", s.offset());
       m.put("length", s.length());
@@ -117,9 +118,9 @@ public final class ImageInspector {
     b.append(String.format("  %-5s %-20s %-3s %6s %12s %12s  %s%n", "#", "type", "req", "id", "offset", "length", "crc32c"));
     for (SectionEntry s : image.sections()) {
       b.append(String.format(
-          "  %-5d %-20s %-3s %6s %12d %12d  %s%n",
+          "  %-5d %-20s %-3s %6s %12d %12d  %s%s%n",
           s.position(), s.typeName(), s.required() ? "yes" : "no", Integer.toUnsignedString(s.id()),
-          s.offset(), s.length(), Checksums.hex(s.checksum())));
+          s.offset(), s.length(), Checksums.hex(s.checksum()), s.deflated() ? "  deflated" : ""));
     }
     for (RegionRecord r : image.regions()) {
       b.append(String.format("  region %s: %d bytes, %s, %s%n", r.name(), r.size(), r.backing(), rights(r.rights())));

@@ -24,6 +24,11 @@ public record SectionEntry(int position, int type, int flags, long offset, long 
     return (flags & StackImageDescriptor.SECTION_FLAG_REQUIRED) != 0;
   }
 
+  /** True if the section is stored deflated ({@link DeflatedSection}). */
+  public boolean deflated() {
+    return (flags & StackImageDescriptor.SECTION_FLAG_DEFLATED) != 0;
+  }
+
   /** The type's name, {@code retired(N, NAME)} for a retired code, or {@code unknown(N)}. */
   public String typeName() {
     SectionType t = knownType();

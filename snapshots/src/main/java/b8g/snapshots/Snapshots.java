@@ -88,6 +88,20 @@ public final class Snapshots {
    *     manifest component; otherwise as {@link #write(Host, Path, Duration)}
    */
   public static ImageSummary write(Host host, Path file, Duration timeout, Set<String> only) {
+    return write(host, file, timeout, only, CONTEXT_DEFLATE_LEVEL);
+  }
+
+  /**
+   * The level at which context blobs are deflated (see snapshots/README.md, "Figures"). Level 3
+   * takes a small component's blob to 27% of its size; it inflates in about half the time level 1's
+   * output does (which restore pays) and deflates about a third slower (which the snapshot pays,
+   * after the components went on and while the region bytes are being flushed). Level 6 inflates
+   * faster still but deflates twice as slowly as level 3.
+   */
+  static final int CONTEXT_DEFLATE_LEVEL = 3;
+
+  /** As {@link #write(Host, Path, Duration, Set)}, with context blobs deflated at {@code level} (0: stored). */
+  static ImageSummary write(Host host, Path file, Duration timeout, Set<String> only, int deflateLevel) {
     if (only != null) {
       for (String name : only) {
         Component c = host.component(name);
@@ -98,34 +112,54 @@ public final class Snapshots {
       }
     }
     long t0 = System.nanoTime();
-    StackImageWriter w = new StackImageWriter(compatibility());
+    StackImageWriter w = new StackImageWriter(compatibility()).deflateContexts(deflateLevel);
     List<String> names = new ArrayList<>();
+    long t1;
+    StackImageWriter.Output out = null;
     try (Host.Checkpoint cp = host.checkpoint(timeout)) {
-      // Copy all memory first: a context's resumption below may read or write it again.
+      // The layout is fixed before anything is written: every region, and one context per
+      // component in the image, whose blob is filled in once it is taken.
       Map<String, Region> regions = cp.regions();
       for (Map.Entry<String, Region> e : regions.entrySet()) {
         Region r = e.getValue();
-        ByteBuffer copy = ByteBuffer.allocate((int) r.size());
-        copy.put(r.byteBuffer().duplicate().clear()).flip();
         RegionRecord.Backing backing = cp.sharedFile(e.getKey()) ? RegionRecord.Backing.SHARED_FILE : RegionRecord.Backing.ANONYMOUS;
-        w.addRegion(new RegionRecord(e.getKey(), r.size(), backing, StackImageDescriptor.RIGHT_READ | StackImageDescriptor.RIGHT_WRITE), copy);
+        // Read while paused (writeRegions below), straight from the region's memory into the file.
+        w.addRegion(new RegionRecord(e.getKey(), r.size(), backing, StackImageDescriptor.RIGHT_READ | StackImageDescriptor.RIGHT_WRITE),
+            () -> r.byteBuffer().duplicate().clear());
       }
+      List<Map.Entry<String, Component.Paused>> taken = new ArrayList<>();
       for (Map.Entry<String, Component.Paused> e : cp.components().entrySet()) {
-        if (only != null && !only.contains(e.getKey())) {
-          continue;
+        if (only == null || only.contains(e.getKey())) {
+          taken.add(e);
         }
-        ComponentSnapshot snap = e.getValue().snapshot();
-        int id = w.addContext(e.getKey(), ByteBuffer.wrap(snap.blob()));
-        names.add(e.getKey());
+      }
+      ByteBuffer[] blobs = new ByteBuffer[taken.size()];
+      for (int i = 0; i < taken.size(); i++) {
+        int id = i;
+        w.addContext(taken.get(i).getKey(), () -> blobs[id]);
+      }
+      out = w.open(file);
+      // Copy all memory first: a context's resumption below may read or write it again.
+      out.writeRegions();
+      for (int i = 0; i < taken.size(); i++) {
+        ComponentSnapshot snap = taken.get(i).getValue().snapshot();
+        blobs[i] = ByteBuffer.wrap(snap.blob());
+        names.add(taken.get(i).getKey());
         for (Map.Entry<String, Capability> h : snap.held().entrySet()) {
-          w.addCapability(new CapabilityEntry(id, h.getKey(), kindName(h.getValue()), targetName(h.getValue()), Right.mask(h.getValue().rights())));
+          w.addCapability(new CapabilityEntry(i, h.getKey(), kindName(h.getValue()), targetName(h.getValue()), Right.mask(h.getValue().rights())));
         }
       }
       String manifestFile = host.manifest().file() == null ? "" : host.manifest().file().toAbsolutePath().toString();
       w.manifest(MANIFEST_LINE + manifestFile + "\n");
+    } catch (RuntimeException | Error e) {
+      if (out != null) {
+        out.close();
+      }
+      throw e;
+    } finally {
+      t1 = System.nanoTime();
     }
-    long t1 = System.nanoTime();
-    w.writeTo(file);
+    out.commit();
     return new ImageSummary(file, names, (t1 - t0) / 1_000, (System.nanoTime() - t1) / 1_000);
   }
 
@@ -170,16 +204,20 @@ public final class Snapshots {
     }
     Map<String, Host.Restored> components = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
-      ByteBuffer blob = image.contextBlob(i);
-      byte[] bytes = new byte[blob.remaining()];
-      blob.get(bytes);
+      byte[] bytes = image.contextBytes(i);
       String problem = ComponentSnapshot.restoreProblem(bytes);
       if (problem != null) {
         throw new ImageException(ImageException.INCOMPATIBLE, image.source() + ": component \"" + names.get(i) + "\": " + problem);
       }
       components.put(names.get(i), new Host.Restored(bytes, held.getOrDefault(names.get(i), List.of())));
     }
-    return Host.launch(ctx.restore(regions, components).imageWriter(Snapshots.imageWriter()));
+    try {
+      return Host.launch(ctx.restore(regions, components).imageWriter(Snapshots.imageWriter()));
+    } catch (InternalError fault) {
+      // The region bytes are views of the image's mapping, copied into fresh regions during the
+      // launch (which closed the host): a fault there means the file was cut short in place.
+      throw ImageBytes.truncatedWhileRead(image.source(), fault);
+    }
   }
 
   /** The manifest file recorded in an image, or null. */

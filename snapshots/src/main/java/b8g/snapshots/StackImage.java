@@ -13,11 +13,15 @@ import java.util.Objects;
  * inspection, compatibility with this host) before they return; an image that fails any check is
  * never returned, only an {@link ImageException}.
  *
- * <p>The bytes are a private heap copy of the file ({@link ImageBytes} says why it is not
- * mapped), so what V8 is later given is exactly what was checked.
+ * <p>A file is mapped read-only and verified in place; bytes held in memory are copied first.
+ * What V8 is given ({@link #contextBytes}) is copied out and verified again on the copy, so it is
+ * exactly what was checked even if the file is rewritten in place ({@link ImageBytes} says what a
+ * rewrite can and cannot reach).
  *
- * <p>Instances are immutable and thread-safe. Byte accessors return read-only views; nothing
- * needs closing.
+ * <p>Instances are immutable and thread-safe. Byte accessors return read-only views or private
+ * copies. Nothing needs closing: an image opened from a file holds its read-only mapping until the
+ * image (and every view it handed out) is garbage collected, as the JDK unmaps only then; the file
+ * may be deleted or renamed over meanwhile, but its disk space is freed only once unmapped.
  */
 public final class StackImage {
 
@@ -27,11 +31,13 @@ public final class StackImage {
    *
    * @param maxImageBytes largest file accepted (at most {@link #HARD_MAX_IMAGE_BYTES})
    * @param maxRegionBytes largest region (channel rings are regions too)
-   * @param maxContextBytes largest V8 context blob
+   * @param maxContextBytes largest V8 context blob (inflated, and as stored)
    * @param maxManifestBytes largest manifest text
    * @param maxSections most sections (at most {@link StackImageDescriptor#MAX_SECTIONS})
    * @param maxStringBytes longest string in a structured section
    * @param maxEntries most entries in any table inside a section
+   * @param maxTotalContextBytes most bytes all V8 context blobs of one image come to, inflated (a
+   *     restore holds them all at once; checked on the declared lengths before any is inflated)
    */
   public record Limits(
       long maxImageBytes,
@@ -40,21 +46,22 @@ public final class StackImage {
       long maxManifestBytes,
       int maxSections,
       int maxStringBytes,
-      int maxEntries) {
+      int maxEntries,
+      long maxTotalContextBytes) {
 
     /** The largest page multiple a single Java buffer can hold. */
     public static final long HARD_MAX_IMAGE_BYTES = 0x7FFF_F000L;
 
-    /** Regions up to 1 GiB, blobs up to 256 MiB, manifest 16 MiB, strings 64 KiB. */
+    /** Regions up to 1 GiB, blobs up to 256 MiB each and 512 MiB together, manifest 16 MiB, strings 64 KiB. */
     public static final Limits DEFAULT =
-        new Limits(HARD_MAX_IMAGE_BYTES, 1L << 30, 256L << 20, 16L << 20, 4096, 64 * 1024, 1 << 20);
+        new Limits(HARD_MAX_IMAGE_BYTES, 1L << 30, 256L << 20, 16L << 20, 4096, 64 * 1024, 1 << 20, 512L << 20);
 
     public Limits {
       if (maxImageBytes < StackImageDescriptor.HEADER_LENGTH || maxImageBytes > HARD_MAX_IMAGE_BYTES) {
         throw new IllegalArgumentException(
             "maxImageBytes must be in [64, " + HARD_MAX_IMAGE_BYTES + "], was " + maxImageBytes);
       }
-      if (maxRegionBytes < 0 || maxContextBytes < 0 || maxManifestBytes < 0) {
+      if (maxRegionBytes < 0 || maxContextBytes < 0 || maxManifestBytes < 0 || maxTotalContextBytes < 0) {
         throw new IllegalArgumentException("byte limits must be >= 0");
       }
       if (maxSections < 1 || maxSections > StackImageDescriptor.MAX_SECTIONS) {
@@ -67,11 +74,19 @@ public final class StackImage {
     }
 
     public Limits withMaxImageBytes(long v) {
-      return new Limits(v, maxRegionBytes, maxContextBytes, maxManifestBytes, maxSections, maxStringBytes, maxEntries);
+      return new Limits(v, maxRegionBytes, maxContextBytes, maxManifestBytes, maxSections, maxStringBytes, maxEntries, maxTotalContextBytes);
     }
 
     public Limits withMaxRegionBytes(long v) {
-      return new Limits(maxImageBytes, v, maxContextBytes, maxManifestBytes, maxSections, maxStringBytes, maxEntries);
+      return new Limits(maxImageBytes, v, maxContextBytes, maxManifestBytes, maxSections, maxStringBytes, maxEntries, maxTotalContextBytes);
+    }
+
+    public Limits withMaxContextBytes(long v) {
+      return new Limits(maxImageBytes, maxRegionBytes, v, maxManifestBytes, maxSections, maxStringBytes, maxEntries, maxTotalContextBytes);
+    }
+
+    public Limits withMaxTotalContextBytes(long v) {
+      return new Limits(maxImageBytes, maxRegionBytes, maxContextBytes, maxManifestBytes, maxSections, maxStringBytes, maxEntries, v);
     }
   }
 
@@ -115,7 +130,15 @@ public final class StackImage {
   /** As {@link #open(Path, Compatibility)} with the given limits. */
   public static StackImage open(Path path, Compatibility expected, Limits limits) {
     Objects.requireNonNull(expected, "expected");
-    return StackImageReader.validate(ImageBytes.load(path, limits), path.toString(), expected, limits);
+    return validateMapped(path, expected, limits);
+  }
+
+  private static StackImage validateMapped(Path path, Compatibility expected, Limits limits) {
+    try {
+      return StackImageReader.validate(ImageBytes.map(path, limits), path.toString(), expected, limits);
+    } catch (InternalError e) {
+      throw ImageBytes.truncatedWhileRead(path.toString(), e);
+    }
   }
 
   /**
@@ -124,7 +147,7 @@ public final class StackImage {
    * ImageException#UNCHECKED}).
    */
   public static StackImage openForInspection(Path path, Limits limits) {
-    return StackImageReader.validate(ImageBytes.load(path, limits), path.toString(), null, limits);
+    return validateMapped(path, null, limits);
   }
 
   /**
@@ -219,20 +242,58 @@ public final class StackImage {
   }
 
   /**
-   * The V8 context blob of component {@code component}: verified, and taken with the V8 this host
-   * expects. Refused ({@value ImageException#UNCHECKED}) if the image was opened for inspection.
+   * The V8 context blob of component {@code component}, read-only: a private, verified copy as
+   * {@link #contextBytes} makes (each call makes a new one). Refused ({@value
+   * ImageException#UNCHECKED}) if the image was opened for inspection.
    */
   public ByteBuffer contextBlob(int component) {
+    return ByteBuffer.wrap(contextBytes(component)).asReadOnlyBuffer();
+  }
+
+  /**
+   * A private copy of the V8 context blob of component {@code component}, its checksum verified
+   * again on the copy and, if it was stored deflated, inflated from that copy now (to the length
+   * checked when the image was opened): these are the bytes to give V8, equal to what was checked
+   * when the image was opened even if the file was rewritten in place since. Refused ({@value
+   * ImageException#UNCHECKED}) if the image was opened for inspection.
+   *
+   * @throws ImageException {@value ImageException#CHECKSUM} if the file changed since it was
+   *     checked, {@value ImageException#TRUNCATED} if it was cut short, {@value
+   *     ImageException#MALFORMED} if a deflated blob does not inflate to exactly its declared length
+   */
+  public byte[] contextBytes(int component) {
     requireChecked();
     Objects.checkIndex(component, contents.contexts().size());
-    return slice(contents.contexts().get(component));
+    SectionEntry s = contents.contexts().get(component);
+    byte[] copy;
+    try {
+      copy = ImageContents.verifiedCopy(file, s, source + ": ");
+    } catch (InternalError fault) {
+      throw ImageBytes.truncatedWhileRead(source, fault);
+    }
+    if (!s.deflated()) {
+      return copy;
+    }
+    // Bounded by the length checked at open, so a rewrite in place cannot raise it.
+    return DeflatedSection.decode(copy, contents.contextLengths()[component], source + ": " + s.describe());
+  }
+
+  /** The length of the V8 context blob of component {@code component}, inflated; nothing is read. */
+  public long contextLength(int component) {
+    Objects.checkIndex(component, contents.contexts().size());
+    return contents.contextLengths()[component];
   }
 
   public List<RegionRecord> regions() {
     return contents.regions();
   }
 
-  /** The saved bytes of region {@code region} (index into {@link #regions()}), read-only. */
+  /**
+   * The saved bytes of region {@code region} (index into {@link #regions()}), read-only: for an
+   * image opened from a file, a view of its mapping, not a copy. Reading it after the file was cut
+   * short in place raises {@link InternalError} (the JVM's answer to a fault in a mapping), which
+   * {@link Snapshots#restore} turns into {@value ImageException#TRUNCATED}.
+   */
   public ByteBuffer regionBytes(int region) {
     Objects.checkIndex(region, contents.regionSections().size());
     return slice(contents.regionSections().get(region));

@@ -3,7 +3,7 @@ package b8g.snapshots;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The binary layout of a stack image, format 2.0. All integers are little-endian and unsigned
+ * The binary layout of a stack image, format 2.1. All integers are little-endian and unsigned
  * unless noted; every offset is absolute from the start of the file, so any section can be read
  * (or mapped) by its table entry without parsing any other section.
  *
@@ -15,10 +15,10 @@ import java.nio.charset.StandardCharsets;
  *  | section table                |  sectionCount entries of entryLength (32) bytes
  *  +------------------------------+ headerLength + sectionCount * entryLength
  *  | zero padding to 8            |
- *  | section 0 (8-aligned)        |  COMPATIBILITY, MANIFEST, COMPONENT_ORDER, ... CONTEXT
- *  | zero padding                 |
- *  | section k (4096-aligned)     |  REGION_BYTES: page aligned so it can be mapped directly
- *  | ...                          |
+ *  | sections, in any order       |  each 8-aligned; REGION_BYTES 4096-aligned so it can be
+ *  | zero padding between them    |  mapped directly. This writer: small sections in the gap
+ *  | ...                          |  after the table, REGION_BYTES from the first page
+ *  |                              |  boundary after it, CONTEXT last
  *  +------------------------------+ fileLength (end of the last section; no trailing bytes)
  *
  *  header (64 bytes)
@@ -45,6 +45,8 @@ import java.nio.charset.StandardCharsets;
  *  | u32   | u32   | (absolute)    | (bytes)       | u32   | u32   |
  *  +-------+-------+---------------+---------------+-------+-------+
  *   flags bit 0 REQUIRED: a reader that does not know the type must reject the image.
+   flags bit 1 DEFLATED (2.1, CONTEXT only, header flag bit 0 set): stored as
+   u64 inflated length + zlib stream; crc covers the stored bytes.
  *   crc: CRC32C of the section's bytes. id: component index (CONTEXT), region index
  *   (REGION_BYTES), 0 otherwise.
  *
@@ -52,7 +54,8 @@ import java.nio.charset.StandardCharsets;
  *   COMPATIBILITY       u32 count, count x (str key, str value); keys javet.version,
  *                       v8.version, os, arch, v8.flags, abi.version required, others kept
  *   MANIFEST            UTF-8 text of the manifest fragment (no length prefix)
- *   CONTEXT             the V8 startup blob of one component, opaque
+ *   CONTEXT             the V8 startup blob of one component, opaque (deflated if the
+ *                       entry says so: u64 inflated length, then a zlib stream)
  *   REGION_RECORDS  u32 count, count x (str name, u64 size, u32 backing, u32 rights)
  *   REGION_BYTES        the region's bytes, exactly its descriptor's size
  *   CAPABILITIES        u32 count, count x (u32 component, str envName, str kind,
@@ -68,7 +71,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Format history: 1.0 named the components in a comment line at the top of MANIFEST and had
  * a CHANNEL_STATE section (type 7) that was always empty. 2.0 gives the order its own section
- * and retires type 7. A 2.0 reader refuses 1.x images ({@link ImageException#VERSION}): stack
+ * and retires type 7. 2.1 may store CONTEXT sections deflated (section flag bit 1, announced by
+ * the required header flag bit 0, so a 2.0 reader refuses such an image as needing a feature it
+ * does not know and reads every other 2.1 image). A 2.x reader refuses 1.x images ({@link ImageException#VERSION}): stack
  * images are bound to one V8 build anyway, so they are taken again rather than converted.
  *
  * <p>Compatibility rules: a major above {@link #FORMAT_MAJOR} is rejected, a higher minor is read
@@ -84,7 +89,7 @@ public final class StackImageDescriptor {
   public static final byte[] MAGIC = "B8GIMAGE".getBytes(StandardCharsets.US_ASCII);
 
   public static final int FORMAT_MAJOR = 2;
-  public static final int FORMAT_MINOR = 0;
+  public static final int FORMAT_MINOR = 1;
 
   public static final int MAGIC_OFFSET = 0;
   public static final int MAJOR_OFFSET = 8;
@@ -114,13 +119,23 @@ public final class StackImageDescriptor {
   /** Hard cap on the section count, whatever the configured limits say. */
   public static final int MAX_SECTIONS = 4096;
 
-  /** Header flag bits 0-15: a reader must know each one that is set. None is defined in 2.0. */
+  /** Header flag bits 0-15: a reader must know each one that is set. */
   public static final int HEADER_REQUIRED_FLAGS_MASK = 0x0000_FFFF;
+  /**
+   * Header flag bit 0 (2.1): some sections are stored deflated ({@link #SECTION_FLAG_DEFLATED}). A
+   * required feature, so a 2.0 reader refuses such an image instead of handing V8 deflated bytes.
+   */
+  public static final int HEADER_FLAG_DEFLATED_SECTIONS = 1;
   /** Header flags this reader knows. */
-  public static final int HEADER_KNOWN_FLAGS = 0;
+  public static final int HEADER_KNOWN_FLAGS = HEADER_FLAG_DEFLATED_SECTIONS;
 
   /** Section entry flag: a reader that does not know the section's type must reject the image. */
   public static final int SECTION_FLAG_REQUIRED = 1;
+  /**
+   * Section entry flag (2.1, CONTEXT only): the section holds a u64 inflated length and a zlib
+   * stream ({@link DeflatedSection}); the header must set {@link #HEADER_FLAG_DEFLATED_SECTIONS}.
+   */
+  public static final int SECTION_FLAG_DEFLATED = 2;
 
   /** Every section starts on a multiple of this. */
   public static final int SECTION_ALIGNMENT = 8;

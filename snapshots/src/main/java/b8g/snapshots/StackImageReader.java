@@ -161,7 +161,7 @@ final class StackImageReader {
               buf.getLong(e + ENTRY_LENGTH_FIELD_OFFSET),
               buf.getInt(e + ENTRY_CHECKSUM_OFFSET),
               buf.getInt(e + ENTRY_ID_OFFSET));
-      checkEntry(at, entry, fileLength, tableEnd, limits);
+      checkEntry(at, entry, fileLength, tableEnd, flags, limits);
       sections.add(entry);
     }
 
@@ -222,7 +222,8 @@ final class StackImageReader {
     return new StackImage(buf, source, header, sections, contents, expected != null);
   }
 
-  private static void checkEntry(String at, SectionEntry s, long fileLength, long tableEnd, StackImage.Limits limits) {
+  private static void checkEntry(
+      String at, SectionEntry s, long fileLength, long tableEnd, int headerFlags, StackImage.Limits limits) {
     SectionType t = s.knownType();
     if (SectionType.retiredName(s.type()) != null) {
       throw new ImageException(
@@ -271,6 +272,17 @@ final class StackImageReader {
           ImageException.TOO_LARGE,
           at + s.describe() + " is " + s.length() + " bytes, more than the limit of " + max
               + " bytes; raise the limit if the image is expected to be this large");
+    }
+    if (s.deflated()) {
+      if (t != SectionType.CONTEXT) {
+        throw new ImageException(
+            ImageException.MALFORMED, at + s.describe() + " is marked deflated, which only CONTEXT sections may be; the table is corrupt");
+      }
+      if ((headerFlags & HEADER_FLAG_DEFLATED_SECTIONS) == 0) {
+        throw new ImageException(
+            ImageException.MALFORMED,
+            at + s.describe() + " is marked deflated but the header does not announce deflated sections; the image is corrupt");
+      }
     }
     if (t != SectionType.CONTEXT && t != SectionType.REGION_BYTES && s.id() != 0) {
       throw new ImageException(

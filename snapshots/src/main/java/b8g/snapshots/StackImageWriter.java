@@ -45,11 +45,19 @@ public final class StackImageWriter {
     ByteBuffer bytes() throws IOException;
   }
 
+  /** A section to write; {@code expectedLength} is its length if known before it is asked (else -1). */
   private record Part(int type, int flags, int id, Source source, long expectedLength) {}
+
+  /** The chunk in which bytes are copied, checksummed and written (see {@code Output.writePart}). */
+  static final int BOUNCE_BYTES = 1 << 20;
+
+  /** COMPATIBILITY, MANIFEST, COMPONENT_ORDER, REGION_RECORDS, CAPABILITIES. */
+  private static final int FIXED_SECTIONS = 5;
 
   private final Compatibility compatibility;
   private final StackImage.Limits limits;
   private String manifest = "";
+  private int deflateLevel;
   private final List<Source> contexts = new ArrayList<>();
   private final List<String> componentNames = new ArrayList<>();
   private final List<RegionRecord> regions = new ArrayList<>();
@@ -65,6 +73,18 @@ public final class StackImageWriter {
   public StackImageWriter(Compatibility compatibility, StackImage.Limits limits) {
     this.compatibility = Objects.requireNonNull(compatibility, "compatibility");
     this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  /**
+   * Stores every CONTEXT section deflated at {@code level} (1 fastest .. 9 smallest; 0, the
+   * default, stores them as they are). An image with a deflated section needs a 2.1 reader.
+   */
+  public StackImageWriter deflateContexts(int level) {
+    if (level < 0 || level > 9) {
+      throw new IllegalArgumentException("deflate level must be in [0, 9], was " + level);
+    }
+    this.deflateLevel = level;
+    return this;
   }
 
   /** Sets the manifest fragment (UTF-8 text); empty by default. */
@@ -120,45 +140,364 @@ public final class StackImageWriter {
   }
 
   /**
-   * Writes the image to {@code target} atomically, replacing any file there.
+   * Writes the image to {@code target} atomically, replacing any file there: {@link #open},
+   * {@link Output#writeRegions}, {@link Output#commit}.
    *
    * @throws ImageException {@value ImageException#IO} if writing fails, or the code the reader
    *     would use if the parts break a rule or a limit; in both cases no file is left behind
    */
   public void writeTo(Path target) {
-    List<Part> parts = plan();
-    Path absolute = target.toAbsolutePath();
-    Path dir = absolute.getParent();
-    Path tmp;
-    try {
-      tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-    } catch (IOException e) {
-      throw new ImageException(
-          ImageException.IO, target + ": cannot create a temporary file in " + dir + ": " + e.getMessage(), e);
+    try (Output out = open(target)) {
+      out.writeRegions();
+      out.commit();
     }
-    boolean moved = false;
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        write(ch, parts, target);
-        ch.force(true);
+  }
+
+  /**
+   * Starts writing the image to {@code target} in two steps, so a caller can copy live memory into
+   * the file while it is paused and take the rest afterwards: {@link Output#writeRegions} writes
+   * every region's bytes now (and starts flushing them to disk on another thread), {@link
+   * Output#commit} writes everything else and makes the image durable under its name. The
+   * components and regions added so far fix the layout: adding either after this is refused at
+   * commit; capabilities and the manifest may still change. Closing an output that was not
+   * committed deletes its temporary file and leaves {@code target} untouched.
+   *
+   * @throws ImageException {@value ImageException#IO} if the temporary file cannot be created, or
+   *     the reader's code if a region record breaks a rule or a limit
+   */
+  public Output open(Path target) {
+    checkRegions();
+    return new Output(target);
+  }
+
+  /**
+   * An image being written: a temporary file beside the target. Not thread-safe; used by one
+   * thread, like its writer. See {@link #open}.
+   */
+  public final class Output implements AutoCloseable {
+    private final Path target;
+    private final Path absolute;
+    private final Path tmp;
+    private final FileChannel ch;
+    private final int contextCount = contexts.size();
+    private final int regionCount = regions.size();
+    private final int extraCount = extra.size();
+    /** Table entries of the region sections, written by {@link #writeRegions}. */
+    private final List<long[]> regionEntries = new ArrayList<>();
+    /** Where the region sections start (page aligned after the table) and end. */
+    private final long regionsStart;
+    private long regionsEnd;
+    private Thread flusher;
+    private volatile IOException flushFailure;
+    private boolean regionsWritten;
+    private boolean done;
+    /** Every section's bytes pass through here on their way to the file (see {@link #writePart}). */
+    private final ByteBuffer bounce = ByteBuffer.allocateDirect(BOUNCE_BYTES);
+    /** The inflated lengths of the context blobs written so far. */
+    private long contextTotal;
+
+    private Output(Path target) {
+      this.target = target;
+      this.absolute = target.toAbsolutePath();
+      Path dir = absolute.getParent();
+      int sections = FIXED_SECTIONS + contextCount + regionCount + extraCount;
+      int max = Math.min(MAX_SECTIONS, limits.maxSections());
+      if (sections > max) {
+        throw new ImageException(
+            ImageException.TOO_LARGE, "image would have " + sections + " sections, more than the limit of " + max);
       }
-      Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
-      moved = true;
-      syncDirectory(dir);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new ImageException(
-          ImageException.IO, target + ": the file system cannot rename atomically; write the image elsewhere", e);
-    } catch (IOException e) {
+      this.regionsStart = align(HEADER_LENGTH + (long) sections * ENTRY_LENGTH, PAGE_ALIGNMENT);
+      this.regionsEnd = regionsStart;
+      try {
+        tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+      } catch (IOException e) {
+        throw new ImageException(
+            ImageException.IO, target + ": cannot create a temporary file in " + dir + ": " + e.getMessage(), e);
+      }
+      try {
+        ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        deleteTemp();
+        throw new ImageException(ImageException.IO, target + ": cannot write stack image: " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * Asks every region's {@link Source} for its bytes now and writes them into the file, each
+     * page aligned, checksummed as it is written; then starts flushing them to disk on another
+     * thread, which {@link #commit} waits for. Each region goes from its memory to the file through
+     * one reused 1 MiB direct buffer (copied, checksummed, written chunk by chunk), never through
+     * a copy on the Java heap.
+     *
+     * @throws ImageException as {@link #writeTo}; the output is then unusable (close it)
+     */
+    public void writeRegions() {
+      requireOpen();
+      if (regionsWritten) {
+        throw new IllegalStateException("regions were written already");
+      }
+      regionsWritten = true;
+      try {
+        long cursor = regionsStart;
+        for (int i = 0; i < regionCount; i++) {
+          Part p = new Part(SectionType.REGION_BYTES.code(), SECTION_FLAG_REQUIRED, i, regionSources.get(i), regions.get(i).size());
+          long offset = align(cursor, PAGE_ALIGNMENT);
+          long[] entry = writePart(p, offset);
+          regionEntries.add(entry);
+          cursor = offset + entry[1];
+        }
+        regionsEnd = cursor;
+      } catch (IOException e) {
+        fail(e);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+      if (regionCount > 0) {
+        // The bulk of a large image: its way to the disk overlaps whatever the caller does next.
+        flusher = new Thread(() -> {
+          try {
+            ch.force(false);
+          } catch (IOException e) {
+            flushFailure = e;
+          }
+        }, "b8g-image-flush");
+        flusher.setDaemon(true);
+        flusher.start();
+      }
+    }
+
+    /**
+     * Writes the sections not written yet (small ones in the gap between the table and the first
+     * region when they fit, the rest after the last region), the table and the header, then
+     * {@link FileChannel#force(boolean) force(true)}, an atomic rename over the target, and an
+     * fsync of the directory where the platform allows one.
+     *
+     * @throws ImageException as {@link #writeTo}; no file is left behind
+     */
+    public void commit() {
+      requireOpen();
+      if (!regionsWritten) {
+        writeRegions();
+      }
+      try {
+        if (contexts.size() != contextCount || regions.size() != regionCount || extra.size() != extraCount) {
+          throw new IllegalStateException("components, regions or sections were added after the image was opened");
+        }
+        List<Part> parts = plan();
+        writeRest(parts);
+        awaitFlush();
+        ch.force(true);
+        ch.close();
+        Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
+        done = true;
+        syncDirectory(absolute.getParent());
+      } catch (AtomicMoveNotSupportedException e) {
+        close();
+        throw new ImageException(
+            ImageException.IO, target + ": the file system cannot rename atomically; write the image elsewhere", e);
+      } catch (IOException e) {
+        fail(e);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+
+    /** Deletes the temporary file unless the image was committed. Idempotent. */
+    @Override
+    public void close() {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        awaitFlush();
+      } catch (IOException ignored) {
+        // the file is being thrown away
+      }
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // as below
+      }
+      deleteTemp();
+    }
+
+    private void requireOpen() {
+      if (done) {
+        throw new IllegalStateException("this image output is committed or closed");
+      }
+    }
+
+    private void fail(IOException e) {
+      close();
       throw new ImageException(ImageException.IO, target + ": cannot write stack image: " + e.getMessage(), e);
-    } finally {
-      if (!moved) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // The original failure is what the caller needs to see; a stray temp file is
-          // recognisable by its leading dot and .tmp suffix.
+    }
+
+    private void awaitFlush() throws IOException {
+      Thread f = flusher;
+      if (f != null) {
+        flusher = null;
+        boolean interrupted = false;
+        while (true) {
+          try {
+            f.join();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
         }
       }
+      if (flushFailure != null) {
+        throw flushFailure;
+      }
+    }
+
+    private void deleteTemp() {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // The original failure is what the caller needs to see; a stray temp file is
+        // recognisable by its leading dot and .tmp suffix.
+      }
+    }
+
+    /**
+     * Writes {@code p} at {@code offset} after checking it; returns {offset, length, crc, flags}
+     * (a context meant to be deflated is stored as is when deflating does not make it smaller, so
+     * its flags lose {@link StackImageDescriptor#SECTION_FLAG_DEFLATED}).
+     *
+     * <p>The bytes go through {@link #bounce} one chunk at a time: a chunk is copied out of the
+     * source, its checksum taken on the copy, and that same copy written. The source may be live
+     * memory another process or thread still writes (a shared-memory file, a channel end held by
+     * Java); the checksum then always matches the bytes in the file, and a source cut short under
+     * the writer (a shared-memory file truncated by another process) raises an error from the copy
+     * instead of a fault inside a checksum intrinsic.
+     */
+    private long[] writePart(Part p, long offset) throws IOException {
+      ByteBuffer bytes = Objects.requireNonNull(p.source().bytes(), "a Source returned null").duplicate();
+      long length = bytes.remaining();
+      int flags = p.flags();
+      String what = target + ": " + new SectionEntry(0, p.type(), flags, 0, 0, 0, p.id()).typeName() + " " + p.id();
+      if (p.expectedLength() >= 0 && length != p.expectedLength()) {
+        throw new ImageException(
+            ImageException.MALFORMED,
+            what + ": region bytes are " + length + " bytes but its descriptor says " + p.expectedLength());
+      }
+      if (p.type() == SectionType.CONTEXT.code()) {
+        if (length > limits.maxContextBytes()) {
+          throw new ImageException(
+              ImageException.TOO_LARGE,
+              what + ": context blob is " + length + " bytes, more than the limit of " + limits.maxContextBytes());
+        }
+        contextTotal += length;
+        if (contextTotal > limits.maxTotalContextBytes()) {
+          throw new ImageException(
+              ImageException.TOO_LARGE,
+              what + ": the context blobs come to " + contextTotal + " bytes, more than the limit of "
+                  + limits.maxTotalContextBytes() + " for all of them");
+        }
+      }
+      if ((flags & SECTION_FLAG_DEFLATED) != 0) {
+        byte[] encoded = DeflatedSection.encode(bytes, deflateLevel);
+        if (encoded.length < length) {
+          bytes = ByteBuffer.wrap(encoded);
+          length = encoded.length;
+        } else {
+          flags &= ~SECTION_FLAG_DEFLATED; // incompressible: stored as is, within the limit checked above
+        }
+      }
+      if (p.type() == SectionType.CONTEXT.code() && length > limits.maxContextBytes()) {
+        // The reader checks the stored length too; unreachable while stored <= inflated, kept as the rule.
+        throw new ImageException(
+            ImageException.TOO_LARGE,
+            what + ": stored context is " + length + " bytes, more than the limit of " + limits.maxContextBytes());
+      }
+      if (offset + length > limits.maxImageBytes()) {
+        throw new ImageException(
+            ImageException.TOO_LARGE,
+            what + ": the image would exceed the limit of " + limits.maxImageBytes() + " bytes");
+      }
+      CRC32C crc = new CRC32C();
+      long position = offset;
+      try {
+        while (bytes.hasRemaining()) {
+          int n = Math.min(bytes.remaining(), bounce.capacity());
+          bounce.clear();
+          bounce.put(bytes.slice(bytes.position(), n)).flip();
+          bytes.position(bytes.position() + n);
+          crc.update(bounce);
+          bounce.rewind();
+          writeFully(ch, bounce, position);
+          position += n;
+        }
+      } catch (InternalError fault) {
+        // The JVM's answer to a fault in a bulk copy out of a mapping cut short under it.
+        throw new ImageException(
+            ImageException.IO,
+            what + ": its memory could not be read at byte " + (position - offset)
+                + " (a shared-memory file cut short by another process?)",
+            fault);
+      }
+      return new long[] {offset, length, crc.getValue(), flags};
+    }
+
+    private void writeRest(List<Part> parts) throws IOException {
+      int count = parts.size();
+      long tableEnd = HEADER_LENGTH + (long) count * ENTRY_LENGTH;
+      if (align(tableEnd, PAGE_ALIGNMENT) != regionsStart) {
+        throw new IllegalStateException("the section count changed after the image was opened");
+      }
+      ByteBuffer table = ByteBuffer.allocate((int) (tableEnd - HEADER_LENGTH)).order(ByteOrder.LITTLE_ENDIAN);
+      long gap = tableEnd;
+      long cursor = regionCount == 0 ? tableEnd : regionsEnd;
+      int region = 0;
+      boolean deflated = false;
+      for (Part p : parts) {
+        long[] e;
+        if (p.type() == SectionType.REGION_BYTES.code()) {
+          e = regionEntries.get(region++);
+        } else {
+          // Small sections fill the gap before the first region; what does not fit goes last.
+          long length = p.expectedLength();
+          long inGap = align(gap, SECTION_ALIGNMENT);
+          if (regionCount > 0 && length >= 0 && inGap + length <= regionsStart) {
+            e = writePart(p, inGap);
+            gap = inGap + e[1];
+          } else {
+            e = writePart(p, align(cursor, SECTION_ALIGNMENT));
+            cursor = Math.max(cursor, e[0] + e[1]);
+          }
+        }
+        table.putInt(p.type()).putInt((int) e[3]).putLong(e[0]).putLong(e[1]).putInt((int) e[2]).putInt(p.id());
+        deflated |= (e[3] & SECTION_FLAG_DEFLATED) != 0;
+      }
+      long fileLength = regionCount == 0 ? cursor : Math.max(cursor, regionsEnd);
+      if (ch.size() < fileLength) {
+        // Trailing empty sections sit past the last byte written; give the file its full length.
+        writeFully(ch, ByteBuffer.allocate((int) (fileLength - ch.size())), ch.size());
+      }
+      table.flip();
+      int tableCrc = Checksums.of(table, 0, table.remaining());
+
+      ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+      header.put(MAGIC);
+      header.putShort(MAJOR_OFFSET, (short) FORMAT_MAJOR);
+      header.putShort(MINOR_OFFSET, (short) FORMAT_MINOR);
+      header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+      header.putInt(SECTION_COUNT_OFFSET, count);
+      header.putInt(ENTRY_LENGTH_OFFSET, ENTRY_LENGTH);
+      header.putInt(FLAGS_OFFSET, deflated ? HEADER_FLAG_DEFLATED_SECTIONS : 0);
+      header.putLong(FILE_LENGTH_OFFSET, fileLength);
+      header.putInt(TABLE_CHECKSUM_OFFSET, tableCrc);
+      header.putInt(HEADER_CHECKSUM_OFFSET, Checksums.header(header, HEADER_LENGTH));
+      header.clear();
+      writeFully(ch, table, HEADER_LENGTH);
+      writeFully(ch, header, 0);
     }
   }
 
@@ -183,13 +522,7 @@ public final class StackImageWriter {
     }
     parts.add(fixed(SectionType.COMPONENT_ORDER, SectionCodec.encodeComponentOrder(componentNames, limits)));
 
-    requireCount("regions", regions.size());
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < regions.size(); i++) {
-      RegionRecord r = regions.get(i);
-      SectionCodec.checkRegion(
-          i, r.name(), r.size(), r.backing().code(), Integer.toUnsignedLong(r.rights()), limits, names, StackImageWriter::malformed);
-    }
+    checkRegions();
     parts.add(fixed(SectionType.REGION_RECORDS, SectionCodec.encodeRegions(regions, limits)));
 
     requireCount("capabilities", capabilities.size());
@@ -202,7 +535,8 @@ public final class StackImageWriter {
     parts.add(fixed(SectionType.CAPABILITIES, SectionCodec.encodeCapabilities(capabilities, limits)));
 
     for (int i = 0; i < contexts.size(); i++) {
-      parts.add(new Part(SectionType.CONTEXT.code(), required, i, contexts.get(i), -1));
+      int flags = required | (deflateLevel > 0 ? SECTION_FLAG_DEFLATED : 0);
+      parts.add(new Part(SectionType.CONTEXT.code(), flags, i, contexts.get(i), -1));
     }
     for (int i = 0; i < regions.size(); i++) {
       parts.add(new Part(SectionType.REGION_BYTES.code(), required, i, regionSources.get(i), regions.get(i).size()));
@@ -216,59 +550,15 @@ public final class StackImageWriter {
     return parts;
   }
 
-  private void write(FileChannel ch, List<Part> parts, Path target) throws IOException {
-    long tableEnd = HEADER_LENGTH + (long) parts.size() * ENTRY_LENGTH;
-    ByteBuffer table = ByteBuffer.allocate((int) (tableEnd - HEADER_LENGTH)).order(ByteOrder.LITTLE_ENDIAN);
-    long cursor = tableEnd;
-    for (Part p : parts) {
-      ByteBuffer bytes = Objects.requireNonNull(p.source().bytes(), "a Source returned null").duplicate();
-      long length = bytes.remaining();
-      String what = target + ": " + new SectionEntry(0, p.type(), p.flags(), 0, 0, 0, p.id()).typeName() + " " + p.id();
-      if (p.expectedLength() >= 0 && length != p.expectedLength()) {
-        throw new ImageException(
-            ImageException.MALFORMED,
-            what + ": region bytes are " + length + " bytes but its descriptor says " + p.expectedLength());
-      }
-      if (p.type() == SectionType.CONTEXT.code() && length > limits.maxContextBytes()) {
-        throw new ImageException(
-            ImageException.TOO_LARGE,
-            what + ": context blob is " + length + " bytes, more than the limit of " + limits.maxContextBytes());
-      }
-      long offset = align(cursor, alignmentOf(p.type()));
-      if (offset + length > limits.maxImageBytes()) {
-        throw new ImageException(
-            ImageException.TOO_LARGE,
-            what + ": the image would exceed the limit of " + limits.maxImageBytes() + " bytes");
-      }
-      CRC32C crc = new CRC32C();
-      crc.update(bytes.duplicate());
-      writeFully(ch, bytes, offset);
-      table.putInt(p.type()).putInt(p.flags()).putLong(offset).putLong(length)
-          .putInt((int) crc.getValue()).putInt(p.id());
-      cursor = offset + length;
+  /** The region records by the reader's rules (before any region bytes are written). */
+  private void checkRegions() {
+    requireCount("regions", regions.size());
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < regions.size(); i++) {
+      RegionRecord r = regions.get(i);
+      SectionCodec.checkRegion(
+          i, r.name(), r.size(), r.backing().code(), Integer.toUnsignedLong(r.rights()), limits, names, StackImageWriter::malformed);
     }
-    long fileLength = cursor;
-    if (ch.size() < fileLength) {
-      // Trailing empty sections sit past the last byte written; give the file its full length.
-      writeFully(ch, ByteBuffer.allocate((int) (fileLength - ch.size())), ch.size());
-    }
-    table.flip();
-    int tableCrc = Checksums.of(table, 0, table.remaining());
-
-    ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    header.put(MAGIC);
-    header.putShort(MAJOR_OFFSET, (short) FORMAT_MAJOR);
-    header.putShort(MINOR_OFFSET, (short) FORMAT_MINOR);
-    header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
-    header.putInt(SECTION_COUNT_OFFSET, parts.size());
-    header.putInt(ENTRY_LENGTH_OFFSET, ENTRY_LENGTH);
-    header.putInt(FLAGS_OFFSET, 0);
-    header.putLong(FILE_LENGTH_OFFSET, fileLength);
-    header.putInt(TABLE_CHECKSUM_OFFSET, tableCrc);
-    header.putInt(HEADER_CHECKSUM_OFFSET, Checksums.header(header, HEADER_LENGTH));
-    header.clear();
-    writeFully(ch, table, HEADER_LENGTH);
-    writeFully(ch, header, 0);
   }
 
   private static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
@@ -290,7 +580,7 @@ public final class StackImageWriter {
 
   private Part fixed(SectionType type, byte[] bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes);
-    return new Part(type.code(), SECTION_FLAG_REQUIRED, 0, () -> b.duplicate(), -1);
+    return new Part(type.code(), SECTION_FLAG_REQUIRED, 0, () -> b.duplicate(), bytes.length);
   }
 
   private void requireCount(String what, int n) {

@@ -155,7 +155,8 @@ class ComponentOrderSectionTest {
   void shouldRefuseAFormatOneImageAsOlder() throws Exception {
     Images.Surgery s = new Images.Surgery(Images.sampleBytes(dir));
     s.buf.putShort(MAJOR_OFFSET, (short) 1);
-    ImageException e = rejects(s.resealHeader().bytes, ImageException.VERSION, "image format 1.0 is older than this reader's 2.0");
+    s.buf.putShort(MINOR_OFFSET, (short) 0);
+    ImageException e = rejects(s.resealHeader().bytes, ImageException.VERSION, "image format 1.0 is older than this reader's 2.1");
     assertMentions(e, "take the snapshot again");
   }
 

@@ -19,7 +19,7 @@ class ImageInspectorTest {
     StackImage image = StackImage.openForInspection(file, StackImage.Limits.DEFAULT);
     Map<String, Object> d = ImageInspector.describe(image);
     Map<?, ?> header = (Map<?, ?>) d.get("header");
-    assertEquals("2.0", header.get("format"));
+    assertEquals("2.1", header.get("format"));
     assertEquals(image.fileLength(), header.get("fileLength"));
     List<?> sections = (List<?>) d.get("sections");
     assertEquals(image.sections().size(), sections.size());
@@ -35,7 +35,7 @@ class ImageInspectorTest {
     assertEquals(List.of("stage", "sink"), d.get("components"));
 
     String text = ImageInspector.text(image);
-    assertTrue(text.contains("format 2.0"), text);
+    assertTrue(text.contains("format 2.1"), text);
     assertTrue(text.contains("V8 14.7.173.20"), text);
     assertTrue(text.contains("REGION_BYTES"), text);
     assertTrue(text.contains("region frames: 5000 bytes"), text);

@@ -74,6 +74,38 @@ class StackImageFuzzTest {
     assertTrue(outcomes.values().stream().mapToInt(Integer::intValue).sum() == ITERATIONS);
   }
 
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void shouldReturnOrThrowImageExceptionForEveryMutationOfADeflatedImage() throws Exception {
+    // Contexts stored deflated (2.1): mutations resealed under their checksums reach the inflater.
+    StackImageWriter w = Images.sampleWriter().deflateContexts(1);
+    w.addContext("third", ByteBuffer.wrap(DeflatedContextTest.compressible(20_000)));
+    Path p = dir.resolve("deflated.b8gimage");
+    w.writeTo(p);
+    byte[] base = java.nio.file.Files.readAllBytes(p);
+    Map<String, Integer> outcomes = new TreeMap<>();
+    for (int i = 0; i < ITERATIONS / 4; i++) {
+      Random rng = new Random(SEED * 7_000_003L + i);
+      byte[] mutated = mutate(base, rng);
+      String outcome;
+      try {
+        use(StackImage.read(ByteBuffer.wrap(mutated), Images.HOST, StackImage.Limits.DEFAULT));
+        outcome = "accepted";
+      } catch (ImageException e) {
+        outcome = e.code();
+      } catch (Throwable t) {
+        throw new AssertionError("deflated, iteration " + i + " (seed " + SEED + "): " + t, t);
+      }
+      outcomes.merge(outcome, 1, Integer::sum);
+    }
+    System.out.println("fuzz outcomes over " + ITERATIONS / 4 + " mutations of a deflated image: " + outcomes);
+    for (String code : new String[] {ImageException.CHECKSUM, ImageException.MALFORMED, ImageException.TOO_LARGE, "accepted"}) {
+      if (!outcomes.containsKey(code)) {
+        fail("no mutation produced " + code + "; outcomes: " + outcomes);
+      }
+    }
+  }
+
   /** Touches everything an accepted image offers, so a lazily broken accessor shows up too. */
   private static void use(StackImage image) {
     ImageInspector.describe(image);
@@ -85,6 +117,7 @@ class StackImageFuzzTest {
     }
     for (int c = 0; c < image.componentCount(); c++) {
       image.contextBlob(c);
+      image.contextBytes(c);
     }
     for (SectionEntry s : image.sections()) {
       image.sectionBytes(s.position());

@@ -49,7 +49,7 @@ class StackImageRoundTripTest {
 
     StackImage image = StackImage.open(file, new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "x86_64", "--max-lazy --no-opt", 3));
     assertEquals(2, image.formatMajor());
-    assertEquals(0, image.formatMinor());
+    assertEquals(1, image.formatMinor());
     assertEquals(Files.size(file), image.fileLength());
     assertEquals(compat, image.compatibility());
     assertTrue(image.compatibilityChecked());
@@ -113,6 +113,39 @@ class StackImageRoundTripTest {
     int ctx = s.find(SectionType.CONTEXT, 1);
     byte[] direct = java.util.Arrays.copyOfRange(bytes, (int) s.offset(ctx), (int) (s.offset(ctx) + s.length(ctx)));
     assertArrayEquals(Images.random(2, 64), direct);
+  }
+
+  @Test
+  void shouldVerifyAMappedFileAndTheContextCopyGivenToV8() throws Exception {
+    Path file = dir.resolve("mapped.b8gimage");
+    Images.sampleWriter().writeTo(file);
+    byte[] original = Files.readAllBytes(file);
+    Images.Surgery s = new Images.Surgery(original);
+    // A flipped byte in a region's bytes on disk is caught when the file is opened.
+    int region = s.find(SectionType.REGION_BYTES, 0);
+    Path bad = dir.resolve("bad.b8gimage");
+    Files.write(bad, new Images.Surgery(original).flip(s.offset(region) + 4999).bytes);
+    ImageException e = org.junit.jupiter.api.Assertions.assertThrows(ImageException.class, () -> StackImage.open(bad, Images.HOST));
+    assertEquals(ImageException.CHECKSUM, e.code());
+    assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
+
+    StackImage image = StackImage.open(file, Images.HOST);
+    assertArrayEquals(Images.random(1, 777), image.contextBytes(0));
+    assertArrayEquals(Images.random(10, 5000), bytes(image.regionBytes(0)));
+    // Rewritten in place after the check: the copy for V8 is verified again and refused.
+    int ctx = s.find(SectionType.CONTEXT, 0);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {(byte) ~original[(int) s.offset(ctx) + 10]}), s.offset(ctx) + 10);
+    }
+    ImageException changed = org.junit.jupiter.api.Assertions.assertThrows(ImageException.class, () -> image.contextBytes(0));
+    assertEquals(ImageException.CHECKSUM, changed.code());
+    assertTrue(changed.getMessage().contains("changed after the image was checked"), changed.getMessage());
+    // Replaced by a rename (as the writer does): the open image keeps the file it checked.
+    Files.write(file, original);
+    StackImage again = StackImage.open(file, Images.HOST);
+    Images.sampleWriter().manifest("another").writeTo(file);
+    assertArrayEquals(Images.random(1, 777), again.contextBytes(0));
+    assertArrayEquals(Images.random(2, 64), again.contextBytes(1));
   }
 
   @Test
