@@ -37,6 +37,28 @@ class FaultTest {
   private Unit kept;
   private Registry reg;
 
+  /** A storage service on another origin, where "redirect" sends blob requests; records their Authorization headers. */
+  private HttpServer storage;
+  private final List<String> storageAuthorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void startStorage() throws IOException {
+    storage = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    storage.createContext("/storage/", x -> {
+      try (x) {
+        storageAuthorizations.add(String.valueOf(x.getRequestHeaders().getFirst("Authorization")));
+        byte[] blob = packed.blobs().get(x.getRequestURI().getPath().substring("/storage/".length()));
+        send(x, blob == null ? 404 : 200, blob == null ? new byte[0] : blob, "application/octet-stream");
+      }
+    });
+    storage.start();
+  }
+
+  @AfterEach
+  void stopStorage() {
+    storage.stop(0);
+  }
+
   @BeforeEach
   void start() throws IOException {
     packed = Fixtures.unit("remote", "r").pack();
@@ -102,6 +124,11 @@ class FaultTest {
           byte[] wrong = blob.clone();
           wrong[wrong.length / 2] ^= 1;
           send(x, 200, wrong, "application/octet-stream");
+        } else if (fault.equals("redirect")) {
+          // as large registries do: the blob lives at a storage service on another origin
+          x.getResponseHeaders().add("Location", "http://127.0.0.1:" + storage.getAddress().getPort() + "/storage/"
+              + path.substring("/v2/f/u/blobs/".length()) + "?sig=x");
+          send(x, 307, new byte[0], "text/plain");
         } else if (fault.equals("drop")) {
           throw new IOException("dropping the connection on purpose");
         } else if (fault.equals("truncate")) {
@@ -159,6 +186,15 @@ class FaultTest {
     fault = "500";
     RegistryException e = pullFails(RegistryException.SERVER_ERROR);
     assertTrue(e.getMessage().contains("UNKNOWN: disk on fire [rack 7]"), e.getMessage());
+  }
+
+  @Test
+  void shouldFollowBlobRedirectsWithoutHandingTheRegistrysTokenOn() {
+    bearer = true;
+    fault = "redirect";
+    Fixtures.assertSameFiles(Fixtures.unit("remote", "r"), reg.pull(host + "/f/u:1"));
+    assertEquals(4, storageAuthorizations.size(), "config and three layers came from the storage service");
+    assertEquals(List.of("null"), storageAuthorizations.stream().distinct().toList(), "the registry's token stayed with the registry");
   }
 
   @Test
