@@ -34,6 +34,7 @@ final class HttpTransport {
   private final Duration requestTimeout;
   private final RegistryAuth auth;
   private final BlobDownload blobs;
+  private final BlobUpload uploads;
   private volatile LongConsumer progress = n -> { };
 
   HttpTransport(String host, boolean insecure, Credentials.Login login, Duration connectTimeout, Duration requestTimeout) {
@@ -48,6 +49,7 @@ final class HttpTransport {
         .build();
     this.auth = new RegistryAuth(host, login, this.insecure, http, requestTimeout);
     this.blobs = new BlobDownload(this, auth, this.insecure, connectTimeout, requestTimeout);
+    this.uploads = new BlobUpload(auth, connectTimeout, requestTimeout);
   }
 
   static boolean isLocal(String host) {
@@ -140,6 +142,19 @@ final class HttpTransport {
    */
   void download(URI uri, BlobWriter writer, long limit, String what) {
     blobs.get(uri, writer, limit, what);
+  }
+
+  /**
+   * {@code PUT uri} with the first {@code n} bytes of {@code source} (see {@link BlobUpload});
+   * null when the registry asked for authentication or redirected, which {@link #send} handles.
+   */
+  BlobUpload.Answer upload(URI uri, UploadSource source, long n, String what) {
+    return uploads.put(uri, source, n, what);
+  }
+
+  /** The error for an unexpected status of a request made outside {@link #send}. */
+  RegistryException failure(int status, String request, String detail, String what) {
+    return HttpErrors.failure(status, request, detail, what, auth.refusalHint());
   }
 
   /** The whole body, failing when it is over {@code limit} bytes (read at most limit + 1). */

@@ -148,19 +148,28 @@ final class RemoteClient {
     UploadSource source = new UploadSource(store.blobs(), d);
     if (chunkSize <= 0 || d.size() <= chunkSize) {
       String what = "upload of " + d.digest() + " to " + host + "/" + name;
-      HttpResponse<InputStream> r;
-      try {
-        r = http.send("PUT", http.withDigest(location, d.digest()), () -> source.range(0, d.size()),
-            Map.of("Content-Type", "application/octet-stream"), what);
-      } catch (RegistryException e) {
-        if (source.failure() != null) {
-          throw source.failure();
+      URI target = http.withDigest(location, d.digest());
+      BlobUpload.Answer a = http.upload(target, source, d.size(), what);
+      if (a != null) {
+        source.verify();
+        if (a.status() != 201) {
+          throw http.failure(a.status(), "PUT " + target, a.detail(), what);
         }
-        throw e;
+      } else {
+        // the registry asked for authentication or redirected: the client answers both
+        HttpResponse<InputStream> r;
+        try {
+          r = http.send("PUT", target, () -> source.range(0, d.size()), Map.of("Content-Type", "application/octet-stream"), what);
+        } catch (RegistryException e) {
+          if (source.failure() != null) {
+            throw source.failure();
+          }
+          throw e;
+        }
+        HttpTransport.drain(r);
+        source.verify();
+        http.expect(r, what, 201);
       }
-      HttpTransport.drain(r);
-      source.verify();
-      http.expect(r, what, 201);
       http.moved(d.size());
     } else {
       String last = chunks.send(name, location, source, d.size(), 0, chunkSize);

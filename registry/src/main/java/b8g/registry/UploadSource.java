@@ -48,6 +48,39 @@ final class UploadSource {
     return BodyPublishers.fromPublisher(s -> s.onSubscribe(new Reading(s, offset, offset + n)), n);
   }
 
+  /**
+   * Writes {@code n} bytes from {@code offset} to {@code out} (a request body being sent on the
+   * calling thread), hashing them in passing; a failure to read the file is kept for {@link
+   * #failure()} and thrown.
+   */
+  void writeTo(java.io.OutputStream out, long offset, long n) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocate((int) Math.min(BUFFER, Math.max(n, 1)));
+      long pos = offset;
+      long end = offset + n;
+      while (pos < end) {
+        b.clear().limit((int) Math.min(b.capacity(), end - pos));
+        while (b.hasRemaining()) {
+          if (ch.read(b, pos + b.position()) < 0) {
+            RegistryException e = new RegistryException(RegistryException.DIGEST_MISMATCH, "store: blob " + blob.digest()
+                + " ends at byte " + (pos + b.position()) + ", its descriptor says " + blob.size()
+                + "; the copy is truncated or altered, it was not used");
+            failed(e);
+            throw e;
+          }
+        }
+        b.flip();
+        hash(pos, b);
+        out.write(b.array(), 0, b.limit());
+        pos += b.limit();
+      }
+    } catch (NoSuchFileException e) {
+      RegistryException f = new RegistryException(RegistryException.NOT_FOUND, "blob " + blob.digest() + " is not in the store", e);
+      failed(f);
+      throw f;
+    }
+  }
+
   /** Why reading the file for a request failed (missing, shorter than declared, unreadable), or null. */
   synchronized RegistryException failure() {
     return failure;
