@@ -54,6 +54,11 @@ final class BlobWriter {
     }
   }
 
+  /** The declared size. */
+  long size() {
+    return size;
+  }
+
   /** Bytes appended so far. */
   long count() {
     return count;
