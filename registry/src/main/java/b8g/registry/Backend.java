@@ -1,6 +1,7 @@
 package b8g.registry;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one reference names, behind one interface whether it lives in the embedded store ({@link
@@ -16,8 +17,12 @@ interface Backend {
   /** The manifest, with its blobs and signatures present and verified in the store; tags nothing. */
   Resolved fetch();
 
-  /** {@link #fetch()}, then the store names it as the reference (a remote one as {@code host/repo:tag}). */
-  Resolved pull();
+  /**
+   * {@link #fetch()}, then the store names it as the reference (a remote one as {@code host/repo:tag}).
+   * The bytes of each unit blob (config, layers) it downloaded and verified on the way are put in
+   * {@code verified} by digest, so that the caller need not read them back from the store.
+   */
+  Resolved pull(Map<String, byte[]> verified);
 
   /**
    * Makes the stored manifest {@code digest} (with its blobs and stored signatures) available under

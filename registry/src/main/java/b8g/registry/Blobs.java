@@ -4,19 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The content-addressed blobs of an {@link OciStore}: {@code blobs/sha256/<hex>}, each file named
@@ -146,62 +138,27 @@ final class Blobs {
    * nothing else changes.
    */
   void write(InputStream in, String digest, long size) {
-    Digest.check(digest, "blob");
-    Path target = path(digest);
-    Path tmp = dir.resolve(OciStore.TMP + UUID.randomUUID());
-    boolean done = false;
+    BlobWriter w = writer(digest, size, false);
     try {
-      MessageDigest md = Digest.sha256();
-      long count = 0;
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          OutputStream out = Channels.newOutputStream(ch)) {
-        byte[] buf = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          count += n;
-          if (count > size) {
-            throw new RegistryException(RegistryException.DIGEST_MISMATCH,
-                "blob " + digest + " is longer than its declared " + size + " bytes; nothing was stored");
-          }
-          md.update(buf, 0, n);
-          out.write(buf, 0, n);
-        }
-        out.flush();
-        ch.force(true);
+      byte[] buf = new byte[256 * 1024];
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        w.append(buf, 0, n);
       }
-      if (count != size) {
-        throw new RegistryException(RegistryException.DIGEST_MISMATCH,
-            "blob " + digest + " arrived with " + count + " bytes, expected " + size + "; nothing was stored");
-      }
-      String actual = Digest.format(md.digest());
-      if (!actual.equals(digest)) {
-        throw Digest.mismatch(digest, actual, "incoming blob (nothing was stored)");
-      }
-      move(tmp, target);
-      done = true;
+      w.commit();
     } catch (IOException e) {
       throw RegistryException.io("cannot write blob " + digest + " to " + where(), e);
     } finally {
-      if (!done) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // gc removes temp files that could not be removed here
-        }
-      }
+      w.abort(); // nothing left after a commit; the temp file after a failure
     }
   }
 
-  private void move(Path tmp, Path target) throws IOException {
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException e) {
-      Files.deleteIfExists(tmp); // someone stored the same content meanwhile
-      return;
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the file system under " + where() + " cannot rename atomically", e);
-    }
-    OciStore.fsyncDir(target.getParent());
+  /**
+   * A writer of the blob {@code digest} of {@code size} bytes into this store (see {@link
+   * BlobWriter}); with {@code keep} its commit returns the verified bytes.
+   */
+  BlobWriter writer(String digest, long size, boolean keep) {
+    return new BlobWriter(dir, digest, size, keep, where().toString());
   }
 
   /** The store's root, as messages name it. */

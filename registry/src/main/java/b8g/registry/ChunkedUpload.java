@@ -1,13 +1,8 @@
 package b8g.registry;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -39,23 +34,20 @@ final class ChunkedUpload {
     return http.location(r, what);
   }
 
-  /** Sends {@code [offset, offset+n)} of {@code file}; returns the next upload location. */
-  String patch(String location, Path file, long offset, int n) {
-    byte[] buf = new byte[n];
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer bb = ByteBuffer.wrap(buf);
-      while (bb.hasRemaining()) {
-        if (ch.read(bb, offset + bb.position()) < 0) {
-          throw new RegistryException(RegistryException.IO, file + " is shorter than expected");
-        }
-      }
-    } catch (IOException e) {
-      throw RegistryException.io("cannot read " + file, e);
-    }
+  /** Sends {@code [offset, offset+n)} of {@code source}'s file; returns the next upload location. */
+  String patch(String location, UploadSource source, long offset, long n) {
     String range = offset + "-" + (offset + n - 1);
     String what = "chunk " + range + " of an upload to " + http.host();
-    HttpResponse<InputStream> r = http.send("PATCH", http.resolve(location), () -> BodyPublishers.ofByteArray(buf),
-        Map.of("Content-Type", "application/octet-stream", "Content-Range", range), what);
+    HttpResponse<InputStream> r;
+    try {
+      r = http.send("PATCH", http.resolve(location), () -> source.range(offset, n),
+          Map.of("Content-Type", "application/octet-stream", "Content-Range", range), what);
+    } catch (RegistryException e) {
+      if (source.failure() != null) {
+        throw source.failure(); // the local file, not the connection: not worth a retry
+      }
+      throw e;
+    }
     HttpTransport.drain(r);
     http.expect(r, what, 202);
     http.moved(n);
@@ -80,17 +72,17 @@ final class ChunkedUpload {
   }
 
   /**
-   * Sends the rest of {@code file} from {@code offset} in chunks. A chunk lost to a connection or
+   * Sends the rest of {@code source}'s file from {@code offset} in chunks. A chunk lost to a connection or
    * server error is retried (up to 3 times in a row) from where the registry says the upload is;
    * when the registry no longer knows the upload, it starts again from byte 0. Returns the last
    * location, for {@link #complete}.
    */
-  String send(String name, String location, Path file, long size, long offset, long chunkSize) {
+  String send(String name, String location, UploadSource source, long size, long offset, long chunkSize) {
     int failures = 0;
     while (offset < size) {
-      int n = (int) Math.min(chunkSize, size - offset);
+      long n = Math.min(chunkSize, size - offset);
       try {
-        location = patch(location, file, offset, n);
+        location = patch(location, source, offset, n);
         offset += n;
         failures = 0;
       } catch (RegistryException e) {
@@ -100,6 +92,11 @@ final class ChunkedUpload {
         }
         try {
           offset = status(location);
+          if (offset <= 1) {
+            // distribution answers "0-0" both for no bytes and for one byte: start afresh instead
+            location = start(name);
+            offset = 0;
+          }
         } catch (RegistryException lost) {
           // The registry dropped the session (distribution cancels an upload whose state token
           // went stale when a chunk's answer was lost): start over rather than fail.

@@ -28,11 +28,16 @@ final class HttpErrors {
    * unauthorizedHint} is appended to a 401/403 (what to do about the credentials).
    */
   static void expect(HttpResponse<InputStream> r, String what, int ok, String unauthorizedHint) {
-    int s = r.statusCode();
-    if (s == ok) {
-      return;
+    if (r.statusCode() != ok) {
+      throw failure(r.statusCode(), r.request().method() + " " + r.uri(), errorText(r), what, unauthorizedHint);
     }
-    String detail = errorText(r);
+  }
+
+  /**
+   * The error for status {@code s} of {@code request} ("METHOD uri"), with {@code detail} (from
+   * {@link #errorText(byte[])}) and {@code unauthorizedHint} appended to a 401/403.
+   */
+  static RegistryException failure(int s, String request, String detail, String what, String unauthorizedHint) {
     String code;
     String hint = "";
     if (s == 401 || s == 403) {
@@ -48,7 +53,7 @@ final class HttpErrors {
     } else {
       code = RegistryException.PROTOCOL;
     }
-    throw new RegistryException(code, what + ": " + r.request().method() + " " + r.uri() + " answered " + s
+    return new RegistryException(code, what + ": " + request + " answered " + s
         + (detail.isEmpty() ? "" : " (" + detail + ")") + hint);
   }
 

@@ -1,6 +1,5 @@
 package b8g.registry;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,8 +22,9 @@ import java.util.function.Supplier;
  * {@code http} for localhost and when insecure). Builds request URIs (from paths and from the
  * {@code Location} headers the registry hands out), sends a request, authenticating once through
  * {@link RegistryAuth} when it is answered 401, checks the status (failures decoded by {@link
- * HttpErrors}), reads bodies under a size limit, and streams blob bodies with a cut connection
- * named and every byte reported to the progress listener.
+ * HttpErrors}), reads bodies under a size limit; blob bodies come down through {@link
+ * BlobDownload} (over HttpURLConnection, which reads them at a fraction of the CPU), every byte
+ * reported to the progress listener.
  */
 final class HttpTransport {
   private final HttpClient http;
@@ -33,6 +33,8 @@ final class HttpTransport {
   private final boolean insecure;
   private final Duration requestTimeout;
   private final RegistryAuth auth;
+  private final BlobDownload blobs;
+  private final BlobUpload uploads;
   private volatile LongConsumer progress = n -> { };
 
   HttpTransport(String host, boolean insecure, Credentials.Login login, Duration connectTimeout, Duration requestTimeout) {
@@ -46,6 +48,8 @@ final class HttpTransport {
         .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
     this.auth = new RegistryAuth(host, login, this.insecure, http, requestTimeout);
+    this.blobs = new BlobDownload(this, auth, this.insecure, connectTimeout, requestTimeout);
+    this.uploads = new BlobUpload(auth, connectTimeout, requestTimeout);
   }
 
   static boolean isLocal(String host) {
@@ -61,9 +65,11 @@ final class HttpTransport {
     this.progress = bytesTransferred;
   }
 
-  /** Tells the progress listener that {@code n} more bytes crossed the network. */
+  /** Tells the progress listener that {@code n} more bytes crossed the network (one call at a time). */
   void moved(long n) {
-    progress.accept(n);
+    synchronized (this) { // blobs move on several threads; the listener sees one call at a time
+      progress.accept(n);
+    }
   }
 
   URI uri(String path) {
@@ -130,9 +136,25 @@ final class HttpTransport {
         new RegistryException(RegistryException.PROTOCOL, what + ": the registry sent no Location header"));
   }
 
-  /** A blob body: a cut connection fails naming {@code what}, every byte read is reported as progress. */
-  InputStream blobBody(HttpResponse<InputStream> r, String what) {
-    return new NetworkStream(r.body(), what);
+  /**
+   * Streams the blob body of {@code GET uri} into {@code writer} (see {@link BlobDownload}),
+   * failing when the registry declares more than {@code limit} bytes; the caller commits.
+   */
+  void download(URI uri, BlobWriter writer, long limit, String what) {
+    blobs.get(uri, writer, limit, what);
+  }
+
+  /**
+   * {@code PUT uri} with the first {@code n} bytes of {@code source} (see {@link BlobUpload});
+   * null when the registry asked for authentication or redirected, which {@link #send} handles.
+   */
+  BlobUpload.Answer upload(URI uri, UploadSource source, long n, String what) {
+    return uploads.put(uri, source, n, what);
+  }
+
+  /** The error for an unexpected status of a request made outside {@link #send}. */
+  RegistryException failure(int status, String request, String detail, String what) {
+    return HttpErrors.failure(status, request, detail, what, auth.refusalHint());
   }
 
   /** The whole body, failing when it is over {@code limit} bytes (read at most limit + 1). */
@@ -154,39 +176,6 @@ final class HttpTransport {
       in.skip(HttpErrors.BODY_LIMIT);
     } catch (IOException ignored) {
       // the body is not needed; a broken connection is dropped by the client
-    }
-  }
-
-  /** Turns a cut connection while streaming a blob into a registry error naming the blob; counts progress. */
-  private final class NetworkStream extends FilterInputStream {
-    private final String what;
-    private long count;
-
-    NetworkStream(InputStream in, String what) {
-      super(in);
-      this.what = what;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      try {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-          count += n;
-          progress.accept(n);
-        }
-        return n;
-      } catch (IOException e) {
-        throw new RegistryException(RegistryException.CONNECTION, what + ": connection lost after " + count
-            + " bytes (" + e.getMessage() + "); nothing was stored, try again", e);
-      }
-    }
-
-    @Override
-    public int read() {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
     }
   }
 }

@@ -3,6 +3,7 @@ package b8g.registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -41,9 +42,13 @@ final class RemoteBackend implements Backend {
 
   @Override
   public Resolved fetch() {
+    return fetch(null);
+  }
+
+  private Resolved fetch(Map<String, byte[]> verified) {
     Resolved x = resolve();
     OciJson.Manifest m = x.unitManifest(ref.toString());
-    storeBlobs(m);
+    storeBlobs(m, verified);
     store.blobs().write(x.bytes());
     for (Descriptor d : client.referrers(repository, x.digest())) {
       if (!MediaTypes.SIGNATURE.equals(d.artifactType())) {
@@ -54,7 +59,7 @@ final class RemoteBackend implements Backend {
       if (sm.subject() == null || !x.digest().equals(sm.subject().digest())) {
         continue;
       }
-      storeBlobs(sm);
+      storeBlobs(sm, null);
       store.blobs().write(f.bytes());
       store.index().addReferrer(new Descriptor(MediaTypes.OCI_MANIFEST, f.digest(), f.bytes().length, MediaTypes.SIGNATURE, Map.of()), x.digest());
     }
@@ -62,18 +67,29 @@ final class RemoteBackend implements Backend {
   }
 
   @Override
-  public Resolved pull() {
-    Resolved x = fetch();
+  public Resolved pull(Map<String, byte[]> verified) {
+    Resolved x = fetch(verified);
     store.index().tag(ref.storeTag(), x.descriptor());
     return x;
   }
 
   @Override
   public void storeBlobs(OciJson.Manifest m) {
-    for (Descriptor d : blobsOf(m)) {
-      if (!store.blobs().has(d.digest())) {
-        client.fetchBlob(repository, d, store);
+    storeBlobs(m, null);
+  }
+
+  /** Downloads what the store lacks; with {@code verified}, keeps the downloaded bytes there by digest. */
+  private void storeBlobs(OciJson.Manifest m, Map<String, byte[]> verified) {
+    List<Descriptor> missing = blobsOf(m).stream().filter(d -> !store.blobs().has(d.digest())).toList();
+    Map<String, byte[]> got = new ConcurrentHashMap<>();
+    BlobTransfers.each(missing, d -> {
+      byte[] b = client.fetchBlob(repository, d, store, verified != null);
+      if (b != null) {
+        got.put(d.digest(), b);
       }
+    });
+    if (verified != null) {
+      verified.putAll(got);
     }
   }
 
@@ -106,9 +122,7 @@ final class RemoteBackend implements Backend {
   }
 
   private void pushBlobs(OciJson.Manifest m, String mountFrom) {
-    for (Descriptor d : blobsOf(m)) {
-      client.pushBlob(repository, d, store, mountFrom, chunkSize);
-    }
+    BlobTransfers.each(blobsOf(m), d -> client.pushBlob(repository, d, store, mountFrom, chunkSize));
   }
 
   private static List<Descriptor> blobsOf(OciJson.Manifest m) {

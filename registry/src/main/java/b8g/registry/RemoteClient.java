@@ -2,14 +2,10 @@ package b8g.registry;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -89,21 +85,19 @@ final class RemoteClient {
     return true;
   }
 
-  /** Streams a blob into the store, verified; nothing is stored unless all of it matched. */
-  void fetchBlob(String name, Descriptor d, OciStore store) {
+  /**
+   * Streams a blob into the store, verified; nothing is stored unless all of it matched. With
+   * {@code keep}, returns the bytes that were verified and stored (else null).
+   */
+  byte[] fetchBlob(String name, Descriptor d, OciStore store, boolean keep) {
     checkBlobSize(d);
     String what = "blob " + d.digest() + " from " + host + "/" + name;
-    HttpResponse<InputStream> r = http.send("GET", http.uri("v2/" + name + "/blobs/" + d.digest()), null, Map.of(), what);
-    http.expect(r, what, 200);
-    long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-    if (declared > maxBlobBytes) {
-      HttpTransport.drain(r);
-      throw new RegistryException(RegistryException.TOO_LARGE, what + " is " + declared + " bytes, over the limit of " + maxBlobBytes);
-    }
-    try (InputStream in = http.blobBody(r, what)) {
-      store.blobs().write(in, d.digest(), d.size());
-    } catch (IOException e) {
-      throw new RegistryException(RegistryException.CONNECTION, what + ": " + e, e);
+    BlobWriter writer = store.blobs().writer(d.digest(), d.size(), keep);
+    try {
+      http.download(http.uri("v2/" + name + "/blobs/" + d.digest()), writer, maxBlobBytes, what);
+      return writer.commit();
+    } finally {
+      writer.abort(); // nothing left after a commit; the temp file after a failure
     }
   }
 
@@ -148,17 +142,39 @@ final class RemoteClient {
     } else {
       location = chunks.start(name);
     }
-    Path file = store.blobs().path(d.digest());
-    store.blobs().check(d); // never send a corrupt local blob
+    // Never send a corrupt local blob: the file is hashed as it goes out and checked before the
+    // upload is completed (a monolithic PUT completes as it ends; the registry checks the digest
+    // in its URL, and a local mismatch is reported as such rather than as the registry's refusal).
+    UploadSource source = new UploadSource(store.blobs(), d);
     if (chunkSize <= 0 || d.size() <= chunkSize) {
       String what = "upload of " + d.digest() + " to " + host + "/" + name;
-      HttpResponse<InputStream> r = http.send("PUT", http.withDigest(location, d.digest()), () -> ofFile(file),
-          Map.of("Content-Type", "application/octet-stream"), what);
-      http.expect(r, what, 201);
-      HttpTransport.drain(r);
+      URI target = http.withDigest(location, d.digest());
+      BlobUpload.Answer a = http.upload(target, source, d.size(), what);
+      if (a != null) {
+        source.verify();
+        if (a.status() != 201) {
+          throw http.failure(a.status(), "PUT " + target, a.detail(), what);
+        }
+      } else {
+        // the registry asked for authentication or redirected: the client answers both
+        HttpResponse<InputStream> r;
+        try {
+          r = http.send("PUT", target, () -> source.range(0, d.size()), Map.of("Content-Type", "application/octet-stream"), what);
+        } catch (RegistryException e) {
+          if (source.failure() != null) {
+            throw source.failure();
+          }
+          throw e;
+        }
+        HttpTransport.drain(r);
+        source.verify();
+        http.expect(r, what, 201);
+      }
       http.moved(d.size());
     } else {
-      chunks.complete(chunks.send(name, location, file, d.size(), 0, chunkSize), d.digest());
+      String last = chunks.send(name, location, source, d.size(), 0, chunkSize);
+      source.verify();
+      chunks.complete(last, d.digest());
     }
     uploaded.incrementAndGet();
   }
@@ -298,14 +314,6 @@ final class RemoteClient {
   }
 
   // ---- plumbing ----
-
-  private static BodyPublisher ofFile(Path file) {
-    try {
-      return BodyPublishers.ofFile(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private void checkBlobSize(Descriptor d) {
     if (d.size() > maxBlobBytes) {

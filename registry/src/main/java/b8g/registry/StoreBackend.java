@@ -1,6 +1,7 @@
 package b8g.registry;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A reference without a host: it names the embedded store only. Everything is there already, so
@@ -41,7 +42,7 @@ final class StoreBackend implements Backend {
   }
 
   @Override
-  public Resolved pull() {
+  public Resolved pull(Map<String, byte[]> verified) {
     return resolve();
   }
 

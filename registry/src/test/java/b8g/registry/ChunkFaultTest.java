@@ -32,7 +32,7 @@ class ChunkFaultTest extends WithRegistryServer {
   private HttpServer proxy;
   private String proxyHost;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final AtomicInteger patches = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicInteger statusQueries = new AtomicInteger();
   private final AtomicInteger starts = new AtomicInteger();
   private volatile String lose = "none";
@@ -54,9 +54,13 @@ class ChunkFaultTest extends WithRegistryServer {
     try (x) {
       byte[] body = x.getRequestBody().readAllBytes();
       String method = x.getRequestMethod();
-      boolean losing = method.equals("PATCH") && patches.incrementAndGet() == 2;
-      if (losing && lose.equals("request")) {
-        throw new IOException("losing the second chunk before the registry sees it");
+      // Blobs go up concurrently: lose the first chunk past offset 0 (a second chunk) or the first
+      // chunk at 0, whichever blob it belongs to.
+      String range = x.getRequestHeaders().getFirst("Content-Range");
+      boolean first = range != null && range.startsWith("0-");
+      boolean losing = method.equals("PATCH") && first == lose.startsWith("first") && lost.compareAndSet(false, true);
+      if (losing && lose.endsWith("request")) {
+        throw new IOException("losing a chunk before the registry sees it");
       }
       if (method.equals("GET") && x.getRequestURI().getPath().contains("/blobs/uploads/")) {
         statusQueries.incrementAndGet();
@@ -79,7 +83,7 @@ class ChunkFaultTest extends WithRegistryServer {
         throw new IOException(e);
       }
       if (losing && lose.equals("answer")) {
-        throw new IOException("losing the answer to the second chunk");
+        throw new IOException("losing the answer to a chunk");
       }
       r.headers().map().forEach((k, vs) -> {
         if (!HOP.contains(k.toLowerCase(java.util.Locale.ROOT))) {
@@ -111,6 +115,15 @@ class ChunkFaultTest extends WithRegistryServer {
     pushThroughProxy("resume/lost-request");
     assertTrue(statusQueries.get() >= 1, "asked the registry where the upload stands");
     assertEquals(4, starts.get(), "one upload per blob (config and three layers), none restarted");
+  }
+
+  @Test
+  void shouldStartAfreshWhenAFirstChunkIsLost() {
+    // the registry's "Range: 0-0" cannot tell no bytes from one: the upload starts again
+    lose = "first-request";
+    pushThroughProxy("resume/lost-first");
+    assertTrue(statusQueries.get() >= 1, "asked the registry where the upload stands");
+    assertEquals(5, starts.get(), "four blobs plus one fresh upload");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,31 @@ class FaultTest {
   private Unit.Packed packed;
   private Unit kept;
   private Registry reg;
+
+  /** A storage service on another origin, where "redirect" sends blob requests; records their Authorization headers. */
+  private HttpServer storage;
+  private final Map<String, byte[]> received = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+  private final List<String> storageAuthorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void startStorage() throws IOException {
+    storage = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    storage.createContext("/storage/", x -> {
+      try (x) {
+        storageAuthorizations.add(String.valueOf(x.getRequestHeaders().getFirst("Authorization")));
+        byte[] blob = packed.blobs().get(x.getRequestURI().getPath().substring("/storage/".length()));
+        send(x, blob == null ? 404 : 200, blob == null ? new byte[0] : blob, "application/octet-stream");
+      }
+    });
+    storage.start();
+  }
+
+  @AfterEach
+  void stopStorage() {
+    storage.stop(0);
+  }
 
   @BeforeEach
   void start() throws IOException {
@@ -82,6 +108,10 @@ class FaultTest {
         send(x, 200, OciJson.indexBytes(List.of(sig)), MediaTypes.OCI_INDEX);
         return;
       }
+      if (path.startsWith("/v2/f/up/") || path.startsWith("/upload/")) {
+        receiveUpload(x, path);
+        return;
+      }
       if (path.equals("/v2/")) {
         send(x, 200, "{}", "application/json");
       } else if (path.startsWith("/v2/f/u/manifests/")) {
@@ -102,6 +132,14 @@ class FaultTest {
           byte[] wrong = blob.clone();
           wrong[wrong.length / 2] ^= 1;
           send(x, 200, wrong, "application/octet-stream");
+        } else if (fault.equals("longer")) {
+          byte[] longer = java.util.Arrays.copyOf(blob, blob.length + 1_000_000); // the right bytes, then a flood
+          send(x, 200, longer, "application/octet-stream");
+        } else if (fault.equals("redirect")) {
+          // as large registries do: the blob lives at a storage service on another origin
+          x.getResponseHeaders().add("Location", "http://127.0.0.1:" + storage.getAddress().getPort() + "/storage/"
+              + path.substring("/v2/f/u/blobs/".length()) + "?sig=x");
+          send(x, 307, new byte[0], "text/plain");
         } else if (fault.equals("drop")) {
           throw new IOException("dropping the connection on purpose");
         } else if (fault.equals("truncate")) {
@@ -116,6 +154,36 @@ class FaultTest {
       } else {
         send(x, 404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"unknown\"}]}", "application/json");
       }
+    }
+  }
+
+  /** A registry that takes uploads into {@link #received}: POST opens a session, PUT ?digest= completes it. */
+  private void receiveUpload(HttpExchange x, String path) throws IOException {
+    byte[] body = x.getRequestBody().readAllBytes();
+    String method = x.getRequestMethod();
+    if (method.equals("POST") && path.equals("/v2/f/up/blobs/uploads/")) {
+      x.getResponseHeaders().add("Location", "/upload/" + java.util.UUID.randomUUID());
+      send(x, 202, new byte[0], "text/plain");
+    } else if (method.equals("PUT") && path.startsWith("/upload/")) {
+      puts.incrementAndGet();
+      if (fault.equals("put-401") && expired.compareAndSet(false, true)) {
+        // the token expired while the body went up: the whole PUT is refused
+        x.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host + "/token\",service=\"fake\"");
+        send(x, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token expired\"}]}", "application/json");
+        return;
+      }
+      String digest = java.net.URLDecoder.decode(x.getRequestURI().getQuery().replaceFirst(".*digest=", ""), StandardCharsets.UTF_8);
+      if (!Digest.of(body).equals(digest)) {
+        send(x, 400, "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"digest invalid\"}]}", "application/json");
+        return;
+      }
+      received.put(digest, body);
+      send(x, 201, new byte[0], "text/plain");
+    } else if (method.equals("PUT") && path.startsWith("/v2/f/up/manifests/")) {
+      x.getResponseHeaders().add("Docker-Content-Digest", Digest.of(body));
+      send(x, 201, new byte[0], "text/plain");
+    } else {
+      send(x, 404, "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"unknown\"}]}", "application/json");
     }
   }
 
@@ -155,10 +223,36 @@ class FaultTest {
   }
 
   @Test
+  void shouldRefuseABlobLongerThanItsDescriptor() {
+    fault = "longer";
+    RegistryException e = pullFails(RegistryException.DIGEST_MISMATCH);
+    assertTrue(e.getMessage().contains("longer than its declared"), e.getMessage());
+  }
+
+  @Test
   void shouldReportTheRegistryErrorBodyOfA500() {
     fault = "500";
     RegistryException e = pullFails(RegistryException.SERVER_ERROR);
     assertTrue(e.getMessage().contains("UNKNOWN: disk on fire [rack 7]"), e.getMessage());
+  }
+
+  @Test
+  void shouldFollowBlobRedirectsWithoutHandingTheRegistrysTokenOn() {
+    bearer = true;
+    fault = "redirect";
+    Fixtures.assertSameFiles(Fixtures.unit("remote", "r"), reg.pull(host + "/f/u:1"));
+    assertEquals(4, storageAuthorizations.size(), "config and three layers came from the storage service");
+    assertEquals(List.of("null"), storageAuthorizations.stream().distinct().toList(), "the registry's token stayed with the registry");
+  }
+
+  @Test
+  void shouldSendAnUploadAgainWhenTheRegistryRefusesItsToken() {
+    bearer = true;
+    fault = "put-401";
+    reg.push(Fixtures.unit("remote", "r"), host + "/f/up:1");
+    assertTrue(expired.get(), "one PUT was refused");
+    assertEquals(packed.blobs().size() + 1, puts.get(), "every blob went up once, the refused one twice");
+    packed.blobs().forEach((digest, bytes) -> assertArrayEquals(bytes, received.get(digest), digest));
   }
 
   @Test

@@ -91,19 +91,41 @@ class RemoteRegistryTest extends WithRegistryServer {
 
       RemoteClient first = reg.client(server.host);
       String location = first.chunks().start(repo);
-      location = first.chunks().patch(location, store.blobs().path(digest), 0, chunk);
+      location = first.chunks().patch(location, new UploadSource(store.blobs(), d), 0, chunk);
       // the first client is gone (a crash, a lost connection); a fresh one asks where the upload stands
       RemoteClient second = new RemoteClient(server.host, false, null, java.time.Duration.ofSeconds(5),
           java.time.Duration.ofSeconds(30), 4 << 20, 1 << 30);
       long offset = second.chunks().status(location);
       assertEquals(chunk, offset);
-      location = second.chunks().send(repo, location, store.blobs().path(digest), d.size(), offset, chunk);
+      UploadSource rest = new UploadSource(store.blobs(), d);
+      location = second.chunks().send(repo, location, rest, d.size(), offset, chunk);
+      rest.verify(); // only the rest went through its hash: the check reads the whole file
       second.chunks().complete(location, digest);
       assertTrue(second.blobExists(repo, digest));
 
       OciStore other = OciStore.open(home.resolve("other"), 4 << 20);
-      second.fetchBlob(repo, d, other);
+      assertEquals(digest, Digest.of(second.fetchBlob(repo, d, other, true)));
       assertEquals(digest, Digest.of(other.blobs().read(d)));
+    }
+  }
+
+  @Test
+  void shouldRefuseToUploadAStoredBlobThatWasAltered() throws Exception {
+    for (long chunkSize : new long[] {0, 64}) { // one PUT; PATCH chunks
+      try (Registry reg = Registry.open(new Registry.Context().home(home.resolve("altered-" + chunkSize)).chunkSize(chunkSize))) {
+        Unit unit = Fixtures.unit("altered", "a".repeat(300) + chunkSize);
+        Descriptor m = reg.push(unit, "demo/altered:1");
+        Descriptor layer = OciJson.parseManifest(reg.store().blobs().readManifest(m.digest()), "test").layers().get(1);
+        Path file = reg.store().blobs().path(layer.digest());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 1] ^= 1; // same size, last byte flipped: only the hash can tell
+        Files.write(file, bytes);
+        String repo = "demo/altered-" + chunkSize;
+        RegistryException e = assertThrows(RegistryException.class, () -> reg.tag("demo/altered:1", server.host + "/" + repo + ":1"));
+        assertEquals(RegistryException.DIGEST_MISMATCH, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains(layer.digest()), e.getMessage());
+        assertFalse(reg.client(server.host).blobExists(repo, layer.digest()), "the altered blob did not land in the registry");
+      }
     }
   }
 

@@ -100,7 +100,7 @@ public final class RegistryBench {
   }
 
   private static Registry open(Path home) {
-    // The CLI's defaults (16 MiB chunks, 5 min request timeout).
+    // The CLI's defaults (128 MiB chunks, 5 min request timeout).
     return Registry.open(new Registry.Context().home(home));
   }
 

@@ -1,0 +1,261 @@
+package b8g.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Blob downloads, the bulk of a pull's bytes: a {@code GET} over the JDK's {@link
+ * HttpURLConnection}, whose body stream reads the socket on the calling thread, into a {@link
+ * BlobWriter} (counted, hashed, appended to the store's temp file) on a second thread. The JDK {@code
+ * HttpClient} that carries every other request hands a body over in 16 KiB buffers through its own
+ * threads, which costs several times the CPU of reading the socket (measured with a 64 MiB blob
+ * from a local registry: about 10x before its code is compiled, 2-3x after), so blobs take this
+ * path.
+ *
+ * <p>It speaks for the registry's {@link HttpTransport}: a 401 is answered once through its {@link
+ * RegistryAuth}; redirects (to a storage service or CDN, as large registries answer blob requests)
+ * are followed here, at most {@value #MAX_REDIRECTS}, never from https to http unless insecure,
+ * and the registry's {@code Authorization} goes to the registry's own origin only. Any other
+ * status fails as {@link HttpErrors} decodes it; more bytes than declared fail at once; a cut
+ * connection fails naming how far it got. Thread-safe (one connection per call).
+ */
+final class BlobDownload {
+  static final int MAX_REDIRECTS = 5;
+  private static final int BUFFER = 256 * 1024;
+  private static final int RING = 4;
+  /** Marks the end of the body in the pipeline's queues. */
+  private static final ByteBuffer END = ByteBuffer.allocate(0);
+
+  private final HttpTransport http;
+  private final RegistryAuth auth;
+  private final boolean insecure;
+  private final int connectTimeoutMillis;
+  private final int readTimeoutMillis;
+
+  BlobDownload(HttpTransport http, RegistryAuth auth, boolean insecure, Duration connectTimeout, Duration requestTimeout) {
+    this.http = http;
+    this.auth = auth;
+    this.insecure = insecure;
+    this.connectTimeoutMillis = millis(connectTimeout);
+    this.readTimeoutMillis = millis(requestTimeout);
+  }
+
+  private static int millis(Duration d) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+  }
+
+  /**
+   * Streams the {@code 200} body of {@code GET uri} into {@code writer} (not committed here);
+   * fails when the registry declares more than {@code limit} bytes.
+   */
+  void get(URI uri, BlobWriter writer, long limit, String what) {
+    URI registry = http.uri("");
+    URI at = uri;
+    boolean answered = false;
+    for (int redirects = 0; ; ) {
+      boolean own = sameOrigin(at, registry);
+      HttpURLConnection c = open(at, own, what);
+      int s = status(c, at, what);
+      if (s == 401 && own && !answered) {
+        String challenge = Objects.requireNonNullElse(c.getHeaderField("WWW-Authenticate"), "");
+        discard(c);
+        auth.answer(challenge, what);
+        answered = true;
+        continue;
+      }
+      if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
+        String location = c.getHeaderField("Location");
+        discard(c);
+        if (location == null) {
+          throw new RegistryException(RegistryException.PROTOCOL, what + ": GET " + at + " answered " + s + " without a Location");
+        }
+        if (++redirects > MAX_REDIRECTS) {
+          throw new RegistryException(RegistryException.PROTOCOL, what + ": more than " + MAX_REDIRECTS + " redirects, the last to "
+              + Strings.clip(location));
+        }
+        URI next = resolve(at, location, what);
+        if ("https".equals(at.getScheme()) && !"https".equals(next.getScheme()) && !insecure) {
+          throw new RegistryException(RegistryException.REFUSED, what + ": " + at + " redirects to " + next
+              + ", which is not https; set insecure to allow it");
+        }
+        at = next;
+        continue;
+      }
+      if (s != 200) {
+        String detail = HttpErrors.errorText(errorBody(c));
+        c.disconnect();
+        throw HttpErrors.failure(s, "GET " + at, detail, what, auth.refusalHint());
+      }
+      long declared = c.getContentLengthLong();
+      if (declared > limit) {
+        c.disconnect();
+        throw new RegistryException(RegistryException.TOO_LARGE, what + " is " + declared + " bytes, over the limit of " + limit);
+      }
+      copy(c, writer, declared, what);
+      return;
+    }
+  }
+
+  /**
+   * Copies the body; {@code declared} is its Content-Length (-1: none, the body ends with the
+   * stream). Two threads in a pipeline: this one reads the socket into {@value #RING} buffers of
+   * {@value #BUFFER} bytes, a store thread hashes and writes each full buffer, so that the network,
+   * the hash and the page cache work at once. Never more than the blob's size is read (plus one
+   * byte to notice a longer body), and a failure on either side stops both.
+   */
+  private void copy(HttpURLConnection c, BlobWriter writer, long declared, String what) {
+    BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(RING);
+    BlockingQueue<ByteBuffer> full = new ArrayBlockingQueue<>(RING + 1);
+    for (int i = 0; i < RING; i++) {
+      free.add(ByteBuffer.allocate(BUFFER));
+    }
+    AtomicReference<RuntimeException> storeFailure = new AtomicReference<>();
+    Thread store = new Thread(() -> {
+      try {
+        while (true) {
+          ByteBuffer b = full.take();
+          if (b == END) {
+            return;
+          }
+          writer.append(b);
+          free.add(b.clear());
+        }
+      } catch (RuntimeException e) {
+        storeFailure.set(e);
+        free.offer(END); // wakes the reader (it holds at most RING - 1 free buffers now)
+      } catch (InterruptedException e) {
+        storeFailure.set(new RegistryException(RegistryException.IO, what + ": interrupted while storing", e));
+        free.offer(END);
+      }
+    }, "b8g-registry-store");
+    store.setDaemon(true);
+    store.start();
+    boolean whole = false;
+    long got = 0;
+    try (InputStream in = c.getInputStream()) {
+      long room = writer.size() + 1; // one byte past the size tells a longer body
+      boolean eof = false;
+      while (!eof) {
+        ByteBuffer b = free.take();
+        if (b == END) {
+          break; // the store side failed
+        }
+        while (b.hasRemaining() && room > 0) {
+          int n = in.read(b.array(), b.position(), (int) Math.min(b.remaining(), room));
+          if (n < 0) {
+            eof = true;
+            break;
+          }
+          b.position(b.position() + n);
+          got += n;
+          room -= n;
+          http.moved(n);
+        }
+        full.add(b.flip());
+        if (room == 0) {
+          break; // the store side refuses the extra byte
+        }
+      }
+      full.add(END);
+      store.join();
+      RuntimeException failed = storeFailure.get();
+      if (failed != null) {
+        throw failed;
+      }
+      if (declared >= 0 && got < declared) {
+        // HttpURLConnection ends a fixed-length body early, without an error, when the peer closes
+        throw new IOException("the body ended at byte " + got + " of the " + declared + " announced");
+      }
+      whole = eof;
+    } catch (IOException e) {
+      throw new RegistryException(RegistryException.CONNECTION, what + ": connection lost after " + got
+          + " bytes (" + e.getMessage() + "); nothing was stored, try again", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(RegistryException.CONNECTION, what + ": interrupted after " + got + " bytes", e);
+    } finally {
+      if (store.isAlive()) {
+        store.interrupt();
+        try {
+          store.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (!whole) {
+        c.disconnect(); // a connection left mid-body is not reused
+      }
+    }
+  }
+
+  private HttpURLConnection open(URI at, boolean own, String what) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) at.toURL().openConnection();
+      c.setInstanceFollowRedirects(false);
+      c.setConnectTimeout(connectTimeoutMillis);
+      c.setReadTimeout(readTimeoutMillis);
+      c.setUseCaches(false);
+      String authorization = own ? auth.header() : null;
+      if (authorization != null) {
+        c.setRequestProperty("Authorization", authorization);
+      }
+      return c;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new RegistryException(RegistryException.CONNECTION, what + ": cannot open " + at + ": " + e, e);
+    }
+  }
+
+  private static int status(HttpURLConnection c, URI at, String what) {
+    try {
+      return c.getResponseCode();
+    } catch (IOException e) {
+      c.disconnect();
+      throw new RegistryException(RegistryException.CONNECTION, what + ": GET " + at + " failed: " + e
+          + " (is the registry running, is the address right?)", e);
+    }
+  }
+
+  private static URI resolve(URI at, String location, String what) {
+    try {
+      URI next = at.resolve(location);
+      if (!"https".equals(next.getScheme()) && !"http".equals(next.getScheme())) {
+        throw new IllegalArgumentException("not http(s)");
+      }
+      return next;
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(RegistryException.PROTOCOL, what + ": bad redirect Location " + Strings.clip(location), e);
+    }
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost()) && a.getPort() == b.getPort();
+  }
+
+  /** At most {@link HttpErrors#BODY_LIMIT} bytes of an error body (none when it has none). */
+  private static byte[] errorBody(HttpURLConnection c) {
+    try (InputStream in = c.getErrorStream()) {
+      return in == null ? new byte[0] : in.readNBytes(HttpErrors.BODY_LIMIT);
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+
+  /** Reads and drops a body that is not needed (a 401's, a redirect's), so the connection can be reused. */
+  private static void discard(HttpURLConnection c) {
+    try (InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream()) {
+      if (in != null && in.skip(HttpErrors.BODY_LIMIT) >= HttpErrors.BODY_LIMIT) {
+        c.disconnect();
+      }
+    } catch (IOException e) {
+      c.disconnect();
+    }
+  }
+}

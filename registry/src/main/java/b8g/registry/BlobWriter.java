@@ -1,0 +1,147 @@
+package b8g.registry;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.UUID;
+
+/**
+ * One blob on its way into a store's {@code blobs/sha256}: bytes appended to a temp file beside
+ * the target while they are counted and hashed (more than the declared size fails at once), then
+ * {@link #commit()}: fsync, check size and digest, atomic rename, directory fsync. Nothing but a
+ * {@code .tmp-*} file exists before the commit succeeds, and {@link #abort()} removes that.
+ *
+ * <p>With {@code keep}, the bytes are also copied into an array the size of the blob, returned by
+ * {@link #commit()}: the caller gets exactly the bytes that were hashed, so it need not read the
+ * file back and hash it a second time. Used by one thread at a time (appends may come from
+ * different threads when each happens-before the next, as a reactive stream's signals do).
+ */
+final class BlobWriter {
+  private final Path target;
+  private final Path tmp;
+  private final String digest;
+  private final long size;
+  private final String where;
+  private final MessageDigest md = Digest.sha256();
+  private final byte[] kept;
+  private FileChannel ch;
+  private long count;
+
+  /** Creates the temp file for {@code digest} ({@code size} bytes) in {@code dir}. */
+  BlobWriter(Path dir, String digest, long size, boolean keep, String where) {
+    Digest.check(digest, "blob");
+    if (keep && size > Integer.MAX_VALUE - 8) {
+      throw new RegistryException(RegistryException.TOO_LARGE,
+          "blob " + digest + " has " + size + " bytes; a unit's files are read into memory, which holds at most 2 GiB each");
+    }
+    this.target = dir.resolve(Digest.hex(digest));
+    this.tmp = dir.resolve(OciStore.TMP + UUID.randomUUID());
+    this.digest = digest;
+    this.size = size;
+    this.where = where;
+    this.kept = keep ? new byte[(int) size] : null;
+    try {
+      this.ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw RegistryException.io("cannot write blob " + digest + " to " + where, e);
+    }
+  }
+
+  /** The declared size. */
+  long size() {
+    return size;
+  }
+
+  /** Bytes appended so far. */
+  long count() {
+    return count;
+  }
+
+  /** Appends the remaining bytes of {@code b}; fails (and leaves the temp file to abort) past the declared size. */
+  void append(ByteBuffer b) {
+    int n = b.remaining();
+    if (count + n > size) {
+      throw new RegistryException(RegistryException.DIGEST_MISMATCH,
+          "blob " + digest + " is longer than its declared " + size + " bytes; nothing was stored");
+    }
+    if (kept != null) {
+      b.duplicate().get(kept, (int) count, n);
+    }
+    md.update(b.duplicate());
+    try {
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+    } catch (IOException e) {
+      throw RegistryException.io("cannot write blob " + digest + " to " + where, e);
+    }
+    count += n;
+  }
+
+  /** Appends {@code n} bytes of {@code buf} from {@code off}. */
+  void append(byte[] buf, int off, int n) {
+    append(ByteBuffer.wrap(buf, off, n));
+  }
+
+  /**
+   * Makes the blob durable under its digest if exactly the declared size with the declared digest
+   * arrived; otherwise fails, removing the temp file. Returns the kept bytes (null without keep).
+   */
+  byte[] commit() {
+    boolean done = false;
+    try {
+      ch.force(true);
+      ch.close();
+      if (count != size) {
+        throw new RegistryException(RegistryException.DIGEST_MISMATCH,
+            "blob " + digest + " arrived with " + count + " bytes, expected " + size + "; nothing was stored");
+      }
+      String actual = Digest.format(md.digest());
+      if (!actual.equals(digest)) {
+        throw Digest.mismatch(digest, actual, "incoming blob (nothing was stored)");
+      }
+      move();
+      done = true;
+      return kept;
+    } catch (IOException e) {
+      throw RegistryException.io("cannot write blob " + digest + " to " + where, e);
+    } finally {
+      if (!done) {
+        abort();
+      }
+    }
+  }
+
+  /** Drops the temp file (idempotent; gc removes one that could not be removed here). */
+  void abort() {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // closing is all that is left to do with it
+    }
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException ignored) {
+      // gc removes temp files that could not be removed here
+    }
+  }
+
+  private void move() throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException e) {
+      Files.deleteIfExists(tmp); // someone stored the same content meanwhile
+      return;
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the file system under " + where + " cannot rename atomically", e);
+    }
+    OciStore.fsyncDir(target.getParent());
+  }
+}
