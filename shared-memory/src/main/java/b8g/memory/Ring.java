@@ -180,6 +180,21 @@ public final class Ring {
         - bytes.readVolatileInt((long) capacity + RingDescriptor.HEAD_OFFSET);
   }
 
+  /**
+   * Messages (BYTES and TEXT records) the writing end has published, whichever end it is (Java, or
+   * JS on another thread or in another process): one lock-free load of the producer line. A host
+   * reads it for observability; it is the writer's word, so treat it as untrusted (0 when it holds
+   * no count an end could have written; see {@link RingDescriptor}).
+   */
+  public long messagesWritten() {
+    return RingDescriptor.readCount(bytes, (long) capacity + RingDescriptor.MESSAGES_WRITTEN_OFFSET);
+  }
+
+  /** Messages the reading end has consumed, as {@link #messagesWritten()} for the consumer line. */
+  public long messagesRead() {
+    return RingDescriptor.readCount(bytes, (long) capacity + RingDescriptor.MESSAGES_READ_OFFSET);
+  }
+
   /** Whether a Java {@link #writer()} or {@link #reader()} was handed out from this object. */
   public boolean hasJavaEnd() {
     return writerTaken.get() || readerTaken.get();

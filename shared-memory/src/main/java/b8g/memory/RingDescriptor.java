@@ -16,15 +16,17 @@ import net.openhft.chronicle.bytes.BytesStore;
  *    |  +--------+------+---+ |
  *  capacity -----------------+
  *    | descriptor line        |  128  int magic 0x52473842 ('B8GR' little-endian) @ +0
- *    |                        |       int version (major &lt;&lt; 16 | minor) = 1.1      @ +4
+ *    |                        |       int version (major &lt;&lt; 16 | minor) = 1.2      @ +4
  *    |                        |       int capacity                                  @ +8
  *    |                        |       int maxPayload = capacity / 2 - 8             @ +12
  *    |                        |       int writerState: 0 open, 1 gone (since 1.1)   @ +16
  *    |                        |       int readerState: 0 open, 1 gone (since 1.1)   @ +20
  *  capacity + 128 -----------+
  *    | producer line          |  128  int tail: uint32 position, wraps mod 2^32     @ +0
+ *    |                        |       float64 messagesWritten (since 1.2)           @ +8
  *  capacity + 256 -----------+
  *    | consumer line          |  128  int head: uint32 position, wraps mod 2^32     @ +0
+ *    |                        |       float64 messagesRead (since 1.2)              @ +8
  *  capacity + 384 -----------+
  *    | waiting line           |  128  int readerWaiting @ +0, int writerWaiting @ +4
  *  capacity + 512 -----------+  (total length)
@@ -56,6 +58,18 @@ import net.openhft.chronicle.bytes.BytesStore;
  * The words are written only by the supervisor, never by the ends, and sit on the descriptor line,
  * which is read-only in the steady state (no false sharing with the counters). A 1.0 ring has
  * zeros there, which reads as "open".
+ *
+ * <p>Message counters (1.2), for observability only: each end counts the BYTES and TEXT records
+ * it has published (the writer, {@code messagesWritten}) or consumed (the reader, {@code
+ * messagesRead}; PADDING and END are not messages) in the line it already owns, with a plain
+ * store just before it stores its position: no extra fence on the hot path. A count is a float64
+ * (the JavaScript end's own number type) holding an integer, exact up to 2^53, written as one
+ * aligned 8-byte store, so a host reading it without a lock never sees a torn value; it may lag
+ * the position by the record being published. An end that attaches continues the count it finds
+ * (a restarted component, a restored image). Nothing in the ring depends on the counts: a host
+ * reads them ({@link RingWriter#messagesWritten()}, {@link RingReader#messagesRead()}, {@link
+ * Ring#messagesWritten()}) as untrusted numbers, and an end that finds no count it could have
+ * written (not an integer in 0 .. 2^53) starts again from 0. A 1.1 ring has zeros there.
  */
 public final class RingDescriptor {
   private RingDescriptor() {}
@@ -64,7 +78,7 @@ public final class RingDescriptor {
   public static final int MAGIC = 0x52473842;
 
   public static final int VERSION_MAJOR = 1;
-  public static final int VERSION_MINOR = 1;
+  public static final int VERSION_MINOR = 2;
   /** Version as stored: major in the high 16 bits. Readers reject any other major version. */
   public static final int VERSION = VERSION_MAJOR << 16 | VERSION_MINOR;
 
@@ -91,6 +105,12 @@ public final class RingDescriptor {
   public static final int HEAD_OFFSET = 2 * LINE_LENGTH;
   public static final int READER_WAITING_OFFSET = 3 * LINE_LENGTH;
   public static final int WRITER_WAITING_OFFSET = 3 * LINE_LENGTH + 4;
+  /** float64 count of BYTES and TEXT records published, on the producer line (since 1.2). */
+  public static final int MESSAGES_WRITTEN_OFFSET = LINE_LENGTH + 8;
+  /** float64 count of BYTES and TEXT records consumed, on the consumer line (since 1.2). */
+  public static final int MESSAGES_READ_OFFSET = 2 * LINE_LENGTH + 8;
+  /** Largest count a float64 holds exactly (2^53); a stored count above it, or not an integer, reads as 0. */
+  public static final long MAX_COUNT = 1L << 53;
 
   /** Record header: int length, int type. */
   public static final int HEADER_LENGTH = 8;
@@ -153,11 +173,28 @@ public final class RingDescriptor {
     bytes.writeInt(trailer + VERSION_OFFSET, VERSION);
     bytes.writeInt(trailer + TAIL_OFFSET, 0);
     bytes.writeInt(trailer + HEAD_OFFSET, 0);
+    bytes.writeLong(trailer + MESSAGES_WRITTEN_OFFSET, 0);
+    bytes.writeLong(trailer + MESSAGES_READ_OFFSET, 0);
     bytes.writeInt(trailer + READER_WAITING_OFFSET, 0);
     bytes.writeInt(trailer + WRITER_WAITING_OFFSET, 0);
     bytes.writeInt(trailer + WRITER_STATE_OFFSET, 0);
     bytes.writeInt(trailer + READER_STATE_OFFSET, 0);
     bytes.writeVolatileInt(trailer + MAGIC_OFFSET, MAGIC);
+  }
+
+  /**
+   * A message count as stored at {@code at}: the integer a float64 holds there, or 0 when the word
+   * holds no count an end could have written (not an integer in 0 .. 2^53: a hostile or foreign
+   * value). One 8-byte load: never torn.
+   */
+  static long readCount(BytesStore<?, ?> bytes, long at) {
+    double d = Double.longBitsToDouble(bytes.readVolatileLong(at));
+    return d >= 0 && d <= MAX_COUNT && d == Math.rint(d) ? (long) d : 0;
+  }
+
+  /** Stores a message count at {@code at} as a float64 (plain store: the position's store orders it). */
+  static void writeCount(BytesStore<?, ?> bytes, long at, long count) {
+    bytes.writeLong(at, Double.doubleToRawLongBits((double) count));
   }
 
   /**

@@ -49,6 +49,7 @@ public final class RingReader {
   private final long readerWaitingAt;
   private final long writerWaitingAt;
   private final long writerStateAt;
+  private final long readAt;
 
   private int head;
   private int tailCache;
@@ -57,6 +58,7 @@ public final class RingReader {
   private int recordSize;
   private boolean ended;
   private int written;
+  private long consumed;
   private final ByteBuffer view;
   private volatile Thread waiter;
 
@@ -71,6 +73,7 @@ public final class RingReader {
     this.readerWaitingAt = (long) capacity + RingDescriptor.READER_WAITING_OFFSET;
     this.writerWaitingAt = (long) capacity + RingDescriptor.WRITER_WAITING_OFFSET;
     this.writerStateAt = (long) capacity + RingDescriptor.WRITER_STATE_OFFSET;
+    this.readAt = (long) capacity + RingDescriptor.MESSAGES_READ_OFFSET;
     // Read once: from here on the head lives in this field and is only ever written to memory.
     int startHead = bytes.readVolatileInt(headAt);
     if ((startHead & 7) != 0) {
@@ -80,6 +83,8 @@ public final class RingReader {
     }
     this.head = startHead;
     this.tailCache = startHead;
+    // A reader that takes over a stream continues its count.
+    this.consumed = RingDescriptor.readCount(bytes, readAt);
     this.view = ring.region().byteBuffer();
     ring.onReadable(this::unparkWaiter);
   }
@@ -122,6 +127,15 @@ public final class RingReader {
     written = 0;
     consume();
     return total;
+  }
+
+  /**
+   * Messages (BYTES and TEXT records) consumed from this ring so far, counting those of readers
+   * before this one; END is not counted. The count this end stores in the consumer line (see
+   * {@link RingDescriptor}); another thread reads it with {@link Ring#messagesRead()}.
+   */
+  public long messagesRead() {
+    return consumed;
   }
 
   /** True once END has been read. */
@@ -303,6 +317,9 @@ public final class RingReader {
     head += recordSize;
     if (recordType == TYPE_END) {
       ended = true;
+    } else {
+      // A plain store: the volatile head store below orders it.
+      RingDescriptor.writeCount(bytes, readAt, ++consumed);
     }
     bytes.writeVolatileInt(headAt, head);
     if (bytes.readVolatileInt(writerWaitingAt) != 0) {

@@ -42,7 +42,8 @@ public final class RingScript {
 
   /**
    * The layout as JavaScript {@code const} declarations, under the names ring.js uses. Trailer
-   * words are Int32 indices relative to {@code capacity / 4} (their byte offset over 4).
+   * words are Int32 indices relative to {@code capacity / 4} (their byte offset over 4); the
+   * float64 counts ({@code *_D}) Float64 indices relative to {@code capacity / 8}.
    */
   static String layout() {
     StringBuilder b = new StringBuilder("// The layout, written from b8g.memory.RingDescriptor.\n");
@@ -61,6 +62,8 @@ public final class RingScript {
     declare(b, "HEAD_I", RingDescriptor.HEAD_OFFSET / 4);
     declare(b, "READER_WAITING_I", RingDescriptor.READER_WAITING_OFFSET / 4);
     declare(b, "WRITER_WAITING_I", RingDescriptor.WRITER_WAITING_OFFSET / 4);
+    declare(b, "MESSAGES_WRITTEN_D", RingDescriptor.MESSAGES_WRITTEN_OFFSET / 8);
+    declare(b, "MESSAGES_READ_D", RingDescriptor.MESSAGES_READ_OFFSET / 8);
     declare(b, "PADDING", RingDescriptor.TYPE_PADDING);
     declare(b, "BYTES", RingDescriptor.TYPE_BYTES);
     declare(b, "TEXT", RingDescriptor.TYPE_TEXT);

@@ -42,6 +42,7 @@ public final class RingWriter implements AutoCloseable {
   private final long readerWaitingAt;
   private final long writerWaitingAt;
   private final long readerStateAt;
+  private final long writtenAt;
 
   private final ByteBuffer view;
 
@@ -49,6 +50,7 @@ public final class RingWriter implements AutoCloseable {
   private int headCache;
   private int need;
   private int claimed;
+  private long written;
   private boolean closed;
   private volatile Thread waiter;
 
@@ -63,6 +65,7 @@ public final class RingWriter implements AutoCloseable {
     this.readerWaitingAt = (long) capacity + RingDescriptor.READER_WAITING_OFFSET;
     this.writerWaitingAt = (long) capacity + RingDescriptor.WRITER_WAITING_OFFSET;
     this.readerStateAt = (long) capacity + RingDescriptor.READER_STATE_OFFSET;
+    this.writtenAt = (long) capacity + RingDescriptor.MESSAGES_WRITTEN_OFFSET;
     // Read once: from here on the tail lives in this field and is only ever written to memory.
     int startTail = bytes.readVolatileInt(tailAt);
     int startHead = bytes.readVolatileInt(headAt);
@@ -75,6 +78,8 @@ public final class RingWriter implements AutoCloseable {
     }
     this.tail = startTail;
     this.headCache = startHead;
+    // A writer that takes over a stream continues its count.
+    this.written = RingDescriptor.readCount(bytes, writtenAt);
     this.view = ring.region().byteBuffer();
     ring.onWritable(this::unparkWaiter);
   }
@@ -118,6 +123,15 @@ public final class RingWriter implements AutoCloseable {
     // Nothing read: the claim is simply not published. A PADDING record claim() may have written
     // stays in the local tail and is published with the next record.
     return n;
+  }
+
+  /**
+   * Messages (BYTES and TEXT records) published through this ring so far, counting those of writers
+   * before this one; END is not counted. The count this end stores in the producer line (see
+   * {@link RingDescriptor}); another thread reads it with {@link Ring#messagesWritten()}.
+   */
+  public long messagesWritten() {
+    return written;
   }
 
   /** Largest payload accepted. */
@@ -391,6 +405,10 @@ public final class RingWriter implements AutoCloseable {
     bytes.writeInt(index + 4L, type);
     bytes.writeInt(index, length);
     tail += RingDescriptor.recordLength(length);
+    if (type != TYPE_END) {
+      // A plain store: the volatile tail store below orders it.
+      RingDescriptor.writeCount(bytes, writtenAt, ++written);
+    }
     bytes.writeVolatileInt(tailAt, tail);
     if (bytes.readVolatileInt(readerWaitingAt) != 0) {
       bytes.writeVolatileInt(readerWaitingAt, 0);

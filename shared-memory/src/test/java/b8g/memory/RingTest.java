@@ -60,7 +60,7 @@ class RingTest {
     assertEquals(0x52473842, view.getInt(CAPACITY));
     assertEquals('B', view.get(CAPACITY));
     assertEquals('R', view.get(CAPACITY + 3));
-    assertEquals(1 << 16 | 1, view.getInt(CAPACITY + 4), "version 1.1");
+    assertEquals(1 << 16 | 2, view.getInt(CAPACITY + 4), "version 1.2");
     assertEquals(0, view.getInt(CAPACITY + 16), "writer state: open");
     assertEquals(0, view.getInt(CAPACITY + 20), "reader state: open");
     assertEquals(CAPACITY, view.getInt(CAPACITY + 8));

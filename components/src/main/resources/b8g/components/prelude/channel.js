@@ -1,8 +1,11 @@
 // b8g prelude: channel ends: one maker for what a reader and a writer share, and each end's own stub over ring.js.
 // ring.TYPE is a frozen __proto__:null literal (dictionary mode in V8): read it once, not per message.
 const RT_BYTES = ring.TYPE.BYTES, RT_TEXT = ring.TYPE.TEXT, RT_END = ring.TYPE.END, RT_BROKEN = ring.BROKEN;
-// Polls of the ring before a channel end parks in ready() (about 1-3 us): a peer on another core
-// usually publishes within microseconds, and a park costs that peer a Java call per wake-up.
+// Polls of the ring before a channel end parks in ready(): a peer on another core usually
+// publishes within microseconds, so a short spin saves a park and a wake-up through Java. 2048
+// (the raw ring's spin) was tried to keep a readInPlace reader from parking; on an oversubscribed
+// machine it burnt the CPU the other side needed (worker and service tests timed out at load 40),
+// so it stays at 256 until a quiet A/B shows the longer spin pays.
 const SPIN_POLLS = 256;
 // An end's state. Each takes over from those before it, never the other way: a revoked end stays
 // revoked, and an end given away cannot be closed or broken any more.
@@ -104,6 +107,10 @@ function makeReader(d, name) {
   // when the writer is gone without close() and every message it wrote was read.
   function poll() {
     live(end);
+    return pollLive();
+  }
+  // poll() once the caller has checked that the end is live.
+  function pollLive() {
     if (ended) return undefined;
     const r = end.ring;
     const t = r.poll();
@@ -133,7 +140,7 @@ function makeReader(d, name) {
     kind: 'channel', end: 'read',
     // A message, null when none is there now (or this turn has streamed its share: await
     // ready()), undefined at the end.
-    tryRead() { live(end); return mayGoOn() ? poll() : null; },
+    tryRead() { live(end); return mayGoOn() ? pollLive() : null; },
     read() {
       if (waiting.length === 0) { const v = poll(); if (v !== null) return soon(v); }
       else live(end);
@@ -170,10 +177,8 @@ function makeWriter(d, name) {
   const end = channelEnd(d, name, KIND_WRITER);
   const waiting = end.waiting; // pending writes: [bytes, type, resolve, reject]
   let closed = false;
-  function encode(msg) {
-    if (typeof msg === 'string') return [utf8Encode(msg), RT_TEXT];
-    return [toBytes(msg, 'a message'), RT_BYTES];
-  }
+  // A message's bytes (its type is RT_TEXT for a string, else RT_BYTES): no pair allocated per message.
+  function bytesOf(msg) { return typeof msg === 'string' ? utf8Encode(msg) : toBytes(msg, 'a message'); }
   function offer(bytes, type) {
     const w = end.ring;
     const res = w.offer(bytes, type);
@@ -210,17 +215,16 @@ function makeWriter(d, name) {
     tryWrite(msg) {
       live(end);
       if (waiting.length > 0 || !mayGoOn()) return false;
-      const e = encode(msg);
-      return offer(e[0], e[1]);
+      return offer(bytesOf(msg), typeof msg === 'string' ? RT_TEXT : RT_BYTES);
     },
     // Writes now and returns undefined, or returns a promise that resolves once written.
     write(msg) {
       live(end);
-      const e = encode(msg);
+      const bytes = bytesOf(msg), type = typeof msg === 'string' ? RT_TEXT : RT_BYTES;
       // Written: undefined, or (once per YIELD_EVERY writes in a turn) a promise that resolves in
       // the next turn, so a loop that awaits what write() returns never trips the CPU limit.
-      if (waiting.length === 0 && offer(e[0], e[1])) return mayGoOn() ? undefined : soon(undefined);
-      return enqueue(e[0], e[1]);
+      if (waiting.length === 0 && offer(bytes, type)) return mayGoOn() ? undefined : soon(undefined);
+      return enqueue(bytes, type);
     },
     // Resolves when a message fits; rejects with channel.broken once the reader is gone.
     ready() {
