@@ -88,8 +88,8 @@ final class TopView {
         : Comparator.comparingLong((CountersReader.Record r) -> r.value("bytes_written")).reversed());
     if (!chans.isEmpty()) {
       b.append('\n');
-      b.append(String.format(Locale.ROOT, "%-16s %-24s %12s %12s %9s %6s %8s %8s %s%n", "CHANNEL", "WRITER -> READER", "WRITTEN_MIB",
-          "READ_MIB", "MIB/S", "FILL%", "W_WAITS", "R_WAITS", "ENDS"));
+      b.append(String.format(Locale.ROOT, "%-16s %-24s %12s %12s %12s %9s %6s %8s %8s %s%n", "CHANNEL", "WRITER -> READER", "MESSAGES",
+          "WRITTEN_MIB", "READ_MIB", "MIB/S", "FILL%", "W_WAITS", "R_WAITS", "ENDS"));
       for (CountersReader.Record r : chans) {
         long[] was = previous.get("ch:" + r.owner());
         String rate = seconds > 0 && was != null ? String.format(Locale.ROOT, "%.1f", (r.value("bytes_read") - was[0]) / 1048576.0 / seconds)
@@ -97,8 +97,8 @@ final class TopView {
         long cap = Math.max(1, r.value("capacity_bytes"));
         String ends = (r.value("writer_gone") == 1 ? "writer gone" : "") + (r.value("writer_gone") == 1 && r.value("reader_gone") == 1 ? ", " : "")
             + (r.value("reader_gone") == 1 ? "reader gone" : "");
-        b.append(String.format(Locale.ROOT, "%-16s %-24s %12.1f %12.1f %9s %6.1f %8d %8d %s%n", cut(r.owner(), 16), cut(r.label(), 24),
-            r.value("bytes_written") / 1048576.0, r.value("bytes_read") / 1048576.0, rate, 100.0 * r.value("fill_bytes") / cap,
+        b.append(String.format(Locale.ROOT, "%-16s %-24s %12d %12.1f %12.1f %9s %6.1f %8d %8d %s%n", cut(r.owner(), 16), cut(r.label(), 24),
+            r.value("messages_read"), r.value("bytes_written") / 1048576.0, r.value("bytes_read") / 1048576.0, rate, 100.0 * r.value("fill_bytes") / cap,
             r.value("writer_waits"), r.value("reader_waits"), ends.isEmpty() ? "open" : ends));
         previous.put("ch:" + r.owner(), new long[] {r.value("bytes_read")});
       }

@@ -231,6 +231,8 @@ final class HostCounters implements AutoCloseable {
       block.set(2, (tail - head) & 0xffffffffL);
       block.set(4, ring.writerWakes());
       block.set(5, ring.readerWakes());
+      block.set(CounterType.CHANNEL_MESSAGES_WRITTEN, ring.messagesWritten());
+      block.set(CounterType.CHANNEL_MESSAGES_READ, ring.messagesRead());
       block.set(8, ring.writerGone() ? 1 : 0);
       block.set(9, ring.readerGone() ? 1 : 0);
     }

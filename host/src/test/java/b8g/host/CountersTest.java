@@ -92,6 +92,9 @@ class CountersTest extends HostFixture {
       CountersReader.Record data = r.get("channel data");
       assertEquals(CHANNEL_BYTES, data.value("bytes_written"));
       assertEquals(CHANNEL_BYTES, data.value("bytes_read"));
+      // The ends' own counts (ring format 1.2): every message, END not counted.
+      assertEquals(MESSAGES, data.value("messages_written"));
+      assertEquals(MESSAGES, data.value("messages_read"));
       assertEquals(0, data.value("fill_bytes"));
       assertEquals(65536, data.value("capacity_bytes"));
       assertEquals("producer -> sink", data.label());
@@ -164,6 +167,7 @@ class CountersTest extends HostFixture {
       assertTrue(r.get("component sink").value("turns") > 0);
       assertEquals(CounterType.EXITED, ticker.value("state"));
       assertEquals(CHANNEL_BYTES, r.get("channel data").value("bytes_written"));
+      assertEquals(MESSAGES, r.get("channel data").value("messages_read"));
     }
     assertFalse(Files.exists(file));
   }

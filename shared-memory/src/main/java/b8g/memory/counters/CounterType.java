@@ -45,8 +45,8 @@ public enum CounterType {
 
   /**
    * A manifest channel, sampled from its ring's memory by the host every 100 ms (nothing is added
-   * to the channel's hot path). Longs 6 and 7 are reserved for the messages written and read,
-   * once the ring itself counts them: the sampler will copy them like the byte positions.
+   * to the channel's hot path). The message counts are the ends' own (ring format 1.2: each end
+   * stores its count next to the position it publishes), copied like the byte positions.
    */
   CHANNEL(3, List.of(
       new Column(0, "bytes_written", "bytes the writer published (records, their headers and padding)", Column.Kind.COUNTER),
@@ -55,10 +55,12 @@ public enum CounterType {
       new Column(3, "capacity_bytes", "the ring's data area", Column.Kind.GAUGE),
       new Column(4, "writer_waits", "times the writer waited for room and was woken", Column.Kind.COUNTER),
       new Column(5, "reader_waits", "times the reader waited for a message and was woken", Column.Kind.COUNTER),
+      new Column(6, "messages_written", "messages the writer published (END and padding not counted)", Column.Kind.COUNTER),
+      new Column(7, "messages_read", "messages the reader consumed", Column.Kind.COUNTER),
       new Column(8, "writer_gone", "1 once the writer's holder ended for good", Column.Kind.GAUGE),
       new Column(9, "reader_gone", "1 once the reader's holder ended for good", Column.Kind.GAUGE)));
 
-  /** Reserved in a CHANNEL block for the messages written and read per end. */
+  /** The messages written and read per end, in a CHANNEL block. */
   public static final int CHANNEL_MESSAGES_WRITTEN = 6;
   public static final int CHANNEL_MESSAGES_READ = 7;
 
