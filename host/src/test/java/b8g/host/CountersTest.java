@@ -115,8 +115,8 @@ class CountersTest extends HostFixture {
       assertEquals(CounterType.FAILED, crasher.value("state"));
 
       assertEquals(1, r.get("component spinner").value("terminations_cpu"));
-      // Ended by the time limit of its one turn, which it spent spinning: the CPU of that turn is
-      // counted at its end (how much depends on the machine's load, but never none).
+      // Ended by its one turn's limit (100 ms of CPU, or ten times that in wall time on a loaded
+      // machine), spent spinning: the CPU of that turn is counted at its end, never none.
       long spun = r.get("component spinner").value("cpu_ns");
       assertTrue(spun > 0, "spinner cpu_ns " + spun);
       assertEquals(1, r.get("component hoarder").value("terminations_heap"));
