@@ -179,12 +179,12 @@ class TopCommandTest {
     assertTrue(om.body().endsWith("# EOF\n"));
     assertTrue(om.body().contains("# TYPE b8g_component_turns counter\n"), om.body());
     // Every OpenMetrics line is a descriptor, a sample of a declared family, or the closing EOF.
-    Pattern sample = Pattern.compile("([a-z_]+)(\\{[a-z_]+=\"(?:[^\"\\\\\n]|\\\\.)*\"(?:,[a-z_]+=\"(?:[^\"\\\\\n]|\\\\.)*\")*\\})? -?[0-9]+(\\.[0-9]+)?");
+    Pattern sample = Pattern.compile("([a-z0-9_]+)(\\{[a-z_]+=\"(?:[^\"\\\\\n]|\\\\.)*\"(?:,[a-z_]+=\"(?:[^\"\\\\\n]|\\\\.)*\")*\\})? -?[0-9]+(\\.[0-9]+)?");
     java.util.Set<String> families = new java.util.HashSet<>();
     List<String> lines = om.body().lines().toList();
     assertEquals("# EOF", lines.get(lines.size() - 1));
     for (String line : lines.subList(0, lines.size() - 1)) {
-      Matcher d = Pattern.compile("# (TYPE|HELP|UNIT) ([a-z_]+) .+").matcher(line);
+      Matcher d = Pattern.compile("# (TYPE|HELP|UNIT) ([a-z0-9_]+) .+").matcher(line);
       if (d.matches()) {
         families.add(d.group(2));
         continue;
@@ -255,9 +255,17 @@ class TopCommandTest {
     assertTrue(Files.exists(file), "the host made no counters file");
     topJson("--host", Long.toString(host.pid())); // it is found while it runs
     Process top = b8g("top", "--json", "--interval", "100", "--host", Long.toString(host.pid())).redirectErrorStream(true).start();
+    BufferedReader topOut = new BufferedReader(new InputStreamReader(top.getInputStream(), StandardCharsets.UTF_8));
+    String first = topOut.readLine(); // its first look: it found the host before the host dies
+    assertNotNull(first, "top printed nothing");
+    assertTrue(first.startsWith("{"), first);
     CompletableFuture<String> said = CompletableFuture.supplyAsync(() -> {
       try {
-        return new String(top.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        StringBuilder rest = new StringBuilder();
+        for (String line; (line = topOut.readLine()) != null; ) {
+          rest.append(line).append('\n');
+        }
+        return rest.toString();
       } catch (java.io.IOException e) {
         return e.toString();
       }
