@@ -1,13 +1,21 @@
 package b8g.cli;
 
 import b8g.errors.B8gException;
+import b8g.memory.counters.CountersDescriptor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -71,7 +79,41 @@ final class CountersPlace {
     return fileOf(dir, live.get(0));
   }
 
-  /** The pids of hosts with a counters file in {@code dir} whose process runs. Sorted. */
+  /** How much earlier than the header's start a host's process may seem to start (the kernel's start time is coarse). */
+  private static final long START_SLACK_MS = 2_000;
+
+  /**
+   * Whether the host that wrote a counters file with pid {@code pid} and start time {@code
+   * startMillis} (0 when unknown) still runs: a process with that pid is alive, and it started no
+   * later than the file did. A host killed with {@code kill -9} leaves its file behind; a later
+   * process given the same pid started after that file and is not the host.
+   */
+  static boolean isLive(long pid, long startMillis) {
+    Optional<ProcessHandle> p = ProcessHandle.of(pid);
+    if (p.isEmpty() || !p.get().isAlive()) {
+      return false;
+    }
+    Optional<Instant> started = p.get().info().startInstant();
+    return startMillis <= 0 || started.isEmpty() || started.get().toEpochMilli() <= startMillis + START_SLACK_MS;
+  }
+
+  /** The start time a counters file's header holds, or 0 when it cannot be read. */
+  private static long headerStart(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      ByteBuffer header = ByteBuffer.allocate(CountersDescriptor.START_OFFSET + Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      while (header.hasRemaining() && ch.read(header) >= 0) {
+        // until the start time is read, or the file ends
+      }
+      return header.hasRemaining() ? 0 : header.getLong(CountersDescriptor.START_OFFSET);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The pids of hosts with a counters file in {@code dir} whose process runs and is the one that
+   * wrote the file ({@link #isLive}). Sorted.
+   */
   static List<Long> liveHosts(Path dir) {
     List<Long> out = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.counters")) {
@@ -82,7 +124,7 @@ final class CountersPlace {
           continue;
         }
         long pid = Long.parseLong(digits);
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        if (isLive(pid, headerStart(p))) {
           out.add(pid);
         }
       }

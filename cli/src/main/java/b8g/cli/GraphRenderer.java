@@ -17,11 +17,22 @@ final class GraphRenderer {
   /** How long dot may take; a manifest's graph renders in well under a second. */
   private static final long TIMEOUT_SECONDS = 60;
 
+  /** How long the pipes may stay open after dot ended. */
+  private static final long DRAIN_MILLIS = 5_000;
+
   private GraphRenderer() {}
 
   /** {@code dot} rendered as an SVG document. */
   static String svg(String dot) {
-    String command = System.getProperty("b8g.dot", "dot");
+    return svg(dot, System.getProperty("b8g.dot", "dot"), TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+  }
+
+  /**
+   * {@code dot} rendered by {@code command -Tsvg}, which is killed when it has not finished within
+   * {@code timeoutMillis}: its input is written and its outputs drained on their own threads, so a
+   * {@code dot} that never reads or never ends cannot hold the caller past the limit.
+   */
+  static String svg(String dot, String command, long timeoutMillis) {
     Process p;
     try {
       p = new ProcessBuilder(command, "-Tsvg").redirectError(ProcessBuilder.Redirect.PIPE).start();
@@ -32,24 +43,31 @@ final class GraphRenderer {
     }
     ByteArrayOutputStream svg = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    // Its stderr is drained beside stdout, so neither pipe can fill and stall dot.
-    Thread drainErr = new Thread(() -> drain(p.getErrorStream(), err), "b8g-dot-stderr");
-    drainErr.setDaemon(true);
-    drainErr.start();
-    try {
+    // Input, output and error each on their own thread: a full pipe or a dot that never reads
+    // blocks only that thread, and the caller waits with a limit.
+    Thread feed = daemon("b8g-dot-stdin", () -> {
       try (OutputStream in = p.getOutputStream()) {
         in.write(dot.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // dot closed its input early; its exit code says whether it rendered.
       }
-      p.getInputStream().transferTo(svg);
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+    });
+    Thread drainOut = daemon("b8g-dot-stdout", () -> drain(p.getInputStream(), svg));
+    Thread drainErr = daemon("b8g-dot-stderr", () -> drain(p.getErrorStream(), err));
+    try {
+      if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         throw new B8gException(B8gException.Category.IO, "graph.render", command + " -Tsvg did not finish within "
-            + TIMEOUT_SECONDS + " s");
+            + timeoutMillis + " ms");
       }
-      drainErr.join();
-    } catch (IOException e) {
-      p.destroyForcibly();
-      throw new B8gException(B8gException.Category.IO, "graph.render", command + " -Tsvg failed: " + e.getMessage(), e);
+      // dot has ended; its pipes close unless a child of it still holds them: wait a bounded time.
+      feed.join(DRAIN_MILLIS);
+      drainOut.join(DRAIN_MILLIS);
+      drainErr.join(DRAIN_MILLIS);
+      if (drainOut.isAlive()) {
+        throw new B8gException(B8gException.Category.IO, "graph.render", command
+            + " -Tsvg ended but its output stayed open (a process it started still holds it)");
+      }
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -60,6 +78,13 @@ final class GraphRenderer {
           + ": " + err.toString(StandardCharsets.UTF_8).strip());
     }
     return svg.toString(StandardCharsets.UTF_8);
+  }
+
+  private static Thread daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private static void drain(InputStream in, ByteArrayOutputStream to) {

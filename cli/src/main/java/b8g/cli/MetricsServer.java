@@ -18,9 +18,28 @@ import java.util.concurrent.Executors;
  * {@code b8g run --metrics ADDRESS:PORT}: serves {@code GET /metrics} from the host's counters
  * file, read as any other process reads it ({@link CountersReader}), so a scrape costs the host's
  * threads nothing. The JDK's {@code com.sun.net.httpserver}: no dependency, and enough for one
- * scrape endpoint (one request at a time, on one daemon thread).
+ * scrape endpoint, on a small fixed pool of daemon threads. A client that opens a connection and
+ * sends nothing (or reads nothing) holds a thread at most {@link #REQUEST_SECONDS} s: the JDK
+ * server's request and response time limits ({@code sun.net.httpserver.maxReqTime},
+ * {@code maxRspTime}) are set before the first server is created, unless already set.
  */
 final class MetricsServer implements AutoCloseable {
+  /** How long a request may take to arrive, and a response to be taken. */
+  static final int REQUEST_SECONDS = 10;
+
+  /** Threads serving requests: a few stuck clients leave the others served. */
+  static final int THREADS = 4;
+
+  static {
+    // Read once, when the JDK's server classes are first used: so before any HttpServer.create.
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+    }
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(REQUEST_SECONDS));
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -45,7 +64,7 @@ final class MetricsServer implements AutoCloseable {
     } catch (IOException e) {
       throw new B8gException(B8gException.Category.IO, "metrics.bind", "cannot serve metrics on " + address + ": " + e.getMessage(), e);
     }
-    ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
+    ExecutorService ex = Executors.newFixedThreadPool(THREADS, r -> {
       Thread t = new Thread(r, "b8g-metrics");
       t.setDaemon(true);
       return t;

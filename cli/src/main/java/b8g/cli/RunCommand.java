@@ -205,7 +205,13 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     MetricsServer metricsServer = null;
-    if (metrics != null) {
+    if (metrics != null && !java.nio.file.Files.exists(countersFile)) {
+      // The host runs without counters (it said why): there is nothing to serve.
+      synchronized (err) {
+        err.println("b8g: warning: no metrics at " + metrics + ": this host has no counters file");
+        err.flush();
+      }
+    } else if (metrics != null) {
       try {
         metricsServer = MetricsServer.start(metrics, countersFile);
       } catch (RuntimeException e) {

@@ -66,7 +66,8 @@ final class TopCommand implements Callable<Integer> {
         return 0;
       }
       Thread.sleep(intervalMs);
-      if (reader.closed() || !Files.exists(counters)) {
+      // A host killed outright (kill -9) leaves its file ready: its process is what tells.
+      if (reader.closed() || !Files.exists(counters) || !CountersPlace.isLive(reader.pid(), reader.startMillis())) {
         out.println("b8g top: host " + reader.pid() + " has ended");
         out.flush();
         return 0;

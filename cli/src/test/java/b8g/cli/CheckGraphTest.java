@@ -2,8 +2,10 @@ package b8g.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import b8g.errors.B8gException;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,13 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
 
 /**
@@ -147,6 +152,24 @@ class CheckGraphTest {
         System.setProperty("b8g.dot", before);
       }
     }
+  }
+
+  /**
+   * A dot that never reads its input (1 MiB, more than a pipe holds) or never ends is killed at the
+   * time limit. Before the input and output had their own threads, the caller blocked in the write
+   * or the read for as long as the stuck dot lived (60 s here), past the test's own limit.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"exec sleep 60", "cat >/dev/null; exec sleep 60"})
+  @Timeout(value = 40, unit = TimeUnit.SECONDS)
+  void shouldKillADotThatDoesNotFinish(String body, @TempDir Path dir) throws Exception {
+    Path fake = dir.resolve("stuck-dot");
+    Files.writeString(fake, "#!/bin/sh\n" + body + "\n");
+    assertTrue(fake.toFile().setExecutable(true));
+    String big = "digraph g {\n" + "  a -> b;\n".repeat(100_000) + "}\n";
+    B8gException e = assertThrows(B8gException.class, () -> GraphRenderer.svg(big, fake.toString(), 1_000));
+    assertEquals("graph.render", e.code());
+    assertTrue(e.getMessage().contains("did not finish within 1000 ms"), e.getMessage());
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,17 @@ class EventsOptionTest {
     assertTrue(kinds.containsAll(List.of("granted", "started", "exported", "link_refused", "linked", "exited", "stopped")), kinds.toString());
     assertTrue(out.toString().contains("[service] got: hello, found you through a secret"), out.toString());
     assertTrue(err.toString().isEmpty(), err.toString());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)), "created for this user alone");
+  }
+
+  /** The event file is never reached through a symbolic link (one planted to another file is refused). */
+  @Test
+  void shouldRefuseASymbolicLink(@TempDir Path dir) throws Exception {
+    Path target = Files.writeString(dir.resolve("someone-elses.log"), "theirs\n");
+    Path link = Files.createSymbolicLink(dir.resolve("events.jsonl"), target);
+    assertEquals(9, run("run", "--no-control", "--events", "json:" + link, MainTest.EXAMPLES.resolve("hello/hello.txtpb").toString()));
+    assertTrue(err.toString().contains("cannot open the event log " + link), err.toString());
+    assertEquals("theirs\n", Files.readString(target));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import b8g.memory.counters.CountersDescriptor;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -12,6 +13,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -135,7 +140,28 @@ class TopCommandTest {
     assertTrue(table.startsWith("b8g top - host " + host.pid()), table);
     assertTrue(table.indexOf("crasher ") < table.indexOf("producer ") && table.indexOf("producer ") < table.indexOf("sink "), table);
 
-    // A real scrape: Prometheus text passes promtool; OpenMetrics when asked for.
+    // Clients that connect and never finish their request do not stop a scrape: they are cut at the
+    // request time limit and the pool has more threads than one. (One thread without a limit
+    // served nothing while the first of them stayed connected.)
+    URI at = URI.create(url);
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < MetricsServer.THREADS + 2; i++) {
+        Socket s = new Socket(at.getHost(), at.getPort());
+        s.getOutputStream().write("GET /metrics HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        idle.add(s);
+      }
+      // A real scrape: Prometheus text passes promtool; OpenMetrics when asked for.
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(at).timeout(Duration.ofSeconds(90)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, scrape.statusCode());
+    } finally {
+      for (Socket s : idle) {
+        s.close();
+      }
+    }
     HttpClient http = HttpClient.newHttpClient();
     HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, scrape.statusCode());
@@ -152,6 +178,22 @@ class TopCommandTest {
     assertTrue(om.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"));
     assertTrue(om.body().endsWith("# EOF\n"));
     assertTrue(om.body().contains("# TYPE b8g_component_turns counter\n"), om.body());
+    // Every OpenMetrics line is a descriptor, a sample of a declared family, or the closing EOF.
+    Pattern sample = Pattern.compile("([a-z0-9_]+)(\\{[a-z_]+=\"(?:[^\"\\\\\n]|\\\\.)*\"(?:,[a-z_]+=\"(?:[^\"\\\\\n]|\\\\.)*\")*\\})? -?[0-9]+(\\.[0-9]+)?");
+    java.util.Set<String> families = new java.util.HashSet<>();
+    List<String> lines = om.body().lines().toList();
+    assertEquals("# EOF", lines.get(lines.size() - 1));
+    for (String line : lines.subList(0, lines.size() - 1)) {
+      Matcher d = Pattern.compile("# (TYPE|HELP|UNIT) ([a-z0-9_]+) .+").matcher(line);
+      if (d.matches()) {
+        families.add(d.group(2));
+        continue;
+      }
+      Matcher x = sample.matcher(line);
+      assertTrue(x.matches(), "not an OpenMetrics line: " + line);
+      String name = x.group(1);
+      assertTrue(families.contains(name) || families.contains(name.replaceAll("_(total|created)$", "")), "no family for " + line);
+    }
 
     host.destroy();
     assertTrue(host.waitFor(30, TimeUnit.SECONDS));
@@ -173,6 +215,71 @@ class TopCommandTest {
     assertEquals(9, Main.execute(new String[] {"top", "--once", "--file", bad.toString()}, new PrintWriter(new StringWriter(), true),
         new PrintWriter(err, true)));
     assertTrue(err.toString().contains("not a b8g counters file"), err.toString());
+  }
+
+  /**
+   * A file whose pid is dead, or whose pid now names a process that started after the file, is no
+   * live host (a host killed with kill -9 leaves its file; its pid may be given to another process).
+   */
+  @Test
+  void aStaleFileIsNoLiveHost() throws Exception {
+    Path dir = Files.createDirectory(tmp.resolve("hosts"));
+    long me = ProcessHandle.current().pid();
+    ByteBuffer header = ByteBuffer.allocate(CountersDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    header.putLong(CountersDescriptor.START_OFFSET, System.currentTimeMillis());
+    Files.write(CountersPlace.fileOf(dir, me), header.array());
+    assertEquals(List.of(me), CountersPlace.liveHosts(dir), "this process, started before its file");
+    header.putLong(CountersDescriptor.START_OFFSET, 1_000); // 1970: this process started after it
+    Files.write(CountersPlace.fileOf(dir, me), header.array());
+    assertEquals(List.of(), CountersPlace.liveHosts(dir), "a reused pid");
+    Process gone = new ProcessBuilder("true").start();
+    assertTrue(gone.waitFor(60, TimeUnit.SECONDS));
+    Files.delete(CountersPlace.fileOf(dir, me));
+    header.putLong(CountersDescriptor.START_OFFSET, System.currentTimeMillis());
+    Files.write(CountersPlace.fileOf(dir, gone.pid()), header.array());
+    assertEquals(List.of(), CountersPlace.liveHosts(dir), "a dead pid");
+  }
+
+  /** {@code b8g top} ends, saying so, when its host is killed outright and its file stays behind. */
+  @Test
+  void topEndsWhenItsHostIsKilled() throws Exception {
+    Files.writeString(tmp.resolve("idle.js"), "async function main(env) { await new Promise((r) => setTimeout(r, 600000)); }");
+    Path m = Files.writeString(tmp.resolve("idle.txtpb"), "components { name: \"idle\" script: \"idle.js\" }\n");
+    host = b8g("run", m.toString()).start();
+    CompletableFuture.runAsync(() -> drain(host.getInputStream()));
+    CompletableFuture.runAsync(() -> drain(host.getErrorStream()));
+    Path file = CountersPlace.fileOf(tmp.resolve("b8g-" + ControlSocket.uid()), host.pid());
+    for (int i = 0; i < 240 && !Files.exists(file); i++) {
+      Thread.sleep(250);
+    }
+    assertTrue(Files.exists(file), "the host made no counters file");
+    topJson("--host", Long.toString(host.pid())); // it is found while it runs
+    Process top = b8g("top", "--json", "--interval", "100", "--host", Long.toString(host.pid())).redirectErrorStream(true).start();
+    BufferedReader topOut = new BufferedReader(new InputStreamReader(top.getInputStream(), StandardCharsets.UTF_8));
+    String first = topOut.readLine(); // its first look: it found the host before the host dies
+    assertNotNull(first, "top printed nothing");
+    assertTrue(first.startsWith("{"), first);
+    CompletableFuture<String> said = CompletableFuture.supplyAsync(() -> {
+      try {
+        StringBuilder rest = new StringBuilder();
+        for (String line; (line = topOut.readLine()) != null; ) {
+          rest.append(line).append('\n');
+        }
+        return rest.toString();
+      } catch (java.io.IOException e) {
+        return e.toString();
+      }
+    });
+    try {
+      host.destroyForcibly();
+      assertTrue(host.waitFor(60, TimeUnit.SECONDS));
+      assertTrue(Files.exists(file), "kill -9 leaves the file behind");
+      assertTrue(top.waitFor(60, TimeUnit.SECONDS), "top went on after its host died");
+      assertEquals(0, top.exitValue());
+      assertTrue(said.get(60, TimeUnit.SECONDS).contains("b8g top: host " + host.pid() + " has ended"), said.getNow(""));
+    } finally {
+      top.destroyForcibly();
+    }
   }
 
   @Test

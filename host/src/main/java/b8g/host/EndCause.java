@@ -6,11 +6,14 @@ import b8g.components.Component.Outcome;
 /**
  * Why a component ended, as a stable code for events ({@code cause} of {@code exited},
  * {@code failed} and {@code terminated}): {@code limit.cpu}, {@code limit.heap},
- * {@code limit.offheap}, {@code channel.corrupt}, {@code deadlock}, ... An end's reason is text
- * written where the end happened (the components' limits, the host's supervision, a worker); this
- * reads the cause from the beginnings those places write, so a new reason that matches none gets
- * the outcome's generic code ({@code terminated}, {@code error}, {@code main.rejected}) rather than
- * a wrong one. {@code EndCauseTest} pins the texts of real ends. Stateless.
+ * {@code limit.offheap}, {@code deadlock}, {@code main.rejected}, {@code uncaught}, ... An end's
+ * reason is text written where the end happened (the components' limits, the host's supervision,
+ * a worker); this reads the cause from the outcome and from the beginnings the host writes, never
+ * from text a component chose: a non-success {@code EXITED} is always {@code main.rejected} and a
+ * failure beginning {@code "uncaught "} always {@code uncaught}, whatever message follows (a
+ * corrupt channel shows there, in the reason, as the error the component did not handle). A new
+ * reason that matches none gets the outcome's generic code ({@code terminated}, {@code error})
+ * rather than a wrong one. {@code EndCauseTest} pins the texts of real ends. Stateless.
  */
 final class EndCause {
   private EndCause() {}
@@ -55,12 +58,14 @@ final class EndCause {
     if (status.success()) {
       return "exit";
     }
-    // Failures: an error the component did not handle, or the host's side of it.
-    if (r.contains("channel corrupt")) {
-      return "channel.corrupt";
+    // The text after these beginnings can be the component's own (a rejection's or an uncaught
+    // error's message): so the cause comes from where the host produced the end, never from a
+    // match inside that text. A non-success EXITED is only ever main's promise settling.
+    if (status.outcome() == Outcome.EXITED) {
+      return "main.rejected";
     }
-    if (r.startsWith("worker")) {
-      return r.contains("worker.forged") ? "worker.forged" : r.contains("worker.garbage") ? "worker.garbage" : "worker.died";
+    if (r.startsWith("uncaught ")) {
+      return "uncaught";
     }
     if (r.startsWith("could not start")) {
       return "start.failed";
@@ -71,9 +76,10 @@ final class EndCause {
     if (r.startsWith("host error")) {
       return "host.error";
     }
-    if (r.startsWith("uncaught ")) {
-      return "uncaught";
+    // Written by the host when a worker process ended; the code in parentheses is the host's own.
+    if (r.startsWith("worker ")) {
+      return r.contains("; worker.forged: ") ? "worker.forged" : r.contains("; worker.garbage: ") ? "worker.garbage" : "worker.died";
     }
-    return status.outcome() == Outcome.EXITED ? "main.rejected" : "error";
+    return "error";
   }
 }

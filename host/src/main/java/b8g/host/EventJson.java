@@ -98,8 +98,22 @@ public final class EventJson {
     }
   }
 
-  /** {@code s} as a JSON string literal, quotes included. */
+  /** The most characters of one string an event line carries; the rest is counted, not written. */
+  static final int MAX_STRING_CHARS = 4096;
+
+  /**
+   * {@code s} as a JSON string literal, quotes included; past {@link #MAX_STRING_CHARS} it is cut
+   * (never inside a surrogate pair) and ends {@code "...(N more chars)"}, so a component's huge
+   * reason or name cannot make a huge line.
+   */
   static void string(StringBuilder out, String s) {
+    if (s.length() > MAX_STRING_CHARS) {
+      int cut = MAX_STRING_CHARS;
+      if (Character.isHighSurrogate(s.charAt(cut - 1))) {
+        cut--;
+      }
+      s = s.substring(0, cut) + "...(" + (s.length() - cut) + " more chars)";
+    }
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -28,14 +28,19 @@ final class Events {
     HostEvent e = new HostEvent(Instant.now(), kind, component, detail, fields);
     try {
       JfrEvents.commit(e);
-    } catch (RuntimeException x) {
+    } catch (VirtualMachineError x) {
+      throw x; // out of memory, stack overflow: the JVM's own state, not the observer's
+    } catch (Throwable x) {
       // Recording is an observer too: it must not break supervision.
     }
     for (Consumer<HostEvent> sink : sinks) {
       try {
         sink.accept(e);
-      } catch (RuntimeException x) {
-        // A failing event sink must not break supervision.
+      } catch (VirtualMachineError x) {
+        throw x;
+      } catch (Throwable x) {
+        // A failing event sink (an exception, an assertion, a linkage error) must not break
+        // supervision, nor keep the other sinks from the event.
       }
     }
   }

@@ -433,8 +433,7 @@ public final class Host implements AutoCloseable {
       workers.open(); // spare workers boot while the memory is made
     }
     resources.open(manifest, ctx.restoreRegions, shared);
-    if (counters.enabled()) {
-      counters.open(manifest, resources::channel);
+    if (counters.open(manifest, resources::channel, ctx.log)) {
       sampler.scheduleAtFixedRate(() -> counters.sample(supervisor::workerPid), 0, HostCounters.SAMPLE_MS, TimeUnit.MILLISECONDS);
     }
     io.open(manifest, c -> placement.workerGroup(c) != null, ctx.stdio);

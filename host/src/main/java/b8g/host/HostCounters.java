@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
@@ -54,33 +54,47 @@ final class HostCounters implements AutoCloseable {
 
   /**
    * Creates the file and its records for {@code manifest}'s components and for its channels, as
-   * {@code ring} finds their rings.
+   * {@code ring} finds their rings. Counters never stop a host: when the file cannot be made, what
+   * was made is removed, {@code warn} is told why, and the host runs without counters.
    *
-   * @throws b8g.errors.B8gException {@code counters.io} when the file cannot be created
+   * @return whether the host has counters
    */
-  synchronized void open(LoadedManifest manifest, java.util.function.Function<String, Ring> ring) {
+  synchronized boolean open(LoadedManifest manifest, java.util.function.Function<String, Ring> ring, Consumer<String> warn) {
     if (path == null) {
-      return;
+      return false;
     }
-    // One record each for the host, its components and its channels: the file never runs out.
-    int records = Math.min(CountersDescriptor.MAX_RECORDS,
-        Math.max(CountersFile.DEFAULT_RECORDS, 1 + manifest.components().size() + manifest.channels().size()));
-    CountersFile f = CountersFile.create(path, ProcessHandle.current().pid(), records);
-    host = f.block(f.allocate(CounterType.HOST, "host", manifest.directory().toString()));
-    host.set(8, manifest.components().size());
-    for (ComponentSpec c : manifest.components()) {
-      CounterBlock b = f.block(f.allocate(CounterType.COMPONENT, c.name(), c.script().getFileName().toString()));
-      b.set(8, CounterType.STARTING);
-      b.set(3, c.limits().heapBytes());
-      b.set(5, c.limits().heapBytes());
-      components.put(c.name(), b);
-    }
-    for (ChannelSpec c : manifest.channels()) {
-      String label = c.writer().orElse("-") + " -> " + c.reader().orElse("-");
-      CounterBlock b = f.block(f.allocate(CounterType.CHANNEL, c.name(), label));
-      channels.add(new ChannelSample(ring.apply(c.name()), b));
+    CountersFile f = null;
+    try {
+      // One record each for the host, its components and its channels: the file never runs out.
+      int records = Math.min(CountersDescriptor.MAX_RECORDS,
+          Math.max(CountersFile.DEFAULT_RECORDS, 1 + manifest.components().size() + manifest.channels().size()));
+      f = CountersFile.create(path, ProcessHandle.current().pid(), records);
+      host = f.block(f.allocate(CounterType.HOST, "host", manifest.directory().toString()));
+      host.set(8, manifest.components().size());
+      for (ComponentSpec c : manifest.components()) {
+        CounterBlock b = f.block(f.allocate(CounterType.COMPONENT, c.name(), c.script().getFileName().toString()));
+        b.set(8, CounterType.STARTING);
+        b.set(3, c.limits().heapBytes());
+        b.set(5, c.limits().heapBytes());
+        components.put(c.name(), b);
+      }
+      for (ChannelSpec c : manifest.channels()) {
+        String label = c.writer().orElse("-") + " -> " + c.reader().orElse("-");
+        CounterBlock b = f.block(f.allocate(CounterType.CHANNEL, c.name(), label));
+        channels.add(new ChannelSample(ring.apply(c.name()), b));
+      }
+    } catch (RuntimeException e) {
+      if (f != null) {
+        f.close();
+      }
+      host = null;
+      components.clear();
+      channels.clear();
+      warn.accept("b8g: warning: running without counters (b8g top and --metrics cannot see this host): " + e.getMessage());
+      return false;
     }
     file = f;
+    return true;
   }
 
   /** The block an in-process instance of manifest component {@code name} writes, or null. */
@@ -118,6 +132,9 @@ final class HostCounters implements AutoCloseable {
     if (c == null) {
       return; // a child, or the host itself
     }
+    if (Boolean.TRUE.equals(e.fields().get("replaced"))) {
+      return; // an older instance's end after a script-change restart: the record is the new one's
+    }
     switch (e.kind()) {
       // An instance that ends at once may report its end before its start is reported.
       case STARTED -> c.compareAndSet(8, CounterType.STARTING, CounterType.RUNNING);
@@ -125,30 +142,34 @@ final class HostCounters implements AutoCloseable {
         c.add(9, 1);
         c.set(8, CounterType.STARTING);
       }
+      // A new instance starts (the old one may have ended already): its STARTED finds STARTING.
+      case SCRIPT_CHANGED -> c.set(8, CounterType.STARTING);
       case EXITED -> c.set(8, CounterType.EXITED);
       case FAILED -> {
         c.add(14, 1);
         c.set(8, CounterType.FAILED);
       }
       case TERMINATED -> {
-        c.add(causeColumn(e.detail()), 1);
+        c.add(causeColumn(e.fields().get("cause")), 1);
         c.set(8, CounterType.TERMINATED);
       }
       default -> { }
     }
   }
 
-  /** The terminations column for a termination reason (the texts of LimitEnforcer and MemoryBudget). */
-  static int causeColumn(String reason) {
-    String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
-    if (r.startsWith("cpu limit")) {
+  /**
+   * The terminations column for an end's cause code, the one {@link EndCause} gave the event: no
+   * second reading of the reason's text.
+   */
+  static int causeColumn(Object cause) {
+    if ("limit.cpu".equals(cause)) {
       return 10;
     }
-    if (r.startsWith("off-heap budget")) {
-      return 12;
-    }
-    if (r.startsWith("heap budget") || r.startsWith("heap reached")) {
+    if ("limit.heap".equals(cause)) {
       return 11;
+    }
+    if ("limit.offheap".equals(cause)) {
+      return 12;
     }
     return 13;
   }

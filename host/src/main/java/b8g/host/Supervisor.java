@@ -176,10 +176,18 @@ final class Supervisor {
       case FAILED -> HostEvent.Kind.FAILED;
       case TERMINATED -> HostEvent.Kind.TERMINATED;
     };
-    events.emit(kind, comp.name(), status.reason(), endFields(status));
     synchronized (this) {
-      if (s.generation != gen) {
-        return; // an older instance (replaced by a script-change restart)
+      // Told under the monitor that orders generations: an end of an older instance (replaced by a
+      // script-change restart) says so, and no newer start's events can come before it.
+      boolean replaced = s.generation != gen;
+      Map<String, Object> fields = endFields(status);
+      if (replaced) {
+        fields = new LinkedHashMap<>(fields);
+        fields.put("replaced", true);
+      }
+      events.emit(kind, comp.name(), status.reason(), fields);
+      if (replaced) {
+        return;
       }
       boolean restart = !closing && deadlock == null && !status.success()
           && s.spec.restartMode() == RestartPolicy.Mode.ON_FAILURE && s.restarts < s.spec.maxRestarts();

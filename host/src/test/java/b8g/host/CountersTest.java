@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import b8g.components.Component.ExitStatus;
+import b8g.components.Component.Outcome;
 import b8g.memory.counters.CounterType;
 import b8g.memory.counters.CountersReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -116,7 +118,10 @@ class CountersTest extends HostFixture {
       assertEquals(CounterType.FAILED, crasher.value("state"));
 
       assertEquals(1, r.get("component spinner").value("terminations_cpu"));
-      assertTrue(r.get("component spinner").value("cpu_ns") >= 0);
+      // Ended by its one turn's limit (100 ms of CPU, or ten times that in wall time on a loaded
+      // machine), spent spinning: the CPU of that turn is counted at its end, never none.
+      long spun = r.get("component spinner").value("cpu_ns");
+      assertTrue(spun > 0, "spinner cpu_ns " + spun);
       assertEquals(1, r.get("component hoarder").value("terminations_heap"));
       assertEquals(1, r.get("component buffers").value("terminations_off_heap"));
       assertEquals(CounterType.TERMINATED, r.get("component buffers").value("state"));
@@ -172,13 +177,71 @@ class CountersTest extends HostFixture {
     assertFalse(Files.exists(file));
   }
 
+  /** A counters file that cannot be made leaves nothing behind and does not stop the host. */
   @Test
-  void terminationCausesAreToldFromTheReason() {
-    assertEquals(10, HostCounters.causeColumn("CPU limit exceeded: a turn ran longer than 100 ms"));
-    assertEquals(11, HostCounters.causeColumn("heap budget of 24 MiB exceeded: 30 MiB live after a full GC (1 MiB collected)"));
-    assertEquals(11, HostCounters.causeColumn("heap reached the engine's limit of 512 MiB"));
-    assertEquals(12, HostCounters.causeColumn("off-heap budget of 32 MiB exceeded: 40 MiB live"));
-    assertEquals(13, HostCounters.causeColumn("host shutting down"));
+  void aHostStartsWithoutCountersWhenTheFileCannotBeMade() throws Exception {
+    write("ok.js", "async function main(env) {}");
+    Path m = write("m.txtpb", "components { name: \"ok\" script: \"ok.js\" }\n");
+    Path file = dir.resolve("no-such-directory").resolve("host.counters");
+    try (Host h = Host.launch(new Host.Context().manifest(m).log(log::add).events(events::add).counters(file))) {
+      assertTrue(finish(h).get("ok").success());
+    }
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("b8g: warning: running without counters") && l.contains("host.counters")),
+        log.toString());
+    assertFalse(Files.exists(file));
+  }
+
+  /** The column comes from the end's cause code ({@link EndCause}), never from the reason's text. */
+  @Test
+  void terminationCausesAreToldFromTheCauseCode() {
+    assertEquals(10, HostCounters.causeColumn(EndCause.of(new ExitStatus(Outcome.TERMINATED, 137,
+        "CPU limit exceeded: a turn ran longer than 100 ms"))));
+    assertEquals(11, HostCounters.causeColumn(EndCause.of(new ExitStatus(Outcome.TERMINATED, 137,
+        "heap budget of 24 MiB exceeded: 30 MiB live after a full GC (1 MiB collected)"))));
+    assertEquals(11, HostCounters.causeColumn("limit.heap"));
+    assertEquals(12, HostCounters.causeColumn("limit.offheap"));
+    assertEquals(13, HostCounters.causeColumn("host.shutdown"));
+    assertEquals(13, HostCounters.causeColumn("CPU limit exceeded"));
+    assertEquals(13, HostCounters.causeColumn(null));
+  }
+
+  /**
+   * Under {@code --watch}, a script change replaces a running component: its record shows the new
+   * instance running, and the old instance's end (terminated, "replaced after its script
+   * changed") counts nowhere. Before ends were told by generation, the old end set the record to
+   * terminated while the new instance ran.
+   */
+  @Test
+  void aScriptChangeRestartLeavesTheRecordRunning() throws Exception {
+    Path script = write("w.js", "async function main(env) { console.log('v1'); await new Promise(() => {}); }");
+    Path m = write("m.txtpb", """
+        components { name: "w" script: "w.js" }
+        grants { component: "w" host: LOG }
+        """);
+    Path file = dir.resolve("host.counters");
+    try (Host h = Host.launch(new Host.Context().manifest(m).log(log::add).events(events::add).counters(file)
+        .restartOnScriptChange(true))) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!log.contains("[w] v1") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Files.writeString(script, "async function main(env) { console.log('v2'); await new Promise(() => {}); }");
+      while (events.stream().noneMatch(e -> e.kind() == HostEvent.Kind.TERMINATED && Boolean.TRUE.equals(e.fields().get("replaced")))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertTrue(events.stream().anyMatch(e -> e.kind() == HostEvent.Kind.TERMINATED && "script.changed".equals(e.fields().get("cause"))
+          && Boolean.TRUE.equals(e.fields().get("replaced"))), events.toString());
+      CountersReader reader = CountersReader.open(file);
+      // Two looks of the sampler after the old end: the record is the running new instance's.
+      Thread.sleep(3 * HostCounters.SAMPLE_MS);
+      Map<String, CountersReader.Record> r = awaitRecords(reader, rs -> rs.get("host host").value("running") == 1);
+      CountersReader.Record w = r.get("component w");
+      assertEquals(CounterType.RUNNING, w.value("state"), events.toString());
+      assertEquals(0, w.value("terminations_other"));
+      assertEquals(0, r.get("host host").value("terminated"));
+      assertTrue(h.workerPids().isEmpty(), "in process: the instances share the host's file directly");
+    }
   }
 
   /** Records keyed "type owner", once {@code ready} holds for them (10 s at most; the sampler looks every 100 ms). */

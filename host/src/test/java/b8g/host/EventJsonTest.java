@@ -35,6 +35,37 @@ class EventJsonTest {
         EventJson.line(e));
   }
 
+  /** A component's huge reason makes no huge line: each string is cut at 4 KiB and says how much was left out. */
+  @Test
+  void shouldCapEachStringField() {
+    String huge = "\uD83D\uDE00".repeat(60_000); // pairs: the cut never splits one
+    HostEvent e = new HostEvent(Instant.now(), HostEvent.Kind.FAILED, "c", huge, HostEvent.fields("reason", huge, "cause", "uncaught"));
+    String line = EventJson.line(e);
+    assertTrue(line.length() < 3 * EventJson.MAX_STRING_CHARS, "line of " + line.length() + " chars");
+    JsonObject o = parseStrict(line);
+    String reason = o.get("reason").getAsString();
+    assertEquals(EventJson.MAX_STRING_CHARS + "...(115904 more chars)".length(), reason.length(), reason.substring(4000));
+    assertTrue(reason.endsWith("\uDE00...(115904 more chars)"), reason.substring(4000));
+    assertEquals("uncaught", o.get("cause").getAsString());
+    assertEquals("short", parseStrict(EventJson.line(new HostEvent(HostEvent.Kind.STOPPED, "short", "x"))).get("component").getAsString());
+  }
+
+  /** A sink that throws anything short of the JVM's own errors does not stop the event reaching the others. */
+  @Test
+  void aThrowingSinkBreaksNothing() {
+    List<HostEvent> seen = new java.util.ArrayList<>();
+    Events events = new Events(List.of(e -> {
+      throw new AssertionError("a broken sink");
+    }, e -> {
+      throw new IllegalStateException("another");
+    }, seen::add));
+    events.emit(HostEvent.Kind.STOPPED, "host", "stopped");
+    assertEquals(1, seen.size());
+    assertThrows(OutOfMemoryError.class, () -> new Events(List.of(e -> {
+      throw new OutOfMemoryError("real trouble");
+    })).emit(HostEvent.Kind.STOPPED, "host", "stopped"));
+  }
+
   @Test
   void shouldEscapeHostileNamesSoThatTheLineParsesBackToTheSameText() {
     String hostile = "a\"b\\c\nd\re\tf\u0000g\u001fh\u007fi\u2028j\u2029k}{\"],\uD800l\uDC00m\uD83D\uDE00n/é";

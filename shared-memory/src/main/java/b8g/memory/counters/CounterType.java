@@ -16,7 +16,7 @@ public enum CounterType {
       new Column(10, "exited", "components that exited with code 0 and will not restart", Column.Kind.GAUGE),
       new Column(11, "failed", "components that failed for good", Column.Kind.GAUGE),
       new Column(12, "terminated", "components terminated for good", Column.Kind.GAUGE),
-      new Column(13, "grants", "capabilities granted (manifest grants, at every start)", Column.Kind.COUNTER),
+      new Column(13, "grants", "grant events: manifest grants at every start (restarts too), grants to children, files opened, snapshots written, secrets rotated", Column.Kind.COUNTER),
       new Column(14, "links", "links made", Column.Kind.COUNTER),
       new Column(15, "refused_links", "links refused (wrong secret, nothing exported)", Column.Kind.COUNTER))),
 

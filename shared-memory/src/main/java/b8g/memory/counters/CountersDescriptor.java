@@ -15,7 +15,7 @@ import java.nio.ByteOrder;
  *  offset                          size    contents
  *  0 ----------------------------+
  *    | header                     |  128   int  magic 0x43473842 ('B8GC' little-endian)  @ +0
- *    |                            |        int  version (major &lt;&lt; 16 | minor) = 1.0     @ +4
+ *    |                            |        int  version (major &lt;&lt; 16 | minor) = 2.0     @ +4
  *    |                            |        long pid of the host                          @ +8
  *    |                            |        long start, ms since the epoch                @ +16
  *    |                            |        int  records (capacity, 1 .. 65536)            @ +24
@@ -30,10 +30,11 @@ import java.nio.ByteOrder;
  *    |  | state | type | ... |   |             1 allocated, 2 reclaimed; high 32 bits how
  *    |  +---------------------+   |             many times the record was allocated
  *    |                            |        int  type id ({@link CounterType})             @ +8
- *    |                            |        int  owner length (0 .. 92)                    @ +12
- *    |                            |        owner, UTF-8 (component or channel name)       @ +16 .. +108
- *    |                            |        int  label length (0 .. 144)                   @ +108
- *    |                            |        label, UTF-8 (free text for an operator)       @ +112 .. +256
+ *    |                            |        int  owner length (0 .. 128)                   @ +12
+ *    |                            |        owner, UTF-8 (component or channel name,       @ +16 .. +144
+ *    |                            |             whole: a manifest name is at most 128)
+ *    |                            |        int  label length (0 .. 108)                   @ +144
+ *    |                            |        label, UTF-8 (free text for an operator)       @ +148 .. +256
  *  128 + records * 256 ----------+
  *    | values                     |  records x 128, block i at valuesOffset + i * 128:
  *    |  +-----------+-----------+ |        16 longs; their meaning is the record's type's
@@ -61,7 +62,7 @@ public final class CountersDescriptor {
 
   /** 'B8GC' read as a little-endian int. */
   public static final int MAGIC = 0x43473842;
-  public static final int VERSION_MAJOR = 1;
+  public static final int VERSION_MAJOR = 2;
   public static final int VERSION_MINOR = 0;
   public static final int VERSION = VERSION_MAJOR << 16 | VERSION_MINOR;
 
@@ -85,10 +86,10 @@ public final class CountersDescriptor {
   public static final int TYPE_OFFSET = 8;
   public static final int OWNER_LENGTH_OFFSET = 12;
   public static final int OWNER_OFFSET = 16;
-  public static final int MAX_OWNER_BYTES = 92;
-  public static final int LABEL_LENGTH_OFFSET = 108;
-  public static final int LABEL_OFFSET = 112;
-  public static final int MAX_LABEL_BYTES = 144;
+  public static final int MAX_OWNER_BYTES = 128;
+  public static final int LABEL_LENGTH_OFFSET = 144;
+  public static final int LABEL_OFFSET = 148;
+  public static final int MAX_LABEL_BYTES = 108;
 
   public static final int RECORD_FREE = 0;
   public static final int RECORD_ALLOCATED = 1;

@@ -5,6 +5,7 @@ import static b8g.memory.counters.CountersDescriptor.LONG;
 
 import b8g.errors.B8gException;
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -86,8 +87,8 @@ public final class CountersFile implements AutoCloseable {
   }
 
   /**
-   * A new record of {@code type} for {@code owner} (a component or channel name; UTF-8, cut to 92
-   * bytes) with {@code label} (cut to 144 bytes); its values start at 0. Reuses a free record
+   * A new record of {@code type} for {@code owner} (a component or channel name; UTF-8, cut to 128
+   * bytes, so a manifest name is kept whole) with {@code label} (cut to 108 bytes); its values start at 0. Reuses a free record
    * first, then the oldest reclaimed one.
    *
    * @throws B8gException (IO) {@code counters.full} when every record is in use
@@ -113,6 +114,9 @@ public final class CountersFile implements AutoCloseable {
           + records);
     }
     int m = CountersDescriptor.metadataOffset(r);
+    // A reused record's word says reclaimed (stored by reclaim): none of the writes below may
+    // become visible before it, or a reader of the old record could take new bytes for old.
+    VarHandle.storeStoreFence();
     buffer.putInt(m + CountersDescriptor.TYPE_OFFSET, type.id());
     putText(m + CountersDescriptor.OWNER_LENGTH_OFFSET, m + CountersDescriptor.OWNER_OFFSET, CountersDescriptor.MAX_OWNER_BYTES, owner);
     putText(m + CountersDescriptor.LABEL_LENGTH_OFFSET, m + CountersDescriptor.LABEL_OFFSET, CountersDescriptor.MAX_LABEL_BYTES, label);
@@ -143,6 +147,7 @@ public final class CountersFile implements AutoCloseable {
     used[record] = false;
     int m = CountersDescriptor.metadataOffset(record);
     LONG.setRelease(buffer, m + CountersDescriptor.STATE_WORD_OFFSET, CountersDescriptor.word(CountersDescriptor.RECORD_RECLAIMED, allocations[record]));
+    VarHandle.storeStoreFence(); // the reclaimed word before any later store to the record
     LONG.getAndAdd(buffer, CountersDescriptor.GENERATION_OFFSET, 1L);
   }
 

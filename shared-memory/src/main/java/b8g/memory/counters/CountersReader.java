@@ -5,6 +5,7 @@ import static b8g.memory.counters.CountersDescriptor.LONG;
 
 import b8g.errors.B8gException;
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -150,6 +151,8 @@ public final class CountersReader {
       for (int i = 0; i < values.length; i++) {
         values[i] = readLong(CountersDescriptor.valueOffset(records, r, i));
       }
+      // The record's bytes are read before the word is read again (a seqlock's second look).
+      VarHandle.loadLoadFence();
       long after = readLong(m + CountersDescriptor.STATE_WORD_OFFSET);
       if (after != before || type == null) {
         continue; // reclaimed or reused while read, or a type of a newer build

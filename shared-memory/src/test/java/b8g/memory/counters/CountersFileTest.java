@@ -51,14 +51,27 @@ class CountersFileTest {
     assertFalse(Files.exists(p));
   }
 
+  /** Manifest names are up to 128 ASCII characters: two that differ only in the last stay two owners. */
+  @Test
+  void shouldKeepTheLongestManifestNamesWhole() {
+    Path p = dir.resolve("3.counters");
+    String a = "c".repeat(127) + "a";
+    String b = "c".repeat(127) + "b";
+    try (CountersFile f = CountersFile.create(p, 1, 2)) {
+      f.allocate(CounterType.COMPONENT, a, "a.js");
+      f.allocate(CounterType.COMPONENT, b, "b.js");
+      assertEquals(List.of(a, b), CountersReader.open(p).records().stream().map(CountersReader.Record::owner).toList());
+    }
+  }
+
   @Test
   void shouldCutLongNamesAtACharacterBoundary() {
     Path p = dir.resolve("2.counters");
     try (CountersFile f = CountersFile.create(p, 1, 1)) {
       f.allocate(CounterType.COMPONENT, "é".repeat(100), "x".repeat(500));
       CountersReader.Record r = CountersReader.open(p).records().get(0);
-      assertEquals("é".repeat(46), r.owner());
-      assertEquals(144, r.label().length());
+      assertEquals("é".repeat(64), r.owner());
+      assertEquals(CountersDescriptor.MAX_LABEL_BYTES, r.label().length());
     }
   }
 
@@ -124,7 +137,7 @@ class CountersFileTest {
       assertCorrupt(dir.resolve("truncated"), "truncated");
 
       assertCorrupt(patched(good, 0, 0x12345678), "not a b8g counters file");
-      assertCorrupt(patched(good, 4, 2 << 16), "version at offset 4 is 2.0");
+      assertCorrupt(patched(good, 4, 3 << 16), "version at offset 4 is 3.0");
       assertCorrupt(patched(good, 24, 0), "record count at offset 24 is 0");
       assertCorrupt(patched(good, 24, 1 << 20), "record count");
       assertCorrupt(patched(good, 28, 255), "record and block lengths");
