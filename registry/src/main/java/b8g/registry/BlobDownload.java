@@ -59,48 +59,52 @@ final class BlobDownload {
   void get(URI uri, BlobWriter writer, long limit, String what) {
     URI registry = http.uri("");
     URI at = uri;
-    boolean answered = false;
+    String answered = null; // this request's own answer to a 401, sent with its retry
     for (int redirects = 0; ; ) {
       boolean own = sameOrigin(at, registry);
-      HttpURLConnection c = open(at, own, what);
-      int s = status(c, at, what);
-      if (s == 401 && own && !answered) {
-        String challenge = Objects.requireNonNullElse(c.getHeaderField("WWW-Authenticate"), "");
-        discard(c);
-        auth.answer(challenge, what);
-        answered = true;
-        continue;
-      }
-      if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
-        String location = c.getHeaderField("Location");
-        discard(c);
-        if (location == null) {
-          throw new RegistryException(RegistryException.PROTOCOL, what + ": GET " + at + " answered " + s + " without a Location");
+      HttpURLConnection c = open(at, own ? (answered != null ? answered : auth.header()) : null, what);
+      BlobTransfers.opened(c, what); // disconnected from another thread if another blob's transfer fails
+      try {
+        int s = status(c, at, what);
+        if (s == 401 && own && answered == null) {
+          String challenge = Objects.requireNonNullElse(c.getHeaderField("WWW-Authenticate"), "");
+          discard(c);
+          answered = auth.answer(challenge, what);
+          continue;
         }
-        if (++redirects > MAX_REDIRECTS) {
-          throw new RegistryException(RegistryException.PROTOCOL, what + ": more than " + MAX_REDIRECTS + " redirects, the last to "
-              + Strings.clip(location));
+        if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
+          String location = c.getHeaderField("Location");
+          discard(c);
+          if (location == null) {
+            throw new RegistryException(RegistryException.PROTOCOL, what + ": GET " + at + " answered " + s + " without a Location");
+          }
+          if (++redirects > MAX_REDIRECTS) {
+            throw new RegistryException(RegistryException.PROTOCOL, what + ": more than " + MAX_REDIRECTS + " redirects, the last to "
+                + Strings.clip(location));
+          }
+          URI next = resolve(at, location, what);
+          if ("https".equals(at.getScheme()) && !"https".equals(next.getScheme()) && !insecure) {
+            throw new RegistryException(RegistryException.REFUSED, what + ": " + at + " redirects to " + next
+                + ", which is not https; set insecure to allow it");
+          }
+          at = next;
+          continue;
         }
-        URI next = resolve(at, location, what);
-        if ("https".equals(at.getScheme()) && !"https".equals(next.getScheme()) && !insecure) {
-          throw new RegistryException(RegistryException.REFUSED, what + ": " + at + " redirects to " + next
-              + ", which is not https; set insecure to allow it");
+        if (s != 200) {
+          String detail = HttpErrors.errorText(errorBody(c));
+          c.disconnect();
+          throw HttpErrors.failure(s, "GET " + at, detail, what, auth.refusalHint());
         }
-        at = next;
-        continue;
+        long declared = c.getContentLengthLong();
+        if (declared > limit) {
+          c.disconnect();
+          throw new RegistryException(RegistryException.TOO_LARGE, what + " is " + declared + " bytes, over the limit of " + limit);
+        }
+        copy(c, writer, declared, what);
+        return;
+      } finally {
+        BlobTransfers.closed(c);
       }
-      if (s != 200) {
-        String detail = HttpErrors.errorText(errorBody(c));
-        c.disconnect();
-        throw HttpErrors.failure(s, "GET " + at, detail, what, auth.refusalHint());
-      }
-      long declared = c.getContentLengthLong();
-      if (declared > limit) {
-        c.disconnect();
-        throw new RegistryException(RegistryException.TOO_LARGE, what + " is " + declared + " bytes, over the limit of " + limit);
-      }
-      copy(c, writer, declared, what);
-      return;
     }
   }
 
@@ -147,6 +151,9 @@ final class BlobDownload {
         ByteBuffer b = free.take();
         if (b == END) {
           break; // the store side failed
+        }
+        if (BlobTransfers.stopped()) {
+          throw new IOException("stopped: another blob's transfer failed");
         }
         while (b.hasRemaining() && room > 0) {
           int n = in.read(b.array(), b.position(), (int) Math.min(b.remaining(), room));
@@ -196,14 +203,13 @@ final class BlobDownload {
     }
   }
 
-  private HttpURLConnection open(URI at, boolean own, String what) {
+  private HttpURLConnection open(URI at, String authorization, String what) {
     try {
       HttpURLConnection c = (HttpURLConnection) at.toURL().openConnection();
       c.setInstanceFollowRedirects(false);
       c.setConnectTimeout(connectTimeoutMillis);
       c.setReadTimeout(readTimeoutMillis);
       c.setUseCaches(false);
-      String authorization = own ? auth.header() : null;
       if (authorization != null) {
         c.setRequestProperty("Authorization", authorization);
       }

@@ -58,9 +58,15 @@ final class BlobUpload {
       throw new RegistryException(RegistryException.CONNECTION, what + ": cannot open " + uri + ": " + e, e);
     }
     boolean reusable = false;
+    BlobTransfers.opened(c, what); // disconnected from another thread if another blob's transfer fails
     try {
       try (OutputStream out = c.getOutputStream()) {
         source.writeTo(out, 0, n);
+      } catch (IOException e) {
+        if (source.failure() == null && refusedEarly(c)) {
+          return null; // the registry answered before taking the body: 401 or a redirect, for the client path
+        }
+        throw e;
       }
       int s;
       try {
@@ -88,9 +94,25 @@ final class BlobUpload {
       throw new RegistryException(RegistryException.CONNECTION, what + ": PUT " + uri + " failed: " + e
           + " (is the registry running, is the address right?)", e);
     } finally {
+      BlobTransfers.closed(c);
       if (!reusable) {
         c.disconnect();
       }
+    }
+  }
+
+  /**
+   * After the body could not be written: whether the registry had answered already with a 401 or
+   * a redirect (it may refuse a PUT before reading its body, and close the connection).
+   */
+  private static boolean refusedEarly(HttpURLConnection c) {
+    try {
+      int s = c.getResponseCode();
+      return s == 401 || (s >= 300 && s < 400);
+    } catch (HttpRetryException e) {
+      return true; // 401 or a redirect in streaming mode
+    } catch (IOException e) {
+      return false;
     }
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -18,35 +19,40 @@ import java.util.UUID;
  * {@link #commit()}: fsync, check size and digest, atomic rename, directory fsync. Nothing but a
  * {@code .tmp-*} file exists before the commit succeeds, and {@link #abort()} removes that.
  *
- * <p>With {@code keep}, the bytes are also copied into an array the size of the blob, returned by
- * {@link #commit()}: the caller gets exactly the bytes that were hashed, so it need not read the
- * file back and hash it a second time. Used by one thread at a time (appends may come from
+ * <p>With {@code keep}, a blob of at most {@value #KEEP_LIMIT} bytes is also copied into memory and
+ * returned by {@link #commit()}: the caller gets exactly the bytes that were hashed, so it need not
+ * read the file back and hash it a second time. The copy grows with the bytes that actually
+ * arrive, never with the size a (possibly hostile) manifest declares; a larger blob is not kept
+ * (its commit returns null) and is read back from the store, verified. Used by one thread at a time (appends may come from
  * different threads when each happens-before the next, as a reactive stream's signals do).
  */
 final class BlobWriter {
+  /** Blobs up to this size are kept in memory when asked to; larger ones are read back from the store. */
+  static final int KEEP_LIMIT = 64 * 1024 * 1024;
+  /** The kept copy's first capacity; it doubles as bytes arrive. */
+  private static final int KEEP_START = 64 * 1024;
+
   private final Path target;
   private final Path tmp;
   private final String digest;
   private final long size;
   private final String where;
   private final MessageDigest md = Digest.sha256();
-  private final byte[] kept;
+  private final boolean keep;
+  private byte[] kept;
   private FileChannel ch;
   private long count;
 
   /** Creates the temp file for {@code digest} ({@code size} bytes) in {@code dir}. */
   BlobWriter(Path dir, String digest, long size, boolean keep, String where) {
     Digest.check(digest, "blob");
-    if (keep && size > Integer.MAX_VALUE - 8) {
-      throw new RegistryException(RegistryException.TOO_LARGE,
-          "blob " + digest + " has " + size + " bytes; a unit's files are read into memory, which holds at most 2 GiB each");
-    }
     this.target = dir.resolve(Digest.hex(digest));
     this.tmp = dir.resolve(OciStore.TMP + UUID.randomUUID());
     this.digest = digest;
     this.size = size;
     this.where = where;
-    this.kept = keep ? new byte[(int) size] : null;
+    this.keep = keep && size <= KEEP_LIMIT;
+    this.kept = new byte[0];
     try {
       this.ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (IOException e) {
@@ -71,7 +77,11 @@ final class BlobWriter {
       throw new RegistryException(RegistryException.DIGEST_MISMATCH,
           "blob " + digest + " is longer than its declared " + size + " bytes; nothing was stored");
     }
-    if (kept != null) {
+    if (keep) {
+      if (count + n > kept.length) {
+        // grows with what arrived (never past the declared size, checked above, at most KEEP_LIMIT)
+        kept = Arrays.copyOf(kept, (int) Math.min(size, Math.max(count + n, Math.max(KEEP_START, 2L * kept.length))));
+      }
       b.duplicate().get(kept, (int) count, n);
     }
     md.update(b.duplicate());
@@ -92,7 +102,8 @@ final class BlobWriter {
 
   /**
    * Makes the blob durable under its digest if exactly the declared size with the declared digest
-   * arrived; otherwise fails, removing the temp file. Returns the kept bytes (null without keep).
+   * arrived; otherwise fails, removing the temp file. Returns the kept bytes (null without keep,
+   * or when the blob is over {@value #KEEP_LIMIT} bytes).
    */
   byte[] commit() {
     boolean done = false;
@@ -109,7 +120,7 @@ final class BlobWriter {
       }
       move();
       done = true;
-      return kept;
+      return keep ? kept : null;
     } catch (IOException e) {
       throw RegistryException.io("cannot write blob " + digest + " to " + where, e);
     } finally {

@@ -93,11 +93,12 @@ final class HttpTransport {
 
   /** One request; on a 401 it authenticates once from the challenge and repeats it. */
   HttpResponse<InputStream> send(String method, URI uri, Supplier<BodyPublisher> body, Map<String, String> headers, String what) {
+    String answered = null;
     for (int attempt = 0; ; attempt++) {
       HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout)
           .method(method, body == null ? BodyPublishers.noBody() : body.get());
       headers.forEach(b::header);
-      String authorization = auth.header();
+      String authorization = answered != null ? answered : auth.header();
       if (authorization != null) {
         b.header("Authorization", authorization);
       }
@@ -106,7 +107,7 @@ final class HttpTransport {
       if (r.statusCode() == 401 && attempt == 0) {
         String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
         drain(r);
-        auth.answer(challenge, what);
+        answered = auth.answer(challenge, what);
         continue;
       }
       return r;

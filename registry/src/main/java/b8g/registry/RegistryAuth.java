@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * Authentication to one registry host: answers a {@code WWW-Authenticate} challenge with HTTP
  * Basic (the stored login) or a Bearer token fetched from the challenge's realm (https only unless
  * insecure; the login, if any, sent as Basic), and keeps the resulting {@code Authorization} value
- * for later requests. Thread-safe (the cached value is volatile).
+ * for later requests. Thread-safe (the cached value is volatile; a request retried after a 401
+ * uses the value its own answer produced).
  */
 final class RegistryAuth {
   private static final Pattern PARAM = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"");
@@ -45,9 +46,16 @@ final class RegistryAuth {
     return authorization;
   }
 
-  /** Answers a 401's challenge; the result is sent with every later request. */
-  void answer(String challenge, String what) {
-    authorization = authenticate(challenge, what);
+  /**
+   * Answers a 401's challenge and returns the {@code Authorization} value that answers it: the
+   * caller sends that value with its retry (another thread may meanwhile have answered a
+   * challenge of its own, with a token of another scope). The value is also kept for later
+   * requests.
+   */
+  String answer(String challenge, String what) {
+    String a = authenticate(challenge, what);
+    authorization = a;
+    return a;
   }
 
   /** What to do when the registry refuses a request as unauthorized. */

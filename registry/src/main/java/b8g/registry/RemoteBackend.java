@@ -1,6 +1,7 @@
 package b8g.registry;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,7 @@ final class RemoteBackend implements Backend {
   private Resolved fetch(Map<String, byte[]> verified) {
     Resolved x = resolve();
     OciJson.Manifest m = x.unitManifest(ref.toString());
+    Unit.checkConfigSize(m, ref.toString()); // before anything is downloaded
     storeBlobs(m, verified);
     store.blobs().write(x.bytes());
     for (Descriptor d : client.referrers(repository, x.digest())) {
@@ -125,11 +127,12 @@ final class RemoteBackend implements Backend {
     BlobTransfers.each(blobsOf(m), d -> client.pushBlob(repository, d, store, mountFrom, chunkSize));
   }
 
+  /** The config and layers, each digest once (a manifest may name the same blob twice). */
   private static List<Descriptor> blobsOf(OciJson.Manifest m) {
-    List<Descriptor> blobs = new ArrayList<>();
-    blobs.add(m.config());
-    blobs.addAll(m.layers());
-    return blobs;
+    Map<String, Descriptor> blobs = new LinkedHashMap<>();
+    blobs.putIfAbsent(m.config().digest(), m.config());
+    m.layers().forEach(d -> blobs.putIfAbsent(d.digest(), d));
+    return new ArrayList<>(blobs.values());
   }
 
   @Override

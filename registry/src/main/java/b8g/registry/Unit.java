@@ -240,6 +240,16 @@ public final class Unit {
         new Descriptor(MediaTypes.OCI_MANIFEST, Digest.of(manifest), manifest.length, MediaTypes.UNIT, Map.of()));
   }
 
+  /** A unit's config is at most this many bytes. */
+  static final long CONFIG_LIMIT = 64 * 1024;
+
+  /** Refuses a manifest whose config declares more than {@value #CONFIG_LIMIT} bytes. */
+  static void checkConfigSize(OciJson.Manifest m, String what) {
+    if (m.config().size() > CONFIG_LIMIT) {
+      throw new RegistryException(RegistryException.TOO_LARGE, what + " has a config of " + m.config().size() + " bytes (limit 64 KiB)");
+    }
+  }
+
   /**
    * Rebuilds a unit from its OCI manifest; {@code blob} returns verified bytes of a descriptor.
    * Rejects anything that is not a b8g unit, and hostile paths (absolute, {@code ..}, duplicates).
@@ -253,9 +263,7 @@ public final class Unit {
       throw new RegistryException(RegistryException.BAD_UNIT,
           what + " has config type " + Strings.clip(m.config().mediaType()) + ", expected " + MediaTypes.UNIT_CONFIG);
     }
-    if (m.config().size() > 64 * 1024) {
-      throw new RegistryException(RegistryException.TOO_LARGE, what + " has a config of " + m.config().size() + " bytes (limit 64 KiB)");
-    }
+    checkConfigSize(m, what);
     JsonObject config = OciJson.parseObject(blob.apply(m.config()), what + " config");
     String name = configString(config, "name", what);
     String manifestFile = configString(config, "manifest", what);

@@ -44,6 +44,14 @@ class FaultTest {
   private final java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
   private final List<String> storageAuthorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** A manifest served instead of the packed one (hostile sizes, a blob named twice). */
+  private volatile byte[] servedManifest;
+  /** Blob GETs the registry answered, by digest. */
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> blobGets = new java.util.concurrent.ConcurrentHashMap<>();
+  /** "slow-and-failing": the trickled blob's handler has started, and has ended (with whether it sent the whole body). */
+  private final java.util.concurrent.CountDownLatch slowStarted = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.CountDownLatch slowEnded = new java.util.concurrent.CountDownLatch(1);
+  private volatile boolean slowSentAll;
 
   @BeforeEach
   void startStorage() throws IOException {
@@ -68,6 +76,7 @@ class FaultTest {
     packed = Fixtures.unit("remote", "r").pack();
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
     host = "127.0.0.1:" + server.getAddress().getPort();
     reg = Registry.open(new Registry.Context().home(home).maxManifestBytes(64 * 1024));
@@ -121,11 +130,18 @@ class FaultTest {
         } else if (fault.equals("huge-manifest")) {
           send(x, 200, "{\"pad\":\"" + "x".repeat(100_000) + "\"}", MediaTypes.OCI_MANIFEST);
         } else {
-          x.getResponseHeaders().add("Docker-Content-Digest", packed.descriptor().digest());
-          send(x, 200, packed.manifest(), MediaTypes.OCI_MANIFEST);
+          byte[] m = servedManifest != null ? servedManifest : packed.manifest();
+          x.getResponseHeaders().add("Docker-Content-Digest", Digest.of(m));
+          send(x, 200, m, MediaTypes.OCI_MANIFEST);
         }
       } else if (path.startsWith("/v2/f/u/blobs/")) {
-        byte[] blob = packed.blobs().get(path.substring("/v2/f/u/blobs/".length()));
+        String digest = path.substring("/v2/f/u/blobs/".length());
+        blobGets.computeIfAbsent(digest, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        byte[] blob = fault.equals("slow-and-failing") && digest.equals(Digest.of(BIG)) ? BIG : packed.blobs().get(digest);
+        if (blob != null && fault.equals("slow-and-failing")) {
+          slowAndFailing(x, digest, blob);
+          return;
+        }
         if (blob == null) {
           send(x, 404, "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"blob unknown\"}]}", "application/json");
         } else if (fault.equals("wrong-bytes")) {
@@ -155,6 +171,49 @@ class FaultTest {
         send(x, 404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"unknown\"}]}", "application/json");
       }
     }
+  }
+
+  /**
+   * A 1 MiB layer ({@link #BIG}, over what the JDK drains from a connection closed early) trickles
+   * out in 4 KiB pieces; the config fails with a 500 once that has started. Records whether the
+   * trickle got its whole body out.
+   */
+  private void slowAndFailing(HttpExchange x, String digest, byte[] blob) throws IOException {
+    if (digest.equals(Digest.of(BIG))) {
+      slowStarted.countDown();
+      try {
+        x.sendResponseHeaders(200, BIG.length);
+        OutputStream out = x.getResponseBody();
+        for (int i = 0; i < BIG.length; i += 4096) {
+          out.write(BIG, i, 4096);
+          out.flush();
+          Thread.sleep(50);
+        }
+        slowSentAll = true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        slowEnded.countDown();
+      }
+    } else if (digest.equals(OciJson.parseManifest(packed.manifest(), "test").config().digest())) {
+      try {
+        slowStarted.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      send(x, 500, "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"config lost\"}]}", "application/json");
+    } else {
+      send(x, 200, blob, "application/octet-stream");
+    }
+  }
+
+  private static final byte[] BIG = " ".repeat(1024 * 1024).getBytes(StandardCharsets.UTF_8);
+
+  /** The packed manifest with its JSON changed by {@code edit}. */
+  private byte[] manifestEdited(java.util.function.Consumer<com.google.gson.JsonObject> edit) {
+    com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(new String(packed.manifest(), StandardCharsets.UTF_8)).getAsJsonObject();
+    edit.accept(o);
+    return o.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** A registry that takes uploads into {@link #received}: POST opens a session, PUT ?digest= completes it. */
@@ -253,6 +312,57 @@ class FaultTest {
     assertTrue(expired.get(), "one PUT was refused");
     assertEquals(packed.blobs().size() + 1, puts.get(), "every blob went up once, the refused one twice");
     packed.blobs().forEach((digest, bytes) -> assertArrayEquals(bytes, received.get(digest), digest));
+  }
+
+  @Test
+  void shouldNotAllocateTheSizesAHostileManifestDeclares() {
+    // three layers declared just under the 2 GiB blob limit, served with their real (small) bytes
+    servedManifest = manifestEdited(o -> o.getAsJsonArray("layers").forEach(l -> l.getAsJsonObject().addProperty("size", 2_000_000_000L)));
+    RegistryException e = pullFails(RegistryException.DIGEST_MISMATCH);
+    assertTrue(e.getMessage().contains("expected 2000000000"), e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseAnOversizedConfigBeforeDownloadingAnything() {
+    servedManifest = manifestEdited(o -> o.getAsJsonObject("config").addProperty("size", 100_000));
+    RegistryException e = pullFails(RegistryException.TOO_LARGE);
+    assertTrue(e.getMessage().contains("limit 64 KiB"), e.getMessage());
+    assertEquals(Map.of(), blobGets, "no blob was requested");
+  }
+
+  @Test
+  void shouldDownloadABlobNamedTwiceOnce() {
+    servedManifest = manifestEdited(o -> {
+      com.google.gson.JsonObject again = java.util.stream.StreamSupport.stream(o.getAsJsonArray("layers").spliterator(), false)
+          .map(l -> l.getAsJsonObject()).filter(l -> l.getAsJsonObject("annotations").get(MediaTypes.ANNOTATION_TITLE).getAsString().equals("main.js"))
+          .findFirst().orElseThrow().deepCopy();
+      again.getAsJsonObject("annotations").addProperty(MediaTypes.ANNOTATION_TITLE, "again.js");
+      o.getAsJsonArray("layers").add(again);
+    });
+    Unit u = reg.pull(host + "/f/u:1");
+    assertEquals(packed.blobs().size(), blobGets.size());
+    blobGets.forEach((digest, n) -> assertEquals(1, n.get(), digest + " was downloaded " + n + " times"));
+    assertArrayEquals(u.file("main.js"), u.file("again.js"));
+  }
+
+  @Test
+  void shouldStopTheOtherDownloadsOnTheFirstFailure() throws InterruptedException, IOException {
+    fault = "slow-and-failing";
+    servedManifest = manifestEdited(o -> {
+      com.google.gson.JsonObject big = o.getAsJsonArray("layers").get(0).deepCopy().getAsJsonObject();
+      big.addProperty("digest", Digest.of(BIG));
+      big.addProperty("size", BIG.length);
+      big.getAsJsonObject("annotations").addProperty(MediaTypes.ANNOTATION_TITLE, "big.js");
+      o.getAsJsonArray("layers").add(big);
+    });
+    RegistryException e = pullFails(RegistryException.SERVER_ERROR);
+    assertTrue(e.getMessage().contains("config lost"), e.getMessage());
+    assertTrue(slowEnded.await(60, java.util.concurrent.TimeUnit.SECONDS), "the trickle ended");
+    assertTrue(!slowSentAll, "the trickled download was cut when the config failed, not read to its end");
+    try (var files = Files.list(home.resolve("store").resolve("blobs").resolve("sha256"))) {
+      assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(OciStore.TMP)).toList(),
+          "no temp file left");
+    }
   }
 
   @Test
