@@ -176,7 +176,7 @@ final class Engine {
     }
   }
 
-  private static final class StartupBlob {
+  static final class StartupBlob {
     static final Object LOCK = new Object();
     static boolean loaded;
     static byte[] blob;
@@ -228,7 +228,7 @@ final class Engine {
       });
     }
 
-    private static byte[] key() {
+    static byte[] key() {
       java.security.MessageDigest d = sha256();
       for (String part : new String[] {"b8g startup blob", ENGINE, javetVersion(), v8Version(), FLAGS,
           Integer.toString(EngineVersion.ABI), BOOT}) {
@@ -239,7 +239,7 @@ final class Engine {
     }
 
     /** The kept blob if every check passes, else null. */
-    private static byte[] read(java.nio.file.Path file, byte[] key) {
+    static byte[] read(java.nio.file.Path file, byte[] key) {
       try {
         if (!java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           return null;
@@ -263,7 +263,7 @@ final class Engine {
     }
 
     /** Keeps {@code blob} for later processes (atomically; a failure only costs them the making). */
-    private static void write(java.nio.file.Path file, byte[] key, byte[] blob) {
+    static void write(java.nio.file.Path file, byte[] key, byte[] blob) {
       java.nio.file.Path tmp = null;
       try {
         tmp = java.nio.file.Files.createTempFile(file.getParent(), "startup", ".part");

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +42,30 @@ class StartupBlobTest extends ComponentFixture {
     assertNotNull(blob, "no startup blob: components evaluate the prelude instead");
     // Made here or read from the file an earlier process kept (whose read-only part differs by its hash seed).
     assertNull(Engine.blobMismatch(blob));
+  }
+
+  @Test
+  void aKeptBlobIsUsedOnlyWhenItsKeyDigestAndHeaderCheckOut(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    byte[] blob = Engine.startupBlob();
+    assertNotNull(blob);
+    byte[] key = Engine.StartupBlob.key();
+    Path file = dir.resolve("startup.blob");
+    Engine.StartupBlob.write(file, key, blob);
+    assertTrue(java.util.Arrays.equals(blob, Engine.StartupBlob.read(file, key)), "the file as written");
+    byte[] otherKey = key.clone();
+    otherKey[0] ^= 1;
+    assertNull(Engine.StartupBlob.read(file, otherKey), "another key (another boot script, V8 or flags)");
+    byte[] bytes = Files.readAllBytes(file);
+    for (int at : new int[] {40, 64 + 20, bytes.length - 1}) {
+      byte[] flipped = bytes.clone();
+      flipped[at] ^= 0x10;
+      Files.write(file, flipped);
+      assertNull(Engine.StartupBlob.read(file, key), "a byte flipped at " + at);
+    }
+    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertNull(Engine.StartupBlob.read(file, key), "a truncated file");
+    Files.write(file, new byte[0]);
+    assertNull(Engine.StartupBlob.read(file, key), "an empty file");
   }
 
   @Test
