@@ -234,8 +234,11 @@ final class Conductor {
       V8Runtime rt = booted != null ? booted : own ? Engine.newRuntime(ctx.snapshottable, ctx.restoreBlob) : Engine.bootedRuntime();
       own(rt);
       if (ctx.restoreBlob != null) {
-        attach(rt);
-        end = turn(binder::restore);
+        // Attached inside the turn: whatever runs in the restored context, runs under the CPU watchdog.
+        end = turn(r -> {
+          attach(r);
+          binder.restore(r);
+        });
       } else {
         // A snapshottable isolate compiles from source (with the code cache, createSnapshot
         // aborted the JVM here: Javet 5.0.6, V8 14.7).

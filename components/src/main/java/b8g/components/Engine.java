@@ -208,8 +208,12 @@ final class Engine {
       } catch (RuntimeException e) {
         return null; // components evaluate the boot script instead
       }
-      if (blob == null || blobMismatch(blob, true) != null) {
-        return null;
+      try {
+        if (blob == null || blobMismatch(blob, true) != null) {
+          return null;
+        }
+      } catch (RuntimeException e) {
+        return null; // the read-only probe failed: evaluate the boot script instead
       }
       if (file != null) {
         write(file, key, blob);
@@ -230,8 +234,10 @@ final class Engine {
 
     static byte[] key() {
       java.security.MessageDigest d = sha256();
+      // The machine too: a cache directory shared by two architectures (an NFS home, one cache
+      // mounted into amd64 and arm64 containers) must never hand one the other's blob.
       for (String part : new String[] {"b8g startup blob", ENGINE, javetVersion(), v8Version(), FLAGS,
-          Integer.toString(EngineVersion.ABI), BOOT}) {
+          Integer.toString(EngineVersion.ABI), System.getProperty("os.name"), System.getProperty("os.arch"), BOOT}) {
         d.update(part.getBytes(StandardCharsets.UTF_8));
         d.update((byte) 0);
       }

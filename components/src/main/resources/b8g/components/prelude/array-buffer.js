@@ -18,6 +18,6 @@ const ArrayBufferWrapper = function ArrayBuffer(length, options) {
   return buffer;
 };
 replaceConstructor(g, 'ArrayBuffer', ArrayBufferCtor, ArrayBufferWrapper);
-function removeShared() { if (typeof g.SharedArrayBuffer === 'function') delete g.SharedArrayBuffer; }
+function removeShared() { if (typeof ownGlobal('SharedArrayBuffer') === 'function') delete g.SharedArrayBuffer; }
 removeShared();
 

@@ -12,20 +12,32 @@
 // - the global object is made anew from Javet's template, with the deserialized global's own
 //   properties copied onto it but not its prototype: globalThis is an EventTarget again
 //   (events.js), unless user code gave it a prototype of its own.
-// Idempotent: later attaches (after a snapshot) find nothing to do.
+// Idempotent: later attaches (after a snapshot) find nothing to do. Runs no user code: it reads
+// the global's own data properties only (ownGlobal), never through a getter user code may have
+// put on the global or on Object.prototype, because an attach may run outside a turn, where the
+// CPU watchdog does not look, and before the dispatcher is there.
 function lateGlobals() {
   removeShared();
   const proto = ObjectGetPrototypeOf(g);
   if (proto !== EventTarget.prototype && (!started || proto === ObjectPrototype)) ObjectSetPrototypeOf(g, EventTarget.prototype);
-  if (!started && TYPED_ARRAYS.Float16Array === undefined && typeof g.Float16Array === 'function') TYPED_ARRAYS.Float16Array = g.Float16Array;
+  if (!started && TYPED_ARRAYS.Float16Array === undefined && typeof ownGlobal('Float16Array') === 'function') TYPED_ARRAYS.Float16Array = ownGlobal('Float16Array');
   if (Wasm !== null) return;
-  const w = g.WebAssembly;
+  const w = ownGlobal('WebAssembly');
   if (w === undefined) return;
   if (!started && typeof w === 'object' && w !== null) {
     Wasm = w;
     WasmCompileError = w.CompileError;
     installWasm();
-  } else {
+  } else if (ObjectGetOwnPropertyDescriptor(g, 'WebAssembly') !== undefined) {
     delete g.WebAssembly;
   }
+}
+
+// The value of the global's own data property `name`, or undefined (absent, or an accessor): the
+// descriptor's prototype is cut first, so reading `value` cannot reach Object.prototype.
+function ownGlobal(name) {
+  const d = ObjectGetOwnPropertyDescriptor(g, name);
+  if (d === undefined) return undefined;
+  ObjectSetPrototypeOf(d, null);
+  return d.value;
 }
