@@ -225,24 +225,34 @@ final class Conductor {
     }
   }
 
-  /** The component's thread. {@code booted}: a pooled isolate with the prelude evaluated, or null. */
-  void run(V8Runtime booted) {
+  /** The component's thread. {@code pooled}: an isolate the pool made ready, or null. */
+  void run(GuestEntry.Prepared pooled) {
     thread = Thread.currentThread();
     ExitStatus end;
     try {
-      V8Runtime rt = booted != null ? booted : Engine.newRuntime(ctx.snapshottable, ctx.restoreBlob);
+      V8Runtime booted = pooled == null ? null : pooled.rt;
+      // A snapshottable or restored component makes its own isolate; any other starts from the
+      // startup blob (Engine.bootedRuntime), pooled or not.
+      boolean own = ctx.snapshottable || ctx.restoreBlob != null;
+      V8Runtime rt = booted != null ? booted : own ? Engine.newRuntime(ctx.snapshottable, ctx.restoreBlob) : Engine.bootedRuntime();
       own(rt);
       if (ctx.restoreBlob != null) {
-        attach(rt);
-        end = turn(binder::restore);
+        // Attached inside the turn: whatever runs in the restored context, runs under the CPU watchdog.
+        end = turn(r -> {
+          attach(r);
+          binder.restore(r);
+        });
       } else {
-        // The code cache saves about 1 ms per start; a snapshottable isolate compiles from source
-        // (with the cache, createSnapshot aborted the JVM here: Javet 5.0.6, V8 14.7).
-        if (booted == null) {
-          (ctx.snapshottable ? rt.getExecutor(Engine.bootScript()) : rt.getExecutor(Engine.bootScript(), Engine.bootCache()))
-              .setResourceName("b8g:prelude").executeVoid();
+        // A snapshottable isolate compiles from source (with the code cache, createSnapshot
+        // aborted the JVM here: Javet 5.0.6, V8 14.7).
+        if (booted == null && ctx.snapshottable) {
+          rt.getExecutor(Engine.bootScript()).setResourceName("b8g:prelude").executeVoid();
         }
-        attach(rt);
+        if (pooled != null) {
+          guest.adopt(pooled, new DispatchAdapter(this, rt));
+        } else {
+          attach(rt);
+        }
         end = turn(r -> {
           if (ctx.modules.isEmpty()) {
             r.getExecutor(ctx.script).setResourceName(ctx.scriptName).executeVoid();

@@ -69,7 +69,7 @@ final class Engine {
       "response.js", "quota.js", "records.js",
       "region.js", "channel.js", "channel-streams.js", "service-values.js", "service.js", "host-stubs.js", "directory.js", "snapshot.js",
       "net.js", "modules.js", "env.js", "memory.js", "array-buffer.js",
-      "wasm-module.js", "wasm.js", "entry.js");
+      "wasm-module.js", "wasm.js", "late-globals.js", "entry.js");
 
   private static final String BOOT;
 
@@ -119,6 +119,187 @@ final class Engine {
     V8Runtime rt = host().createV8Runtime(options);
     rt.setConverter(new JavetPrimitiveConverter());
     return rt;
+  }
+
+  /**
+   * An isolate with the prelude evaluated, its entry point on the global object: restored from
+   * the {@link #startupBlob} when there is one, else evaluated from the code cache. Not
+   * snapshottable; the caller attaches the dispatcher ({@link GuestEntry}) before any user code.
+   */
+  static V8Runtime bootedRuntime() throws JavetException {
+    byte[] blob = startupBlob();
+    if (blob != null) {
+      ReadOnlyAnchor.hold();
+      V8RuntimeOptions options = new V8RuntimeOptions();
+      options.setSnapshotBlob(blob); // checked once, when it was made (StartupBlob)
+      V8Runtime rt = host().createV8Runtime(options);
+      rt.setConverter(new JavetPrimitiveConverter());
+      return rt;
+    }
+    V8Runtime rt = newRuntime();
+    try {
+      rt.getExecutor(BOOT, bootCache()).setResourceName("b8g:prelude").executeVoid();
+    } catch (JavetException | RuntimeException e) {
+      rt.close();
+      throw e;
+    }
+    return rt;
+  }
+
+  /**
+   * The startup blob: a V8 snapshot of a context in which the boot script has been evaluated, as
+   * Node and Deno start from a bootstrap snapshot, so a component's isolate is deserialized with
+   * the prelude in place instead of compiling and running it. Null when it could not be had or
+   * is turned off ({@code -Db8g.startupBlob=false}): isolates then evaluate the boot script.
+   *
+   * <p>Made in a snapshot-enabled isolate on a thread of its own, compiled from source (V8's code
+   * cache there aborted {@code createSnapshot}), and checked by {@link #blobMismatch(byte[],
+   * boolean)} as a blob taken here. It is kept beside the native library ({@link
+   * NativeLibrary#cacheDir}, the user's own directory), so a process reads it instead of making
+   * it; a kept file is used only when its name and its first 32 bytes are the key (SHA-256 of the
+   * engine, Javet and V8 versions, the flags, the ABI and the boot script's text), the next 32
+   * bytes are the SHA-256 of the blob that follows, and the blob passes {@link
+   * #blobMismatch(byte[])}: all before V8 sees a byte. Anything else is made again and replaced
+   * ({@code -Db8g.startupBlob.keep=false}: never read nor written).
+   *
+   * <p>V8 leaves some globals out of a snapshot-enabled isolate and adds them raw to every
+   * context it restores; the prelude's late-globals.js deals with them at the first attach.
+   */
+  static byte[] startupBlob() {
+    synchronized (StartupBlob.LOCK) {
+      if (!StartupBlob.loaded) {
+        // Not a class initialiser: the thread that makes the blob runs a lambda of this class.
+        StartupBlob.blob = StartupBlob.load();
+        StartupBlob.loaded = true;
+      }
+      return StartupBlob.blob;
+    }
+  }
+
+  static final class StartupBlob {
+    static final Object LOCK = new Object();
+    static boolean loaded;
+    static byte[] blob;
+    private static final int HEADER = 64;
+    private static final int MAX = 64 << 20;
+
+    private StartupBlob() {}
+
+    private static byte[] load() {
+      if (!Boolean.parseBoolean(System.getProperty("b8g.startupBlob", "true"))) {
+        return null;
+      }
+      boolean keep = Boolean.parseBoolean(System.getProperty("b8g.startupBlob.keep", "true"));
+      java.nio.file.Path dir = NativeLibrary.cacheDir();
+      byte[] key;
+      try {
+        key = key();
+      } catch (RuntimeException e) {
+        return null;
+      }
+      java.nio.file.Path file = !keep || dir == null ? null : dir.resolve("startup-" + java.util.HexFormat.of().formatHex(key, 0, 16) + ".blob");
+      byte[] kept = file == null ? null : read(file, key);
+      if (kept != null) {
+        return kept;
+      }
+      byte[] blob;
+      try {
+        blob = make();
+      } catch (RuntimeException e) {
+        return null; // components evaluate the boot script instead
+      }
+      try {
+        if (blob == null || blobMismatch(blob, true) != null) {
+          return null;
+        }
+      } catch (RuntimeException e) {
+        return null; // the read-only probe failed: evaluate the boot script instead
+      }
+      if (file != null) {
+        write(file, key, blob);
+      }
+      return blob;
+    }
+
+    private static byte[] make() {
+      return onOwnThread("b8g-startup-blob", () -> {
+        V8RuntimeOptions options = new V8RuntimeOptions();
+        options.setCreateSnapshotEnabled(true);
+        try (V8Runtime rt = host().createV8Runtime(options)) {
+          rt.getExecutor(BOOT).setResourceName("b8g:prelude").executeVoid();
+          return rt.createSnapshot();
+        }
+      });
+    }
+
+    static byte[] key() {
+      java.security.MessageDigest d = sha256();
+      // The machine too: a cache directory shared by two architectures (an NFS home, one cache
+      // mounted into amd64 and arm64 containers) must never hand one the other's blob.
+      for (String part : new String[] {"b8g startup blob", ENGINE, javetVersion(), v8Version(), FLAGS,
+          Integer.toString(EngineVersion.ABI), System.getProperty("os.name"), System.getProperty("os.arch"), BOOT}) {
+        d.update(part.getBytes(StandardCharsets.UTF_8));
+        d.update((byte) 0);
+      }
+      return d.digest();
+    }
+
+    /** The kept blob if every check passes, else null. */
+    static byte[] read(java.nio.file.Path file, byte[] key) {
+      try {
+        if (!java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          return null;
+        }
+        long size = java.nio.file.Files.size(file);
+        if (size <= HEADER || size > MAX) {
+          return null;
+        }
+        byte[] all = java.nio.file.Files.readAllBytes(file);
+        if (all.length != size || !java.util.Arrays.equals(all, 0, 32, key, 0, 32)) {
+          return null;
+        }
+        byte[] blob = java.util.Arrays.copyOfRange(all, HEADER, all.length);
+        if (!java.util.Arrays.equals(all, 32, HEADER, sha256().digest(blob), 0, 32)) {
+          return null;
+        }
+        return blobMismatch(blob) == null ? blob : null;
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    /** Keeps {@code blob} for later processes (atomically; a failure only costs them the making). */
+    static void write(java.nio.file.Path file, byte[] key, byte[] blob) {
+      java.nio.file.Path tmp = null;
+      try {
+        tmp = java.nio.file.Files.createTempFile(file.getParent(), "startup", ".part");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(tmp)) {
+          out.write(key, 0, 32);
+          out.write(sha256().digest(blob));
+          out.write(blob);
+        }
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException | RuntimeException e) {
+        // not kept
+      } finally {
+        try {
+          if (tmp != null) {
+            java.nio.file.Files.deleteIfExists(tmp);
+          }
+        } catch (IOException ignored) {
+          // a stray .part file
+        }
+      }
+    }
+
+    private static java.security.MessageDigest sha256() {
+      try {
+        return java.security.MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /**
@@ -245,26 +426,38 @@ final class Engine {
   }
 
   private static byte[] probeReadOnly() {
-    ReadOnlyAnchor.hold();
-    java.util.concurrent.CompletableFuture<byte[]> f = new java.util.concurrent.CompletableFuture<>();
-    Thread t = new Thread(() -> {
+    return onOwnThread("b8g-ro-probe", () -> {
       V8RuntimeOptions options = new V8RuntimeOptions();
       options.setCreateSnapshotEnabled(true);
       try (V8Runtime rt = host().createV8Runtime(options)) {
-        f.complete(rt.createSnapshot());
+        return rt.createSnapshot();
+      }
+    });
+  }
+
+  /**
+   * Runs {@code body} (which makes and closes a snapshot-enabled isolate) on a new thread and
+   * waits for it: V8 enters such an isolate on the thread that creates it until it is closed.
+   */
+  private static byte[] onOwnThread(String name, java.util.concurrent.Callable<byte[]> body) {
+    ReadOnlyAnchor.hold();
+    java.util.concurrent.CompletableFuture<byte[]> f = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(body.call());
       } catch (Throwable e) {
         f.completeExceptionally(e);
       }
-    }, "b8g-ro-probe");
+    }, name);
     t.setDaemon(true);
     t.start();
     try {
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ComponentException("component.engine", "interrupted while probing V8's read-only heap");
+      throw new ComponentException("component.engine", name + ": interrupted");
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new ComponentException("component.engine", "cannot probe V8's read-only heap: " + e.getCause(), e.getCause());
+      throw new ComponentException("component.engine", name + ": " + e.getCause(), e.getCause());
     }
   }
 

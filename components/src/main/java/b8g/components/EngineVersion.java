@@ -23,9 +23,10 @@ public record EngineVersion(String engine, String javet, String v8, String flags
    * growable memory and makes resizable ArrayBuffers itself (its memory budget section); a
    * context of ABI 2 restored here would have neither. 4: the V8 build with ICU, and the web-standard
    * globals and the module loader in the prelude. 5: stdio, files, NET, services and the one path that
-   * settles host requests (TO_GUEST_SETTLED) in the prelude.
+   * settles host requests (TO_GUEST_SETTLED) in the prelude. 6: the global's event listeners held
+   * outside the WeakMap of event targets, and late-globals.js (the startup blob).
    */
-  public static final int ABI = 5;
+  public static final int ABI = 6;
 
   private static volatile EngineVersion current;
 

@@ -70,6 +70,61 @@ final class GuestEntry {
   }
 
   /**
+   * An isolate made ready ahead of its component ({@link IsolatePool}): its entry point taken off
+   * the global object and a dispatcher attached (so the prelude's first-attach work,
+   * late-globals.js, is done too) that forwards to whoever {@link #adopt}s it; before that it
+   * forwards nowhere, and no JS runs in between.
+   */
+  static final class Prepared {
+    final V8Runtime rt;
+    private final V8ValueFunction entry;
+    private final JavetCallbackContext callback;
+    private volatile DispatchAdapter target;
+
+    private Prepared(V8Runtime rt, V8ValueFunction entry) {
+      this.rt = rt;
+      this.entry = entry;
+      this.callback = new JavetCallbackContext("b8g", JavetCallbackType.DirectCallNoThisAndResult,
+          (IJavetDirectCallable.NoThisAndResult<Exception>) args -> {
+            DispatchAdapter d = target;
+            if (d == null) {
+              throw new ComponentException("component.entry", "no component holds this isolate yet");
+            }
+            return d.dispatch(args);
+          });
+    }
+
+    /** Closes the isolate (a pool worker that was never taken). */
+    void close() {
+      try {
+        entry.close();
+        rt.close();
+      } catch (JavetException | RuntimeException ignored) {
+        // the process is going away
+      }
+    }
+  }
+
+  /** Takes {@code rt}'s entry point and attaches a forwarding dispatcher (see {@link Prepared}). */
+  static Prepared prepare(V8Runtime rt) throws JavetException {
+    GuestEntry g = new GuestEntry("pool");
+    g.bind(rt);
+    Prepared p = new Prepared(rt, g.entry);
+    try (V8ValueFunction f = rt.createV8ValueFunction(p.callback)) {
+      g.enter(rt, TO_GUEST_ATTACH, f);
+    }
+    return p;
+  }
+
+  /** Holds {@code p}'s isolate as if {@link #attach} had run there with {@code dispatcher}: no JS runs. */
+  void adopt(Prepared p, DispatchAdapter dispatcher) {
+    release();
+    entry = p.entry;
+    callback = p.callback;
+    p.target = dispatcher;
+  }
+
+  /**
    * Takes the dispatcher away from the prelude and releases every Java-held V8 value, so the
    * isolate can be snapshotted with nothing of the host left in it.
    */

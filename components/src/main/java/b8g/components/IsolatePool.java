@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Threads that each hold a fresh isolate with the prelude already evaluated, waiting for a
- * component: a start from the pool pays only for the script and {@code main}. The size is the
+ * Threads that each hold a fresh isolate with the prelude in place (restored from the startup
+ * blob) and a dispatcher attached that forwards to the component that takes it ({@link
+ * GuestEntry.Prepared}), waiting for a component: a start from the pool pays only for the
+ * limits' hooks, the script and {@code main}. The size is the
  * system property {@code b8g.pool.size} (default 2; 0 turns it off); a worker taken is replaced
  * in the background. An idle worker costs about one idle component's memory.
  */
@@ -44,10 +46,15 @@ final class IsolatePool {
   }
 
   private static void work() {
-    V8Runtime rt;
+    GuestEntry.Prepared ready;
     try {
-      rt = Engine.newRuntime();
-      rt.getExecutor(Engine.bootScript(), Engine.bootCache()).setResourceName("b8g:prelude").executeVoid();
+      V8Runtime rt = Engine.bootedRuntime();
+      try {
+        ready = GuestEntry.prepare(rt);
+      } catch (JavetException | RuntimeException e) {
+        rt.close();
+        throw e;
+      }
     } catch (JavetException | RuntimeException e) {
       PENDING.decrementAndGet();
       return; // components start cold instead
@@ -59,13 +66,9 @@ final class IsolatePool {
     try {
       Conductor c = handoff.take();
       Thread.currentThread().setName("b8g-" + c.name());
-      c.run(rt);
+      c.run(ready);
     } catch (InterruptedException e) {
-      try {
-        rt.close();
-      } catch (JavetException ignored) {
-        // the process is going away
-      }
+      ready.close();
     }
   }
 }

@@ -41,6 +41,7 @@ final class NativeLibrary {
   private static final String ICU_RESOURCE = "/b8g/components/" + ICU_FILE;
   private static volatile String outcome = "not installed";
   private static volatile String icuFailure = "not installed";
+  private static volatile Path cacheDir;
 
   private NativeLibrary() {}
 
@@ -64,6 +65,7 @@ final class NativeLibrary {
         }
       });
       outcome = "cached in " + libDir;
+      cacheDir = libDir.toPath();
     } catch (IOException | RuntimeException | JavetException e) {
       outcome = "Javet's own loader (the cache could not be used: " + e + ")";
     }
@@ -135,6 +137,15 @@ final class NativeLibrary {
       extract(c, dir, file);
     }
     return file;
+  }
+
+  /**
+   * The user's own directory (closed to others, checked at install) that holds this Javet
+   * version's library, for files made for this engine (the startup blob); null when the library
+   * could not be cached.
+   */
+  static Path cacheDir() {
+    return cacheDir;
   }
 
   /** Where the library was loaded from, for people (diagnostics, tests). */

@@ -112,6 +112,38 @@ class ComponentSnapshotTest extends ComponentFixture {
   }
 
   @Test
+  void shouldRunNoGetterOfTheComponentsWhenARestoredContextIsAttached() throws Exception {
+    // Attaching a restored context looks at the globals V8 put back (WebAssembly,
+    // SharedArrayBuffer, Float16Array): through own data properties only, so getters the component
+    // planted on the global and on Object.prototype never run there (one would run outside a turn,
+    // where the CPU watchdog does not look, before the dispatcher is bound).
+    Ring ring = ring("in");
+    RingWriter w = ring.writer();
+    String script = """
+        let hits = 0;
+        for (const name of ['SharedArrayBuffer', 'WebAssembly', 'Float16Array']) {
+          Object.defineProperty(globalThis, name, { configurable: true, get() { hits++; return undefined; } });
+        }
+        Object.defineProperty(Object.prototype, 'value', { configurable: true, get() { hits++; return undefined; } });
+        async function main(env) {
+          console.log('start', hits);
+          for await (const cmd of env.in) console.log(cmd, hits);
+        }""";
+    Component a = launch(context("getters", EnvEntry.of("in", reader(ring).derive())).script(script, "getters.js"));
+    awaitLog("getters:start 0");
+    ComponentSnapshot snap = a.snapshot(T);
+    send(w, "a");
+    awaitLog("getters:a 0");
+    a.terminate("replaced by its restored copy");
+    assertNotNull(a.awaitExit(T));
+
+    Component b = launch(context("getters", EnvEntry.of("in", reader(ring).derive())).restore(snap.blob(), snap.held().keySet()));
+    assertTrue(b.awaitStarted(T));
+    send(w, "b");
+    awaitLog("getters:b 0");
+  }
+
+  @Test
   void shouldKeepANetStubAndFetchObjectsAcrossARestore() throws Exception {
     // The NET stub is a slot record like run's: a restore re-binds it by name, and it reaches the
     // host again (this host serves no network: capability.unknown says the call got there).

@@ -18,5 +18,6 @@ const ArrayBufferWrapper = function ArrayBuffer(length, options) {
   return buffer;
 };
 replaceConstructor(g, 'ArrayBuffer', ArrayBufferCtor, ArrayBufferWrapper);
-if (typeof g.SharedArrayBuffer === 'function') delete g.SharedArrayBuffer;
+function removeShared() { if (typeof ownGlobal('SharedArrayBuffer') === 'function') delete g.SharedArrayBuffer; }
+removeShared();
 

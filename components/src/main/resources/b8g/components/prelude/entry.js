@@ -32,7 +32,7 @@ function start(encoded) {
 // Built once, before user code, with no prototype: an unknown code finds nothing.
 const handlers = ObjectFreeze({
   __proto__: null,
-  [TO_GUEST_ATTACH](fn) { dispatch = fn; },
+  [TO_GUEST_ATTACH](fn) { lateGlobals(); dispatch = fn; },
   [TO_GUEST_DETACH]() { dispatch = null; },
   [TO_GUEST_START]: start,
   [TO_GUEST_WAKE](slot) { const r = mapGet(records, slot); if (r !== undefined) r.wake(); },

@@ -186,8 +186,11 @@ toStringTag(ErrorEvent, 'ErrorEvent');
 // target -> Map(type -> [listener records]). A WeakMap rather than a private field, so globalThis
 // (which no constructor made) can be a target too.
 const listenersOf = new WeakMapCtor();
+// The global's own map is held here, not in listenersOf: a context restored from a blob has a new
+// global proxy with another identity hash, which a WeakMap entry made before would never find.
+const globalListeners = new MapCtor();
 function listenerMap(t, what) {
-  const m = ReflectApply(WeakMapGet, listenersOf, [t]);
+  const m = t === g ? globalListeners : ReflectApply(WeakMapGet, listenersOf, [t]);
   if (m === undefined) throw illegalInvocation('EventTarget.' + what);
   return m;
 }
@@ -278,7 +281,6 @@ function invokeListeners(self, m, event, capture) {
 // ---- globalThis is an EventTarget (as a worker's global scope is) ----------------------------------
 // Its prototype chain gains EventTarget.prototype, so addEventListener('error', ...) on the
 // global sees what reportError reports.
-ReflectApply(WeakMapSet, listenersOf, [g, new MapCtor()]);
 ObjectSetPrototypeOf(g, EventTarget.prototype);
 
 // ---- reportError ---------------------------------------------------------------------------------

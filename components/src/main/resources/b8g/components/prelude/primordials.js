@@ -93,8 +93,9 @@ const MathFloor = Math.floor;
 const MathTrunc = Math.trunc;
 const BigIntCtor = BigInt;
 const DataViewProto = DataView.prototype;
-// Absent from a snapshottable isolate (V8 leaves it out there).
-const Wasm = typeof WebAssembly === 'object' && WebAssembly !== null ? WebAssembly : null;
+// Absent from a snapshottable isolate (V8 leaves it out there), so also while the startup blob is
+// made; late-globals.js takes it when a context restored from that blob is first attached.
+let Wasm = typeof WebAssembly === 'object' && WebAssembly !== null ? WebAssembly : null;
 const TypedArrayBuffer = getter(TypedArrayProto, 'buffer');
 const TypedArrayByteOffset = getter(TypedArrayProto, 'byteOffset');
 // A Uint8Array as the host reads bytes: its buffer, offset and length (Java reads them from the

@@ -1,7 +1,7 @@
 // b8g prelude: WebAssembly module bytes: a module's own memories rewritten into imports, so wasm.js makes them.
 // The module name under which a module's own memories are imported after the rewrite.
 const HIDDEN_MEMORY = 'b8g:memory';
-const WasmCompileError = Wasm === null ? undefined : Wasm.CompileError;
+let WasmCompileError = Wasm === null ? undefined : Wasm.CompileError;
 function sharedMemoryError() {
   return new TypeErrorCtor('shared WebAssembly memory is not available to a component (it has no SharedArrayBuffer); share memory through a region');
 }
