@@ -36,7 +36,8 @@ final class BlobUpload {
 
   /**
    * {@code PUT uri} with {@code n} bytes of {@code source} from byte 0; returns the answer, or
-   * null when the registry asked for authentication or a redirect (send it through the client).
+   * null when the registry asked for authentication or a redirect, or the body's write broke
+   * (send it through the client).
    */
   Answer put(URI uri, UploadSource source, long n, String what) {
     HttpURLConnection c;
@@ -63,8 +64,12 @@ final class BlobUpload {
       try (OutputStream out = c.getOutputStream()) {
         source.writeTo(out, 0, n);
       } catch (IOException e) {
-        if (source.failure() == null && refusedEarly(c)) {
-          return null; // the registry answered before taking the body: 401 or a redirect, for the client path
+        if (source.failure() == null && !BlobTransfers.stopped()) {
+          // The registry may have refused the PUT (a 401, a redirect) before reading its body and
+          // closed the connection; HttpURLConnection then reports only the broken write. The
+          // client path sends it once more and answers a 401 or redirect; a real network failure
+          // fails there.
+          return null;
         }
         throw e;
       }
@@ -98,21 +103,6 @@ final class BlobUpload {
       if (!reusable) {
         c.disconnect();
       }
-    }
-  }
-
-  /**
-   * After the body could not be written: whether the registry had answered already with a 401 or
-   * a redirect (it may refuse a PUT before reading its body, and close the connection).
-   */
-  private static boolean refusedEarly(HttpURLConnection c) {
-    try {
-      int s = c.getResponseCode();
-      return s == 401 || (s >= 300 && s < 400);
-    } catch (HttpRetryException e) {
-      return true; // 401 or a redirect in streaming mode
-    } catch (IOException e) {
-      return false;
     }
   }
 }

@@ -218,8 +218,16 @@ class FaultTest {
 
   /** A registry that takes uploads into {@link #received}: POST opens a session, PUT ?digest= completes it. */
   private void receiveUpload(HttpExchange x, String path) throws IOException {
-    byte[] body = x.getRequestBody().readAllBytes();
     String method = x.getRequestMethod();
+    if (fault.equals("put-401-early") && method.equals("PUT") && path.startsWith("/upload/")
+        && x.getRequestHeaders().getFirst("Authorization") != null && expired.compareAndSet(false, true)) {
+      // refused before the body is read: the server closes the connection under the client's write
+      puts.incrementAndGet();
+      x.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host + "/token\",service=\"fake\"");
+      send(x, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token expired\"}]}", "application/json");
+      return;
+    }
+    byte[] body = x.getRequestBody().readAllBytes();
     if (method.equals("POST") && path.equals("/v2/f/up/blobs/uploads/")) {
       x.getResponseHeaders().add("Location", "/upload/" + java.util.UUID.randomUUID());
       send(x, 202, new byte[0], "text/plain");
@@ -363,6 +371,18 @@ class FaultTest {
       assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(OciStore.TMP)).toList(),
           "no temp file left");
     }
+  }
+
+  @Test
+  void shouldSendAnUploadAgainWhenTheRegistryRefusesItBeforeReadingItsBody() {
+    bearer = true;
+    fault = "put-401-early";
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>(Fixtures.unit("remote", "r").files());
+    files.put("big.js", " ".repeat(16 * 1024 * 1024).getBytes(StandardCharsets.UTF_8)); // far more than socket buffers hold
+    Unit u = Unit.of("remote", "app.txtpb", files);
+    reg.push(u, host + "/f/up:1");
+    assertTrue(expired.get(), "one PUT was refused before its body was read");
+    u.pack().blobs().forEach((digest, bytes) -> assertArrayEquals(bytes, received.get(digest), digest));
   }
 
   @Test
