@@ -96,16 +96,24 @@ final class ControlSocket {
 
   /** The pids of this user's live hosts: sockets in {@code dir} whose process runs. Sorted. */
   static List<Long> liveHosts(Path dir) {
+    return hostFiles(dir, ".sock", pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  /**
+   * The pids named by the files {@code <pid><suffix>} in {@code dir} that {@code live} accepts,
+   * sorted: the one scan behind the control sockets and the counters files.
+   */
+  static List<Long> hostFiles(Path dir, String suffix, java.util.function.LongPredicate live) {
     List<Long> out = new ArrayList<>();
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.sock")) {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*" + suffix)) {
       for (Path p : s) {
         String n = p.getFileName().toString();
-        String digits = n.substring(0, n.length() - ".sock".length());
+        String digits = n.substring(0, n.length() - suffix.length());
         if (!digits.matches("[1-9][0-9]{0,9}")) {
           continue;
         }
         long pid = Long.parseLong(digits);
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        if (live.test(pid)) {
           out.add(pid);
         }
       }

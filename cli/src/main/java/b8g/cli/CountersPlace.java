@@ -6,13 +6,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,24 +113,7 @@ final class CountersPlace {
    * wrote the file ({@link #isLive}). Sorted.
    */
   static List<Long> liveHosts(Path dir) {
-    List<Long> out = new ArrayList<>();
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.counters")) {
-      for (Path p : s) {
-        String n = p.getFileName().toString();
-        String digits = n.substring(0, n.length() - ".counters".length());
-        if (!digits.matches("[1-9][0-9]{0,9}")) {
-          continue;
-        }
-        long pid = Long.parseLong(digits);
-        if (isLive(pid, headerStart(p))) {
-          out.add(pid);
-        }
-      }
-    } catch (IOException e) {
-      throw new B8gException(B8gException.Category.IO, "control.directory", "cannot list " + dir + ": " + e.getMessage(), e);
-    }
-    out.sort(null);
-    return out;
+    return ControlSocket.hostFiles(dir, ".counters", pid -> isLive(pid, headerStart(dir.resolve(pid + ".counters"))));
   }
 
   private static String pids(List<Long> pids) {
