@@ -304,6 +304,14 @@ public final class StackImageWriter {
             ImageException.IO, target + ": the file system cannot rename atomically; write the image elsewhere", e);
       } catch (IOException e) {
         fail(e);
+      } catch (InternalError fault) {
+        // A fault reading a region cut short under writeRegions may be raised only now (from
+        // compiled code the JVM raises it at a later point); before the rename, nothing is kept.
+        close();
+        throw new ImageException(
+            ImageException.IO,
+            target + ": a region's memory could not be read (a shared-memory file cut short by another process?)",
+            fault);
       } catch (RuntimeException e) {
         close();
         throw e;
