@@ -249,6 +249,12 @@ public final class StackImageWriter {
         regionsEnd = cursor;
       } catch (IOException e) {
         fail(e);
+      } catch (InternalError fault) {
+        close();
+        throw new ImageException(
+            ImageException.IO,
+            target + ": a region's memory could not be read (a shared-memory file cut short by another process?)",
+            fault);
       } catch (RuntimeException e) {
         close();
         throw e;
@@ -298,6 +304,14 @@ public final class StackImageWriter {
             ImageException.IO, target + ": the file system cannot rename atomically; write the image elsewhere", e);
       } catch (IOException e) {
         fail(e);
+      } catch (InternalError fault) {
+        // A fault reading a region cut short under writeRegions may be raised only now (from
+        // compiled code the JVM raises it at a later point); before the rename, nothing is kept.
+        close();
+        throw new ImageException(
+            ImageException.IO,
+            target + ": a region's memory could not be read (a shared-memory file cut short by another process?)",
+            fault);
       } catch (RuntimeException e) {
         close();
         throw e;
@@ -435,15 +449,17 @@ public final class StackImageWriter {
           writeFully(ch, bounce, position);
           position += n;
         }
+        return new long[] {offset, length, crc.getValue(), flags};
       } catch (InternalError fault) {
-        // The JVM's answer to a fault in a bulk copy out of a mapping cut short under it.
+        // The JVM's answer to a fault in a bulk copy out of a mapping cut short under it (from
+        // compiled code it may arrive a little later, hence the return inside the try and the
+        // catch in writeRegions too).
         throw new ImageException(
             ImageException.IO,
             what + ": its memory could not be read at byte " + (position - offset)
                 + " (a shared-memory file cut short by another process?)",
             fault);
       }
-      return new long[] {offset, length, crc.getValue(), flags};
     }
 
     private void writeRest(List<Part> parts) throws IOException {

@@ -106,6 +106,41 @@ class StackImageFuzzTest {
     }
   }
 
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void shouldReturnOrThrowImageExceptionForEveryMutationThroughTheMappingReader() throws Exception {
+    // The same mutations, written to a file and read through the mapping (StackImage.open), which
+    // verifies in place instead of on a heap copy; deflated contexts included.
+    StackImageWriter w = Images.sampleWriter().deflateContexts(1);
+    w.addContext("third", ByteBuffer.wrap(DeflatedContextTest.compressible(20_000)));
+    Path base = dir.resolve("base.b8gimage");
+    w.writeTo(base);
+    byte[] bytes = java.nio.file.Files.readAllBytes(base);
+    Path file = dir.resolve("mutated.b8gimage");
+    Map<String, Integer> outcomes = new TreeMap<>();
+    int iterations = ITERATIONS / 10;
+    for (int i = 0; i < iterations; i++) {
+      Random rng = new Random(SEED * 9_000_011L + i);
+      java.nio.file.Files.write(file, mutate(bytes, rng));
+      String outcome;
+      try {
+        use(StackImage.open(file, Images.HOST));
+        outcome = "accepted";
+      } catch (ImageException e) {
+        outcome = e.code();
+      } catch (Throwable t) {
+        throw new AssertionError("mapped, iteration " + i + " (seed " + SEED + "): " + t, t);
+      }
+      outcomes.merge(outcome, 1, Integer::sum);
+    }
+    System.out.println("fuzz outcomes over " + iterations + " mutations read mapped: " + outcomes);
+    for (String code : new String[] {ImageException.TRUNCATED, ImageException.CHECKSUM, ImageException.BOUNDS, ImageException.MALFORMED, "accepted"}) {
+      if (!outcomes.containsKey(code)) {
+        fail("no mutation produced " + code + "; outcomes: " + outcomes);
+      }
+    }
+  }
+
   /** Touches everything an accepted image offers, so a lazily broken accessor shows up too. */
   private static void use(StackImage image) {
     ImageInspector.describe(image);
