@@ -251,10 +251,7 @@ public final class StackImageWriter {
         fail(e);
       } catch (InternalError fault) {
         close();
-        throw new ImageException(
-            ImageException.IO,
-            target + ": a region's memory could not be read (a shared-memory file cut short by another process?)",
-            fault);
+        throw regionFault(fault);
       } catch (RuntimeException e) {
         close();
         throw e;
@@ -308,14 +305,17 @@ public final class StackImageWriter {
         // A fault reading a region cut short under writeRegions may be raised only now (from
         // compiled code the JVM raises it at a later point); before the rename, nothing is kept.
         close();
-        throw new ImageException(
-            ImageException.IO,
-            target + ": a region's memory could not be read (a shared-memory file cut short by another process?)",
-            fault);
+        throw regionFault(fault);
       } catch (RuntimeException e) {
         close();
         throw e;
       }
+    }
+
+    /** A fault reading a region's memory (a file cut short under its mapping), as image IO. */
+    private ImageException regionFault(InternalError fault) {
+      return new ImageException(ImageException.IO,
+          target + ": a region's memory could not be read (a shared-memory file cut short by another process?)", fault);
     }
 
     /** Deletes the temporary file unless the image was committed. Idempotent. */
