@@ -20,26 +20,149 @@ final class DeflatedSection {
   /** Bytes before the zlib stream: the inflated length. */
   static final int PREFIX = 8;
 
-  /** {@code bytes} (position to limit) deflated at {@code level} (1 fastest .. 9 smallest). */
+  /**
+   * Inputs at least this long are deflated in two halves at once (see {@link #encode}); below it a
+   * second thread costs more than it saves.
+   */
+  static final int SPLIT_AT = 256 << 10;
+
+  /** The window a deflate stream may refer back into: the second half starts with the first's last bytes as its dictionary. */
+  private static final int WINDOW = 32 << 10;
+
+  /**
+   * {@code bytes} (position to limit) deflated at {@code level} (1 fastest .. 9 smallest), as the
+   * prefix and one zlib stream. An input of {@link #SPLIT_AT} bytes or more is deflated as two
+   * halves at once, the second on a thread of its own, as pigz does: the first half ends with a
+   * sync flush (an empty stored block, so the second half starts on a byte boundary and is not the
+   * last block), the second is deflated with the first half's last 32 KiB as its dictionary, so
+   * matches may reach across the cut, and ends the stream; the zlib header and the Adler-32 of the
+   * whole input go around both. Any inflater reads the result as one ordinary stream.
+   */
   static byte[] encode(ByteBuffer bytes, int level) {
-    Deflater d = new Deflater(level);
-    try {
-      ByteBuffer in = bytes.duplicate();
-      long length = in.remaining();
-      d.setInput(in);
-      d.finish();
-      byte[] out = new byte[(int) Math.min(Integer.MAX_VALUE - 16, PREFIX + length + length / 16 + 64)];
-      ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putLong(0, length);
-      int n = PREFIX;
-      while (!d.finished()) {
-        if (n == out.length) {
-          out = java.util.Arrays.copyOf(out, out.length * 2);
-        }
-        n += d.deflate(out, n, out.length - n);
+    ByteBuffer in = bytes.duplicate();
+    int length = in.remaining();
+    if (length < SPLIT_AT) {
+      Deflater d = new Deflater(level);
+      try {
+        d.setInput(in);
+        d.finish();
+        byte[] out = prefixed(length, PREFIX + (long) length + length / 16 + 64);
+        return trimmed(out, drain(d, out, PREFIX, Deflater.NO_FLUSH));
+      } finally {
+        d.end();
       }
-      return java.util.Arrays.copyOf(out, n);
+    }
+    int half = length / 2;
+    ByteBuffer head = in.slice(in.position(), half);
+    ByteBuffer tail = in.slice(in.position() + half, length - half);
+    byte[] dictionary = new byte[WINDOW];
+    head.get(half - WINDOW, dictionary);
+    byte[][] second = new byte[1][];
+    RuntimeException[] failed = new RuntimeException[1];
+    Error[] error = new Error[1];
+    Thread t = new Thread(() -> {
+      try {
+        second[0] = raw(tail, level, dictionary, true);
+      } catch (RuntimeException e) {
+        failed[0] = e;
+      } catch (Error e) {
+        error[0] = e;
+      }
+    }, "b8g-image-deflate");
+    t.setDaemon(true);
+    t.start();
+    byte[] first;
+    java.util.zip.Adler32 adler = new java.util.zip.Adler32();
+    try {
+      first = raw(head, level, null, false);
+      adler.update(in.duplicate());
+    } finally {
+      joinUninterruptibly(t);
+    }
+    if (error[0] != null) {
+      throw error[0];
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    byte[] out = prefixed(length, PREFIX + 2L + first.length + second[0].length + 4);
+    ByteBuffer.wrap(out, PREFIX, out.length - PREFIX)
+        .put((byte) 0x78).put((byte) headerFlags(level)).put(first).put(second[0]).putInt((int) adler.getValue());
+    return out;
+  }
+
+  /**
+   * Raw deflate (no zlib header or trailer) of {@code bytes}, with {@code dictionary} as the bytes
+   * before it if not null; the last part ends the stream, any other ends with a sync flush.
+   */
+  private static byte[] raw(ByteBuffer bytes, int level, byte[] dictionary, boolean last) {
+    Deflater d = new Deflater(level, true);
+    try {
+      if (dictionary != null) {
+        d.setDictionary(dictionary);
+      }
+      int length = bytes.remaining();
+      d.setInput(bytes);
+      if (last) {
+        d.finish();
+      }
+      byte[] out = new byte[length + length / 16 + 64];
+      return trimmed(out, drain(d, out, 0, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH));
     } finally {
       d.end();
+    }
+  }
+
+  /**
+   * Runs {@code d} into {@code out} from {@code n} until it is finished (a finished stream) or,
+   * with {@code flush}, until all its input is flushed out; returns the end. {@code out} is big
+   * enough for any input: deflate grows incompressible input by a few bytes per 16 KiB block.
+   */
+  private static int drain(Deflater d, byte[] out, int n, int flush) {
+    while (true) {
+      int room = out.length - n;
+      if (room == 0) {
+        throw new IllegalStateException("deflate overran its bound of " + out.length + " bytes");
+      }
+      int k = d.deflate(out, n, room, flush);
+      n += k;
+      // A flush is complete when it left room in the buffer (Deflater#deflate's contract).
+      if (d.finished() || (flush != Deflater.NO_FLUSH && k < room)) {
+        return n;
+      }
+    }
+  }
+
+  /** A buffer of {@code capacity} bytes (at most an array's limit) with the length prefix written. */
+  private static byte[] prefixed(long length, long capacity) {
+    byte[] out = new byte[(int) Math.min(Integer.MAX_VALUE - 16, capacity)];
+    ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putLong(0, length);
+    return out;
+  }
+
+  private static byte[] trimmed(byte[] out, int n) {
+    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+  }
+
+  /** The zlib header's second byte (RFC 1950): the level class, and the check bits that make the pair a multiple of 31. */
+  static int headerFlags(int level) {
+    int levelClass = level <= 1 ? 0 : level <= 5 ? 1 : level == 6 ? 2 : 3;
+    int flags = levelClass << 6;
+    return flags + (31 - (0x78 * 256 + flags) % 31) % 31;
+  }
+
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

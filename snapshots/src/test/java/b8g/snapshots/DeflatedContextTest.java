@@ -237,6 +237,44 @@ class DeflatedContextTest {
     assertEquals(0, StackImage.open(p, Images.HOST, limits).flags());
   }
 
+  @Test
+  void shouldDeflateLargeContextsInTwoHalvesThatAnyInflaterReadsAsOneStream() throws Exception {
+    // A repeating text whose period does not divide the cut, so matches reach across it, then noise
+    // at the cut itself: the second half's dictionary must be exactly the first half's tail.
+    int n = 3 * DeflatedSection.SPLIT_AT + 12_344; // a multiple of 8, as compressible() needs
+    byte[] blob = compressible(n);
+    System.arraycopy(Images.random(11, 4_000), 0, blob, n / 2 - 2_000, 4_000);
+    for (int level : new int[] {1, 3, 6, 9}) {
+      byte[] stored = DeflatedSection.encode(ByteBuffer.wrap(blob), level);
+      assertEquals(n, ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN).getLong(0));
+      // The JDK's inflater, with its zlib header and Adler-32 checks, reads it as one stream ...
+      java.util.zip.Inflater inf = new java.util.zip.Inflater();
+      inf.setInput(stored, DeflatedSection.PREFIX, stored.length - DeflatedSection.PREFIX);
+      byte[] out = new byte[n + 1];
+      int got = 0;
+      while (!inf.finished() && got < out.length) {
+        got += inf.inflate(out, got, out.length - got);
+      }
+      assertTrue(inf.finished(), "level " + level + ": the stream ends");
+      assertEquals(0, inf.getRemaining(), "level " + level + ": nothing after it");
+      inf.end();
+      assertArrayEquals(blob, Arrays.copyOf(out, got), "level " + level);
+      // ... and so does the section reader, with every check it makes.
+      assertArrayEquals(blob, DeflatedSection.decode(stored, n, "context 0"));
+      assertTrue(stored.length < n / 3, "level " + level + ": " + stored.length + " bytes for " + n);
+    }
+    // Through a whole image, mapped back from its file.
+    StackImageWriter w = new StackImageWriter(Images.HOST).deflateContexts(3);
+    w.addContext("large", ByteBuffer.wrap(blob));
+    Path p = dir.resolve("large.b8gimage");
+    w.writeTo(p);
+    assertArrayEquals(blob, StackImage.open(p, Images.HOST).contextBytes(0));
+    // One flipped bit in the second half's stream is refused, not inflated into other bytes.
+    byte[] stored = DeflatedSection.encode(ByteBuffer.wrap(blob), 3);
+    stored[stored.length - 100] ^= 0x10;
+    assertThrows(ImageException.class, () -> DeflatedSection.decode(stored, n, "context 0"));
+  }
+
   private static byte[] bytes(ByteBuffer b) {
     byte[] out = new byte[b.remaining()];
     b.duplicate().get(out);
