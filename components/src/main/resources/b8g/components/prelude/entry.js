@@ -1,7 +1,9 @@
 // b8g prelude: the host's entry point, __b8g(op, a, b, c): one table of handlers by TO_GUEST_* code.
+// Functions every start runs are written `const f = (function f() {...});`, which V8 compiles
+// eagerly into the startup blob instead of once per isolate (components/README.md).
 // ---- starting main ------------------------------------------------------------------------------
 let started = false;
-function settle(code, message) { try { call(TO_HOST_EXIT, code, message); } catch (e) { } }
+const settle = (function settle(code, message) { try { call(TO_HOST_EXIT, code, message); } catch (e) { } });
 const STACK_LINE = /\n\s*at (?:.*\()?([^()\n]+:\d+:\d+)\)?/;
 // One line for people: "Error: message (at file:line:col)".
 function reason(e) {
@@ -14,7 +16,7 @@ function describeError(e) {
   return e.name + ': ' + e.message + (at ? ' (at ' + at[1] + ')' : '');
 }
 // TO_GUEST_START: calls main(env) with the capabilities `encoded` describes; its outcome ends the component.
-function start(encoded) {
+const start = (function start(encoded) {
   if (started) throw new TypeErrorCtor('already started');
   started = true;
   // A module graph's entry point exports main (modules.js); else the user script's top-level
@@ -26,14 +28,14 @@ function start(encoded) {
   let p;
   try { p = entry(buildEnv(decodeCapabilityRecords(encoded))); } catch (e) { settle(1, reason(e)); return; }
   then(resolved(p), () => settle(0, ''), (e) => settle(1, reason(e)));
-}
+});
 
 // ---- the table ----------------------------------------------------------------------------------
 // Built once, before user code, with no prototype: an unknown code finds nothing.
 const handlers = ObjectFreeze({
   __proto__: null,
-  [TO_GUEST_ATTACH](fn) { lateGlobals(); dispatch = fn; },
-  [TO_GUEST_DETACH]() { dispatch = null; },
+  [TO_GUEST_ATTACH]: (function attach(fn) { lateGlobals(); dispatch = fn; }),
+  [TO_GUEST_DETACH]: (function detach() { dispatch = null; }),
   [TO_GUEST_START]: start,
   [TO_GUEST_WAKE](slot) { const r = mapGet(records, slot); if (r !== undefined) r.wake(); },
   [TO_GUEST_REVOKE](slot) { const r = mapGet(records, slot); if (r !== undefined) { mapDelete(records, slot); r.revoke(); } },
@@ -52,12 +54,12 @@ const handlers = ObjectFreeze({
   [TO_GUEST_SETTLED]: hostRequestSettled,
   [TO_GUEST_SERVICE_BINDING]: serviceBinding,
 });
-function enter(op, a, b, c) {
+const enter = (function enter(op, a, b, c) {
   newTurn(); // every host entry starts a new turn
   const handler = handlers[op];
   if (handler === undefined) throw new TypeErrorCtor('unknown host operation');
   return handler(a, b, c);
-}
+});
 // The host takes this off the global object before user code runs (Component.bindEntry) and
 // holds it privately; TO_GUEST_PREPARE puts it back for the moment of a snapshot, so a runtime
 // restored from the blob can be bound again. No user code runs in between.

@@ -27,7 +27,7 @@ function setValues(encoded) {
   for (let i = 0; i < ds.length; i++) if (ds[i].kind === KIND_VALUE) mapSet(envValues, ds[i].name, ds[i].value);
 }
 function clearValues() { ReflectApply(MapClear, envValues, []); }
-function buildEnv(capRecords) {
+const buildEnv = (function buildEnv(capRecords) {
   const env = ObjectCreate(null);
   for (let i = 0; i < capRecords.length; i++) {
     const d = capRecords[i];
@@ -57,4 +57,4 @@ function buildEnv(capRecords) {
     },
   });
   return ObjectFreeze(env);
-}
+});

@@ -25,9 +25,9 @@ function hostError(r) {
 
 // ---- the dispatcher slot --------------------------------------------------------------------
 let dispatch = null;
-function call(op, a, b, c, d, e) {
+const call = (function call(op, a, b, c, d, e) {
   if (dispatch === null) throw new CapabilityError('capability.detached', 'the host is detached from this component (snapshot in progress)');
   const r = dispatch(op, a, b, c, d, e);
   if (typeof r === 'string' && r.length > 0 && ReflectApply(StringCharCodeAt, r, [0]) === errorMarkCode) throw hostError(r);
   return r;
-}
+});

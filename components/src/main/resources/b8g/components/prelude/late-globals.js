@@ -16,7 +16,7 @@
 // the global's own data properties only (ownGlobal), never through a getter user code may have
 // put on the global or on Object.prototype, because an attach may run outside a turn, where the
 // CPU watchdog does not look, and before the dispatcher is there.
-function lateGlobals() {
+const lateGlobals = (function lateGlobals() {
   removeShared();
   const proto = ObjectGetPrototypeOf(g);
   if (proto !== EventTarget.prototype && (!started || proto === ObjectPrototype)) ObjectSetPrototypeOf(g, EventTarget.prototype);
@@ -31,7 +31,7 @@ function lateGlobals() {
   } else if (ObjectGetOwnPropertyDescriptor(g, 'WebAssembly') !== undefined) {
     delete g.WebAssembly;
   }
-}
+});
 
 // The value of the global's own data property `name`, or undefined (absent, or an accessor): the
 // descriptor's prototype is cut first, so reading `value` cannot reach Object.prototype.

@@ -147,7 +147,7 @@ function requireEntry(name) {
 }
 
 // The entry point's `main`: exported as main, as default, or as the exports themselves.
-function moduleMain() {
+const moduleMain = (function moduleMain() {
   if (entryRecord === null || entryRecord.module === null) return undefined;
   const exp = entryRecord.module.exports;
   if (typeof exp === 'function') return exp;
@@ -156,7 +156,7 @@ function moduleMain() {
   if (typeof m === 'function') return m;
   const d = exp.default;
   return typeof d === 'function' ? d : entryLocalMain;
-}
+});
 
 // ---- code transformed from ES modules (the host's CommonJs rewriting) -------------------------
 const namespaces = new WeakMapCtor();

@@ -111,8 +111,8 @@ const DataViewByteLength = getter(DataViewProto, 'byteLength');
 delete ArrayBuffer.prototype.transfer;
 delete ArrayBuffer.prototype.transferToFixedLength;
 
-function then(p, onOk, onErr) { return ReflectApply(PromiseThen, p, [onOk, onErr]); }
-function resolved(v) { return ReflectApply(PromiseResolve, PromiseCtor, [v]); }
+const then = (function then(p, onOk, onErr) { return ReflectApply(PromiseThen, p, [onOk, onErr]); });
+const resolved = (function resolved(v) { return ReflectApply(PromiseResolve, PromiseCtor, [v]); });
 function rejected(e) { return new PromiseCtor((resolve, reject) => reject(e)); }
 function u8len(u8) { return ReflectApply(TypedArrayLength, u8, []); }
 // Defines instead of [[Set]]: a setter user code put on Array.prototype must never run here.
@@ -142,7 +142,7 @@ function replaceConstructor(holder, name, original, wrapper) {
 }
 
 // Keeps the attributes of holder[name], with a new value.
-function replaceValue(holder, name, value) {
+const replaceValue = (function replaceValue(holder, name, value) {
   const d = ObjectGetOwnPropertyDescriptor(holder, name);
   ObjectDefineProperty(holder, name, { __proto__: null, value, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
-}
+});

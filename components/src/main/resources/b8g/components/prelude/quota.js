@@ -14,7 +14,7 @@ let immediate = 0;
 // Set when a synchronous operation said "not now" for the quota: the next ready() yields.
 let yieldDue = false;
 // Every host entry starts a new turn.
-function newTurn() { immediate = 0; yieldDue = false; }
+const newTurn = (function newTurn() { immediate = 0; yieldDue = false; });
 // Charges the bytes an operation moved, as text or as bytes (see YIELD_EVERY).
 function charge(bytes, text) { immediate += text ? bytes >>> 9 : bytes >>> 16; }
 // For promise-returning operations: v now, or in a new turn once this turn's quota is spent.

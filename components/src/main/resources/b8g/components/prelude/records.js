@@ -103,7 +103,7 @@ function encodeFields(list) {
   for (let i = 0; i < list.length; i++) s += list[i].length + ':' + list[i];
   return s;
 }
-function decodeFields(s) {
+const decodeFields = (function decodeFields(s) {
   const fields = [];
   let i = 0;
   while (i < s.length) {
@@ -113,12 +113,12 @@ function decodeFields(s) {
     i = colon + 1 + len;
   }
   return fields;
-}
+});
 
 // Capability records come from the host as one string of fields, RECORD_FIELDS per
 // capability (name, kind, slot, rights, size, value), never as objects: an object built by the
 // host would run setters user code defined on Object.prototype.
-function decodeCapabilityRecords(s) {
+const decodeCapabilityRecords = (function decodeCapabilityRecords(s) {
   const fields = decodeFields(s);
   const out = [];
   for (let k = 0; k + RECORD_FIELDS - 1 < fields.length; k += RECORD_FIELDS) {
@@ -131,4 +131,4 @@ function decodeCapabilityRecords(s) {
     push(out, d);
   }
   return out;
-}
+});

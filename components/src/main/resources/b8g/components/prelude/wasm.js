@@ -69,9 +69,9 @@ const installWasm = (function () {
     if (views.length > 0 && deref(views[views.length - 1]) === buffer) return;
     push(views, weak(buffer));
   }
-  function wrapBufferMethod(name, original) {
+  const wrapBufferMethod = (function wrapBufferMethod(name, original) {
     replaceValue(MemoryProto, name, { [name]() { const b = ReflectApply(original, this, []); noteBuffer(this, b); return b; } }[name]);
-  }
+  });
   const bufferDescriptor = ObjectGetOwnPropertyDescriptor(MemoryProto, 'buffer');
   ObjectDefineProperty(MemoryProto, 'buffer', {
     __proto__: null, enumerable: bufferDescriptor.enumerable, configurable: true,
