@@ -244,7 +244,7 @@ final class Engine {
       return d.digest();
     }
 
-    /** The kept blob if every check passes, else null. */
+    /** The kept blob if every check passes, else null; a blob used tidies its directory ({@link KeptStartupBlobs}). */
     static byte[] read(java.nio.file.Path file, byte[] key) {
       try {
         if (!java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -262,13 +262,20 @@ final class Engine {
         if (!java.util.Arrays.equals(all, 32, HEADER, sha256().digest(blob), 0, 32)) {
           return null;
         }
-        return blobMismatch(blob) == null ? blob : null;
+        if (blobMismatch(blob) != null) {
+          return null;
+        }
+        KeptStartupBlobs.tidyInBackground(file);
+        return blob;
       } catch (IOException | RuntimeException e) {
         return null;
       }
     }
 
-    /** Keeps {@code blob} for later processes (atomically; a failure only costs them the making). */
+    /**
+     * Keeps {@code blob} for later processes (atomically; a failure only costs them the making),
+     * then tidies the directory ({@link KeptStartupBlobs}).
+     */
     static void write(java.nio.file.Path file, byte[] key, byte[] blob) {
       java.nio.file.Path tmp = null;
       try {
@@ -280,6 +287,7 @@ final class Engine {
         }
         java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        KeptStartupBlobs.tidyInBackground(file);
       } catch (IOException | RuntimeException e) {
         // not kept
       } finally {

@@ -1,5 +1,6 @@
 package b8g.snapshots;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -14,8 +15,11 @@ import java.util.TreeMap;
  *     (without, the only one before images recorded it)
  * @param javetVersion Javet release, for example {@code 5.0.6}
  * @param v8Version V8 version string exactly as V8 reports it, for example {@code 14.7.173.20}
- * @param os operating system the blob was taken on, for example {@code linux}
- * @param arch CPU architecture, for example {@code x86_64}
+ * @param os operating system the blob was taken on, for example {@code linux}; compared by {@link
+ *     #canonicalOs}
+ * @param arch CPU architecture the blob was taken on, for example {@code x86_64}; compared by {@link
+ *     #canonicalArch}, so an image that recorded Java's {@code amd64} matches a host that says
+ *     {@code x86_64}
  * @param v8Flags the V8 flags that shape a snapshot, in a canonical order (may be empty)
  * @param abiVersion b8g platform ABI version: the JS prelude and stub layout the blob contains
  * @param extra further key/value pairs (written by newer versions); kept, shown, not compared
@@ -58,15 +62,22 @@ public record Compatibility(
   }
 
   /**
-   * Throws {@link ImageException} ({@value ImageException#INCOMPATIBLE}) unless engine build, V8 version,
-   * Javet version, ABI version, OS, architecture and V8 flags all equal {@code expected}'s. The
-   * message names the field and both values.
+   * Throws {@link ImageException} ({@value ImageException#INCOMPATIBLE}) unless OS, architecture
+   * (both by their canonical names), engine build, V8 version, Javet version, ABI version and V8
+   * flags all equal {@code expected}'s. The message names the field (for OS and architecture the
+   * COMPATIBILITY key), what the image holds and what this host has.
    */
   public void requireCompatibleWith(Compatibility expected) {
     Objects.requireNonNull(expected, "expected");
-    // The engine build and the V8 version first: they are the mismatches that would abort the
-    // process. Both builds of one Javet release carry the same V8 version, so only the engine
-    // tells an image of the build without ICU from one with it.
+    // The machine first: an image carried to another OS or CPU fails every check below as well
+    // (or, built from the same b8g release, none of them), and V8 would crash on its blobs either
+    // way; "another machine" is the cause worth naming. Then the engine build and the V8 version:
+    // they are the mismatches that would abort the process. Both builds of one Javet release carry
+    // the same V8 version, so only the engine tells an image of the build without ICU from one
+    // with it.
+    mustBeThisMachine("OS", StackImageDescriptor.KEY_OS, os, canonicalOs(os), canonicalOs(expected.os));
+    mustBeThisMachine(
+        "CPU architecture", StackImageDescriptor.KEY_ARCH, arch, canonicalArch(arch), canonicalArch(expected.arch));
     if (!engine.equals(expected.engine)) {
       throw new ImageException(
           ImageException.INCOMPATIBLE,
@@ -77,9 +88,52 @@ public record Compatibility(
     mustEqual("V8 version", v8Version, expected.v8Version);
     mustEqual("Javet version", javetVersion, expected.javetVersion);
     mustEqual("b8g ABI version", Integer.toString(abiVersion), Integer.toString(expected.abiVersion));
-    mustEqual("OS", os, expected.os);
-    mustEqual("architecture", arch, expected.arch);
     mustEqual("V8 flags", v8Flags, expected.v8Flags);
+  }
+
+  /**
+   * The name b8g records and compares for a CPU architecture, from Java's {@code os.arch} or
+   * {@code uname -m}: the names one architecture goes by map to one ({@code amd64}, {@code x86-64},
+   * {@code x64} to {@code x86_64}; {@code arm64} to {@code aarch64}; {@code i386}..{@code i686} to
+   * {@code x86}); any other is lower-cased and kept, so two unknown names match only when equal.
+   */
+  public static String canonicalArch(String arch) {
+    String a = arch.trim().toLowerCase(Locale.ROOT);
+    return switch (a) {
+      case "amd64", "x86_64", "x86-64", "x64", "em64t" -> "x86_64";
+      case "aarch64", "arm64" -> "aarch64";
+      case "x86", "i386", "i486", "i586", "i686" -> "x86";
+      case "ppc64le", "powerpc64le" -> "ppc64le";
+      default -> a;
+    };
+  }
+
+  /**
+   * The name b8g records and compares for an operating system, from Java's {@code os.name}:
+   * {@code linux}, {@code macos} (for {@code Mac OS X}, {@code Darwin}), {@code windows} (any
+   * {@code Windows ...}); any other lower-cased and kept.
+   */
+  public static String canonicalOs(String os) {
+    String o = os.trim().toLowerCase(Locale.ROOT);
+    if (o.startsWith("mac") || o.equals("darwin")) {
+      return "macos";
+    }
+    if (o.startsWith("windows")) {
+      return "windows";
+    }
+    return o;
+  }
+
+  private static void mustBeThisMachine(String what, String key, String inImage, String canonical, String here) {
+    if (!canonical.equals(here)) {
+      throw new ImageException(
+          ImageException.INCOMPATIBLE,
+          "stack image was taken on " + what + " \"" + inImage + "\""
+              + (canonical.equals(inImage) ? "" : " (" + canonical + ")")
+              + " (COMPATIBILITY key \"" + key + "\") but this machine is \"" + here + "\"; V8 context"
+              + " blobs are specific to the OS and CPU architecture they were taken on, so it cannot be"
+              + " restored here. Restore it on a machine with that " + what + ", or take a new snapshot on this one.");
+    }
   }
 
   private static String describe(String engine) {

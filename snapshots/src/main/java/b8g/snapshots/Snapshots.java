@@ -46,8 +46,8 @@ public final class Snapshots {
   /** This process, as an image must match it to be restored here. Loads V8 on first use. */
   public static Compatibility compatibility() {
     EngineVersion v = EngineVersion.current();
-    return new Compatibility(v.engine(), v.javet(), v.v8(), System.getProperty("os.name").toLowerCase(Locale.ROOT),
-        System.getProperty("os.arch"), v.flags(), v.abi());
+    return new Compatibility(v.engine(), v.javet(), v.v8(), Compatibility.canonicalOs(System.getProperty("os.name")),
+        Compatibility.canonicalArch(System.getProperty("os.arch")), v.flags(), v.abi());
   }
 
   /** This format's writer, for {@link Host.Context#imageWriter}: {@link #write} and its magic. */

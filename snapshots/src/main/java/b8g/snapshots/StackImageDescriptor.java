@@ -76,6 +76,20 @@ import java.nio.charset.StandardCharsets;
  * does not know and reads every other 2.1 image). A 2.x reader refuses 1.x images ({@link ImageException#VERSION}): stack
  * images are bound to one V8 build anyway, so they are taken again rather than converted.
  *
+ * <p>The machine: every 2.x image records the OS ({@code os}) and CPU architecture ({@code arch})
+ * its V8 blobs were taken on, required keys since 2.0, so no version adds them and no image that
+ * this reader accepts lacks them (there is no "older image without the field" to guess about).
+ * Their values are names, not an enumeration: writers record the canonical name ({@link
+ * Compatibility#canonicalOs}, {@link Compatibility#canonicalArch}: {@code linux}, {@code x86_64},
+ * {@code aarch64}), and readers compare canonical names, so an image written before names were
+ * made canonical (Java's {@code amd64}, {@code Linux}) still matches its own machine, and one of
+ * another machine is refused ({@link ImageException#INCOMPATIBLE}, naming the key) before any
+ * blob reaches V8, which is specific to the CPU it was made for. Making values canonical changed
+ * no byte of the layout, so the minor stays 1. The one cost: a b8g build from before compares
+ * values as they are, so on Linux x86_64 (where Java says {@code amd64}) it refuses a newer
+ * build's {@code x86_64} image as another architecture: a refusal, never a crash, and such a pair
+ * of builds could restore each other's images only if their V8, Javet and ABI versions agreed.
+ *
  * <p>Compatibility rules: a major above {@link #FORMAT_MAJOR} is rejected, a higher minor is read
  * (it may only add sections without the REQUIRED flag, header bytes past 64, entry bytes past 32,
  * flag bits 16-31). Header flag bits 0-15 are "required": one this reader does not know is

@@ -121,4 +121,30 @@ class HostSnapshotTest {
     assertEquals(ImageException.INCOMPATIBLE, e.code());
     assertTrue(e.getMessage().contains("V8 version"), e.getMessage());
   }
+
+  @Test
+  void shouldRefuseAnImageOfAnotherArchitectureAndRestoreTheRealOneAfter() throws Exception {
+    Path m = manifest();
+    Path file = takeMidStream(m);
+    // The same image as if taken on another CPU: its arch field patched, checksums recomputed.
+    Images.Surgery s = new Images.Surgery(Files.readAllBytes(file));
+    String here = s.compatibilityValue("arch");
+    assertEquals(Snapshots.compatibility().arch(), here);
+    String other = List.of("aarch64", "riscv64", "x86_64", "armv7l", "s390x", "arm64").stream()
+        .filter(a -> a.length() == here.length() && !Compatibility.canonicalArch(a).equals(here))
+        .findFirst().orElseThrow(() -> new AssertionError("no other architecture named in " + here.length() + " bytes"));
+    Path foreign = dir.resolve("foreign.b8gi");
+    Files.write(foreign, s.compatibilityValue("arch", other).bytes);
+
+    ImageException e = assertThrows(ImageException.class, () -> Snapshots.restore(foreign, new Host.Context().manifest(m)));
+    assertEquals(ImageException.INCOMPATIBLE, e.code());
+    assertTrue(e.getMessage().startsWith(foreign + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains("\"" + other + "\" (COMPATIBILITY key \"arch\") but this machine is \"" + here + "\""),
+        e.getMessage());
+    // Refused before V8 saw a byte: this JVM restores the real image and finishes the stream.
+    try (Host h = Snapshots.restore(file, new Host.Context().manifest(m).log(log::add))) {
+      finishStream(h);
+    }
+    assertEquals(List.of("[consumer] sum 820 n 40"), log);
+  }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -158,6 +159,41 @@ final class Images {
       assertEquals(length(i), content.length);
       System.arraycopy(content, 0, bytes, (int) offset(i), content.length);
       return resealSection(i);
+    }
+
+    /** The value of {@code key} in the COMPATIBILITY section. */
+    String compatibilityValue(String key) {
+      int at = compatibilityValueAt(key);
+      return new String(bytes, at + 4, buf.getInt(at), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Replaces the value of {@code key} in the COMPATIBILITY section by one of the same length (so
+     * nothing moves) and reseals section, table and header, as a writer on that machine would have.
+     */
+    Surgery compatibilityValue(String key, String value) {
+      int at = compatibilityValueAt(key);
+      byte[] v = value.getBytes(StandardCharsets.UTF_8);
+      assertEquals(buf.getInt(at), v.length, "the new value must have the old one's length");
+      System.arraycopy(v, 0, bytes, at + 4, v.length);
+      return resealSection(find(SectionType.COMPATIBILITY, 0));
+    }
+
+    /** Where the length prefix of {@code key}'s value is. */
+    private int compatibilityValueAt(String key) {
+      int p = (int) offset(find(SectionType.COMPATIBILITY, 0));
+      int n = buf.getInt(p);
+      p += 4;
+      for (int i = 0; i < n; i++) {
+        int keyLength = buf.getInt(p);
+        String k = new String(bytes, p + 4, keyLength, StandardCharsets.UTF_8);
+        p += 4 + keyLength;
+        if (k.equals(key)) {
+          return p;
+        }
+        p += 4 + buf.getInt(p);
+      }
+      throw new AssertionError("no key " + key + " in the COMPATIBILITY section");
     }
 
     int crc(int offset, int length) {

@@ -311,6 +311,51 @@ class StackImageRejectionTest {
   }
 
   @Test
+  void shouldRefuseAnImageOfAnotherArchitectureNamingTheImageTheFieldAndThisMachine() throws IOException {
+    // A real image whose arch field says another CPU (same length, so nothing moves), every
+    // checksum recomputed: only the compatibility check can refuse it.
+    Path p = dir.resolve("other-arch.b8gimage");
+    Files.write(p, surgery().compatibilityValue("arch", "armv7l").bytes);
+    ImageException e = assertThrows(ImageException.class, () -> StackImage.open(p, Images.HOST));
+    assertEquals(ImageException.INCOMPATIBLE, e.code());
+    assertTrue(e.getMessage().startsWith(p + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains("CPU architecture \"armv7l\" (COMPATIBILITY key \"arch\")"), e.getMessage());
+    assertTrue(e.getMessage().contains("this machine is \"x86_64\""), e.getMessage());
+    // Still readable for inspection: the file is sound, it is only not for this machine.
+    assertEquals("armv7l", StackImage.openForInspection(p, StackImage.Limits.DEFAULT).compatibility().arch());
+  }
+
+  @Test
+  void shouldRefuseAnImageOfAnotherOsBeforeAnyVersionMismatch() throws IOException {
+    // Another machine is named first, even when the versions differ too (as they would).
+    byte[] other = surgery().compatibilityValue("os", "win32").compatibilityValue("v8.version", "14.7.173.21").bytes;
+    ImageException e = rejects(other, ImageException.INCOMPATIBLE, "OS \"win32\" (COMPATIBILITY key \"os\")");
+    assertTrue(e.getMessage().contains("this machine is \"linux\""), e.getMessage());
+  }
+
+  @Test
+  void shouldTakeTheNamesOfOneArchitectureAsTheSame() throws IOException {
+    // b8g before canonical names recorded Java's os.arch and os.name as they were: "amd64", "Linux".
+    Path p = dir.resolve("amd64.b8gimage");
+    StackImageWriter w = new StackImageWriter(new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "Linux", "amd64", "--max-lazy", 1));
+    w.addContext("c", ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    w.writeTo(p);
+    assertEquals("amd64", StackImage.open(p, Images.HOST).compatibility().arch());
+    ImageException e = assertThrows(ImageException.class, () -> StackImage.open(p,
+        new Compatibility("v8-i18n", "5.0.6", "14.7.173.20", "linux", "aarch64", "--max-lazy", 1)));
+    assertTrue(e.getMessage().contains("CPU architecture \"amd64\" (x86_64) (COMPATIBILITY key \"arch\")"
+        + " but this machine is \"aarch64\""), e.getMessage());
+    assertEquals("x86_64", Compatibility.canonicalArch("amd64"));
+    assertEquals("x86_64", Compatibility.canonicalArch("X86-64"));
+    assertEquals("aarch64", Compatibility.canonicalArch("arm64"));
+    assertEquals("x86", Compatibility.canonicalArch("i686"));
+    assertEquals("riscv64", Compatibility.canonicalArch("riscv64"));
+    assertEquals("macos", Compatibility.canonicalOs("Mac OS X"));
+    assertEquals("windows", Compatibility.canonicalOs("Windows 11"));
+    assertEquals("linux", Compatibility.canonicalOs("Linux"));
+  }
+
+  @Test
   void shouldRejectDuplicateSingletonSections() throws IOException {
     StackImageWriter w = Images.sampleWriter();
     w.addRawSection(SectionType.MANIFEST.code(), SECTION_FLAG_REQUIRED, 0, ByteBuffer.allocate(0));
