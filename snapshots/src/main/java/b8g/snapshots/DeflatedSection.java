@@ -57,37 +57,36 @@ final class DeflatedSection {
     ByteBuffer tail = in.slice(in.position() + half, length - half);
     byte[] dictionary = new byte[WINDOW];
     head.get(half - WINDOW, dictionary);
-    byte[][] second = new byte[1][];
-    RuntimeException[] failed = new RuntimeException[1];
-    Error[] error = new Error[1];
-    Thread t = new Thread(() -> {
-      try {
-        second[0] = raw(tail, level, dictionary, true);
-      } catch (RuntimeException e) {
-        failed[0] = e;
-      } catch (Error e) {
-        error[0] = e;
-      }
-    }, "b8g-image-deflate");
-    t.setDaemon(true);
-    t.start();
-    byte[] first;
+    // The second half on a thread of its own; join() waits without being interruptible, so no
+    // deflate outlives this call.
+    java.util.concurrent.CompletableFuture<byte[]> second = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> raw(tail, level, dictionary, true), task -> {
+          Thread t = new Thread(task, "b8g-image-deflate");
+          t.setDaemon(true);
+          t.start();
+        });
     java.util.zip.Adler32 adler = new java.util.zip.Adler32();
+    byte[] first;
+    byte[] last;
     try {
       first = raw(head, level, null, false);
       adler.update(in.duplicate());
     } finally {
-      joinUninterruptibly(t);
+      try {
+        last = second.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error r) {
+          throw r;
+        }
+        throw e;
+      }
     }
-    if (error[0] != null) {
-      throw error[0];
-    }
-    if (failed[0] != null) {
-      throw failed[0];
-    }
-    byte[] out = prefixed(length, PREFIX + 2L + first.length + second[0].length + 4);
+    byte[] out = prefixed(length, PREFIX + 2L + first.length + last.length + 4);
     ByteBuffer.wrap(out, PREFIX, out.length - PREFIX)
-        .put((byte) 0x78).put((byte) headerFlags(level)).put(first).put(second[0]).putInt((int) adler.getValue());
+        .put((byte) 0x78).put((byte) headerFlags(level)).put(first).put(last).putInt((int) adler.getValue());
     return out;
   }
 
@@ -151,20 +150,6 @@ final class DeflatedSection {
     return flags + (31 - (0x78 * 256 + flags) % 31) % 31;
   }
 
-  private static void joinUninterruptibly(Thread t) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   /**
    * Inflates the stored bytes {@code stored} (already verified against the section's checksum) to
