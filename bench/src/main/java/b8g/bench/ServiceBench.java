@@ -1,5 +1,6 @@
 package b8g.bench;
 
+import b8g.components.Component;
 import b8g.components.Component.ExitStatus;
 import b8g.host.Host;
 import java.nio.file.Files;
@@ -74,12 +75,15 @@ final class ServiceBench {
     Files.writeString(dir.resolve("java-client.js"), """
         async function main(env) {
           const o = env.orders, N = %d, B = %d, S = %d;
+          console.log('step warm-up');
           for (let i = 0; i < 5000; i++) await o.add(i);
           for (let k = 0; k < 20; k++) { const ps = []; for (let i = 0; i < B; i++) ps.push(o.add(i)); await Promise.all(ps); }
+          console.log('step pipelined');
           let t0 = performance.now();
           for (let done = 0; done < N; done += B) { const ps = []; for (let i = 0; i < B; i++) ps.push(o.add(i)); await Promise.all(ps); }
           const pipe = N / ((performance.now() - t0) / 1000);
           await o.mark();
+          console.log('step one at a time');
           t0 = performance.now();
           for (let i = 0; i < S; i++) await o.add(i);
           const one = S / ((performance.now() - t0) / 1000);
@@ -94,7 +98,7 @@ final class ServiceBench {
         grants { component: "client" host: LOG }
         """);
     Counter counter = new Counter(sequential + 2);
-    run(new Host.Context().manifest(javaManifest).log(lines::add).service("orders", counter));
+    run("a Java service", new Host.Context().manifest(javaManifest).log(lines::add).service("orders", counter), lines);
     double[] java = numbers(lines, "[client] java ");
     double[] gaps = counter.gapsMicros();
     Arrays.sort(gaps);
@@ -127,11 +131,14 @@ final class ServiceBench {
         async function main(env) {
           const N = %d, B = %d, S = %d, R = %d;
           CALL_SETUP
+          console.log('step warm-up');
           for (let i = 0; i < 5000; i++) await call(i);
           for (let k = 0; k < 20; k++) await batch(B);
+          console.log('step pipelined');
           let t0 = performance.now();
           for (let done = 0; done < N; done += B) await batch(B);
           const pipe = N / ((performance.now() - t0) / 1000);
+          console.log('step one at a time');
           const means = [];
           for (let r = 0; r < S / R; r++) {
             t0 = performance.now();
@@ -140,6 +147,7 @@ final class ServiceBench {
           }
           means.sort((a, b) => a - b);
           console.log('pair', pipe, means[Math.floor(means.length / 2)]);
+          console.log('step stop');
           await stop();
         }
         """.formatted(pipelined, BATCH, sequential, RUN);
@@ -158,14 +166,19 @@ final class ServiceBench {
         grants { component: "client" host: LOG }
         """);
     lines.clear();
-    run(new Host.Context().manifest(serviceManifest).log(lines::add));
+    run("a component's service", new Host.Context().manifest(serviceManifest).log(lines::add), lines);
     double[] component = numbers(lines, "[client] pair ");
 
     Files.writeString(dir.resolve("echo.js"), """
         async function main(env) {
-          const msg = new Uint8Array(16);
-          for await (const m of env.req) { if (m.length === 0) break; const w = env.res.write(m); if (w) await w; }
-          env.res.close();
+          try {
+            for await (const m of env.req) { if (m.length === 0) break; const w = env.res.write(m); if (w) await w; }
+            env.res.close();
+          } catch (e) {
+            // The client gone (it failed, or the bench gave up and ended it): nothing to echo to.
+            if (e.code !== 'channel.broken') throw e;
+            console.log('client gone:', e.message);
+          }
         }
         """);
     Files.writeString(dir.resolve("channel-client.js"), client.replace("CALL_SETUP", """
@@ -185,27 +198,97 @@ final class ServiceBench {
         grants { component: "client" channel: "req" rights: WRITE }
         grants { component: "echo" channel: "req" rights: READ }
         grants { component: "echo" channel: "res" rights: WRITE }
+        grants { component: "echo" host: LOG }
         grants { component: "client" channel: "res" rights: READ }
         grants { component: "client" host: LOG }
         """);
     lines.clear();
-    run(new Host.Context().manifest(channelManifest).log(lines::add));
+    run("two channels between the same pair", new Host.Context().manifest(channelManifest).log(lines::add), lines);
     double[] channel = numbers(lines, "[client] pair ");
     return new Result(java[0], java[1], quantile(gaps, 0.5), quantile(gaps, 0.99), directNs, component[0], component[1], channel[0], channel[1]);
   }
 
-  private static void run(Host.Context ctx) throws Exception {
+  /**
+   * Runs one host until its components end, within {@link Watch#bound()}. A failure names the
+   * part ({@code what}), the client's last step and how long it had run; when the bound passes,
+   * it ends every component still running (the servers first, then the client, each given {@link
+   * Watch#GRACE}) before the host closes, so that none of them fails for a peer ended under it.
+   * When components failed, the ones that did not merely lose a peer come first: that is the cause.
+   */
+  private static void run(String what, Host.Context ctx, List<String> lines) throws Exception {
+    long t0 = System.nanoTime();
     try (Host h = Host.launch(ctx)) {
       Map<String, ExitStatus> done = h.awaitCompletion(Watch.bound());
+      double took = (System.nanoTime() - t0) / 1e9;
       if (done == null) {
-        throw new FigureFailed("service bench did not finish within " + Watch.bound().toSeconds() + " s");
+        String step = lastStep(lines);
+        String states = endAll(h);
+        throw new FigureFailed(String.format("%s: timed out, not done within the bound of %d s (-Db8g.bench.timeout; %.1f s after the "
+            + "host's launch), in the client's step \"%s\"; %s", what, Watch.bound().toSeconds(), took, step, states));
       }
+      List<String> failed = new ArrayList<>();
+      List<String> peerGone = new ArrayList<>();
       for (Map.Entry<String, ExitStatus> e : done.entrySet()) {
         if (!e.getValue().success()) {
-          throw new FigureFailed(e.getKey() + " ended: " + e.getValue());
+          String line = e.getKey() + " ended: " + e.getValue();
+          // "channel res is broken", "service svc is broken": the peer ended first.
+          (String.valueOf(e.getValue().reason()).contains(" is broken: ") ? peerGone : failed).add(line);
+        }
+      }
+      if (!failed.isEmpty() || !peerGone.isEmpty() || h.deadlock() != null) {
+        synchronized (lines) {
+          for (String l : lines) {
+            if (l.contains("client gone:")) {
+              peerGone.add(l);
+            }
+          }
+        }
+        failed.addAll(peerGone);
+        throw new FigureFailed(String.format("%s: failed after %.1f s in the client's step \"%s\": %s%s", what, took, lastStep(lines),
+            h.deadlock() == null ? "" : "deadlock: " + h.deadlock() + "; ", String.join("; ", failed)));
+      }
+    }
+  }
+
+  /** The last "step ..." line a client logged, or "(none yet)". */
+  private static String lastStep(List<String> lines) {
+    String step = "(none yet)";
+    synchronized (lines) {
+      for (String l : lines) {
+        int at = l.indexOf("] step ");
+        if (at >= 0) {
+          step = l.substring(at + "] step ".length());
         }
       }
     }
+    return step;
+  }
+
+  /**
+   * Ends every component of {@code h} still running: everything but the client first (servers and
+   * the echo wait on it), then the client; each is given {@link Watch#GRACE}. Says how each stood.
+   */
+  private static String endAll(Host h) throws InterruptedException {
+    List<String> out = new ArrayList<>();
+    List<Component> order = new ArrayList<>();
+    for (String name : new String[] {"server", "echo", "client"}) {
+      Component c = h.component(name);
+      if (c != null) {
+        order.add(c);
+      }
+    }
+    for (Component c : order) {
+      out.add(Watch.describe(c));
+    }
+    for (Component c : order) {
+      if (c.status() == null) {
+        c.terminate("the service bench gave up waiting");
+        if (c.awaitExit(Watch.GRACE) == null) {
+          out.add(c.name() + " did not end within " + Watch.GRACE.toSeconds() + " s of being terminated");
+        }
+      }
+    }
+    return String.join("; ", out);
   }
 
   private static double[] numbers(List<String> lines, String prefix) {

@@ -45,27 +45,42 @@ class RevocationAndLimitsTest extends ComponentFixture {
 
   @Test
   void shouldTerminateAHeapBombWhileSiblingsKeepStreaming() throws Exception {
+    // No wall-clock window: the bomb starts hoarding once the source streams (flag byte 0, set by
+    // the source), and the source streams on until the test has seen the bomb stopped (flag byte
+    // 1, set by the test), then 100 messages more. However slow the machine, the bomb's end falls
+    // inside the stream.
     Ring ring = ring(1 << 16);
+    Region flags = Region.anonymous("flags", 64);
+    regions.add(flags);
     Component bomb = start(new Component.Context().name("bomb").heapBytes(48L << 20).cpuMillisPerTurn(60_000).script("""
         async function main(env) {
-          await new Promise(r => setTimeout(r, 100));
+          while (env.flags.read(0, 1)[0] === 0) await new Promise(r => setTimeout(r, 5));
           const hoard = [];
           for (;;) hoard.push(new Array(100000).fill(Math.random()));
-        }""", "bomb.js"));
+        }""", "bomb.js").grant(EnvEntry.of("flags", Capability.root(Kind.REGION, flags, EnumSet.of(Right.READ)))));
     Component sink = start(new Component.Context().name("sink").script("""
         async function main(env) { let n = 0, bad = 0; for await (const m of env.in) { if (Number(m) !== n) bad++; n++; } console.log(n, bad); }""", "sink.js")
         .grant(EnvEntry.of("in", Capability.root(Kind.CHANNEL_READER, ring, EnumSet.of(Right.READ)))));
     Component source = start(new Component.Context().name("source").script("""
         async function main(env) {
-          const t = Date.now(); let i = 0;
-          while (Date.now() - t < 1500) { const p = env.out.write(String(i++)); if (p) await p; if (i % 500 === 0) await new Promise(r => setTimeout(r, 1)); }
+          const flags = new Uint8Array(env.flags.buffer);
+          let i = 0, stopAt = -1;
+          while (stopAt < 0 || i < stopAt) {
+            const p = env.out.write(String(i++)); if (p) await p;
+            if (i === 100) flags[0] = 1;
+            if (stopAt < 0 && flags[1] === 1) stopAt = Math.max(i + 100, 1001);
+            if (i % 500 === 0) await new Promise(r => setTimeout(r, 1));
+          }
           await env.out.close();
-        }""", "source.js").grant(EnvEntry.of("out", Capability.root(Kind.CHANNEL_WRITER, ring, EnumSet.of(Right.WRITE)))));
+        }""", "source.js").grant(EnvEntry.of("out", Capability.root(Kind.CHANNEL_WRITER, ring, EnumSet.of(Right.WRITE))))
+        .grant(EnvEntry.of("flags", Capability.root(Kind.REGION, flags, EnumSet.of(Right.READ, Right.WRITE)))));
     ExitStatus b = bomb.awaitExit(Duration.ofSeconds(60));
     assertNotNull(b, "the heap bomb was not stopped");
     assertEquals(Outcome.TERMINATED, b.outcome());
     assertTrue(b.reason().contains("heap"), b.reason());
     assertNull(source.status(), "the source should still be streaming when the bomb is stopped");
+    assertNull(sink.status(), "the sink should still be reading when the bomb is stopped");
+    flags.byteBuffer().put(1, (byte) 1);
     assertTrue(source.awaitExit(Duration.ofSeconds(60)).success());
     assertTrue(sink.awaitExit(Duration.ofSeconds(60)).success());
     String[] parts = log.get(0).substring("sink:".length()).split(" ");

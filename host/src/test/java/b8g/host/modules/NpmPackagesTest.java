@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import b8g.components.Component.ExitStatus;
 import b8g.host.Host;
 import b8g.host.HostFixture;
+import b8g.host.manifest.LoadedManifest;
+import b8g.host.manifest.ManifestLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,8 +74,13 @@ class NpmPackagesTest extends HostFixture {
 
   @Test
   void shouldLoadLargeGraphsInAWorkerProcess() throws Exception {
-    // lodash-es's index alone is 640 files: one ModuleFile frame each.
-    try (Host h = launch(NPM.resolve("packages.txtpb"), b8g.host.manifest.schema.Isolation.PROCESS)) {
+    // lodash-es's index alone is 640 files: one ModuleFile frame each. Evaluating them is one turn,
+    // which on a starved machine can outlast the default CPU limit's wall backstop (10 s); that
+    // limit is not under test here, so the same manifest runs with a larger one.
+    LoadedManifest manifest = ManifestLoader.parse(Files.readString(NPM.resolve("packages.txtpb"))
+        + "default_limits { cpu_ms_per_turn: 60000 }\n", NPM.resolve("packages-in-workers.txtpb"));
+    try (Host h = Host.launch(new Host.Context().manifest(manifest).log(log::add).events(events::add)
+        .isolation(b8g.host.manifest.schema.Isolation.PROCESS))) {
       finish(h).forEach((n, s) -> assertTrue(s.success(), n + " " + s + " log " + log));
     }
     assertTrue(log.contains("[esm] lodash-es [[1,2],[3,4],[5]] fooBarBaz {\"4\":[4.2],\"6\":[6.1,6.3]} [3,6]"), log.toString());
