@@ -59,7 +59,9 @@ final class BlobUpload {
       throw new RegistryException(RegistryException.CONNECTION, what + ": cannot open " + uri + ": " + e, e);
     }
     boolean reusable = false;
-    BlobTransfers.opened(c, what); // disconnected from another thread if another blob's transfer fails
+    HttpURLConnection connection = c;
+    java.io.Closeable abort = connection::disconnect; // the body's write fails at once, the answer's wait too
+    BlobTransfers.opened(abort, what); // disconnected from another thread if the operation stops
     try {
       try (OutputStream out = c.getOutputStream()) {
         source.writeTo(out, 0, n);
@@ -99,7 +101,7 @@ final class BlobUpload {
       throw new RegistryException(RegistryException.CONNECTION, what + ": PUT " + uri + " failed: " + e
           + " (is the registry running, is the address right?)", e);
     } finally {
-      BlobTransfers.closed(c);
+      BlobTransfers.closed(abort);
       if (!reusable) {
         c.disconnect();
       }

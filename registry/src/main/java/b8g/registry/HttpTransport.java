@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -114,15 +116,32 @@ final class HttpTransport {
     }
   }
 
-  /** Sends {@code request}; a failed or interrupted exchange becomes a connection error about {@code what}. */
+  /**
+   * Sends {@code request}; a failed or interrupted exchange becomes a connection error about
+   * {@code what}. An interrupt of the calling thread (the caller's, or {@link BlobTransfers}
+   * stopping a batch) cancels the exchange, which closes its connection, whether the request is
+   * still going out or its answer has not come; a body being read ends with an interrupt too.
+   */
   static HttpResponse<InputStream> call(HttpClient http, HttpRequest request, String what, Function<Exception, String> failure) {
+    CompletableFuture<HttpResponse<InputStream>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException | UncheckedIOException e) {
-      throw new RegistryException(RegistryException.CONNECTION, what + ": " + failure.apply(e), e);
+      return exchange.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException || cause instanceof UncheckedIOException) {
+        throw new RegistryException(RegistryException.CONNECTION, what + ": " + failure.apply((Exception) cause), cause);
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re; // what send would throw: a bad request (IllegalArgumentException) and the like
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new RegistryException(RegistryException.CONNECTION, what + ": " + failure.apply(e), cause);
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
-      throw new RegistryException(RegistryException.CONNECTION, what + ": interrupted", e);
+      throw new RegistryException(RegistryException.CONNECTION, what + ": interrupted, the request was cancelled", e);
     }
   }
 

@@ -1,0 +1,257 @@
+package b8g.registry;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * One blob {@code GET} over a socket of its own (HTTP/1.1, {@code Connection: close}; TLS through
+ * the JDK's default {@link SSLSocketFactory} with host name verification for {@code https}), so
+ * that {@link #close} from any thread ends it at once: while it connects, waits for the answer or
+ * reads the body. The JDK's {@code HttpURLConnection} cannot promise that: it ignores interrupts,
+ * and its {@code disconnect} waits for a body read in progress (a stalled one: until the read
+ * timeout). Reads the status line and headers (at most {@value #HEAD_LIMIT} bytes, 1xx answers
+ * skipped), then the body as {@code Content-Length}, {@code chunked} or up to the end of the
+ * connection says. Not thread-safe, except {@link #close}.
+ */
+final class BlobConnection implements Closeable {
+  static final int HEAD_LIMIT = 64 * 1024;
+  private static final int READ_BUFFER = 64 * 1024;
+
+  private final Socket socket;
+  private int status;
+  private final Map<String, List<String>> headers = new HashMap<>();
+  private InputStream body;
+  private volatile boolean closed;
+
+  /** A connection not made yet: register it (so that it can be closed while it connects), then {@link #get}. */
+  BlobConnection() {
+    this.socket = new Socket();
+  }
+
+  /** Connects and sends {@code GET uri}; returns once the answer's status and headers are read. */
+  void get(URI uri, String authorization, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+    boolean tls = "https".equals(uri.getScheme());
+    String host = uri.getHost();
+    if (host == null) {
+      throw new ProtocolException("no host in " + uri);
+    }
+    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
+    socket.connect(new InetSocketAddress(bare, port), connectTimeoutMillis);
+    socket.setSoTimeout(readTimeoutMillis);
+    Socket s = socket;
+    if (tls) {
+      SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, bare, port, true);
+      SSLParameters p = ssl.getSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      ssl.setSSLParameters(p);
+      ssl.startHandshake();
+      s = ssl;
+    }
+    String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+        + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+    StringBuilder request = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(host).append(uri.getPort() >= 0 ? ":" + uri.getPort() : "").append("\r\n")
+        .append("User-Agent: b8g\r\nAccept: */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n");
+    if (authorization != null) {
+      request.append("Authorization: ").append(authorization).append("\r\n");
+    }
+    OutputStream out = s.getOutputStream();
+    out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    InputStream in = new BufferedInputStream(s.getInputStream(), READ_BUFFER);
+    int[] budget = {HEAD_LIMIT};
+    do {
+      headers.clear();
+      String line = line(in, budget);
+      String[] parts = line.split(" ", 3);
+      if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+        throw new ProtocolException("not an HTTP/1.1 status line: " + Strings.clip(line));
+      }
+      try {
+        status = Integer.parseInt(parts[1]);
+      } catch (NumberFormatException e) {
+        throw new ProtocolException("bad status in " + Strings.clip(line));
+      }
+      for (String h; !(h = line(in, budget)).isEmpty(); ) {
+        int colon = h.indexOf(':');
+        if (colon <= 0) {
+          throw new ProtocolException("bad header line " + Strings.clip(h));
+        }
+        headers.computeIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            .add(h.substring(colon + 1).trim());
+      }
+    } while (status >= 100 && status < 200);
+    String te = header("transfer-encoding");
+    if (status == 204 || status == 304) {
+      body = InputStream.nullInputStream();
+    } else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+      body = new Chunked(in);
+    } else if (contentLength() >= 0) {
+      body = new Bounded(in, contentLength());
+    } else {
+      body = in; // the body ends with the connection
+    }
+  }
+
+  int status() {
+    return status;
+  }
+
+  /** The first value of header {@code name} (lower case), or null. */
+  String header(String name) {
+    List<String> v = headers.get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /** The declared {@code Content-Length}, -1 when none (or chunked); a malformed one is -1 too. */
+  long contentLength() {
+    String v = header("content-length");
+    if (v == null || header("transfer-encoding") != null) {
+      return -1;
+    }
+    try {
+      long n = Long.parseLong(v);
+      return n < 0 ? -1 : n;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The body: ends at its end (-1), or fails when the connection ends before it. */
+  InputStream body() {
+    return body;
+  }
+
+  /** Ends the connection at once; safe from any thread, more than once. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      socket.close(); // closes the TLS layer over it too; a blocked connect, read or write fails
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  private static String line(InputStream in, int[] budget) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream(128);
+    for (int c; (c = in.read()) >= 0; ) {
+      if (--budget[0] < 0) {
+        throw new ProtocolException("the answer's status line and headers are over " + HEAD_LIMIT + " bytes");
+      }
+      if (c == '\n') {
+        String s = b.toString(StandardCharsets.ISO_8859_1);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+      }
+      b.write(c);
+    }
+    throw new EOFException("the connection ended in the answer's headers");
+  }
+
+  /** A body of a known length: -1 after it, an error when the connection ends before. */
+  private static final class Bounded extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    Bounded(InputStream in, long length) {
+      this.in = in;
+      this.left = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left == 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n < 0) {
+        throw new EOFException(left + " bytes of the body did not come");
+      }
+      left -= n;
+      return n;
+    }
+  }
+
+  /** A {@code chunked} body: the chunks' bytes, then -1 after the last (trailers skipped). */
+  private static final class Chunked extends InputStream {
+    private final InputStream in;
+    private long left; // in the current chunk
+    private boolean done;
+    private final int[] budget = {HEAD_LIMIT};
+
+    Chunked(InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (done) {
+        return -1;
+      }
+      if (left == 0) {
+        String size = line(in, budget);
+        int semi = size.indexOf(';');
+        try {
+          left = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
+        } catch (NumberFormatException e) {
+          throw new ProtocolException("bad chunk size " + Strings.clip(size));
+        }
+        if (left < 0) {
+          throw new ProtocolException("bad chunk size " + Strings.clip(size));
+        }
+        budget[0] = HEAD_LIMIT;
+        if (left == 0) {
+          while (!line(in, budget).isEmpty()) {
+            // trailers
+          }
+          done = true;
+          return -1;
+        }
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n < 0) {
+        throw new EOFException("the connection ended inside a chunk");
+      }
+      left -= n;
+      if (left == 0 && !line(in, budget).isEmpty()) {
+        throw new ProtocolException("a chunk does not end with CRLF");
+      }
+      return n;
+    }
+  }
+}

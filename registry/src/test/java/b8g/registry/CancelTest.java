@@ -1,0 +1,239 @@
+package b8g.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A push or pull that fails or is interrupted ends every request it made: against a {@link
+ * RawHttpServer} that stalls a request (no answer, or half a body), the operation returns with a
+ * clear error, no {@code b8g-registry-*} thread is left, the client closed every stalled
+ * connection, and nothing partial is in the store. The waits are generous bounds, not timings: the
+ * requests' own timeout (five minutes by default) is far beyond them.
+ */
+class CancelTest {
+  private static final long BOUND_SECONDS = 60;
+  private static final String FAILURE = "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"disk on fire\"}]}";
+
+  @TempDir Path home;
+
+  @Test
+  void shouldEndAnInterruptedPushWhoseBlobChecksStall() throws Exception {
+    Unit unit = Fixtures.unit("app", "head-stall"); // four blobs: a HEAD each, all four stalled
+    try (RawHttpServer server = new RawHttpServer(4, x -> {
+          if (x.method().equals("HEAD")) {
+            x.stall();
+          } else {
+            x.answer(404, Map.of(), new byte[0]);
+          }
+        });
+        Registry reg = Registry.open(new Registry.Context().home(home).chunkSize(0))) {
+      Operation push = Operation.start(() -> reg.push(unit, server.host() + "/f/up:1"));
+      assertTrue(server.awaitStalls(BOUND_SECONDS), "the four HEAD requests arrived: " + server.requests);
+      push.thread.interrupt();
+      RegistryException e = push.failure();
+      assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+      assertEquals(List.of(), operationThreads());
+      assertEquals(4, server.awaitClientClosed(BOUND_SECONDS), "stalled connections the client closed");
+      assertEquals(4, server.requests.size(), "nothing was sent after the interrupt: " + server.requests);
+    }
+  }
+
+  @Test
+  void shouldStopAStalledChunkUploadWhenAnotherBlobFails() throws Exception {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("app.txtpb", "name: \"big\"\ncomponent { name: \"main\" script: \"big.js\" }\n".getBytes(StandardCharsets.UTF_8));
+    files.put("big.js", ("// " + "x".repeat(256 * 1024) + "\n").getBytes(StandardCharsets.UTF_8));
+    Unit unit = Unit.of("big", "app.txtpb", files);
+    AtomicInteger patches = new AtomicInteger();
+    AtomicInteger uploads = new AtomicInteger();
+    try (RawHttpServer server = new RawHttpServer(1, x -> {
+          switch (x.method()) {
+            case "HEAD" -> x.answer(404, Map.of(), new byte[0]);
+            case "POST" -> x.answer(202, Map.of("Location", "/upload/" + uploads.incrementAndGet()), new byte[0]);
+            case "PATCH" -> {
+              if (patches.incrementAndGet() == 1) { // the first chunk is taken, the next one hangs
+                long n = x.body(Integer.MAX_VALUE).length;
+                x.answer(202, Map.of("Location", x.path(), "Range", "0-" + (n - 1)), new byte[0]);
+              } else {
+                x.stall();
+              }
+            }
+            case "PUT" -> { // a small blob's upload fails once the chunk hangs
+              x.body(Integer.MAX_VALUE);
+              x.server().awaitStalls(BOUND_SECONDS);
+              x.answer(500, Map.of("Content-Type", "application/json"), FAILURE.getBytes(StandardCharsets.UTF_8));
+            }
+            default -> x.answer(404, Map.of(), new byte[0]);
+          }
+        });
+        Registry reg = Registry.open(new Registry.Context().home(home).chunkSize(64 * 1024))) {
+      Operation push = Operation.start(() -> reg.push(unit, server.host() + "/f/up:1"));
+      RegistryException e = push.failure();
+      assertEquals(RegistryException.SERVER_ERROR, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("disk on fire"), e.getMessage());
+      assertEquals(List.of(), operationThreads());
+      assertEquals(1, server.stalled.get(), "the second chunk stalled: " + server.requests);
+      assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled chunk's connection was closed");
+      assertEquals(2, patches.get(), "no chunk was sent again: " + server.requests);
+    }
+  }
+
+  @Test
+  void shouldStoreNothingOfAPullWhoseBlobStallsWhenAnotherFails() throws Exception {
+    Unit.Packed packed = Fixtures.unit("remote", "stall-and-fail").pack();
+    String config = OciJson.parseManifest(packed.manifest(), "test").config().digest();
+    String stalled = largestLayer(packed);
+    try (RawHttpServer server = new RawHttpServer(1, x -> servePull(x, packed, stalled, config));
+        Registry reg = Registry.open(new Registry.Context().home(home))) {
+      Operation pull = Operation.start(() -> reg.pull(server.host() + "/f/u:1"));
+      RegistryException e = pull.failure();
+      assertEquals(RegistryException.SERVER_ERROR, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("disk on fire"), e.getMessage());
+      assertEquals(List.of(), operationThreads());
+      assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled download's connection was closed");
+      assertStoredNothingOf(reg, stalled);
+    }
+  }
+
+  @Test
+  void shouldEndAnInterruptedPullWhoseBlobStallsMidBody() throws Exception {
+    Unit.Packed packed = Fixtures.unit("remote", "stall").pack();
+    String stalled = largestLayer(packed);
+    try (RawHttpServer server = new RawHttpServer(1, x -> servePull(x, packed, stalled, null));
+        Registry reg = Registry.open(new Registry.Context().home(home))) {
+      Operation pull = Operation.start(() -> reg.pull(server.host() + "/f/u:1"));
+      assertTrue(server.awaitStalls(BOUND_SECONDS), "the download stalled: " + server.requests);
+      pull.thread.interrupt(); // the download reads through HttpURLConnection, which does not notice it
+      RegistryException e = pull.failure();
+      assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+      assertEquals(List.of(), operationThreads());
+      assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled download's connection was closed");
+      assertStoredNothingOf(reg, stalled);
+    }
+  }
+
+  @Test
+  void shouldEndAnInterruptedPullWhoseManifestRequestStalls() throws Exception {
+    try (RawHttpServer server = new RawHttpServer(1, RawHttpServer.Exchange::stall);
+        Registry reg = Registry.open(new Registry.Context().home(home))) {
+      Operation pull = Operation.start(() -> reg.pull(server.host() + "/f/u:1"));
+      assertTrue(server.awaitStalls(BOUND_SECONDS), "the manifest request arrived: " + server.requests);
+      pull.thread.interrupt();
+      RegistryException e = pull.failure();
+      assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+      assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled request's connection was closed");
+      assertEquals(List.of(), reg.ls(null));
+    }
+  }
+
+  /**
+   * A registry for {@code f/u:1}: the manifest, and its blobs, except that {@code stalled} sends
+   * half its body and then nothing, and {@code failing} (when not null) fails once that stalled.
+   */
+  private static void servePull(RawHttpServer.Exchange x, Unit.Packed packed, String stalled, String failing)
+      throws IOException, InterruptedException {
+    String path = x.path();
+    if (path.equals("/v2/f/u/manifests/1")) {
+      x.answer(200, Map.of("Content-Type", MediaTypes.OCI_MANIFEST, "Docker-Content-Digest", Digest.of(packed.manifest())),
+          packed.manifest());
+      return;
+    }
+    String digest = path.startsWith("/v2/f/u/blobs/") ? path.substring("/v2/f/u/blobs/".length()) : "";
+    byte[] blob = packed.blobs().get(digest);
+    if (blob == null) {
+      x.answer(404, Map.of(), new byte[0]);
+    } else if (digest.equals(stalled)) {
+      x.head(200, Map.of("Content-Type", "application/octet-stream"), blob.length);
+      x.out().write(blob, 0, blob.length / 2);
+      x.out().flush();
+      x.stall();
+    } else if (digest.equals(failing)) {
+      x.server().awaitStalls(BOUND_SECONDS);
+      x.answer(500, Map.of("Content-Type", "application/json"), FAILURE.getBytes(StandardCharsets.UTF_8));
+    } else {
+      x.answer(200, Map.of("Content-Type", "application/octet-stream"), blob);
+    }
+  }
+
+  private static String largestLayer(Unit.Packed packed) {
+    return OciJson.parseManifest(packed.manifest(), "test").layers().stream()
+        .max(java.util.Comparator.comparingLong(Descriptor::size)).orElseThrow().digest();
+  }
+
+  /** No tag, no blob {@code digest}, no temp file, and a consistent store. */
+  private static void assertStoredNothingOf(Registry reg, String digest) throws IOException {
+    assertEquals(List.of(), reg.ls(null));
+    Path blobs = reg.storePath().resolve("blobs/sha256");
+    assertFalse(Files.exists(blobs.resolve(Digest.hex(digest))), "the stalled blob was not stored");
+    try (Stream<Path> s = Files.exists(blobs) ? Files.list(blobs) : Stream.empty()) {
+      assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".tmp")).toList());
+    }
+    assertEquals(List.of(), reg.check());
+  }
+
+  /** The live threads a push or pull starts (its blob transfers and their store threads). */
+  static List<String> operationThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.startsWith("b8g-registry-")).sorted().toList();
+  }
+
+  private static String dump() {
+    StringBuilder b = new StringBuilder();
+    Thread.getAllStackTraces().forEach((t, trace) -> {
+      if (t.getName().startsWith("b8g-registry-") || t.getName().startsWith("cancel-test")) {
+        b.append(t.getName()).append('\n');
+        for (StackTraceElement e : trace) {
+          b.append("    at ").append(e).append('\n');
+        }
+      }
+    });
+    return b.toString();
+  }
+
+  /** A push or pull running on a thread of the test's, so that the test can interrupt it. */
+  private static final class Operation {
+    final Thread thread;
+    final AtomicReference<Throwable> thrown = new AtomicReference<>();
+
+    private Operation(Runnable op) {
+      thread = new Thread(() -> {
+        try {
+          op.run();
+        } catch (Throwable t) {
+          thrown.set(t);
+        }
+      }, "cancel-test-operation");
+    }
+
+    static Operation start(Runnable op) {
+      Operation o = new Operation(op);
+      o.thread.start();
+      return o;
+    }
+
+    /** Waits (bounded) for the operation to end; the RegistryException it threw. */
+    RegistryException failure() throws InterruptedException {
+      thread.join(BOUND_SECONDS * 1000);
+      assertFalse(thread.isAlive(), () -> "the operation ended within " + BOUND_SECONDS + " s; threads:\n" + dump());
+      return assertInstanceOf(RegistryException.class, thrown.get(), "the operation failed");
+    }
+  }
+}
