@@ -209,7 +209,8 @@ final class BlobDownload {
     } catch (IOException | IllegalArgumentException e) {
       c.close();
       if (Thread.currentThread().isInterrupted() || BlobTransfers.stopped()) {
-        throw new RegistryException(RegistryException.CONNECTION, what + ": GET " + at + " stopped (interrupted, or another blob's transfer failed)", e);
+        throw new RegistryException(RegistryException.CONNECTION, what + ": GET " + at
+            + " stopped (interrupted, or another blob's transfer failed)", e);
       }
       throw new RegistryException(RegistryException.CONNECTION, what + ": GET " + at + " failed: " + e
           + " (is the registry running, is the address right" + (insecure ? "" : ", does it speak TLS") + "?)", e);

@@ -20,17 +20,18 @@ import java.util.function.Consumer;
  * transfer.
  *
  * <p>Every transfer runs on one of the batch's threads ({@code b8g-registry-blob-N}); the calling
- * thread only waits for them (joins them), so an interrupt of it is noticed at once. The first failure, or an interrupt of the
- * calling thread, stops the batch: the blob connections registered through {@link #opened} are
- * disconnected (the JDK's {@link HttpURLConnection} does not notice interrupts), and every thread
- * still transferring is interrupted, which cancels its {@code HttpClient} request (a {@code HEAD},
- * {@code POST}, {@code PATCH} or {@code PUT}: see {@link HttpTransport#call}) and ends its body
- * read; a transfer that has not started yet does not start. Returns only when every transfer has
- * ended and its threads are gone, so no thread goes on downloading, uploading or committing after it; each blob is stored
- * whole or not at all (a failed transfer removes its temp file) and tags are written only after
- * this returns. The failure thrown is the one that stopped the others (an {@link Error} as it is);
- * after an interrupt, a {@code registry.connection} error saying so, with the interrupt status
- * set again.
+ * thread only waits for them (joins them), so an interrupt of it is noticed at once. The first
+ * failure, or an interrupt of the calling thread, stops the batch: the connections registered
+ * through {@link #opened} are closed (a {@link BlobConnection}'s socket, an upload's {@code
+ * HttpURLConnection}: neither notices interrupts), and every thread still transferring is
+ * interrupted, which cancels its {@code HttpClient} request (a {@code HEAD}, {@code POST}, {@code
+ * PATCH} or {@code PUT}: see {@link HttpTransport#call}) and ends its body read; a transfer that
+ * has not started yet does not start, a download not committed yet is not committed, a chunked
+ * upload sends no chunk again. Returns only when every transfer has ended and its thread is gone,
+ * so no thread goes on downloading, uploading or committing after it; each blob is stored whole or
+ * not at all (a failed transfer removes its temp file) and tags are written only after this
+ * returns. The failure thrown is the one that stopped the others (an {@link Error} as it is); after
+ * an interrupt, a {@code registry.connection} error saying so, with the interrupt status set again.
  */
 final class BlobTransfers {
   static final int PARALLEL = 4;

@@ -88,7 +88,8 @@ final class ChunkedUpload {
         failures = 0;
       } catch (RegistryException e) {
         boolean transientFault = e.code().equals(RegistryException.CONNECTION) || e.code().equals(RegistryException.SERVER_ERROR);
-        if (!transientFault || ++failures > MAX_FAILURES_IN_A_ROW || BlobTransfers.stopped() || Thread.currentThread().isInterrupted()) {
+        boolean stopped = BlobTransfers.stopped() || Thread.currentThread().isInterrupted();
+        if (!transientFault || ++failures > MAX_FAILURES_IN_A_ROW || stopped) {
           throw e;
         }
         try {

@@ -37,9 +37,13 @@ final class HttpTransport {
   private final RegistryAuth auth;
   private final BlobDownload blobs;
   private final BlobUpload uploads;
+  private final long maxBodyBytes;
   private volatile LongConsumer progress = n -> { };
 
-  HttpTransport(String host, boolean insecure, Credentials.Login login, Duration connectTimeout, Duration requestTimeout) {
+  /** Bodies of answers through the HttpClient are collected up to {@code maxBodyBytes} (see {@link CollectedBody}). */
+  HttpTransport(String host, boolean insecure, Credentials.Login login, Duration connectTimeout, Duration requestTimeout,
+      long maxBodyBytes) {
+    this.maxBodyBytes = Math.max(maxBodyBytes, HttpErrors.BODY_LIMIT);
     this.host = host;
     this.insecure = insecure || isLocal(host);
     this.base = URI.create((this.insecure ? "http://" : "https://") + host + "/");
@@ -104,7 +108,7 @@ final class HttpTransport {
       if (authorization != null) {
         b.header("Authorization", authorization);
       }
-      HttpResponse<InputStream> r = call(http, b.build(), what, e -> method + " " + uri + " failed: " + e
+      HttpResponse<InputStream> r = call(http, b.build(), maxBodyBytes, what, e -> method + " " + uri + " failed: " + e
           + " (is the registry running, is the address right" + (insecure ? "" : ", does it speak TLS") + "?)");
       if (r.statusCode() == 401 && attempt == 0) {
         String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
@@ -120,10 +124,12 @@ final class HttpTransport {
    * Sends {@code request}; a failed or interrupted exchange becomes a connection error about
    * {@code what}. An interrupt of the calling thread (the caller's, or {@link BlobTransfers}
    * stopping a batch) cancels the exchange, which closes its connection, whether the request is
-   * still going out or its answer has not come; a body being read ends with an interrupt too.
+   * still going out, its answer has not come or its body is coming: the body (at most {@code
+   * bodyLimit + 1} bytes of it) is collected within the exchange ({@link CollectedBody}).
    */
-  static HttpResponse<InputStream> call(HttpClient http, HttpRequest request, String what, Function<Exception, String> failure) {
-    CompletableFuture<HttpResponse<InputStream>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+  static HttpResponse<InputStream> call(HttpClient http, HttpRequest request, long bodyLimit, String what,
+      Function<Exception, String> failure) {
+    CompletableFuture<HttpResponse<InputStream>> exchange = http.sendAsync(request, CollectedBody.handler(bodyLimit));
     try {
       return exchange.get();
     } catch (ExecutionException e) {

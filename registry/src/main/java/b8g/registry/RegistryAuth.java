@@ -113,7 +113,7 @@ final class RegistryAuth {
     if (login != null) {
       b.header("Authorization", basic());
     }
-    HttpResponse<InputStream> r = HttpTransport.call(http, b.build(), what,
+    HttpResponse<InputStream> r = HttpTransport.call(http, b.build(), HttpErrors.BODY_LIMIT, what,
         e -> "token request to " + realmUri + " failed: " + e);
     if (r.statusCode() == 401 || r.statusCode() == 403) {
       HttpTransport.drain(r);

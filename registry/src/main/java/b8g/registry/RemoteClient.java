@@ -46,7 +46,7 @@ final class RemoteClient {
   RemoteClient(String host, boolean insecure, Credentials.Login login, Duration connectTimeout, Duration requestTimeout,
       long maxManifestBytes, long maxBlobBytes) {
     this.host = host;
-    this.http = new HttpTransport(host, insecure, login, connectTimeout, requestTimeout);
+    this.http = new HttpTransport(host, insecure, login, connectTimeout, requestTimeout, maxManifestBytes);
     this.chunks = new ChunkedUpload(http);
     this.maxManifestBytes = maxManifestBytes;
     this.maxBlobBytes = maxBlobBytes;

@@ -95,6 +95,61 @@ class CancelTest {
   }
 
   @Test
+  void shouldEndAnInterruptedPushWhoseUploadsWaitForAnAnswer() throws Exception {
+    Unit unit = Fixtures.unit("app", "put-stall"); // four blobs, each one PUT whose answer never comes
+    AtomicInteger uploads = new AtomicInteger();
+    try (RawHttpServer server = new RawHttpServer(4, x -> {
+          switch (x.method()) {
+            case "POST" -> x.answer(202, Map.of("Location", "/upload/" + uploads.incrementAndGet()), new byte[0]);
+            case "PUT" -> {
+              x.body(Integer.MAX_VALUE);
+              x.stall();
+            }
+            default -> x.answer(404, Map.of(), new byte[0]);
+          }
+        });
+        Registry reg = Registry.open(new Registry.Context().home(home).chunkSize(0))) {
+      Operation push = Operation.start(() -> reg.push(unit, server.host() + "/f/up:1"));
+      assertTrue(server.awaitStalls(BOUND_SECONDS), "the four uploads arrived: " + server.requests);
+      push.thread.interrupt(); // the uploads wait in HttpURLConnection, which does not notice it
+      RegistryException e = push.failure();
+      assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+      assertEquals(List.of(), operationThreads());
+      assertEquals(4, server.awaitClientClosed(BOUND_SECONDS), "stalled connections the client closed");
+    }
+  }
+
+  @Test
+  void shouldPullBlobsSentInChunks() throws Exception {
+    Unit unit = Fixtures.unit("remote", "chunked");
+    Unit.Packed packed = unit.pack();
+    try (RawHttpServer server = new RawHttpServer(0, x -> {
+          byte[] blob = packed.blobs().get(x.path().substring(x.path().lastIndexOf('/') + 1));
+          if (x.path().equals("/v2/f/u/manifests/1")) {
+            x.answer(200, Map.of("Content-Type", MediaTypes.OCI_MANIFEST), packed.manifest());
+          } else if (x.path().startsWith("/v2/f/u/blobs/") && blob != null) {
+            StringBuilder chunked = new StringBuilder("HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n");
+            x.out().write(chunked.toString().getBytes(StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < blob.length; i += 7) { // small chunks, one with an extension, then a trailer
+              int n = Math.min(7, blob.length - i);
+              x.out().write((Integer.toHexString(n) + (i == 0 ? ";x=y" : "") + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+              x.out().write(blob, i, n);
+              x.out().write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            x.out().write("0\r\nX-Trailer: 1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            x.out().flush();
+          } else {
+            x.answer(404, Map.of(), new byte[0]);
+          }
+        });
+        Registry reg = Registry.open(new Registry.Context().home(home))) {
+      Fixtures.assertSameFiles(unit, reg.pull(server.host() + "/f/u:1"));
+      assertEquals(List.of(), reg.check());
+    }
+  }
+
+  @Test
   void shouldStoreNothingOfAPullWhoseBlobStallsWhenAnotherFails() throws Exception {
     Unit.Packed packed = Fixtures.unit("remote", "stall-and-fail").pack();
     String config = OciJson.parseManifest(packed.manifest(), "test").config().digest();
@@ -140,6 +195,25 @@ class CancelTest {
       assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
       assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled request's connection was closed");
+      assertEquals(List.of(), reg.ls(null));
+    }
+  }
+
+  @Test
+  void shouldEndAnInterruptedPullWhoseManifestBodyStalls() throws Exception {
+    try (RawHttpServer server = new RawHttpServer(1, x -> {
+          x.head(200, Map.of("Content-Type", MediaTypes.OCI_MANIFEST), 1000);
+          x.out().write("{\"schemaVersion\":".getBytes(StandardCharsets.UTF_8)); // then nothing
+          x.out().flush();
+          x.stall();
+        });
+        Registry reg = Registry.open(new Registry.Context().home(home))) {
+      Operation pull = Operation.start(() -> reg.pull(server.host() + "/f/u:1"));
+      assertTrue(server.awaitStalls(BOUND_SECONDS), "the manifest request arrived: " + server.requests);
+      pull.thread.interrupt(); // the body is read through the HttpClient's stream
+      RegistryException e = pull.failure();
+      assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
+      assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled body's connection was closed");
       assertEquals(List.of(), reg.ls(null));
     }
   }
