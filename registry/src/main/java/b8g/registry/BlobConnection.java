@@ -9,7 +9,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,13 +32,15 @@ import javax.net.ssl.SSLSocketFactory;
  * and its {@code disconnect} waits for a body read in progress (a stalled one: until the read
  * timeout). Reads the status line and headers (at most {@value #HEAD_LIMIT} bytes, 1xx answers
  * skipped), then the body as {@code Content-Length}, {@code chunked} or up to the end of the
- * connection says. Not thread-safe, except {@link #close}.
+ * connection says. Through the proxy the JDK's default {@link ProxySelector} names (HTTP: absolute
+ * request target, or a {@code CONNECT} tunnel for https; SOCKS), as the other requests go. Not
+ * thread-safe, except {@link #close}.
  */
 final class BlobConnection implements Closeable {
   static final int HEAD_LIMIT = 64 * 1024;
   private static final int READ_BUFFER = 64 * 1024;
 
-  private final Socket socket;
+  private volatile Socket socket;
   private int status;
   private final Map<String, List<String>> headers = new HashMap<>();
   private InputStream body;
@@ -43,7 +48,6 @@ final class BlobConnection implements Closeable {
 
   /** A connection not made yet: register it (so that it can be closed while it connects), then {@link #get}. */
   BlobConnection() {
-    this.socket = new Socket();
   }
 
   /** Connects and sends {@code GET uri}; returns once the answer's status and headers are read. */
@@ -55,8 +59,25 @@ final class BlobConnection implements Closeable {
     }
     String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
-    socket.connect(new InetSocketAddress(bare, port), connectTimeoutMillis);
+    Proxy proxy = proxyFor(uri);
+    Socket socket = new Socket(proxy.type() == Proxy.Type.SOCKS ? proxy : Proxy.NO_PROXY);
+    this.socket = socket;
+    if (closed) { // closed before the socket was there: close sees the socket, or this sees closed
+      socket.close();
+      throw new SocketException("closed before connecting");
+    }
+    boolean viaHttpProxy = proxy.type() == Proxy.Type.HTTP;
+    if (viaHttpProxy) {
+      socket.connect(proxy.address(), connectTimeoutMillis);
+    } else if (proxy.type() == Proxy.Type.SOCKS) {
+      socket.connect(InetSocketAddress.createUnresolved(bare, port), connectTimeoutMillis);
+    } else {
+      socket.connect(new InetSocketAddress(bare, port), connectTimeoutMillis);
+    }
     socket.setSoTimeout(readTimeoutMillis);
+    if (viaHttpProxy && tls) {
+      tunnel(socket, host, port);
+    }
     Socket s = socket;
     if (tls) {
       SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, bare, port, true);
@@ -68,6 +89,9 @@ final class BlobConnection implements Closeable {
     }
     String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+    if (viaHttpProxy && !tls) {
+      target = "http://" + host + ":" + port + target; // a proxy takes the absolute form
+    }
     StringBuilder request = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\n")
         .append("Host: ").append(host).append(uri.getPort() >= 0 ? ":" + uri.getPort() : "").append("\r\n")
         .append("User-Agent: b8g\r\nAccept: */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n");
@@ -112,6 +136,38 @@ final class BlobConnection implements Closeable {
     }
   }
 
+  /**
+   * The proxy the JDK's default {@link ProxySelector} names for {@code uri} (system properties
+   * {@code http(s).proxyHost}, {@code socksProxyHost}, ... as for the {@code HttpClient} carrying the
+   * other requests), else none. Proxy authentication is not offered.
+   */
+  private static Proxy proxyFor(URI uri) {
+    ProxySelector selector = ProxySelector.getDefault();
+    if (selector == null) {
+      return Proxy.NO_PROXY;
+    }
+    List<Proxy> proxies = selector.select(uri);
+    return proxies == null || proxies.isEmpty() || proxies.get(0).address() == null ? Proxy.NO_PROXY : proxies.get(0);
+  }
+
+  /** {@code CONNECT host:port} through an HTTP proxy; returns once the tunnel stands (status 2xx). */
+  private static void tunnel(Socket socket, String host, int port) throws IOException {
+    String authority = host + ":" + port;
+    OutputStream out = socket.getOutputStream();
+    out.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    InputStream in = socket.getInputStream(); // unbuffered: nothing of the tunnel may be read ahead
+    int[] budget = {HEAD_LIMIT};
+    String status = line(in, budget);
+    String[] parts = status.split(" ", 3);
+    if (parts.length < 2 || !parts[1].startsWith("2")) {
+      throw new ProtocolException("the proxy refused CONNECT " + authority + ": " + Strings.clip(status));
+    }
+    while (!line(in, budget).isEmpty()) {
+      // the proxy's headers
+    }
+  }
+
   int status() {
     return status;
   }
@@ -145,8 +201,12 @@ final class BlobConnection implements Closeable {
   @Override
   public void close() {
     closed = true;
+    Socket s = socket;
+    if (s == null) {
+      return; // get sees closed
+    }
     try {
-      socket.close(); // closes the TLS layer over it too; a blocked connect, read or write fails
+      s.close(); // closes the TLS layer over it too; a blocked connect, read or write fails
     } catch (IOException ignored) {
       // closing anyway
     }
