@@ -24,9 +24,10 @@ import java.util.function.Supplier;
  * {@code http} for localhost and when insecure). Builds request URIs (from paths and from the
  * {@code Location} headers the registry hands out), sends a request, authenticating once through
  * {@link RegistryAuth} when it is answered 401, checks the status (failures decoded by {@link
- * HttpErrors}), reads bodies under a size limit; blob bodies come down through {@link
- * BlobDownload} (over HttpURLConnection, which reads them at a fraction of the CPU), every byte
- * reported to the progress listener.
+ * HttpErrors}), reads bodies under a size limit (collected within the exchange: {@link
+ * CollectedBody}); blob bodies come down through {@link BlobDownload} (a socket of its own, read at
+ * a fraction of the HttpClient's CPU) and go up through {@link BlobUpload}, every byte reported to
+ * the progress listener. An interrupt of the thread sending a request cancels it ({@link #call}).
  */
 final class HttpTransport {
   private final HttpClient http;
