@@ -191,11 +191,20 @@ final class BlobDownload {
     } finally {
       if (store.isAlive()) {
         store.interrupt();
+      }
+      // Wait even when this thread is interrupted (a stopping operation interrupts it): the store
+      // thread ends promptly once interrupted, and none outlives the download.
+      boolean interrupted = false;
+      while (true) {
         try {
           store.join();
+          break;
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          interrupted = true;
         }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
       c.close();
     }

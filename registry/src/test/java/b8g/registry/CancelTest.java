@@ -121,6 +121,35 @@ class CancelTest {
   }
 
   @Test
+  void shouldEndAnInterruptedPushWhoseUploadIsNotRead() throws Exception {
+    Map<String, byte[]> files = new LinkedHashMap<>(Fixtures.unit("app", "put-unread").files());
+    files.put("big.js", ("// " + "y".repeat(32 << 20) + "\n").getBytes(StandardCharsets.UTF_8));
+    Unit unit = Unit.of("app", "app.txtpb", files); // five blobs, four at a time; the 32 MiB one fills the socket's buffers
+    AtomicInteger uploads = new AtomicInteger();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (RawHttpServer server = new RawHttpServer(4, x -> {
+          switch (x.method()) {
+            case "POST" -> x.answer(202, Map.of("Location", "/upload/" + uploads.incrementAndGet()), new byte[0]);
+            case "PUT" -> x.stallUnread(release);
+            default -> x.answer(404, Map.of(), new byte[0]);
+          }
+        });
+        Registry reg = Registry.open(new Registry.Context().home(home).chunkSize(0))) {
+      Operation push = Operation.start(() -> reg.push(unit, server.host() + "/f/up:1"));
+      assertTrue(server.awaitStalls(BOUND_SECONDS), "the first four uploads arrived: " + server.requests);
+      assertTrue(server.requests.stream().anyMatch(r -> r.startsWith("PUT")), "the large blob goes first");
+      push.thread.interrupt(); // the large upload's write waits for the server to read: it never does
+      RegistryException e = push.failure();
+      assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+      assertEquals(List.of(), operationThreads());
+      release.countDown();
+      assertEquals(4, server.awaitClientClosed(BOUND_SECONDS), "stalled connections the client closed");
+      assertEquals(4, server.requests.stream().filter(r -> r.startsWith("PUT")).count(), "the fifth blob never started");
+    }
+  }
+
+  @Test
   void shouldPullBlobsSentInChunks() throws Exception {
     Unit unit = Fixtures.unit("remote", "chunked");
     Unit.Packed packed = unit.pack();

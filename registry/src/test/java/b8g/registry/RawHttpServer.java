@@ -54,6 +54,18 @@ final class RawHttpServer implements AutoCloseable {
     }
 
     /**
+     * Holds the connection without reading a byte of the request's body (a client writing a large
+     * one blocks) until {@code release}, then as {@link #stall}.
+     */
+    void stallUnread(CountDownLatch release) throws IOException, InterruptedException {
+      server.stalled.incrementAndGet();
+      server.stalls.countDown();
+      release.await();
+      server.stalled.decrementAndGet(); // counted again by stall
+      stall();
+    }
+
+    /**
      * Holds the connection: counts it stalled, then reads (and drops) whatever comes until the
      * client closes it (counted in {@link #clientClosed}) or the server closes.
      */
