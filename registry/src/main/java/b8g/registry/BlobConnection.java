@@ -68,7 +68,18 @@ final class BlobConnection implements Closeable {
     }
     boolean viaHttpProxy = proxy.type() == Proxy.Type.HTTP;
     if (viaHttpProxy) {
-      socket.connect(proxy.address(), connectTimeoutMillis);
+      // The default selector names its proxy unresolved (createUnresolved), which a plain socket cannot connect to.
+      InetSocketAddress a = (InetSocketAddress) proxy.address();
+      try {
+        socket.connect(a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a, connectTimeoutMillis);
+      } catch (IOException e) {
+        ProxySelector selector = ProxySelector.getDefault();
+        if (selector != null) {
+          selector.connectFailed(uri, a, e);
+        }
+        throw new IOException("cannot connect to the HTTP proxy " + a.getHostString() + ":" + a.getPort()
+            + " (named by the default ProxySelector for " + host + "): " + e, e);
+      }
     } else if (proxy.type() == Proxy.Type.SOCKS) {
       socket.connect(InetSocketAddress.createUnresolved(bare, port), connectTimeoutMillis);
     } else {

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * are followed here, at most {@value #MAX_REDIRECTS}, never from https to http unless insecure,
  * and the registry's {@code Authorization} goes to the registry's own origin only. Any other
  * status fails as {@link HttpErrors} decodes it; more bytes than declared fail at once; a cut
- * connection fails naming how far it got. One connection per request (no proxy is used).
+ * connection fails naming how far it got. One connection per request, through the proxy the default {@link java.net.ProxySelector} names (see {@link BlobConnection}).
  * Thread-safe.
  */
 final class BlobDownload {

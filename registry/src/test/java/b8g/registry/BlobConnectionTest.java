@@ -84,6 +84,84 @@ class BlobConnectionTest {
     }
   }
 
+  /**
+   * Runs {@code body} with the JDK's own default selector configured by {@code <scheme>.proxyHost}
+   * and {@code <scheme>.proxyPort} naming {@code proxy} (that selector names its proxy by an
+   * unresolved address); the properties are restored afterwards.
+   */
+  private static void withProxyProperties(String scheme, RawHttpServer proxy, ThrowingRunnable body) throws Exception {
+    String hostKey = scheme + ".proxyHost";
+    String portKey = scheme + ".proxyPort";
+    String savedHost = System.getProperty(hostKey);
+    String savedPort = System.getProperty(portKey);
+    System.setProperty(hostKey, "127.0.0.1");
+    System.setProperty(portKey, proxy.host().split(":")[1]);
+    try {
+      body.run();
+    } finally {
+      restore(hostKey, savedHost);
+      restore(portKey, savedPort);
+    }
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
+    } else {
+      System.setProperty(key, value);
+    }
+  }
+
+  @Test
+  void shouldGetThroughTheProxyOfTheHttpProxyHostProperty() throws Exception {
+    try (RawHttpServer proxy = new RawHttpServer(0, x -> x.answer(200, Map.of(), BLOB))) {
+      withProxyProperties("http", proxy, () -> {
+        BlobConnection c = new BlobConnection();
+        try {
+          c.get(URI.create("http://blob.example/v2/f/u/blobs/sha256:ab"), null, 10_000, 10_000);
+          assertEquals(200, c.status());
+          assertArrayEquals(BLOB, c.body().readAllBytes());
+        } finally {
+          c.close();
+        }
+      });
+      assertEquals(List.of("GET http://blob.example:80/v2/f/u/blobs/sha256:ab"), proxy.requests);
+    }
+  }
+
+  @Test
+  void shouldTunnelThroughTheProxyOfTheHttpsProxyHostProperty() throws Exception {
+    try (RawHttpServer proxy = new RawHttpServer(0, x -> x.answer(403, Map.of(), new byte[0]))) {
+      withProxyProperties("https", proxy, () -> {
+        BlobConnection c = new BlobConnection();
+        try {
+          IOException e = assertThrows(IOException.class,
+              () -> c.get(URI.create("https://blob.example/v2/f/u/blobs/sha256:ab"), null, 10_000, 10_000));
+          assertTrue(e.getMessage().contains("the proxy refused CONNECT blob.example:443"), e.getMessage());
+        } finally {
+          c.close();
+        }
+      });
+      assertEquals(List.of("CONNECT blob.example:443"), proxy.requests);
+    }
+  }
+
+  @Test
+  void shouldNameTheProxyItCannotReach() throws Exception {
+    RawHttpServer gone = new RawHttpServer(0, x -> { });
+    gone.close(); // its port now refuses connections
+    withProxyProperties("http", gone, () -> {
+      BlobConnection c = new BlobConnection();
+      try {
+        IOException e = assertThrows(IOException.class,
+            () -> c.get(URI.create("http://blob.example/v2/x"), null, 10_000, 10_000));
+        assertTrue(e.getMessage().contains("HTTP proxy " + gone.host()), e.getMessage());
+      } finally {
+        c.close();
+      }
+    });
+  }
+
   @Test
   void shouldRefuseToConnectOnceClosed() {
     BlobConnection c = new BlobConnection();

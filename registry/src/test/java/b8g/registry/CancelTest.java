@@ -203,7 +203,7 @@ class CancelTest {
         Registry reg = Registry.open(new Registry.Context().home(home))) {
       Operation pull = Operation.start(() -> reg.pull(server.host() + "/f/u:1"));
       assertTrue(server.awaitStalls(BOUND_SECONDS), "the download stalled: " + server.requests);
-      pull.thread.interrupt(); // the download reads through HttpURLConnection, which does not notice it
+      pull.thread.interrupt(); // the download reads a BlobConnection socket, which does not notice it: the stop closes it
       RegistryException e = pull.failure();
       assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
