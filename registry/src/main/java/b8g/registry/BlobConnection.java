@@ -107,6 +107,13 @@ final class BlobConnection implements Closeable {
         .append("Host: ").append(host).append(uri.getPort() >= 0 ? ":" + uri.getPort() : "").append("\r\n")
         .append("User-Agent: b8g\r\nAccept: */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n");
     if (authorization != null) {
+      for (int i = 0; i < authorization.length(); i++) {
+        char c = authorization.charAt(i);
+        if (c < 0x20 && c != '\t' || c >= 0x7f) {
+          throw new ProtocolException("the Authorization header value for " + host + " has character 0x" + Integer.toHexString(c)
+              + " at index " + i + "; refused (a control character would inject header lines)");
+        }
+      }
       request.append("Authorization: ").append(authorization).append("\r\n");
     }
     OutputStream out = s.getOutputStream();

@@ -226,7 +226,8 @@ final class BlobDownload {
     }
   }
 
-  private static URI resolve(URI at, String location, String what) {
+  /** {@code location} against {@code at}; an http(s) URI or a protocol error. */
+  static URI resolve(URI at, String location, String what) {
     try {
       URI next = at.resolve(location);
       if (!"https".equals(next.getScheme()) && !"http".equals(next.getScheme())) {
@@ -238,7 +239,8 @@ final class BlobDownload {
     }
   }
 
-  private static boolean sameOrigin(URI a, URI b) {
+  /** Whether {@code a} and {@code b} have the same scheme, host and port. */
+  static boolean sameOrigin(URI a, URI b) {
     return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost()) && a.getPort() == b.getPort();
   }
 

@@ -126,7 +126,8 @@ final class RegistryAuth {
     if (t == null || !t.isJsonPrimitive()) {
       throw new RegistryException(RegistryException.PROTOCOL, what + ": token response without a token");
     }
-    return t.getAsString();
+    // sent in an Authorization header: a control character in it would inject header lines
+    return HttpTransport.headerValue("Authorization", t.getAsString(), what + " (the token from " + realmUri.getHost() + ")");
   }
 
   private String basic() {

@@ -163,6 +163,21 @@ class BlobConnectionTest {
   }
 
   @Test
+  void shouldRefuseAnAuthorizationValueWithAControlCharacter() throws Exception {
+    try (RawHttpServer server = new RawHttpServer(0, x -> x.answer(200, Map.of(), BLOB))) {
+      BlobConnection c = new BlobConnection();
+      try {
+        IOException e = assertThrows(IOException.class,
+            () -> c.get(URI.create("http://" + server.host() + "/v2/x"), "Bearer t\r\nX-Injected: 1", 10_000, 10_000));
+        assertTrue(e.getMessage().contains("character 0xd at index 8"), e.getMessage());
+      } finally {
+        c.close();
+      }
+      assertEquals(List.of(), server.requests, "nothing was sent");
+    }
+  }
+
+  @Test
   void shouldRefuseToConnectOnceClosed() {
     BlobConnection c = new BlobConnection();
     c.close(); // as a stopping operation does before the transfer's first request
