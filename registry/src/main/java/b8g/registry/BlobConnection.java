@@ -25,10 +25,10 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * One blob {@code GET} over a socket of its own (HTTP/1.1, {@code Connection: close}; TLS through
+ * One blob {@code GET} or {@code PUT} over a socket of its own (HTTP/1.1, {@code Connection: close}; TLS through
  * the JDK's default {@link SSLSocketFactory} with host name verification for {@code https}), so
- * that {@link #close} from any thread ends it at once: while it connects, waits for the answer or
- * reads the body. The JDK's {@code HttpURLConnection} cannot promise that: it ignores interrupts,
+ * that {@link #close} from any thread ends it at once: while it connects, writes the request's
+ * body, waits for the answer or reads the answer's body. The JDK's {@code HttpURLConnection} cannot promise that: it ignores interrupts,
  * and its {@code disconnect} waits for a body read in progress (a stalled one: until the read
  * timeout). Reads the status line and headers (at most {@value #HEAD_LIMIT} bytes, 1xx answers
  * skipped), then the body as {@code Content-Length}, {@code chunked} or up to the end of the
@@ -43,6 +43,7 @@ final class BlobConnection implements Closeable {
   private volatile Socket socket;
   private int status;
   private final Map<String, List<String>> headers = new HashMap<>();
+  private InputStream in;
   private InputStream body;
   private volatile boolean closed;
 
@@ -50,8 +51,29 @@ final class BlobConnection implements Closeable {
   BlobConnection() {
   }
 
+  /** Writes a request's body of the length declared to {@link #put}. */
+  interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
   /** Connects and sends {@code GET uri}; returns once the answer's status and headers are read. */
   void get(URI uri, String authorization, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+    send("GET", uri, authorization, null, -1, null, connectTimeoutMillis, readTimeoutMillis);
+    readAnswer();
+  }
+
+  /**
+   * Connects and sends {@code PUT uri} with a body of {@code length} bytes ({@code Content-Length})
+   * written by {@code body}; returns once it is sent. Then {@link #readAnswer}. A registry that
+   * refuses the request before reading its body may close the connection: the write fails then.
+   */
+  void put(URI uri, String authorization, String contentType, long length, Body body, int connectTimeoutMillis,
+      int readTimeoutMillis) throws IOException {
+    send("PUT", uri, authorization, contentType, length, body, connectTimeoutMillis, readTimeoutMillis);
+  }
+
+  private void send(String method, URI uri, String authorization, String contentType, long length, Body content,
+      int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
     boolean tls = "https".equals(uri.getScheme());
     String host = uri.getHost();
     if (host == null) {
@@ -86,6 +108,7 @@ final class BlobConnection implements Closeable {
       socket.connect(new InetSocketAddress(bare, port), connectTimeoutMillis);
     }
     socket.setSoTimeout(readTimeoutMillis);
+    socket.setTcpNoDelay(true); // the request's head and the body's last bytes go out at once
     if (viaHttpProxy && tls) {
       tunnel(socket, host, port);
     }
@@ -103,7 +126,7 @@ final class BlobConnection implements Closeable {
     if (viaHttpProxy && !tls) {
       target = "http://" + host + ":" + port + target; // a proxy takes the absolute form
     }
-    StringBuilder request = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\n")
+    StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
         .append("Host: ").append(host).append(uri.getPort() >= 0 ? ":" + uri.getPort() : "").append("\r\n")
         .append("User-Agent: b8g\r\nAccept: */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n");
     if (authorization != null) {
@@ -116,10 +139,20 @@ final class BlobConnection implements Closeable {
       }
       request.append("Authorization: ").append(authorization).append("\r\n");
     }
+    if (content != null) {
+      request.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(length).append("\r\n");
+    }
     OutputStream out = s.getOutputStream();
     out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+    if (content != null) {
+      content.writeTo(out);
+    }
     out.flush();
-    InputStream in = new BufferedInputStream(s.getInputStream(), READ_BUFFER);
+    in = new BufferedInputStream(s.getInputStream(), READ_BUFFER);
+  }
+
+  /** Reads the answer's status line and headers (1xx answers skipped) after {@link #put}. */
+  void readAnswer() throws IOException {
     int[] budget = {HEAD_LIMIT};
     do {
       headers.clear();

@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * <p>Every transfer runs on one of the batch's threads ({@code b8g-registry-blob-N}); the calling
  * thread only waits for them (joins them), so an interrupt of it is noticed at once. The first
  * failure, or an interrupt of the calling thread, stops the batch: the connections registered
- * through {@link #opened} are closed (a {@link BlobConnection}'s socket, an upload's {@code
- * HttpURLConnection}: neither notices interrupts), and every thread still transferring is
+ * through {@link #opened} are closed (a {@link BlobConnection}'s socket, of a download or an
+ * upload: it does not notice interrupts; closing it does not block), and every thread still transferring is
  * interrupted, which cancels its {@code HttpClient} request (a {@code HEAD}, {@code POST}, {@code
  * PATCH} or {@code PUT}: see {@link HttpTransport#call}) and ends its body read; a transfer that
  * has not started yet does not start, a download not committed yet is not committed, a chunked
@@ -66,19 +66,33 @@ final class BlobTransfers {
     }
 
     /** Records {@code e} when it is the first failure (an Error always wins), then stops the batch. */
-    synchronized void fail(Throwable e) {
-      if (failure == null ? !stopped : (e instanceof Error && !(failure instanceof Error))) {
-        failure = e; // after a stop, failures are the stop's consequences
+    void fail(Throwable e) {
+      synchronized (this) {
+        if (failure == null ? !stopped : (e instanceof Error && !(failure instanceof Error))) {
+          failure = e; // after a stop, failures are the stop's consequences
+        }
       }
       stop();
     }
 
-    synchronized void stop() {
-      stopped = true;
-      for (Closeable c : open) {
+    /**
+     * Stops the batch: closes the open connections and interrupts the running transfers, outside
+     * the lock (taken only to copy them), so that {@link #enter}, {@link #leave} and {@link #fail}
+     * never wait for a close. A connection opened after the copy sees {@code stopped} ({@link
+     * #opened}); a thread that enters after it is refused.
+     */
+    void stop() {
+      List<Closeable> closing;
+      List<Thread> interrupting;
+      synchronized (this) {
+        stopped = true;
+        closing = new ArrayList<>(open);
+        interrupting = new ArrayList<>(running);
+      }
+      for (Closeable c : closing) {
         close(c);
       }
-      for (Thread t : running) {
+      for (Thread t : interrupting) {
         t.interrupt();
       }
     }

@@ -111,7 +111,37 @@ class CancelTest {
         Registry reg = Registry.open(new Registry.Context().home(home).chunkSize(0))) {
       Operation push = Operation.start(() -> reg.push(unit, server.host() + "/f/up:1"));
       assertTrue(server.awaitStalls(BOUND_SECONDS), "the four uploads arrived: " + server.requests);
-      push.thread.interrupt(); // the uploads wait in HttpURLConnection, which does not notice it
+      push.thread.interrupt(); // the uploads wait on BlobConnection sockets, which do not notice it: the stop closes them
+      RegistryException e = push.failure();
+      assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+      assertEquals(List.of(), operationThreads());
+      assertEquals(4, server.awaitClientClosed(BOUND_SECONDS), "stalled connections the client closed");
+    }
+  }
+
+  @Test
+  void shouldEndAnInterruptedPushWhoseUploadAnswersBodyStalls() throws Exception {
+    Unit unit = Fixtures.unit("app", "put-answer-stall"); // four blobs, each PUT answered with half an error body
+    AtomicInteger uploads = new AtomicInteger();
+    try (RawHttpServer server = new RawHttpServer(4, x -> {
+          switch (x.method()) {
+            case "POST" -> x.answer(202, Map.of("Location", "/upload/" + uploads.incrementAndGet()), new byte[0]);
+            case "PUT" -> {
+              x.body(Integer.MAX_VALUE);
+              x.head(500, Map.of("Content-Type", "application/json"), 100);
+              x.out().write("{\"errors\":".getBytes(StandardCharsets.ISO_8859_1));
+              x.out().flush();
+              x.stall();
+            }
+            default -> x.answer(404, Map.of(), new byte[0]);
+          }
+        });
+        // a request timeout far beyond the bound: only the stop can end the body's read in time
+        Registry reg = Registry.open(new Registry.Context().home(home).chunkSize(0).requestTimeout(java.time.Duration.ofHours(1)))) {
+      Operation push = Operation.start(() -> reg.push(unit, server.host() + "/f/up:1"));
+      assertTrue(server.awaitStalls(BOUND_SECONDS), "the four uploads were answered: " + server.requests);
+      push.thread.interrupt();
       RegistryException e = push.failure();
       assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
