@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -39,11 +40,16 @@ import javax.net.ssl.SSLSocketFactory;
 final class BlobConnection implements Closeable {
   static final int HEAD_LIMIT = 64 * 1024;
   private static final int READ_BUFFER = 64 * 1024;
+  private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] [0-9]{3}( .*)?");
+  private static final Pattern FIELD_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  private static final Pattern CONTENT_LENGTH = Pattern.compile("[0-9]{1,18}");
+  private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9a-fA-F]{1,15}");
 
   private volatile Socket socket;
   private int status;
   private final Map<String, List<String>> headers = new HashMap<>();
   private InputStream in;
+  private long length = -1;
   private InputStream body;
   private volatile boolean closed;
 
@@ -156,35 +162,74 @@ final class BlobConnection implements Closeable {
     int[] budget = {HEAD_LIMIT};
     do {
       headers.clear();
-      String line = line(in, budget);
-      String[] parts = line.split(" ", 3);
-      if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-        throw new ProtocolException("not an HTTP/1.1 status line: " + Strings.clip(line));
+      String line = line(in, budget, "the answer's status line");
+      if (!STATUS_LINE.matcher(line).matches()) {
+        throw new ProtocolException("the answer's status line is not HTTP/1.0 or HTTP/1.1 and a three-digit status: "
+            + Strings.clip(line));
       }
-      try {
-        status = Integer.parseInt(parts[1]);
-      } catch (NumberFormatException e) {
-        throw new ProtocolException("bad status in " + Strings.clip(line));
-      }
-      for (String h; !(h = line(in, budget)).isEmpty(); ) {
+      status = Integer.parseInt(line.substring(9, 12));
+      for (String h; !(h = line(in, budget, "the answer's headers")).isEmpty(); ) {
         int colon = h.indexOf(':');
-        if (colon <= 0) {
-          throw new ProtocolException("bad header line " + Strings.clip(h));
+        if (colon <= 0 || !FIELD_NAME.matcher(h.substring(0, colon)).matches()) {
+          // also a space before the colon, and an obsolete folded line (it starts with a space)
+          throw new ProtocolException("bad header line in the answer to a status " + status + ": " + Strings.clip(h));
         }
-        headers.computeIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+        headers.computeIfAbsent(h.substring(0, colon).toLowerCase(Locale.ROOT), k -> new ArrayList<>())
             .add(h.substring(colon + 1).trim());
       }
     } while (status >= 100 && status < 200);
-    String te = header("transfer-encoding");
+    length = declaredLength();
     if (status == 204 || status == 304) {
       body = InputStream.nullInputStream();
-    } else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+    } else if (headers.containsKey("transfer-encoding")) {
       body = new Chunked(in);
-    } else if (contentLength() >= 0) {
-      body = new Bounded(in, contentLength());
+    } else if (length >= 0) {
+      body = new Bounded(in, length);
     } else {
       body = in; // the body ends with the connection
     }
+  }
+
+  /**
+   * The length the headers declare: -1 when none or when the body is {@code chunked} (the only
+   * transfer coding taken, and only as the final one). Refuses, as RFC 9112 says: a {@code
+   * Content-Length} that is not 1-18 decimal digits, conflicting ones, and one with a {@code
+   * Transfer-Encoding}.
+   */
+  private long declaredLength() throws ProtocolException {
+    List<String> te = headers.get("transfer-encoding");
+    List<String> cl = headers.get("content-length");
+    if (te != null) {
+      String all = String.join(",", te);
+      String[] codings = all.split(",");
+      String last = codings.length == 0 ? "" : codings[codings.length - 1].trim();
+      if (!last.equalsIgnoreCase("chunked")) {
+        throw new ProtocolException("the answer's Transfer-Encoding " + Strings.clip(all)
+            + " does not end with chunked (no other coding is taken)");
+      }
+      if (cl != null) {
+        throw new ProtocolException("the answer has both Transfer-Encoding " + Strings.clip(all) + " and Content-Length "
+            + Strings.clip(String.join(", ", cl)) + "; refused (RFC 9112, 6.3)");
+      }
+      return -1;
+    }
+    if (cl == null) {
+      return -1;
+    }
+    String first = null;
+    for (String header : cl) {
+      for (String v : header.split(",", -1)) {
+        String value = v.trim();
+        if (!CONTENT_LENGTH.matcher(value).matches()) {
+          throw new ProtocolException("the answer's Content-Length " + Strings.clip(header) + " is not 1 to 18 decimal digits");
+        }
+        if (first != null && !first.equals(value)) {
+          throw new ProtocolException("the answer has conflicting Content-Length values " + Strings.clip(String.join(", ", cl)));
+        }
+        first = value;
+      }
+    }
+    return Long.parseLong(first);
   }
 
   /**
@@ -209,12 +254,12 @@ final class BlobConnection implements Closeable {
     out.flush();
     InputStream in = socket.getInputStream(); // unbuffered: nothing of the tunnel may be read ahead
     int[] budget = {HEAD_LIMIT};
-    String status = line(in, budget);
+    String status = line(in, budget, "the proxy's answer to CONNECT");
     String[] parts = status.split(" ", 3);
     if (parts.length < 2 || !parts[1].startsWith("2")) {
       throw new ProtocolException("the proxy refused CONNECT " + authority + ": " + Strings.clip(status));
     }
-    while (!line(in, budget).isEmpty()) {
+    while (!line(in, budget, "the proxy's answer to CONNECT").isEmpty()) {
       // the proxy's headers
     }
   }
@@ -229,18 +274,9 @@ final class BlobConnection implements Closeable {
     return v == null || v.isEmpty() ? null : v.get(0);
   }
 
-  /** The declared {@code Content-Length}, -1 when none (or chunked); a malformed one is -1 too. */
+  /** The declared {@code Content-Length}, -1 when none (or chunked); a malformed one failed {@link #readAnswer}. */
   long contentLength() {
-    String v = header("content-length");
-    if (v == null || header("transfer-encoding") != null) {
-      return -1;
-    }
-    try {
-      long n = Long.parseLong(v);
-      return n < 0 ? -1 : n;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return length;
   }
 
   /** The body: ends at its end (-1), or fails when the connection ends before it. */
@@ -267,11 +303,12 @@ final class BlobConnection implements Closeable {
     return closed;
   }
 
-  private static String line(InputStream in, int[] budget) throws IOException {
+  /** One line (CRLF or LF) of at most the budget's bytes; {@code where} names it in errors. */
+  private static String line(InputStream in, int[] budget, String where) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream(128);
     for (int c; (c = in.read()) >= 0; ) {
       if (--budget[0] < 0) {
-        throw new ProtocolException("the answer's status line and headers are over " + HEAD_LIMIT + " bytes");
+        throw new ProtocolException(where + " went over " + HEAD_LIMIT + " bytes");
       }
       if (c == '\n') {
         String s = b.toString(StandardCharsets.ISO_8859_1);
@@ -279,7 +316,7 @@ final class BlobConnection implements Closeable {
       }
       b.write(c);
     }
-    throw new EOFException("the connection ended in the answer's headers");
+    throw new EOFException("the connection ended in " + where);
   }
 
   /** A body of a known length: -1 after it, an error when the connection ends before. */
@@ -316,6 +353,7 @@ final class BlobConnection implements Closeable {
   private static final class Chunked extends InputStream {
     private final InputStream in;
     private long left; // in the current chunk
+    private long delivered; // body bytes returned so far
     private boolean done;
     private final int[] budget = {HEAD_LIMIT};
 
@@ -335,19 +373,17 @@ final class BlobConnection implements Closeable {
         return -1;
       }
       if (left == 0) {
-        String size = line(in, budget);
-        int semi = size.indexOf(';');
-        try {
-          left = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
-        } catch (NumberFormatException e) {
-          throw new ProtocolException("bad chunk size " + Strings.clip(size));
+        String line = line(in, budget, "a chunk size line (after body byte " + delivered + ")");
+        int semi = line.indexOf(';');
+        String size = (semi >= 0 ? line.substring(0, semi) : line).trim();
+        if (!CHUNK_SIZE.matcher(size).matches()) {
+          throw new ProtocolException("bad chunk size line " + Strings.clip(line) + " after body byte " + delivered
+              + " (1 to 15 hex digits wanted)");
         }
-        if (left < 0) {
-          throw new ProtocolException("bad chunk size " + Strings.clip(size));
-        }
+        left = Long.parseLong(size, 16);
         budget[0] = HEAD_LIMIT;
         if (left == 0) {
-          while (!line(in, budget).isEmpty()) {
+          while (!line(in, budget, "the trailers (after body byte " + delivered + ")").isEmpty()) {
             // trailers
           }
           done = true;
@@ -356,11 +392,12 @@ final class BlobConnection implements Closeable {
       }
       int n = in.read(b, off, (int) Math.min(len, left));
       if (n < 0) {
-        throw new EOFException("the connection ended inside a chunk");
+        throw new EOFException("the connection ended inside a chunk, after body byte " + delivered);
       }
       left -= n;
-      if (left == 0 && !line(in, budget).isEmpty()) {
-        throw new ProtocolException("a chunk does not end with CRLF");
+      delivered += n;
+      if (left == 0 && !line(in, budget, "the CRLF after a chunk (body byte " + delivered + ")").isEmpty()) {
+        throw new ProtocolException("a chunk does not end with CRLF (body byte " + delivered + ")");
       }
       return n;
     }

@@ -183,6 +183,10 @@ final class BlobDownload {
       if (Thread.currentThread().isInterrupted()) {
         throw new RegistryException(RegistryException.CONNECTION, what + ": interrupted after " + got + " bytes", e);
       }
+      if (e instanceof java.net.ProtocolException) {
+        throw new RegistryException(RegistryException.PROTOCOL, what + ": the body broke the HTTP framing after " + got
+            + " bytes: " + e.getMessage() + "; nothing was stored", e);
+      }
       throw new RegistryException(RegistryException.CONNECTION, what + ": connection lost after " + got
           + " bytes (" + e.getMessage() + "); nothing was stored, try again", e);
     } catch (InterruptedException e) {
@@ -220,6 +224,9 @@ final class BlobDownload {
       if (Thread.currentThread().isInterrupted() || BlobTransfers.stopped()) {
         throw new RegistryException(RegistryException.CONNECTION, what + ": GET " + at
             + " stopped (interrupted, or another blob's transfer failed)", e);
+      }
+      if (e instanceof java.net.ProtocolException) {
+        throw new RegistryException(RegistryException.PROTOCOL, what + ": GET " + at + ": " + e.getMessage(), e);
       }
       throw new RegistryException(RegistryException.CONNECTION, what + ": GET " + at + " failed: " + e
           + " (is the registry running, is the address right" + (insecure ? "" : ", does it speak TLS") + "?)", e);

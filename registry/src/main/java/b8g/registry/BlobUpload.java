@@ -68,6 +68,9 @@ final class BlobUpload {
       if (local != null) {
         throw local;
       }
+      if (e instanceof java.net.ProtocolException) {
+        throw new RegistryException(RegistryException.PROTOCOL, what + ": PUT " + uri + ": " + e.getMessage(), e);
+      }
       throw new RegistryException(RegistryException.CONNECTION, what + ": PUT " + uri + " failed: " + e
           + (c.isClosed() ? " (stopped)" : " (is the registry running, is the address right?)"), e);
     } finally {
