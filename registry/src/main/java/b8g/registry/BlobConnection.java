@@ -26,16 +26,18 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * One blob {@code GET} or {@code PUT} over a socket of its own (HTTP/1.1, {@code Connection: close}; TLS through
- * the JDK's default {@link SSLSocketFactory} with host name verification for {@code https}), so
- * that {@link #close} from any thread ends it at once: while it connects, writes the request's
- * body, waits for the answer or reads the answer's body. The JDK's {@code HttpURLConnection} cannot promise that: it ignores interrupts,
- * and its {@code disconnect} waits for a body read in progress (a stalled one: until the read
- * timeout). Reads the status line and headers (at most {@value #HEAD_LIMIT} bytes, 1xx answers
- * skipped), then the body as {@code Content-Length}, {@code chunked} or up to the end of the
- * connection says. Through the proxy the JDK's default {@link ProxySelector} names (HTTP: absolute
- * request target, or a {@code CONNECT} tunnel for https; SOCKS), as the other requests go. Not
- * thread-safe, except {@link #close}.
+ * One blob {@code GET} or {@code PUT} over a socket of its own (HTTP/1.1, {@code Connection:
+ * close}; TLS through the JDK's default {@link SSLSocketFactory} with host name verification for
+ * {@code https}), so that {@link #close} from any thread ends it at once: while it connects, writes
+ * the request's body, waits for the answer or reads the answer's body. The JDK's {@code
+ * HttpURLConnection} cannot promise that: it ignores interrupts, and its {@code disconnect} waits
+ * for a body read in progress (a stalled one: until the read timeout). Reads the status line and
+ * headers (at most {@value #HEAD_LIMIT} bytes, 1xx answers skipped), then the body as {@code
+ * Content-Length}, {@code chunked} or up to the end of the connection says, parsed strictly as RFC
+ * 9112 says (see {@link #readAnswer}; a fault is a {@link ProtocolException} naming it and where it
+ * is). Header values it writes carry no control characters. Through the proxy the JDK's default
+ * {@link ProxySelector} names (HTTP: absolute request target, or a {@code CONNECT} tunnel for
+ * https; SOCKS), as the other requests go. Not thread-safe, except {@link #close}.
  */
 final class BlobConnection implements Closeable {
   static final int HEAD_LIMIT = 64 * 1024;
@@ -157,7 +159,11 @@ final class BlobConnection implements Closeable {
     in = new BufferedInputStream(s.getInputStream(), READ_BUFFER);
   }
 
-  /** Reads the answer's status line and headers (1xx answers skipped) after {@link #put}. */
+  /**
+   * Reads the answer's status line and headers (1xx answers skipped) after {@link #put}. Refuses a
+   * status line other than {@code HTTP/1.[01] ddd}, a header name with a space or other non-token
+   * character (also a folded line), and a body length declared as {@link #declaredLength} refuses.
+   */
   void readAnswer() throws IOException {
     int[] budget = {HEAD_LIMIT};
     do {

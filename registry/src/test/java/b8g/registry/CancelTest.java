@@ -49,7 +49,7 @@ class CancelTest {
       assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
       assertEquals(List.of(), operationThreads());
-      assertEquals(4, server.awaitClientClosed(BOUND_SECONDS), "stalled connections the client closed");
+      assertEquals(4, server.awaitClientClosed(4, BOUND_SECONDS), "stalled connections the client closed");
       assertEquals(4, server.requests.size(), "nothing was sent after the interrupt: " + server.requests);
     }
   }
@@ -89,7 +89,7 @@ class CancelTest {
       assertTrue(e.getMessage().contains("disk on fire"), e.getMessage());
       assertEquals(List.of(), operationThreads());
       assertEquals(1, server.stalled.get(), "the second chunk stalled: " + server.requests);
-      assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled chunk's connection was closed");
+      assertEquals(1, server.awaitClientClosed(1, BOUND_SECONDS), "the stalled chunk's connection was closed");
       assertEquals(2, patches.get(), "no chunk was sent again: " + server.requests);
     }
   }
@@ -116,7 +116,7 @@ class CancelTest {
       assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
       assertEquals(List.of(), operationThreads());
-      assertEquals(4, server.awaitClientClosed(BOUND_SECONDS), "stalled connections the client closed");
+      assertEquals(4, server.awaitClientClosed(4, BOUND_SECONDS), "stalled connections the client closed");
     }
   }
 
@@ -146,7 +146,7 @@ class CancelTest {
       assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
       assertEquals(List.of(), operationThreads());
-      assertEquals(4, server.awaitClientClosed(BOUND_SECONDS), "stalled connections the client closed");
+      assertEquals(4, server.awaitClientClosed(4, BOUND_SECONDS), "stalled connections the client closed");
     }
   }
 
@@ -174,7 +174,7 @@ class CancelTest {
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
       assertEquals(List.of(), operationThreads());
       release.countDown();
-      assertEquals(4, server.awaitClientClosed(BOUND_SECONDS), "stalled connections the client closed");
+      assertEquals(4, server.awaitClientClosed(4, BOUND_SECONDS), "stalled connections the client closed");
       assertEquals(4, server.requests.stream().filter(r -> r.startsWith("PUT")).count(), "the fifth blob never started");
     }
   }
@@ -220,7 +220,7 @@ class CancelTest {
       assertEquals(RegistryException.SERVER_ERROR, e.code(), e.getMessage());
       assertTrue(e.getMessage().contains("disk on fire"), e.getMessage());
       assertEquals(List.of(), operationThreads());
-      assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled download's connection was closed");
+      assertEquals(1, server.awaitClientClosed(1, BOUND_SECONDS), "the stalled download's connection was closed");
       assertStoredNothingOf(reg, stalled);
     }
   }
@@ -238,7 +238,7 @@ class CancelTest {
       assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
       assertEquals(List.of(), operationThreads());
-      assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled download's connection was closed");
+      assertEquals(1, server.awaitClientClosed(1, BOUND_SECONDS), "the stalled download's connection was closed");
       assertStoredNothingOf(reg, stalled);
     }
   }
@@ -253,7 +253,7 @@ class CancelTest {
       RegistryException e = pull.failure();
       assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
-      assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled request's connection was closed");
+      assertEquals(1, server.awaitClientClosed(1, BOUND_SECONDS), "the stalled request's connection was closed");
       assertEquals(List.of(), reg.ls(null));
     }
   }
@@ -272,7 +272,7 @@ class CancelTest {
       pull.thread.interrupt(); // the body is read through the HttpClient's stream
       RegistryException e = pull.failure();
       assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
-      assertEquals(1, server.awaitClientClosed(BOUND_SECONDS), "the stalled body's connection was closed");
+      assertEquals(1, server.awaitClientClosed(1, BOUND_SECONDS), "the stalled body's connection was closed");
       assertEquals(List.of(), reg.ls(null));
     }
   }

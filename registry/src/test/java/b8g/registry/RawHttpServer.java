@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server cannot show: one request per connection (answers say {@code Connection: close}), each
  * handed to the test's {@link Handler} on a thread of its own, which may answer it or {@link
  * Exchange#stall} it: hold the connection, reading until the client closes it, which is counted
- * ({@link #clientClosed}). {@link #close} ends every connection and thread it started.
+ * ({@link #clientClosed}). {@link #close} ends every connection and thread it started, then fails
+ * (an {@link AssertionError}) if a handler threw anything but an {@link IOException} (the client
+ * going away), so that an assertion in a handler fails its test.
  */
 final class RawHttpServer implements AutoCloseable {
   /** Decides the answer to one request. */
@@ -61,8 +63,7 @@ final class RawHttpServer implements AutoCloseable {
       server.stalled.incrementAndGet();
       server.stalls.countDown();
       release.await();
-      server.stalled.decrementAndGet(); // counted again by stall
-      stall();
+      holdUntilClosed(); // counted stalled once, above
     }
 
     /**
@@ -72,6 +73,11 @@ final class RawHttpServer implements AutoCloseable {
     void stall() throws IOException {
       server.stalled.incrementAndGet();
       server.stalls.countDown();
+      holdUntilClosed();
+    }
+
+    /** Reads (and drops) whatever comes until the client closes the connection (counted) or the server closes. */
+    private void holdUntilClosed() {
       byte[] sink = new byte[8192];
       try {
         while (in.read(sink) >= 0) {
@@ -99,6 +105,7 @@ final class RawHttpServer implements AutoCloseable {
   private final List<Thread> threads = java.util.Collections.synchronizedList(new ArrayList<>());
   private final List<Socket> connections = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile boolean closing;
+  private final List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /** Starts serving; {@link #awaitStalls} waits for {@code expectedStalls} stalled requests. */
   RawHttpServer(int expectedStalls, Handler handler) throws IOException {
@@ -119,10 +126,10 @@ final class RawHttpServer implements AutoCloseable {
     return stalls.await(seconds, TimeUnit.SECONDS);
   }
 
-  /** Waits (bounded) until the client closed every stalled connection; returns how many it closed. */
-  int awaitClientClosed(long seconds) throws InterruptedException {
+  /** Waits (bounded) until the client closed {@code expected} stalled connections; returns how many it closed. */
+  int awaitClientClosed(int expected, long seconds) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (clientClosed.get() < stalled.get() && System.nanoTime() < end) {
+    while (clientClosed.get() < expected && System.nanoTime() < end) {
       Thread.sleep(20);
     }
     return clientClosed.get();
@@ -160,10 +167,12 @@ final class RawHttpServer implements AutoCloseable {
       }
       requests.add(parts[0] + " " + parts[1]);
       handler.handle(new Exchange(parts[0], parts[1], headers, in, s.getOutputStream(), this));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       // the client went away; the test asserts on what it got
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      failures.add(e); // a handler's bug or failed assertion: close() fails the test with it
     }
   }
 
@@ -206,6 +215,13 @@ final class RawHttpServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (failures) {
+      if (!failures.isEmpty()) {
+        AssertionError e = new AssertionError(failures.size() + " request handler(s) failed, the first: " + failures.get(0), failures.get(0));
+        failures.stream().skip(1).forEach(e::addSuppressed);
+        throw e;
+      }
     }
   }
 }
