@@ -28,9 +28,14 @@ final class CollectedBody implements HttpResponse.BodySubscriber<InputStream> {
     this.limit = limit;
   }
 
-  /** A handler collecting each body up to {@code limit + 1} bytes. */
+  /**
+   * A handler collecting each body of a 2xx answer up to {@code limit + 1} bytes, and any other
+   * answer's (an error text, a redirect's, a 401's) up to {@link HttpErrors#BODY_LIMIT} + 1 bytes,
+   * all that is ever read of those: an error body that trickles or stalls beyond that ends the
+   * exchange instead of holding it.
+   */
   static HttpResponse.BodyHandler<InputStream> handler(long limit) {
-    return info -> new CollectedBody(limit);
+    return info -> new CollectedBody(info.statusCode() / 100 == 2 ? limit : Math.min(limit, HttpErrors.BODY_LIMIT));
   }
 
   @Override

@@ -277,6 +277,26 @@ class CancelTest {
     }
   }
 
+  @Test
+  void shouldNotWaitForMoreOfAnErrorBodyThanItReads() throws Exception {
+    byte[] text = ("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"" + "x".repeat(HttpErrors.BODY_LIMIT + 1000))
+        .getBytes(StandardCharsets.UTF_8);
+    try (RawHttpServer server = new RawHttpServer(1, x -> {
+          x.head(404, Map.of("Content-Type", "application/json"), 4L << 20); // 4 MiB announced, 65 KiB sent, then nothing
+          x.out().write(text);
+          x.out().flush();
+          x.stall();
+        });
+        // a request timeout far beyond the bound: only reading no more than it needs ends the request in time
+        Registry reg = Registry.open(new Registry.Context().home(home).requestTimeout(java.time.Duration.ofHours(1)))) {
+      Operation pull = Operation.start(() -> reg.pull(server.host() + "/f/u:1"));
+      RegistryException e = pull.failure();
+      assertEquals(RegistryException.NOT_FOUND, e.code(), e.getMessage());
+      assertEquals(1, server.awaitClientClosed(1, BOUND_SECONDS), "the error body's connection was closed");
+      assertEquals(List.of(), reg.ls(null));
+    }
+  }
+
   /**
    * A registry for {@code f/u:1}: the manifest, and its blobs, except that {@code stalled} sends
    * half its body and then nothing, and {@code failing} (when not null) fails once that stalled.
