@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * upload: it does not notice interrupts; closing it does not block), and every thread still transferring is
  * interrupted, which cancels its {@code HttpClient} request (a {@code HEAD}, {@code POST}, {@code
  * PATCH} or {@code PUT}: see {@link HttpTransport#call}) and ends its body read; a transfer that
- * has not started yet does not start, a download not committed yet is not committed, a chunked
+ * has not started yet does not start, a download whose body is not all read is not committed (one
+ * whose commit had begun when the stop came may still be: whole and verified), a chunked
  * upload sends no chunk again. Returns only when every transfer has ended and its thread is gone,
  * so no thread goes on downloading, uploading or committing after it; each blob is stored whole or
  * not at all (a failed transfer removes its temp file) and tags are written only after this
@@ -205,6 +206,7 @@ final class BlobTransfers {
 
   private static RegistryException interrupted() {
     return new RegistryException(RegistryException.CONNECTION,
-        "interrupted while moving blobs: every transfer was stopped, nothing more was stored");
+        "interrupted while moving blobs: every transfer still running was stopped; blobs already stored"
+            + " stay (whole and verified), nothing was tagged");
   }
 }
