@@ -2,7 +2,6 @@ package b8g.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -12,20 +11,22 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Blob downloads, the bulk of a pull's bytes: a {@code GET} over the JDK's {@link
- * HttpURLConnection}, whose body stream reads the socket on the calling thread, into a {@link
- * BlobWriter} (counted, hashed, appended to the store's temp file) on a second thread. The JDK {@code
- * HttpClient} that carries every other request hands a body over in 16 KiB buffers through its own
- * threads, which costs several times the CPU of reading the socket (measured with a 64 MiB blob
- * from a local registry: about 10x before its code is compiled, 2-3x after), so blobs take this
- * path.
+ * Blob downloads, the bulk of a pull's bytes: a {@code GET} on a {@link BlobConnection} (a socket
+ * of its own, which the operation closes from another thread when it stops: the JDK's {@code
+ * HttpURLConnection} ignores interrupts and cannot be disconnected while a read waits), whose body
+ * is read on the calling thread into a {@link BlobWriter} (counted, hashed, appended to the store's
+ * temp file) on a second thread. The JDK {@code HttpClient} that carries every other request hands
+ * a body over in 16 KiB buffers through its own threads, which costs several times the CPU of
+ * reading the socket (measured with a 64 MiB blob from a local registry: about 10x before its code
+ * is compiled, 2-3x after), so blobs take this path.
  *
  * <p>It speaks for the registry's {@link HttpTransport}: a 401 is answered once through its {@link
  * RegistryAuth}; redirects (to a storage service or CDN, as large registries answer blob requests)
  * are followed here, at most {@value #MAX_REDIRECTS}, never from https to http unless insecure,
  * and the registry's {@code Authorization} goes to the registry's own origin only. Any other
  * status fails as {@link HttpErrors} decodes it; more bytes than declared fail at once; a cut
- * connection fails naming how far it got. Thread-safe (one connection per call).
+ * connection fails naming how far it got. One connection per request, through the proxy the default {@link java.net.ProxySelector} names (see {@link BlobConnection}).
+ * Thread-safe.
  */
 final class BlobDownload {
   static final int MAX_REDIRECTS = 5;
@@ -62,19 +63,19 @@ final class BlobDownload {
     String answered = null; // this request's own answer to a 401, sent with its retry
     for (int redirects = 0; ; ) {
       boolean own = sameOrigin(at, registry);
-      HttpURLConnection c = open(at, own ? (answered != null ? answered : auth.header()) : null, what);
-      BlobTransfers.opened(c, what); // disconnected from another thread if another blob's transfer fails
+      BlobConnection c = new BlobConnection();
+      BlobTransfers.opened(c, what); // closed from another thread if the operation stops
       try {
-        int s = status(c, at, what);
+        int s = send(c, at, own ? (answered != null ? answered : auth.header()) : null, what);
         if (s == 401 && own && answered == null) {
-          String challenge = Objects.requireNonNullElse(c.getHeaderField("WWW-Authenticate"), "");
-          discard(c);
+          String challenge = Objects.requireNonNullElse(c.header("www-authenticate"), "");
+          c.close();
           answered = auth.answer(challenge, what);
           continue;
         }
         if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
-          String location = c.getHeaderField("Location");
-          discard(c);
+          String location = c.header("location");
+          c.close();
           if (location == null) {
             throw new RegistryException(RegistryException.PROTOCOL, what + ": GET " + at + " answered " + s + " without a Location");
           }
@@ -92,18 +93,17 @@ final class BlobDownload {
         }
         if (s != 200) {
           String detail = HttpErrors.errorText(errorBody(c));
-          c.disconnect();
           throw HttpErrors.failure(s, "GET " + at, detail, what, auth.refusalHint());
         }
-        long declared = c.getContentLengthLong();
+        long declared = c.contentLength();
         if (declared > limit) {
-          c.disconnect();
           throw new RegistryException(RegistryException.TOO_LARGE, what + " is " + declared + " bytes, over the limit of " + limit);
         }
         copy(c, writer, declared, what);
         return;
       } finally {
         BlobTransfers.closed(c);
+        c.close(); // one request per connection
       }
     }
   }
@@ -115,7 +115,7 @@ final class BlobDownload {
    * the hash and the page cache work at once. Never more than the blob's size is read (plus one
    * byte to notice a longer body), and a failure on either side stops both.
    */
-  private void copy(HttpURLConnection c, BlobWriter writer, long declared, String what) {
+  private void copy(BlobConnection c, BlobWriter writer, long declared, String what) {
     BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(RING);
     BlockingQueue<ByteBuffer> full = new ArrayBlockingQueue<>(RING + 1);
     for (int i = 0; i < RING; i++) {
@@ -142,9 +142,8 @@ final class BlobDownload {
     }, "b8g-registry-store");
     store.setDaemon(true);
     store.start();
-    boolean whole = false;
     long got = 0;
-    try (InputStream in = c.getInputStream()) {
+    try (InputStream in = c.body()) {
       long room = writer.size() + 1; // one byte past the size tells a longer body
       boolean eof = false;
       while (!eof) {
@@ -178,11 +177,16 @@ final class BlobDownload {
         throw failed;
       }
       if (declared >= 0 && got < declared) {
-        // HttpURLConnection ends a fixed-length body early, without an error, when the peer closes
         throw new IOException("the body ended at byte " + got + " of the " + declared + " announced");
       }
-      whole = eof;
     } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new RegistryException(RegistryException.CONNECTION, what + ": interrupted after " + got + " bytes", e);
+      }
+      if (e instanceof java.net.ProtocolException) {
+        throw new RegistryException(RegistryException.PROTOCOL, what + ": the body broke the HTTP framing after " + got
+            + " bytes: " + e.getMessage() + "; nothing was stored", e);
+      }
       throw new RegistryException(RegistryException.CONNECTION, what + ": connection lost after " + got
           + " bytes (" + e.getMessage() + "); nothing was stored, try again", e);
     } catch (InterruptedException e) {
@@ -191,45 +195,46 @@ final class BlobDownload {
     } finally {
       if (store.isAlive()) {
         store.interrupt();
+      }
+      // Wait even when this thread is interrupted (a stopping operation interrupts it): the store
+      // thread ends promptly once interrupted, and none outlives the download.
+      boolean interrupted = false;
+      while (true) {
         try {
           store.join();
+          break;
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          interrupted = true;
         }
       }
-      if (!whole) {
-        c.disconnect(); // a connection left mid-body is not reused
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
+      c.close();
     }
   }
 
-  private HttpURLConnection open(URI at, String authorization, String what) {
+  /** Sends {@code GET at} on {@code c}; returns the answer's status. */
+  private int send(BlobConnection c, URI at, String authorization, String what) {
     try {
-      HttpURLConnection c = (HttpURLConnection) at.toURL().openConnection();
-      c.setInstanceFollowRedirects(false);
-      c.setConnectTimeout(connectTimeoutMillis);
-      c.setReadTimeout(readTimeoutMillis);
-      c.setUseCaches(false);
-      if (authorization != null) {
-        c.setRequestProperty("Authorization", authorization);
-      }
-      return c;
+      c.get(at, authorization, connectTimeoutMillis, readTimeoutMillis);
+      return c.status();
     } catch (IOException | IllegalArgumentException e) {
-      throw new RegistryException(RegistryException.CONNECTION, what + ": cannot open " + at + ": " + e, e);
-    }
-  }
-
-  private static int status(HttpURLConnection c, URI at, String what) {
-    try {
-      return c.getResponseCode();
-    } catch (IOException e) {
-      c.disconnect();
+      c.close();
+      if (Thread.currentThread().isInterrupted() || BlobTransfers.stopped()) {
+        throw new RegistryException(RegistryException.CONNECTION, what + ": GET " + at
+            + " stopped (interrupted, or another blob's transfer failed)", e);
+      }
+      if (e instanceof java.net.ProtocolException) {
+        throw new RegistryException(RegistryException.PROTOCOL, what + ": GET " + at + ": " + e.getMessage(), e);
+      }
       throw new RegistryException(RegistryException.CONNECTION, what + ": GET " + at + " failed: " + e
-          + " (is the registry running, is the address right?)", e);
+          + " (is the registry running, is the address right" + (insecure ? "" : ", does it speak TLS") + "?)", e);
     }
   }
 
-  private static URI resolve(URI at, String location, String what) {
+  /** {@code location} against {@code at}; an http(s) URI or a protocol error. */
+  static URI resolve(URI at, String location, String what) {
     try {
       URI next = at.resolve(location);
       if (!"https".equals(next.getScheme()) && !"http".equals(next.getScheme())) {
@@ -241,27 +246,17 @@ final class BlobDownload {
     }
   }
 
-  private static boolean sameOrigin(URI a, URI b) {
+  /** Whether {@code a} and {@code b} have the same scheme, host and port. */
+  static boolean sameOrigin(URI a, URI b) {
     return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost()) && a.getPort() == b.getPort();
   }
 
-  /** At most {@link HttpErrors#BODY_LIMIT} bytes of an error body (none when it has none). */
-  private static byte[] errorBody(HttpURLConnection c) {
-    try (InputStream in = c.getErrorStream()) {
-      return in == null ? new byte[0] : in.readNBytes(HttpErrors.BODY_LIMIT);
+  /** At most {@link HttpErrors#BODY_LIMIT} bytes of an error body (none when it has none or it breaks). */
+  private static byte[] errorBody(BlobConnection c) {
+    try {
+      return c.body().readNBytes(HttpErrors.BODY_LIMIT);
     } catch (IOException e) {
       return new byte[0];
-    }
-  }
-
-  /** Reads and drops a body that is not needed (a 401's, a redirect's), so the connection can be reused. */
-  private static void discard(HttpURLConnection c) {
-    try (InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream()) {
-      if (in != null && in.skip(HttpErrors.BODY_LIMIT) >= HttpErrors.BODY_LIMIT) {
-        c.disconnect();
-      }
-    } catch (IOException e) {
-      c.disconnect();
     }
   }
 }

@@ -1,31 +1,38 @@
 package b8g.registry;
 
-import java.net.HttpURLConnection;
+import java.io.Closeable;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * Moves the blobs of one manifest concurrently (at most {@value #PARALLEL} at a time, the largest
- * first, the largest on the calling thread), as skopeo and docker do: a unit's small blobs (its
- * config, manifest file, scripts) then cost no round trips of their own beside its large image,
- * and one blob's fsync overlaps another's transfer.
+ * first), as skopeo and docker do: a unit's small blobs (its config, manifest file, scripts) then
+ * cost no round trips of their own beside its large image, and one blob's fsync overlaps another's
+ * transfer.
  *
- * <p>The first failure (or an interrupt of the calling thread) stops the others: the blob
- * connections they registered through {@link #opened} are disconnected (the JDK's {@link
- * HttpURLConnection} does not notice interrupts), and a transfer that has not started yet fails
- * at its first {@link #opened}. Returns only when every transfer has ended, so no thread goes on
- * downloading, uploading or committing after it; each blob is stored whole or not at all (a failed
- * transfer removes its temp file) and tags are written only after this returns. The failure
- * thrown is the one that stopped the others; an {@link Error} is thrown as it is.
+ * <p>Every transfer runs on one of the batch's threads ({@code b8g-registry-blob-N}); the calling
+ * thread only waits for them (joins them), so an interrupt of it is noticed at once. The first
+ * failure, or an interrupt of the calling thread, stops the batch: the connections registered
+ * through {@link #opened} are closed (a {@link BlobConnection}'s socket, of a download or an
+ * upload: it does not notice interrupts; closing it does not block), and every thread still transferring is
+ * interrupted, which cancels its {@code HttpClient} request (a {@code HEAD}, {@code POST}, {@code
+ * PATCH} or {@code PUT}: see {@link HttpTransport#call}) and ends its body read; a transfer that
+ * has not started yet does not start, a download whose body is not all read is not committed (one
+ * whose commit had begun when the stop came may still be: whole and verified), a chunked
+ * upload sends no chunk again. Returns only when every transfer has ended and its thread is gone,
+ * so no thread goes on downloading, uploading or committing after it; each blob is stored whole or
+ * not at all (a failed transfer removes its temp file) and tags are written only after this
+ * returns. The failure thrown is the one that stopped the others (an {@link Error} as it is); after
+ * an interrupt, a {@code registry.connection} error saying so, with the interrupt status set again.
  */
 final class BlobTransfers {
   static final int PARALLEL = 4;
@@ -35,25 +42,72 @@ final class BlobTransfers {
 
   private BlobTransfers() {}
 
-  /** Transfers in flight together: their open connections, and whether one failed. */
+  /** Transfers in flight together: their threads, their open blob connections, and the failure that stopped them. */
   private static final class Batch {
-    private final Set<HttpURLConnection> open = ConcurrentHashMap.newKeySet();
+    private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> running = new HashSet<>(); // guarded by this
     private volatile boolean stopped;
+    private Throwable failure; // guarded by this
 
-    void stop() {
-      stopped = true;
-      for (HttpURLConnection c : open) {
-        c.disconnect();
+    /** Whether the current thread may start a transfer (false once stopped); pair with {@link #leave}. */
+    synchronized boolean enter() {
+      if (stopped) {
+        return false;
       }
+      running.add(Thread.currentThread());
+      return true;
+    }
+
+    /** The current thread's transfer has ended: it is interrupted no more for this batch. */
+    void leave() {
+      synchronized (this) {
+        running.remove(Thread.currentThread());
+      }
+      Thread.interrupted(); // an interrupt meant for the transfer is not the pool's business
+    }
+
+    /** Records {@code e} when it is the first failure (an Error always wins), then stops the batch. */
+    void fail(Throwable e) {
+      synchronized (this) {
+        if (failure == null ? !stopped : (e instanceof Error && !(failure instanceof Error))) {
+          failure = e; // after a stop, failures are the stop's consequences
+        }
+      }
+      stop();
+    }
+
+    /**
+     * Stops the batch: closes the open connections and interrupts the running transfers, outside
+     * the lock (taken only to copy them), so that {@link #enter}, {@link #leave} and {@link #fail}
+     * never wait for a close. A connection opened after the copy sees {@code stopped} ({@link
+     * #opened}); a thread that enters after it is refused.
+     */
+    void stop() {
+      List<Closeable> closing;
+      List<Thread> interrupting;
+      synchronized (this) {
+        stopped = true;
+        closing = new ArrayList<>(open);
+        interrupting = new ArrayList<>(running);
+      }
+      for (Closeable c : closing) {
+        close(c);
+      }
+      for (Thread t : interrupting) {
+        t.interrupt();
+      }
+    }
+
+    synchronized Throwable failure() {
+      return failure;
     }
   }
 
   /**
-   * Registers a blob connection of the current thread's transfer, to be disconnected if another
-   * transfer of its batch fails; fails (disconnecting it) when the batch has stopped already. Pair
-   * with {@link #closed}.
+   * Registers a blob connection of the current thread's transfer, to be disconnected if its batch
+   * stops; fails (disconnecting it) when the batch has stopped already. Pair with {@link #closed}.
    */
-  static void opened(HttpURLConnection c, String what) {
+  static void opened(Closeable c, String what) {
     Batch b = CURRENT.get();
     if (b == null) {
       return;
@@ -61,19 +115,19 @@ final class BlobTransfers {
     b.open.add(c);
     if (b.stopped) {
       b.open.remove(c);
-      c.disconnect();
+      close(c);
       throw new RegistryException(RegistryException.CONNECTION, what + ": stopped, another blob's transfer failed");
     }
   }
 
-  /** Whether the current thread's batch has stopped (another transfer failed): a copy loop ends then. */
+  /** Whether the current thread's batch has stopped (a transfer failed, the caller was interrupted): a copy loop ends then. */
   static boolean stopped() {
     Batch b = CURRENT.get();
     return b != null && b.stopped;
   }
 
   /** Forgets a connection registered by {@link #opened}. */
-  static void closed(HttpURLConnection c) {
+  static void closed(Closeable c) {
     Batch b = CURRENT.get();
     if (b != null) {
       b.open.remove(c);
@@ -81,72 +135,78 @@ final class BlobTransfers {
   }
 
   static void each(List<Descriptor> blobs, Consumer<Descriptor> transfer) {
-    if (blobs.size() <= 1) {
-      blobs.forEach(transfer);
+    if (blobs.isEmpty()) {
       return;
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw interrupted();
     }
     List<Descriptor> bySize = new ArrayList<>(blobs);
     bySize.sort(Comparator.comparingLong(Descriptor::size).reversed());
+    Queue<Descriptor> queue = new ConcurrentLinkedQueue<>(bySize);
     Batch batch = new Batch();
-    Object lock = new Object();
-    Throwable[] first = new Throwable[1];
-    Consumer<Descriptor> run = d -> {
+    Runnable worker = () -> {
       CURRENT.set(batch);
-      try {
-        transfer.accept(d);
-      } catch (RuntimeException | Error e) {
-        synchronized (lock) {
-          if (first[0] == null) {
-            first[0] = e;
-          }
+      for (Descriptor d; (d = queue.poll()) != null && batch.enter(); ) {
+        try {
+          transfer.accept(d);
+        } catch (RuntimeException | Error e) {
+          batch.fail(e);
+        } finally {
+          batch.leave();
         }
-        batch.stop();
-      } finally {
-        CURRENT.remove();
       }
     };
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL - 1, bySize.size() - 1), r -> {
-      Thread t = new Thread(r, "b8g-registry-blob-" + THREADS.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    List<Future<?>> others = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
     boolean interrupted = false;
     try {
-      for (Descriptor d : bySize.subList(1, bySize.size())) {
-        others.add(pool.submit(() -> run.accept(d)));
+      for (int i = 0; i < Math.min(PARALLEL, bySize.size()); i++) {
+        Thread t = new Thread(worker, "b8g-registry-blob-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
       }
-      run.accept(bySize.get(0));
-      for (Future<?> f : others) {
-        while (true) {
-          try {
-            f.get();
-            break;
-          } catch (ExecutionException e) {
-            break; // run catches what a transfer throws; nothing else is thrown there
-          } catch (InterruptedException e) {
-            // stop the others, and still wait until they have ended: none outlives this call
-            interrupted = true;
-            batch.stop();
-          }
+    } catch (RuntimeException | Error e) { // no thread to be had: stop the ones started, then fail
+      batch.fail(e);
+    }
+    for (Thread t : threads) {
+      while (true) {
+        try {
+          t.join();
+          break;
+        } catch (InterruptedException e) {
+          // stop the others, and still wait until they have ended: none outlives this call
+          interrupted = true;
+          batch.stop();
         }
       }
-    } finally {
-      pool.shutdown();
     }
+    Throwable first = batch.failure();
     if (interrupted || Thread.currentThread().isInterrupted()) {
       Thread.currentThread().interrupt();
-      if (first[0] == null) {
-        throw new RegistryException(RegistryException.CONNECTION, "interrupted while moving blobs; nothing more was stored");
+      if (first == null) {
+        throw interrupted();
       }
     }
-    synchronized (lock) {
-      if (first[0] instanceof RuntimeException re) {
-        throw re;
-      }
-      if (first[0] instanceof Error err) {
-        throw err;
-      }
+    if (first instanceof RuntimeException re) {
+      throw re;
     }
+    if (first instanceof Error err) {
+      throw err;
+    }
+  }
+
+  private static void close(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // ending it anyway
+    }
+  }
+
+  private static RegistryException interrupted() {
+    return new RegistryException(RegistryException.CONNECTION,
+        "interrupted while moving blobs: every transfer still running was stopped; blobs already stored"
+            + " stay (whole and verified), nothing was tagged");
   }
 }

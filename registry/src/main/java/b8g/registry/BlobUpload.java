@@ -1,19 +1,18 @@
 package b8g.registry;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpRetryException;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 
 /**
  * Monolithic blob uploads (one {@code PUT} carrying the whole blob), the bulk of a push's bytes,
- * over the JDK's {@link HttpURLConnection}: the body is written from the store's file on the
- * calling thread (hashed in passing by its {@link UploadSource}) in fixed-length streaming mode,
- * nothing buffered. The JDK {@code HttpClient} pulls a request body through its own threads in 16
- * KiB buffers, which costs more CPU and more thread hand-overs (see {@link BlobDownload}).
+ * over a {@link BlobConnection} (a socket of its own): the body is written from the store's file on
+ * the calling thread (hashed in passing by its {@link UploadSource}), nothing buffered. The JDK
+ * {@code HttpClient} pulls a request body through its own threads in 16 KiB buffers, which costs
+ * more CPU and more thread hand-overs (see {@link BlobDownload}); {@code HttpURLConnection}'s
+ * {@code disconnect} waits for a read of the answer in progress, so a stop could wait for the read
+ * timeout. The connection is registered with {@link BlobTransfers}: a stop closes it, which ends the
+ * body's write, the wait for the answer and the read of the answer's body at once.
  *
  * <p>A streaming request cannot be repeated by the connection itself: when the registry answers
  * it with a 401 (a token that expired since the upload session started) or a redirect, {@link
@@ -36,73 +35,47 @@ final class BlobUpload {
 
   /**
    * {@code PUT uri} with {@code n} bytes of {@code source} from byte 0; returns the answer, or
-   * null when the registry asked for authentication or a redirect, or the body's write broke
-   * (send it through the client).
+   * null when the registry asked for authentication or a redirect, or the request could not be
+   * sent whole (send it through the client, which fails with the network's error if it persists).
    */
   Answer put(URI uri, UploadSource source, long n, String what) {
-    HttpURLConnection c;
+    BlobConnection c = new BlobConnection();
+    BlobTransfers.opened(c, what); // closed from another thread if the operation stops
     try {
-      c = (HttpURLConnection) uri.toURL().openConnection();
-      c.setRequestMethod("PUT");
-      c.setInstanceFollowRedirects(false);
-      c.setConnectTimeout(connectTimeoutMillis);
-      c.setReadTimeout(readTimeoutMillis);
-      c.setUseCaches(false);
-      c.setDoOutput(true);
-      c.setFixedLengthStreamingMode(n);
-      c.setRequestProperty("Content-Type", "application/octet-stream");
-      String authorization = auth.header();
-      if (authorization != null) {
-        c.setRequestProperty("Authorization", authorization);
-      }
-    } catch (IOException | IllegalArgumentException e) {
-      throw new RegistryException(RegistryException.CONNECTION, what + ": cannot open " + uri + ": " + e, e);
-    }
-    boolean reusable = false;
-    BlobTransfers.opened(c, what); // disconnected from another thread if another blob's transfer fails
-    try {
-      try (OutputStream out = c.getOutputStream()) {
-        source.writeTo(out, 0, n);
+      try {
+        c.put(uri, auth.header(), "application/octet-stream", n, out -> source.writeTo(out, 0, n), connectTimeoutMillis,
+            readTimeoutMillis);
       } catch (IOException e) {
-        if (source.failure() == null && !BlobTransfers.stopped()) {
+        if (source.failure() == null && !BlobTransfers.stopped() && !c.isClosed()) {
           // The registry may have refused the PUT (a 401, a redirect) before reading its body and
-          // closed the connection; HttpURLConnection then reports only the broken write. The
-          // client path sends it once more and answers a 401 or redirect; a real network failure
-          // fails there.
+          // closed the connection, which breaks the write. The client path sends it once more and
+          // answers a 401 or redirect; a real network failure fails there.
           return null;
         }
         throw e;
       }
-      int s;
-      try {
-        s = c.getResponseCode();
-      } catch (HttpRetryException e) {
-        return null; // 401 or a redirect: the client path answers those
-      }
+      c.readAnswer();
+      int s = c.status();
       if (s == 401 || (s >= 300 && s < 400)) {
         return null;
       }
-      String detail = "";
-      try (InputStream in = s >= 400 ? c.getErrorStream() : c.getInputStream()) {
-        if (in != null) {
-          byte[] body = in.readNBytes(HttpErrors.BODY_LIMIT);
-          detail = s == 201 ? "" : HttpErrors.errorText(body);
-          reusable = in.read() < 0;
-        }
+      if (s == 201) {
+        return new Answer(s, ""); // its body, if any, is not needed: the connection is closed
       }
-      return new Answer(s, detail);
+      return new Answer(s, HttpErrors.errorText(c.body().readNBytes(HttpErrors.BODY_LIMIT)));
     } catch (IOException e) {
       RegistryException local = source.failure();
       if (local != null) {
         throw local;
       }
+      if (e instanceof java.net.ProtocolException) {
+        throw new RegistryException(RegistryException.PROTOCOL, what + ": PUT " + uri + ": " + e.getMessage(), e);
+      }
       throw new RegistryException(RegistryException.CONNECTION, what + ": PUT " + uri + " failed: " + e
-          + " (is the registry running, is the address right?)", e);
+          + (c.isClosed() ? " (stopped)" : " (is the registry running, is the address right?)"), e);
     } finally {
       BlobTransfers.closed(c);
-      if (!reusable) {
-        c.disconnect();
-      }
+      c.close(); // one request per connection
     }
   }
 }

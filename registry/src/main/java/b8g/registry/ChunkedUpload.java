@@ -74,7 +74,8 @@ final class ChunkedUpload {
   /**
    * Sends the rest of {@code source}'s file from {@code offset} in chunks. A chunk lost to a connection or
    * server error is retried (up to 3 times in a row) from where the registry says the upload is;
-   * when the registry no longer knows the upload, it starts again from byte 0. Returns the last
+   * when the registry no longer knows the upload, it starts again from byte 0 (never once the
+   * operation was interrupted or another blob's transfer failed). Returns the last
    * location, for {@link #complete}.
    */
   String send(String name, String location, UploadSource source, long size, long offset, long chunkSize) {
@@ -87,7 +88,8 @@ final class ChunkedUpload {
         failures = 0;
       } catch (RegistryException e) {
         boolean transientFault = e.code().equals(RegistryException.CONNECTION) || e.code().equals(RegistryException.SERVER_ERROR);
-        if (!transientFault || ++failures > MAX_FAILURES_IN_A_ROW) {
+        boolean stopped = BlobTransfers.stopped() || Thread.currentThread().isInterrupted();
+        if (!transientFault || ++failures > MAX_FAILURES_IN_A_ROW || stopped) {
           throw e;
         }
         try {

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -22,9 +24,10 @@ import java.util.function.Supplier;
  * {@code http} for localhost and when insecure). Builds request URIs (from paths and from the
  * {@code Location} headers the registry hands out), sends a request, authenticating once through
  * {@link RegistryAuth} when it is answered 401, checks the status (failures decoded by {@link
- * HttpErrors}), reads bodies under a size limit; blob bodies come down through {@link
- * BlobDownload} (over HttpURLConnection, which reads them at a fraction of the CPU), every byte
- * reported to the progress listener.
+ * HttpErrors}), reads bodies under a size limit (collected within the exchange: {@link
+ * CollectedBody}); blob bodies come down through {@link BlobDownload} (a socket of its own, read at
+ * a fraction of the HttpClient's CPU) and go up through {@link BlobUpload}, every byte reported to
+ * the progress listener. An interrupt of the thread sending a request cancels it ({@link #call}).
  */
 final class HttpTransport {
   private final HttpClient http;
@@ -35,9 +38,13 @@ final class HttpTransport {
   private final RegistryAuth auth;
   private final BlobDownload blobs;
   private final BlobUpload uploads;
+  private final long maxBodyBytes;
   private volatile LongConsumer progress = n -> { };
 
-  HttpTransport(String host, boolean insecure, Credentials.Login login, Duration connectTimeout, Duration requestTimeout) {
+  /** Bodies of answers through the HttpClient are collected up to {@code maxBodyBytes} (see {@link CollectedBody}). */
+  HttpTransport(String host, boolean insecure, Credentials.Login login, Duration connectTimeout, Duration requestTimeout,
+      long maxBodyBytes) {
+    this.maxBodyBytes = Math.max(maxBodyBytes, HttpErrors.BODY_LIMIT);
     this.host = host;
     this.insecure = insecure || isLocal(host);
     this.base = URI.create((this.insecure ? "http://" : "https://") + host + "/");
@@ -45,7 +52,7 @@ final class HttpTransport {
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER) // followed by send: Authorization goes to the registry's origin only
         .build();
     this.auth = new RegistryAuth(host, login, this.insecure, http, requestTimeout);
     this.blobs = new BlobDownload(this, auth, this.insecure, connectTimeout, requestTimeout);
@@ -91,38 +98,110 @@ final class HttpTransport {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  /** One request; on a 401 it authenticates once from the challenge and repeats it. */
+  /**
+   * One request; on a 401 from the registry's own origin it authenticates once from the challenge
+   * and repeats it. Redirects (301, 302, 303, 307, 308) are followed here, at most {@value
+   * BlobDownload#MAX_REDIRECTS}, never from https to http unless insecure, as {@link BlobDownload}
+   * follows them: the {@code Authorization} header goes to the registry's own origin (scheme, host,
+   * port) only, never to a host it redirects to. A 303, and a 301 or 302 of a {@code POST}, is
+   * followed with a {@code GET} without a body; other redirects repeat the method and body.
+   */
   HttpResponse<InputStream> send(String method, URI uri, Supplier<BodyPublisher> body, Map<String, String> headers, String what) {
-    String answered = null;
-    for (int attempt = 0; ; attempt++) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout)
-          .method(method, body == null ? BodyPublishers.noBody() : body.get());
-      headers.forEach(b::header);
-      String authorization = answered != null ? answered : auth.header();
-      if (authorization != null) {
-        b.header("Authorization", authorization);
+    URI registry = uri("");
+    URI at = uri;
+    String m = method;
+    Supplier<BodyPublisher> b = body;
+    String answered = null; // this request's own answer to a 401, sent with its retry
+    for (int redirects = 0; ; ) {
+      boolean own = BlobDownload.sameOrigin(at, registry);
+      HttpRequest.Builder rb = HttpRequest.newBuilder(at).timeout(requestTimeout)
+          .method(m, b == null ? BodyPublishers.noBody() : b.get());
+      for (Map.Entry<String, String> h : headers.entrySet()) {
+        rb.header(h.getKey(), headerValue(h.getKey(), h.getValue(), what));
       }
-      HttpResponse<InputStream> r = call(http, b.build(), what, e -> method + " " + uri + " failed: " + e
+      String authorization = own ? (answered != null ? answered : auth.header()) : null;
+      if (authorization != null) {
+        rb.header("Authorization", headerValue("Authorization", authorization, what));
+      }
+      String request = m + " " + at;
+      HttpResponse<InputStream> r = call(http, rb.build(), maxBodyBytes, what, e -> request + " failed: " + e
           + " (is the registry running, is the address right" + (insecure ? "" : ", does it speak TLS") + "?)");
-      if (r.statusCode() == 401 && attempt == 0) {
+      int s = r.statusCode();
+      if (s == 401 && own && answered == null) {
         String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
         drain(r);
         answered = auth.answer(challenge, what);
+        continue;
+      }
+      if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
+        String location = r.headers().firstValue("Location").orElse(null);
+        drain(r);
+        if (location == null) {
+          throw new RegistryException(RegistryException.PROTOCOL, what + ": " + request + " answered " + s + " without a Location");
+        }
+        if (++redirects > BlobDownload.MAX_REDIRECTS) {
+          throw new RegistryException(RegistryException.PROTOCOL, what + ": more than " + BlobDownload.MAX_REDIRECTS
+              + " redirects, the last to " + Strings.clip(location));
+        }
+        URI next = BlobDownload.resolve(at, location, what);
+        if ("https".equals(at.getScheme()) && !"https".equals(next.getScheme()) && !insecure) {
+          throw new RegistryException(RegistryException.REFUSED, what + ": " + at + " redirects to " + next
+              + ", which is not https; set insecure to allow it");
+        }
+        if (s == 303 && !m.equals("HEAD") || (s == 301 || s == 302) && m.equals("POST")) {
+          m = "GET";
+          b = null;
+        }
+        at = next;
         continue;
       }
       return r;
     }
   }
 
-  /** Sends {@code request}; a failed or interrupted exchange becomes a connection error about {@code what}. */
-  static HttpResponse<InputStream> call(HttpClient http, HttpRequest request, String what, Function<Exception, String> failure) {
+  /**
+   * {@code value} when it may go into header {@code name} as it is: no CR, LF or other control
+   * character (but tab), which would end the header and start another on the wire.
+   */
+  static String headerValue(String name, String value, String what) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 && c != '\t' || c == 0x7f) {
+        throw new RegistryException(RegistryException.PROTOCOL, what + ": the " + name + " header value has control character 0x"
+            + Integer.toHexString(c) + " at index " + i + "; refused (it would inject header lines)");
+      }
+    }
+    return value;
+  }
+
+  /**
+   * Sends {@code request}; a failed or interrupted exchange becomes a connection error about
+   * {@code what}. An interrupt of the calling thread (the caller's, or {@link BlobTransfers}
+   * stopping a batch) cancels the exchange, which closes its connection, whether the request is
+   * still going out, its answer has not come or its body is coming: the body (at most {@code
+   * bodyLimit + 1} bytes of it) is collected within the exchange ({@link CollectedBody}).
+   */
+  static HttpResponse<InputStream> call(HttpClient http, HttpRequest request, long bodyLimit, String what,
+      Function<Exception, String> failure) {
+    CompletableFuture<HttpResponse<InputStream>> exchange = http.sendAsync(request, CollectedBody.handler(bodyLimit));
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException | UncheckedIOException e) {
-      throw new RegistryException(RegistryException.CONNECTION, what + ": " + failure.apply(e), e);
+      return exchange.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException || cause instanceof UncheckedIOException) {
+        throw new RegistryException(RegistryException.CONNECTION, what + ": " + failure.apply((Exception) cause), cause);
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re; // what send would throw: a bad request (IllegalArgumentException) and the like
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new RegistryException(RegistryException.CONNECTION, what + ": " + failure.apply(e), cause);
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
-      throw new RegistryException(RegistryException.CONNECTION, what + ": interrupted", e);
+      throw new RegistryException(RegistryException.CONNECTION, what + ": interrupted, the request was cancelled", e);
     }
   }
 

@@ -52,6 +52,8 @@ public final class Registry implements AutoCloseable {
     private boolean insecure;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofMinutes(5);
+    /** The largest {@link #maxManifestBytes} that may be set: 256 MiB. */
+    public static final long MANIFEST_LIMIT_CAP = 256L * 1024 * 1024;
     private long maxManifestBytes = 4L * 1024 * 1024;
     private long maxBlobBytes = 2L * 1024 * 1024 * 1024;
     private long chunkSize = 128L * 1024 * 1024;
@@ -107,8 +109,14 @@ public final class Registry implements AutoCloseable {
       return requestTimeout;
     }
 
-    /** Largest manifest or index accepted, default 4 MiB. */
+    /**
+     * Largest manifest or index accepted, default 4 MiB; 1 byte to {@value #MANIFEST_LIMIT_CAP}
+     * (it is read into memory), else an {@link IllegalArgumentException}.
+     */
     public Context maxManifestBytes(long n) {
+      if (n < 1 || n > MANIFEST_LIMIT_CAP) {
+        throw new IllegalArgumentException("maxManifestBytes " + n + " is not between 1 and " + MANIFEST_LIMIT_CAP);
+      }
       this.maxManifestBytes = n;
       return this;
     }
@@ -117,8 +125,11 @@ public final class Registry implements AutoCloseable {
       return maxManifestBytes;
     }
 
-    /** Largest blob accepted, default 2 GiB. */
+    /** Largest blob accepted, default 2 GiB; at least 1, else an {@link IllegalArgumentException}. */
     public Context maxBlobBytes(long n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxBlobBytes " + n + " is not positive");
+      }
       this.maxBlobBytes = n;
       return this;
     }

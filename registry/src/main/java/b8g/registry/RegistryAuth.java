@@ -113,7 +113,7 @@ final class RegistryAuth {
     if (login != null) {
       b.header("Authorization", basic());
     }
-    HttpResponse<InputStream> r = HttpTransport.call(http, b.build(), what,
+    HttpResponse<InputStream> r = HttpTransport.call(http, b.build(), HttpErrors.BODY_LIMIT, what,
         e -> "token request to " + realmUri + " failed: " + e);
     if (r.statusCode() == 401 || r.statusCode() == 403) {
       HttpTransport.drain(r);
@@ -126,7 +126,8 @@ final class RegistryAuth {
     if (t == null || !t.isJsonPrimitive()) {
       throw new RegistryException(RegistryException.PROTOCOL, what + ": token response without a token");
     }
-    return t.getAsString();
+    // sent in an Authorization header: a control character in it would inject header lines
+    return HttpTransport.headerValue("Authorization", t.getAsString(), what + " (the token from " + realmUri.getHost() + ")");
   }
 
   private String basic() {

@@ -46,7 +46,7 @@ final class RemoteClient {
   RemoteClient(String host, boolean insecure, Credentials.Login login, Duration connectTimeout, Duration requestTimeout,
       long maxManifestBytes, long maxBlobBytes) {
     this.host = host;
-    this.http = new HttpTransport(host, insecure, login, connectTimeout, requestTimeout);
+    this.http = new HttpTransport(host, insecure, login, connectTimeout, requestTimeout, maxManifestBytes);
     this.chunks = new ChunkedUpload(http);
     this.maxManifestBytes = maxManifestBytes;
     this.maxBlobBytes = maxBlobBytes;
@@ -95,6 +95,9 @@ final class RemoteClient {
     BlobWriter writer = store.blobs().writer(d.digest(), d.size(), keep);
     try {
       http.download(http.uri("v2/" + name + "/blobs/" + d.digest()), writer, maxBlobBytes, what);
+      if (BlobTransfers.stopped()) { // another blob's transfer failed: this operation stores nothing more
+        throw new RegistryException(RegistryException.CONNECTION, what + ": stopped, another blob's transfer failed");
+      }
       return writer.commit();
     } finally {
       writer.abort(); // nothing left after a commit; the temp file after a failure

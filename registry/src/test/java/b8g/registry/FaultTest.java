@@ -34,6 +34,8 @@ class FaultTest {
   private volatile String fault = "none";
   private volatile String requiredAuth;
   private volatile boolean bearer;
+  /** The token the token service hands out, as JSON string content. */
+  private volatile String token = "t0k3n";
   private Unit.Packed packed;
   private Unit kept;
   private Registry reg;
@@ -59,7 +61,12 @@ class FaultTest {
     storage.createContext("/storage/", x -> {
       try (x) {
         storageAuthorizations.add(String.valueOf(x.getRequestHeaders().getFirst("Authorization")));
-        byte[] blob = packed.blobs().get(x.getRequestURI().getPath().substring("/storage/".length()));
+        String name = x.getRequestURI().getPath().substring("/storage/".length());
+        if (name.equals("manifest")) {
+          send(x, 200, packed.manifest(), MediaTypes.OCI_MANIFEST);
+          return;
+        }
+        byte[] blob = packed.blobs().get(name);
         send(x, blob == null ? 404 : 200, blob == null ? new byte[0] : blob, "application/octet-stream");
       }
     });
@@ -94,7 +101,7 @@ class FaultTest {
     try (x) {
       String path = x.getRequestURI().getPath();
       if (path.equals("/token")) {
-        send(x, 200, "{\"token\":\"t0k3n\"}", "application/json");
+        send(x, 200, "{\"token\":\"" + token + "\"}", "application/json");
         return;
       }
       String auth = x.getRequestHeaders().getFirst("Authorization");
@@ -127,6 +134,10 @@ class FaultTest {
         String ref = path.substring("/v2/f/u/manifests/".length());
         if (ref.startsWith("sha256-")) {
           send(x, 404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}", "application/json");
+        } else if (fault.equals("redirect-manifest")) {
+          // a manifest GET (through the HttpClient) sent to another origin
+          x.getResponseHeaders().add("Location", "http://127.0.0.1:" + storage.getAddress().getPort() + "/storage/manifest");
+          send(x, 307, new byte[0], "text/plain");
         } else if (fault.equals("huge-manifest")) {
           send(x, 200, "{\"pad\":\"" + "x".repeat(100_000) + "\"}", MediaTypes.OCI_MANIFEST);
         } else {
@@ -310,6 +321,24 @@ class FaultTest {
     Fixtures.assertSameFiles(Fixtures.unit("remote", "r"), reg.pull(host + "/f/u:1"));
     assertEquals(4, storageAuthorizations.size(), "config and three layers came from the storage service");
     assertEquals(List.of("null"), storageAuthorizations.stream().distinct().toList(), "the registry's token stayed with the registry");
+  }
+
+  @Test
+  void shouldFollowManifestRedirectsWithoutHandingTheRegistrysTokenOn() {
+    bearer = true;
+    fault = "redirect-manifest";
+    Fixtures.assertSameFiles(Fixtures.unit("remote", "r"), reg.pull(host + "/f/u:1"));
+    assertTrue(storageAuthorizations.size() >= 1, "the manifest came from the storage service");
+    assertEquals(List.of("null"), storageAuthorizations.stream().distinct().toList(), "the registry's token stayed with the registry");
+  }
+
+  @Test
+  void shouldRefuseATokenThatWouldInjectHeaderLines() {
+    bearer = true;
+    token = "t0k3n\\r\\nX-Injected: 1";
+    RegistryException e = pullFails(RegistryException.PROTOCOL);
+    assertTrue(e.getMessage().contains("control character 0xd at index 5"), e.getMessage());
+    assertTrue(e.getMessage().contains("the token from 127.0.0.1"), e.getMessage());
   }
 
   @Test

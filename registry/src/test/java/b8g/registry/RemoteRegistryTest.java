@@ -37,6 +37,66 @@ class RemoteRegistryTest extends WithRegistryServer {
     assertTrue(down.get() >= files, "reported " + down.get() + " of at least " + files + " bytes down");
   }
 
+  /** A unit with a 4 MiB script, so that its transfer is under way when the progress listener interrupts. */
+  private static Unit bigUnit(String salt) {
+    java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>(Fixtures.unit("app", salt).files());
+    byte[] big = new byte[4 << 20];
+    new Random(salt.hashCode()).nextBytes(big);
+    files.put("big.js", ("// " + java.util.Base64.getEncoder().encodeToString(big)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Unit.of("app", "app.txtpb", files);
+  }
+
+  @Test
+  void shouldStoreNothingOfAPullInterruptedWhileItDownloads() throws Exception {
+    String repo = server.host + "/demo/interrupted-pull";
+    Unit unit = bigUnit("interrupted-pull");
+    Thread caller = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (Registry a = open(home.resolve("a"));
+         Registry b = Registry.open(new Registry.Context().home(home.resolve("b")).progress(n -> {
+           if (armed.getAndSet(false)) {
+             caller.interrupt(); // at the first bytes that came down
+           }
+         }))) {
+      a.push(unit, repo + ":1");
+      RegistryException e = assertThrows(RegistryException.class, () -> b.pull(repo + ":1"));
+      assertTrue(Thread.interrupted(), "the interrupt status is kept");
+      assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+      assertEquals(List.of(), CancelTest.operationThreads());
+      assertEquals(List.of(), b.ls(null));
+      assertEquals(List.of(), b.check());
+      try (java.util.stream.Stream<Path> s = Files.list(b.storePath().resolve("blobs/sha256"))) {
+        assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith(".tmp")).toList());
+      }
+      Fixtures.assertSameFiles(unit, b.pull(repo + ":1")); // the store took no harm
+    }
+  }
+
+  @Test
+  void shouldPublishNothingOfAPushInterruptedWhileItUploads() throws Exception {
+    String repo = server.host + "/demo/interrupted-push";
+    Unit unit = bigUnit("interrupted-push");
+    Thread caller = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (Registry a = Registry.open(new Registry.Context().home(home.resolve("a")).chunkSize(0).progress(n -> {
+           if (armed.getAndSet(false)) {
+             caller.interrupt(); // once the first blob went up
+           }
+         }));
+         Registry b = open(home.resolve("b"))) {
+      RegistryException e = assertThrows(RegistryException.class, () -> a.push(unit, repo + ":1"));
+      assertTrue(Thread.interrupted(), "the interrupt status is kept");
+      assertEquals(RegistryException.CONNECTION, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+      assertEquals(List.of(), CancelTest.operationThreads());
+      assertEquals(RegistryException.NOT_FOUND, assertThrows(RegistryException.class, () -> b.pull(repo + ":1")).code(),
+          "no manifest was published");
+      a.push(unit, repo + ":1"); // again, to the end
+      Fixtures.assertSameFiles(unit, b.pull(repo + ":1"));
+    }
+  }
+
   @Test
   void shouldPushPullTagListAndDelete() {
     String repo = server.host + "/demo/app";

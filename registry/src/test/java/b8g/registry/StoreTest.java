@@ -16,6 +16,18 @@ class StoreTest {
   @TempDir Path home;
 
   @Test
+  void shouldRefuseLimitsThatCannotWork() {
+    // a manifest limit near Long.MAX_VALUE overflowed limit + 1 and was read into memory
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Registry.Context().maxManifestBytes(Long.MAX_VALUE));
+    assertTrue(e.getMessage().contains("maxManifestBytes " + Long.MAX_VALUE), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new Registry.Context().maxManifestBytes(0));
+    assertThrows(IllegalArgumentException.class, () -> new Registry.Context().maxBlobBytes(-1));
+    assertEquals(Registry.Context.MANIFEST_LIMIT_CAP,
+        new Registry.Context().maxManifestBytes(Registry.Context.MANIFEST_LIMIT_CAP).maxManifestBytes());
+  }
+
+  @Test
   void shouldWriteAnOciLayoutAndReadTheUnitBack() throws Exception {
     try (Registry reg = Fixtures.open(home)) {
       Unit unit = Fixtures.unit("demo", "1");
