@@ -230,10 +230,13 @@ final class ServicePump implements Runnable {
       }
     }
     if (r instanceof CompletionStage<?> stage) {
-      c.future = stage.toCompletableFuture();
-      stage.whenComplete((v, t) -> finish(c, v, t));
+      if (adopt(c, stage.toCompletableFuture())) {
+        stage.whenComplete((v, t) -> finish(c, v, t));
+      }
     } else if (r instanceof Future<?> f) {
-      c.future = f;
+      if (!adopt(c, f)) {
+        return;
+      }
       try {
         long left = timeoutNanos;
         finish(c, f.get(left, TimeUnit.NANOSECONDS), null);
@@ -248,6 +251,22 @@ final class ServicePump implements Runnable {
     } else {
       finish(c, r, null);
     }
+  }
+
+  /**
+   * Records {@code f} as the future of {@code c}; false, with {@code f} cancelled, if {@code c}
+   * ended while its method ran (the client ended, {@link #cancelAll}, or the call timed out). The
+   * future is published before {@code ended} is read, and {@link #cancelAll} and the timeout set
+   * {@code ended} before they read the future, so one side or both see the other: a future is
+   * never left running for a call that ended.
+   */
+  private static boolean adopt(Call c, Future<?> f) {
+    c.future = f;
+    if (c.ended.get()) {
+      f.cancel(true);
+      return false;
+    }
+    return true;
   }
 
   /** Ends {@code c} once, with a value or an error; later endings are ignored. */

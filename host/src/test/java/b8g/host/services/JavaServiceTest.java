@@ -49,6 +49,15 @@ class JavaServiceTest extends HostFixture {
       return never;
     }
 
+    final CountDownLatch clientEnded = new CountDownLatch(1);
+
+    /** As hang, but gives its future back only once the test has ended the client. */
+    public CompletionStage<Object> hangPastTheEnd() throws InterruptedException {
+      slowStarted.countDown();
+      clientEnded.await(30, TimeUnit.SECONDS);
+      return never;
+    }
+
     public Object thread() {
       return Thread.currentThread().getName();
     }
@@ -318,6 +327,27 @@ class JavaServiceTest extends HostFixture {
         Thread.sleep(10);
       }
       assertTrue(orders.never.isCancelled(), "the pending call's future is cancelled");
+    }
+  }
+
+  @Test
+  void shouldCancelAFutureReturnedAfterItsClientEnded() throws Exception {
+    // The client ends while the method still runs: the future it then returns has no one to
+    // answer and must not be left running (the window between a method's return and the host
+    // taking its future).
+    Orders orders = new Orders();
+    try (Host h = launch(manifest("", """
+        async function main(env) { await env.orders.hangPastTheEnd(); }
+        """), Isolation.IN_PROCESS, orders, Duration.ofSeconds(30))) {
+      assertTrue(orders.slowStarted.await(20, TimeUnit.SECONDS));
+      h.component("plugin").terminate("test ends it");
+      finish(h);
+      orders.clientEnded.countDown();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!orders.never.isCancelled() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertTrue(orders.never.isCancelled(), "the future returned after the client ended is cancelled");
     }
   }
 
