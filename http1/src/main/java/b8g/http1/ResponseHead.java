@@ -70,7 +70,7 @@ public final class ResponseHead {
       }
       int status = status(raw);
       if (status < 0) {
-        throw new FramingException("the status line at byte " + lineAt + " is not HTTP/1.0 or HTTP/1.1 and a three-digit status"
+        throw new FramingException("the status line is not HTTP/1.0 or HTTP/1.1 and a three-digit status, at byte " + lineAt
             + " (it began \"" + Printable.of(raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw, 80) + "\")");
       }
       String line = LineReader.strict(raw, "the status line", lineAt);

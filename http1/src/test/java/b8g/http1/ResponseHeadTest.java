@@ -98,7 +98,7 @@ class ResponseHeadTest {
     for (String line : List.of("GARBAGE", "HTTP/1.9 200 OK", "HTTP/1.1 +200 OK", "HTTP/1.1 -1 OK", "HTTP/2 200", "HTTP/1.1 2000 OK",
         "HTTP/1.1  200 OK", "http/1.1 200 OK", "HTTP/1.1 200OK")) {
       String m = fails(FramingException.class, line + "\r\n\r\n");
-      assertHas(m, "the status line at byte 0 is not HTTP/1.0 or HTTP/1.1 and a three-digit status (it began \"" + line + "\")");
+      assertHas(m, "the status line is not HTTP/1.0 or HTTP/1.1 and a three-digit status, at byte 0 (it began \"" + line + "\")");
     }
     assertHas(fails(FramingException.class, "\u0016\u0003\u0001\r\n"), "(it began \"\\x16\\x03\\x01\")");
   }
