@@ -31,7 +31,8 @@ import javax.net.ssl.SSLSocketFactory;
  * for a body read in progress (a stalled one: until the read timeout). The answer is framed by
  * {@code b8g.http1} (status line and bounded headers, 1xx answers skipped, then the body as {@code
  * Content-Length}, {@code chunked} or up to the end of the connection says), strictly as RFC 9112
- * says (see {@link #readAnswer}; a fault is a {@link ProtocolException} naming it and where it is). Header values it writes carry no control characters. Through the proxy the JDK's default
+ * says (see {@link #readAnswer}; a fault is a {@link ProtocolException} naming it and where it
+ * is). Header values it writes carry no control characters. Through the proxy the JDK's default
  * {@link ProxySelector} names (HTTP: absolute request target, or a {@code CONNECT} tunnel for
  * https; SOCKS), as the other requests go. Not thread-safe, except {@link #close}.
  */
