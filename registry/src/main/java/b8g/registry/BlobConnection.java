@@ -1,9 +1,11 @@
 package b8g.registry;
 
+import b8g.http1.CutShortException;
+import b8g.http1.FramingException;
+import b8g.http1.ResponseBody;
+import b8g.http1.ResponseHead;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,12 +17,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -31,25 +28,19 @@ import javax.net.ssl.SSLSocketFactory;
  * {@code https}), so that {@link #close} from any thread ends it at once: while it connects, writes
  * the request's body, waits for the answer or reads the answer's body. The JDK's {@code
  * HttpURLConnection} cannot promise that: it ignores interrupts, and its {@code disconnect} waits
- * for a body read in progress (a stalled one: until the read timeout). Reads the status line and
- * headers (at most {@value #HEAD_LIMIT} bytes, 1xx answers skipped), then the body as {@code
- * Content-Length}, {@code chunked} or up to the end of the connection says, parsed strictly as RFC
- * 9112 says (see {@link #readAnswer}; a fault is a {@link ProtocolException} naming it and where it
+ * for a body read in progress (a stalled one: until the read timeout). The answer is framed by
+ * {@code b8g.http1} (status line and bounded headers, 1xx answers skipped, then the body as {@code
+ * Content-Length}, {@code chunked} or up to the end of the connection says), strictly as RFC 9112
+ * says (see {@link #readAnswer}; a fault is a {@link ProtocolException} naming it and where it
  * is). Header values it writes carry no control characters. Through the proxy the JDK's default
  * {@link ProxySelector} names (HTTP: absolute request target, or a {@code CONNECT} tunnel for
  * https; SOCKS), as the other requests go. Not thread-safe, except {@link #close}.
  */
 final class BlobConnection implements Closeable {
-  static final int HEAD_LIMIT = 64 * 1024;
   private static final int READ_BUFFER = 64 * 1024;
-  private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] [0-9]{3}( .*)?");
-  private static final Pattern FIELD_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-  private static final Pattern CONTENT_LENGTH = Pattern.compile("[0-9]{1,18}");
-  private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9a-fA-F]{1,15}");
 
   private volatile Socket socket;
-  private int status;
-  private final Map<String, List<String>> headers = new HashMap<>();
+  private ResponseHead head;
   private InputStream in;
   private long length = -1;
   private InputStream body;
@@ -160,82 +151,15 @@ final class BlobConnection implements Closeable {
   }
 
   /**
-   * Reads the answer's status line and headers (1xx answers skipped) after {@link #put}. Refuses a
-   * status line other than {@code HTTP/1.[01] ddd}, a header name with a space or other non-token
-   * character (also a folded line), and a body length declared as {@link #declaredLength} refuses.
+   * Reads the answer's head (1xx answers skipped) after {@link #put}, and frames its body, as
+   * {@link ResponseHead} and {@link ResponseBody} say: a fault in either is a {@link
+   * FramingException} (a {@link ProtocolException}), a connection that ends inside the head a
+   * {@link CutShortException}, each naming what and the byte of the answer where it is.
    */
   void readAnswer() throws IOException {
-    int[] budget = {HEAD_LIMIT};
-    do {
-      headers.clear();
-      String line = line(in, budget, "the answer's status line");
-      if (!STATUS_LINE.matcher(line).matches()) {
-        throw new ProtocolException("the answer's status line is not HTTP/1.0 or HTTP/1.1 and a three-digit status: "
-            + Strings.clip(line));
-      }
-      status = Integer.parseInt(line.substring(9, 12));
-      for (String h; !(h = line(in, budget, "the answer's headers")).isEmpty(); ) {
-        int colon = h.indexOf(':');
-        if (colon <= 0 || !FIELD_NAME.matcher(h.substring(0, colon)).matches()) {
-          // also a space before the colon, and an obsolete folded line (it starts with a space)
-          throw new ProtocolException("bad header line in the answer to a status " + status + ": " + Strings.clip(h));
-        }
-        headers.computeIfAbsent(h.substring(0, colon).toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-            .add(h.substring(colon + 1).trim());
-      }
-    } while (status >= 100 && status < 200);
-    length = declaredLength();
-    if (status == 204 || status == 304) {
-      body = InputStream.nullInputStream();
-    } else if (headers.containsKey("transfer-encoding")) {
-      body = new Chunked(in);
-    } else if (length >= 0) {
-      body = new Bounded(in, length);
-    } else {
-      body = in; // the body ends with the connection
-    }
-  }
-
-  /**
-   * The length the headers declare: -1 when none or when the body is {@code chunked} (the only
-   * transfer coding taken, and only as the final one). Refuses, as RFC 9112 says: a {@code
-   * Content-Length} that is not 1-18 decimal digits, conflicting ones, and one with a {@code
-   * Transfer-Encoding}.
-   */
-  private long declaredLength() throws ProtocolException {
-    List<String> te = headers.get("transfer-encoding");
-    List<String> cl = headers.get("content-length");
-    if (te != null) {
-      String all = String.join(",", te);
-      String[] codings = all.split(",");
-      String last = codings.length == 0 ? "" : codings[codings.length - 1].trim();
-      if (!last.equalsIgnoreCase("chunked")) {
-        throw new ProtocolException("the answer's Transfer-Encoding " + Strings.clip(all)
-            + " does not end with chunked (no other coding is taken)");
-      }
-      if (cl != null) {
-        throw new ProtocolException("the answer has both Transfer-Encoding " + Strings.clip(all) + " and Content-Length "
-            + Strings.clip(String.join(", ", cl)) + "; refused (RFC 9112, 6.3)");
-      }
-      return -1;
-    }
-    if (cl == null) {
-      return -1;
-    }
-    String first = null;
-    for (String header : cl) {
-      for (String v : header.split(",", -1)) {
-        String value = v.trim();
-        if (!CONTENT_LENGTH.matcher(value).matches()) {
-          throw new ProtocolException("the answer's Content-Length " + Strings.clip(header) + " is not 1 to 18 decimal digits");
-        }
-        if (first != null && !first.equals(value)) {
-          throw new ProtocolException("the answer has conflicting Content-Length values " + Strings.clip(String.join(", ", cl)));
-        }
-        first = value;
-      }
-    }
-    return Long.parseLong(first);
+    head = ResponseHead.read(in);
+    length = ResponseBody.contentLength(head);
+    body = ResponseBody.open(in, head, false);
   }
 
   /**
@@ -258,26 +182,21 @@ final class BlobConnection implements Closeable {
     OutputStream out = socket.getOutputStream();
     out.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
-    InputStream in = socket.getInputStream(); // unbuffered: nothing of the tunnel may be read ahead
-    int[] budget = {HEAD_LIMIT};
-    String status = line(in, budget, "the proxy's answer to CONNECT");
-    String[] parts = status.split(" ", 3);
-    if (parts.length < 2 || !parts[1].startsWith("2")) {
-      throw new ProtocolException("the proxy refused CONNECT " + authority + ": " + Strings.clip(status));
-    }
-    while (!line(in, budget, "the proxy's answer to CONNECT").isEmpty()) {
-      // the proxy's headers
+    // Unbuffered: nothing of the tunnel may be read ahead (ResponseHead reads nothing past the head).
+    ResponseHead answer = ResponseHead.read(socket.getInputStream());
+    if (answer.status() / 100 != 2) {
+      throw new ProtocolException("the proxy refused CONNECT " + authority + ": " + answer.status() + " "
+          + Strings.clip(answer.reason()));
     }
   }
 
   int status() {
-    return status;
+    return head.status();
   }
 
   /** The first value of header {@code name} (lower case), or null. */
   String header(String name) {
-    List<String> v = headers.get(name);
-    return v == null || v.isEmpty() ? null : v.get(0);
+    return head.first(name);
   }
 
   /** The declared {@code Content-Length}, -1 when none (or chunked); a malformed one failed {@link #readAnswer}. */
@@ -307,105 +226,5 @@ final class BlobConnection implements Closeable {
 
   boolean isClosed() {
     return closed;
-  }
-
-  /** One line (CRLF or LF) of at most the budget's bytes; {@code where} names it in errors. */
-  private static String line(InputStream in, int[] budget, String where) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream(128);
-    for (int c; (c = in.read()) >= 0; ) {
-      if (--budget[0] < 0) {
-        throw new ProtocolException(where + " went over " + HEAD_LIMIT + " bytes");
-      }
-      if (c == '\n') {
-        String s = b.toString(StandardCharsets.ISO_8859_1);
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-      }
-      b.write(c);
-    }
-    throw new EOFException("the connection ended in " + where);
-  }
-
-  /** A body of a known length: -1 after it, an error when the connection ends before. */
-  private static final class Bounded extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    Bounded(InputStream in, long length) {
-      this.in = in;
-      this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left == 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n < 0) {
-        throw new EOFException(left + " bytes of the body did not come");
-      }
-      left -= n;
-      return n;
-    }
-  }
-
-  /** A {@code chunked} body: the chunks' bytes, then -1 after the last (trailers skipped). */
-  private static final class Chunked extends InputStream {
-    private final InputStream in;
-    private long left; // in the current chunk
-    private long delivered; // body bytes returned so far
-    private boolean done;
-    private final int[] budget = {HEAD_LIMIT};
-
-    Chunked(InputStream in) {
-      this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (done) {
-        return -1;
-      }
-      if (left == 0) {
-        String line = line(in, budget, "a chunk size line (after body byte " + delivered + ")");
-        int semi = line.indexOf(';');
-        String size = (semi >= 0 ? line.substring(0, semi) : line).trim();
-        if (!CHUNK_SIZE.matcher(size).matches()) {
-          throw new ProtocolException("bad chunk size line " + Strings.clip(line) + " after body byte " + delivered
-              + " (1 to 15 hex digits wanted)");
-        }
-        left = Long.parseLong(size, 16);
-        budget[0] = HEAD_LIMIT;
-        if (left == 0) {
-          while (!line(in, budget, "the trailers (after body byte " + delivered + ")").isEmpty()) {
-            // trailers
-          }
-          done = true;
-          return -1;
-        }
-      }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n < 0) {
-        throw new EOFException("the connection ended inside a chunk, after body byte " + delivered);
-      }
-      left -= n;
-      delivered += n;
-      if (left == 0 && !line(in, budget, "the CRLF after a chunk (body byte " + delivered + ")").isEmpty()) {
-        throw new ProtocolException("a chunk does not end with CRLF (body byte " + delivered + ")");
-      }
-      return n;
-    }
   }
 }

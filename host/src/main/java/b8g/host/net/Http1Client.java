@@ -1,8 +1,11 @@
 package b8g.host.net;
 
 import b8g.capabilities.CapabilityException;
+import b8g.http1.CutShortException;
+import b8g.http1.FramingException;
+import b8g.http1.ResponseBody;
+import b8g.http1.ResponseHead;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +27,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
@@ -36,33 +38,30 @@ import javax.net.ssl.SSLSocketFactory;
  * close}), to the address {@link NetPolicy#check} returned for the URL's host and port (never
  * resolved again), over TLS with SNI and host name verification for {@code https:}.
  *
- * <p>Every byte from the server is hostile: the head (status line and header lines) is read
- * within {@link #MAX_HEAD} bytes and {@link #MAX_HEADER_LINES} lines and the timeout, and anything
- * that is not HTTP/1.x fails with {@code type} (a {@code TypeError} in JS) saying what came
- * instead. Redirects (301, 302, 303, 307, 308) are followed up to {@link #MAX_REDIRECTS}, each
- * hop checked against the policy again; a hop to an address the grant does not allow fails with
- * {@code net.denied}. The body is framed by {@code Transfer-Encoding: chunked}, by
- * {@code Content-Length}, or by the end of the connection ({@link HttpBody}).
+ * <p>Every byte from the server is hostile: the head (status line and header lines, interim
+ * responses skipped) is read strictly by {@link ResponseHead}, within its bounds and the timeout,
+ * and anything that is not HTTP/1.x fails with {@code type} (a {@code TypeError} in JS) saying
+ * what came instead and at which byte. Redirects (301, 302, 303, 307, 308) are followed up to
+ * {@link #MAX_REDIRECTS}, each hop checked against the policy again; a hop to an address the
+ * grant does not allow fails with {@code net.denied}. The body is framed by {@link ResponseBody}:
+ * {@code Transfer-Encoding: chunked}, {@code Content-Length}, or the end of the connection; a
+ * malformed body fails its reads with an {@link IOException} (the component's reader then sees
+ * {@code channel.broken} and its body stream a {@code TypeError}).
  *
  * <p>Not thread-safe per request; each {@link #exchange} runs on one thread and blocks.
  */
 final class Http1Client {
-  static final int MAX_HEAD = 64 * 1024;
-  static final int MAX_HEADER_LINES = 256;
   static final int MAX_REDIRECTS = 20;
   /** The redirect statuses followed; any other (300, 304, ...) is the response. */
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
   /** Request headers dropped on a redirect to another origin. */
   private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
-  /** Interim (1xx) responses accepted before the final one. */
-  static final int MAX_INTERIM = 16;
   /** Closes the socket of an exchange whose deadline passed (a blocked connect, write or read then fails). */
   private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "b8g-fetch-deadline");
     t.setDaemon(true);
     return t;
   });
-  private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.([01]) ([0-9]{3})(?: ([\\t\\x20-\\x7e\\x80-\\xff]*))?");
   static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   /** Header values: visible characters, spaces and tabs (no CR, LF or NUL). */
   private static final Pattern VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]*");
@@ -186,24 +185,13 @@ final class Http1Client {
       out.write(body);
       out.flush();
       BufferedInputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-      String[] status;
-      List<String> responseHeaders = new ArrayList<>();
-      int interim = 0;
-      do {
-        if (interim++ > MAX_INTERIM) {
-          throw new Malformed("the server sent more than " + MAX_INTERIM + " interim (1xx) responses");
-        }
-        responseHeaders.clear();
-        status = readHead(in, responseHeaders, url);
-        // 1xx interim responses (100 Continue) precede the real one; 101 is not followed.
-      } while (status[0].startsWith("1") && !status[0].equals("101"));
-      int code = Integer.parseInt(status[0]);
-      InputStream bodyIn = HttpBody.framed(in, method, code, responseHeaders, url);
+      ResponseHead head = ResponseHead.read(in);
+      InputStream bodyIn = ResponseBody.open(in, head, method.equals("HEAD"));
       dog.cancel(false);
       if (expired.get()) {
         throw new SocketTimeoutException();
       }
-      return new Response(code, status[1], List.copyOf(responseHeaders), url, redirected, bodyIn, socket);
+      return new Response(head.status(), head.reason(), head.fields(), url, redirected, bodyIn, socket);
     } catch (SocketTimeoutException e) {
       dog.cancel(false);
       closeQuietly(socket);
@@ -218,7 +206,9 @@ final class Http1Client {
         throw typeError(url + ": the request was cancelled");
       }
       closeQuietly(socket);
-      throw typeError(url + ": " + (e instanceof Malformed ? e.getMessage() : failure(e, host, port)));
+      // The framing's messages name what the server sent (escaped); the JDK's never reach a component.
+      boolean framing = e instanceof FramingException || e instanceof CutShortException;
+      throw typeError(url + ": " + (framing ? e.getMessage() : failure(e, host, port)));
     } catch (RuntimeException e) {
       dog.cancel(false);
       closeQuietly(socket);
@@ -274,63 +264,6 @@ final class Http1Client {
     }
     b.append("Connection: close\r\n\r\n");
     return b.toString();
-  }
-
-  /** Reads a status line and header lines; returns {code, reason}. Every breach is an IOException saying what. */
-  static String[] readHead(InputStream in, List<String> headers, String url) throws IOException {
-    int[] budget = {MAX_HEAD};
-    String line = line(in, budget, url, true);
-    Matcher m = STATUS_LINE.matcher(line);
-    if (!m.matches()) {
-      throw new Malformed("the server's response does not begin with an HTTP/1.x status line (it began \""
-          + printable(line) + "\")");
-    }
-    int lines = 0;
-    while (true) {
-      String h = line(in, budget, url, false);
-      if (h.isEmpty()) {
-        break;
-      }
-      if (++lines > MAX_HEADER_LINES) {
-        throw new Malformed("the response has more than " + MAX_HEADER_LINES + " header lines");
-      }
-      if (h.charAt(0) == ' ' || h.charAt(0) == '\t') {
-        throw new Malformed("the response folds a header line (obsolete line folding is refused)");
-      }
-      int colon = h.indexOf(':');
-      String name = colon < 0 ? "" : h.substring(0, colon);
-      String value = colon < 0 ? "" : h.substring(colon + 1).strip();
-      if (!TOKEN.matcher(name).matches() || !VALUE.matcher(value).matches()) {
-        throw new Malformed("the response has a malformed header line (\"" + printable(h) + "\")");
-      }
-      headers.add(name.toLowerCase(Locale.ROOT));
-      headers.add(value);
-    }
-    return new String[] {m.group(2), m.group(3) == null ? "" : m.group(3)};
-  }
-
-  /** One line (CRLF or LF ended) within the head's budget, as ISO-8859-1. */
-  private static String line(InputStream in, int[] budget, String url, boolean first) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-    while (true) {
-      int c = in.read();
-      if (c < 0) {
-        throw new Malformed(first && b.size() == 0 ? "the server closed the connection without a response"
-            : "the server closed the connection in the middle of the response's head");
-      }
-      if (--budget[0] < 0) {
-        throw new Malformed("the response's head is larger than " + MAX_HEAD + " bytes");
-      }
-      if (c == '\n') {
-        byte[] bytes = b.toByteArray();
-        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-        return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
-      }
-      if (c == 0) {
-        throw new Malformed("the response's head holds a NUL byte");
-      }
-      b.write(c);
-    }
   }
 
   static String header(List<String> headers, String name) {
@@ -403,13 +336,6 @@ final class Http1Client {
 
   static CapabilityException typeError(String message) {
     return new CapabilityException("type", "fetch " + message);
-  }
-
-  /** What the server sent that is not HTTP: its message says what, for the component to read. */
-  static final class Malformed extends IOException {
-    Malformed(String message) {
-      super(message);
-    }
   }
 
   /**

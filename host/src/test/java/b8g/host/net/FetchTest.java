@@ -308,8 +308,8 @@ class FetchTest extends HostFixture {
       }
     }
     String out = results.toString();
-    assertTrue(out.contains("TypeError: fetch http://127.0.0.1:") && out.contains("does not begin with an HTTP/1.x status line (it began \"GARBAGE\")"), out);
-    assertTrue(out.contains("malformed header line (\"Bad Header Line\")"), out);
+    assertTrue(out.contains("TypeError: fetch http://127.0.0.1:") && out.contains("status line is not HTTP/1.0 or HTTP/1.1 and a three-digit status, at byte 0 (it began \"GARBAGE\")"), out);
+    assertTrue(out.contains("bad header line at byte 17 (\"Bad Header Line\"): no colon"), out);
     assertTrue(out.contains("the response body was cut short"), out);
     assertTrue(out.contains("larger than 65536 bytes"), out);
     assertTrue(out.contains("closed the connection without a response"), out);
