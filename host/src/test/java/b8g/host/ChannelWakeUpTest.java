@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A writer waiting on a full ring is woken once its reader has freed room, however the reader
- * goes on. A channel's reader wakes its writer once half the ring is free, not after every message
- * (one wake-up per half ring while the writer is the faster side); a reader that frees less and
- * then waits for something else must still wake it, or both would wait for ever.
+ * goes on: a reader that frees a little and then waits for something else must still wake it, or
+ * both would wait for ever. Any scheme that puts wake-ups off (bench/experiments'
+ * writer-wake-hysteresis.patch wakes at half a ring free) has to pass this.
  */
 class ChannelWakeUpTest extends HostFixture {
   @Test

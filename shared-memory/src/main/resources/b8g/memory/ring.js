@@ -213,21 +213,15 @@
 
   class Reader {
     #ab; #u8; #i32; #capacity; #mask; #maxPayload; #tailI; #headI; #readerWaitingI; #writerWaitingI;
-    #writerStateI; #head; #tailCache; #type; #length; #size; #peeked; #f64; #readD; #read; #halfWake;
+    #writerStateI; #head; #tailCache; #type; #length; #size; #peeked; #f64; #readD; #read;
     // Public fields are declared, not assigned in the constructor: a declaration defines the
     // property, so a setter user code put on Object.prototype under the same name never runs.
     bytes = null; // the payload poll() copied out last
     length = 0; // payload bytes of the record poll() copied out last
     view = null;
-    wake = false; // set when a consume found the writer waiting: the caller signals it
-    deferred = false; // halfWake: the writer waits and was not signalled yet (wakeDeferred)
-    // halfWake: a waiting writer is woken once half the ring is free (or nothing published is
-    // left), not after every record: while the writer is the faster side that is one wake-up per
-    // half ring, not one per message. The caller must then call wakeDeferred() before its end
-    // can wait on anything (it is not woken otherwise).
-    constructor(ab, halfWake) {
+    wake = false;
+    constructor(ab) {
       const capacity = attach(ab);
-      this.#halfWake = halfWake === true;
       this.#ab = ab;
       this.#u8 = new U8(ab);
       this.#i32 = new I32(ab);
@@ -324,27 +318,9 @@
       }
       AtomicsStore(this.#i32, this.#headI, head);
       if (AtomicsLoad(this.#i32, this.#writerWaitingI) !== 0) {
-        // The writer is parked, so tail does not move: draining always reaches "half free". Its
-        // tail is loaded afresh (the cached one may be behind); it only decides when to signal.
-        if (this.#halfWake && ((AtomicsLoad(this.#i32, this.#tailI) - head) | 0) > (this.#capacity >> 1)) {
-          this.deferred = true;
-          return;
-        }
         AtomicsStore(this.#i32, this.#writerWaitingI, 0);
         this.wake = true;
-        this.deferred = false;
       }
-    }
-
-    // A halfWake reader's deferred wake-up, now: true if the writer still waits (its flag is
-    // cleared; the caller signals it).
-    wakeDeferred() {
-      this.deferred = false;
-      if (AtomicsLoad(this.#i32, this.#writerWaitingI) !== 0) {
-        AtomicsStore(this.#i32, this.#writerWaitingI, 0);
-        return true;
-      }
-      return false;
     }
 
     // Finds the next BYTES/TEXT/END record, skipping padding, and checks everything read from
@@ -424,8 +400,8 @@
     writer(arrayBuffer) {
       return new Writer(arrayBuffer);
     },
-    reader(arrayBuffer, halfWake) {
-      return new Reader(arrayBuffer, halfWake);
+    reader(arrayBuffer) {
+      return new Reader(arrayBuffer);
     },
   };
   return ObjectFreeze(R);

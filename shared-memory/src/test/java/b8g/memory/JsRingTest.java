@@ -344,9 +344,8 @@ class JsRingTest {
           }
         }
         """;
-    // The reader wakes the writer as a channel's does: at half a ring free, or before it waits.
     String readerJs = """
-        const r = R.reader(ab, true);
+        const r = R.reader(ab);
         let seq = 0;
         function step() {
           let n = 0, flags = 0;
@@ -362,7 +361,6 @@ class JsRingTest {
             if (++n === 65536) break;
           }
           if (r.wake) { r.wake = false; flags |= 1; }
-          else if (r.deferred && r.wakeDeferred()) flags |= 1;
           return n << 3 | flags;
         }
         """;
@@ -488,35 +486,6 @@ class JsRingTest {
       assertEquals("RangeError,channel.corrupt,0", errors);
     }
     assertNull(javaReader.poll());
-  }
-
-  @Test
-  void aHalfWakeReaderShouldSignalAWaitingWriterOnceHalfTheRingIsFree() throws Exception {
-    Ring ring = newRing(CAPACITY);
-    int writerWaiting = CAPACITY + RingDescriptor.WRITER_WAITING_OFFSET;
-    try (V8Runtime runtime = runtime(ring.region())) {
-      runtime.getExecutor("""
-          const w = R.writer(ab), r = R.reader(ab, true), m = new Uint8Array(56);
-          // Fills the ring with 64-byte records and arms the writer's waiting flag.
-          function fill() { let n = 0; while (w.offer(m, 2) !== 0) n++; if (w.armWait()) throw new Error('room'); return n; }
-          // Reads until the reader would signal the writer; returns how many records that took.
-          function untilWake() { let n = 0; while (!r.wake) { if (r.poll() === 0) throw new Error('drained, no wake'); n++; } r.wake = false; return n; }
-          """).executeVoid();
-      assertEquals("64", js(runtime, "'' + fill()"), "4096 bytes hold 64 records of 64 bytes");
-      // The writer waits from the first free record on; the reader signals only at half free.
-      assertEquals("32 false", js(runtime, "untilWake() + ' ' + r.deferred"));
-      assertEquals(0, ring.region().readVolatileInt(writerWaiting), "the signalled writer's flag is cleared");
-      // Drained to the end: the writer is signalled by the last record at the latest.
-      assertEquals("32", js(runtime, "'' + fill()"));
-      assertEquals("true", js(runtime, "r.poll(); '' + r.deferred"), "one record read: the wake-up is deferred");
-      assertEquals(1, ring.region().readVolatileInt(writerWaiting), "a deferred wake-up leaves the writer waiting");
-      assertEquals("true false", js(runtime, "r.wakeDeferred() + ' ' + r.deferred"), "wakeDeferred signals now");
-      assertEquals(0, ring.region().readVolatileInt(writerWaiting));
-      assertEquals("false", js(runtime, "'' + r.wakeDeferred()"), "nothing left to signal");
-      // A plain reader signals after every record, as before.
-      js(runtime, "while (r.poll() !== 0) {} const plain = R.reader(ab); '' + fill()");
-      assertEquals("1", js(runtime, "let k = 0; while (!plain.wake) { plain.poll(); k++; } '' + k"));
-    }
   }
 
   @Test

@@ -20,7 +20,7 @@ function channelEnd(d, name, kind) {
   const reads = kind === KIND_READER;
   return {
     kind, name, reads, width: reads ? 2 : 4,
-    slot: d.slot, buffer: d.buffer, ring: reads ? ring.reader(d.buffer, true) : ring.writer(d.buffer),
+    slot: d.slot, buffer: d.buffer, ring: reads ? ring.reader(d.buffer) : ring.writer(d.buffer),
     state: END_OPEN, waiting: [], watchers: [],
   };
 }
@@ -88,7 +88,7 @@ function endRecord(end, wake) {
     prepare() { detach(end.buffer); },
     rebind(n) {
       if (n.kind !== end.kind || end.state >= END_GIVEN) return false;
-      const r = end.reads ? ring.reader(n.buffer, true) : ring.writer(n.buffer);
+      const r = end.reads ? ring.reader(n.buffer) : ring.writer(n.buffer);
       const old = end.buffer; end.slot = n.slot; end.buffer = n.buffer; end.ring = r;
       if (old !== end.buffer) detach(old);
       return true;
@@ -101,20 +101,7 @@ function makeReader(d, name) {
   const end = channelEnd(d, name, KIND_READER);
   const waiting = end.waiting; // [resolve, reject] pairs of pending reads
   let ended = false;
-  // A channel's reader wakes a waiting writer once half the ring is free (ring.js, halfWake):
-  // one wake-up per half ring while the writer is the faster side. So that a writer is never left
-  // waiting for room this end has already freed, a deferred wake-up goes out at the latest when
-  // this turn's code next yields (a microtask: before the turn can end or the reader can wait).
-  let flushQueued = false;
-  function flushWake() {
-    flushQueued = false;
-    const r = end.ring;
-    if (end.state === END_OPEN && r.deferred && r.wakeDeferred()) call(TO_HOST_SIGNAL, end.slot);
-  }
-  function signalWriter(r) {
-    if (r.wake) { r.wake = false; call(TO_HOST_SIGNAL, end.slot); }
-    else if (r.deferred && !flushQueued) { flushQueued = true; then(resolved(undefined), flushWake); }
-  }
+  function signalWriter(r) { if (r.wake) { r.wake = false; call(TO_HOST_SIGNAL, end.slot); } }
   function becomeBroken() { ended = true; end.state = END_BROKEN; throw endError(end); }
   // Returns null when nothing is there yet, undefined at end of stream; throws channel.broken
   // when the writer is gone without close() and every message it wrote was read.
