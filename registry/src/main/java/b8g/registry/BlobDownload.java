@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -81,11 +82,11 @@ final class BlobDownload {
           }
           if (++redirects > MAX_REDIRECTS) {
             throw new RegistryException(RegistryException.PROTOCOL, what + ": more than " + MAX_REDIRECTS + " redirects, the last to "
-                + Strings.clip(location));
+                + Printable.quoted(location));
           }
           URI next = resolve(at, location, what);
           if ("https".equals(at.getScheme()) && !"https".equals(next.getScheme()) && !insecure) {
-            throw new RegistryException(RegistryException.REFUSED, what + ": " + at + " redirects to " + next
+            throw new RegistryException(RegistryException.REFUSED, what + ": " + at + " redirects to " + Printable.quoted(next.toString())
                 + ", which is not https; set insecure to allow it");
           }
           at = next;
@@ -242,7 +243,7 @@ final class BlobDownload {
       }
       return next;
     } catch (IllegalArgumentException e) {
-      throw new RegistryException(RegistryException.PROTOCOL, what + ": bad redirect Location " + Strings.clip(location), e);
+      throw new RegistryException(RegistryException.PROTOCOL, what + ": bad redirect Location " + Printable.quoted(location), e);
     }
   }
 
