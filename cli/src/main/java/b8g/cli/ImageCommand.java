@@ -1,5 +1,6 @@
 package b8g.cli;
 
+import b8g.errors.Printable;
 import b8g.snapshots.ImageException;
 import b8g.snapshots.ImageInspector;
 import b8g.snapshots.Snapshots;
@@ -52,20 +53,28 @@ final class ImageCommand implements Runnable {
         restorable = e.getMessage();
       }
       PrintWriter out = spec.commandLine().getOut();
+      String manifest;
+      try {
+        Path m = Snapshots.manifestOf(image);
+        manifest = m == null ? null : m.toString();
+      } catch (ImageException e) {
+        manifest = null;
+        restorable = restorable.isEmpty() ? e.getMessage() : restorable;
+      }
+      // Every string of the image is escaped on its way out: JSON strings by Printable.json (Gson
+      // escapes C0 controls only), the text by ImageInspector.text and Printable here.
       if (json) {
         Map<String, Object> m = ImageInspector.describe(image);
         m.put("restorableHere", restorable.isEmpty());
         if (!restorable.isEmpty()) {
           m.put("notRestorableBecause", restorable);
         }
-        Path manifest = Snapshots.manifestOf(image);
-        m.put("manifest", manifest == null ? "" : manifest.toString());
-        out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m));
+        m.put("manifest", manifest == null ? "" : manifest);
+        out.println(Printable.json(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m)));
       } else {
         out.print(ImageInspector.text(image));
-        Path manifest = Snapshots.manifestOf(image);
-        out.println("  taken from manifest: " + (manifest == null ? "(not recorded)" : manifest));
-        out.println(restorable.isEmpty() ? "  restorable here: yes" : "  restorable here: no, " + restorable);
+        out.println("  taken from manifest: " + (manifest == null ? "(not recorded or not usable)" : manifest));
+        out.println(restorable.isEmpty() ? "  restorable here: yes" : "  restorable here: no, " + Printable.lines(restorable));
       }
       out.flush();
       return 0;

@@ -1,6 +1,7 @@
 package b8g.cli;
 
 import b8g.errors.B8gException;
+import b8g.errors.Printable;
 import b8g.host.worker.WorkerMain;
 import b8g.host.worker.WorkerProcess;
 import java.io.PrintWriter;
@@ -45,17 +46,19 @@ public final class Main implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(e -> e instanceof B8gException b ? b.category().exitCode() : B8gException.Category.INTERNAL.exitCode());
+    // Messages may quote text from manifests, images and registries: Printable.lines is the last
+    // guard before the terminal (a CR, ESC or bidi control reads as an escape).
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("b8g: " + ex.getMessage());
+      err.println("b8g: " + Printable.lines(ex.getMessage()));
       err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       return B8gException.Category.USAGE.exitCode();
     });
     cl.setExecutionExceptionHandler((ex, c, parsed) -> {
       if (ex instanceof B8gException b) {
-        err.println("b8g: " + b.getMessage());
+        err.println("b8g: " + Printable.lines(b.getMessage()));
         return b.category().exitCode();
       }
-      err.println("b8g: internal error: " + ex);
+      err.println("b8g: internal error: " + Printable.lines(String.valueOf(ex)));
       return B8gException.Category.INTERNAL.exitCode();
     });
     return cl.execute(args);

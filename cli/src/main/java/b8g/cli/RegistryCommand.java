@@ -1,5 +1,6 @@
 package b8g.cli;
 
+import b8g.errors.Printable;
 import b8g.registry.Descriptor;
 import b8g.registry.GcReport;
 import b8g.registry.MediaTypes;
@@ -106,7 +107,10 @@ final class RegistryCommand implements Runnable {
     /** Prints {@code json} with {@code --json}, else {@code text}. */
     final void print(JsonElement json, String text) {
       PrintWriter out = spec.commandLine().getOut();
-      out.println(parent.json ? new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(json) : text);
+      // What a registry sent may be in either (tags, paths, annotations): both made safe for a terminal.
+      out.println(parent.json
+          ? Printable.json(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(json))
+          : Printable.lines(text));
       out.flush();
     }
 

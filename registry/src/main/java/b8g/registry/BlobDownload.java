@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -32,6 +33,8 @@ final class BlobDownload {
   static final int MAX_REDIRECTS = 5;
   private static final int BUFFER = 256 * 1024;
   private static final int RING = 4;
+  /** How long a download waits for its store thread once it has told it to end (see copy). */
+  private static final long STORE_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
   /** Marks the end of the body in the pipeline's queues. */
   private static final ByteBuffer END = ByteBuffer.allocate(0);
 
@@ -81,11 +84,11 @@ final class BlobDownload {
           }
           if (++redirects > MAX_REDIRECTS) {
             throw new RegistryException(RegistryException.PROTOCOL, what + ": more than " + MAX_REDIRECTS + " redirects, the last to "
-                + Strings.clip(location));
+                + Printable.quoted(location));
           }
           URI next = resolve(at, location, what);
           if ("https".equals(at.getScheme()) && !"https".equals(next.getScheme()) && !insecure) {
-            throw new RegistryException(RegistryException.REFUSED, what + ": " + at + " redirects to " + next
+            throw new RegistryException(RegistryException.REFUSED, what + ": " + at + " redirects to " + Printable.quoted(next.toString())
                 + ", which is not https; set insecure to allow it");
           }
           at = next;
@@ -196,20 +199,14 @@ final class BlobDownload {
       if (store.isAlive()) {
         store.interrupt();
       }
-      // Wait even when this thread is interrupted (a stopping operation interrupts it): the store
-      // thread ends promptly once interrupted, and none outlives the download.
-      boolean interrupted = false;
-      while (true) {
-        try {
-          store.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      // Wait even when this thread is interrupted (a stopping operation interrupts it): the caller
+      // aborts the writer next, which should not happen under the store thread's append, and no
+      // thread should outlive the download. Once interrupted that thread ends within milliseconds
+      // (it waits in take(), or hashes and writes one buffer, a write the interrupt ends); the wait
+      // is bounded anyway, so that a disk stalling a write does not hold a stop here: past it the
+      // writer is aborted under the thread (its write then fails, nothing is stored; closing the
+      // file may itself wait for the stalled write, which no Java code can cut short).
+      BlobTransfers.awaitEnd(store, STORE_GRACE_NANOS);
       c.close();
     }
   }
@@ -242,7 +239,7 @@ final class BlobDownload {
       }
       return next;
     } catch (IllegalArgumentException e) {
-      throw new RegistryException(RegistryException.PROTOCOL, what + ": bad redirect Location " + Strings.clip(location), e);
+      throw new RegistryException(RegistryException.PROTOCOL, what + ": bad redirect Location " + Printable.quoted(location), e);
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -28,14 +29,23 @@ import java.util.function.Consumer;
  * PATCH} or {@code PUT}: see {@link HttpTransport#call}) and ends its body read; a transfer that
  * has not started yet does not start, a download whose body is not all read is not committed (one
  * whose commit had begun when the stop came may still be: whole and verified), a chunked
- * upload sends no chunk again. Returns only when every transfer has ended and its thread is gone,
- * so no thread goes on downloading, uploading or committing after it; each blob is stored whole or
- * not at all (a failed transfer removes its temp file) and tags are written only after this
- * returns. The failure thrown is the one that stopped the others (an {@link Error} as it is); after
- * an interrupt, a {@code registry.connection} error saying so, with the interrupt status set again.
+ * upload sends no chunk again. Returns when every transfer has ended and its thread is gone, so no
+ * thread goes on downloading, uploading or committing after it; each blob is stored whole or not at
+ * all (a failed transfer removes its temp file) and tags are written only after this returns. The
+ * failure thrown is the one that stopped the others (an {@link Error} as it is); after an interrupt,
+ * a {@code registry.connection} error saying so, with the interrupt status set again.
+ *
+ * <p>After an interrupt the wait for the stopped transfers is bounded ({@link #STOP_GRACE_NANOS}):
+ * a stopped transfer ends within milliseconds (its connection closed, its request cancelled), but
+ * one inside what neither reaches (an fsync of its blob, a disk that stalls a write) would hold the
+ * stop as long as the disk does. Past the bound this throws anyway, naming the transfers still
+ * running: each ends on its own (a daemon), and a blob one of them still commits is whole and
+ * verified but tagged by nobody, as after a failure (gc removes it when nothing refers to it).
  */
 final class BlobTransfers {
   static final int PARALLEL = 4;
+  /** How long transfers stopped by an interrupt are waited for (see the class comment). */
+  static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final AtomicInteger THREADS = new AtomicInteger();
   /** The batch the current thread transfers a blob for (none outside {@link #each}). */
   private static final ThreadLocal<Batch> CURRENT = new ThreadLocal<>();
@@ -139,7 +149,7 @@ final class BlobTransfers {
       return;
     }
     if (Thread.currentThread().isInterrupted()) {
-      throw interrupted();
+      throw interrupted(List.of());
     }
     List<Descriptor> bySize = new ArrayList<>(blobs);
     bySize.sort(Comparator.comparingLong(Descriptor::size).reversed());
@@ -169,23 +179,28 @@ final class BlobTransfers {
     } catch (RuntimeException | Error e) { // no thread to be had: stop the ones started, then fail
       batch.fail(e);
     }
+    long stopDeadline = 0; // after an interrupt: until when the stopped transfers are waited for
     for (Thread t : threads) {
-      while (true) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          // stop the others, and still wait until they have ended: none outlives this call
-          interrupted = true;
-          batch.stop();
-        }
+      if (interrupted) {
+        awaitEnd(t, stopDeadline - System.nanoTime());
+        continue;
+      }
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        // stop the others, and wait (bounded) until they have ended
+        interrupted = true;
+        stopDeadline = System.nanoTime() + STOP_GRACE_NANOS;
+        batch.stop();
+        awaitEnd(t, STOP_GRACE_NANOS);
       }
     }
     Throwable first = batch.failure();
     if (interrupted || Thread.currentThread().isInterrupted()) {
       Thread.currentThread().interrupt();
-      if (first == null) {
-        throw interrupted();
+      List<String> running = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+      if (first == null || !running.isEmpty()) {
+        throw interrupted(running);
       }
     }
     if (first instanceof RuntimeException re) {
@@ -204,9 +219,40 @@ final class BlobTransfers {
     }
   }
 
-  private static RegistryException interrupted() {
+  /**
+   * Waits for {@code t} to end, at most {@code nanos}, whatever interrupts arrive meanwhile (the
+   * interrupt status is set again after one); returns whether it ended. For a wait that a stop must
+   * not cut short but that must not outlast a stalled disk either.
+   */
+  static boolean awaitEnd(Thread t, long nanos) {
+    long deadline = System.nanoTime() + nanos;
+    boolean interrupted = false;
+    try {
+      while (t.isAlive()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedJoin(t, left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      return true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static RegistryException interrupted(List<String> running) {
     return new RegistryException(RegistryException.CONNECTION,
         "interrupted while moving blobs: every transfer still running was stopped; blobs already stored"
-            + " stay (whole and verified), nothing was tagged");
+            + " stay (whole and verified), nothing was tagged"
+            + (running.isEmpty() ? "" : "; " + running.size() + " transfer(s) had not ended "
+                + TimeUnit.NANOSECONDS.toSeconds(STOP_GRACE_NANOS) + " s after the stop (" + String.join(", ", running)
+                + ") and end on their own: a blob one of them still stores is whole and verified, and tagged by nobody"));
   }
 }

@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import java.io.InputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -66,7 +67,7 @@ final class ChunkedUpload {
     }
     Matcher m = RANGE.matcher(range.get().trim());
     if (!m.matches()) {
-      throw new RegistryException(RegistryException.PROTOCOL, what + ": malformed Range header '" + Strings.clip(range.get()) + "'");
+      throw new RegistryException(RegistryException.PROTOCOL, what + ": malformed Range header " + Printable.quoted(range.get()));
     }
     return Math.max(0, Long.parseLong(m.group(1)) + 1);
   }

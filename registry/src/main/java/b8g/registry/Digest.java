@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ final class Digest {
     if (!isValid(digest)) {
       throw new RegistryException(
           RegistryException.BAD_MANIFEST,
-          what + ": '" + Strings.clip(digest) + "' is not a sha256 digest (sha256:<64 lowercase hex>)");
+          what + ": " + Printable.quoted(digest) + " is not a sha256 digest (sha256:<64 lowercase hex>)");
     }
     return digest;
   }

@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -93,7 +94,7 @@ final class HttpErrors {
             JsonElement d = eo.get("detail");
             s.append(" [").append(d.isJsonPrimitive() ? d.getAsString() : d.toString()).append("]");
           }
-          parts.add(Strings.clip(s.toString()));
+          parts.add(Printable.of(s.toString(), Printable.DEFAULT_MAX));
         }
         if (!parts.isEmpty()) {
           return String.join("; ", parts);
@@ -102,6 +103,6 @@ final class HttpErrors {
     } catch (RegistryException notJson) {
       // fall through: plain text
     }
-    return Strings.clip(new String(body, StandardCharsets.UTF_8).trim());
+    return Printable.of(new String(body, StandardCharsets.UTF_8).trim(), Printable.DEFAULT_MAX);
   }
 }

@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -141,11 +142,11 @@ final class HttpTransport {
         }
         if (++redirects > BlobDownload.MAX_REDIRECTS) {
           throw new RegistryException(RegistryException.PROTOCOL, what + ": more than " + BlobDownload.MAX_REDIRECTS
-              + " redirects, the last to " + Strings.clip(location));
+              + " redirects, the last to " + Printable.quoted(location));
         }
         URI next = BlobDownload.resolve(at, location, what);
         if ("https".equals(at.getScheme()) && !"https".equals(next.getScheme()) && !insecure) {
-          throw new RegistryException(RegistryException.REFUSED, what + ": " + at + " redirects to " + next
+          throw new RegistryException(RegistryException.REFUSED, what + ": " + at + " redirects to " + Printable.quoted(next.toString())
               + ", which is not https; set insecure to allow it");
         }
         if (s == 303 && !m.equals("HEAD") || (s == 301 || s == 302) && m.equals("POST")) {

@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -79,7 +80,7 @@ final class OciJson {
         throw r;
       }
       throw new RegistryException(
-          RegistryException.BAD_MANIFEST, what + " is not valid JSON: " + Strings.clip(e.getMessage()), e);
+          RegistryException.BAD_MANIFEST, what + " is not valid JSON: " + Printable.of(String.valueOf(e.getMessage()), Printable.DEFAULT_MAX), e);
     }
   }
 
@@ -88,7 +89,7 @@ final class OciJson {
     schemaVersion(o, what);
     String mediaType = optString(o, "mediaType", what);
     if (mediaType != null && !mediaType.equals(MediaTypes.OCI_MANIFEST) && !mediaType.equals(MediaTypes.DOCKER_MANIFEST)) {
-      throw bad(what, "has mediaType '" + Strings.clip(mediaType) + "', expected " + MediaTypes.OCI_MANIFEST);
+      throw bad(what, "has mediaType " + Printable.quoted(mediaType) + ", expected " + MediaTypes.OCI_MANIFEST);
     }
     if (o.has("manifests")) {
       throw bad(what, "is an image index, not an image manifest");
@@ -115,7 +116,7 @@ final class OciJson {
     schemaVersion(o, what);
     String mediaType = optString(o, "mediaType", what);
     if (mediaType != null && !mediaType.equals(MediaTypes.OCI_INDEX) && !mediaType.equals(MediaTypes.DOCKER_LIST)) {
-      throw bad(what, "has mediaType '" + Strings.clip(mediaType) + "', expected " + MediaTypes.OCI_INDEX);
+      throw bad(what, "has mediaType " + Printable.quoted(mediaType) + ", expected " + MediaTypes.OCI_INDEX);
     }
     List<Descriptor> manifests = descriptors(required(o, "manifests", what), what + " manifests");
     return new Index(
@@ -176,7 +177,7 @@ final class OciJson {
   private static void schemaVersion(JsonObject o, String what) {
     JsonElement v = required(o, "schemaVersion", what);
     if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber() || !"2".equals(v.getAsJsonPrimitive().getAsString())) {
-      throw bad(what, "has schemaVersion " + Strings.clip(v.toString()) + ", expected 2");
+      throw bad(what, "has schemaVersion " + Printable.quoted(v.toString()) + ", expected 2");
     }
   }
 
@@ -190,7 +191,7 @@ final class OciJson {
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> entry : e.getAsJsonObject().entrySet()) {
-      out.put(entry.getKey(), string(entry.getValue(), what + " annotation " + Strings.clip(entry.getKey())));
+      out.put(entry.getKey(), string(entry.getValue(), what + " annotation " + Printable.quoted(entry.getKey())));
     }
     return out;
   }
@@ -211,7 +212,7 @@ final class OciJson {
   private static String optMediaType(JsonObject o, String name, String what) {
     String s = optString(o, name, what);
     if (s != null && !MEDIA_TYPE.matcher(s).matches()) {
-      throw bad(what, "has " + name + " '" + Strings.clip(s) + "' that is not a media type");
+      throw bad(what, "has " + name + " " + Printable.quoted(s) + " that is not a media type");
     }
     return s;
   }
@@ -284,7 +285,8 @@ final class OciJson {
     return GSON.toJson(e).getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Indented JSON for people; what a registry sent may be in it, so it is made safe for a terminal ({@link Printable#json}). */
   static String pretty(JsonElement e) {
-    return PRETTY.toJson(e);
+    return Printable.json(PRETTY.toJson(e));
   }
 }

@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -52,7 +53,7 @@ final class OciStore {
         JsonElement v = o.get("imageLayoutVersion");
         if (v == null || !v.isJsonPrimitive() || !v.getAsString().startsWith("1.")) {
           throw new RegistryException(RegistryException.BAD_MANIFEST,
-              layout + " has imageLayoutVersion " + v + "; this b8g reads 1.x");
+              layout + " has imageLayoutVersion " + Printable.quoted(String.valueOf(v)) + "; this b8g reads 1.x");
         }
       }
       if (!Files.exists(s.index.file())) {

@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +23,7 @@ public final class Reference {
   private static final Pattern HOST =
       Pattern.compile("(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]{1,5})?");
   private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*");
-  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+  static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
   private final String host;
   private final String repository;
@@ -60,7 +61,7 @@ public final class Reference {
       String first = rest.substring(0, slash);
       if (first.contains(".") || first.contains(":") || first.equals("localhost") || first.startsWith("[")) {
         if (!HOST.matcher(first).matches()) {
-          throw bad(text, "'" + first + "' is not a valid host[:port]");
+          throw bad(text, Printable.quoted(first) + " is not a valid host[:port]");
         }
         host = first;
         rest = rest.substring(slash + 1);
@@ -72,7 +73,7 @@ public final class Reference {
       tag = rest.substring(colon + 1);
       rest = rest.substring(0, colon);
       if (!TAG.matcher(tag).matches()) {
-        throw bad(text, "the tag '" + tag + "' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+        throw bad(text, "the tag " + Printable.quoted(tag) + " must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
       }
     }
     if (rest.isEmpty()) {
@@ -83,7 +84,7 @@ public final class Reference {
     }
     for (String c : rest.split("/", -1)) {
       if (!COMPONENT.matcher(c).matches()) {
-        throw bad(text, "repository part '" + c + "' must be lowercase letters and digits, separated by '.', '_', '__' or '-'");
+        throw bad(text, "repository part " + Printable.quoted(c) + " must be lowercase letters and digits, separated by '.', '_', '__' or '-'");
       }
     }
     if (tag == null && digest == null) {
@@ -93,7 +94,7 @@ public final class Reference {
   }
 
   private static RegistryException bad(String text, String why) {
-    return new RegistryException(RegistryException.BAD_REFERENCE, "bad reference '" + Strings.clip(text) + "': " + why
+    return new RegistryException(RegistryException.BAD_REFERENCE, "bad reference " + Printable.quoted(text) + ": " + why
         + " (expected [host[:port]/]name[:tag][@sha256:<hex>], for example localhost:5000/demo/app:1.0)");
   }
 

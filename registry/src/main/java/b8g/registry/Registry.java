@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -513,7 +514,7 @@ public final class Registry implements AutoCloseable {
             + trustedFp + " that does not verify; the unit or the signature was altered");
       }
       throw new RegistryException(RegistryException.UNTRUSTED_SIGNER, r + " (" + x.digest() + ") is signed only by "
-          + String.join(", ", signers) + ", not by the trusted key " + trustedFp);
+          + String.join(", ", signers.stream().map(Printable::quoted).toList()) + ", not by the trusted key " + trustedFp);
     }
     OciJson.Manifest m = x.unitManifest(r.toString());
     b.storeBlobs(m);

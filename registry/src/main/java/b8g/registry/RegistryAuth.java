@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.InputStream;
@@ -76,7 +77,7 @@ final class RegistryAuth {
       return "Bearer " + token(challenge, what);
     }
     throw new RegistryException(RegistryException.UNAUTHORIZED, what + ": " + host + " demands authentication ("
-        + Strings.clip(challenge) + ") that b8g does not speak");
+        + Printable.quoted(challenge) + ") that b8g does not speak");
   }
 
   /** Fetches a token from the realm of a Bearer challenge (service and scope passed on). */
@@ -88,7 +89,7 @@ final class RegistryAuth {
     }
     String realm = p.get("realm");
     if (realm == null) {
-      throw new RegistryException(RegistryException.PROTOCOL, what + ": Bearer challenge without realm: " + Strings.clip(challenge));
+      throw new RegistryException(RegistryException.PROTOCOL, what + ": Bearer challenge without realm: " + Printable.quoted(challenge));
     }
     URI realmUri;
     try {
@@ -103,7 +104,7 @@ final class RegistryAuth {
       }
       realmUri = URI.create(q.toString());
     } catch (IllegalArgumentException e) {
-      throw new RegistryException(RegistryException.PROTOCOL, what + ": bad realm " + Strings.clip(realm), e);
+      throw new RegistryException(RegistryException.PROTOCOL, what + ": bad realm " + Printable.quoted(realm), e);
     }
     if (!"https".equals(realmUri.getScheme()) && !(insecure && "http".equals(realmUri.getScheme()))) {
       throw new RegistryException(RegistryException.REFUSED, what + ": token realm " + realmUri

@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.InputStream;
@@ -203,7 +204,7 @@ final class RemoteClient {
     }
     Optional<String> header = r.headers().firstValue("Docker-Content-Digest");
     if (header.isPresent() && header.get().startsWith("sha256:") && !header.get().equals(digest)) {
-      throw Digest.mismatch(header.get(), digest, what + " (Docker-Content-Digest)");
+      throw Digest.mismatch(Printable.quoted(header.get()), digest, what + " (Docker-Content-Digest)");
     }
     String mediaType = r.headers().firstValue("Content-Type").orElse(MediaTypes.OCI_MANIFEST).split(";")[0].trim();
     return new Fetched(bytes, mediaType, digest);
@@ -235,7 +236,7 @@ final class RemoteClient {
     Optional<String> header = r.headers().firstValue("Docker-Content-Digest");
     if (header.isPresent() && header.get().startsWith("sha256:") && !header.get().equals(digest)) {
       throw new RegistryException(RegistryException.DIGEST_MISMATCH,
-          what + ": the registry stored it as " + header.get() + ", b8g computed " + digest);
+          what + ": the registry stored it as " + Printable.quoted(header.get()) + ", b8g computed " + digest);
     }
     return r.headers().firstValue("OCI-Subject").isPresent();
   }
@@ -258,6 +259,11 @@ final class RemoteClient {
         for (JsonElement t : tags.getAsJsonArray()) {
           if (!t.isJsonPrimitive()) {
             throw new RegistryException(RegistryException.PROTOCOL, what + " holds a tag that is not a string");
+          }
+          // A tag is printed as it is (b8g registry ls): one outside the tag grammar is refused.
+          if (!Reference.TAG.matcher(t.getAsString()).matches()) {
+            throw new RegistryException(RegistryException.PROTOCOL, what + " holds the tag " + Printable.quoted(t.getAsString())
+                + ", which is not a tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})");
           }
           out.add(t.getAsString());
         }

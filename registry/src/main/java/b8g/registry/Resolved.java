@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import com.google.gson.JsonObject;
 import java.util.Map;
 
@@ -29,7 +30,7 @@ record Resolved(byte[] bytes, String digest, String mediaType, String artifactTy
     OciJson.Manifest m = OciJson.parseManifest(bytes, what);
     if (!MediaTypes.UNIT.equals(m.artifactType()) && !MediaTypes.UNIT_CONFIG.equals(m.config().mediaType())) {
       throw new RegistryException(RegistryException.BAD_UNIT, what + " is not a b8g unit (artifactType "
-          + Strings.clip(m.artifactType()) + ", config " + Strings.clip(m.config().mediaType()) + ")");
+          + Printable.quoted(m.artifactType()) + ", config " + Printable.quoted(m.config().mediaType()) + ")");
     }
     return m;
   }

@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -52,12 +53,12 @@ public final class Unit {
     files.forEach((p, b) -> this.files.put(checkPath(p), b.clone()));
     if (!this.files.containsKey(manifestFileName)) {
       throw new RegistryException(
-          RegistryException.BAD_UNIT, "unit '" + name + "' has no file '" + manifestFileName + "' (its manifest)");
+          RegistryException.BAD_UNIT, "unit " + Printable.quoted(name) + " has no file " + Printable.quoted(manifestFileName) + " (its manifest)");
     }
     mediaTypeOf(manifestFileName, true);
     this.files.keySet().forEach(p -> mediaTypeOf(p, p.equals(manifestFileName)));
     if (this.files.size() > MAX_FILES) {
-      throw new RegistryException(RegistryException.BAD_UNIT, "unit '" + name + "' has more than " + MAX_FILES + " files");
+      throw new RegistryException(RegistryException.BAD_UNIT, "unit " + Printable.quoted(name) + " has more than " + MAX_FILES + " files");
     }
     this.annotations = Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
   }
@@ -111,7 +112,7 @@ public final class Unit {
       for (String n : needed) {
         Path p = root.resolve(checkPath(n)).normalize();
         if (!p.startsWith(root) || !Files.isRegularFile(p) || !p.toRealPath().startsWith(realRoot)) {
-          throw new RegistryException(RegistryException.BAD_UNIT, "module file '" + Strings.clip(n) + "' is not a regular file inside " + root);
+          throw new RegistryException(RegistryException.BAD_UNIT, "module file " + Printable.quoted(n) + " is not a regular file inside " + root);
         }
         files.put(n, Files.readAllBytes(p));
       }
@@ -257,11 +258,11 @@ public final class Unit {
   static Unit fromOci(OciJson.Manifest m, Function<Descriptor, byte[]> blob, String what) {
     if (!MediaTypes.UNIT.equals(m.artifactType()) && !MediaTypes.UNIT_CONFIG.equals(m.config().mediaType())) {
       throw new RegistryException(RegistryException.BAD_UNIT,
-          what + " is not a b8g unit (artifactType " + Strings.clip(m.artifactType()) + ", expected " + MediaTypes.UNIT + ")");
+          what + " is not a b8g unit (artifactType " + Printable.quoted(m.artifactType()) + ", expected " + MediaTypes.UNIT + ")");
     }
     if (!MediaTypes.UNIT_CONFIG.equals(m.config().mediaType())) {
       throw new RegistryException(RegistryException.BAD_UNIT,
-          what + " has config type " + Strings.clip(m.config().mediaType()) + ", expected " + MediaTypes.UNIT_CONFIG);
+          what + " has config type " + Printable.quoted(m.config().mediaType()) + ", expected " + MediaTypes.UNIT_CONFIG);
     }
     checkConfigSize(m, what);
     JsonObject config = OciJson.parseObject(blob.apply(m.config()), what + " config");
@@ -273,7 +274,7 @@ public final class Unit {
     }
     String v = version.getAsJsonPrimitive().getAsString();
     if (!v.equals(Integer.toString(MediaTypes.UNIT_FORMAT_VERSION))) {
-      throw new RegistryException(RegistryException.BAD_UNIT, what + " has unit format version " + Strings.clip(v)
+      throw new RegistryException(RegistryException.BAD_UNIT, what + " has unit format version " + Printable.quoted(v)
           + "; this b8g reads version " + MediaTypes.UNIT_FORMAT_VERSION + " (was it written by a newer b8g?)");
     }
     Map<String, byte[]> files = new TreeMap<>();
@@ -285,12 +286,12 @@ public final class Unit {
       }
       checkPath(title);
       if (!seen.add(title)) {
-        throw new RegistryException(RegistryException.BAD_UNIT, what + " has two layers titled '" + Strings.clip(title) + "'");
+        throw new RegistryException(RegistryException.BAD_UNIT, what + " has two layers titled " + Printable.quoted(title));
       }
       String expected = mediaTypeOf(title, title.equals(manifestFile));
       if (!expected.equals(layer.mediaType())) {
-        throw new RegistryException(RegistryException.BAD_UNIT, what + " layer '" + title + "' has media type "
-            + Strings.clip(layer.mediaType()) + ", expected " + expected);
+        throw new RegistryException(RegistryException.BAD_UNIT, what + " layer " + Printable.quoted(title) + " has media type "
+            + Printable.quoted(layer.mediaType()) + ", expected " + expected);
       }
       files.put(title, blob.apply(layer));
     }
@@ -313,7 +314,7 @@ public final class Unit {
       if (path.endsWith(".json")) {
         return MediaTypes.MANIFEST_JSON;
       }
-      throw new RegistryException(RegistryException.BAD_UNIT, "manifest file '" + Strings.clip(path) + "' must end in .txtpb or .json");
+      throw new RegistryException(RegistryException.BAD_UNIT, "manifest file " + Printable.quoted(path) + " must end in .txtpb or .json");
     }
     if (path.endsWith(".js")) {
       return MediaTypes.SCRIPT;
@@ -324,15 +325,15 @@ public final class Unit {
     if (path.matches(".*\\.(?:mjs|cjs|ts|mts|cts|json)")) {
       return MediaTypes.MODULE;
     }
-    throw new RegistryException(RegistryException.BAD_UNIT, "file '" + Strings.clip(path)
-        + "' is neither the manifest, a .js script, a module file (.mjs .cjs .ts .mts .cts .json) nor a .b8gi image");
+    throw new RegistryException(RegistryException.BAD_UNIT, "file " + Printable.quoted(path)
+        + " is neither the manifest, a .js script, a module file (.mjs .cjs .ts .mts .cts .json) nor a .b8gi image");
   }
 
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
 
   private static void checkName(String name) {
     if (name == null || name.length() > 128 || !NAME.matcher(name).matches()) {
-      throw new RegistryException(RegistryException.BAD_UNIT, "unit name '" + Strings.clip(name) + "' must match [a-z0-9]+([._-][a-z0-9]+)*");
+      throw new RegistryException(RegistryException.BAD_UNIT, "unit name " + Printable.quoted(name) + " must match [a-z0-9]+([._-][a-z0-9]+)*");
     }
   }
 
@@ -347,8 +348,8 @@ public final class Unit {
       problem = "is absolute";
     } else if (p.indexOf('\\') >= 0) {
       problem = "contains a backslash";
-    } else if (p.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      problem = "contains a control character";
+    } else if (!Printable.isPlain(p)) {
+      problem = "contains a control or format character";
     } else {
       for (String seg : p.split("/", -1)) {
         if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
@@ -358,7 +359,7 @@ public final class Unit {
       }
     }
     if (problem != null) {
-      throw new RegistryException(RegistryException.BAD_UNIT, "file path '" + Strings.clip(p) + "' " + problem
+      throw new RegistryException(RegistryException.BAD_UNIT, "file path " + Printable.quoted(p) + " " + problem
           + "; a unit may only hold relative paths inside its directory");
     }
     return p;

@@ -1,5 +1,6 @@
 package b8g.snapshots;
 
+import b8g.errors.Printable;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -128,9 +129,9 @@ public record Compatibility(
     if (!canonical.equals(here)) {
       throw new ImageException(
           ImageException.INCOMPATIBLE,
-          "stack image was taken on " + what + " \"" + inImage + "\""
-              + (canonical.equals(inImage) ? "" : " (" + canonical + ")")
-              + " (COMPATIBILITY key \"" + key + "\") but this machine is \"" + here + "\"; V8 context"
+          "stack image was taken on " + what + " " + Printable.quoted(inImage)
+              + (canonical.equals(inImage) ? "" : " (" + Printable.of(canonical, Printable.DEFAULT_MAX) + ")")
+              + " (COMPATIBILITY key \"" + key + "\") but this machine is " + Printable.quoted(here) + "; V8 context"
               + " blobs are specific to the OS and CPU architecture they were taken on, so it cannot be"
               + " restored here. Restore it on a machine with that " + what + ", or take a new snapshot on this one.");
     }
@@ -140,7 +141,7 @@ public record Compatibility(
     return switch (engine) {
       case "v8-i18n" -> "\"v8-i18n\" (with ICU)";
       case "v8" -> "\"v8\" (without ICU)";
-      default -> "\"" + engine + "\"";
+      default -> Printable.quoted(engine);
     };
   }
 
@@ -150,11 +151,11 @@ public record Compatibility(
           ImageException.INCOMPATIBLE,
           "stack image was taken with "
               + what
-              + " \""
-              + inImage
-              + "\" but this host has \""
-              + onHost
-              + "\"; V8 cannot restore it here. Restore it with a host of the same versions,"
+              + " "
+              + Printable.quoted(inImage)
+              + " but this host has "
+              + Printable.quoted(onHost)
+              + "; V8 cannot restore it here. Restore it with a host of the same versions,"
               + " or take a new snapshot with this one.");
     }
   }

@@ -1,5 +1,6 @@
 package b8g.snapshots;
 
+import b8g.errors.Printable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ record ImageContents(
         throw new ImageException(
             ImageException.MALFORMED,
             at + regionSections.get(r).describe() + " holds " + regionSections.get(r).length()
-                + " bytes but region " + regions.get(r).name() + " is " + regions.get(r).size()
+                + " bytes but region " + Printable.quoted(regions.get(r).name()) + " is " + regions.get(r).size()
                 + " bytes");
       }
     }

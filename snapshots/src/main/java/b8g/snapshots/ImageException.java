@@ -24,6 +24,7 @@ import b8g.errors.B8gException;
  *       Javet or ABI version, another OS/arch, an unknown required section or flag.
  *   <li>{@value #UNCHECKED}: a V8 context blob was asked of an image opened for inspection only.
  *   <li>{@value #IO}: the file could not be read or written.
+ *   <li>{@value #INTERRUPTED}: the thread writing an image was interrupted; nothing was written.
  * </ul>
  */
 public final class ImageException extends B8gException {
@@ -42,6 +43,7 @@ public final class ImageException extends B8gException {
   public static final String INCOMPATIBLE = "image.incompatible";
   public static final String UNCHECKED = "image.unchecked";
   public static final String IO = "image.io";
+  public static final String INTERRUPTED = "image.interrupted";
 
   public ImageException(String code, String message) {
     super(Category.IMAGE, code, message);

@@ -1,5 +1,6 @@
 package b8g.snapshots;
 
+import b8g.errors.Printable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.Map;
  * map (string keys; values are strings, numbers, booleans, lists and maps, in a stable order) and
  * as text for a terminal. Shows structure, sizes and checksums; never section contents other
  * than the compatibility record and names (an image holds no secrets, but blobs are not for
- * terminals).
+ * terminals). The text shows every string read from the image through {@link Printable} (control
+ * and bidi characters escaped): the image may be hostile, the text is read in a terminal. The map
+ * holds them as they are, for a JSON writer to escape.
  */
 public final class ImageInspector {
   private ImageInspector() {}
@@ -111,9 +114,9 @@ public final class ImageInspector {
         Checksums.hex(image.headerChecksum()), Checksums.hex(image.tableChecksum())));
     Compatibility c = image.compatibility();
     b.append(String.format(
-        "  compatibility: engine %s, Javet %s, V8 %s, %s/%s, ABI %d, V8 flags \"%s\"%s%s%n",
-        c.engine(), c.javetVersion(), c.v8Version(), c.os(), c.arch(), c.abiVersion(), c.v8Flags(),
-        c.extra().isEmpty() ? "" : ", extra " + c.extra(),
+        "  compatibility: engine %s, Javet %s, V8 %s, %s/%s, ABI %d, V8 flags %s%s%s%n",
+        shown(c.engine()), shown(c.javetVersion()), shown(c.v8Version()), shown(c.os()), shown(c.arch()),
+        c.abiVersion(), Printable.quoted(c.v8Flags()), c.extra().isEmpty() ? "" : ", extra " + extra(c),
         image.compatibilityChecked() ? " (matches this host)" : " (not checked against a host)"));
     b.append(String.format("  %-5s %-20s %-3s %6s %12s %12s  %s%n", "#", "type", "req", "id", "offset", "length", "crc32c"));
     for (SectionEntry s : image.sections()) {
@@ -123,18 +126,29 @@ public final class ImageInspector {
           s.offset(), s.length(), Checksums.hex(s.checksum()), s.deflated() ? "  deflated" : ""));
     }
     for (RegionRecord r : image.regions()) {
-      b.append(String.format("  region %s: %d bytes, %s, %s%n", r.name(), r.size(), r.backing(), rights(r.rights())));
+      b.append(String.format("  region %s: %d bytes, %s, %s%n", shown(r.name()), r.size(), r.backing(), rights(r.rights())));
     }
     for (int i = 0; i < image.componentNames().size(); i++) {
-      b.append(String.format("  component %d: %s%n", i, image.componentNames().get(i)));
+      b.append(String.format("  component %d: %s%n", i, shown(image.componentNames().get(i))));
     }
     for (CapabilityEntry e : image.capabilities()) {
       b.append(String.format(
           "  capability: component %d env.%s = %s %s rights %s%n",
-          e.component(), e.envName(), e.kind(), e.target(), Checksums.hex(e.rights())));
+          e.component(), shown(e.envName()), shown(e.kind()), shown(e.target()), Checksums.hex(e.rights())));
     }
     b.append(String.format("  manifest: %d characters%n", image.manifest().length()));
     return b.toString();
+  }
+
+  /** A string of the image as the text shows it: as it is when printable, escaped otherwise. */
+  private static String shown(String s) {
+    return Printable.of(s, Printable.DEFAULT_MAX);
+  }
+
+  private static String extra(Compatibility c) {
+    StringBuilder b = new StringBuilder("{");
+    c.extra().forEach((k, v) -> b.append(b.length() > 1 ? ", " : "").append(Printable.quoted(k)).append('=').append(Printable.quoted(v)));
+    return b.append('}').toString();
   }
 
   private static String rights(int rights) {

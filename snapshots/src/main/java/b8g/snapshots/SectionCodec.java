@@ -1,5 +1,6 @@
 package b8g.snapshots;
 
+import b8g.errors.Printable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,7 +14,9 @@ import java.util.function.Function;
  * CAPABILITIES, COMPONENT_ORDER): for each, its encoder, its decoder and the rules on its entries
  * that the writer and the reader both apply, side by side so the writer cannot produce what the
  * reader rejects. The bytes themselves go through {@link SectionOut} and {@link SectionIn}, which
- * bound every length and count against hostile input.
+ * bound every length and count against hostile input. A name or value read from an image goes into
+ * a message only through {@link Printable#quoted}: the image may be hostile, the message is read in
+ * a terminal.
  */
 final class SectionCodec {
   private SectionCodec() {}
@@ -83,9 +86,9 @@ final class SectionCodec {
     for (int i = 0; i < n; i++) {
       int at = in.position();
       String key = in.str("key " + i);
-      String value = in.str("value of " + key);
+      String value = in.str("value of " + Printable.quoted(key));
       if (all.put(key, value) != null) {
-        throw in.malformedAt(at, "key " + key + " appears twice");
+        throw in.malformedAt(at, "key " + Printable.quoted(key) + " appears twice");
       }
     }
     in.end();
@@ -103,7 +106,7 @@ final class SectionCodec {
     int abi;
     // Digits only and short: Integer.parseInt would also accept "+1" and "-0".
     if (abiText.isEmpty() || abiText.length() > 9 || !abiText.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw in.malformed("abi.version \"" + abiText + "\" is not a decimal number");
+      throw in.malformed("abi.version " + Printable.quoted(abiText) + " is not a decimal number");
     }
     abi = Integer.parseInt(abiText);
     Map<String, String> extra = new LinkedHashMap<>(all);
@@ -126,9 +129,10 @@ final class SectionCodec {
     for (int i = 0; i < n; i++) {
       int at = in.position();
       String name = in.str("region " + i + " name");
-      long size = in.u64("region " + name + " size");
-      long backingCode = in.u32("region " + name + " backing");
-      long rights = in.u32("region " + name + " rights");
+      String quoted = Printable.quoted(name);
+      long size = in.u64("region " + quoted + " size");
+      long backingCode = in.u32("region " + quoted + " backing");
+      long rights = in.u32("region " + quoted + " rights");
       checkRegion(i, name, size, backingCode, rights, limits, names, m -> in.malformedAt(at, m));
       out.add(new RegionRecord(name, size, RegionRecord.Backing.fromCode((int) backingCode), (int) rights));
     }
@@ -150,20 +154,20 @@ final class SectionCodec {
       throw malformed.apply("region " + index + " has an empty name");
     }
     if (!seenNames.add(name)) {
-      throw malformed.apply("region name " + name + " appears twice");
+      throw malformed.apply("region name " + Printable.quoted(name) + " appears twice");
     }
     if (size > limits.maxRegionBytes()) {
       throw new ImageException(
           ImageException.TOO_LARGE,
-          "region " + name + " is " + size + " bytes, more than the limit of "
+          "region " + Printable.quoted(name) + " is " + size + " bytes, more than the limit of "
               + limits.maxRegionBytes() + " bytes; raise the limit if this region is expected");
     }
     if (RegionRecord.Backing.fromCode((int) backingCode) == null || backingCode > Integer.MAX_VALUE) {
-      throw malformed.apply("region " + name + " has unknown backing code " + backingCode);
+      throw malformed.apply("region " + Printable.quoted(name) + " has unknown backing code " + backingCode);
     }
     long known = StackImageDescriptor.RIGHT_READ | StackImageDescriptor.RIGHT_WRITE;
     if ((rights & ~known) != 0) {
-      throw malformed.apply("region " + name + " has unknown rights bits 0x" + Long.toHexString(rights));
+      throw malformed.apply("region " + Printable.quoted(name) + " has unknown rights bits 0x" + Long.toHexString(rights));
     }
   }
 
@@ -195,14 +199,14 @@ final class SectionCodec {
       Function<String, ImageException> malformed) {
     if (component >= componentCount) {
       throw malformed.apply(
-          "capability " + index + " (" + env + ") belongs to component " + component
+          "capability " + index + " (" + Printable.quoted(env) + ") belongs to component " + component
               + " but the image has " + componentCount + " component context(s)");
     }
     if (env.isEmpty() || kind.isEmpty()) {
       throw malformed.apply("capability " + index + " has an empty env name or kind");
     }
     if (!seen.add(component + "\u0000" + env)) {
-      throw malformed.apply("component " + component + " has env." + env + " twice");
+      throw malformed.apply("component " + component + " has the env name " + Printable.quoted(env) + " twice");
     }
   }
 
@@ -227,7 +231,7 @@ final class SectionCodec {
       throw malformed.apply("component " + index + " has an empty name");
     }
     if (!seen.add(name)) {
-      throw malformed.apply("component name " + name + " appears twice (components " + index + " and an earlier one)");
+      throw malformed.apply("component name " + Printable.quoted(name) + " appears twice (components " + index + " and an earlier one)");
     }
   }
 }

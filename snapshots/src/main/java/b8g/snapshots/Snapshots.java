@@ -6,6 +6,7 @@ import b8g.components.Component;
 import b8g.components.ComponentSnapshot;
 import b8g.components.EngineVersion;
 import b8g.errors.B8gException;
+import b8g.errors.Printable;
 import b8g.host.Host;
 import b8g.host.ImageWriter;
 import b8g.host.manifest.ComponentSpec;
@@ -207,7 +208,7 @@ public final class Snapshots {
       byte[] bytes = image.contextBytes(i);
       String problem = ComponentSnapshot.restoreProblem(bytes);
       if (problem != null) {
-        throw new ImageException(ImageException.INCOMPATIBLE, image.source() + ": component \"" + names.get(i) + "\": " + problem);
+        throw new ImageException(ImageException.INCOMPATIBLE, image.source() + ": component " + Printable.quoted(names.get(i)) + ": " + problem);
       }
       components.put(names.get(i), new Host.Restored(bytes, held.getOrDefault(names.get(i), List.of())));
     }
@@ -220,11 +221,27 @@ public final class Snapshots {
     }
   }
 
-  /** The manifest file recorded in an image, or null. */
+  /**
+   * The manifest file recorded in an image, or null.
+   *
+   * @throws ImageException {@value ImageException#MALFORMED} when the recorded path is no path or
+   *     holds control or format characters (b8g records an absolute path of the host it ran on; a
+   *     path like that would reach messages and terminals as it is)
+   */
   public static Path manifestOf(StackImage image) {
     for (String line : image.manifest().split("\n")) {
       if (line.startsWith(MANIFEST_LINE) && line.length() > MANIFEST_LINE.length()) {
-        return Path.of(line.substring(MANIFEST_LINE.length()));
+        String recorded = line.substring(MANIFEST_LINE.length());
+        try {
+          if (Printable.isPlain(recorded)) {
+            return Path.of(recorded);
+          }
+        } catch (java.nio.file.InvalidPathException e) {
+          // refused below
+        }
+        throw new ImageException(ImageException.MALFORMED, image.source() + ": the manifest path recorded in the image, "
+            + Printable.quoted(recorded) + ", is not a usable path (control or format characters); pass the manifest"
+            + " explicitly (b8g restore --manifest)");
       }
     }
     return null;

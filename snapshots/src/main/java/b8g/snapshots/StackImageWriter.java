@@ -189,6 +189,10 @@ public final class StackImageWriter {
     private long regionsEnd;
     private Thread flusher;
     private volatile IOException flushFailure;
+    /** Guards {@link #flushEnded} and {@link #abandoned}: whichever comes second closes {@link #ch}. */
+    private final Object flushLock = new Object();
+    private boolean flushEnded;
+    private boolean abandoned;
     private boolean regionsWritten;
     private boolean done;
     /** Every section's bytes pass through here on their way to the file (see {@link #writePart}). */
@@ -240,6 +244,7 @@ public final class StackImageWriter {
       try {
         long cursor = regionsStart;
         for (int i = 0; i < regionCount; i++) {
+          stopIfInterrupted();
           Part p = new Part(SectionType.REGION_BYTES.code(), SECTION_FLAG_REQUIRED, i, regionSources.get(i), regions.get(i).size());
           long offset = align(cursor, PAGE_ALIGNMENT);
           long[] entry = writePart(p, offset);
@@ -263,6 +268,13 @@ public final class StackImageWriter {
             ch.force(false);
           } catch (IOException e) {
             flushFailure = e;
+          } finally {
+            synchronized (flushLock) {
+              flushEnded = true;
+              if (abandoned) {
+                closeChannel(); // the output was closed while this flushed: see close()
+              }
+            }
           }
         }, "b8g-image-flush");
         flusher.setDaemon(true);
@@ -290,6 +302,7 @@ public final class StackImageWriter {
         List<Part> parts = plan();
         writeRest(parts);
         awaitFlush();
+        stopIfInterrupted(); // the last moment a stop leaves nothing behind
         ch.force(true);
         ch.close();
         Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
@@ -318,24 +331,42 @@ public final class StackImageWriter {
           target + ": a region's memory could not be read (a shared-memory file cut short by another process?)", fault);
     }
 
-    /** Deletes the temporary file unless the image was committed. Idempotent. */
+    /**
+     * Deletes the temporary file unless the image was committed. Idempotent. Does not wait for the
+     * flush {@link #writeRegions} started: an fsync cannot be interrupted, and closing the channel
+     * while it runs would wait for it; the file's name goes at once, and the flushing thread closes
+     * the channel when its fsync returns.
+     */
     @Override
     public void close() {
       if (done) {
         return;
       }
       done = true;
-      try {
-        awaitFlush();
-      } catch (IOException ignored) {
-        // the file is being thrown away
+      boolean closeNow;
+      synchronized (flushLock) {
+        abandoned = true;
+        closeNow = flusher == null || flushEnded;
       }
+      if (closeNow) {
+        closeChannel();
+      }
+      deleteTemp();
+    }
+
+    private void closeChannel() {
       try {
         ch.close();
       } catch (IOException ignored) {
-        // as below
+        // the file is being thrown away
       }
-      deleteTemp();
+    }
+
+    /** Throws (into {@link #fail}) when the writing thread has been interrupted. */
+    private void stopIfInterrupted() throws java.io.InterruptedIOException {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new java.io.InterruptedIOException("interrupted");
+      }
     }
 
     private void requireOpen() {
@@ -346,25 +377,31 @@ public final class StackImageWriter {
 
     private void fail(IOException e) {
       close();
+      // A stop interrupts the writing thread: its next file operation throws (and the JDK closes the
+      // channel), or stopIfInterrupted does between sections. The interrupt status stays set.
+      if (e instanceof java.nio.channels.ClosedByInterruptException || e instanceof java.io.InterruptedIOException
+          || Thread.currentThread().isInterrupted()) {
+        throw new ImageException(ImageException.INTERRUPTED,
+            target + ": interrupted while writing the stack image; nothing was written (" + target + " is as it was)", e);
+      }
       throw new ImageException(ImageException.IO, target + ": cannot write stack image: " + e.getMessage(), e);
     }
 
+    /**
+     * Waits for the flush {@link #writeRegions} started. An interrupt ends the wait (the commit
+     * then fails and {@link #close} leaves the flush to end on its own: it writes into nothing
+     * the caller owns, only asks the kernel for the file's pages to reach the disk).
+     */
     private void awaitFlush() throws IOException {
       Thread f = flusher;
       if (f != null) {
-        flusher = null;
-        boolean interrupted = false;
-        while (true) {
-          try {
-            f.join();
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-        if (interrupted) {
+        try {
+          f.join();
+        } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while the region bytes were flushed");
         }
+        flusher = null;
       }
       if (flushFailure != null) {
         throw flushFailure;
@@ -474,6 +511,7 @@ public final class StackImageWriter {
       int region = 0;
       boolean deflated = false;
       for (Part p : parts) {
+        stopIfInterrupted();
         long[] e;
         if (p.type() == SectionType.REGION_BYTES.code()) {
           e = regionEntries.get(region++);

@@ -94,7 +94,7 @@ class ComponentOrderSectionTest {
     dup.putInt(12, 4).put(16, "sink".getBytes(StandardCharsets.UTF_8));
     // the 21st byte is left over: refused as trailing bytes unless the duplicate is caught first
     ImageException e = rejects(withOrderBytes(dup), ImageException.MALFORMED, ORDER + " at section offset 12");
-    assertMentions(e, "component name sink appears twice");
+    assertMentions(e, "component name \"sink\" appears twice");
 
     ByteBuffer empty = le(21).putInt(0, 2).putInt(4, 0).putInt(8, 9).put(12, "stagesink".getBytes(StandardCharsets.UTF_8));
     rejects(withOrderBytes(empty), ImageException.MALFORMED, ORDER + " at section offset 4: component 0 has an empty name");

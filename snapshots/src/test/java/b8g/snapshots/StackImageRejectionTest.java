@@ -221,7 +221,7 @@ class StackImageRejectionTest {
     int regions = s.find(SectionType.REGION_RECORDS, 0);
     // region 0: count(4) nameLen(4) "frames"(6) size(8): say 4000 where 5000 bytes are stored
     s.buf.putLong((int) s.offset(regions) + 4 + 4 + 6, 4000);
-    rejects(s.resealSection(regions).bytes, ImageException.MALFORMED, "holds 5000 bytes but region frames is 4000 bytes");
+    rejects(s.resealSection(regions).bytes, ImageException.MALFORMED, "holds 5000 bytes but region \"frames\" is 4000 bytes");
   }
 
   @Test
@@ -231,12 +231,12 @@ class StackImageRejectionTest {
     w.addRegion(new RegionRecord("big", 4097, RegionRecord.Backing.ANONYMOUS, RIGHT_READ), ByteBuffer.allocate(4097));
     ImageException e = assertThrows(ImageException.class, () -> w.writeTo(dir.resolve("big.b8gimage")));
     assertEquals(ImageException.TOO_LARGE, e.code());
-    assertTrue(e.getMessage().contains("region big is 4097 bytes"), e.getMessage());
+    assertTrue(e.getMessage().contains("region \"big\" is 4097 bytes"), e.getMessage());
     // The 1 GiB default is checked from the descriptor alone: no gigabyte is allocated here.
     Images.Surgery s = surgery();
     int regions = s.find(SectionType.REGION_RECORDS, 0);
     s.buf.putLong((int) s.offset(regions) + 4 + 4 + 6, (1L << 30) + 1);
-    rejects(s.resealSection(regions).bytes, ImageException.TOO_LARGE, "region frames is 1073741825 bytes");
+    rejects(s.resealSection(regions).bytes, ImageException.TOO_LARGE, "region \"frames\" is 1073741825 bytes");
   }
 
   @Test

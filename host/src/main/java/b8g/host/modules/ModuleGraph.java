@@ -56,7 +56,7 @@ public final class ModuleGraph {
    * {@code location} prefixes errors (the manifest line that names the script).
    */
   public static List<ScriptModule> read(Path directory, Path entry, String location) {
-    return onLargeStack(() -> read(directory, entry, location, null, MAX_FILES, MAX_BYTES));
+    return onLargeStack(() -> read(directory, entry, location, null, MAX_FILES, MAX_BYTES), location, entry);
   }
 
   /**
@@ -66,18 +66,29 @@ public final class ModuleGraph {
    */
   public static java.util.Set<String> files(Path directory, Path entry) {
     java.util.Set<String> out = new java.util.TreeSet<>();
-    onLargeStack(() -> read(directory, entry, "", out, MAX_FILES, MAX_BYTES));
+    onLargeStack(() -> read(directory, entry, "", out, MAX_FILES, MAX_BYTES), "", entry);
     return out;
   }
 
   /** The stack a graph is read on: swc parses recursively on it, in native code, which cannot recover from overflowing it. */
   static final long STACK_BYTES = 256L << 20;
 
+  /** How long an interrupted read is waited for once told to stop (it stops between two files). */
+  static final long STOP_GRACE_MILLIS = 2_000;
+
   /**
    * {@code read} on a thread of its own with a {@link #STACK_BYTES} stack (reserved, touched only as
    * used): SourceLimits keeps nesting below what overflows 1 MB, this leaves a wide margin over it.
+   *
+   * <p>An interrupt of the calling thread (a host stopping while it starts a component) ends the
+   * wait: the reader is interrupted (it stops before its next file, and a file read in progress ends
+   * at once) and waited for at most {@link #STOP_GRACE_MILLIS}; then the interrupt status is set
+   * again and {@code component.interrupted} thrown. The reader only reads files and builds its own
+   * list, so nothing depends on it having ended: one inside a native parse (swc cannot be
+   * interrupted; SourceLimits bounds a file) is left to finish on its own, a daemon whose result
+   * nobody takes.
    */
-  private static <T> T onLargeStack(java.util.function.Supplier<T> read) {
+  private static <T> T onLargeStack(java.util.function.Supplier<T> read, String location, Path entry) {
     Object[] out = new Object[1];
     Throwable[] failed = new Throwable[1];
     Thread t = new Thread(null, () -> {
@@ -87,18 +98,20 @@ public final class ModuleGraph {
         failed[0] = e;
       }
     }, "b8g-module-graph", STACK_BYTES);
+    t.setDaemon(true);
     t.start();
-    boolean interrupted = false;
-    while (true) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      t.interrupt();
       try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
+        t.join(STOP_GRACE_MILLIS);
+      } catch (InterruptedException again) {
+        // interrupted twice: stop waiting at once
       }
-    }
-    if (interrupted) {
       Thread.currentThread().interrupt();
+      throw new ComponentException("component.interrupted", location + "interrupted while reading the module graph of "
+          + entry + "; nothing of it was used" + (t.isAlive() ? " (the reader ends with the module it is parsing)" : ""), e);
     }
     if (failed[0] instanceof RuntimeException e) {
       throw e;
@@ -131,6 +144,10 @@ public final class ModuleGraph {
     todo.add(first);
     long bytes = 0;
     while (!todo.isEmpty()) {
+      if (Thread.currentThread().isInterrupted()) {
+        // Told to stop (onLargeStack): the caller has given up on the graph and says so.
+        throw new ComponentException("component.interrupted", location + "reading the module graph was interrupted");
+      }
       Path file = todo.poll();
       if (done.containsKey(file)) {
         continue;
