@@ -1,5 +1,6 @@
 package b8g.registry;
 
+import b8g.errors.Printable;
 import b8g.http1.CutShortException;
 import b8g.http1.FramingException;
 import b8g.http1.ResponseBody;
@@ -186,7 +187,7 @@ final class BlobConnection implements Closeable {
     ResponseHead answer = ResponseHead.read(socket.getInputStream());
     if (answer.status() / 100 != 2) {
       throw new ProtocolException("the proxy refused CONNECT " + authority + ": " + answer.status() + " "
-          + Strings.clip(answer.reason()));
+          + Printable.quoted(answer.reason()));
     }
   }
 
