@@ -54,14 +54,7 @@ class BlobConnectionTest {
   void shouldGetThroughAnHttpProxyInAbsoluteForm() throws Exception {
     try (RawHttpServer proxy = new RawHttpServer(0, x -> x.answer(200, Map.of(), BLOB))) {
       withProxy(proxy, () -> {
-        BlobConnection c = new BlobConnection();
-        try {
-          c.get(URI.create("http://blob.example:5000/v2/f/u/blobs/sha256:ab?x=1"), "Bearer t", 10_000, 10_000);
-          assertEquals(200, c.status());
-          assertArrayEquals(BLOB, c.body().readAllBytes());
-        } finally {
-          c.close();
-        }
+        assertGetsBlob("http://blob.example:5000/v2/f/u/blobs/sha256:ab?x=1", "Bearer t");
       });
       assertEquals(List.of("GET http://blob.example:5000/v2/f/u/blobs/sha256:ab?x=1"), proxy.requests);
     }
@@ -116,14 +109,7 @@ class BlobConnectionTest {
   void shouldGetThroughTheProxyOfTheHttpProxyHostProperty() throws Exception {
     try (RawHttpServer proxy = new RawHttpServer(0, x -> x.answer(200, Map.of(), BLOB))) {
       withProxyProperties("http", proxy, () -> {
-        BlobConnection c = new BlobConnection();
-        try {
-          c.get(URI.create("http://blob.example/v2/f/u/blobs/sha256:ab"), null, 10_000, 10_000);
-          assertEquals(200, c.status());
-          assertArrayEquals(BLOB, c.body().readAllBytes());
-        } finally {
-          c.close();
-        }
+        assertGetsBlob("http://blob.example/v2/f/u/blobs/sha256:ab", null);
       });
       assertEquals(List.of("GET http://blob.example:80/v2/f/u/blobs/sha256:ab"), proxy.requests);
     }
@@ -182,5 +168,17 @@ class BlobConnectionTest {
     BlobConnection c = new BlobConnection();
     c.close(); // as a stopping operation does before the transfer's first request
     assertThrows(IOException.class, () -> c.get(URI.create("http://127.0.0.1:9/v2/"), null, 10_000, 10_000));
+  }
+
+  /** A GET of {@code url} answers 200 with {@link #BLOB}. */
+  private static void assertGetsBlob(String url, String authorization) throws IOException {
+    BlobConnection c = new BlobConnection();
+    try {
+      c.get(URI.create(url), authorization, 10_000, 10_000);
+      assertEquals(200, c.status());
+      assertArrayEquals(BLOB, c.body().readAllBytes());
+    } finally {
+      c.close();
+    }
   }
 }
