@@ -187,12 +187,8 @@ public final class StackImageWriter {
     /** Where the region sections start (page aligned after the table) and end. */
     private final long regionsStart;
     private long regionsEnd;
-    private Thread flusher;
-    private volatile IOException flushFailure;
-    /** Guards {@link #flushEnded} and {@link #abandoned}: whichever comes second closes {@link #ch}. */
-    private final Object flushLock = new Object();
-    private boolean flushEnded;
-    private boolean abandoned;
+    /** The flush of the region bytes {@link #writeRegions} started, or null. */
+    private BackgroundFlush flush;
     private boolean regionsWritten;
     private boolean done;
     /** Every section's bytes pass through here on their way to the file (see {@link #writePart}). */
@@ -263,22 +259,7 @@ public final class StackImageWriter {
       }
       if (regionCount > 0) {
         // The bulk of a large image: its way to the disk overlaps whatever the caller does next.
-        flusher = new Thread(() -> {
-          try {
-            ch.force(false);
-          } catch (IOException e) {
-            flushFailure = e;
-          } finally {
-            synchronized (flushLock) {
-              flushEnded = true;
-              if (abandoned) {
-                closeChannel(); // the output was closed while this flushed: see close()
-              }
-            }
-          }
-        }, "b8g-image-flush");
-        flusher.setDaemon(true);
-        flusher.start();
+        flush = BackgroundFlush.start(ch);
       }
     }
 
@@ -301,7 +282,9 @@ public final class StackImageWriter {
         }
         List<Part> parts = plan();
         writeRest(parts);
-        awaitFlush();
+        if (flush != null) {
+          flush.await(); // an interrupt ends the wait: the commit fails, close() leaves the flush to end
+        }
         stopIfInterrupted(); // the last moment a stop leaves nothing behind
         ch.force(true);
         ch.close();
@@ -333,9 +316,8 @@ public final class StackImageWriter {
 
     /**
      * Deletes the temporary file unless the image was committed. Idempotent. Does not wait for the
-     * flush {@link #writeRegions} started: an fsync cannot be interrupted, and closing the channel
-     * while it runs would wait for it; the file's name goes at once, and the flushing thread closes
-     * the channel when its fsync returns.
+     * flush {@link #writeRegions} started ({@link BackgroundFlush#abandon}): the file's name goes
+     * at once, and the channel is closed when the flush ends.
      */
     @Override
     public void close() {
@@ -343,23 +325,12 @@ public final class StackImageWriter {
         return;
       }
       done = true;
-      boolean closeNow;
-      synchronized (flushLock) {
-        abandoned = true;
-        closeNow = flusher == null || flushEnded;
-      }
-      if (closeNow) {
-        closeChannel();
+      if (flush != null) {
+        flush.abandon();
+      } else {
+        BackgroundFlush.closeQuietly(ch);
       }
       deleteTemp();
-    }
-
-    private void closeChannel() {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // the file is being thrown away
-      }
     }
 
     /** Throws (into {@link #fail}) when the writing thread has been interrupted. */
@@ -385,27 +356,6 @@ public final class StackImageWriter {
             target + ": interrupted while writing the stack image; nothing was written (" + target + " is as it was)", e);
       }
       throw new ImageException(ImageException.IO, target + ": cannot write stack image: " + e.getMessage(), e);
-    }
-
-    /**
-     * Waits for the flush {@link #writeRegions} started. An interrupt ends the wait (the commit
-     * then fails and {@link #close} leaves the flush to end on its own: it writes into nothing
-     * the caller owns, only asks the kernel for the file's pages to reach the disk).
-     */
-    private void awaitFlush() throws IOException {
-      Thread f = flusher;
-      if (f != null) {
-        try {
-          f.join();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted while the region bytes were flushed");
-        }
-        flusher = null;
-      }
-      if (flushFailure != null) {
-        throw flushFailure;
-      }
     }
 
     private void deleteTemp() {
